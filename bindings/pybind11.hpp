@@ -1,0 +1,44 @@
+#pragma once
+// The first include of every binding source: pybind11, its numpy and STL support, and shared helpers.
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace py = pybind11;
+
+namespace accountkpi::bindings {
+
+/// A 1-d numpy array that views `values` (no copy) and keeps `owner` alive as long as the array lives.
+template <class T>
+py::array_t<T> view(const std::vector<T>& values, py::handle owner) {
+    return py::array_t<T>({static_cast<py::ssize_t>(values.size())}, {static_cast<py::ssize_t>(sizeof(T))},
+                          values.data(), owner);
+}
+
+/// A 1-d numpy array that takes ownership of `values` (moved, no copy).
+template <class T>
+py::array_t<T> adopt(std::vector<T>&& values) {
+    auto* heap = new std::vector<T>(std::move(values));
+    py::capsule free_when_done(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+    return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))},
+                          heap->data(), free_when_done);
+}
+
+/// A read-only 1-d view of a contiguous numpy array of exactly dtype T (the caller converts first).
+template <class T>
+std::span<const T> span_of(const py::array_t<T, py::array::c_style>& a) {
+    if (a.ndim() != 1) throw py::value_error("expected a 1-d array");
+    return {a.data(), static_cast<std::size_t>(a.shape(0))};
+}
+
+void register_dates(py::module_& m);
+void register_book(py::module_& m);
+void register_kpi(py::module_& m);
+void register_ltv(py::module_& m);
+
+}  // namespace accountkpi::bindings

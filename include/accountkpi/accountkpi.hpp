@@ -1,0 +1,8 @@
+#pragma once
+/// \file
+/// Everything of accountkpi: include this one header.
+
+#include "accountkpi/book.hpp"     // IWYU pragma: export
+#include "accountkpi/date.hpp"     // IWYU pragma: export
+#include "accountkpi/demo.hpp"     // IWYU pragma: export
+#include "accountkpi/version.hpp"  // IWYU pragma: export

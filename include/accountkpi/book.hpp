@@ -1,0 +1,10 @@
+#pragma once
+/// \file
+/// The Book and how to build it: input tables, the schema, validation problems.
+
+#include "accountkpi/book/book.hpp"     // IWYU pragma: export
+#include "accountkpi/book/builder.hpp"  // IWYU pragma: export
+#include "accountkpi/book/errors.hpp"   // IWYU pragma: export
+#include "accountkpi/book/ids.hpp"      // IWYU pragma: export
+#include "accountkpi/book/schema.hpp"   // IWYU pragma: export
+#include "accountkpi/book/table.hpp"    // IWYU pragma: export

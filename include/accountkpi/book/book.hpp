@@ -1,0 +1,197 @@
+#pragma once
+/// \file
+/// The Book: an immutable, validated, columnar store of a company's client accounts and everything that
+/// happened with them. Built by `BookBuilder`; cheap to copy (copies share the same immutable data) and safe to
+/// read from many threads at once.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "accountkpi/book/ids.hpp"
+#include "accountkpi/book/schema.hpp"
+#include "accountkpi/date.hpp"
+
+namespace accountkpi {
+
+/// "No row": the index stored where an optional reference is absent (no project, no owner, no parent).
+inline constexpr std::int32_t none = -1;
+
+/// Accounts (clients), one row per account, in the order first seen.
+struct AccountTable {
+    IdIndex ids;
+    std::vector<std::string> name;   ///< "" when not given
+    std::vector<std::int32_t> region;  ///< code into `regions`, or `none`
+    std::vector<std::int32_t> domain;  ///< code into `domains`, or `none`
+    std::vector<std::int32_t> parent;  ///< account index of the parent account, or `none`
+    Categories regions;
+    Categories domains;
+    [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+/// Client spells `[begin, end)`, sorted by account then begin; `end == Date::max()` while still a client.
+/// The spells of account `a` are rows `offsets[a]` to `offsets[a + 1]`.
+struct SpellTable {
+    std::vector<std::int32_t> account;
+    std::vector<Date> begin;
+    std::vector<Date> end;
+    std::vector<std::uint8_t> derived;  ///< 1 when derived from revenue, 0 when given in `accounts`
+    std::vector<std::uint32_t> offsets;
+    [[nodiscard]] std::size_t size() const noexcept { return account.size(); }
+};
+
+/// Account managers.
+struct ManagerTable {
+    IdIndex ids;
+    std::vector<std::string> name;
+    std::vector<Role> role;
+    std::vector<Tier> tier;
+    [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+/// Who owns which account (or one project of it) when, sorted by account then start; `end == Date::max()`
+/// while open.
+struct AssignmentTable {
+    std::vector<std::int32_t> manager;
+    std::vector<std::int32_t> account;
+    std::vector<std::int32_t> project;  ///< `none` for the whole account
+    std::vector<Date> start;
+    std::vector<Date> end;
+    std::vector<std::uint32_t> offsets;  ///< the assignments of account `a` are rows `offsets[a]` to `offsets[a+1]`
+    [[nodiscard]] std::size_t size() const noexcept { return manager.size(); }
+};
+
+/// Projects (deals), sorted by `signed_on`; a project's index is its row here.
+struct ProjectTable {
+    IdIndex ids;
+    std::vector<std::int32_t> account;
+    std::vector<std::int32_t> service_line;  ///< code into `service_lines`, or `none`
+    std::vector<ProjectKind> kind;
+    std::vector<Date> signed_on;
+    std::vector<Date> start;  ///< `Date::null()` when not given
+    std::vector<Date> end;    ///< `Date::null()` when not given
+    std::vector<double> value;  ///< currency
+    std::vector<Billing> billing;
+    std::vector<std::int32_t> manager;  ///< derived: the owner on `signed_on`, or `none`
+    Categories service_lines;
+    [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+/// Revenue lines, sorted by date (stable: lines of one day keep their input order).
+struct RevenueTable {
+    std::vector<Date> date;
+    std::vector<std::int32_t> account;
+    std::vector<std::int32_t> project;  ///< `none` when not given
+    std::vector<double> amount;  ///< currency; negative for credit notes
+    std::vector<double> cost;    ///< currency; 0 when not given
+    std::vector<double> units;   ///< NaN when not given
+    std::vector<Billing> unit;   ///< `Billing::none` when not given
+    std::vector<std::int32_t> manager;  ///< derived: the owner of the project (else the account) on `date`
+    [[nodiscard]] std::size_t size() const noexcept { return date.size(); }
+};
+
+/// Communications, sorted by date.
+struct InteractionTable {
+    std::vector<Date> date;
+    std::vector<std::int32_t> account;
+    std::vector<std::int32_t> manager;  ///< as given, else the account's owner on `date`, or `none`
+    std::vector<Channel> channel;
+    [[nodiscard]] std::size_t size() const noexcept { return date.size(); }
+};
+
+/// Client requests, sorted by `received_on`.
+struct RequestTable {
+    std::vector<Date> received_on;
+    std::vector<Date> responded_on;  ///< `Date::null()` while unanswered
+    std::vector<std::int32_t> account;
+    std::vector<std::int32_t> project;  ///< the project the request turned into, or `none`
+    std::vector<std::int32_t> manager;  ///< derived: the account's owner on `received_on`
+    [[nodiscard]] std::size_t size() const noexcept { return received_on.size(); }
+};
+
+/// Survey answers, sorted by date.
+struct SurveyTable {
+    std::vector<Date> date;
+    std::vector<std::int32_t> account;
+    std::vector<SurveyKind> kind;
+    std::vector<double> score;
+    std::vector<std::int32_t> manager;  ///< derived: the account's owner on `date`
+    [[nodiscard]] std::size_t size() const noexcept { return date.size(); }
+};
+
+/// Targets per manager and KPI over `[begin, end)`, in input order.
+struct TargetTable {
+    std::vector<std::int32_t> manager;
+    std::vector<std::string> kpi;
+    std::vector<Date> begin;
+    std::vector<Date> end;
+    std::vector<double> target;
+    [[nodiscard]] std::size_t size() const noexcept { return manager.size(); }
+};
+
+/// Options of building a Book.
+struct BuildOptions {
+    /// Days without revenue after which an account whose spells are not given stops being a client.
+    int inactivity_days = 365;
+};
+
+/// Everything a Book holds. Built only by `BookBuilder`.
+struct BookData {
+    AccountTable accounts;
+    SpellTable spells;
+    ManagerTable managers;
+    AssignmentTable assignments;
+    ProjectTable projects;
+    RevenueTable revenue;
+    InteractionTable interactions;
+    RequestTable requests;
+    SurveyTable surveys;
+    TargetTable targets;
+    BuildOptions options;
+    std::vector<std::string> tables_given;  ///< names of the input tables, in schema order
+};
+
+/// The rows `[first, last)` of a date-sorted column that fall in `period`: found by binary search.
+[[nodiscard]] std::pair<std::size_t, std::size_t> rows_in(std::span<const Date> sorted_dates, Period period) noexcept;
+
+/// The validated, immutable book of accounts.
+class Book {
+public:
+    explicit Book(std::shared_ptr<const BookData> data) : data_(std::move(data)) {}
+
+    [[nodiscard]] const AccountTable& accounts() const noexcept { return data_->accounts; }
+    [[nodiscard]] const SpellTable& spells() const noexcept { return data_->spells; }
+    [[nodiscard]] const ManagerTable& managers() const noexcept { return data_->managers; }
+    [[nodiscard]] const AssignmentTable& assignments() const noexcept { return data_->assignments; }
+    [[nodiscard]] const ProjectTable& projects() const noexcept { return data_->projects; }
+    [[nodiscard]] const RevenueTable& revenue() const noexcept { return data_->revenue; }
+    [[nodiscard]] const InteractionTable& interactions() const noexcept { return data_->interactions; }
+    [[nodiscard]] const RequestTable& requests() const noexcept { return data_->requests; }
+    [[nodiscard]] const SurveyTable& surveys() const noexcept { return data_->surveys; }
+    [[nodiscard]] const TargetTable& targets() const noexcept { return data_->targets; }
+    [[nodiscard]] const BuildOptions& options() const noexcept { return data_->options; }
+    /// Whether the input had the table `name` (accounts and revenue always).
+    [[nodiscard]] bool has_table(std::string_view name) const noexcept;
+
+    /// True when account `a` is a client on day `d` (some spell has `begin <= d < end`).
+    [[nodiscard]] bool is_client(std::int32_t a, Date d) const noexcept;
+    /// The manager who owns account `a` (or its project `p`, which takes precedence) on day `d`, or `none`.
+    /// When assignments overlap, the one that started last wins (ties: the later input row).
+    [[nodiscard]] std::int32_t owner(std::int32_t a, std::int32_t p, Date d) const noexcept;
+    /// The first and the last day with any dated event (revenue, projects signed, interactions, requests,
+    /// surveys); nullopt for a book without events.
+    [[nodiscard]] std::optional<Period> span() const noexcept;
+    /// The shared data, for code that keeps the Book alive (e.g. arrays handed out without a copy).
+    [[nodiscard]] const std::shared_ptr<const BookData>& data() const noexcept { return data_; }
+
+private:
+    std::shared_ptr<const BookData> data_;
+};
+
+}  // namespace accountkpi

@@ -1,0 +1,116 @@
+#pragma once
+/// \file
+/// Calendar days and half-open periods of them.
+
+#include <chrono>
+#include <compare>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace accountkpi {
+
+/// A calendar day, stored as the number of days since 1970-01-01 (the epoch of `std::chrono::sys_days` and of
+/// numpy's `datetime64[D]`), so conversion to and from both is free.
+class Date {
+public:
+    using rep = std::int32_t;
+
+    constexpr Date() noexcept = default;
+    /// The day `days` days after 1970-01-01 (negative: before it).
+    constexpr explicit Date(rep days) noexcept : days_(days) {}
+    /// The day of a `std::chrono::sys_days`.
+    constexpr Date(std::chrono::sys_days d) noexcept  // NOLINT(google-explicit-constructor): a lossless view
+        : days_(static_cast<rep>(d.time_since_epoch().count())) {}
+    /// The day `year`-`month`-`day`; throws `std::invalid_argument` when that day does not exist.
+    Date(int year, unsigned month, unsigned day);
+
+    /// Parses an ISO date "YYYY-MM-DD"; throws `std::invalid_argument` naming the text when it is not one.
+    static Date parse(std::string_view iso);
+    /// Like `parse`, but returns `std::nullopt` instead of throwing.
+    static std::optional<Date> try_parse(std::string_view iso) noexcept;
+
+    /// Days since 1970-01-01.
+    [[nodiscard]] constexpr rep days() const noexcept { return days_; }
+    [[nodiscard]] constexpr std::chrono::sys_days sys_days() const noexcept {
+        return std::chrono::sys_days{std::chrono::days{days_}};
+    }
+    [[nodiscard]] constexpr std::chrono::year_month_day ymd() const noexcept {
+        return std::chrono::year_month_day{sys_days()};
+    }
+    [[nodiscard]] int year() const noexcept { return static_cast<int>(ymd().year()); }
+    [[nodiscard]] unsigned month() const noexcept { return static_cast<unsigned>(ymd().month()); }
+    [[nodiscard]] unsigned day() const noexcept { return static_cast<unsigned>(ymd().day()); }
+    /// "YYYY-MM-DD".
+    [[nodiscard]] std::string iso() const;
+
+    /// The day `n` days later (earlier when negative).
+    [[nodiscard]] constexpr Date operator+(rep n) const noexcept { return Date{days_ + n}; }
+    [[nodiscard]] constexpr Date operator-(rep n) const noexcept { return Date{days_ - n}; }
+    /// Days from `other` to this day.
+    [[nodiscard]] constexpr rep operator-(Date other) const noexcept { return days_ - other.days_; }
+
+    friend constexpr auto operator<=>(Date, Date) noexcept = default;
+
+    /// The earliest and latest representable days; `max()` stands for "no end" (an open spell or assignment).
+    static constexpr Date min() noexcept { return Date{std::numeric_limits<rep>::min() + 1}; }
+    static constexpr Date max() noexcept { return Date{std::numeric_limits<rep>::max()}; }
+    /// The missing day in input columns (`NaT`); never a valid day of a built Book.
+    static constexpr Date null() noexcept { return Date{std::numeric_limits<rep>::min()}; }
+    [[nodiscard]] constexpr bool is_null() const noexcept { return days_ == std::numeric_limits<rep>::min(); }
+
+private:
+    rep days_ = 0;
+};
+
+/// A half-open range of days `[begin, end)`: a day `d` is in the period when `begin <= d < end`.
+class Period {
+public:
+    /// The period `[begin, end)`; throws `std::invalid_argument` unless `begin < end`.
+    Period(Date begin, Date end);
+
+    /// The calendar month `year`-`month` (1-12).
+    static Period month(int year, unsigned month);
+    /// The calendar quarter `quarter` (1-4) of `year`.
+    static Period quarter(int year, unsigned quarter);
+    /// The calendar year `year`.
+    static Period year(int year);
+    /// Parses "2025" (a year), "2025Q1" (a quarter), "2025-03" (a month) or "2025-01-01/2025-04-01" (a range);
+    /// throws `std::invalid_argument` naming the text otherwise.
+    static Period parse(std::string_view text);
+
+    [[nodiscard]] constexpr Date begin() const noexcept { return begin_; }
+    [[nodiscard]] constexpr Date end() const noexcept { return end_; }
+    /// Number of days in the period.
+    [[nodiscard]] constexpr Date::rep days() const noexcept { return end_ - begin_; }
+    [[nodiscard]] constexpr bool contains(Date d) const noexcept { return begin_ <= d && d < end_; }
+    /// True when the period is whole calendar months: it begins on a 1st and ends on a 1st.
+    [[nodiscard]] bool is_whole_months() const noexcept;
+    /// Number of whole calendar months when `is_whole_months()`, else 0.
+    [[nodiscard]] int whole_months() const noexcept;
+    /// Length in months: whole months when `is_whole_months()`, else days / (365.2425 / 12).
+    [[nodiscard]] double months() const noexcept;
+    /// A readable label: "2025", "2025Q1", "2025-03", or "2025-01-05/2025-02-05".
+    [[nodiscard]] std::string label() const;
+
+    friend constexpr bool operator==(const Period&, const Period&) noexcept = default;
+
+private:
+    Date begin_;
+    Date end_;
+};
+
+/// Frequencies of `periods()`: calendar months, quarters and years.
+enum class Frequency { month, quarter, year };
+
+/// Parses "M", "Q" or "Y" (also "A"), case-insensitive; throws `std::invalid_argument` otherwise.
+Frequency parse_frequency(std::string_view text);
+
+/// The consecutive calendar periods of `freq` that cover `[start, end)`: the first contains `start`, the last
+/// contains `end - 1`. Empty when `end <= start`.
+std::vector<Period> periods(Date start, Date end, Frequency freq);
+
+}  // namespace accountkpi

@@ -1,0 +1,803 @@
+// Validation and building of a Book. Every row of every table is checked and every problem collected before
+// anything is built; a Book is either complete or not made at all.
+#include "accountkpi/book/builder.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <numeric>
+#include <optional>
+#include <unordered_map>
+
+#include "accountkpi/detail/order.hpp"
+
+namespace accountkpi {
+namespace {
+
+constexpr Date first_valid_day{std::chrono::sys_days{std::chrono::year{1900} / 1 / 1}};
+constexpr Date last_valid_day{std::chrono::sys_days{std::chrono::year{2200} / 12 / 31}};
+/// Money beyond this magnitude could not be summed exactly to the cent in doubles.
+constexpr double money_limit = 1e13;
+
+std::int32_t to_index(std::size_t i) noexcept { return static_cast<std::int32_t>(i); }
+std::int64_t to_row(std::size_t i) noexcept { return static_cast<std::int64_t>(i); }
+
+std::string normalised_word(std::string_view w) {
+    std::string s;
+    for (char c : w) {
+        if (!std::isspace(static_cast<unsigned char>(c))) {
+            s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        }
+    }
+    return s;
+}
+
+std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+class Problems {
+public:
+    void add(std::string_view table, std::int64_t row, std::string_view column, std::string reason) {
+        ++total_;
+        if (list_.size() < ValidationError::max_listed) {
+            list_.push_back({std::string(table), row, std::string(column), std::move(reason)});
+        }
+    }
+    [[nodiscard]] std::size_t total() const noexcept { return total_; }
+    [[noreturn]] void raise() { throw ValidationError(std::move(list_), total_); }
+
+private:
+    std::vector<Problem> list_;
+    std::size_t total_ = 0;
+};
+
+/// Reads the columns of one input table against its spec, reporting problems as it goes.
+class Reader {
+public:
+    Reader(const TableSpec& spec, const Table* table, Problems& problems)
+        : spec_(spec), table_(table), problems_(problems), rows_(table ? table->rows() : 0) {
+        if (!table_) return;
+        for (const auto& [name, column] : table_->columns()) {
+            if (column.size() != rows_) {
+                report(-1, name, "has " + std::to_string(column.size()) + " rows, the table has " +
+                                     std::to_string(rows_));
+                broken_ = true;
+            }
+            if (spec_.find(name)) continue;
+            const std::string plain = normalised_word(name);
+            for (const auto& c : spec_.columns) {
+                if (plain == c.name) report(-1, name, "unknown column; did you mean " + quoted(c.name) + "?");
+            }
+        }
+        for (const auto& c : spec_.columns) {
+            if (c.required && !table_->find(c.name)) {
+                report(-1, c.name, "required column is missing");
+                broken_ = true;
+            }
+        }
+    }
+
+    [[nodiscard]] std::size_t rows() const noexcept { return broken_ ? 0 : rows_; }
+    [[nodiscard]] const Column* column(std::string_view name) const noexcept {
+        return table_ && !broken_ ? table_->find(name) : nullptr;
+    }
+    void report(std::int64_t row, std::string_view column, std::string reason) {
+        problems_.add(spec_.name, row, column, std::move(reason));
+    }
+
+    /// Days; `Date::null()` where missing (a problem when `required`), out of range or unreadable.
+    std::vector<Date> dates(std::string_view name, bool required) {
+        std::vector<Date> out(rows(), Date::null());
+        const Column* c = column(name);
+        if (!c) return out;
+        const auto check = [&](std::size_t i, std::int64_t days) {
+            if (days == Column::nat) {
+                if (required) report(to_row(i), name, "missing date");
+                return;
+            }
+            if (days < first_valid_day.days() || days > last_valid_day.days()) {
+                report(to_row(i), name, "date " + (days < INT32_MIN + 1 || days > INT32_MAX
+                                                       ? std::to_string(days) + " days after 1970-01-01"
+                                                       : Date{static_cast<Date::rep>(days)}.iso()) +
+                                            " is outside 1900-01-01..2200-12-31");
+                return;
+            }
+            out[i] = Date{static_cast<Date::rep>(days)};
+        };
+        if (const auto* d = std::get_if<Column::Dates>(&c->data())) {
+            for (std::size_t i = 0; i < out.size(); ++i) check(i, d->days[i]);
+        } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
+            std::vector<std::optional<Date>> parsed(t->categories.size());
+            for (std::size_t k = 0; k < parsed.size(); ++k) parsed[k] = Date::try_parse(t->categories[k]);
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const auto code = t->codes[i];
+                if (code < 0) {
+                    check(i, Column::nat);
+                } else if (!valid_code(code, t->categories.size(), i, name)) {
+                } else if (const auto& p = parsed[static_cast<std::size_t>(code)]) {
+                    check(i, p->days());
+                } else {
+                    report(to_row(i), name, "not a date (YYYY-MM-DD): " + quoted(t->categories[static_cast<std::size_t>(code)]));
+                }
+            }
+        } else {
+            wrong_kind(name, *c, "dates");
+        }
+        return out;
+    }
+
+    /// Finite numbers; NaN where missing (a problem when `required`, else `fallback`) or invalid.
+    std::vector<double> numbers(std::string_view name, bool required, double fallback = std::nan("")) {
+        std::vector<double> out(rows(), fallback);
+        const Column* c = column(name);
+        if (!c) return out;
+        const auto check = [&](std::size_t i, double v) {
+            if (std::isnan(v)) {
+                if (required) report(to_row(i), name, "missing value");
+            } else if (!std::isfinite(v)) {
+                report(to_row(i), name, "infinite value");
+            } else {
+                out[i] = v;
+            }
+        };
+        if (const auto* n = std::get_if<Column::Numbers>(&c->data())) {
+            for (std::size_t i = 0; i < out.size(); ++i) check(i, n->values[i]);
+        } else if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
+            for (std::size_t i = 0; i < out.size(); ++i) check(i, static_cast<double>(z->values[i]));
+        } else {
+            wrong_kind(name, *c, "numbers");
+        }
+        return out;
+    }
+
+    /// Free text; "" where missing.
+    std::vector<std::string> texts(std::string_view name, bool required) {
+        std::vector<std::string> out(rows());
+        const Column* c = column(name);
+        if (!c) return out;
+        if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const auto code = t->codes[i];
+                if (code >= 0 && valid_code(code, t->categories.size(), i, name)) {
+                    out[i] = t->categories[static_cast<std::size_t>(code)];
+                }
+                if (required && out[i].empty()) report(to_row(i), name, "missing text");
+            }
+        } else if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
+            for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::to_string(z->values[i]);
+        } else {
+            wrong_kind(name, *c, "text");
+        }
+        return out;
+    }
+
+    /// Dictionary codes into `categories`; `none` where missing.
+    std::vector<std::int32_t> categories(std::string_view name, Categories& categories) {
+        std::vector<std::int32_t> out(rows(), none);
+        const Column* c = column(name);
+        if (!c) return out;
+        if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
+            std::vector<std::int32_t> map(t->categories.size(), none);
+            for (std::size_t k = 0; k < map.size(); ++k) {
+                if (t->categories[k].empty()) continue;
+                std::int32_t code = categories.find(t->categories[k]);
+                if (code == none) {
+                    code = to_index(categories.names.size());
+                    categories.names.push_back(t->categories[k]);
+                }
+                map[k] = code;
+            }
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const auto code = t->codes[i];
+                if (code >= 0 && valid_code(code, map.size(), i, name)) out[i] = map[static_cast<std::size_t>(code)];
+            }
+        } else if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
+            std::unordered_map<std::int64_t, std::int32_t> seen;
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                auto [it, added] = seen.try_emplace(z->values[i], to_index(categories.names.size()));
+                if (added) categories.names.push_back(std::to_string(z->values[i]));
+                out[i] = it->second;
+            }
+        } else {
+            wrong_kind(name, *c, "text");
+        }
+        return out;
+    }
+
+    /// One word of `words` per row (matched ignoring case and spaces); `fallback` where missing (a problem
+    /// when `required`) or unknown.
+    template <class Enum, std::size_t N>
+    std::vector<Enum> vocabulary(std::string_view name, const std::array<std::string_view, N>& words, bool required,
+                                 Enum fallback) {
+        std::vector<Enum> out(rows(), fallback);
+        const Column* c = column(name);
+        if (!c) return out;
+        const auto* t = std::get_if<Column::Texts>(&c->data());
+        if (!t) {
+            wrong_kind(name, *c, "text");
+            return out;
+        }
+        std::vector<std::optional<Enum>> map(t->categories.size());
+        for (std::size_t k = 0; k < map.size(); ++k) map[k] = from_word<Enum>(words, normalised_word(t->categories[k]));
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            const auto code = t->codes[i];
+            if (code < 0) {
+                if (required) report(to_row(i), name, "missing value");
+            } else if (!valid_code(code, map.size(), i, name)) {
+            } else if (const auto& e = map[static_cast<std::size_t>(code)]) {
+                out[i] = *e;
+            } else {
+                std::string allowed;
+                for (auto w : words) {
+                    if (!w.empty()) allowed += (allowed.empty() ? "" : ", ") + std::string(w);
+                }
+                report(to_row(i), name,
+                       "unknown value " + quoted(t->categories[static_cast<std::size_t>(code)]) + " (expected one of " +
+                           allowed + ")");
+            }
+        }
+        return out;
+    }
+
+    /// The table's own ids: inserts each into `index`. Returns, per row, its index (the existing one for a
+    /// repeated id, flagged in `repeated`).
+    std::vector<std::int32_t> keys(std::string_view name, IdIndex& index, std::vector<std::uint8_t>& repeated) {
+        std::vector<std::int32_t> out(rows(), none);
+        repeated.assign(rows(), 0);
+        const Column* c = column(name);
+        if (!c) return out;
+        const auto put = [&](std::size_t i, auto id) {
+            if (auto k = index.insert(id)) {
+                out[i] = *k;
+            } else {
+                out[i] = *index.find(id);
+                repeated[i] = 1;
+            }
+        };
+        if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
+            index = IdIndex(IdIndex::Kind::integer);
+            for (std::size_t i = 0; i < out.size(); ++i) put(i, z->values[i]);
+        } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
+            index = IdIndex(IdIndex::Kind::text);
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const auto code = t->codes[i];
+                if (code < 0) {
+                    report(to_row(i), name, "missing id");
+                } else if (valid_code(code, t->categories.size(), i, name)) {
+                    const std::string& id = t->categories[static_cast<std::size_t>(code)];
+                    if (id.find_first_not_of(" \t\r\n") == std::string::npos) {
+                        report(to_row(i), name, "empty id");
+                    } else {
+                        put(i, std::string_view(id));
+                    }
+                }
+            }
+        } else {
+            wrong_kind(name, *c, "integer or text ids");
+        }
+        return out;
+    }
+
+    /// References to the ids of `index` (of the table `target`); `none` where missing (a problem when
+    /// `required`) or unknown (always a problem).
+    std::vector<std::int32_t> references(std::string_view name, const IdIndex& index, std::string_view target,
+                                         bool required) {
+        std::vector<std::int32_t> out(rows(), none);
+        const Column* c = column(name);
+        if (!c) return out;
+        const auto unknown = [&](std::size_t i, const std::string& id) {
+            report(to_row(i), name, "unknown " + std::string(target) + " id " + quoted(id));
+        };
+        if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
+            // Integer ids are often a dense range: look them up in a table instead of hashing each row.
+            const auto& ids = index.integers();
+            const bool dense = index.kind() == IdIndex::Kind::integer && !ids.empty();
+            std::int64_t lo = 0, hi = -1;
+            std::vector<std::int32_t> lut;
+            if (dense) {
+                lo = *std::min_element(ids.begin(), ids.end());
+                hi = *std::max_element(ids.begin(), ids.end());
+                if (hi - lo < static_cast<std::int64_t>(4 * ids.size() + 1024)) {
+                    lut.assign(static_cast<std::size_t>(hi - lo + 1), none);
+                    for (std::size_t k = 0; k < ids.size(); ++k) lut[static_cast<std::size_t>(ids[k] - lo)] = to_index(k);
+                }
+            }
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const std::int64_t id = z->values[i];
+                std::optional<std::int32_t> k;
+                if (!lut.empty()) {
+                    if (id >= lo && id <= hi && lut[static_cast<std::size_t>(id - lo)] != none) {
+                        k = lut[static_cast<std::size_t>(id - lo)];
+                    }
+                } else {
+                    k = index.find(id);
+                }
+                if (k) {
+                    out[i] = *k;
+                } else {
+                    unknown(i, std::to_string(id));
+                }
+            }
+        } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
+            std::vector<std::optional<std::int32_t>> map(t->categories.size());
+            for (std::size_t k = 0; k < map.size(); ++k) map[k] = index.find(std::string_view(t->categories[k]));
+            for (std::size_t i = 0; i < out.size(); ++i) {
+                const auto code = t->codes[i];
+                if (code < 0 || (code >= 0 && static_cast<std::size_t>(code) < map.size() &&
+                                 t->categories[static_cast<std::size_t>(code)].empty())) {
+                    if (required) report(to_row(i), name, "missing id");
+                } else if (!valid_code(code, map.size(), i, name)) {
+                } else if (const auto& k = map[static_cast<std::size_t>(code)]) {
+                    out[i] = *k;
+                } else {
+                    unknown(i, t->categories[static_cast<std::size_t>(code)]);
+                }
+            }
+        } else {
+            wrong_kind(name, *c, "integer or text ids");
+        }
+        return out;
+    }
+
+private:
+    bool valid_code(std::int64_t code, std::size_t n, std::size_t row, std::string_view name) {
+        if (code >= 0 && static_cast<std::size_t>(code) < n) return true;
+        report(to_row(row), name, "dictionary code " + std::to_string(code) + " out of range");
+        return false;
+    }
+    void wrong_kind(std::string_view name, const Column& c, std::string_view expected) {
+        report(-1, name, "expected " + std::string(expected) + ", got a " + std::string(c.kind_name()) + " column");
+    }
+
+    const TableSpec& spec_;
+    const Table* table_;
+    Problems& problems_;
+    std::size_t rows_;
+    bool broken_ = false;
+};
+
+void check_money(Reader& r, std::string_view column, const std::vector<double>& values) {
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        if (std::abs(values[i]) >= money_limit) {
+            r.report(to_row(i), column, "amount beyond +-1e13 cannot be summed exactly to the cent");
+        }
+    }
+}
+
+template <class T>
+std::vector<T> gather(const std::vector<T>& v, const std::vector<std::uint32_t>& order) {
+    std::vector<T> out(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) out[i] = v[order[i]];
+    return out;
+}
+
+std::vector<std::uint32_t> offsets_of(const std::vector<std::int32_t>& sorted_keys, std::size_t groups) {
+    std::vector<std::uint32_t> offsets(groups + 1, 0);
+    for (auto k : sorted_keys) ++offsets[static_cast<std::size_t>(k) + 1];
+    std::partial_sum(offsets.begin(), offsets.end(), offsets.begin());
+    return offsets;
+}
+
+struct Spell {
+    std::int32_t account;
+    Date begin;
+    Date end;
+    std::uint8_t derived;
+    std::int64_t row;  // input row of accounts for given spells
+};
+
+}  // namespace
+
+BookBuilder& BookBuilder::add(std::string_view name, Table table) {
+    for (auto& [n, t] : tables_) {
+        if (n == name) {
+            t = std::move(table);
+            return *this;
+        }
+    }
+    tables_.emplace_back(std::string(name), std::move(table));
+    return *this;
+}
+
+Book BookBuilder::build() const {
+    Problems problems;
+    auto data = std::make_shared<BookData>();
+    data->options = options_;
+    if (options_.inactivity_days < 1) {
+        problems.add("options", -1, "inactivity_days", "must be at least 1, got " + std::to_string(options_.inactivity_days));
+    }
+
+    const auto input = [&](std::string_view name) -> const Table* {
+        for (const auto& [n, t] : tables_) {
+            if (n == name) return &t;
+        }
+        return nullptr;
+    };
+    for (const auto& [n, t] : tables_) {
+        if (!find_table(n)) problems.add(n, -1, "", "unknown table");
+    }
+    for (const auto& spec : schema()) {
+        if (input(spec.name)) {
+            data->tables_given.emplace_back(spec.name);
+        } else if (spec.required) {
+            problems.add(spec.name, -1, "", "required table is missing");
+        }
+    }
+    const auto reader = [&](std::string_view name) { return Reader(*find_table(name), input(name), problems); };
+
+    // accounts: one row per account, or one row per spell when acquired_on is given on every row of the account.
+    std::vector<Spell> spells;
+    std::vector<std::uint8_t> spells_given;
+    {
+        Reader r = reader("accounts");
+        auto& t = data->accounts;
+        std::vector<std::uint8_t> repeated;
+        const auto account = r.keys("account_id", t.ids, repeated);
+        const auto name = r.texts("name", false);
+        const auto region = r.categories("region", t.regions);
+        const auto domain = r.categories("domain", t.domains);
+        const auto acquired = r.dates("acquired_on", false);
+        const auto churned = r.dates("churned_on", false);
+        const std::size_t n = t.ids.size();
+        t.name.assign(n, {});
+        t.region.assign(n, none);
+        t.domain.assign(n, none);
+        t.parent.assign(n, none);
+        spells_given.assign(n, 0);
+        std::vector<std::int64_t> first_row(n, -1);
+        std::vector<std::uint8_t> without_spell(n, 0);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            const auto a = account[i];
+            if (a == none) continue;
+            const auto ua = static_cast<std::size_t>(a);
+            const bool has_spell = !acquired[i].is_null();
+            if (!repeated[i]) {
+                first_row[ua] = to_row(i);
+                t.name[ua] = name[i];
+                t.region[ua] = region[i];
+                t.domain[ua] = domain[i];
+                without_spell[ua] = !has_spell;
+            } else {
+                if (without_spell[ua] || !has_spell) {
+                    r.report(to_row(i), "account_id",
+                             "duplicate account id " + quoted(t.ids.label(a)) + " (first in row " +
+                                 std::to_string(first_row[ua]) +
+                                 "); an account with several spells needs acquired_on on each of its rows");
+                }
+                const auto conflict = [&](std::string_view col, bool differs) {
+                    if (differs) {
+                        r.report(to_row(i), col, "differs from row " + std::to_string(first_row[ua]) +
+                                                     " of the same account");
+                    }
+                };
+                conflict("name", !name[i].empty() && name[i] != t.name[ua]);
+                conflict("region", region[i] != none && region[i] != t.region[ua]);
+                conflict("domain", domain[i] != none && domain[i] != t.domain[ua]);
+            }
+            if (has_spell) {
+                spells_given[ua] = 1;
+                Date end = Date::max();
+                if (!churned[i].is_null()) {
+                    end = churned[i];
+                    if (!(acquired[i] < end)) {
+                        r.report(to_row(i), "churned_on",
+                                 "churned_on " + end.iso() + " is not after acquired_on " + acquired[i].iso());
+                        continue;
+                    }
+                }
+                spells.push_back({a, acquired[i], end, 0, to_row(i)});
+            } else if (!churned[i].is_null()) {
+                r.report(to_row(i), "acquired_on", "churned_on is given without acquired_on");
+            }
+        }
+        const auto parent = r.references("parent_id", t.ids, "account", false);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            if (account[i] == none || parent[i] == none) continue;
+            if (parent[i] == account[i]) {
+                r.report(to_row(i), "parent_id", "an account cannot be its own parent");
+            } else {
+                t.parent[static_cast<std::size_t>(account[i])] = parent[i];
+            }
+        }
+        std::stable_sort(spells.begin(), spells.end(), [](const Spell& x, const Spell& y) {
+            return x.account != y.account ? x.account < y.account : x.begin < y.begin;
+        });
+        for (std::size_t k = 1; k < spells.size(); ++k) {
+            if (spells[k].account == spells[k - 1].account && spells[k].begin < spells[k - 1].end) {
+                r.report(spells[k].row, "acquired_on",
+                         "spell overlaps the spell of row " + std::to_string(spells[k - 1].row) + " of account " +
+                             quoted(t.ids.label(spells[k].account)));
+            }
+        }
+    }
+
+    // managers
+    {
+        Reader r = reader("managers");
+        auto& t = data->managers;
+        std::vector<std::uint8_t> repeated;
+        const auto manager = r.keys("manager_id", t.ids, repeated);
+        const auto name = r.texts("name", false);
+        const auto role = r.vocabulary("role", role_names, true, Role::farmer);
+        const auto tier = r.vocabulary("tier", tier_names, false, Tier::none);
+        t.name.assign(t.ids.size(), {});
+        t.role.assign(t.ids.size(), Role::farmer);
+        t.tier.assign(t.ids.size(), Tier::none);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            if (manager[i] == none) continue;
+            if (repeated[i]) {
+                r.report(to_row(i), "manager_id", "duplicate manager id " + quoted(t.ids.label(manager[i])));
+                continue;
+            }
+            const auto m = static_cast<std::size_t>(manager[i]);
+            t.name[m] = name[i];
+            t.role[m] = role[i];
+            t.tier[m] = tier[i];
+        }
+    }
+
+    // projects, stored sorted by signed_on: a project's index is its sorted row.
+    std::vector<std::int32_t> project_of_input;  // input-order project index -> sorted index
+    IdIndex project_input_ids;
+    {
+        Reader r = reader("projects");
+        auto& t = data->projects;
+        std::vector<std::uint8_t> repeated;
+        const auto project = r.keys("project_id", project_input_ids, repeated);
+        const auto account = r.references("account_id", data->accounts.ids, "account", true);
+        const auto service_line = r.categories("service_line", t.service_lines);
+        const auto kind = r.vocabulary("kind", project_kind_names, false, ProjectKind::unspecified);
+        const auto signed_on = r.dates("signed_on", true);
+        const auto start = r.dates("start", false);
+        const auto end = r.dates("end", false);
+        const auto value = r.numbers("value", true);
+        check_money(r, "value", value);
+        const auto billing = r.vocabulary("billing", billing_names, false, Billing::none);
+        std::vector<std::uint32_t> keep;
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            if (repeated[i]) {
+                r.report(to_row(i), "project_id", "duplicate project id " + quoted(project_input_ids.label(project[i])));
+            }
+            if (!start[i].is_null() && !end[i].is_null() && end[i] < start[i]) {
+                r.report(to_row(i), "end", "end " + end[i].iso() + " is before start " + start[i].iso());
+            }
+            if (project[i] != none && !repeated[i]) keep.push_back(static_cast<std::uint32_t>(i));
+        }
+        std::vector<Date> keep_signed(keep.size());
+        for (std::size_t k = 0; k < keep.size(); ++k) {
+            keep_signed[k] = signed_on[keep[k]].is_null() ? Date::min() : signed_on[keep[k]];
+        }
+        const auto order = detail::stable_order(std::span<const Date>(keep_signed));
+        project_of_input.assign(project_input_ids.size(), none);
+        t.ids = IdIndex(project_input_ids.kind());
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            const std::size_t i = keep[order[k]];
+            const auto p = project[i];
+            if (project_input_ids.kind() == IdIndex::Kind::integer) {
+                (void)t.ids.insert(project_input_ids.integers()[static_cast<std::size_t>(p)]);
+            } else {
+                (void)t.ids.insert(std::string_view(project_input_ids.texts()[static_cast<std::size_t>(p)]));
+            }
+            project_of_input[static_cast<std::size_t>(p)] = to_index(k);
+            t.account.push_back(account[i]);
+            t.service_line.push_back(service_line[i]);
+            t.kind.push_back(kind[i]);
+            t.signed_on.push_back(signed_on[i]);
+            t.start.push_back(start[i]);
+            t.end.push_back(end[i]);
+            t.value.push_back(value[i]);
+            t.billing.push_back(billing[i]);
+        }
+    }
+    const auto project_refs = [&](Reader& r, const std::vector<std::int32_t>& account) {
+        auto project = r.references("project_id", project_input_ids, "project", false);
+        for (std::size_t i = 0; i < project.size(); ++i) {
+            if (project[i] == none) continue;
+            project[i] = project_of_input[static_cast<std::size_t>(project[i])];
+            if (project[i] == none) continue;  // a duplicate project id, reported with projects
+            const auto owner_account = data->projects.account[static_cast<std::size_t>(project[i])];
+            if (account[i] != none && owner_account != none && owner_account != account[i]) {
+                r.report(to_row(i), "project_id",
+                         "project " + quoted(data->projects.ids.label(project[i])) + " belongs to account " +
+                             quoted(data->accounts.ids.label(owner_account)) + ", not to " +
+                             quoted(data->accounts.ids.label(account[i])));
+            }
+        }
+        return project;
+    };
+
+    // assignments, stored sorted by account then start.
+    {
+        Reader r = reader("assignments");
+        auto& t = data->assignments;
+        const auto manager = r.references("manager_id", data->managers.ids, "manager", true);
+        const auto account = r.references("account_id", data->accounts.ids, "account", true);
+        const auto project = project_refs(r, account);
+        const auto start = r.dates("start", true);
+        auto end = r.dates("end", false);
+        std::vector<std::uint32_t> keep;
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            if (end[i].is_null()) end[i] = Date::max();
+            if (!start[i].is_null() && !(start[i] < end[i])) {
+                r.report(to_row(i), "end", "end " + end[i].iso() + " is not after start " + start[i].iso());
+            }
+            keep.push_back(static_cast<std::uint32_t>(i));
+        }
+        std::stable_sort(keep.begin(), keep.end(), [&](std::uint32_t x, std::uint32_t y) {
+            return account[x] != account[y] ? account[x] < account[y] : start[x] < start[y];
+        });
+        t.manager = gather(manager, keep);
+        t.account = gather(account, keep);
+        t.project = gather(project, keep);
+        t.start = gather(start, keep);
+        t.end = gather(end, keep);
+    }
+
+    // revenue, stored sorted by date.
+    std::vector<std::uint32_t> revenue_order;
+    {
+        Reader r = reader("revenue");
+        auto& t = data->revenue;
+        const auto account = r.references("account_id", data->accounts.ids, "account", true);
+        const auto project = project_refs(r, account);
+        const auto date = r.dates("date", true);
+        const auto amount = r.numbers("amount", true);
+        check_money(r, "amount", amount);
+        const auto cost = r.numbers("cost", false, 0.0);
+        check_money(r, "cost", cost);
+        const auto units = r.numbers("units", false);
+        const auto unit = r.vocabulary("unit", billing_names, false, Billing::none);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            if (units[i] < 0) r.report(to_row(i), "units", "negative units");
+            if (!std::isnan(units[i]) && unit[i] == Billing::none) {
+                r.report(to_row(i), "unit", "units are given without their unit (hour, day or month)");
+            }
+            if (std::isnan(units[i]) && unit[i] != Billing::none) {
+                r.report(to_row(i), "units", "a unit is given without the number of units");
+            }
+        }
+        revenue_order = detail::stable_order(std::span<const Date>(date));
+        t.date = gather(date, revenue_order);
+        t.account = gather(account, revenue_order);
+        t.project = gather(project, revenue_order);
+        t.amount = gather(amount, revenue_order);
+        t.cost = gather(cost, revenue_order);
+        t.units = gather(units, revenue_order);
+        t.unit = gather(unit, revenue_order);
+    }
+
+    // interactions, requests, surveys: sorted by date.
+    {
+        Reader r = reader("interactions");
+        auto& t = data->interactions;
+        const auto account = r.references("account_id", data->accounts.ids, "account", true);
+        const auto manager = r.references("manager_id", data->managers.ids, "manager", false);
+        const auto date = r.dates("date", true);
+        const auto channel = r.vocabulary("channel", channel_names, true, Channel::email);
+        const auto order = detail::stable_order(std::span<const Date>(date));
+        t.date = gather(date, order);
+        t.account = gather(account, order);
+        t.manager = gather(manager, order);
+        t.channel = gather(channel, order);
+    }
+    {
+        Reader r = reader("requests");
+        auto& t = data->requests;
+        const auto account = r.references("account_id", data->accounts.ids, "account", true);
+        const auto received = r.dates("received_on", true);
+        const auto responded = r.dates("responded_on", false);
+        const auto project = project_refs(r, account);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            if (!received[i].is_null() && !responded[i].is_null() && responded[i] < received[i]) {
+                r.report(to_row(i), "responded_on",
+                         "responded_on " + responded[i].iso() + " is before received_on " + received[i].iso());
+            }
+        }
+        const auto order = detail::stable_order(std::span<const Date>(received));
+        t.received_on = gather(received, order);
+        t.responded_on = gather(responded, order);
+        t.account = gather(account, order);
+        t.project = gather(project, order);
+    }
+    {
+        Reader r = reader("surveys");
+        auto& t = data->surveys;
+        const auto account = r.references("account_id", data->accounts.ids, "account", true);
+        const auto date = r.dates("date", true);
+        const auto kind = r.vocabulary("kind", survey_kind_names, true, SurveyKind::csat);
+        const auto score = r.numbers("score", true);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            const auto scale = score_scale(kind[i]);
+            if (!std::isnan(score[i]) && (score[i] < scale.low || score[i] > scale.high)) {
+                r.report(to_row(i), "score",
+                         "score " + std::to_string(score[i]) + " is outside the " +
+                             std::string(survey_kind_names[static_cast<std::size_t>(kind[i])]) + " scale " +
+                             std::to_string(static_cast<int>(scale.low)) + "-" +
+                             std::to_string(static_cast<int>(scale.high)));
+            }
+        }
+        const auto order = detail::stable_order(std::span<const Date>(date));
+        t.date = gather(date, order);
+        t.account = gather(account, order);
+        t.kind = gather(kind, order);
+        t.score = gather(score, order);
+    }
+    {
+        Reader r = reader("targets");
+        auto& t = data->targets;
+        t.manager = r.references("manager_id", data->managers.ids, "manager", true);
+        t.kpi = r.texts("kpi", true);
+        t.begin = r.dates("begin", true);
+        t.end = r.dates("end", true);
+        t.target = r.numbers("target", true);
+        for (std::size_t i = 0; i < t.manager.size(); ++i) {
+            if (!t.begin[i].is_null() && !t.end[i].is_null() && !(t.begin[i] < t.end[i])) {
+                r.report(to_row(i), "end", "end " + t.end[i].iso() + " is not after begin " + t.begin[i].iso());
+            }
+        }
+    }
+
+    if (problems.total() > 0) problems.raise();
+
+    // Everything is valid from here on: derive what queries need.
+    const std::size_t n_accounts = data->accounts.size();
+    data->assignments.offsets = offsets_of(data->assignments.account, n_accounts);
+
+    // Spells of accounts without given ones, from revenue: a spell starts at a revenue date with a positive
+    // amount and goes on while the next such date comes less than inactivity_days later; it ends
+    // inactivity_days after its last revenue date.
+    {
+        const Date::rep gap = options_.inactivity_days;
+        std::vector<Date> open_begin(n_accounts, Date::null()), last(n_accounts, Date::null());
+        const auto& rev = data->revenue;
+        for (std::size_t i = 0; i < rev.size(); ++i) {
+            const auto a = static_cast<std::size_t>(rev.account[i]);
+            if (spells_given[a] || !(rev.amount[i] > 0)) continue;
+            const Date d = rev.date[i];
+            if (!open_begin[a].is_null() && d < last[a] + gap) {
+                last[a] = d;
+                continue;
+            }
+            if (!open_begin[a].is_null()) spells.push_back({rev.account[i], open_begin[a], last[a] + gap, 1, -1});
+            open_begin[a] = d;
+            last[a] = d;
+        }
+        for (std::size_t a = 0; a < n_accounts; ++a) {
+            if (!open_begin[a].is_null()) spells.push_back({static_cast<std::int32_t>(a), open_begin[a], last[a] + gap, 1, -1});
+        }
+        std::stable_sort(spells.begin(), spells.end(), [](const Spell& x, const Spell& y) {
+            return x.account != y.account ? x.account < y.account : x.begin < y.begin;
+        });
+        auto& s = data->spells;
+        for (const auto& sp : spells) {
+            s.account.push_back(sp.account);
+            s.begin.push_back(sp.begin);
+            s.end.push_back(sp.end);
+            s.derived.push_back(sp.derived);
+        }
+        s.offsets = offsets_of(s.account, n_accounts);
+    }
+
+    // Owners at the date of each event.
+    const Book view(data);
+    {
+        auto& p = data->projects;
+        p.manager.resize(p.size());
+        for (std::size_t i = 0; i < p.size(); ++i) p.manager[i] = view.owner(p.account[i], to_index(i), p.signed_on[i]);
+        auto& r = data->revenue;
+        r.manager.resize(r.size());
+        for (std::size_t i = 0; i < r.size(); ++i) r.manager[i] = view.owner(r.account[i], r.project[i], r.date[i]);
+        auto& c = data->interactions;
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            if (c.manager[i] == none) c.manager[i] = view.owner(c.account[i], none, c.date[i]);
+        }
+        auto& q = data->requests;
+        q.manager.resize(q.size());
+        for (std::size_t i = 0; i < q.size(); ++i) q.manager[i] = view.owner(q.account[i], q.project[i], q.received_on[i]);
+        auto& v = data->surveys;
+        v.manager.resize(v.size());
+        for (std::size_t i = 0; i < v.size(); ++i) v.manager[i] = view.owner(v.account[i], none, v.date[i]);
+    }
+    return Book(std::move(data));
+}
+
+}  // namespace accountkpi

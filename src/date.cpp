@@ -1,0 +1,187 @@
+#include "accountkpi/date.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <stdexcept>
+
+namespace accountkpi {
+namespace {
+
+using namespace std::chrono;
+
+std::optional<Date> make_date(int y, unsigned m, unsigned d) noexcept {
+    const year_month_day ymd{year{y}, month{m}, day{d}};
+    if (!ymd.ok()) return std::nullopt;
+    return Date{sys_days{ymd}};
+}
+
+// Reads exactly `width` decimal digits at `pos`; advances `pos`.
+std::optional<int> read_digits(std::string_view s, std::size_t& pos, std::size_t width) noexcept {
+    if (pos + width > s.size()) return std::nullopt;
+    int value = 0;
+    for (std::size_t i = 0; i < width; ++i) {
+        const char c = s[pos + i];
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    pos += width;
+    return value;
+}
+
+std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+Date::Date(int y, unsigned m, unsigned d) {
+    const auto date = make_date(y, m, d);
+    if (!date) {
+        throw std::invalid_argument("not a calendar day: " + std::to_string(y) + "-" + std::to_string(m) + "-" +
+                                    std::to_string(d));
+    }
+    *this = *date;
+}
+
+std::optional<Date> Date::try_parse(std::string_view iso) noexcept {
+    iso = trim(iso);
+    std::size_t pos = 0;
+    const auto y = read_digits(iso, pos, 4);
+    if (!y || pos >= iso.size() || iso[pos++] != '-') return std::nullopt;
+    const auto m = read_digits(iso, pos, 2);
+    if (!m || pos >= iso.size() || iso[pos++] != '-') return std::nullopt;
+    const auto d = read_digits(iso, pos, 2);
+    if (!d || pos != iso.size()) return std::nullopt;
+    return make_date(*y, static_cast<unsigned>(*m), static_cast<unsigned>(*d));
+}
+
+Date Date::parse(std::string_view iso) {
+    if (auto d = try_parse(iso)) return *d;
+    throw std::invalid_argument("not an ISO date (YYYY-MM-DD): '" + std::string(iso) + "'");
+}
+
+std::string Date::iso() const {
+    if (is_null()) return "NaT";
+    const auto ymd = this->ymd();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return buf;
+}
+
+Period::Period(Date begin, Date end) : begin_(begin), end_(end) {
+    if (!(begin < end)) {
+        throw std::invalid_argument("a period needs begin < end, got [" + begin.iso() + ", " + end.iso() + ")");
+    }
+}
+
+Period Period::month(int y, unsigned m) {
+    if (m < 1 || m > 12) throw std::invalid_argument("month must be 1-12, got " + std::to_string(m));
+    const Date b{y, m, 1};
+    const Date e = m == 12 ? Date{y + 1, 1, 1} : Date{y, m + 1, 1};
+    return {b, e};
+}
+
+Period Period::quarter(int y, unsigned q) {
+    if (q < 1 || q > 4) throw std::invalid_argument("quarter must be 1-4, got " + std::to_string(q));
+    const unsigned m = 3 * (q - 1) + 1;
+    return {Date{y, m, 1}, q == 4 ? Date{y + 1, 1, 1} : Date{y, m + 3, 1}};
+}
+
+Period Period::year(int y) { return {Date{y, 1, 1}, Date{y + 1, 1, 1}}; }
+
+Period Period::parse(std::string_view text) {
+    const std::string_view s = trim(text);
+    const auto fail = [&] {
+        return std::invalid_argument("not a period: '" + std::string(text) +
+                                     "' (expected 2025, 2025Q1, 2025-03 or 2025-01-01/2025-04-01)");
+    };
+    if (const auto slash = s.find('/'); slash != std::string_view::npos) {
+        const auto b = Date::try_parse(s.substr(0, slash));
+        const auto e = Date::try_parse(s.substr(slash + 1));
+        if (!b || !e) throw fail();
+        return {*b, *e};
+    }
+    std::size_t pos = 0;
+    const auto y = read_digits(s, pos, 4);
+    if (!y) throw fail();
+    if (pos == s.size()) return year(*y);
+    if (s[pos] == 'Q' || s[pos] == 'q') {
+        ++pos;
+        const auto q = read_digits(s, pos, 1);
+        if (!q || pos != s.size() || *q < 1 || *q > 4) throw fail();
+        return quarter(*y, static_cast<unsigned>(*q));
+    }
+    if (s[pos] == '-') {
+        ++pos;
+        const auto m = read_digits(s, pos, 2);
+        if (!m || pos != s.size() || *m < 1 || *m > 12) throw fail();
+        return month(*y, static_cast<unsigned>(*m));
+    }
+    throw fail();
+}
+
+bool Period::is_whole_months() const noexcept { return begin_.day() == 1 && end_.day() == 1; }
+
+int Period::whole_months() const noexcept {
+    if (!is_whole_months()) return 0;
+    return (end_.year() - begin_.year()) * 12 + static_cast<int>(end_.month()) - static_cast<int>(begin_.month());
+}
+
+double Period::months() const noexcept {
+    if (is_whole_months()) return whole_months();
+    return static_cast<double>(days()) / (365.2425 / 12.0);
+}
+
+std::string Period::label() const {
+    const int m = whole_months();
+    if (m == 12 && begin_.month() == 1) return std::to_string(begin_.year());
+    if (m == 3 && (begin_.month() - 1) % 3 == 0) {
+        return std::to_string(begin_.year()) + "Q" + std::to_string((begin_.month() - 1) / 3 + 1);
+    }
+    if (m == 1) return begin_.iso().substr(0, 7);
+    return begin_.iso() + "/" + end_.iso();
+}
+
+Frequency parse_frequency(std::string_view text) {
+    const std::string_view s = trim(text);
+    if (s.size() == 1 || (s.size() == 2 && (s[1] == 'S' || s[1] == 's'))) {
+        switch (std::toupper(static_cast<unsigned char>(s[0]))) {
+            case 'M': return Frequency::month;
+            case 'Q': return Frequency::quarter;
+            case 'Y':
+            case 'A': return Frequency::year;
+            default: break;
+        }
+    }
+    throw std::invalid_argument("unknown frequency '" + std::string(text) + "' (expected \"M\", \"Q\" or \"Y\")");
+}
+
+std::vector<Period> periods(Date start, Date end, Frequency freq) {
+    std::vector<Period> out;
+    if (!(start < end)) return out;
+    int y = start.year();
+    unsigned m = start.month();
+    const unsigned step = freq == Frequency::month ? 1U : freq == Frequency::quarter ? 3U : 12U;
+    if (freq == Frequency::quarter) m = 3 * ((m - 1) / 3) + 1;
+    if (freq == Frequency::year) m = 1;
+    for (;;) {
+        const Date b{y, m, 1};
+        if (!(b < end)) break;
+        unsigned nm = m + step;
+        int ny = y;
+        while (nm > 12) {
+            nm -= 12;
+            ++ny;
+        }
+        out.emplace_back(b, Date{ny, nm, 1});
+        y = ny;
+        m = nm;
+    }
+    return out;
+}
+
+}  // namespace accountkpi

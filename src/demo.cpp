@@ -1,0 +1,469 @@
+// The demo book: a synthetic IT-services company whose every number comes from a seeded generator.
+#include "accountkpi/demo.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <stdexcept>
+
+#include "accountkpi/book/builder.hpp"
+#include "accountkpi/detail/random.hpp"
+
+namespace accountkpi::demo {
+namespace {
+
+using detail::Random;
+
+constexpr double avg_month_days = 30.436875;
+
+double cents(double x) { return std::round(x * 100.0) / 100.0; }
+
+/// A text column from codes into categories (-1 = missing), without hashing every row.
+Column coded(std::vector<std::int64_t> codes, std::vector<std::string> categories) {
+    auto owned = std::make_shared<const std::vector<std::int64_t>>(std::move(codes));
+    return Column::texts(std::span<const std::int64_t>(*owned), std::move(categories), owned);
+}
+
+std::string numbered(std::string_view prefix, int i, int width) {
+    std::string digits = std::to_string(i);
+    if (static_cast<int>(digits.size()) < width) digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
+    return std::string(prefix) + digits;
+}
+
+struct SpellDates {
+    Date begin;
+    Date end;  // Date::max() while open
+};
+
+}  // namespace
+
+std::vector<std::pair<std::string, Table>> tables(const Options& o) {
+    if (o.accounts < 1 || o.years < 1 || o.lines_per_month < 1 || o.managers < 0 || o.closers < 0 ||
+        (o.managers > 0 && o.managers < 3)) {
+        throw std::invalid_argument(
+            "demo options: accounts, years and lines_per_month must be at least 1, managers 0 (automatic) or at "
+            "least 3 (one per tier), closers at least 0");
+    }
+    Random rng(o.seed * 0x2545F4914F6CDD1DULL + 17);
+    const Date start{o.start_year, 1, 1};
+    const Date end{o.start_year + o.years, 1, 1};
+    const int n = o.accounts;
+    const int farmers = o.managers > 0 ? o.managers : std::max(6, n / 25);
+    const int closers = o.closers > 0 ? o.closers : std::max(2, n / 60);
+
+    // Dimensions.
+    const std::vector<std::string> regions{"EMEA", "North America", "APAC", "LATAM"};
+    const double region_weight[] = {0.4, 0.3, 0.2, 0.1};
+    const std::vector<std::string> domains{"finance", "healthcare", "retail", "manufacturing", "public sector",
+                                           "telecom"};
+    const std::vector<std::string> service_lines{"development", "support", "consulting", "cloud", "data"};
+
+    // Managers: farmers of the three tiers, then closers.
+    std::vector<std::string> manager_id, manager_name;
+    std::vector<std::int64_t> manager_role, manager_tier;
+    std::vector<int> single, portfolio, revenue_mgr;
+    const int n_single = std::max(1, farmers * 3 / 10), n_revenue = std::max(1, farmers * 3 / 10);
+    for (int f = 0; f < farmers; ++f) {
+        manager_id.push_back(numbered("F", f + 1, 2));
+        manager_name.push_back("Farmer " + std::to_string(f + 1));
+        manager_role.push_back(0);
+        const int tier = f < n_single ? 0 : f < farmers - n_revenue ? 1 : 2;
+        manager_tier.push_back(tier);
+        (tier == 0 ? single : tier == 1 ? portfolio : revenue_mgr).push_back(f);
+    }
+    for (int c = 0; c < closers; ++c) {
+        manager_id.push_back(numbered("C", c + 1, 2));
+        manager_name.push_back("Closer " + std::to_string(c + 1));
+        manager_role.push_back(1);
+        manager_tier.push_back(-1);
+    }
+
+    // Accounts and their spells.
+    std::vector<std::int64_t> acc_region(static_cast<std::size_t>(n)), acc_domain(static_cast<std::size_t>(n));
+    std::vector<double> size(static_cast<std::size_t>(n));
+    std::vector<std::vector<SpellDates>> spells(static_cast<std::size_t>(n));
+    std::vector<std::int64_t> parent(static_cast<std::size_t>(n), -1);
+    const int window_days = end - start;
+    for (int i = 0; i < n; ++i) {
+        const auto ui = static_cast<std::size_t>(i);
+        double u = rng.uniform();
+        std::size_t r = 0;
+        while (r + 1 < regions.size() && u >= region_weight[r]) u -= region_weight[r++];
+        acc_region[ui] = static_cast<std::int64_t>(r);
+        acc_domain[ui] = rng.integer(0, static_cast<int>(domains.size()) - 1);
+        size[ui] = rng.lognormal(0.0, 0.9);
+        const bool existing = rng.chance(0.55);
+        Date begin = existing ? start - rng.integer(30, 1500) : start + rng.integer(0, window_days - 60);
+        const double monthly_hazard = std::min(0.04, 0.012 / std::pow(size[ui], 0.3));
+        for (int spell = 0; spell < 2; ++spell) {
+            const Date from = std::max(begin, start);
+            const double months = rng.exponential(1.0 / (spell == 0 ? monthly_hazard : monthly_hazard / 2));
+            const Date churn = from + static_cast<Date::rep>(std::max(31.0, months * avg_month_days));
+            if (!(churn < end)) {
+                spells[ui].push_back({begin, Date::max()});
+                break;
+            }
+            spells[ui].push_back({begin, churn});
+            const Date again = churn + rng.integer(60, 400);
+            if (spell == 1 || !rng.chance(0.25) || !(again < end - 30)) break;
+            begin = again;
+        }
+        if (i > 10 && rng.chance(0.05)) parent[ui] = rng.integer(0, i - 1);
+    }
+
+    // Who owns each account: single-client farmers one mid-size account each, portfolio farmers the smaller
+    // accounts, revenue-portfolio farmers the larger; new accounts start with a closer for 90 days; one account
+    // in ten changes farmer once.
+    std::vector<std::int64_t> as_manager, as_account, as_start, as_end;
+    const auto pick = [&](const std::vector<int>& pool) { return pool[static_cast<std::size_t>(rng.integer(0, static_cast<int>(pool.size()) - 1))]; };
+    std::vector<double> sorted_size(size);
+    std::sort(sorted_size.begin(), sorted_size.end());
+    const double median_size = sorted_size[sorted_size.size() / 2];
+    std::size_t next_single = 0;
+    std::vector<std::vector<int>> owned(static_cast<std::size_t>(farmers));
+    for (int i = 0; i < n; ++i) {
+        const auto ui = static_cast<std::size_t>(i);
+        int farmer;
+        if (next_single < single.size() && size[ui] > median_size * 0.8 && rng.chance(0.3)) {
+            farmer = single[next_single++];
+        } else {
+            farmer = size[ui] < median_size ? pick(portfolio) : pick(revenue_mgr);
+        }
+        const Date acquired = spells[ui].front().begin;
+        Date farmer_from = acquired;
+        if (!(acquired < start)) {
+            as_manager.push_back(farmers + rng.integer(0, closers - 1));
+            as_account.push_back(i);
+            as_start.push_back(acquired.days());
+            as_end.push_back((acquired + 90).days());
+            farmer_from = acquired + 90;
+        }
+        if (rng.chance(0.1) && single.end() == std::find(single.begin(), single.end(), farmer)) {
+            const Date handover = start + rng.integer(60, window_days - 60);
+            if (farmer_from < handover) {
+                as_manager.push_back(farmer);
+                as_account.push_back(i);
+                as_start.push_back(farmer_from.days());
+                as_end.push_back(handover.days());
+                farmer = size[ui] < median_size ? pick(portfolio) : pick(revenue_mgr);
+                farmer_from = handover;
+            }
+        }
+        as_manager.push_back(farmer);
+        as_account.push_back(i);
+        as_start.push_back(farmer_from.days());
+        as_end.push_back(Column::nat);
+        owned[static_cast<std::size_t>(farmer)].push_back(i);
+    }
+
+    // Projects, their revenue, and the requests some of them came from.
+    std::vector<std::int64_t> pr_id, pr_account, pr_line, pr_kind, pr_signed, pr_start, pr_end, pr_billing;
+    std::vector<double> pr_value;
+    std::vector<std::int64_t> rv_account, rv_project, rv_date, rv_unit;
+    std::vector<double> rv_amount, rv_cost, rv_units;
+    std::vector<std::int64_t> rq_account, rq_received, rq_responded, rq_project;
+    const auto client_on = [&](std::size_t a, Date d) {
+        for (const auto& s : spells[a]) {
+            if (s.begin <= d && d < s.end) return true;
+        }
+        return false;
+    };
+    const auto add_request = [&](std::size_t a, Date received, std::int64_t project) {
+        rq_account.push_back(static_cast<std::int64_t>(a));
+        rq_received.push_back(received.days());
+        const double late = rng.uniform();
+        if (late < 0.07) {
+            rq_responded.push_back(Column::nat);
+        } else {
+            const int days = late < 0.75 ? rng.integer(0, 2) : rng.integer(3, 15);
+            rq_responded.push_back((received + days).days());
+        }
+        rq_project.push_back(project);
+    };
+    for (int i = 0; i < n; ++i) {
+        const auto ui = static_cast<std::size_t>(i);
+        std::vector<int> lines_bought;
+        const double base = 9000.0 * size[ui];  // typical monthly spend
+        for (std::size_t s = 0; s < spells[ui].size(); ++s) {
+            const auto& spell = spells[ui][s];
+            const Date from = std::max(spell.begin, start - 365);
+            const Date to = std::min(spell.end, end);
+            const bool new_here = !(spell.begin < start - 365);
+            Date signed_on = new_here ? spell.begin : from + static_cast<Date::rep>(rng.exponential(120.0));
+            bool first = true;
+            while (signed_on < to) {
+                ProjectKind kind;
+                if (first && new_here && s == 0) {
+                    kind = ProjectKind::new_business;
+                } else {
+                    const double k = rng.uniform();
+                    kind = k < 0.4 ? ProjectKind::upsell : k < 0.65 ? ProjectKind::cross_sell : ProjectKind::renewal;
+                }
+                if (lines_bought.empty() && kind != ProjectKind::new_business) kind = ProjectKind::cross_sell;
+                if (lines_bought.size() == service_lines.size() && kind == ProjectKind::cross_sell) kind = ProjectKind::upsell;
+                int line;
+                if (kind == ProjectKind::cross_sell || kind == ProjectKind::new_business) {
+                    do {
+                        line = rng.integer(0, static_cast<int>(service_lines.size()) - 1);
+                    } while (lines_bought.size() < service_lines.size() &&
+                             std::find(lines_bought.begin(), lines_bought.end(), line) != lines_bought.end());
+                    if (std::find(lines_bought.begin(), lines_bought.end(), line) == lines_bought.end()) lines_bought.push_back(line);
+                } else {
+                    line = lines_bought[static_cast<std::size_t>(rng.integer(0, static_cast<int>(lines_bought.size()) - 1))];
+                }
+                const double b = rng.uniform();
+                const Billing billing = b < 0.3 ? Billing::fixed : b < 0.6 ? Billing::hour : b < 0.85 ? Billing::day : Billing::month;
+                const int months = rng.integer(2, 12);
+                const double value = cents(base * months * rng.lognormal(0.0, 0.35) * 0.5);
+                const Date p_start = signed_on + rng.integer(0, 21);
+                const Date p_end = p_start + static_cast<Date::rep>(months * avg_month_days);
+                const auto project = static_cast<std::int64_t>(pr_id.size());
+                pr_id.push_back(100000 + project);
+                pr_account.push_back(i);
+                pr_line.push_back(line);
+                pr_kind.push_back(static_cast<std::int64_t>(kind) - 1);
+                pr_signed.push_back(signed_on.days());
+                pr_start.push_back(p_start.days());
+                pr_end.push_back(p_end.days());
+                pr_billing.push_back(static_cast<std::int64_t>(billing) - 1);
+                pr_value.push_back(value);
+                if ((kind == ProjectKind::upsell || kind == ProjectKind::cross_sell) && rng.chance(0.3) &&
+                    start + 30 < signed_on) {
+                    add_request(ui, signed_on - rng.integer(5, 30), project);
+                }
+
+                // Monthly revenue while the project runs, the account is a client and the window is open.
+                const double margin = rng.normal(0.32, 0.12);
+                const double rate = billing == Billing::hour ? rng.uniform(70, 160) : rng.uniform(600, 1200);
+                const double monthly = value / months;
+                for (int m = 0; m < months; ++m) {
+                    const Date month_begin = p_start + static_cast<Date::rep>(m * avg_month_days);
+                    if (!(month_begin < end) || !client_on(ui, month_begin)) break;
+                    if (month_begin < start) continue;
+                    for (int l = 0; l < o.lines_per_month; ++l) {
+                        const Date d = std::min(month_begin + rng.integer(0, 27), end - 1);
+                        const double share = monthly / o.lines_per_month * rng.uniform(0.85, 1.15);
+                        double units = std::nan(""), amount = share;
+                        if (billing == Billing::hour || billing == Billing::day) {
+                            units = std::round(share / rate * 4) / 4;
+                            amount = units * rate;
+                        } else if (billing == Billing::month) {
+                            units = 1.0 / o.lines_per_month;
+                        }
+                        amount = cents(amount);
+                        rv_account.push_back(i);
+                        rv_project.push_back(pr_id.back());
+                        rv_date.push_back(d.days());
+                        rv_amount.push_back(amount);
+                        rv_cost.push_back(cents(amount * (1 - margin)));
+                        rv_units.push_back(units);
+                        rv_unit.push_back(billing == Billing::fixed ? -1 : static_cast<std::int64_t>(billing) - 2);
+                        if (rng.chance(0.004)) {  // a credit note
+                            rv_account.push_back(i);
+                            rv_project.push_back(pr_id.back());
+                            rv_date.push_back(std::min(d + rng.integer(5, 40), end - 1).days());
+                            rv_amount.push_back(-cents(amount * rng.uniform(0.1, 1.0)));
+                            rv_cost.push_back(0.0);
+                            rv_units.push_back(std::nan(""));
+                            rv_unit.push_back(-1);
+                        }
+                    }
+                }
+                first = false;
+                signed_on = signed_on + static_cast<Date::rep>(rng.exponential(avg_month_days * 8 / std::sqrt(size[ui] + 0.5)));
+            }
+        }
+    }
+
+    // Communications, requests and surveys per client month.
+    std::vector<std::int64_t> ia_account, ia_date, ia_channel;
+    std::vector<std::int64_t> sv_account, sv_date, sv_kind;
+    std::vector<double> sv_score;
+    for (int i = 0; i < n; ++i) {
+        const auto ui = static_cast<std::size_t>(i);
+        for (int m = 0; m < 12 * o.years; ++m) {
+            const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
+            if (!client_on(ui, month.begin() + 14)) continue;
+            const double activity = std::sqrt(size[ui]);
+            const int counts[] = {rng.poisson(2.0 * activity), rng.poisson(0.8 * activity), rng.poisson(0.3 * activity)};
+            for (std::int64_t ch = 0; ch < 3; ++ch) {
+                for (int k = 0; k < counts[ch]; ++k) {
+                    ia_account.push_back(i);
+                    ia_date.push_back((month.begin() + rng.integer(0, month.days() - 1)).days());
+                    ia_channel.push_back(ch);
+                }
+            }
+            for (int k = rng.poisson(0.35 * activity); k > 0; --k) add_request(ui, month.begin() + rng.integer(0, month.days() - 1), -1);
+            if (m % 3 == 2 && rng.chance(0.35)) {
+                const double s = rng.uniform();
+                sv_account.push_back(i);
+                sv_date.push_back((month.begin() + rng.integer(0, 27)).days());
+                sv_kind.push_back(0);
+                sv_score.push_back(s < 0.05 ? 1 : s < 0.12 ? 2 : s < 0.28 ? 3 : s < 0.65 ? 4 : 5);
+            }
+            if (m % 12 == 10 && rng.chance(0.5)) {
+                sv_account.push_back(i);
+                sv_date.push_back((month.begin() + rng.integer(0, 27)).days());
+                sv_kind.push_back(1);
+                sv_score.push_back(std::clamp(std::round(rng.normal(7.6, 2.0)), 0.0, 10.0));
+            }
+        }
+    }
+
+    // Yearly targets: revenue for every farmer (their accounts' typical spend plus 10%), and one tier KPI.
+    std::vector<std::int64_t> tg_manager, tg_kpi, tg_begin, tg_end;
+    std::vector<double> tg_target;
+    const std::vector<std::string> kpis{"revenue", "nps", "retention_rate"};
+    for (int f = 0; f < farmers; ++f) {
+        double spend = 0;
+        for (int a : owned[static_cast<std::size_t>(f)]) spend += 9000.0 * size[static_cast<std::size_t>(a)] * 12 * 0.75;
+        for (int y = 0; y < o.years; ++y) {
+            const Period year = Period::year(o.start_year + y);
+            tg_manager.push_back(f);
+            tg_kpi.push_back(0);
+            tg_begin.push_back(year.begin().days());
+            tg_end.push_back(year.end().days());
+            tg_target.push_back(std::round(spend * std::pow(1.1, y) / 1000) * 1000);
+            const auto tier = manager_tier[static_cast<std::size_t>(f)];
+            if (tier != 2) {
+                tg_manager.push_back(f);
+                tg_kpi.push_back(tier == 0 ? 1 : 2);
+                tg_begin.push_back(year.begin().days());
+                tg_end.push_back(year.end().days());
+                tg_target.push_back(tier == 0 ? 30.0 : 0.9);
+            }
+        }
+    }
+
+    // The tables, as a user would hand them over: integer account and project ids, text manager ids.
+    const auto account_ids = [](const std::vector<std::int64_t>& idx) {
+        std::vector<std::int64_t> out(idx.size());
+        for (std::size_t k = 0; k < idx.size(); ++k) out[k] = idx[k] < 0 ? -1 : 1000 + idx[k];
+        return out;
+    };
+    const auto dates = [](std::vector<std::int64_t> d) {
+        auto owned_days = std::make_shared<const std::vector<std::int64_t>>(std::move(d));
+        return Column::dates(std::span<const std::int64_t>(*owned_days), owned_days);
+    };
+    std::vector<std::pair<std::string, Table>> out;
+    {
+        std::vector<std::int64_t> id, region, domain, par, acquired, churned;
+        std::vector<std::int64_t> name_code;
+        std::vector<std::string> names;
+        for (int i = 0; i < n; ++i) {
+            const auto ui = static_cast<std::size_t>(i);
+            names.push_back("Client " + numbered("", i + 1, 4));
+            for (const auto& s : spells[ui]) {
+                id.push_back(1000 + i);
+                name_code.push_back(i);
+                region.push_back(acc_region[ui]);
+                domain.push_back(acc_domain[ui]);
+                par.push_back(parent[ui]);
+                acquired.push_back(s.begin.days());
+                churned.push_back(s.end == Date::max() ? Column::nat : s.end.days());
+            }
+        }
+        std::vector<std::int64_t> parent_codes(par.size());
+        std::vector<std::string> parent_names;
+        for (std::size_t k = 0; k < par.size(); ++k) parent_codes[k] = par[k];
+        for (int i = 0; i < n; ++i) parent_names.push_back(std::to_string(1000 + i));
+        Table t;
+        t.add("account_id", Column::integers(std::move(id)));
+        t.add("name", coded(std::move(name_code), std::move(names)));
+        t.add("region", coded(std::move(region), regions));
+        t.add("domain", coded(std::move(domain), domains));
+        t.add("parent_id", coded(std::move(parent_codes), std::move(parent_names)));
+        t.add("acquired_on", dates(std::move(acquired)));
+        t.add("churned_on", dates(std::move(churned)));
+        out.emplace_back("accounts", std::move(t));
+    }
+    {
+        std::vector<std::int64_t> codes(manager_id.size());
+        for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = static_cast<std::int64_t>(k);
+        Table t;
+        t.add("manager_id", coded(codes, manager_id));
+        t.add("name", coded(codes, manager_name));
+        t.add("role", coded(std::move(manager_role), {"farmer", "closer"}));
+        t.add("tier", coded(std::move(manager_tier), {"single_client", "client_portfolio", "revenue_portfolio"}));
+        out.emplace_back("managers", std::move(t));
+    }
+    {
+        Table t;
+        t.add("project_id", Column::integers(std::move(pr_id)));
+        t.add("account_id", Column::integers(account_ids(pr_account)));
+        t.add("service_line", coded(std::move(pr_line), service_lines));
+        t.add("kind", coded(std::move(pr_kind), {"new", "upsell", "cross_sell", "renewal"}));
+        t.add("signed_on", dates(std::move(pr_signed)));
+        t.add("start", dates(std::move(pr_start)));
+        t.add("end", dates(std::move(pr_end)));
+        t.add("value", Column::numbers(std::move(pr_value)));
+        t.add("billing", coded(std::move(pr_billing), {"fixed", "hour", "day", "month"}));
+        out.emplace_back("projects", std::move(t));
+    }
+    {
+        Table t;
+        t.add("manager_id", coded(std::move(as_manager), manager_id));
+        t.add("account_id", Column::integers(account_ids(as_account)));
+        t.add("start", dates(std::move(as_start)));
+        t.add("end", dates(std::move(as_end)));
+        out.emplace_back("assignments", std::move(t));
+    }
+    {
+        Table t;
+        t.add("account_id", Column::integers(account_ids(rv_account)));
+        t.add("project_id", Column::integers(std::move(rv_project)));
+        t.add("date", dates(std::move(rv_date)));
+        t.add("amount", Column::numbers(std::move(rv_amount)));
+        t.add("cost", Column::numbers(std::move(rv_cost)));
+        t.add("units", Column::numbers(std::move(rv_units)));
+        t.add("unit", coded(std::move(rv_unit), {"hour", "day", "month"}));
+        out.emplace_back("revenue", std::move(t));
+    }
+    {
+        Table t;
+        t.add("account_id", Column::integers(account_ids(ia_account)));
+        t.add("date", dates(std::move(ia_date)));
+        t.add("channel", coded(std::move(ia_channel), {"email", "call", "meeting"}));
+        out.emplace_back("interactions", std::move(t));
+    }
+    {
+        std::vector<std::int64_t> project_codes(rq_project.size());
+        std::vector<std::string> project_names;
+        for (std::size_t k = 0; k < rq_project.size(); ++k) {
+            project_codes[k] = rq_project[k] < 0 ? -1 : static_cast<std::int64_t>(project_names.size());
+            if (rq_project[k] >= 0) project_names.push_back(std::to_string(100000 + rq_project[k]));
+        }
+        Table t;
+        t.add("account_id", Column::integers(account_ids(rq_account)));
+        t.add("received_on", dates(std::move(rq_received)));
+        t.add("responded_on", dates(std::move(rq_responded)));
+        t.add("project_id", coded(std::move(project_codes), std::move(project_names)));
+        out.emplace_back("requests", std::move(t));
+    }
+    {
+        Table t;
+        t.add("account_id", Column::integers(account_ids(sv_account)));
+        t.add("date", dates(std::move(sv_date)));
+        t.add("kind", coded(std::move(sv_kind), {"csat", "nps", "ces"}));
+        t.add("score", Column::numbers(std::move(sv_score)));
+        out.emplace_back("surveys", std::move(t));
+    }
+    {
+        Table t;
+        t.add("manager_id", coded(std::move(tg_manager), manager_id));
+        t.add("kpi", coded(std::move(tg_kpi), kpis));
+        t.add("begin", dates(std::move(tg_begin)));
+        t.add("end", dates(std::move(tg_end)));
+        t.add("target", Column::numbers(std::move(tg_target)));
+        out.emplace_back("targets", std::move(t));
+    }
+    return out;
+}
+
+Book book(const Options& options) {
+    BookBuilder builder;
+    for (auto& [name, table] : tables(options)) builder.add(name, std::move(table));
+    return builder.build();
+}
+
+}  // namespace accountkpi::demo

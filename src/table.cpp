@@ -1,0 +1,120 @@
+#include "accountkpi/book/table.hpp"
+
+#include <unordered_map>
+
+#include "accountkpi/book/errors.hpp"
+
+namespace accountkpi {
+namespace {
+
+template <class T>
+std::shared_ptr<const std::vector<T>> own(std::vector<T> v) {
+    return std::make_shared<const std::vector<T>>(std::move(v));
+}
+
+}  // namespace
+
+Column Column::integers(std::span<const std::int64_t> v, std::shared_ptr<const void> keep_alive) {
+    return {Integers{v}, std::move(keep_alive)};
+}
+Column Column::numbers(std::span<const double> v, std::shared_ptr<const void> keep_alive) {
+    return {Numbers{v}, std::move(keep_alive)};
+}
+Column Column::dates(std::span<const std::int64_t> days, std::shared_ptr<const void> keep_alive) {
+    return {Dates{days}, std::move(keep_alive)};
+}
+Column Column::texts(std::span<const std::int64_t> codes, std::vector<std::string> categories,
+                     std::shared_ptr<const void> keep_alive) {
+    return {Texts{codes, std::move(categories)}, std::move(keep_alive)};
+}
+
+Column Column::integers(std::vector<std::int64_t> v) {
+    auto owned = own(std::move(v));
+    return integers(std::span<const std::int64_t>(*owned), owned);
+}
+Column Column::numbers(std::vector<double> v) {
+    auto owned = own(std::move(v));
+    return numbers(std::span<const double>(*owned), owned);
+}
+Column Column::dates(const std::vector<Date>& v) {
+    std::vector<std::int64_t> days(v.size());
+    for (std::size_t i = 0; i < v.size(); ++i) days[i] = v[i].is_null() ? nat : v[i].days();
+    auto owned = own(std::move(days));
+    return dates(std::span<const std::int64_t>(*owned), owned);
+}
+Column Column::texts(const std::vector<std::string>& v) {
+    std::vector<std::int64_t> codes(v.size());
+    std::vector<std::string> categories;
+    std::unordered_map<std::string, std::int64_t> seen;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+        if (v[i].empty()) {
+            codes[i] = -1;
+            continue;
+        }
+        auto [it, added] = seen.try_emplace(v[i], static_cast<std::int64_t>(categories.size()));
+        if (added) categories.push_back(v[i]);
+        codes[i] = it->second;
+    }
+    auto owned = own(std::move(codes));
+    return texts(std::span<const std::int64_t>(*owned), std::move(categories), owned);
+}
+
+std::size_t Column::size() const noexcept {
+    return std::visit(
+        [](const auto& d) -> std::size_t {
+            using T = std::decay_t<decltype(d)>;
+            if constexpr (std::is_same_v<T, Integers> || std::is_same_v<T, Numbers>) {
+                return d.values.size();
+            } else if constexpr (std::is_same_v<T, Dates>) {
+                return d.days.size();
+            } else {
+                return d.codes.size();
+            }
+        },
+        data_);
+}
+
+std::string_view Column::kind_name() const noexcept {
+    static constexpr std::string_view names[] = {"integer", "number", "date", "text"};
+    return names[data_.index()];
+}
+
+Table& Table::add(std::string name, Column column) {
+    for (auto& [n, c] : columns_) {
+        if (n == name) {
+            c = std::move(column);
+            return *this;
+        }
+    }
+    columns_.emplace_back(std::move(name), std::move(column));
+    return *this;
+}
+
+const Column* Table::find(std::string_view name) const noexcept {
+    for (const auto& [n, c] : columns_) {
+        if (n == name) return &c;
+    }
+    return nullptr;
+}
+
+std::string Problem::describe() const {
+    std::string s = table;
+    if (row >= 0) s += " row " + std::to_string(row);
+    if (!column.empty()) s += (row >= 0 ? ", column " : " column ") + column;
+    return s + ": " + reason;
+}
+
+namespace {
+std::string summarise(const std::vector<Problem>& problems, std::size_t total) {
+    std::string s = std::to_string(total) + (total == 1 ? " problem" : " problems") + " in the input:";
+    const std::size_t shown = std::min<std::size_t>(problems.size(), 20);
+    for (std::size_t i = 0; i < shown; ++i) s += "\n  " + problems[i].describe();
+    if (total > shown) s += "\n  ... and " + std::to_string(total - shown) + " more";
+    return s;
+}
+}  // namespace
+
+ValidationError::ValidationError(std::vector<Problem> problems, std::size_t total)
+    : std::invalid_argument(summarise(problems, total)), problems_(std::move(problems)), total_(total) {}
+
+}  // namespace accountkpi

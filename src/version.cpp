@@ -1,0 +1,7 @@
+#include "accountkpi/version.hpp"
+
+namespace accountkpi {
+
+std::string_view version() noexcept { return ACCOUNTKPI_VERSION; }
+
+}  // namespace accountkpi
