@@ -254,7 +254,10 @@ class Book:
         try:
             core = _core.build_book(tables, inactivity_days)
         except ValidationError as e:
-            _raise(problems + list(e.problems), len(problems) + e.total)
+            # A cell this layer could not convert is reported once, with the reason found here.
+            seen = {(t, r, c) for t, r, c, _ in problems if r >= 0}
+            core_problems = [p for p in e.problems if (p[0], p[1], p[2]) not in seen]
+            _raise(problems + core_problems, len(problems) + e.total - (len(e.problems) - len(core_problems)))
         if problems:
             _raise(problems)
         return cls(core)
