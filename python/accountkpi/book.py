@@ -413,12 +413,18 @@ class Book:
         counts = ", ".join(f"{t}={self._core.rows(t)}" for t in TABLES if self._core.has_table(t))
         return f"<accountkpi.Book {counts}>"
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """The input tables as :meth:`from_frames` takes them (without the derived owner columns).
+
+        ``Book.from_frames(**book.to_frames())`` builds an equal Book.
+        """
         frames = {}
         for t, frame in self.tables().items():
-            drop = [c for c in _DERIVED.get(t, ()) if c in frame.columns]
-            frames[t] = frame.drop(columns=drop)
-        return (_rebuild, (frames, self.inactivity_days))
+            frames[t] = frame.drop(columns=[c for c in _DERIVED.get(t, ()) if c in frame.columns])
+        return frames
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.to_frames(), self.inactivity_days))
 
 
 def _rebuild(frames: dict[str, pd.DataFrame], inactivity_days: int) -> Book:
