@@ -29,10 +29,10 @@ double number(const py::dict& options, const char* key, double fallback) {
 }
 
 Options options_of(const py::dict& d) {
-    static const char* known[] = {"retention_method", "churn_method",  "revenue_churn_method",
-                                  "nrr_base",         "csat_method",   "ces_method",
-                                  "sla_days",         "top_p",         "pareto_threshold",
-                                  "hours_per_day",    "days_per_month"};
+    static const char* known[] = {"retention_method", "churn_method",   "revenue_churn_method",
+                                  "nrr_base",         "csat_method",    "ces_method",
+                                  "sla_days",         "top_p",          "pareto_threshold",
+                                  "hours_per_day",    "days_per_month", "volume_thresholds"};
     for (const auto& [k, v] : d) {
         const auto key = k.cast<std::string>();
         if (std::find_if(std::begin(known), std::end(known), [&](const char* w) { return key == w; }) ==
@@ -67,6 +67,8 @@ Options options_of(const py::dict& d) {
     o.pareto_threshold = number(d, "pareto_threshold", o.pareto_threshold);
     o.hours_per_day = number(d, "hours_per_day", o.hours_per_day);
     o.days_per_month = number(d, "days_per_month", o.days_per_month);
+    if (d.contains("volume_thresholds"))
+        o.volume_thresholds = d["volume_thresholds"].cast<std::vector<double>>();
     return o;
 }
 
@@ -90,6 +92,7 @@ kpi::Request request_of(const std::vector<std::pair<Date::rep, Date::rep>>& peri
     rq.scope.managers = list("managers");
     rq.scope.regions = list("regions");
     rq.scope.domains = list("domains");
+    rq.scope.volume_bands = list("volume_bands");
     return rq;
 }
 
@@ -194,6 +197,7 @@ void register_kpi(py::module_& m) {
         auto c = kpi::lorenz(values_of(v));
         return py::make_tuple(adopt(std::move(c.population)), adopt(std::move(c.revenue)));
     });
+    m.def("volume_band_labels", &kpi::volume_band_labels, py::arg("thresholds"));
     m.def("compound_churn", &kpi::compound_churn, py::arg("churn"), py::arg("periods"));
     m.def("periodic_churn", &kpi::periodic_churn, py::arg("churn"), py::arg("periods"));
 }

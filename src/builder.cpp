@@ -812,6 +812,26 @@ Book BookBuilder::build() const {
         s.offsets = offsets_of(s.account, n_accounts);
     }
 
+    // Project kinds not given are derived from service lines, in signing order: an account's first project is
+    // new business, a service line new to the account is a cross-sell, one it already buys an upsell.
+    {
+        auto& p = data->projects;
+        std::vector<std::vector<std::int32_t>> bought(n_accounts);
+        std::vector<std::uint8_t> has_project(n_accounts, 0);
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            const auto a = static_cast<std::size_t>(p.account[i]);
+            auto& lines = bought[a];
+            const bool known = std::find(lines.begin(), lines.end(), p.service_line[i]) != lines.end();
+            if (p.kind[i] == ProjectKind::unspecified && p.service_line[i] != none) {
+                p.kind[i] = !has_project[a] ? ProjectKind::new_business
+                            : known         ? ProjectKind::upsell
+                                            : ProjectKind::cross_sell;
+            }
+            if (p.service_line[i] != none && !known) lines.push_back(p.service_line[i]);
+            has_project[a] = 1;
+        }
+    }
+
     // Owners at the date of each event.
     const Book view(data);
     {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -295,12 +296,21 @@ void check(const Request& rq) {
     if (!(o.hours_per_day > 0) || !(o.days_per_month > 0)) {
         throw std::invalid_argument("hours_per_day and days_per_month must be > 0");
     }
+    for (std::size_t i = 0; i < o.volume_thresholds.size(); ++i) {
+        if (!std::isfinite(o.volume_thresholds[i]) ||
+            (i > 0 && !(o.volume_thresholds[i - 1] < o.volume_thresholds[i]))) {
+            throw std::invalid_argument("volume_thresholds must be finite and strictly increasing");
+        }
+    }
 }
 
 /// Maps an event (account, owner, project) to the key codes of the request's keys.
 class Keyer {
   public:
-    Keyer(const Book& book, const std::vector<Key>& by) : book_(book), by_(by) {}
+    Keyer(const Book& book, const std::vector<Key>& by, std::size_t n_bands)
+        : book_(book), by_(by), n_bands_(n_bands) {}
+    /// The accounts' volume bands in the period being accumulated.
+    void set_bands(const std::vector<std::int32_t>* bands) noexcept { bands_ = bands; }
     std::array<std::int32_t, 8> operator()(std::int32_t a, std::int32_t m, std::int32_t p) const noexcept {
         std::array<std::int32_t, 8> codes{};
         for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = code(by_[k], a, m, p);
@@ -331,6 +341,9 @@ class Keyer {
                 case Key::role:
                     out.push_back(role_names.size());
                     break;
+                case Key::volume_band:
+                    out.push_back(n_bands_);
+                    break;
             }
         }
         return out;
@@ -359,17 +372,21 @@ class Keyer {
                 return m == none
                            ? none
                            : static_cast<std::int32_t>(book_.managers().role[static_cast<std::size_t>(m)]);
+            case Key::volume_band:
+                return (*bands_)[ua];
         }
         return none;
     }
     const Book& book_;
     const std::vector<Key>& by_;
+    std::size_t n_bands_;
+    const std::vector<std::int32_t>* bands_ = nullptr;
 };
 
 /// The request's scope as masks.
 class ScopeFilter {
   public:
-    ScopeFilter(const Book& book, const Scope& scope) {
+    ScopeFilter(const Book& book, const Scope& scope, std::size_t n_bands) {
         const auto& acc = book.accounts();
         const auto mark = [](std::vector<std::uint8_t>& mask, std::size_t n,
                              const std::vector<std::int32_t>& ids, const char* what) {
@@ -400,9 +417,15 @@ class ScopeFilter {
         }
         all_managers_ = scope.managers.empty();
         if (!all_managers_) mark(managers_, book.managers().size(), scope.managers, "manager");
+        if (!scope.volume_bands.empty()) mark(bands_ok_, n_bands, scope.volume_bands, "volume band");
     }
+    /// The accounts' volume bands in the period being accumulated (when the scope names bands).
+    void set_bands(const std::vector<std::int32_t>* bands) noexcept { bands_ = bands; }
+    [[nodiscard]] bool needs_bands() const noexcept { return !bands_ok_.empty(); }
     [[nodiscard]] bool account(std::int32_t a) const noexcept {
-        return all_accounts_ || accounts_[static_cast<std::size_t>(a)];
+        const auto ua = static_cast<std::size_t>(a);
+        return (all_accounts_ || accounts_[ua]) &&
+               (bands_ok_.empty() || bands_ok_[static_cast<std::size_t>((*bands_)[ua])]);
     }
     [[nodiscard]] bool manager(std::int32_t m) const noexcept {
         return all_managers_ || (m != none && managers_[static_cast<std::size_t>(m)]);
@@ -410,15 +433,17 @@ class ScopeFilter {
 
   private:
     bool all_accounts_ = true, all_managers_ = true;
-    std::vector<std::uint8_t> accounts_, managers_;
+    std::vector<std::uint8_t> accounts_, managers_, bands_ok_;
+    const std::vector<std::int32_t>* bands_ = nullptr;
 };
 
+/// The same day `months` months later (earlier when negative), clamped to the end of a shorter month.
 Date add_months(Date d, int months) {
+    using namespace std::chrono;
     const auto ymd = d.ymd();
-    int m = static_cast<int>(static_cast<unsigned>(ymd.month())) - 1 + months;
-    int y = static_cast<int>(ymd.year()) + (m >= 0 ? m / 12 : (m - 11) / 12);
-    m = ((m % 12) + 12) % 12;
-    return Date{y, static_cast<unsigned>(m + 1), static_cast<unsigned>(ymd.day())};
+    const year_month ym = year_month{ymd.year(), ymd.month()} + std::chrono::months{months};
+    const auto last = year_month_day_last{ym.year(), month_day_last{ym.month()}}.day();
+    return Date{sys_days{year_month_day{ym.year(), ym.month(), std::min(ymd.day(), last)}}};
 }
 
 Date one_year_earlier(Date d) {
@@ -444,17 +469,38 @@ struct AccountRevenue {
 
 std::string_view name(Key k) noexcept {
     static constexpr std::string_view names[] = {"account",      "manager", "region", "domain",
-                                                 "service_line", "tier",    "role"};
+                                                 "service_line", "tier",    "role",   "volume_band"};
     return names[static_cast<std::size_t>(k)];
 }
 
 Key parse_key(std::string_view text) {
-    for (std::size_t i = 0; i < 7; ++i) {
+    for (std::size_t i = 0; i < 8; ++i) {
         const auto k = static_cast<Key>(i);
         if (name(k) == text) return k;
     }
-    throw std::invalid_argument("unknown group key '" + std::string(text) +
-                                "' (expected account, manager, region, domain, service_line, tier or role)");
+    throw std::invalid_argument(
+        "unknown group key '" + std::string(text) +
+        "' (expected account, manager, region, domain, service_line, tier, role or volume_band)");
+}
+
+std::vector<std::string> volume_band_labels(const std::vector<double>& t) {
+    const auto money = [](double x) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.0f", x);
+        const std::string digits = buf;
+        std::string out;
+        const std::size_t lead = digits[0] == '-' ? 1 : 0;
+        for (std::size_t i = 0; i < digits.size(); ++i) {
+            if (i > lead && (digits.size() - i) % 3 == 0) out.push_back(',');
+            out.push_back(digits[i]);
+        }
+        return out;
+    };
+    if (t.empty()) return {"all"};
+    std::vector<std::string> labels{"<" + money(t.front())};
+    for (std::size_t i = 1; i < t.size(); ++i) labels.push_back(money(t[i - 1]) + "-" + money(t[i]));
+    labels.push_back(">=" + money(t.back()));
+    return labels;
 }
 
 Period base_period(Period p, Options::NrrBase base) {
@@ -617,8 +663,14 @@ State accumulate(const Book& book, const Request& rq) {
                                  C::ces_n, C::ces_top}) ||
                          nd.any({S::csat_sum, S::ces_sum});
 
-    const Keyer keyer(book, rq.by);
-    const ScopeFilter scope(book, rq.scope);
+    const std::size_t n_bands = o.volume_thresholds.size() + 1;
+    Keyer keyer(book, rq.by, n_bands);
+    ScopeFilter scope(book, rq.scope, n_bands);
+    const bool bands_needed =
+        scope.needs_bands() || std::find(rq.by.begin(), rq.by.end(), Key::volume_band) != rq.by.end();
+    std::vector<std::int32_t> bands;
+    keyer.set_bands(&bands);
+    scope.set_bands(&bands);
     State st(rq.by, keyer.cardinalities(), rq.periods.size(), nd.sums, nd.counts, account_pass);
     if (rq.by.empty()) (void)st.group({});  // the ungrouped answer always has its one group
     const std::size_t np = rq.periods.size();
@@ -657,6 +709,18 @@ State accumulate(const Book& book, const Request& rq) {
     for (std::size_t pi = 0; pi < np; ++pi) {
         const Period P = rq.periods[pi];
         const auto cell_of = [&](std::uint32_t g) { return static_cast<std::size_t>(g) * np + pi; };
+        if (bands_needed) {  // each account's band: its revenue in the 12 months before P
+            std::vector<double> trailing(n_accounts, 0.0);
+            const auto [lo, hi] = rows_in(rev.date, Period{add_months(P.begin(), -12), P.begin()});
+            for (std::size_t i = lo; i < hi; ++i)
+                trailing[static_cast<std::size_t>(rev.account[i])] += rev.amount[i];
+            bands.resize(n_accounts);
+            for (std::size_t a = 0; a < n_accounts; ++a) {
+                bands[a] = static_cast<std::int32_t>(
+                    std::upper_bound(o.volume_thresholds.begin(), o.volume_thresholds.end(), trailing[a]) -
+                    o.volume_thresholds.begin());
+            }
+        }
 
         // Revenue lines of P: row measures, and each account's revenue in P.
         if (revenue_rows || account_revenue) {

@@ -31,13 +31,25 @@ __all__ = [
     "compound_churn",
     "periodic_churn",
     "table",
+    "volume_band_labels",
     *DEFINITIONS,
 ]
 
 #: Every KPI name, in the engine's order.
 KPIS: tuple[str, ...] = tuple(_core.kpi.names)
 #: Keys to group by.
-KEYS: tuple[str, ...] = ("account", "manager", "region", "domain", "service_line", "tier", "role")
+KEYS: tuple[str, ...] = (
+    "account",
+    "manager",
+    "region",
+    "domain",
+    "service_line",
+    "tier",
+    "role",
+    "volume_band",
+)
+#: Default volume-band thresholds on trailing-12-month revenue (currency).
+VOLUME_THRESHOLDS: tuple[float, ...] = (50_000.0, 250_000.0, 1_000_000.0)
 #: Whether more is better, per KPI (the default direction of a scorecard).
 HIGHER_IS_BETTER: dict[str, bool] = dict(zip(KPIS, _core.kpi.higher_is_better, strict=True))
 _KEY_COLUMNS = {"account": "account_id", "manager": "manager_id"}
@@ -45,33 +57,36 @@ _KEY_COLUMNS = {"account": "account_id", "manager": "manager_id"}
 
 @dataclass(frozen=True)
 class Scope:
-    """What a KPI looks at: accounts, managers' books, regions, domains (all given lists must match).
+    """What a KPI looks at: accounts, managers' books, regions, domains, volume bands (all given lists must
+    match; a crossing of them is a segment).
 
     Ids are the external ids of the Book (``account_id``, ``manager_id``); regions and domains are their
-    names. A manager's book is every event the manager owned at its date and every account the manager owned
-    on its reference day of the period.
+    names; volume bands are labels such as ``">=1,000,000"`` (see ``volume_band_labels``) or band numbers,
+    judged per period on the 12 months of revenue before it. A manager's book is every event the manager
+    owned at its date and every account the manager owned on its reference day of the period.
 
     Examples
     --------
     >>> Scope(managers=["F01"])  # one farmer's book
-    Scope(accounts=(), managers=('F01',), regions=(), domains=())
+    Scope(accounts=(), managers=('F01',), regions=(), domains=(), volume_bands=())
     >>> Scope(regions=["EMEA"], domains=["finance"])  # a segment
-    Scope(accounts=(), managers=(), regions=('EMEA',), domains=('finance',))
+    Scope(accounts=(), managers=(), regions=('EMEA',), domains=('finance',), volume_bands=())
     """
 
     accounts: Sequence[Any] = field(default=())
     managers: Sequence[Any] = field(default=())
     regions: Sequence[str] = field(default=())
     domains: Sequence[str] = field(default=())
+    volume_bands: Sequence[str | int] = field(default=())
 
     def __post_init__(self) -> None:
-        for name in ("accounts", "managers", "regions", "domains"):
+        for name in ("accounts", "managers", "regions", "domains", "volume_bands"):
             value = getattr(self, name)
             if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
                 value = (value,)
             object.__setattr__(self, name, tuple(value))
 
-    def _resolve(self, book: Book) -> dict[str, list[int]]:
+    def _resolve(self, book: Book, thresholds: Sequence[float] = VOLUME_THRESHOLDS) -> dict[str, list[int]]:
         core = book._core
         out: dict[str, list[int]] = {}
         if self.accounts:
@@ -82,6 +97,17 @@ class Scope:
             out["regions"] = _core.resolve_categories(core, "region", list(self.regions))
         if self.domains:
             out["domains"] = _core.resolve_categories(core, "domain", list(self.domains))
+        if self.volume_bands:
+            labels = volume_band_labels(thresholds)
+            bands = []
+            for band in self.volume_bands:
+                if isinstance(band, (int, np.integer)) and 0 <= band < len(labels):
+                    bands.append(int(band))
+                elif band in labels:
+                    bands.append(labels.index(band))
+                else:
+                    raise KeyError(f"no volume band {band!r} (bands: {', '.join(labels)})")
+            out["volume_bands"] = bands
         if any(len(v) == 0 for v in out.values()):
             raise ValueError("a scope list is empty")
         return out
@@ -91,13 +117,25 @@ def _plain(x: Any) -> Any:
     return x.item() if isinstance(x, np.generic) else x
 
 
-def _scope(book: Book, scope: Any) -> dict[str, list[int]]:
+def volume_band_labels(thresholds: Sequence[float] = VOLUME_THRESHOLDS) -> list[str]:
+    """The labels of the volume bands that ``thresholds`` make.
+
+    Examples
+    --------
+    >>> volume_band_labels([10_000, 100_000])
+    ['<10,000', '10,000-100,000', '>=100,000']
+    """
+    return list(_core.kpi.volume_band_labels([float(t) for t in thresholds]))
+
+
+def _scope(book: Book, scope: Any, options: dict[str, Any] | None = None) -> dict[str, list[int]]:
+    thresholds = (options or {}).get("volume_thresholds", VOLUME_THRESHOLDS)
     if scope is None:
         return {}
     if isinstance(scope, Scope):
-        return scope._resolve(book)
+        return scope._resolve(book, thresholds)
     if isinstance(scope, dict):
-        return Scope(**scope)._resolve(book)
+        return Scope(**scope)._resolve(book, thresholds)
     if isinstance(scope, (str, int, np.integer)):
         raise TypeError(
             "scope: give Scope(managers=[...]) for a manager's book or Scope(accounts=[...]) for accounts"
@@ -134,9 +172,13 @@ def table(
     if unknown:
         raise ValueError(f"unknown KPI {unknown[0]!r}; see accountkpi.kpi.KPIS")
     days = [(p._begin, p._end) for p in plist]
-    raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope))
+    raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope, options))
     columns: dict[str, Any] = {}
     for key, codes in raw["keys"]:
+        if key == "volume_band":
+            labels = volume_band_labels(options.get("volume_thresholds", VOLUME_THRESHOLDS))
+            columns[key] = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
+            continue
         columns[_KEY_COLUMNS.get(key, key)] = _labels(book, key, codes)
     labels = [p.label for p in plist]
     columns["period"] = (
@@ -168,7 +210,9 @@ def _labels(book: Book, key: str, codes: np.ndarray) -> Any:
 
 def _value(name: str, book: Book, period: Period | str, scope: Any, options: dict[str, Any]) -> float:
     p = period if isinstance(period, Period) else Period(period)
-    raw = _core.kpi.compute(book._core, [(p._begin, p._end)], [], [name], options, _scope(book, scope))
+    raw = _core.kpi.compute(
+        book._core, [(p._begin, p._end)], [], [name], options, _scope(book, scope, options)
+    )
     return float(raw["values"][name][0])
 
 

@@ -132,7 +132,9 @@ def test_base_periods() -> None:
 def relationship_book() -> ak.Book:
     accounts = pd.DataFrame({"account_id": ["A", "B"], "acquired_on": ["2023-01-01", "2023-01-01"]})
     revenue = pd.DataFrame({"account_id": ["A"], "date": ["2024-01-15"], "amount": [1.0]})
-    projects = pd.DataFrame({"project_id": [1], "account_id": ["A"], "signed_on": ["2024-01-20"], "value": [10.0]})
+    projects = pd.DataFrame(
+        {"project_id": [1], "account_id": ["A"], "signed_on": ["2024-01-20"], "value": [10.0]}
+    )
     requests = pd.DataFrame(
         {
             "account_id": ["A", "A", "B", "B", "A"],
@@ -156,8 +158,14 @@ def relationship_book() -> ak.Book:
             "channel": ["email", "call", "meeting", "email", "email"],
         }
     )
-    return ak.Book.from_frames(accounts=accounts, revenue=revenue, projects=projects, requests=requests,
-                               surveys=surveys, interactions=interactions)
+    return ak.Book.from_frames(
+        accounts=accounts,
+        revenue=revenue,
+        projects=projects,
+        requests=requests,
+        surveys=surveys,
+        interactions=interactions,
+    )
 
 
 def test_requests(relationship_book: ak.Book) -> None:
@@ -186,8 +194,17 @@ def test_surveys(relationship_book: ak.Book) -> None:
 
 def test_communications(relationship_book: ak.Book) -> None:
     b = relationship_book
-    row = b.kpis(Q1, kpis=["communications", "emails", "calls", "meetings", "touches_per_account_month",
-                           "days_since_last_touch"]).iloc[0]
+    row = b.kpis(
+        Q1,
+        kpis=[
+            "communications",
+            "emails",
+            "calls",
+            "meetings",
+            "touches_per_account_month",
+            "days_since_last_touch",
+        ],
+    ).iloc[0]
     assert (row["communications"], row["emails"], row["calls"], row["meetings"]) == (4, 2, 1, 1)
     assert row["touches_per_account_month"] == pytest.approx(4 / (2 * 3))  # 2 clients, 3 months
     # On 2024-03-31: A last touched 03-21 (10 days), B on 03-01 (30 days).
@@ -196,7 +213,9 @@ def test_communications(relationship_book: ak.Book) -> None:
 
 @pytest.fixture(scope="module")
 def profit_book() -> ak.Book:
-    accounts = pd.DataFrame({"account_id": ["A", "B", "C"], "acquired_on": ["2023-01-01", "2023-01-01", "2024-02-01"]})
+    accounts = pd.DataFrame(
+        {"account_id": ["A", "B", "C"], "acquired_on": ["2023-01-01", "2023-01-01", "2024-02-01"]}
+    )
     projects = pd.DataFrame(
         {
             "project_id": ["p1", "p2", "p3", "p4"],
@@ -261,8 +280,13 @@ def test_negative_margins_are_kept(profit_book: ak.Book) -> None:
 
 def test_concentration_in_a_book() -> None:
     accounts = pd.DataFrame({"account_id": list("ABCDEFG"), "acquired_on": ["2023-01-01"] * 7})
-    revenue = pd.DataFrame({"account_id": list("ABCDEFG"), "date": ["2024-02-01"] * 7,
-                            "amount": [50.0, 20.0, 10.0, 10.0, 10.0, 0.0, -5.0]})
+    revenue = pd.DataFrame(
+        {
+            "account_id": list("ABCDEFG"),
+            "date": ["2024-02-01"] * 7,
+            "amount": [50.0, 20.0, 10.0, 10.0, 10.0, 0.0, -5.0],
+        }
+    )
     b = ak.Book.from_frames(accounts=accounts, revenue=revenue)
     row = b.kpis(Q1, kpis=["top_share", "pareto_ratio", "gini", "hhi", "largest_client_share"]).iloc[0]
     # Over the 5 accounts with positive revenue (F has 0, G is negative): 50, 20, 10, 10, 10 (total 100).

@@ -13,18 +13,44 @@ from hypothesis import strategies as st
 import accountkpi as ak
 
 YEAR = ak.periods("2024-01-01", "2025-01-01", "M")
-ADDITIVE = ["revenue", "cost", "gross_profit", "request_count", "unanswered_requests", "communications", "deals",
-            "upsell_revenue", "cross_sell_revenue", "new_business_revenue"]
+ADDITIVE = [
+    "revenue",
+    "cost",
+    "gross_profit",
+    "request_count",
+    "unanswered_requests",
+    "communications",
+    "deals",
+    "upsell_revenue",
+    "cross_sell_revenue",
+    "new_business_revenue",
+]
 
 
 def test_revenue_counts_for_the_owner_at_its_date() -> None:
     accounts = pd.DataFrame({"account_id": ["A"], "acquired_on": ["2023-01-01"]})
-    managers = pd.DataFrame({"manager_id": ["M1", "M2"], "role": ["farmer", "farmer"],
-                             "tier": ["single_client", "client_portfolio"]})
-    assignments = pd.DataFrame({"manager_id": ["M1", "M2"], "account_id": ["A", "A"],
-                                "start": ["2023-01-01", "2024-02-15"], "end": ["2024-02-15", None]})
-    revenue = pd.DataFrame({"account_id": ["A", "A", "A"], "date": ["2024-01-10", "2024-02-14", "2024-02-15"],
-                            "amount": [1.0, 2.0, 4.0]})
+    managers = pd.DataFrame(
+        {
+            "manager_id": ["M1", "M2"],
+            "role": ["farmer", "farmer"],
+            "tier": ["single_client", "client_portfolio"],
+        }
+    )
+    assignments = pd.DataFrame(
+        {
+            "manager_id": ["M1", "M2"],
+            "account_id": ["A", "A"],
+            "start": ["2023-01-01", "2024-02-15"],
+            "end": ["2024-02-15", None],
+        }
+    )
+    revenue = pd.DataFrame(
+        {
+            "account_id": ["A", "A", "A"],
+            "date": ["2024-01-10", "2024-02-14", "2024-02-15"],
+            "amount": [1.0, 2.0, 4.0],
+        }
+    )
     book = ak.Book.from_frames(accounts=accounts, managers=managers, assignments=assignments, revenue=revenue)
     t = book.kpis("2024Q1", by="manager", kpis=["revenue", "clients_end"]).set_index("manager_id")
     assert t.loc["M1", "revenue"] == 3.0  # lines of 01-10 and 02-14
@@ -37,8 +63,21 @@ def test_revenue_counts_for_the_owner_at_its_date() -> None:
     assert ak.kpi.revenue(book, "2024Q1", scope=ak.Scope(managers=["M2"])) == 4.0
 
 
-@pytest.mark.parametrize("by", ["manager", "region", "domain", "tier", "role", "service_line", "account",
-                                ["region", "tier"], ["domain", "manager"]], ids=str)
+@pytest.mark.parametrize(
+    "by",
+    [
+        "manager",
+        "region",
+        "domain",
+        "tier",
+        "role",
+        "service_line",
+        "account",
+        ["region", "tier"],
+        ["domain", "manager"],
+    ],
+    ids=str,
+)
 def test_group_totals_add_up_to_the_whole(demo: ak.Book, by: str | list[str]) -> None:
     periods = ak.periods("2024-01-01", "2025-01-01", "Q")
     whole = demo.kpis(periods, kpis=ADDITIVE).set_index("period")
@@ -47,7 +86,14 @@ def test_group_totals_add_up_to_the_whole(demo: ak.Book, by: str | list[str]) ->
 
 
 def test_client_counts_add_up_by_account_level_keys(demo: ak.Book) -> None:
-    counts = ["clients_start", "clients_end", "active_clients", "new_clients", "churned_clients", "reactivations"]
+    counts = [
+        "clients_start",
+        "clients_end",
+        "active_clients",
+        "new_clients",
+        "churned_clients",
+        "reactivations",
+    ]
     whole = demo.kpis("2024", kpis=counts).iloc[0]
     for by in ("manager", "region", "tier"):
         grouped = demo.kpis("2024", by=by, kpis=counts)[counts].sum()
@@ -75,7 +121,8 @@ def test_one_period_or_many_give_the_same_rows(demo: ak.Book) -> None:
     one = demo.kpis(YEAR[5], by="tier", kpis=["revenue", "nrr", "retention_rate", "median_deal_size"])
     pd.testing.assert_frame_equal(
         many[many["period"] == YEAR[5].label].reset_index(drop=True).astype({"period": str}),
-        one.astype({"period": str}))
+        one.astype({"period": str}),
+    )
 
 
 def test_scope_of_a_manager_equals_the_managers_row(demo: ak.Book) -> None:
@@ -132,16 +179,28 @@ def books(draw: st.DrawFn) -> ak.Book:
     n = draw(st.integers(1, 12))
     start = np.datetime64("2023-06-01")
     begins = [start + np.timedelta64(draw(st.integers(0, 500)), "D") for _ in range(n)]
-    ends = [b + np.timedelta64(draw(st.integers(1, 400)), "D") if draw(st.booleans()) else None for b in begins]
-    accounts = pd.DataFrame({"account_id": [f"a{i}" for i in range(n)],
-                             "acquired_on": pd.to_datetime(begins),
-                             "churned_on": pd.to_datetime(ends)})
+    ends = [
+        b + np.timedelta64(draw(st.integers(1, 400)), "D") if draw(st.booleans()) else None for b in begins
+    ]
+    accounts = pd.DataFrame(
+        {
+            "account_id": [f"a{i}" for i in range(n)],
+            "acquired_on": pd.to_datetime(begins),
+            "churned_on": pd.to_datetime(ends),
+        }
+    )
     m = draw(st.integers(1, 30))
-    revenue = pd.DataFrame({
-        "account_id": [f"a{draw(st.integers(0, n - 1))}" for _ in range(m)],
-        "date": pd.to_datetime([start + np.timedelta64(draw(st.integers(0, 800)), "D") for _ in range(m)]),
-        "amount": [draw(st.floats(-100, 1000, allow_nan=False).map(lambda x: round(x, 2))) for _ in range(m)],
-    })
+    revenue = pd.DataFrame(
+        {
+            "account_id": [f"a{draw(st.integers(0, n - 1))}" for _ in range(m)],
+            "date": pd.to_datetime(
+                [start + np.timedelta64(draw(st.integers(0, 800)), "D") for _ in range(m)]
+            ),
+            "amount": [
+                draw(st.floats(-100, 1000, allow_nan=False).map(lambda x: round(x, 2))) for _ in range(m)
+            ],
+        }
+    )
     return ak.Book.from_frames(accounts=accounts, revenue=revenue)
 
 
@@ -171,9 +230,13 @@ def test_money_sums_are_exact_to_the_cent() -> None:
     cents = rng.integers(-10_000, 1_000_000, size=n)
     amounts = cents / 100.0
     accounts = pd.DataFrame({"account_id": [1], "acquired_on": ["2020-01-01"]})
-    revenue = pd.DataFrame({"account_id": np.ones(n, dtype=np.int64),
-                            "date": np.datetime64("2024-01-01") + rng.integers(0, 365, size=n).astype("timedelta64[D]"),
-                            "amount": amounts})
+    revenue = pd.DataFrame(
+        {
+            "account_id": np.ones(n, dtype=np.int64),
+            "date": np.datetime64("2024-01-01") + rng.integers(0, 365, size=n).astype("timedelta64[D]"),
+            "amount": amounts,
+        }
+    )
     book = ak.Book.from_frames(accounts=accounts, revenue=revenue)
     exact = int(cents.sum())
     assert round(ak.kpi.revenue(book, "2024") * 100) == exact

@@ -11,10 +11,15 @@
 namespace accountkpi::kpi {
 
 /// Keys to group by; a list of them crosses them.
-enum class Key : std::uint8_t { account, manager, region, domain, service_line, tier, role };
+enum class Key : std::uint8_t { account, manager, region, domain, service_line, tier, role, volume_band };
 [[nodiscard]] std::string_view name(Key k) noexcept;
 /// The key named `text` ("account", "manager", ...); throws `std::invalid_argument` otherwise.
 [[nodiscard]] Key parse_key(std::string_view text);
+
+/// The labels of the volume bands that `thresholds` (ascending, currency) make: "<50,000", "50,000-250,000",
+/// ...,
+/// ">=1,000,000". Band `i` holds trailing-12-month revenue in `[thresholds[i-1], thresholds[i])`.
+[[nodiscard]] std::vector<std::string> volume_band_labels(const std::vector<double>& thresholds);
 
 /// Which accounts and rows a KPI looks at. Empty lists mean "all". Accounts are account indices of the Book;
 /// managers are manager indices; regions and domains are category codes of the Book's accounts table.
@@ -26,8 +31,10 @@ struct Scope {
     std::vector<std::int32_t> managers;
     std::vector<std::int32_t> regions;
     std::vector<std::int32_t> domains;
+    std::vector<std::int32_t> volume_bands;  ///< band indices (see `Options::volume_thresholds`), per period
     [[nodiscard]] bool empty() const noexcept {
-        return accounts.empty() && managers.empty() && regions.empty() && domains.empty();
+        return accounts.empty() && managers.empty() && regions.empty() && domains.empty() &&
+               volume_bands.empty();
     }
 };
 
@@ -50,6 +57,8 @@ struct Options {
     double pareto_threshold = 0.8;  ///< pareto_ratio: share of revenue to reach
     double hours_per_day = 8;       ///< avg_rate_normalised_hour
     double days_per_month = 21;     ///< avg_rate_normalised_hour
+    /// Volume bands: an account's band in a period is set by its revenue in the 12 months before the period.
+    std::vector<double> volume_thresholds{50'000, 250'000, 1'000'000};
 };
 
 }  // namespace accountkpi::kpi
