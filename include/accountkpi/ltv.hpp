@@ -1,0 +1,7 @@
+#pragma once
+/// \file
+/// formula. Array-based (spans of doubles in, vectors out); independent of the Book.
+
+#include "accountkpi/ltv/bgnbd.hpp"           // IWYU pragma: export
+#include "accountkpi/ltv/fit.hpp"             // IWYU pragma: export
+#include "accountkpi/ltv/hypergeometric.hpp"  // IWYU pragma: export
