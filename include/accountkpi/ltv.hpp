@@ -4,4 +4,6 @@
 
 #include "accountkpi/ltv/bgnbd.hpp"           // IWYU pragma: export
 #include "accountkpi/ltv/fit.hpp"             // IWYU pragma: export
+#include "accountkpi/ltv/gamma_gamma.hpp"     // IWYU pragma: export
 #include "accountkpi/ltv/hypergeometric.hpp"  // IWYU pragma: export
+#include "accountkpi/ltv/sbg.hpp"             // IWYU pragma: export
