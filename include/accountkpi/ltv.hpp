@@ -1,5 +1,6 @@
 #pragma once
 /// \file
+/// Lifetime-value models: BG/NBD, Gamma-Gamma, shifted-beta-geometric, their simulators, and the simple
 /// formula. Array-based (spans of doubles in, vectors out); independent of the Book.
 
 #include "accountkpi/ltv/bgnbd.hpp"           // IWYU pragma: export
@@ -7,3 +8,5 @@
 #include "accountkpi/ltv/gamma_gamma.hpp"     // IWYU pragma: export
 #include "accountkpi/ltv/hypergeometric.hpp"  // IWYU pragma: export
 #include "accountkpi/ltv/sbg.hpp"             // IWYU pragma: export
+#include "accountkpi/ltv/simple.hpp"          // IWYU pragma: export
+#include "accountkpi/ltv/simulate.hpp"        // IWYU pragma: export
