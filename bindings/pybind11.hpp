@@ -13,11 +13,13 @@ namespace py = pybind11;
 
 namespace accountkpi::bindings {
 
-/// A 1-d numpy array that views `values` (no copy) and keeps `owner` alive as long as the array lives.
+/// A read-only 1-d numpy array that views `values` (no copy) and keeps `owner` alive as long as the array lives.
 template <class T>
 py::array_t<T> view(const std::vector<T>& values, py::handle owner) {
-    return py::array_t<T>({static_cast<py::ssize_t>(values.size())}, {static_cast<py::ssize_t>(sizeof(T))},
-                          values.data(), owner);
+    py::array_t<T> a({static_cast<py::ssize_t>(values.size())}, {static_cast<py::ssize_t>(sizeof(T))},
+                     values.data(), owner);
+    a.attr("setflags")(py::arg("write") = false);
+    return a;
 }
 
 /// A 1-d numpy array that takes ownership of `values` (moved, no copy).

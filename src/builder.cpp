@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <optional>
 #include <unordered_map>
@@ -33,6 +34,12 @@ std::string normalised_word(std::string_view w) {
 }
 
 std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+std::string number_text(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", x);
+    return buf;
+}
 
 class Problems {
 public:
@@ -709,7 +716,7 @@ Book BookBuilder::build() const {
             const auto scale = score_scale(kind[i]);
             if (!std::isnan(score[i]) && (score[i] < scale.low || score[i] > scale.high)) {
                 r.report(to_row(i), "score",
-                         "score " + std::to_string(score[i]) + " is outside the " +
+                         "score " + number_text(score[i]) + " is outside the " +
                              std::string(survey_kind_names[static_cast<std::size_t>(kind[i])]) + " scale " +
                              std::to_string(static_cast<int>(scale.low)) + "-" +
                              std::to_string(static_cast<int>(scale.high)));

@@ -1,0 +1,286 @@
+// Bindings of the Book: building it from numpy columns (no copies of the input), the validation error, and
+// exporting its tables as numpy views that keep the Book alive.
+#include "pybind11.hpp"
+
+#include <string>
+
+#include "accountkpi/book.hpp"
+#include "accountkpi/demo.hpp"
+
+namespace accountkpi::bindings {
+namespace {
+
+using I64 = py::array_t<std::int64_t, py::array::c_style>;
+using F64 = py::array_t<double, py::array::c_style>;
+
+/// Converts one column description from Python: ("integers", a) | ("numbers", a) | ("dates", a) |
+/// ("texts", codes, categories). The arrays must already have the exact dtype (the Python layer converts);
+/// they are viewed, not copied, and kept alive in `keep`.
+Column column_of(const py::tuple& spec, std::vector<py::object>& keep) {
+    const auto kind = spec[0].cast<std::string>();
+    if (kind == "integers" || kind == "dates" || kind == "texts") {
+        auto a = spec[1].cast<I64>();
+        keep.push_back(a);
+        if (kind == "integers") return Column::integers(span_of(a));
+        if (kind == "dates") return Column::dates(span_of(a));
+        return Column::texts(span_of(a), spec[2].cast<std::vector<std::string>>());
+    }
+    if (kind == "numbers") {
+        auto a = spec[1].cast<F64>();
+        keep.push_back(a);
+        return Column::numbers(span_of(a));
+    }
+    throw py::value_error("unknown column kind '" + kind + "'");
+}
+
+Book build(const py::dict& tables, int inactivity_days) {
+    std::vector<py::object> keep;  // the input arrays, alive until the build is done
+    BookBuilder builder(BuildOptions{inactivity_days});
+    for (const auto& [name, columns] : tables) {
+        Table table;
+        for (const auto& [column, spec] : columns.cast<py::dict>()) {
+            table.add(column.cast<std::string>(), column_of(spec.cast<py::tuple>(), keep));
+        }
+        builder.add(name.cast<std::string>(), std::move(table));
+    }
+    py::gil_scoped_release release;
+    return builder.build();
+}
+
+template <class Enum, std::size_t N>
+py::tuple enum_column(const std::vector<Enum>& codes, const std::array<std::string_view, N>& words, py::handle owner) {
+    static_assert(sizeof(Enum) == 1);
+    py::list names;
+    for (auto w : words) names.append(py::str(std::string(w)));
+    py::array_t<std::uint8_t> a({static_cast<py::ssize_t>(codes.size())}, {py::ssize_t{1}},
+                                reinterpret_cast<const std::uint8_t*>(codes.data()), owner);
+    return py::make_tuple("enum", a, names);
+}
+
+py::object ids_of(const IdIndex& ids) {
+    if (ids.kind() == IdIndex::Kind::integer) return py::array_t<std::int64_t>(static_cast<py::ssize_t>(ids.size()), ids.integers().data());
+    return py::cast(ids.texts());
+}
+
+py::tuple dates(const std::vector<Date>& d, py::handle owner) {
+    static_assert(sizeof(Date) == sizeof(std::int32_t));
+    py::array_t<std::int32_t> a({static_cast<py::ssize_t>(d.size())}, {py::ssize_t{4}},
+                                reinterpret_cast<const std::int32_t*>(d.data()), owner);
+    return py::make_tuple("days", a);
+}
+template <class T>
+py::tuple numbers(const std::vector<T>& v, py::handle owner) {
+    return py::make_tuple("numbers", view(v, owner));
+}
+py::tuple refs(const std::vector<std::int32_t>& codes, const IdIndex& ids, py::handle owner) {
+    return py::make_tuple("ids", view(codes, owner), ids_of(ids));
+}
+py::tuple category(const std::vector<std::int32_t>& codes, const Categories& c, py::handle owner) {
+    return py::make_tuple("category", view(codes, owner), py::cast(c.names));
+}
+
+/// The columns of table `name` in schema order, as views of the Book (kept alive by `owner`, the Python Book).
+py::dict export_table(const Book& book, std::string_view name, py::handle owner) {
+    py::dict out;
+    if (name == "accounts") {
+        // One row per given spell (the input's shape), one row for an account without given spells.
+        const auto& a = book.accounts();
+        const auto& s = book.spells();
+        std::vector<std::int32_t> account, region, domain, parent;
+        std::vector<Date> acquired, churned;
+        py::list names;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            bool any = false;
+            for (auto k = s.offsets[i]; k < s.offsets[i + 1]; ++k) {
+                if (s.derived[k]) continue;
+                any = true;
+                account.push_back(static_cast<std::int32_t>(i));
+                acquired.push_back(s.begin[k]);
+                churned.push_back(s.end[k] == Date::max() ? Date::null() : s.end[k]);
+            }
+            if (!any) {
+                account.push_back(static_cast<std::int32_t>(i));
+                acquired.push_back(Date::null());
+                churned.push_back(Date::null());
+            }
+        }
+        for (auto i : account) {
+            const auto ui = static_cast<std::size_t>(i);
+            names.append(a.name[ui]);
+            region.push_back(a.region[ui]);
+            domain.push_back(a.domain[ui]);
+            parent.push_back(a.parent[ui]);
+        }
+        out["account_id"] = py::make_tuple("ids", adopt(std::vector<std::int32_t>(account)), ids_of(a.ids));
+        out["name"] = py::make_tuple("texts", names);
+        out["region"] = py::make_tuple("category", adopt(std::move(region)), py::cast(a.regions.names));
+        out["domain"] = py::make_tuple("category", adopt(std::move(domain)), py::cast(a.domains.names));
+        out["parent_id"] = py::make_tuple("ids", adopt(std::move(parent)), ids_of(a.ids));
+        static_assert(sizeof(Date) == sizeof(std::int32_t));
+        std::vector<std::int32_t> acq(acquired.size()), chu(churned.size());
+        for (std::size_t k = 0; k < acquired.size(); ++k) {
+            acq[k] = acquired[k].days();
+            chu[k] = churned[k].days();
+        }
+        out["acquired_on"] = py::make_tuple("days", adopt(std::move(acq)));
+        out["churned_on"] = py::make_tuple("days", adopt(std::move(chu)));
+    } else if (name == "spells") {
+        const auto& s = book.spells();
+        out["account_id"] = refs(s.account, book.accounts().ids, owner);
+        out["acquired_on"] = dates(s.begin, owner);
+        out["churned_on"] = dates(s.end, owner);
+        out["derived"] = py::make_tuple("bool", view(s.derived, owner));
+    } else if (name == "managers") {
+        const auto& m = book.managers();
+        std::vector<std::int32_t> self(m.size());
+        for (std::size_t i = 0; i < self.size(); ++i) self[i] = static_cast<std::int32_t>(i);
+        out["manager_id"] = py::make_tuple("ids", adopt(std::move(self)), ids_of(m.ids));
+        out["name"] = py::make_tuple("texts", py::cast(m.name));
+        out["role"] = enum_column(m.role, role_names, owner);
+        out["tier"] = enum_column(m.tier, tier_names, owner);
+    } else if (name == "assignments") {
+        const auto& t = book.assignments();
+        out["manager_id"] = refs(t.manager, book.managers().ids, owner);
+        out["account_id"] = refs(t.account, book.accounts().ids, owner);
+        out["project_id"] = refs(t.project, book.projects().ids, owner);
+        out["start"] = dates(t.start, owner);
+        out["end"] = dates(t.end, owner);
+    } else if (name == "projects") {
+        const auto& t = book.projects();
+        std::vector<std::int32_t> self(t.size());
+        for (std::size_t i = 0; i < self.size(); ++i) self[i] = static_cast<std::int32_t>(i);
+        out["project_id"] = py::make_tuple("ids", adopt(std::move(self)), ids_of(t.ids));
+        out["account_id"] = refs(t.account, book.accounts().ids, owner);
+        out["service_line"] = category(t.service_line, t.service_lines, owner);
+        out["kind"] = enum_column(t.kind, project_kind_names, owner);
+        out["signed_on"] = dates(t.signed_on, owner);
+        out["start"] = dates(t.start, owner);
+        out["end"] = dates(t.end, owner);
+        out["value"] = numbers(t.value, owner);
+        out["billing"] = enum_column(t.billing, billing_names, owner);
+        out["manager_id"] = refs(t.manager, book.managers().ids, owner);
+    } else if (name == "revenue") {
+        const auto& t = book.revenue();
+        out["account_id"] = refs(t.account, book.accounts().ids, owner);
+        out["project_id"] = refs(t.project, book.projects().ids, owner);
+        out["date"] = dates(t.date, owner);
+        out["amount"] = numbers(t.amount, owner);
+        out["cost"] = numbers(t.cost, owner);
+        out["units"] = numbers(t.units, owner);
+        out["unit"] = enum_column(t.unit, billing_names, owner);
+        out["manager_id"] = refs(t.manager, book.managers().ids, owner);
+    } else if (name == "interactions") {
+        const auto& t = book.interactions();
+        out["account_id"] = refs(t.account, book.accounts().ids, owner);
+        out["manager_id"] = refs(t.manager, book.managers().ids, owner);
+        out["date"] = dates(t.date, owner);
+        out["channel"] = enum_column(t.channel, channel_names, owner);
+    } else if (name == "requests") {
+        const auto& t = book.requests();
+        out["account_id"] = refs(t.account, book.accounts().ids, owner);
+        out["received_on"] = dates(t.received_on, owner);
+        out["responded_on"] = dates(t.responded_on, owner);
+        out["project_id"] = refs(t.project, book.projects().ids, owner);
+        out["manager_id"] = refs(t.manager, book.managers().ids, owner);
+    } else if (name == "surveys") {
+        const auto& t = book.surveys();
+        out["account_id"] = refs(t.account, book.accounts().ids, owner);
+        out["date"] = dates(t.date, owner);
+        out["kind"] = enum_column(t.kind, survey_kind_names, owner);
+        out["score"] = numbers(t.score, owner);
+        out["manager_id"] = refs(t.manager, book.managers().ids, owner);
+    } else if (name == "targets") {
+        const auto& t = book.targets();
+        out["manager_id"] = refs(t.manager, book.managers().ids, owner);
+        out["kpi"] = py::make_tuple("texts", py::cast(t.kpi));
+        out["begin"] = dates(t.begin, owner);
+        out["end"] = dates(t.end, owner);
+        out["target"] = numbers(t.target, owner);
+    } else {
+        throw py::key_error("no table '" + std::string(name) +
+                            "' (accounts, spells, managers, assignments, projects, revenue, interactions, requests, "
+                            "surveys, targets)");
+    }
+    return out;
+}
+
+}  // namespace
+
+void register_book(py::module_& m) {
+    // The type lives as long as the module; a plain handle avoids destroying a Python object at exit.
+    static const py::handle validation_error =
+        py::exception<ValidationError>(m, "ValidationError", PyExc_ValueError).release();
+    py::register_exception_translator([](std::exception_ptr p) {
+        try {
+            if (p) std::rethrow_exception(p);
+        } catch (const ValidationError& e) {
+            py::list problems;
+            for (const auto& q : e.problems()) problems.append(py::make_tuple(q.table, q.row, q.column, q.reason));
+            py::object error = py::reinterpret_borrow<py::object>(validation_error)(e.what());
+            error.attr("problems") = problems;
+            error.attr("total") = e.total();
+            py::set_error(validation_error, error);
+        }
+    });
+
+    py::list schema_list;
+    static constexpr const char* role_words[] = {"key",      "account",    "manager", "project", "text",
+                                                 "category", "vocabulary", "date",    "number"};
+    for (const auto& t : schema()) {
+        py::list columns;
+        for (const auto& c : t.columns) {
+            py::list words;
+            for (auto w : c.words) words.append(py::str(std::string(w)));
+            columns.append(py::make_tuple(std::string(c.name), role_words[static_cast<int>(c.role)], c.required, words));
+        }
+        schema_list.append(py::make_tuple(std::string(t.name), t.required, columns));
+    }
+    m.attr("schema") = schema_list;
+
+    py::class_<Book>(m, "Book", "The validated, immutable, columnar book of accounts (C++ core).")
+        .def_property_readonly("n_accounts", [](const Book& b) { return b.accounts().size(); })
+        .def("rows",
+             [](const Book& b, std::string_view table) -> std::size_t {
+                 if (table == "accounts") return b.accounts().size();
+                 if (table == "spells") return b.spells().size();
+                 if (table == "managers") return b.managers().size();
+                 if (table == "assignments") return b.assignments().size();
+                 if (table == "projects") return b.projects().size();
+                 if (table == "revenue") return b.revenue().size();
+                 if (table == "interactions") return b.interactions().size();
+                 if (table == "requests") return b.requests().size();
+                 if (table == "surveys") return b.surveys().size();
+                 if (table == "targets") return b.targets().size();
+                 throw py::key_error("no table '" + std::string(table) + "'");
+             })
+        .def("has_table", &Book::has_table)
+        .def_property_readonly("inactivity_days", [](const Book& b) { return b.options().inactivity_days; })
+        .def_property_readonly("span",
+                               [](const Book& b) -> py::object {
+                                   const auto s = b.span();
+                                   if (!s) return py::none();
+                                   return py::make_tuple(s->begin().days(), s->end().days());
+                               })
+        .def("export_table", [](py::object self, std::string_view name) {
+            return export_table(self.cast<const Book&>(), name, self);
+        });
+
+    m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
+          "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every problem.");
+    m.def(
+        "demo_book",
+        [](std::uint64_t seed, int accounts, int years, int start_year, int lines_per_month) {
+            demo::Options o;
+            o.seed = seed;
+            o.accounts = accounts;
+            o.years = years;
+            o.start_year = start_year;
+            o.lines_per_month = lines_per_month;
+            py::gil_scoped_release release;
+            return demo::book(o);
+        },
+        py::arg("seed") = 0, py::arg("accounts") = 300, py::arg("years") = 3, py::arg("start_year") = 2023,
+        py::arg("lines_per_month") = 1);
+}
+
+}  // namespace accountkpi::bindings

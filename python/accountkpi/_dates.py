@@ -1,0 +1,165 @@
+"""Calendar days and half-open periods, as the C++ core defines them."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+__all__ = ["Period", "periods", "to_day", "DateLike"]
+
+DateLike = str | _dt.date | np.datetime64 | pd.Timestamp
+
+_EPOCH = _dt.date(1970, 1, 1)
+
+
+def to_day(value: Any) -> int:
+    """Days since 1970-01-01 of a date-like value.
+
+    Accepts ISO strings (``"2024-03-01"``), :class:`datetime.date` and :class:`datetime.datetime`,
+    :class:`pandas.Timestamp` and :class:`numpy.datetime64` (the time of day is dropped).
+
+    Examples
+    --------
+    >>> to_day("1970-01-02")
+    1
+    """
+    if isinstance(value, str):
+        return _core.date_parse(value)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        raise TypeError("a date must be a date-like value, not an integer; use numpy.datetime64(n, 'D')")
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return (value - _EPOCH).days
+    if isinstance(value, (np.datetime64, pd.Timestamp)):
+        if pd.isna(value):
+            raise ValueError("a period cannot begin or end on NaT")
+        return int(np.datetime64(value, "D").astype(np.int64))
+    raise TypeError(f"not a date-like value: {value!r}")
+
+
+def _date(day: int) -> _dt.date:
+    return _EPOCH + _dt.timedelta(days=day)
+
+
+class Period:
+    """A half-open range of calendar days ``[begin, end)``.
+
+    A day ``d`` belongs to the period when ``begin <= d < end``. Build one from two date-likes, from a label
+    (``Period("2025Q1")``, ``Period("2025-03")``, ``Period("2025")``), or with :meth:`month`, :meth:`quarter`
+    and :meth:`year`.
+
+    Examples
+    --------
+    >>> p = Period("2024-01-01", "2024-04-01")
+    >>> p.days, p.label
+    (91, '2024Q1')
+    >>> Period("2025-03") == Period.month(2025, 3)
+    True
+    """
+
+    __slots__ = ("_begin", "_end")
+
+    def __init__(self, begin: DateLike | Period, end: DateLike | None = None) -> None:
+        if isinstance(begin, Period) and end is None:
+            b, e = begin._begin, begin._end
+        elif end is None:
+            if not isinstance(begin, str):
+                raise TypeError("Period(label) takes a label such as '2025Q1'; otherwise give begin and end")
+            b, e = _core.period_parse(begin)
+        else:
+            b, e = _core.period_check(to_day(begin), to_day(end))
+        self._begin: int = b
+        self._end: int = e
+
+    @classmethod
+    def _from_days(cls, days: tuple[int, int]) -> Period:
+        p = cls.__new__(cls)
+        p._begin, p._end = days
+        return p
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        """The calendar month ``year``-``month`` (1-12)."""
+        return cls._from_days(_core.period_month(year, month))
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        """The calendar quarter ``quarter`` (1-4) of ``year``."""
+        return cls._from_days(_core.period_quarter(year, quarter))
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        """The calendar year ``year``."""
+        return cls._from_days(_core.period_year(year))
+
+    @property
+    def begin(self) -> _dt.date:
+        """The first day of the period."""
+        return _date(self._begin)
+
+    @property
+    def end(self) -> _dt.date:
+        """The first day after the period."""
+        return _date(self._end)
+
+    @property
+    def days(self) -> int:
+        """Number of days in the period."""
+        return self._end - self._begin
+
+    @property
+    def months(self) -> float:
+        """Length in months: whole calendar months when it is made of them, else days / (365.2425 / 12)."""
+        return _core.period_months(self._begin, self._end)
+
+    @property
+    def label(self) -> str:
+        """``"2025"``, ``"2025Q1"``, ``"2025-03"`` or ``"2025-01-05/2025-02-05"``."""
+        return _core.period_label(self._begin, self._end)
+
+    def __contains__(self, day: DateLike) -> bool:
+        return self._begin <= to_day(day) < self._end
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Period) and (self._begin, self._end) == (other._begin, other._end)
+
+    def __hash__(self) -> int:
+        return hash((self._begin, self._end))
+
+    def __lt__(self, other: Period) -> bool:
+        return (self._begin, self._end) < (other._begin, other._end)
+
+    def __repr__(self) -> str:
+        return f"Period('{self.begin.isoformat()}', '{self.end.isoformat()}')"
+
+    def __str__(self) -> str:
+        return self.label
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Period._from_days, ((self._begin, self._end),))
+
+
+def periods(start: DateLike, end: DateLike, freq: str = "M") -> list[Period]:
+    """The consecutive calendar periods of ``freq`` (``"M"``, ``"Q"`` or ``"Y"``) covering ``[start, end)``.
+
+    The first period contains ``start`` and the last contains the day before ``end``.
+
+    Examples
+    --------
+    >>> [p.label for p in periods("2024-01-15", "2024-04-01", "M")]
+    ['2024-01', '2024-02', '2024-03']
+    """
+    return [Period._from_days(d) for d in _core.periods(to_day(start), to_day(end), freq)]
+
+
+def iter_days(period: Period) -> Iterator[_dt.date]:
+    """The days of ``period``, in order."""
+    for d in range(period._begin, period._end):
+        yield _date(d)
