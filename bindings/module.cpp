@@ -1,7 +1,6 @@
 // The compiled module accountkpi._core: creates the submodules and registers each area.
-#include "pybind11.hpp"
-
 #include "accountkpi/version.hpp"
+#include "pybind11.hpp"
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "accountkpi's compiled core; use the package accountkpi instead of this module.";

@@ -13,7 +13,8 @@ namespace py = pybind11;
 
 namespace accountkpi::bindings {
 
-/// A read-only 1-d numpy array that views `values` (no copy) and keeps `owner` alive as long as the array lives.
+/// A read-only 1-d numpy array that views `values` (no copy) and keeps `owner` alive as long as the array
+/// lives.
 template <class T>
 py::array_t<T> view(const std::vector<T>& values, py::handle owner) {
     py::array_t<T> a({static_cast<py::ssize_t>(values.size())}, {static_cast<py::ssize_t>(sizeof(T))},

@@ -1,11 +1,10 @@
 // Bindings of the Book: building it from numpy columns (no copies of the input), the validation error, and
 // exporting its tables as numpy views that keep the Book alive.
-#include "pybind11.hpp"
-
 #include <string>
 
 #include "accountkpi/book.hpp"
 #include "accountkpi/demo.hpp"
+#include "pybind11.hpp"
 
 namespace accountkpi::bindings {
 namespace {
@@ -48,7 +47,8 @@ Book build(const py::dict& tables, int inactivity_days) {
 }
 
 template <class Enum, std::size_t N>
-py::tuple enum_column(const std::vector<Enum>& codes, const std::array<std::string_view, N>& words, py::handle owner) {
+py::tuple enum_column(const std::vector<Enum>& codes, const std::array<std::string_view, N>& words,
+                      py::handle owner) {
     static_assert(sizeof(Enum) == 1);
     py::list names;
     for (auto w : words) names.append(py::str(std::string(w)));
@@ -58,7 +58,8 @@ py::tuple enum_column(const std::vector<Enum>& codes, const std::array<std::stri
 }
 
 py::object ids_of(const IdIndex& ids) {
-    if (ids.kind() == IdIndex::Kind::integer) return py::array_t<std::int64_t>(static_cast<py::ssize_t>(ids.size()), ids.integers().data());
+    if (ids.kind() == IdIndex::Kind::integer)
+        return py::array_t<std::int64_t>(static_cast<py::ssize_t>(ids.size()), ids.integers().data());
     return py::cast(ids.texts());
 }
 
@@ -79,7 +80,8 @@ py::tuple category(const std::vector<std::int32_t>& codes, const Categories& c, 
     return py::make_tuple("category", view(codes, owner), py::cast(c.names));
 }
 
-/// The columns of table `name` in schema order, as views of the Book (kept alive by `owner`, the Python Book).
+/// The columns of table `name` in schema order, as views of the Book (kept alive by `owner`, the Python
+/// Book).
 py::dict export_table(const Book& book, std::string_view name, py::handle owner) {
     py::dict out;
     if (name == "accounts") {
@@ -197,9 +199,10 @@ py::dict export_table(const Book& book, std::string_view name, py::handle owner)
         out["end"] = dates(t.end, owner);
         out["target"] = numbers(t.target, owner);
     } else {
-        throw py::key_error("no table '" + std::string(name) +
-                            "' (accounts, spells, managers, assignments, projects, revenue, interactions, requests, "
-                            "surveys, targets)");
+        throw py::key_error(
+            "no table '" + std::string(name) +
+            "' (accounts, spells, managers, assignments, projects, revenue, interactions, requests, "
+            "surveys, targets)");
     }
     return out;
 }
@@ -215,7 +218,8 @@ void register_book(py::module_& m) {
             if (p) std::rethrow_exception(p);
         } catch (const ValidationError& e) {
             py::list problems;
-            for (const auto& q : e.problems()) problems.append(py::make_tuple(q.table, q.row, q.column, q.reason));
+            for (const auto& q : e.problems())
+                problems.append(py::make_tuple(q.table, q.row, q.column, q.reason));
             py::object error = py::reinterpret_borrow<py::object>(validation_error)(e.what());
             error.attr("problems") = problems;
             error.attr("total") = e.total();
@@ -231,7 +235,8 @@ void register_book(py::module_& m) {
         for (const auto& c : t.columns) {
             py::list words;
             for (auto w : c.words) words.append(py::str(std::string(w)));
-            columns.append(py::make_tuple(std::string(c.name), role_words[static_cast<int>(c.role)], c.required, words));
+            columns.append(
+                py::make_tuple(std::string(c.name), role_words[static_cast<int>(c.role)], c.required, words));
         }
         schema_list.append(py::make_tuple(std::string(t.name), t.required, columns));
     }
@@ -265,8 +270,71 @@ void register_book(py::module_& m) {
             return export_table(self.cast<const Book&>(), name, self);
         });
 
+    m.def(
+        "resolve_ids",
+        [](const Book& book, std::string_view table, const py::list& ids) {
+            const IdIndex* index = table == "accounts"   ? &book.accounts().ids
+                                   : table == "managers" ? &book.managers().ids
+                                   : table == "projects" ? &book.projects().ids
+                                                         : nullptr;
+            if (!index) throw py::key_error("no id table '" + std::string(table) + "'");
+            std::vector<std::int32_t> out;
+            for (const auto& id : ids) {
+                std::optional<std::int32_t> k;
+                if (py::isinstance<py::str>(id)) {
+                    k = index->find(id.cast<std::string_view>());
+                } else {
+                    k = index->find(id.cast<std::int64_t>());
+                }
+                if (!k)
+                    throw py::key_error("no " + std::string(table.substr(0, table.size() - 1)) + " with id " +
+                                        py::repr(id).cast<std::string>());
+                out.push_back(*k);
+            }
+            return out;
+        },
+        py::arg("book"), py::arg("table"), py::arg("ids"));
+    m.def(
+        "resolve_categories",
+        [](const Book& book, std::string_view column, const std::vector<std::string>& names) {
+            const Categories* c = column == "region"         ? &book.accounts().regions
+                                  : column == "domain"       ? &book.accounts().domains
+                                  : column == "service_line" ? &book.projects().service_lines
+                                                             : nullptr;
+            if (!c) throw py::key_error("no category column '" + std::string(column) + "'");
+            std::vector<std::int32_t> out;
+            for (const auto& n : names) {
+                const auto k = c->find(n);
+                if (k == none) throw py::key_error("no " + std::string(column) + " '" + n + "' in the book");
+                out.push_back(k);
+            }
+            return out;
+        },
+        py::arg("book"), py::arg("column"), py::arg("names"));
+    m.def(
+        "key_labels",
+        [](const Book& book, std::string_view key) -> py::object {
+            if (key == "account") return ids_of(book.accounts().ids);
+            if (key == "manager") return ids_of(book.managers().ids);
+            if (key == "region") return py::cast(book.accounts().regions.names);
+            if (key == "domain") return py::cast(book.accounts().domains.names);
+            if (key == "service_line") return py::cast(book.projects().service_lines.names);
+            if (key == "tier") {
+                py::list l;
+                for (auto w : tier_names) l.append(py::str(std::string(w)));
+                return l;
+            }
+            if (key == "role") {
+                py::list l;
+                for (auto w : role_names) l.append(py::str(std::string(w)));
+                return l;
+            }
+            throw py::key_error("unknown key '" + std::string(key) + "'");
+        },
+        py::arg("book"), py::arg("key"));
     m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
-          "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every problem.");
+          "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every "
+          "problem.");
     m.def(
         "demo_book",
         [](std::uint64_t seed, int accounts, int years, int start_year, int lines_per_month) {

@@ -1,13 +1,16 @@
 // Calendar helpers for the Python Period: the calendar logic lives in C++ once.
-#include "pybind11.hpp"
-
 #include "accountkpi/date.hpp"
+#include "pybind11.hpp"
 
 namespace accountkpi::bindings {
 namespace {
 
-py::tuple days_of(const Period& p) { return py::make_tuple(p.begin().days(), p.end().days()); }
-Period period_of(Date::rep begin, Date::rep end) { return Period{Date{begin}, Date{end}}; }
+py::tuple days_of(const Period& p) {
+    return py::make_tuple(p.begin().days(), p.end().days());
+}
+Period period_of(Date::rep begin, Date::rep end) {
+    return Period{Date{begin}, Date{end}};
+}
 
 }  // namespace
 

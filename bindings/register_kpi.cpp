@@ -1,8 +1,201 @@
-// Bindings of the KPI engine (accountkpi._core.kpi).
+// Bindings of the KPI engine (accountkpi._core.kpi): the grouped table, the mergeable state, concentration
+// over arrays. Arguments are converted first; the computation runs without the GIL.
+#include <string>
+
+#include "accountkpi/book.hpp"
+#include "accountkpi/kpi.hpp"
 #include "pybind11.hpp"
 
 namespace accountkpi::bindings {
+namespace {
 
-void register_kpi(py::module_& /*m*/) {}
+using kpi::Options;
+
+template <class Enum>
+Enum choose(const py::dict& options, const char* key,
+            std::initializer_list<std::pair<const char*, Enum>> choices, Enum fallback) {
+    if (!options.contains(key)) return fallback;
+    const auto text = options[key].cast<std::string>();
+    std::string allowed;
+    for (const auto& [word, value] : choices) {
+        if (text == word) return value;
+        allowed += (allowed.empty() ? "" : ", ") + std::string(word);
+    }
+    throw py::value_error(std::string("option ") + key + "='" + text + "' is not one of: " + allowed);
+}
+
+double number(const py::dict& options, const char* key, double fallback) {
+    return options.contains(key) ? options[key].cast<double>() : fallback;
+}
+
+Options options_of(const py::dict& d) {
+    static const char* known[] = {"retention_method", "churn_method",  "revenue_churn_method",
+                                  "nrr_base",         "csat_method",   "ces_method",
+                                  "sla_days",         "top_p",         "pareto_threshold",
+                                  "hours_per_day",    "days_per_month"};
+    for (const auto& [k, v] : d) {
+        const auto key = k.cast<std::string>();
+        if (std::find_if(std::begin(known), std::end(known), [&](const char* w) { return key == w; }) ==
+            std::end(known)) {
+            std::string list;
+            for (const char* w : known) list += (list.empty() ? "" : ", ") + std::string(w);
+            throw py::type_error("unknown KPI option '" + key + "' (known: " + list + ")");
+        }
+    }
+    Options o;
+    o.retention = choose<Options::Retention>(
+        d, "retention_method", {{"set", Options::Retention::set}, {"textbook", Options::Retention::textbook}},
+        o.retention);
+    o.churn = choose<Options::Churn>(
+        d, "churn_method",
+        {{"start_cohort", Options::Churn::start_cohort}, {"include_new", Options::Churn::include_new}},
+        o.churn);
+    o.revenue_churn = choose<Options::RevenueChurn>(
+        d, "revenue_churn_method",
+        {{"gross", Options::RevenueChurn::gross}, {"net", Options::RevenueChurn::net}}, o.revenue_churn);
+    o.nrr_base = choose<Options::NrrBase>(
+        d, "nrr_base", {{"previous", Options::NrrBase::previous}, {"year_ago", Options::NrrBase::year_ago}},
+        o.nrr_base);
+    o.csat = choose<Options::Satisfaction>(
+        d, "csat_method", {{"share", Options::Satisfaction::share}, {"mean", Options::Satisfaction::mean}},
+        o.csat);
+    o.ces = choose<Options::Satisfaction>(
+        d, "ces_method", {{"mean", Options::Satisfaction::mean}, {"top_box", Options::Satisfaction::share}},
+        o.ces);
+    o.sla_days = number(d, "sla_days", o.sla_days);
+    o.top_p = number(d, "top_p", o.top_p);
+    o.pareto_threshold = number(d, "pareto_threshold", o.pareto_threshold);
+    o.hours_per_day = number(d, "hours_per_day", o.hours_per_day);
+    o.days_per_month = number(d, "days_per_month", o.days_per_month);
+    return o;
+}
+
+kpi::Request request_of(const std::vector<std::pair<Date::rep, Date::rep>>& periods,
+                        const std::vector<std::string>& by, const std::vector<std::string>& kpis,
+                        const py::dict& options, const py::dict& scope) {
+    kpi::Request rq;
+    for (const auto& [b, e] : periods) rq.periods.emplace_back(Date{b}, Date{e});
+    for (const auto& k : by) rq.by.push_back(kpi::parse_key(k));
+    for (const auto& k : kpis) {
+        const auto parsed = kpi::parse_kpi(k);
+        if (!parsed) throw py::value_error("unknown KPI '" + k + "'");
+        rq.kpis.push_back(*parsed);
+    }
+    rq.options = options_of(options);
+    const auto list = [&](const char* key) {
+        return scope.contains(key) ? scope[key].cast<std::vector<std::int32_t>>()
+                                   : std::vector<std::int32_t>{};
+    };
+    rq.scope.accounts = list("accounts");
+    rq.scope.managers = list("managers");
+    rq.scope.regions = list("regions");
+    rq.scope.domains = list("domains");
+    return rq;
+}
+
+py::dict result_dict(kpi::Result&& r) {
+    py::dict out;
+    py::list keys;
+    for (std::size_t k = 0; k < r.by.size(); ++k)
+        keys.append(py::make_tuple(std::string(kpi::name(r.by[k])), adopt(std::move(r.key_codes[k]))));
+    out["keys"] = keys;
+    out["period"] = adopt(std::move(r.period));
+    py::dict values;
+    for (std::size_t k = 0; k < r.kpis.size(); ++k)
+        values[py::str(std::string(kpi::name(r.kpis[k])))] = adopt(std::move(r.values[k]));
+    out["values"] = values;
+    return out;
+}
+
+std::vector<double> values_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& a) {
+    if (a.ndim() != 1) throw py::value_error("expected a 1-d array of values");
+    return {a.data(), a.data() + a.shape(0)};
+}
+
+}  // namespace
+
+void register_kpi(py::module_& m) {
+    py::list names, hib;
+    for (kpi::Kpi k : kpi::all_kpis) {
+        names.append(py::str(std::string(kpi::name(k))));
+        hib.append(kpi::higher_is_better(k));
+    }
+    m.attr("names") = names;
+    m.attr("higher_is_better") = hib;
+
+    py::class_<kpi::State>(m, "State", "Mergeable partial accumulations of a KPI request.")
+        .def("merge", &kpi::State::merge, py::arg("other"), py::call_guard<py::gil_scoped_release>())
+        .def_property_readonly("groups", &kpi::State::groups);
+
+    m.def(
+        "accumulate",
+        [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
+           const std::vector<std::string>& by, const std::vector<std::string>& kpis, const py::dict& options,
+           const py::dict& scope) {
+            const auto rq = request_of(periods, by, kpis, options, scope);
+            py::gil_scoped_release release;
+            return kpi::accumulate(book, rq);
+        },
+        py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
+        py::arg("scope"));
+    m.def(
+        "finalize",
+        [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
+           const std::vector<std::string>& by, const std::vector<std::string>& kpis, const py::dict& options,
+           const kpi::State& state) {
+            const auto rq = request_of(periods, by, kpis, options, py::dict());
+            kpi::Result r;
+            {
+                py::gil_scoped_release release;
+                r = kpi::finalize(book, rq, state);
+            }
+            return result_dict(std::move(r));
+        },
+        py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
+        py::arg("state"));
+    m.def(
+        "compute",
+        [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
+           const std::vector<std::string>& by, const std::vector<std::string>& kpis, const py::dict& options,
+           const py::dict& scope) {
+            const auto rq = request_of(periods, by, kpis, options, scope);
+            kpi::Result r;
+            {
+                py::gil_scoped_release release;
+                r = kpi::compute(book, rq);
+            }
+            return result_dict(std::move(r));
+        },
+        py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
+        py::arg("scope"));
+    m.def("base_period", [](Date::rep b, Date::rep e, const std::string& base) {
+        py::dict d;
+        d["nrr_base"] = base;
+        const Period p = kpi::base_period(Period{Date{b}, Date{e}}, options_of(d).nrr_base);
+        return py::make_tuple(p.begin().days(), p.end().days());
+    });
+
+    m.def("top_share", [](py::array_t<double, py::array::c_style | py::array::forcecast> v, double p) {
+        return kpi::top_share(values_of(v), p);
+    });
+    m.def("pareto_ratio", [](py::array_t<double, py::array::c_style | py::array::forcecast> v, double t) {
+        return kpi::pareto_ratio(values_of(v), t);
+    });
+    m.def("gini", [](py::array_t<double, py::array::c_style | py::array::forcecast> v) {
+        return kpi::gini(values_of(v));
+    });
+    m.def("hhi", [](py::array_t<double, py::array::c_style | py::array::forcecast> v) {
+        return kpi::hhi(values_of(v));
+    });
+    m.def("largest_share", [](py::array_t<double, py::array::c_style | py::array::forcecast> v) {
+        return kpi::largest_share(values_of(v));
+    });
+    m.def("lorenz", [](py::array_t<double, py::array::c_style | py::array::forcecast> v) {
+        auto c = kpi::lorenz(values_of(v));
+        return py::make_tuple(adopt(std::move(c.population)), adopt(std::move(c.revenue)));
+    });
+    m.def("compound_churn", &kpi::compound_churn, py::arg("churn"), py::arg("periods"));
+    m.def("periodic_churn", &kpi::periodic_churn, py::arg("churn"), py::arg("periods"));
+}
 
 }  // namespace accountkpi::bindings

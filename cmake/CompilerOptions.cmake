@@ -4,8 +4,9 @@ function(accountkpi_set_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow)
     if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-      # GCC 12 reports false -Wrestrict positives inside std::string concatenation at -O3 (GCC bug 105329).
-      target_compile_options(${target} PRIVATE -Wno-restrict)
+      # GCC 12 reports false -Wrestrict and -Wstringop-overflow positives inside std::string concatenation at -O3 (GCC bug 105329).
+      target_compile_options(${target} PRIVATE -Wno-restrict -Wno-stringop-overflow)
+      target_link_options(${target} PRIVATE -Wno-restrict -Wno-stringop-overflow)  # LTO warns at link time
     endif()
     if(ACCOUNTKPI_WERROR)
       target_compile_options(${target} PRIVATE -Werror)

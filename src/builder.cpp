@@ -20,8 +20,12 @@ constexpr Date last_valid_day{std::chrono::sys_days{std::chrono::year{2200} / 12
 /// Money beyond this magnitude could not be summed exactly to the cent in doubles.
 constexpr double money_limit = 1e13;
 
-std::int32_t to_index(std::size_t i) noexcept { return static_cast<std::int32_t>(i); }
-std::int64_t to_row(std::size_t i) noexcept { return static_cast<std::int64_t>(i); }
+std::int32_t to_index(std::size_t i) noexcept {
+    return static_cast<std::int32_t>(i);
+}
+std::int64_t to_row(std::size_t i) noexcept {
+    return static_cast<std::int64_t>(i);
+}
 
 std::string normalised_word(std::string_view w) {
     std::string s;
@@ -33,7 +37,9 @@ std::string normalised_word(std::string_view w) {
     return s;
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quoted(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 std::string number_text(double x) {
     char buf[32];
@@ -42,7 +48,7 @@ std::string number_text(double x) {
 }
 
 class Problems {
-public:
+  public:
     void add(std::string_view table, std::int64_t row, std::string_view column, std::string reason) {
         ++total_;
         if (list_.size() < ValidationError::max_listed) {
@@ -52,21 +58,22 @@ public:
     [[nodiscard]] std::size_t total() const noexcept { return total_; }
     [[noreturn]] void raise() { throw ValidationError(std::move(list_), total_); }
 
-private:
+  private:
     std::vector<Problem> list_;
     std::size_t total_ = 0;
 };
 
 /// Reads the columns of one input table against its spec, reporting problems as it goes.
 class Reader {
-public:
+  public:
     Reader(const TableSpec& spec, const Table* table, Problems& problems)
         : spec_(spec), table_(table), problems_(problems), rows_(table ? table->rows() : 0) {
         if (!table_) return;
         for (const auto& [name, column] : table_->columns()) {
             if (column.size() != rows_) {
-                report(-1, name, "has " + std::to_string(column.size()) + " rows, the table has " +
-                                     std::to_string(rows_));
+                report(
+                    -1, name,
+                    "has " + std::to_string(column.size()) + " rows, the table has " + std::to_string(rows_));
                 broken_ = true;
             }
             if (spec_.find(name)) continue;
@@ -102,10 +109,12 @@ public:
                 return;
             }
             if (days < first_valid_day.days() || days > last_valid_day.days()) {
-                report(to_row(i), name, "date " + (days < INT32_MIN + 1 || days > INT32_MAX
-                                                       ? std::to_string(days) + " days after 1970-01-01"
-                                                       : Date{static_cast<Date::rep>(days)}.iso()) +
-                                            " is outside 1900-01-01..2200-12-31");
+                report(to_row(i), name,
+                       "date " +
+                           (days < INT32_MIN + 1 || days > INT32_MAX
+                                ? std::to_string(days) + " days after 1970-01-01"
+                                : Date{static_cast<Date::rep>(days)}.iso()) +
+                           " is outside 1900-01-01..2200-12-31");
                 return;
             }
             out[i] = Date{static_cast<Date::rep>(days)};
@@ -123,7 +132,9 @@ public:
                 } else if (const auto& p = parsed[static_cast<std::size_t>(code)]) {
                     check(i, p->days());
                 } else {
-                    report(to_row(i), name, "not a date (YYYY-MM-DD): " + quoted(t->categories[static_cast<std::size_t>(code)]));
+                    report(
+                        to_row(i), name,
+                        "not a date (YYYY-MM-DD): " + quoted(t->categories[static_cast<std::size_t>(code)]));
                 }
             }
         } else {
@@ -195,7 +206,8 @@ public:
             }
             for (std::size_t i = 0; i < out.size(); ++i) {
                 const auto code = t->codes[i];
-                if (code >= 0 && valid_code(code, map.size(), i, name)) out[i] = map[static_cast<std::size_t>(code)];
+                if (code >= 0 && valid_code(code, map.size(), i, name))
+                    out[i] = map[static_cast<std::size_t>(code)];
             }
         } else if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
             std::unordered_map<std::int64_t, std::int32_t> seen;
@@ -213,8 +225,8 @@ public:
     /// One word of `words` per row (matched ignoring case and spaces); `fallback` where missing (a problem
     /// when `required`) or unknown.
     template <class Enum, std::size_t N>
-    std::vector<Enum> vocabulary(std::string_view name, const std::array<std::string_view, N>& words, bool required,
-                                 Enum fallback) {
+    std::vector<Enum> vocabulary(std::string_view name, const std::array<std::string_view, N>& words,
+                                 bool required, Enum fallback) {
         std::vector<Enum> out(rows(), fallback);
         const Column* c = column(name);
         if (!c) return out;
@@ -224,7 +236,8 @@ public:
             return out;
         }
         std::vector<std::optional<Enum>> map(t->categories.size());
-        for (std::size_t k = 0; k < map.size(); ++k) map[k] = from_word<Enum>(words, normalised_word(t->categories[k]));
+        for (std::size_t k = 0; k < map.size(); ++k)
+            map[k] = from_word<Enum>(words, normalised_word(t->categories[k]));
         for (std::size_t i = 0; i < out.size(); ++i) {
             const auto code = t->codes[i];
             if (code < 0) {
@@ -238,8 +251,8 @@ public:
                     if (!w.empty()) allowed += (allowed.empty() ? "" : ", ") + std::string(w);
                 }
                 report(to_row(i), name,
-                       "unknown value " + quoted(t->categories[static_cast<std::size_t>(code)]) + " (expected one of " +
-                           allowed + ")");
+                       "unknown value " + quoted(t->categories[static_cast<std::size_t>(code)]) +
+                           " (expected one of " + allowed + ")");
             }
         }
         return out;
@@ -247,7 +260,8 @@ public:
 
     /// The table's own ids: inserts each into `index`. Returns, per row, its index (the existing one for a
     /// repeated id, flagged in `repeated`).
-    std::vector<std::int32_t> keys(std::string_view name, IdIndex& index, std::vector<std::uint8_t>& repeated) {
+    std::vector<std::int32_t> keys(std::string_view name, IdIndex& index,
+                                   std::vector<std::uint8_t>& repeated) {
         std::vector<std::int32_t> out(rows(), none);
         repeated.assign(rows(), 0);
         const Column* c = column(name);
@@ -305,7 +319,8 @@ public:
                 hi = *std::max_element(ids.begin(), ids.end());
                 if (hi - lo < static_cast<std::int64_t>(4 * ids.size() + 1024)) {
                     lut.assign(static_cast<std::size_t>(hi - lo + 1), none);
-                    for (std::size_t k = 0; k < ids.size(); ++k) lut[static_cast<std::size_t>(ids[k] - lo)] = to_index(k);
+                    for (std::size_t k = 0; k < ids.size(); ++k)
+                        lut[static_cast<std::size_t>(ids[k] - lo)] = to_index(k);
                 }
             }
             for (std::size_t i = 0; i < out.size(); ++i) {
@@ -326,7 +341,8 @@ public:
             }
         } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
             std::vector<std::optional<std::int32_t>> map(t->categories.size());
-            for (std::size_t k = 0; k < map.size(); ++k) map[k] = index.find(std::string_view(t->categories[k]));
+            for (std::size_t k = 0; k < map.size(); ++k)
+                map[k] = index.find(std::string_view(t->categories[k]));
             for (std::size_t i = 0; i < out.size(); ++i) {
                 const auto code = t->codes[i];
                 if (code < 0 || (code >= 0 && static_cast<std::size_t>(code) < map.size() &&
@@ -345,14 +361,15 @@ public:
         return out;
     }
 
-private:
+  private:
     bool valid_code(std::int64_t code, std::size_t n, std::size_t row, std::string_view name) {
         if (code >= 0 && static_cast<std::size_t>(code) < n) return true;
         report(to_row(row), name, "dictionary code " + std::to_string(code) + " out of range");
         return false;
     }
     void wrong_kind(std::string_view name, const Column& c, std::string_view expected) {
-        report(-1, name, "expected " + std::string(expected) + ", got a " + std::string(c.kind_name()) + " column");
+        report(-1, name,
+               "expected " + std::string(expected) + ", got a " + std::string(c.kind_name()) + " column");
     }
 
     const TableSpec& spec_;
@@ -410,7 +427,8 @@ Book BookBuilder::build() const {
     auto data = std::make_shared<BookData>();
     data->options = options_;
     if (options_.inactivity_days < 1) {
-        problems.add("options", -1, "inactivity_days", "must be at least 1, got " + std::to_string(options_.inactivity_days));
+        problems.add("options", -1, "inactivity_days",
+                     "must be at least 1, got " + std::to_string(options_.inactivity_days));
     }
 
     const auto input = [&](std::string_view name) -> const Table* {
@@ -429,9 +447,12 @@ Book BookBuilder::build() const {
             problems.add(spec.name, -1, "", "required table is missing");
         }
     }
-    const auto reader = [&](std::string_view name) { return Reader(*find_table(name), input(name), problems); };
+    const auto reader = [&](std::string_view name) {
+        return Reader(*find_table(name), input(name), problems);
+    };
 
-    // accounts: one row per account, or one row per spell when acquired_on is given on every row of the account.
+    // accounts: one row per account, or one row per spell when acquired_on is given on every row of the
+    // account.
     std::vector<Spell> spells;
     std::vector<std::uint8_t> spells_given;
     {
@@ -472,8 +493,9 @@ Book BookBuilder::build() const {
                 }
                 const auto conflict = [&](std::string_view col, bool differs) {
                     if (differs) {
-                        r.report(to_row(i), col, "differs from row " + std::to_string(first_row[ua]) +
-                                                     " of the same account");
+                        r.report(
+                            to_row(i), col,
+                            "differs from row " + std::to_string(first_row[ua]) + " of the same account");
                     }
                 };
                 conflict("name", !name[i].empty() && name[i] != t.name[ua]);
@@ -486,8 +508,9 @@ Book BookBuilder::build() const {
                 if (!churned[i].is_null()) {
                     end = churned[i];
                     if (!(acquired[i] < end)) {
-                        r.report(to_row(i), "churned_on",
-                                 "churned_on " + end.iso() + " is not after acquired_on " + acquired[i].iso());
+                        r.report(
+                            to_row(i), "churned_on",
+                            "churned_on " + end.iso() + " is not after acquired_on " + acquired[i].iso());
                         continue;
                     }
                 }
@@ -511,8 +534,8 @@ Book BookBuilder::build() const {
         for (std::size_t k = 1; k < spells.size(); ++k) {
             if (spells[k].account == spells[k - 1].account && spells[k].begin < spells[k - 1].end) {
                 r.report(spells[k].row, "acquired_on",
-                         "spell overlaps the spell of row " + std::to_string(spells[k - 1].row) + " of account " +
-                             quoted(t.ids.label(spells[k].account)));
+                         "spell overlaps the spell of row " + std::to_string(spells[k - 1].row) +
+                             " of account " + quoted(t.ids.label(spells[k].account)));
             }
         }
     }
@@ -562,7 +585,8 @@ Book BookBuilder::build() const {
         std::vector<std::uint32_t> keep;
         for (std::size_t i = 0; i < r.rows(); ++i) {
             if (repeated[i]) {
-                r.report(to_row(i), "project_id", "duplicate project id " + quoted(project_input_ids.label(project[i])));
+                r.report(to_row(i), "project_id",
+                         "duplicate project id " + quoted(project_input_ids.label(project[i])));
             }
             if (!start[i].is_null() && !end[i].is_null() && end[i] < start[i]) {
                 r.report(to_row(i), "end", "end " + end[i].iso() + " is before start " + start[i].iso());
@@ -695,8 +719,9 @@ Book BookBuilder::build() const {
         const auto project = project_refs(r, account);
         for (std::size_t i = 0; i < r.rows(); ++i) {
             if (!received[i].is_null() && !responded[i].is_null() && responded[i] < received[i]) {
-                r.report(to_row(i), "responded_on",
-                         "responded_on " + responded[i].iso() + " is before received_on " + received[i].iso());
+                r.report(
+                    to_row(i), "responded_on",
+                    "responded_on " + responded[i].iso() + " is before received_on " + received[i].iso());
             }
         }
         const auto order = detail::stable_order(std::span<const Date>(received));
@@ -738,7 +763,8 @@ Book BookBuilder::build() const {
         t.target = r.numbers("target", true);
         for (std::size_t i = 0; i < t.manager.size(); ++i) {
             if (!t.begin[i].is_null() && !t.end[i].is_null() && !(t.begin[i] < t.end[i])) {
-                r.report(to_row(i), "end", "end " + t.end[i].iso() + " is not after begin " + t.begin[i].iso());
+                r.report(to_row(i), "end",
+                         "end " + t.end[i].iso() + " is not after begin " + t.begin[i].iso());
             }
         }
     }
@@ -764,12 +790,14 @@ Book BookBuilder::build() const {
                 last[a] = d;
                 continue;
             }
-            if (!open_begin[a].is_null()) spells.push_back({rev.account[i], open_begin[a], last[a] + gap, 1, -1});
+            if (!open_begin[a].is_null())
+                spells.push_back({rev.account[i], open_begin[a], last[a] + gap, 1, -1});
             open_begin[a] = d;
             last[a] = d;
         }
         for (std::size_t a = 0; a < n_accounts; ++a) {
-            if (!open_begin[a].is_null()) spells.push_back({static_cast<std::int32_t>(a), open_begin[a], last[a] + gap, 1, -1});
+            if (!open_begin[a].is_null())
+                spells.push_back({static_cast<std::int32_t>(a), open_begin[a], last[a] + gap, 1, -1});
         }
         std::stable_sort(spells.begin(), spells.end(), [](const Spell& x, const Spell& y) {
             return x.account != y.account ? x.account < y.account : x.begin < y.begin;
@@ -789,17 +817,20 @@ Book BookBuilder::build() const {
     {
         auto& p = data->projects;
         p.manager.resize(p.size());
-        for (std::size_t i = 0; i < p.size(); ++i) p.manager[i] = view.owner(p.account[i], to_index(i), p.signed_on[i]);
+        for (std::size_t i = 0; i < p.size(); ++i)
+            p.manager[i] = view.owner(p.account[i], to_index(i), p.signed_on[i]);
         auto& r = data->revenue;
         r.manager.resize(r.size());
-        for (std::size_t i = 0; i < r.size(); ++i) r.manager[i] = view.owner(r.account[i], r.project[i], r.date[i]);
+        for (std::size_t i = 0; i < r.size(); ++i)
+            r.manager[i] = view.owner(r.account[i], r.project[i], r.date[i]);
         auto& c = data->interactions;
         for (std::size_t i = 0; i < c.size(); ++i) {
             if (c.manager[i] == none) c.manager[i] = view.owner(c.account[i], none, c.date[i]);
         }
         auto& q = data->requests;
         q.manager.resize(q.size());
-        for (std::size_t i = 0; i < q.size(); ++i) q.manager[i] = view.owner(q.account[i], q.project[i], q.received_on[i]);
+        for (std::size_t i = 0; i < q.size(); ++i)
+            q.manager[i] = view.owner(q.account[i], q.project[i], q.received_on[i]);
         auto& v = data->surveys;
         v.manager.resize(v.size());
         for (std::size_t i = 0; i < v.size(); ++i) v.manager[i] = view.owner(v.account[i], none, v.date[i]);

@@ -40,8 +40,8 @@ std::string_view trim(std::string_view s) noexcept {
 Date::Date(int y, unsigned m, unsigned d) {
     const auto date = make_date(y, m, d);
     if (!date) {
-        throw std::invalid_argument("not a calendar day: " + std::to_string(y) + "-" + std::to_string(m) + "-" +
-                                    std::to_string(d));
+        throw std::invalid_argument("not a calendar day: " + std::to_string(y) + "-" + std::to_string(m) +
+                                    "-" + std::to_string(d));
     }
     *this = *date;
 }
@@ -74,7 +74,8 @@ std::string Date::iso() const {
 
 Period::Period(Date begin, Date end) : begin_(begin), end_(end) {
     if (!(begin < end)) {
-        throw std::invalid_argument("a period needs begin < end, got [" + begin.iso() + ", " + end.iso() + ")");
+        throw std::invalid_argument("a period needs begin < end, got [" + begin.iso() + ", " + end.iso() +
+                                    ")");
     }
 }
 
@@ -91,7 +92,9 @@ Period Period::quarter(int y, unsigned q) {
     return {Date{y, m, 1}, q == 4 ? Date{y + 1, 1, 1} : Date{y, m + 3, 1}};
 }
 
-Period Period::year(int y) { return {Date{y, 1, 1}, Date{y + 1, 1, 1}}; }
+Period Period::year(int y) {
+    return {Date{y, 1, 1}, Date{y + 1, 1, 1}};
+}
 
 Period Period::parse(std::string_view text) {
     const std::string_view s = trim(text);
@@ -124,11 +127,14 @@ Period Period::parse(std::string_view text) {
     throw fail();
 }
 
-bool Period::is_whole_months() const noexcept { return begin_.day() == 1 && end_.day() == 1; }
+bool Period::is_whole_months() const noexcept {
+    return begin_.day() == 1 && end_.day() == 1;
+}
 
 int Period::whole_months() const noexcept {
     if (!is_whole_months()) return 0;
-    return (end_.year() - begin_.year()) * 12 + static_cast<int>(end_.month()) - static_cast<int>(begin_.month());
+    return (end_.year() - begin_.year()) * 12 + static_cast<int>(end_.month()) -
+           static_cast<int>(begin_.month());
 }
 
 double Period::months() const noexcept {
@@ -150,14 +156,19 @@ Frequency parse_frequency(std::string_view text) {
     const std::string_view s = trim(text);
     if (s.size() == 1 || (s.size() == 2 && (s[1] == 'S' || s[1] == 's'))) {
         switch (std::toupper(static_cast<unsigned char>(s[0]))) {
-            case 'M': return Frequency::month;
-            case 'Q': return Frequency::quarter;
+            case 'M':
+                return Frequency::month;
+            case 'Q':
+                return Frequency::quarter;
             case 'Y':
-            case 'A': return Frequency::year;
-            default: break;
+            case 'A':
+                return Frequency::year;
+            default:
+                break;
         }
     }
-    throw std::invalid_argument("unknown frequency '" + std::string(text) + "' (expected \"M\", \"Q\" or \"Y\")");
+    throw std::invalid_argument("unknown frequency '" + std::string(text) +
+                                "' (expected \"M\", \"Q\" or \"Y\")");
 }
 
 std::vector<Period> periods(Date start, Date end, Frequency freq) {

@@ -16,7 +16,9 @@ using detail::Random;
 
 constexpr double avg_month_days = 30.436875;
 
-double cents(double x) { return std::round(x * 100.0) / 100.0; }
+double cents(double x) {
+    return std::round(x * 100.0) / 100.0;
+}
 
 /// A text column from codes into categories (-1 = missing), without hashing every row.
 Column coded(std::vector<std::int64_t> codes, std::vector<std::string> categories) {
@@ -26,7 +28,8 @@ Column coded(std::vector<std::int64_t> codes, std::vector<std::string> categorie
 
 std::string numbered(std::string_view prefix, int i, int width) {
     std::string digits = std::to_string(i);
-    if (static_cast<int>(digits.size()) < width) digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
+    if (static_cast<int>(digits.size()) < width)
+        digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
     return std::string(prefix) + digits;
 }
 
@@ -41,7 +44,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     if (o.accounts < 1 || o.years < 1 || o.lines_per_month < 1 || o.managers < 0 || o.closers < 0 ||
         (o.managers > 0 && o.managers < 3)) {
         throw std::invalid_argument(
-            "demo options: accounts, years and lines_per_month must be at least 1, managers 0 (automatic) or at "
+            "demo options: accounts, years and lines_per_month must be at least 1, managers 0 (automatic) or "
+            "at "
             "least 3 (one per tier), closers at least 0");
     }
     Random rng(o.seed * 0x2545F4914F6CDD1DULL + 17);
@@ -54,8 +58,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     // Dimensions.
     const std::vector<std::string> regions{"EMEA", "North America", "APAC", "LATAM"};
     const double region_weight[] = {0.4, 0.3, 0.2, 0.1};
-    const std::vector<std::string> domains{"finance", "healthcare", "retail", "manufacturing", "public sector",
-                                           "telecom"};
+    const std::vector<std::string> domains{"finance",       "healthcare",    "retail",
+                                           "manufacturing", "public sector", "telecom"};
     const std::vector<std::string> service_lines{"development", "support", "consulting", "cloud", "data"};
 
     // Managers: farmers of the three tiers, then closers.
@@ -79,7 +83,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     }
 
     // Accounts and their spells.
-    std::vector<std::int64_t> acc_region(static_cast<std::size_t>(n)), acc_domain(static_cast<std::size_t>(n));
+    std::vector<std::int64_t> acc_region(static_cast<std::size_t>(n)),
+        acc_domain(static_cast<std::size_t>(n));
     std::vector<double> size(static_cast<std::size_t>(n));
     std::vector<std::vector<SpellDates>> spells(static_cast<std::size_t>(n));
     std::vector<std::int64_t> parent(static_cast<std::size_t>(n), -1);
@@ -112,10 +117,12 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     }
 
     // Who owns each account: single-client farmers one mid-size account each, portfolio farmers the smaller
-    // accounts, revenue-portfolio farmers the larger; new accounts start with a closer for 90 days; one account
-    // in ten changes farmer once.
+    // accounts, revenue-portfolio farmers the larger; new accounts start with a closer for 90 days; one
+    // account in ten changes farmer once.
     std::vector<std::int64_t> as_manager, as_account, as_start, as_end;
-    const auto pick = [&](const std::vector<int>& pool) { return pool[static_cast<std::size_t>(rng.integer(0, static_cast<int>(pool.size()) - 1))]; };
+    const auto pick = [&](const std::vector<int>& pool) {
+        return pool[static_cast<std::size_t>(rng.integer(0, static_cast<int>(pool.size()) - 1))];
+    };
     std::vector<double> sorted_size(size);
     std::sort(sorted_size.begin(), sorted_size.end());
     const double median_size = sorted_size[sorted_size.size() / 2];
@@ -197,22 +204,30 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                     kind = ProjectKind::new_business;
                 } else {
                     const double k = rng.uniform();
-                    kind = k < 0.4 ? ProjectKind::upsell : k < 0.65 ? ProjectKind::cross_sell : ProjectKind::renewal;
+                    kind = k < 0.4    ? ProjectKind::upsell
+                           : k < 0.65 ? ProjectKind::cross_sell
+                                      : ProjectKind::renewal;
                 }
                 if (lines_bought.empty() && kind != ProjectKind::new_business) kind = ProjectKind::cross_sell;
-                if (lines_bought.size() == service_lines.size() && kind == ProjectKind::cross_sell) kind = ProjectKind::upsell;
+                if (lines_bought.size() == service_lines.size() && kind == ProjectKind::cross_sell)
+                    kind = ProjectKind::upsell;
                 int line;
                 if (kind == ProjectKind::cross_sell || kind == ProjectKind::new_business) {
                     do {
                         line = rng.integer(0, static_cast<int>(service_lines.size()) - 1);
                     } while (lines_bought.size() < service_lines.size() &&
                              std::find(lines_bought.begin(), lines_bought.end(), line) != lines_bought.end());
-                    if (std::find(lines_bought.begin(), lines_bought.end(), line) == lines_bought.end()) lines_bought.push_back(line);
+                    if (std::find(lines_bought.begin(), lines_bought.end(), line) == lines_bought.end())
+                        lines_bought.push_back(line);
                 } else {
-                    line = lines_bought[static_cast<std::size_t>(rng.integer(0, static_cast<int>(lines_bought.size()) - 1))];
+                    line = lines_bought[static_cast<std::size_t>(
+                        rng.integer(0, static_cast<int>(lines_bought.size()) - 1))];
                 }
                 const double b = rng.uniform();
-                const Billing billing = b < 0.3 ? Billing::fixed : b < 0.6 ? Billing::hour : b < 0.85 ? Billing::day : Billing::month;
+                const Billing billing = b < 0.3    ? Billing::fixed
+                                        : b < 0.6  ? Billing::hour
+                                        : b < 0.85 ? Billing::day
+                                                   : Billing::month;
                 const int months = rng.integer(2, 12);
                 const double value = cents(base * months * rng.lognormal(0.0, 0.35) * 0.5);
                 const Date p_start = signed_on + rng.integer(0, 21);
@@ -257,7 +272,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                         rv_amount.push_back(amount);
                         rv_cost.push_back(cents(amount * (1 - margin)));
                         rv_units.push_back(units);
-                        rv_unit.push_back(billing == Billing::fixed ? -1 : static_cast<std::int64_t>(billing) - 2);
+                        rv_unit.push_back(billing == Billing::fixed ? -1
+                                                                    : static_cast<std::int64_t>(billing) - 2);
                         if (rng.chance(0.004)) {  // a credit note
                             rv_account.push_back(i);
                             rv_project.push_back(pr_id.back());
@@ -270,7 +286,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                     }
                 }
                 first = false;
-                signed_on = signed_on + static_cast<Date::rep>(rng.exponential(avg_month_days * 8 / std::sqrt(size[ui] + 0.5)));
+                signed_on = signed_on + static_cast<Date::rep>(
+                                            rng.exponential(avg_month_days * 8 / std::sqrt(size[ui] + 0.5)));
             }
         }
     }
@@ -285,7 +302,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
             const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
             if (!client_on(ui, month.begin() + 14)) continue;
             const double activity = std::sqrt(size[ui]);
-            const int counts[] = {rng.poisson(2.0 * activity), rng.poisson(0.8 * activity), rng.poisson(0.3 * activity)};
+            const int counts[] = {rng.poisson(2.0 * activity), rng.poisson(0.8 * activity),
+                                  rng.poisson(0.3 * activity)};
             for (std::int64_t ch = 0; ch < 3; ++ch) {
                 for (int k = 0; k < counts[ch]; ++k) {
                     ia_account.push_back(i);
@@ -293,7 +311,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                     ia_channel.push_back(ch);
                 }
             }
-            for (int k = rng.poisson(0.35 * activity); k > 0; --k) add_request(ui, month.begin() + rng.integer(0, month.days() - 1), -1);
+            for (int k = rng.poisson(0.35 * activity); k > 0; --k)
+                add_request(ui, month.begin() + rng.integer(0, month.days() - 1), -1);
             if (m % 3 == 2 && rng.chance(0.35)) {
                 const double s = rng.uniform();
                 sv_account.push_back(i);
@@ -316,7 +335,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     const std::vector<std::string> kpis{"revenue", "nps", "retention_rate"};
     for (int f = 0; f < farmers; ++f) {
         double spend = 0;
-        for (int a : owned[static_cast<std::size_t>(f)]) spend += 9000.0 * size[static_cast<std::size_t>(a)] * 12 * 0.75;
+        for (int a : owned[static_cast<std::size_t>(f)])
+            spend += 9000.0 * size[static_cast<std::size_t>(a)] * 12 * 0.75;
         for (int y = 0; y < o.years; ++y) {
             const Period year = Period::year(o.start_year + y);
             tg_manager.push_back(f);
@@ -384,7 +404,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         t.add("manager_id", coded(codes, manager_id));
         t.add("name", coded(codes, manager_name));
         t.add("role", coded(std::move(manager_role), {"farmer", "closer"}));
-        t.add("tier", coded(std::move(manager_tier), {"single_client", "client_portfolio", "revenue_portfolio"}));
+        t.add("tier",
+              coded(std::move(manager_tier), {"single_client", "client_portfolio", "revenue_portfolio"}));
         out.emplace_back("managers", std::move(t));
     }
     {

@@ -7,7 +7,8 @@ using R = ColumnRole;
 
 // The vocabularies without their "not given" word, as the input may spell them.
 constexpr std::array<std::string_view, 2> role_words{"farmer", "closer"};
-constexpr std::array<std::string_view, 3> tier_words{"single_client", "client_portfolio", "revenue_portfolio"};
+constexpr std::array<std::string_view, 3> tier_words{"single_client", "client_portfolio",
+                                                     "revenue_portfolio"};
 constexpr std::array<std::string_view, 4> kind_words{"new", "upsell", "cross_sell", "renewal"};
 constexpr std::array<std::string_view, 4> billing_words{"fixed", "hour", "day", "month"};
 constexpr std::array<std::string_view, 3> unit_words{"hour", "day", "month"};
@@ -15,8 +16,8 @@ constexpr std::array<std::string_view, 3> channel_words{"email", "call", "meetin
 constexpr std::array<std::string_view, 3> survey_words{"csat", "nps", "ces"};
 
 constexpr ColumnSpec accounts[] = {
-    {"account_id", R::key, true},     {"name", R::text, false},           {"region", R::category, false},
-    {"domain", R::category, false},   {"parent_id", R::account, false},   {"acquired_on", R::date, false},
+    {"account_id", R::key, true},   {"name", R::text, false},         {"region", R::category, false},
+    {"domain", R::category, false}, {"parent_id", R::account, false}, {"acquired_on", R::date, false},
     {"churned_on", R::date, false},
 };
 constexpr ColumnSpec managers[] = {
@@ -41,8 +42,12 @@ constexpr ColumnSpec projects[] = {
     {"billing", R::vocabulary, false, billing_words},
 };
 constexpr ColumnSpec revenue[] = {
-    {"account_id", R::account, true}, {"project_id", R::project, false}, {"date", R::date, true},
-    {"amount", R::number, true},      {"cost", R::number, false},        {"units", R::number, false},
+    {"account_id", R::account, true},
+    {"project_id", R::project, false},
+    {"date", R::date, true},
+    {"amount", R::number, true},
+    {"cost", R::number, false},
+    {"units", R::number, false},
     {"unit", R::vocabulary, false, unit_words},
 };
 constexpr ColumnSpec interactions[] = {
@@ -64,14 +69,14 @@ constexpr ColumnSpec surveys[] = {
     {"score", R::number, true},
 };
 constexpr ColumnSpec targets[] = {
-    {"manager_id", R::manager, true}, {"kpi", R::text, true},     {"begin", R::date, true},
+    {"manager_id", R::manager, true}, {"kpi", R::text, true},      {"begin", R::date, true},
     {"end", R::date, true},           {"target", R::number, true},
 };
 
 constexpr TableSpec tables[] = {
-    {"accounts", true, accounts},   {"managers", false, managers}, {"projects", false, projects},
-    {"assignments", false, assignments}, {"revenue", true, revenue}, {"interactions", false, interactions},
-    {"requests", false, requests},  {"surveys", false, surveys},   {"targets", false, targets},
+    {"accounts", true, accounts},        {"managers", false, managers}, {"projects", false, projects},
+    {"assignments", false, assignments}, {"revenue", true, revenue},    {"interactions", false, interactions},
+    {"requests", false, requests},       {"surveys", false, surveys},   {"targets", false, targets},
 };
 
 }  // namespace
@@ -83,7 +88,9 @@ const ColumnSpec* TableSpec::find(std::string_view column) const noexcept {
     return nullptr;
 }
 
-std::span<const TableSpec> schema() noexcept { return tables; }
+std::span<const TableSpec> schema() noexcept {
+    return tables;
+}
 
 const TableSpec* find_table(std::string_view name) noexcept {
     for (const auto& t : tables) {

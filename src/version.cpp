@@ -2,6 +2,8 @@
 
 namespace accountkpi {
 
-std::string_view version() noexcept { return ACCOUNTKPI_VERSION; }
+std::string_view version() noexcept {
+    return ACCOUNTKPI_VERSION;
+}
 
 }  // namespace accountkpi

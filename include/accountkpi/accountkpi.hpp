@@ -5,5 +5,6 @@
 #include "accountkpi/book.hpp"     // IWYU pragma: export
 #include "accountkpi/date.hpp"     // IWYU pragma: export
 #include "accountkpi/demo.hpp"     // IWYU pragma: export
+#include "accountkpi/kpi.hpp"      // IWYU pragma: export
 #include "accountkpi/ltv.hpp"      // IWYU pragma: export
 #include "accountkpi/version.hpp"  // IWYU pragma: export

@@ -16,7 +16,7 @@ namespace accountkpi {
 /// A calendar day, stored as the number of days since 1970-01-01 (the epoch of `std::chrono::sys_days` and of
 /// numpy's `datetime64[D]`), so conversion to and from both is free.
 class Date {
-public:
+  public:
     using rep = std::int32_t;
 
     constexpr Date() noexcept = default;
@@ -62,13 +62,13 @@ public:
     static constexpr Date null() noexcept { return Date{std::numeric_limits<rep>::min()}; }
     [[nodiscard]] constexpr bool is_null() const noexcept { return days_ == std::numeric_limits<rep>::min(); }
 
-private:
+  private:
     rep days_ = 0;
 };
 
 /// A half-open range of days `[begin, end)`: a day `d` is in the period when `begin <= d < end`.
 class Period {
-public:
+  public:
     /// The period `[begin, end)`; throws `std::invalid_argument` unless `begin < end`.
     Period(Date begin, Date end);
 
@@ -78,8 +78,8 @@ public:
     static Period quarter(int year, unsigned quarter);
     /// The calendar year `year`.
     static Period year(int year);
-    /// Parses "2025" (a year), "2025Q1" (a quarter), "2025-03" (a month) or "2025-01-01/2025-04-01" (a range);
-    /// throws `std::invalid_argument` naming the text otherwise.
+    /// Parses "2025" (a year), "2025Q1" (a quarter), "2025-03" (a month) or "2025-01-01/2025-04-01" (a
+    /// range); throws `std::invalid_argument` naming the text otherwise.
     static Period parse(std::string_view text);
 
     [[nodiscard]] constexpr Date begin() const noexcept { return begin_; }
@@ -98,7 +98,7 @@ public:
 
     friend constexpr bool operator==(const Period&, const Period&) noexcept = default;
 
-private:
+  private:
     Date begin_;
     Date end_;
 };

@@ -15,13 +15,13 @@ namespace accountkpi::demo {
 
 /// Size and shape of the demo book.
 struct Options {
-    std::uint64_t seed = 0;       ///< same seed, same book, on every machine
-    int accounts = 300;           ///< accounts ever clients (including those acquired during the years)
-    int years = 3;                ///< calendar years of activity, starting `start_year`
+    std::uint64_t seed = 0;  ///< same seed, same book, on every machine
+    int accounts = 300;      ///< accounts ever clients (including those acquired during the years)
+    int years = 3;           ///< calendar years of activity, starting `start_year`
     int start_year = 2023;
-    int lines_per_month = 1;      ///< revenue lines per active project and month (scales the revenue table)
-    int managers = 0;             ///< farmers; 0 picks one per 25 accounts (at least 6)
-    int closers = 0;              ///< closers; 0 picks one per 60 accounts (at least 2)
+    int lines_per_month = 1;  ///< revenue lines per active project and month (scales the revenue table)
+    int managers = 0;         ///< farmers; 0 picks one per 25 accounts (at least 6)
+    int closers = 0;          ///< closers; 0 picks one per 60 accounts (at least 2)
 };
 
 /// The input tables of the demo book (as a user would hand them to `BookBuilder`), in schema order.

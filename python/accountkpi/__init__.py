@@ -22,10 +22,21 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "'pip install .' from the source tree (it compiles the C++ core); see README.md. Cause: " + str(exc)
     ) from exc
 
-from . import datasets
+from . import concentration, datasets, kpi
 from ._dates import Period, periods
 from .book import Book, ValidationError
+from .kpi import Scope
 
 __version__: str = _core.__version__
 
-__all__ = ["Book", "Period", "ValidationError", "__version__", "datasets", "periods"]
+__all__ = [
+    "Book",
+    "Period",
+    "Scope",
+    "ValidationError",
+    "__version__",
+    "concentration",
+    "datasets",
+    "kpi",
+    "periods",
+]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["Period", "periods", "to_day", "DateLike"]
+__all__ = ["DateLike", "Period", "periods", "to_day"]
 
 DateLike = str | _dt.date | np.datetime64 | pd.Timestamp
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import _core
 
-__all__ = ["Book", "ValidationError", "TABLES"]
+__all__ = ["TABLES", "Book", "ValidationError"]
 
 ValidationError = _core.ValidationError
 ValidationError.__doc__ = """Raised when input tables have problems; nothing is built then.
@@ -20,8 +20,8 @@ ValidationError.__doc__ = """Raised when input tables have problems; nothing is 
 Attributes
 ----------
 problems : list of tuple
-    Every problem found (up to 1000): ``(table, row, column, reason)`` with ``row`` the 0-based position of the
-    row in its input table, or -1 when the problem concerns a whole table or column.
+    Every problem found (up to 1000): ``(table, row, column, reason)`` with ``row`` the 0-based position
+    of the row in its input table, or -1 when the problem concerns a whole table or column.
 total : int
     The number of problems found, including any beyond those listed.
 """
@@ -34,8 +34,12 @@ _ID_ROLES = {"key", "account", "manager", "project"}
 _INT32_MIN = np.iinfo(np.int32).min
 _INT32_MAX = np.iinfo(np.int32).max
 # Columns that the Book derives (the owner at the event's date); shown by table() but never read back.
-_DERIVED = {"projects": {"manager_id"}, "revenue": {"manager_id"}, "requests": {"manager_id"},
-            "surveys": {"manager_id"}}
+_DERIVED = {
+    "projects": {"manager_id"},
+    "revenue": {"manager_id"},
+    "requests": {"manager_id"},
+    "surveys": {"manager_id"},
+}
 
 
 def _problems_frame(problems: list[tuple[str, int, str, str]]) -> pd.DataFrame:
@@ -60,8 +64,11 @@ def _raise(problems: list[tuple[str, int, str, str]], total: int | None = None) 
 
 def _texts(values: pd.Series) -> tuple[str, np.ndarray, list[str]]:
     if isinstance(values.dtype, pd.CategoricalDtype):  # already dictionary-encoded: keep its categories
-        return ("texts", np.ascontiguousarray(values.cat.codes.to_numpy(), dtype=np.int64),
-                [str(c) for c in values.cat.categories])
+        return (
+            "texts",
+            np.ascontiguousarray(values.cat.codes.to_numpy(), dtype=np.int64),
+            [str(c) for c in values.cat.categories],
+        )
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return ("texts", np.ascontiguousarray(codes, dtype=np.int64), [str(u) for u in uniques])
 
@@ -86,11 +93,13 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
                     return ("integers", v.astype(np.int64))
                 return _texts(pd.Series(v).astype("Int64").astype("string"))
             return _texts(s.astype("string"))
-        if dtype == object:
+        if pd.api.types.is_object_dtype(dtype):
             kinds = {type(x) for x in s.dropna().unique()}
-            if any(issubclass(k, str) for k in kinds) and any(issubclass(k, (int, np.integer)) for k in kinds):
+            if any(issubclass(k, str) for k in kinds) and any(
+                issubclass(k, (int, np.integer)) for k in kinds
+            ):
                 problems.append((table, -1, name, "mixes text and integer ids; use one kind"))
-        return _texts(s.astype("string") if dtype == object else s)
+        return _texts(s.astype("string") if pd.api.types.is_object_dtype(dtype) else s)
     if role == "date":
         if isinstance(dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)
@@ -98,11 +107,15 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
         if pd.api.types.is_datetime64_dtype(dtype):
             days = s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
             return ("dates", np.ascontiguousarray(days))
-        if dtype == object:
+        if pd.api.types.is_object_dtype(dtype):
             # datetime.date, Timestamps and ISO strings side by side: ISO text for all, parsed in C++.
             def iso(x: Any) -> Any:
-                return x if isinstance(x, str) or x is None or x is pd.NaT else (
-                    x.isoformat()[:10] if hasattr(x, "isoformat") else ("" if pd.isna(x) else str(x)))
+                return (
+                    x
+                    if isinstance(x, str) or x is None or x is pd.NaT
+                    else (x.isoformat()[:10] if hasattr(x, "isoformat") else ("" if pd.isna(x) else str(x)))
+                )
+
             return _texts(s.map(iso))
         if pd.api.types.is_string_dtype(dtype):
             return _texts(s)
@@ -122,7 +135,11 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
             problems.append((table, int(row), name, f"not a number: {s.iloc[row]!r}"))
         return ("numbers", np.ascontiguousarray(coerced.to_numpy(dtype=np.float64, na_value=np.nan)))
     # text, category, vocabulary
-    if pd.api.types.is_string_dtype(dtype) or dtype == object or isinstance(dtype, pd.CategoricalDtype):
+    if (
+        pd.api.types.is_string_dtype(dtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    ):
         return _texts(s)
     return _texts(s.astype("string"))
 
@@ -173,8 +190,8 @@ class Book:
     --------
     >>> import pandas as pd, accountkpi as ak
     >>> accounts = pd.DataFrame({"account_id": ["A", "B"], "region": ["EMEA", "APAC"]})
-    >>> revenue = pd.DataFrame({"account_id": ["A", "B"], "date": pd.to_datetime(["2024-01-05", "2024-02-01"]),
-    ...                         "amount": [1000.0, 250.0]})
+    >>> revenue = pd.DataFrame({"account_id": ["A", "B"], "amount": [1000.0, 250.0],
+    ...                         "date": pd.to_datetime(["2024-01-05", "2024-02-01"])})
     >>> book = ak.Book.from_frames(accounts=accounts, revenue=revenue)
     >>> book.n_accounts, len(book.table("revenue"))
     (2, 2)
@@ -211,17 +228,25 @@ class Book:
             ``acquired_on`` is given on each of the account's rows.
         managers, assignments, projects, interactions, requests, surveys, targets : DataFrame, optional
         inactivity_days : int, default 365
-            For accounts without ``acquired_on``: client spells are derived from revenue, ending this many days
-            after the last revenue date not followed by another within this many days.
+            For accounts without ``acquired_on``: client spells are derived from revenue, ending this
+            many days after the last revenue date not followed by another within this many days.
 
         Raises
         ------
         ValidationError
             Listing every problem (table, 0-based row, column, reason); nothing is built.
         """
-        frames = {"accounts": accounts, "revenue": revenue, "managers": managers, "assignments": assignments,
-                  "projects": projects, "interactions": interactions, "requests": requests, "surveys": surveys,
-                  "targets": targets}
+        frames = {
+            "accounts": accounts,
+            "revenue": revenue,
+            "managers": managers,
+            "assignments": assignments,
+            "projects": projects,
+            "interactions": interactions,
+            "requests": requests,
+            "surveys": surveys,
+            "targets": targets,
+        }
         return cls._build({k: v for k, v in frames.items() if v is not None}, inactivity_days)
 
     @classmethod
@@ -282,14 +307,19 @@ class Book:
                     problems.append((table, -1, "", f"required file {path.name} is missing"))
                 continue
             try:
-                frames[table] = pd.read_csv(path, encoding="utf-8-sig", dtype=None, keep_default_na=True,
-                                            skipinitialspace=True)
+                frames[table] = pd.read_csv(
+                    path, encoding="utf-8-sig", dtype=None, keep_default_na=True, skipinitialspace=True
+                )
             except UnicodeDecodeError as e:
-                problems.append((table, -1, "", f"{path.name} is not UTF-8 text ({e.reason} at byte {e.start})"))
+                problems.append(
+                    (table, -1, "", f"{path.name} is not UTF-8 text ({e.reason} at byte {e.start})")
+                )
             except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
                 problems.append((table, -1, "", f"{path.name} cannot be read as CSV: {e}"))
         for extra in sorted(p.stem for p in directory.glob("*.csv") if p.stem not in TABLES):
-            problems.append((extra, -1, "", f"unknown table file {extra}.csv (expected one of {', '.join(TABLES)})"))
+            problems.append(
+                (extra, -1, "", f"unknown table file {extra}.csv (expected one of {', '.join(TABLES)})")
+            )
         if problems:
             try:
                 cls._build(frames, inactivity_days)
@@ -307,6 +337,46 @@ class Book:
         """
         cols = self._core.export_table(name)
         return pd.DataFrame({k: _from_core_column(v) for k, v in cols.items()})
+
+    def kpis(
+        self,
+        periods: Any,
+        by: str | list[str] | None = None,
+        kpis: str | list[str] | None = None,
+        *,
+        scope: Any = None,
+        **options: Any,
+    ) -> pd.DataFrame:
+        """KPIs as a DataFrame: one row per (group, period), one column per KPI.
+
+        Parameters
+        ----------
+        periods : Period, str or list of them
+            E.g. ``ak.periods("2024-01-01", "2025-01-01", "M")`` or ``"2024Q1"``.
+        by : str or list of str, optional
+            Group keys among ``account``, ``manager``, ``region``, ``domain``, ``service_line``, ``tier``,
+            ``role``; a list crosses them. Events count for the manager who owned them at their date; accounts
+            for the manager who owned them on their last client day of the period.
+        kpis : str or list of str, optional
+            KPI names (``accountkpi.kpi.KPIS``); all of them when omitted.
+        scope : Scope, list of account ids or dict, optional
+        **options
+            ``retention_method`` ('set' | 'textbook'), ``churn_method`` ('start_cohort' | 'include_new'),
+            ``revenue_churn_method`` ('gross' | 'net'), ``nrr_base`` ('previous' | 'year_ago'),
+            ``csat_method`` ('share' | 'mean'), ``ces_method`` ('mean' | 'top_box'), ``sla_days`` (2),
+            ``top_p`` (0.2), ``pareto_threshold`` (0.8), ``hours_per_day`` (8), ``days_per_month`` (21).
+
+        Examples
+        --------
+        >>> import accountkpi as ak
+        >>> book = ak.datasets.demo_book()
+        >>> t = book.kpis(ak.periods("2024-01-01", "2025-01-01", "Q"), by="region", kpis=["revenue", "nrr"])
+        >>> list(t.columns)
+        ['region', 'period', 'revenue', 'nrr']
+        """
+        from .kpi import table
+
+        return table(self, periods, by, kpis, scope=scope, **options)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the Book was built from, as DataFrames."""

@@ -9,7 +9,9 @@ __all__ = ["main"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="accountkpi", description="Account-management KPIs over a book of accounts.")
+    parser = argparse.ArgumentParser(
+        prog="accountkpi", description="Account-management KPIs over a book of accounts."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     summary = sub.add_parser("summary", help="print a readable overview of a book")
     source = summary.add_mutually_exclusive_group(required=True)
@@ -35,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace):  # noqa: ANN202
+def _load(args: argparse.Namespace):
     from .book import Book
     from .datasets import demo_book
 

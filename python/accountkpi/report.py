@@ -21,9 +21,14 @@ def summary_text(book: Book) -> str:
     revenue = book.table("revenue")
     if len(revenue):
         year = revenue["date"].dt.year
-        by_year = pd.DataFrame({"revenue": revenue["amount"], "cost": revenue["cost"]}).groupby(year.to_numpy()).sum()
+        by_year = (
+            pd.DataFrame({"revenue": revenue["amount"], "cost": revenue["cost"]})
+            .groupby(year.to_numpy())
+            .sum()
+        )
         by_year["gross margin"] = (by_year["revenue"] - by_year["cost"]) / by_year["revenue"].where(
-            by_year["revenue"] != 0, np.nan)
+            by_year["revenue"] != 0, np.nan
+        )
         lines.append("")
         lines.append("revenue by year")
         lines.append(by_year.to_string(float_format=lambda x: f"{x:,.2f}"))

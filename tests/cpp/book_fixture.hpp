@@ -17,7 +17,11 @@ inline Column days(const std::vector<std::string>& iso) {
     for (const auto& s : iso) d.push_back(s.empty() ? Date::null() : Date::parse(s));
     return Column::dates(d);
 }
-inline Column texts(const std::vector<std::string>& v) { return Column::texts(v); }
-inline Column numbers(const std::vector<double>& v) { return Column::numbers(v); }
+inline Column texts(const std::vector<std::string>& v) {
+    return Column::texts(v);
+}
+inline Column numbers(const std::vector<double>& v) {
+    return Column::numbers(v);
+}
 
 }  // namespace fixture

@@ -22,7 +22,8 @@ Table accounts_ab() {
     return t;
 }
 
-Table revenue_rows(std::vector<std::string> account, std::vector<std::string> date, std::vector<double> amount) {
+Table revenue_rows(std::vector<std::string> account, std::vector<std::string> date,
+                   std::vector<double> amount) {
     Table t;
     t.add("account_id", texts(account));
     t.add("date", days(date));
@@ -39,10 +40,11 @@ std::vector<Problem> problems_of(const BookBuilder& b) {
     return {};
 }
 
-bool has_problem(const std::vector<Problem>& ps, const std::string& table, std::int64_t row, const std::string& column,
-                 const std::string& words) {
+bool has_problem(const std::vector<Problem>& ps, const std::string& table, std::int64_t row,
+                 const std::string& column, const std::string& words) {
     for (const auto& p : ps) {
-        if (p.table == table && p.row == row && p.column == column && p.reason.find(words) != std::string::npos) {
+        if (p.table == table && p.row == row && p.column == column &&
+            p.reason.find(words) != std::string::npos) {
             return true;
         }
     }
@@ -54,8 +56,9 @@ bool has_problem(const std::vector<Problem>& ps, const std::string& table, std::
 TEST(BookBuilder, BuildsAndSortsEventsByDateStably) {
     BookBuilder b;
     b.add("accounts", accounts_ab());
-    b.add("revenue", revenue_rows({"B", "A", "A", "B"}, {"2024-05-01", "2024-02-01", "2024-05-01", "2024-03-15"},
-                                  {10.0, 20.0, 30.0, 40.0}));
+    b.add("revenue",
+          revenue_rows({"B", "A", "A", "B"}, {"2024-05-01", "2024-02-01", "2024-05-01", "2024-03-15"},
+                       {10.0, 20.0, 30.0, 40.0}));
     const Book book = b.build();
     ASSERT_EQ(book.accounts().size(), 2U);
     EXPECT_EQ(book.accounts().ids.label(0), "A");
@@ -99,8 +102,9 @@ TEST(BookBuilder, DerivesSpellsFromRevenueWhenNotGiven) {
     b.add("accounts", std::move(accounts));
     // A: 01-01, 03-01 (59 days later: same spell), 2024-08-01 (153 days after 03-01 >= 100: a new spell).
     // A credit note (negative) never starts or extends a spell. B has no revenue: never a client.
-    b.add("revenue", revenue_rows({"A", "A", "A", "A"}, {"2024-01-01", "2024-03-01", "2024-06-20", "2024-08-01"},
-                                  {5.0, 5.0, -3.0, 5.0}));
+    b.add("revenue",
+          revenue_rows({"A", "A", "A", "A"}, {"2024-01-01", "2024-03-01", "2024-06-20", "2024-08-01"},
+                       {5.0, 5.0, -3.0, 5.0}));
     const Book book = b.build();
     const auto& s = book.spells();
     ASSERT_EQ(s.size(), 2U);
@@ -144,8 +148,8 @@ TEST(BookBuilder, OwnerFollowsAssignmentsOverTimeProjectFirst) {
     b.add("managers", std::move(managers));
     b.add("projects", std::move(projects));
     b.add("assignments", std::move(assignments));
-    Table revenue = revenue_rows({"A", "A", "A", "A"}, {"2024-02-10", "2024-03-10", "2024-04-10", "2024-04-10"},
-                                 {1, 2, 3, 4});
+    Table revenue = revenue_rows({"A", "A", "A", "A"},
+                                 {"2024-02-10", "2024-03-10", "2024-04-10", "2024-04-10"}, {1, 2, 3, 4});
     revenue.add("project_id", Column::texts({"", "", "", "7"}));
     b.add("revenue", std::move(revenue));
     const Book book = b.build();
@@ -161,7 +165,8 @@ TEST(Validation, ReportsEveryProblemWithTableRowColumnAndReason) {
     accounts.add("account_id", texts({"A", "A", " ", "C"}));
     accounts.add("acquired_on", days({"", "", "2024-01-01", "2024-05-01"}));
     accounts.add("churned_on", days({"", "", "", "2024-04-01"}));
-    Table revenue = revenue_rows({"A", "Z", "C"}, {"2024-01-01", "", "1850-01-01"}, {1.0, std::nan(""), 1e15});
+    Table revenue =
+        revenue_rows({"A", "Z", "C"}, {"2024-01-01", "", "1850-01-01"}, {1.0, std::nan(""), 1e15});
     revenue.add("units", numbers({-1.0, std::nan(""), std::nan("")}));
     revenue.add("unit", texts({"hour", "", "week"}));
     Table surveys;

@@ -22,8 +22,8 @@ TEST(Demo, SameSeedSameBookOtherSeedOtherBook) {
 TEST(Demo, HasEveryFeatureTheDocsPromise) {
     const Book book = demo::book();
     EXPECT_EQ(book.accounts().size(), 300U);
-    for (const auto* t : {"managers", "assignments", "projects", "revenue", "interactions", "requests", "surveys",
-                          "targets"}) {
+    for (const auto* t : {"managers", "assignments", "projects", "revenue", "interactions", "requests",
+                          "surveys", "targets"}) {
         EXPECT_TRUE(book.has_table(t)) << t;
     }
     const auto& m = book.managers();
@@ -32,16 +32,19 @@ TEST(Demo, HasEveryFeatureTheDocsPromise) {
     }
     EXPECT_NE(std::find(m.role.begin(), m.role.end(), Role::closer), m.role.end());
     const auto& p = book.projects();
-    for (ProjectKind k : {ProjectKind::new_business, ProjectKind::upsell, ProjectKind::cross_sell, ProjectKind::renewal}) {
+    for (ProjectKind k :
+         {ProjectKind::new_business, ProjectKind::upsell, ProjectKind::cross_sell, ProjectKind::renewal}) {
         EXPECT_NE(std::find(p.kind.begin(), p.kind.end(), k), p.kind.end());
     }
     for (Billing k : {Billing::fixed, Billing::hour, Billing::day, Billing::month}) {
         EXPECT_NE(std::find(p.billing.begin(), p.billing.end(), k), p.billing.end());
     }
     const auto& r = book.revenue();
-    EXPECT_TRUE(std::any_of(r.amount.begin(), r.amount.end(), [](double x) { return x < 0; }));  // credit notes
+    EXPECT_TRUE(
+        std::any_of(r.amount.begin(), r.amount.end(), [](double x) { return x < 0; }));  // credit notes
     const auto& q = book.requests();
-    const auto unanswered = std::count_if(q.responded_on.begin(), q.responded_on.end(), [](Date d) { return d.is_null(); });
+    const auto unanswered =
+        std::count_if(q.responded_on.begin(), q.responded_on.end(), [](Date d) { return d.is_null(); });
     EXPECT_GT(unanswered, 0);
     EXPECT_LT(unanswered, static_cast<long>(q.size()));
     // Churned and reactivated clients: some accounts have two spells, some spells end.

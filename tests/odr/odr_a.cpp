@@ -2,4 +2,6 @@
 #include "accountkpi/accountkpi.hpp"
 
 int odr_b();
-int main() { return odr_b() == static_cast<int>(accountkpi::version().size()) ? 0 : 1; }
+int main() {
+    return odr_b() == static_cast<int>(accountkpi::version().size()) ? 0 : 1;
+}

@@ -1,3 +1,5 @@
 #include "accountkpi/accountkpi.hpp"
 
-int odr_b() { return static_cast<int>(accountkpi::version().size()); }
+int odr_b() {
+    return static_cast<int>(accountkpi::version().size());
+}

@@ -13,7 +13,16 @@ def test_from_frames_round_trips_through_table(tiny_frames: dict[str, pd.DataFra
     book = ak.Book.from_frames(**tiny_frames)
     assert book.n_accounts == 2
     revenue = book.table("revenue")
-    assert list(revenue.columns) == ["account_id", "project_id", "date", "amount", "cost", "units", "unit", "manager_id"]
+    assert list(revenue.columns) == [
+        "account_id",
+        "project_id",
+        "date",
+        "amount",
+        "cost",
+        "units",
+        "unit",
+        "manager_id",
+    ]
     assert revenue["account_id"].tolist() == ["A", "B", "A"]
     assert revenue["amount"].tolist() == [100.0, 50.0, 25.5]
     assert revenue["date"].dtype.kind == "M"
@@ -24,7 +33,9 @@ def test_from_frames_round_trips_through_table(tiny_frames: dict[str, pd.DataFra
     assert accounts["churned_on"].iloc[1] == pd.Timestamp("2024-06-01")
 
 
-def test_numeric_columns_are_read_only_views_that_keep_the_book_alive(tiny_frames: dict[str, pd.DataFrame]) -> None:
+def test_numeric_columns_are_read_only_views_that_keep_the_book_alive(
+    tiny_frames: dict[str, pd.DataFrame],
+) -> None:
     amount = ak.Book.from_frames(**tiny_frames).table("revenue")["amount"].to_numpy()
     assert not amount.flags.writeable
     import gc
@@ -35,8 +46,9 @@ def test_numeric_columns_are_read_only_views_that_keep_the_book_alive(tiny_frame
 
 def test_integer_ids_stay_integers_and_events_are_sorted() -> None:
     accounts = pd.DataFrame({"account_id": [10, 20]})
-    revenue = pd.DataFrame({"account_id": [20, 10, 10], "date": ["2024-03-01", "2024-01-01", "2024-02-01"],
-                            "amount": [3, 1, 2]})
+    revenue = pd.DataFrame(
+        {"account_id": [20, 10, 10], "date": ["2024-03-01", "2024-01-01", "2024-02-01"], "amount": [3, 1, 2]}
+    )
     book = ak.Book.from_frames(accounts=accounts, revenue=revenue)
     r = book.table("revenue")
     assert r["account_id"].dtype == np.int64
@@ -46,8 +58,9 @@ def test_integer_ids_stay_integers_and_events_are_sorted() -> None:
 
 def test_validation_error_lists_every_problem() -> None:
     accounts = pd.DataFrame({"account_id": ["A", "A", None], "acquired_on": [None, None, "2024-01-01"]})
-    revenue = pd.DataFrame({"account_id": ["A", "Z"], "date": ["2024-01-01", "2024-13-01"],
-                            "amount": ["12.5", "twelve"]})
+    revenue = pd.DataFrame(
+        {"account_id": ["A", "Z"], "date": ["2024-01-01", "2024-13-01"], "amount": ["12.5", "twelve"]}
+    )
     surveys = pd.DataFrame({"account_id": ["A"], "date": ["2024-01-01"], "kind": ["nps"], "score": [11]})
     with pytest.raises(ak.ValidationError) as info:
         ak.Book.from_frames(accounts=accounts, revenue=revenue, surveys=surveys)
@@ -75,8 +88,13 @@ def test_mixed_and_missing_inputs_are_reported() -> None:
 
 
 def test_several_spells_per_account(tiny_frames: dict[str, pd.DataFrame]) -> None:
-    accounts = pd.DataFrame({"account_id": ["A", "A"], "acquired_on": ["2023-01-01", "2024-01-01"],
-                             "churned_on": ["2023-06-01", None]})
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["A", "A"],
+            "acquired_on": ["2023-01-01", "2024-01-01"],
+            "churned_on": ["2023-06-01", None],
+        }
+    )
     book = ak.Book.from_frames(accounts=accounts, revenue=tiny_frames["revenue"].query("account_id == 'A'"))
     spells = book.table("spells")
     assert spells["account_id"].tolist() == ["A", "A"]
@@ -86,8 +104,13 @@ def test_several_spells_per_account(tiny_frames: dict[str, pd.DataFrame]) -> Non
 
 def test_spells_derived_from_revenue_when_absent() -> None:
     accounts = pd.DataFrame({"account_id": ["A"]})
-    revenue = pd.DataFrame({"account_id": ["A"] * 3, "date": ["2024-01-01", "2024-02-01", "2025-06-01"],
-                            "amount": [1.0, 1.0, 1.0]})
+    revenue = pd.DataFrame(
+        {
+            "account_id": ["A"] * 3,
+            "date": ["2024-01-01", "2024-02-01", "2025-06-01"],
+            "amount": [1.0, 1.0, 1.0],
+        }
+    )
     book = ak.Book.from_frames(accounts=accounts, revenue=revenue, inactivity_days=365)
     spells = book.table("spells")
     assert spells["acquired_on"].tolist() == list(pd.to_datetime(["2024-01-01", "2025-06-01"]))
@@ -101,14 +124,14 @@ def test_pickle_round_trips(demo: ak.Book) -> None:
         pd.testing.assert_frame_equal(demo.table(name), copy.table(name))
 
 
-def test_from_csv(tmp_path, tiny_frames: dict[str, pd.DataFrame]) -> None:  # noqa: ANN001
+def test_from_csv(tmp_path, tiny_frames: dict[str, pd.DataFrame]) -> None:
     for name, frame in tiny_frames.items():
         frame.to_csv(tmp_path / f"{name}.csv", index=False, encoding="utf-8-sig")  # with a BOM
     book = ak.Book.from_csv(tmp_path)
     pd.testing.assert_frame_equal(book.table("revenue"), ak.Book.from_frames(**tiny_frames).table("revenue"))
 
 
-def test_from_csv_reports_unreadable_files_with_row_problems(tmp_path) -> None:  # noqa: ANN001
+def test_from_csv_reports_unreadable_files_with_row_problems(tmp_path) -> None:
     (tmp_path / "accounts.csv").write_bytes("account_id,name\nA,M\xfcller\n".encode("latin-1"))
     (tmp_path / "revenue.csv").write_text("account_id,date,amount\nA,2024-01-01,1\nA,2024-01-02,oops\n")
     (tmp_path / "invoices.csv").write_text("x\n1\n")
@@ -121,7 +144,7 @@ def test_from_csv_reports_unreadable_files_with_row_problems(tmp_path) -> None: 
 
 
 def test_unknown_table_name_raises(tiny_frames: dict[str, pd.DataFrame]) -> None:
-    with pytest.raises(ak.ValidationError, match="no table|unknown"):
+    with pytest.raises(ak.ValidationError, match=r"no table|unknown"):
         ak.Book._build({**tiny_frames, "invoices": tiny_frames["revenue"]}, 365)
     with pytest.raises(KeyError):
         ak.Book.from_frames(**tiny_frames).table("invoices")

@@ -13,8 +13,13 @@ from accountkpi import Period
 
 @pytest.mark.parametrize(
     "begin",
-    ["2024-01-01", dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 15, 30), pd.Timestamp("2024-01-01"),
-     np.datetime64("2024-01-01")],
+    [
+        "2024-01-01",
+        dt.date(2024, 1, 1),
+        dt.datetime(2024, 1, 1, 15, 30),
+        pd.Timestamp("2024-01-01"),
+        np.datetime64("2024-01-01"),
+    ],
     ids=["iso", "date", "datetime", "timestamp", "datetime64"],
 )
 def test_period_accepts_every_date_like(begin: object) -> None:
@@ -42,7 +47,9 @@ def test_calendar_constructors_and_labels() -> None:
     assert Period.quarter(2025, 1).months == 3.0
 
 
-@pytest.mark.parametrize("bad", [("2024-02-01", "2024-02-01"), ("2024-03-01", "2024-02-01")], ids=["empty", "reversed"])
+@pytest.mark.parametrize(
+    "bad", [("2024-02-01", "2024-02-01"), ("2024-03-01", "2024-02-01")], ids=["empty", "reversed"]
+)
 def test_period_needs_begin_before_end(bad: tuple[str, str]) -> None:
     with pytest.raises(ValueError, match="begin < end"):
         Period(*bad)
@@ -61,7 +68,12 @@ def test_periods_generator() -> None:
     months = ak.periods("2024-01-15", "2024-04-01", "M")
     assert [p.label for p in months] == ["2024-01", "2024-02", "2024-03"]
     assert [p.label for p in ak.periods("2024-02-01", "2025-02-01", "Q")] == [
-        "2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"]
+        "2024Q1",
+        "2024Q2",
+        "2024Q3",
+        "2024Q4",
+        "2025Q1",
+    ]
     assert [p.label for p in ak.periods("2023-06-01", "2025-01-01", "Y")] == ["2023", "2024"]
     with pytest.raises(ValueError, match="unknown frequency"):
         ak.periods("2024-01-01", "2025-01-01", "W")

@@ -1,16 +1,16 @@
 #pragma once
 /// \file
 /// The Book: an immutable, validated, columnar store of a company's client accounts and everything that
-/// happened with them. Built by `BookBuilder`; cheap to copy (copies share the same immutable data) and safe to
-/// read from many threads at once.
+/// happened with them. Built by `BookBuilder`; cheap to copy (copies share the same immutable data) and safe
+/// to read from many threads at once.
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <string_view>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,7 +26,7 @@ inline constexpr std::int32_t none = -1;
 /// Accounts (clients), one row per account, in the order first seen.
 struct AccountTable {
     IdIndex ids;
-    std::vector<std::string> name;   ///< "" when not given
+    std::vector<std::string> name;     ///< "" when not given
     std::vector<std::int32_t> region;  ///< code into `regions`, or `none`
     std::vector<std::int32_t> domain;  ///< code into `domains`, or `none`
     std::vector<std::int32_t> parent;  ///< account index of the parent account, or `none`
@@ -63,7 +63,8 @@ struct AssignmentTable {
     std::vector<std::int32_t> project;  ///< `none` for the whole account
     std::vector<Date> start;
     std::vector<Date> end;
-    std::vector<std::uint32_t> offsets;  ///< the assignments of account `a` are rows `offsets[a]` to `offsets[a+1]`
+    std::vector<std::uint32_t>
+        offsets;  ///< the assignments of account `a` are rows `offsets[a]` to `offsets[a+1]`
     [[nodiscard]] std::size_t size() const noexcept { return manager.size(); }
 };
 
@@ -74,8 +75,8 @@ struct ProjectTable {
     std::vector<std::int32_t> service_line;  ///< code into `service_lines`, or `none`
     std::vector<ProjectKind> kind;
     std::vector<Date> signed_on;
-    std::vector<Date> start;  ///< `Date::null()` when not given
-    std::vector<Date> end;    ///< `Date::null()` when not given
+    std::vector<Date> start;    ///< `Date::null()` when not given
+    std::vector<Date> end;      ///< `Date::null()` when not given
     std::vector<double> value;  ///< currency
     std::vector<Billing> billing;
     std::vector<std::int32_t> manager;  ///< derived: the owner on `signed_on`, or `none`
@@ -88,10 +89,10 @@ struct RevenueTable {
     std::vector<Date> date;
     std::vector<std::int32_t> account;
     std::vector<std::int32_t> project;  ///< `none` when not given
-    std::vector<double> amount;  ///< currency; negative for credit notes
-    std::vector<double> cost;    ///< currency; 0 when not given
-    std::vector<double> units;   ///< NaN when not given
-    std::vector<Billing> unit;   ///< `Billing::none` when not given
+    std::vector<double> amount;         ///< currency; negative for credit notes
+    std::vector<double> cost;           ///< currency; 0 when not given
+    std::vector<double> units;          ///< NaN when not given
+    std::vector<Billing> unit;          ///< `Billing::none` when not given
     std::vector<std::int32_t> manager;  ///< derived: the owner of the project (else the account) on `date`
     [[nodiscard]] std::size_t size() const noexcept { return date.size(); }
 };
@@ -158,11 +159,12 @@ struct BookData {
 };
 
 /// The rows `[first, last)` of a date-sorted column that fall in `period`: found by binary search.
-[[nodiscard]] std::pair<std::size_t, std::size_t> rows_in(std::span<const Date> sorted_dates, Period period) noexcept;
+[[nodiscard]] std::pair<std::size_t, std::size_t> rows_in(std::span<const Date> sorted_dates,
+                                                          Period period) noexcept;
 
 /// The validated, immutable book of accounts.
 class Book {
-public:
+  public:
     explicit Book(std::shared_ptr<const BookData> data) : data_(std::move(data)) {}
 
     [[nodiscard]] const AccountTable& accounts() const noexcept { return data_->accounts; }
@@ -190,7 +192,7 @@ public:
     /// The shared data, for code that keeps the Book alive (e.g. arrays handed out without a copy).
     [[nodiscard]] const std::shared_ptr<const BookData>& data() const noexcept { return data_; }
 
-private:
+  private:
     std::shared_ptr<const BookData> data_;
 };
 

@@ -23,14 +23,14 @@ struct Problem {
 /// Thrown by `BookBuilder::build()` when the input has problems; nothing is built then. Holds the first
 /// `max_listed` problems and the total count.
 class ValidationError : public std::invalid_argument {
-public:
+  public:
     static constexpr std::size_t max_listed = 1000;
     ValidationError(std::vector<Problem> problems, std::size_t total);
     [[nodiscard]] const std::vector<Problem>& problems() const noexcept { return problems_; }
     /// All problems found, including those beyond `max_listed`.
     [[nodiscard]] std::size_t total() const noexcept { return total_; }
 
-private:
+  private:
     std::vector<Problem> problems_;
     std::size_t total_;
 };

@@ -15,7 +15,7 @@ namespace accountkpi {
 /// ids are either all integers or all texts; a reference of the other kind is matched through its text
 /// ("17" finds the integer id 17, 17 finds the text id "17").
 class IdIndex {
-public:
+  public:
     enum class Kind : std::uint8_t { integer, text };
 
     IdIndex() = default;
@@ -38,7 +38,7 @@ public:
     /// The id of index `i` as text, for messages and printing.
     [[nodiscard]] std::string label(std::int32_t i) const;
 
-private:
+  private:
     struct Hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }

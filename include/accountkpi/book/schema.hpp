@@ -27,7 +27,8 @@ enum class SurveyKind : std::uint8_t { csat, nps, ces };
 inline constexpr std::array<std::string_view, 2> role_names{"farmer", "closer"};
 inline constexpr std::array<std::string_view, 4> tier_names{"", "single_client", "client_portfolio",
                                                             "revenue_portfolio"};
-inline constexpr std::array<std::string_view, 5> project_kind_names{"", "new", "upsell", "cross_sell", "renewal"};
+inline constexpr std::array<std::string_view, 5> project_kind_names{"", "new", "upsell", "cross_sell",
+                                                                    "renewal"};
 inline constexpr std::array<std::string_view, 5> billing_names{"", "fixed", "hour", "day", "month"};
 inline constexpr std::array<std::string_view, 3> channel_names{"email", "call", "meeting"};
 inline constexpr std::array<std::string_view, 3> survey_kind_names{"csat", "nps", "ces"};
@@ -39,24 +40,27 @@ struct ScoreScale {
 };
 [[nodiscard]] constexpr ScoreScale score_scale(SurveyKind k) noexcept {
     switch (k) {
-        case SurveyKind::csat: return {1, 5};
-        case SurveyKind::nps: return {0, 10};
-        case SurveyKind::ces: return {1, 7};
+        case SurveyKind::csat:
+            return {1, 5};
+        case SurveyKind::nps:
+            return {0, 10};
+        case SurveyKind::ces:
+            return {1, 7};
     }
     return {0, 0};
 }
 
 /// What a column holds, for validation and conversion.
 enum class ColumnRole : std::uint8_t {
-    key,        ///< the table's own id (integers or texts), never missing
-    account,    ///< a reference to accounts.account_id
-    manager,    ///< a reference to managers.manager_id
-    project,    ///< a reference to projects.project_id
-    text,       ///< free text (names)
-    category,   ///< a low-cardinality text, dictionary-encoded (region, domain, service_line)
-    vocabulary, ///< one word of a closed vocabulary (role, tier, kind, billing, unit, channel)
-    date,       ///< a calendar day
-    number,     ///< a finite number (money, units, scores, targets)
+    key,         ///< the table's own id (integers or texts), never missing
+    account,     ///< a reference to accounts.account_id
+    manager,     ///< a reference to managers.manager_id
+    project,     ///< a reference to projects.project_id
+    text,        ///< free text (names)
+    category,    ///< a low-cardinality text, dictionary-encoded (region, domain, service_line)
+    vocabulary,  ///< one word of a closed vocabulary (role, tier, kind, billing, unit, channel)
+    date,        ///< a calendar day
+    number,      ///< a finite number (money, units, scores, targets)
 };
 
 /// One column of a table's schema.
@@ -75,7 +79,8 @@ struct TableSpec {
     [[nodiscard]] const ColumnSpec* find(std::string_view column) const noexcept;
 };
 
-/// Every table a Book can hold, in the order they are validated (dimensions before the events that refer to them).
+/// Every table a Book can hold, in the order they are validated (dimensions before the events that refer to
+/// them).
 [[nodiscard]] std::span<const TableSpec> schema() noexcept;
 /// The table `name`, or nullptr.
 [[nodiscard]] const TableSpec* find_table(std::string_view name) noexcept;

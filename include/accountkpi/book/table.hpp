@@ -21,11 +21,12 @@ namespace accountkpi {
 /// One input column. Four physical kinds cross the boundary:
 /// - integers: 64-bit integers (integer ids); never missing;
 /// - numbers: doubles, NaN = missing;
-/// - dates: days since 1970-01-01 as 64-bit integers (numpy `datetime64[D]` viewed as int64), `nat` = missing;
+/// - dates: days since 1970-01-01 as 64-bit integers (numpy `datetime64[D]` viewed as int64), `nat` =
+/// missing;
 /// - texts: dictionary-encoded strings, a code per row (-1 = missing) into a list of distinct strings (what
 ///   `pandas.factorize` returns).
 class Column {
-public:
+  public:
     /// The missing day in a dates column (numpy's NaT).
     static constexpr std::int64_t nat = INT64_MIN;
 
@@ -65,7 +66,7 @@ public:
     /// The physical kind as a word for messages: "integer", "number", "date" or "text".
     [[nodiscard]] std::string_view kind_name() const noexcept;
 
-private:
+  private:
     Column(Data data, std::shared_ptr<const void> owner) : data_(std::move(data)), owner_(std::move(owner)) {}
     Data data_;
     std::shared_ptr<const void> owner_;
@@ -73,17 +74,21 @@ private:
 
 /// A named input table: columns of equal length.
 class Table {
-public:
+  public:
     Table() = default;
     /// Adds (or replaces) the column `name`.
     Table& add(std::string name, Column column);
     /// The column `name`, or nullptr.
     [[nodiscard]] const Column* find(std::string_view name) const noexcept;
-    [[nodiscard]] const std::vector<std::pair<std::string, Column>>& columns() const noexcept { return columns_; }
+    [[nodiscard]] const std::vector<std::pair<std::string, Column>>& columns() const noexcept {
+        return columns_;
+    }
     /// Number of rows: the length of the first column (0 for a table without columns).
-    [[nodiscard]] std::size_t rows() const noexcept { return columns_.empty() ? 0 : columns_.front().second.size(); }
+    [[nodiscard]] std::size_t rows() const noexcept {
+        return columns_.empty() ? 0 : columns_.front().second.size();
+    }
 
-private:
+  private:
     std::vector<std::pair<std::string, Column>> columns_;
 };
 

@@ -12,8 +12,8 @@
 
 namespace accountkpi::detail {
 
-/// The permutation that sorts `dates` ascending, keeping equal days in input order. A counting sort (one pass to
-/// count, one to place) when the days span a range not much larger than the column, else a stable sort.
+/// The permutation that sorts `dates` ascending, keeping equal days in input order. A counting sort (one pass
+/// to count, one to place) when the days span a range not much larger than the column, else a stable sort.
 inline std::vector<std::uint32_t> stable_order(std::span<const Date> dates) {
     const std::size_t n = dates.size();
     std::vector<std::uint32_t> order(n);
@@ -30,7 +30,8 @@ inline std::vector<std::uint32_t> stable_order(std::span<const Date> dates) {
         }
     } else {
         std::iota(order.begin(), order.end(), 0U);
-        std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return dates[a] < dates[b]; });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::uint32_t a, std::uint32_t b) { return dates[a] < dates[b]; });
     }
     return order;
 }

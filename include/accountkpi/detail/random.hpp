@@ -11,7 +11,7 @@
 namespace accountkpi::detail {
 
 class Random {
-public:
+  public:
     explicit Random(std::uint64_t seed) noexcept {
         for (auto& s : state_) {
             seed += 0x9E3779B97F4A7C15ULL;
@@ -85,7 +85,7 @@ public:
         return x + y > 0 ? x / (x + y) : (uniform() < a / (a + b) ? 1.0 : 0.0);
     }
 
-private:
+  private:
     static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
     std::uint64_t state_[4]{};
 };

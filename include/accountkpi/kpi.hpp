@@ -1,0 +1,8 @@
+#pragma once
+/// \file
+/// The KPIs: definitions, options, the grouped engine, concentration over arrays.
+
+#include "accountkpi/kpi/concentration.hpp"  // IWYU pragma: export
+#include "accountkpi/kpi/engine.hpp"         // IWYU pragma: export
+#include "accountkpi/kpi/kpis.hpp"           // IWYU pragma: export
+#include "accountkpi/kpi/options.hpp"        // IWYU pragma: export

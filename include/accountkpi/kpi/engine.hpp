@@ -1,0 +1,193 @@
+#pragma once
+/// \file
+/// The grouped KPI engine: any KPIs, over any periods, by any keys, in one pass over each table it needs.
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "accountkpi/book/book.hpp"
+#include "accountkpi/date.hpp"
+#include "accountkpi/kpi/kpis.hpp"
+#include "accountkpi/kpi/options.hpp"
+
+namespace accountkpi::kpi {
+
+/// What to compute.
+struct Request {
+    std::vector<Period> periods;  ///< one or more; may overlap
+    std::vector<Key> by;          ///< empty: one group, the whole scope
+    std::vector<Kpi> kpis;        ///< empty: all KPIs
+    Options options;
+    Scope scope;
+};
+
+/// The base period of `p` for NRR and its family: the k whole months before a period of k whole calendar
+/// months, else as many days just before; with `NrrBase::year_ago`, the same period one year earlier.
+[[nodiscard]] Period base_period(Period p, Options::NrrBase base);
+
+/// The raw, mergeable accumulations of a request (counts, compensated sums, value lists for exact medians and
+/// concentration), per cell = (group, period). Two states of the same Book and request whose scopes share no
+/// account merge into the state of the union of the scopes (see `merge`).
+class State {
+  public:
+    /// Measures: what is accumulated per cell.
+    enum class Sum : std::uint8_t {
+        revenue,
+        cost,
+        amount_hour,
+        amount_day,
+        amount_month,
+        units_hour,
+        units_day,
+        units_month,
+        upsell,
+        cross_sell,
+        new_business,
+        deal_value,
+        cohort_base,
+        cohort_current,
+        cohort_kept,
+        expansion,
+        contraction,
+        churned_revenue,
+        csat_sum,
+        ces_sum,
+        touch_days,
+        count_
+    };
+    enum class Count : std::uint8_t {
+        deals,
+        renewals,
+        due,
+        emails,
+        calls,
+        meetings,
+        requests,
+        answered,
+        unanswered,
+        timely,
+        converted,
+        csat_n,
+        csat_satisfied,
+        nps_n,
+        nps_promoters,
+        nps_detractors,
+        ces_n,
+        ces_top,
+        clients_start,
+        clients_end,
+        active,
+        new_clients,
+        churned,
+        reactivated,
+        retained,
+        churned_new,
+        touch_n,
+        count_
+    };
+    enum class List : std::uint8_t { deal_values, response_days, account_revenue, count_ };
+    static constexpr std::size_t n_sums = static_cast<std::size_t>(Sum::count_);
+    static constexpr std::size_t n_counts = static_cast<std::size_t>(Count::count_);
+    static constexpr std::size_t n_lists = static_cast<std::size_t>(List::count_);
+
+    State() = default;
+    /// `cardinalities[k]`: the number of distinct codes of key `by[k]` in the Book.
+    State(std::vector<Key> by, const std::vector<std::uint64_t>& cardinalities, std::size_t n_periods,
+          std::array<bool, n_sums> sums, std::array<bool, n_counts> counts, bool account_level);
+
+    /// The group of the key codes `codes` (one per key of `by`; `none` for a missing value), added if new.
+    std::uint32_t group(const std::array<std::int32_t, 8>& codes);
+    [[nodiscard]] std::size_t groups() const noexcept { return n_groups_; }
+    [[nodiscard]] std::size_t periods() const noexcept { return n_periods_; }
+    [[nodiscard]] const std::vector<Key>& by() const noexcept { return by_; }
+    /// Key code `k` of group `g`.
+    [[nodiscard]] std::int32_t code(std::size_t g, std::size_t k) const noexcept {
+        return group_codes_[g * by_.size() + k];
+    }
+    [[nodiscard]] bool account_level() const noexcept { return account_level_; }
+
+    void add(Sum m, std::size_t cell, double x) noexcept;
+    void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept { counts_[idx(m)][cell] += n; }
+    void push(List l, std::size_t cell, double x) {
+        lists_[static_cast<std::size_t>(l)].emplace_back(static_cast<std::uint32_t>(cell), x);
+    }
+    [[nodiscard]] bool has(Sum m) const noexcept { return sum_on_[idx(m)]; }
+    [[nodiscard]] bool has(Count m) const noexcept { return count_on_[idx(m)]; }
+    [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept;
+    [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
+        return counts_[idx(m)][cell];
+    }
+    /// The (cell, value) pairs of a list, in no particular order.
+    [[nodiscard]] const std::vector<std::pair<std::uint32_t, double>>& list(List l) const noexcept {
+        return lists_[static_cast<std::size_t>(l)];
+    }
+
+    /// Adds `other` (same Book, same request, scopes without a common account) into this state.
+    void merge(const State& other);
+    /// The composite code of group `g`: sorting groups by it sorts them by their keys.
+    [[nodiscard]] std::uint64_t composite(std::size_t g) const noexcept;
+
+  private:
+    static constexpr std::size_t idx(Sum m) noexcept { return static_cast<std::size_t>(m); }
+    static constexpr std::size_t idx(Count m) noexcept { return static_cast<std::size_t>(m); }
+    void grow(std::size_t groups);
+
+    std::vector<Key> by_;
+    std::size_t n_periods_ = 1;
+    bool account_level_ = false;
+    std::array<bool, n_sums> sum_on_{};
+    std::array<bool, n_counts> count_on_{};
+    std::array<std::vector<double>, n_sums> sums_, comps_;
+    std::array<std::vector<std::int64_t>, n_counts> counts_;
+    std::array<std::vector<std::pair<std::uint32_t, double>>, n_lists> lists_;
+    std::vector<std::int32_t> group_codes_;  // [group][key]
+    std::vector<std::uint32_t> lut_;         // dense composite code -> group + 1 (0: none yet)
+    std::vector<std::uint64_t> radix_;
+    std::unordered_map<std::uint64_t, std::uint32_t> overflow_;  // composite -> group, when no LUT
+    std::size_t cells_capacity_groups_ = 0;
+    std::size_t n_groups_ = 0;
+};
+
+/// The engine's answer: one row per (group, period), groups in key order, a column per KPI.
+struct Result {
+    std::vector<Key> by;
+    std::vector<std::vector<std::int32_t>>
+        key_codes;  ///< [key][row]: account or manager index, category code or enum value; `none` = missing
+    std::vector<std::int32_t> period;  ///< [row]: index into the request's periods
+    std::vector<Kpi> kpis;
+    std::vector<std::vector<double>> values;  ///< [kpi][row]; NaN where undefined
+    [[nodiscard]] std::size_t rows() const noexcept { return period.size(); }
+    /// The column of `k`; throws `std::out_of_range` when it was not requested.
+    [[nodiscard]] const std::vector<double>& column(Kpi k) const;
+};
+
+/// Accumulates the request into a state: one pass over each table slice it needs.
+[[nodiscard]] State accumulate(const Book& book, const Request& request);
+/// Turns a state into KPI values (ratios NaN where the denominator is 0).
+[[nodiscard]] Result finalize(const Book& book, const Request& request, const State& state);
+/// `finalize(book, request, accumulate(book, request))`.
+[[nodiscard]] Result compute(const Book& book, const Request& request);
+
+/// One KPI over one period for one scope, ungrouped: the free-function form.
+[[nodiscard]] double value(const Book& book, Kpi kpi, Period period, const Scope& scope = {},
+                           const Options& options = {});
+
+/// `1 − (1 − c)^k`: churn of one period compounded over `k` periods (12 for monthly to yearly); never `k c`.
+[[nodiscard]] double compound_churn(double churn, double k) noexcept;
+/// The per-period churn whose compounding over `k` periods is `churn`: `1 − (1 − churn)^(1/k)`.
+[[nodiscard]] double periodic_churn(double churn, double k) noexcept;
+
+/// Free functions, one per KPI: `kpi::retention_rate(book, period, scope, options)`.
+#define ACCOUNTKPI_FREE_FUNCTION(kpi_name, hib)                                                    \
+    [[nodiscard]] inline double kpi_name(const Book& book, Period period, const Scope& scope = {}, \
+                                         const Options& options = {}) {                            \
+        return value(book, Kpi::kpi_name, period, scope, options);                                 \
+    }
+ACCOUNTKPI_KPIS(ACCOUNTKPI_FREE_FUNCTION)
+#undef ACCOUNTKPI_FREE_FUNCTION
+
+}  // namespace accountkpi::kpi

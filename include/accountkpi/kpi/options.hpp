@@ -1,0 +1,55 @@
+#pragma once
+/// \file
+/// What a KPI request says besides the periods: grouping keys, scope and the documented variants.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace accountkpi::kpi {
+
+/// Keys to group by; a list of them crosses them.
+enum class Key : std::uint8_t { account, manager, region, domain, service_line, tier, role };
+[[nodiscard]] std::string_view name(Key k) noexcept;
+/// The key named `text` ("account", "manager", ...); throws `std::invalid_argument` otherwise.
+[[nodiscard]] Key parse_key(std::string_view text);
+
+/// Which accounts and rows a KPI looks at. Empty lists mean "all". Accounts are account indices of the Book;
+/// managers are manager indices; regions and domains are category codes of the Book's accounts table.
+/// An event row counts when its account is in scope and (when managers are given) its owner at the row's date
+/// is one of them; an account counts in a period when it is in scope and (when managers are given) its owner
+/// on its reference day of the period is one of them (see docs/kpis.md, "groups").
+struct Scope {
+    std::vector<std::int32_t> accounts;
+    std::vector<std::int32_t> managers;
+    std::vector<std::int32_t> regions;
+    std::vector<std::int32_t> domains;
+    [[nodiscard]] bool empty() const noexcept {
+        return accounts.empty() && managers.empty() && regions.empty() && domains.empty();
+    }
+};
+
+/// The documented variants and parameters of the KPIs (defaults as in docs/kpis.md).
+struct Options {
+    enum class Retention : std::uint8_t { set, textbook };
+    enum class Churn : std::uint8_t { start_cohort, include_new };
+    enum class RevenueChurn : std::uint8_t { gross, net };
+    enum class NrrBase : std::uint8_t { previous, year_ago };
+    enum class Satisfaction : std::uint8_t { share, mean };
+
+    Retention retention = Retention::set;              ///< retention_rate: |S∩E|/|S|, or (|E|-|N|)/|S|
+    Churn churn = Churn::start_cohort;                 ///< churn_rate: |C|/|S|, or with the new accounts
+    RevenueChurn revenue_churn = RevenueChurn::gross;  ///< revenue_churn_rate: gross, or net of expansion
+    NrrBase nrr_base = NrrBase::previous;              ///< NRR base period: just before, or one year earlier
+    Satisfaction csat = Satisfaction::share;           ///< csat: share of 4-5, or mean score
+    Satisfaction ces = Satisfaction::mean;             ///< ces: mean score, or top-box share (6-7 of 7)
+    double sla_days = 2;            ///< timely_response_rate: answered within this many days
+    double top_p = 0.2;             ///< top_share: fraction of accounts at the top
+    double pareto_threshold = 0.8;  ///< pareto_ratio: share of revenue to reach
+    double hours_per_day = 8;       ///< avg_rate_normalised_hour
+    double days_per_month = 21;     ///< avg_rate_normalised_hour
+};
+
+}  // namespace accountkpi::kpi

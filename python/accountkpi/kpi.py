@@ -1,0 +1,278 @@
+"""Account-management KPIs: one value with ``accountkpi.kpi.<name>(book, period)``, or a table of them with
+:meth:`accountkpi.Book.kpis`.
+
+Every function takes the Book, a :class:`~accountkpi.Period` (or a label such as ``"2025Q1"``), an optional
+``scope`` (a manager's book, a list of accounts, or a segment; see :class:`Scope`) and the KPI's options. Ratios
+whose denominator is zero are NaN, never 0. Definitions: ``docs/kpis.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._dates import Period
+from ._definitions import DEFINITIONS
+
+if TYPE_CHECKING:
+    from .book import Book
+
+__all__ = [
+    "KPIS",
+    "KEYS",
+    "Scope",
+    "avg_rate",
+    "compound_churn",
+    "periodic_churn",
+    "table",
+    *DEFINITIONS,
+]
+
+#: Every KPI name, in the engine's order.
+KPIS: tuple[str, ...] = tuple(_core.kpi.names)
+#: Keys to group by.
+KEYS: tuple[str, ...] = ("account", "manager", "region", "domain", "service_line", "tier", "role")
+#: Whether more is better, per KPI (the default direction of a scorecard).
+HIGHER_IS_BETTER: dict[str, bool] = dict(zip(KPIS, _core.kpi.higher_is_better, strict=True))
+_KEY_COLUMNS = {"account": "account_id", "manager": "manager_id"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a KPI looks at: accounts, managers' books, regions, domains (all given lists must match).
+
+    Ids are the external ids of the Book (``account_id``, ``manager_id``); regions and domains are their
+    names. A manager's book is every event the manager owned at its date and every account the manager owned
+    on its reference day of the period.
+
+    Examples
+    --------
+    >>> Scope(managers=["F01"])  # one farmer's book
+    Scope(accounts=(), managers=('F01',), regions=(), domains=())
+    >>> Scope(regions=["EMEA"], domains=["finance"])  # a segment
+    Scope(accounts=(), managers=(), regions=('EMEA',), domains=('finance',))
+    """
+
+    accounts: Sequence[Any] = field(default=())
+    managers: Sequence[Any] = field(default=())
+    regions: Sequence[str] = field(default=())
+    domains: Sequence[str] = field(default=())
+
+    def __post_init__(self) -> None:
+        for name in ("accounts", "managers", "regions", "domains"):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+                value = (value,)
+            object.__setattr__(self, name, tuple(value))
+
+    def _resolve(self, book: Book) -> dict[str, list[int]]:
+        core = book._core
+        out: dict[str, list[int]] = {}
+        if self.accounts:
+            out["accounts"] = _core.resolve_ids(core, "accounts", [_plain(x) for x in self.accounts])
+        if self.managers:
+            out["managers"] = _core.resolve_ids(core, "managers", [_plain(x) for x in self.managers])
+        if self.regions:
+            out["regions"] = _core.resolve_categories(core, "region", list(self.regions))
+        if self.domains:
+            out["domains"] = _core.resolve_categories(core, "domain", list(self.domains))
+        if any(len(v) == 0 for v in out.values()):
+            raise ValueError("a scope list is empty")
+        return out
+
+
+def _plain(x: Any) -> Any:
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _scope(book: Book, scope: Any) -> dict[str, list[int]]:
+    if scope is None:
+        return {}
+    if isinstance(scope, Scope):
+        return scope._resolve(book)
+    if isinstance(scope, dict):
+        return Scope(**scope)._resolve(book)
+    if isinstance(scope, (str, int, np.integer)):
+        raise TypeError(
+            "scope: give Scope(managers=[...]) for a manager's book or Scope(accounts=[...]) for accounts"
+        )
+    return Scope(accounts=list(scope))._resolve(book)
+
+
+def _periods(periods: Any) -> list[Period]:
+    if isinstance(periods, (Period, str)):
+        periods = [periods]
+    out = [p if isinstance(p, Period) else Period(p) for p in periods]
+    if not out:
+        raise ValueError("give at least one period")
+    return out
+
+
+def table(
+    book: Book,
+    periods: Period | str | Sequence[Period | str],
+    by: str | Sequence[str] | None = None,
+    kpis: str | Sequence[str] | None = None,
+    *,
+    scope: Any = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """KPIs per (group, period) as a DataFrame: the engine behind :meth:`accountkpi.Book.kpis`."""
+    plist = _periods(periods)
+    keys = [by] if isinstance(by, str) else list(by or [])
+    for k in keys:
+        if k not in KEYS:
+            raise ValueError(f"unknown group key {k!r} (expected one of {', '.join(KEYS)})")
+    names = [kpis] if isinstance(kpis, str) else list(kpis or [])
+    unknown = [k for k in names if k not in HIGHER_IS_BETTER]
+    if unknown:
+        raise ValueError(f"unknown KPI {unknown[0]!r}; see accountkpi.kpi.KPIS")
+    days = [(p._begin, p._end) for p in plist]
+    raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope))
+    columns: dict[str, Any] = {}
+    for key, codes in raw["keys"]:
+        columns[_KEY_COLUMNS.get(key, key)] = _labels(book, key, codes)
+    labels = [p.label for p in plist]
+    columns["period"] = (
+        pd.Categorical.from_codes(raw["period"], categories=pd.Index(labels).unique())
+        if len(set(labels)) == len(labels)
+        else np.asarray(labels, dtype=object)[raw["period"]]
+    )
+    columns.update(raw["values"])
+    return pd.DataFrame(columns)
+
+
+def _labels(book: Book, key: str, codes: np.ndarray) -> Any:
+    labels = _core.key_labels(book._core, key)
+    missing = codes < 0
+    if key in ("tier",):
+        labels = labels[1:]
+        codes = codes - 1
+        missing = codes < 0
+    if key in ("account", "manager"):
+        safe = np.where(missing, 0, codes)
+        if isinstance(labels, np.ndarray):
+            values = labels[safe] if len(labels) else np.zeros(len(codes), dtype=np.int64)
+            return pd.arrays.IntegerArray(values.astype(np.int64), missing) if missing.any() else values
+        values = np.asarray(labels, dtype=object)[safe] if labels else np.full(len(codes), None, dtype=object)
+        values[missing] = None
+        return values
+    return pd.Categorical.from_codes(np.where(missing, -1, codes), categories=labels)
+
+
+def _value(name: str, book: Book, period: Period | str, scope: Any, options: dict[str, Any]) -> float:
+    p = period if isinstance(period, Period) else Period(period)
+    raw = _core.kpi.compute(book._core, [(p._begin, p._end)], [], [name], options, _scope(book, scope))
+    return float(raw["values"][name][0])
+
+
+# Per-KPI option names that the one-value functions accept, mapped to the engine's option names.
+_ALIASES: dict[str, dict[str, str]] = {
+    "retention_rate": {"method": "retention_method"},
+    "churn_rate": {"method": "churn_method"},
+    "revenue_churn_rate": {"method": "revenue_churn_method", "base": "nrr_base"},
+    "nrr": {"base": "nrr_base"},
+    "grr": {"base": "nrr_base"},
+    "expansion_revenue": {"base": "nrr_base"},
+    "contraction_revenue": {"base": "nrr_base"},
+    "churned_revenue": {"base": "nrr_base"},
+    "csat": {"method": "csat_method"},
+    "ces": {"method": "ces_method"},
+    "timely_response_rate": {"sla_days": "sla_days"},
+    "top_share": {"p": "top_p"},
+    "pareto_ratio": {"threshold": "pareto_threshold"},
+    "avg_rate_normalised_hour": {"hours_per_day": "hours_per_day", "days_per_month": "days_per_month"},
+}
+
+
+def _make(name: str) -> Callable[..., float]:
+    summary, formula, edges = DEFINITIONS[name]
+    aliases = _ALIASES.get(name, {})
+
+    def kpi(book: Book, period: Period | str, *, scope: Any = None, **options: Any) -> float:
+        engine: dict[str, Any] = {}
+        for key, value in options.items():
+            if key not in aliases:
+                allowed = ", ".join(aliases) or "none"
+                raise TypeError(f"{name}() got an unexpected option {key!r} (options: {allowed})")
+            engine[aliases[key]] = value
+        return _value(name, book, period, scope, engine)
+
+    opts = ", ".join(f"``{k}``" for k in aliases) or "none"
+    kpi.__name__ = kpi.__qualname__ = name
+    kpi.__doc__ = f"""{summary}
+
+    Formula: ``{formula}``.
+
+    {edges}
+
+    Parameters
+    ----------
+    book : Book
+    period : Period or str
+        A half-open period ``[begin, end)`` or a label such as ``"2025Q1"``.
+    scope : Scope, optional
+        Restrict to a manager's book, a list of accounts, or a segment.
+    **options
+        Options of this KPI: {opts}.
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> book = ak.datasets.demo_book()
+    >>> value = ak.kpi.{name}(book, "2024Q2")
+
+    See ``docs/kpis.md#{name}``.
+    """
+    return kpi
+
+
+_module = sys.modules[__name__]
+for _name in DEFINITIONS:
+    setattr(_module, _name, _make(_name))
+
+
+def avg_rate(
+    book: Book, period: Period | str, unit: str = "hour", *, scope: Any = None, **options: Any
+) -> float:
+    """Average rate per billing unit: ``Σ amount / Σ units`` over revenue lines billed in ``unit``.
+
+    ``unit`` is ``"hour"``, ``"day"``, ``"month"``, or ``"normalised_hour"`` (all units as hours, with
+    ``hours_per_day`` = 8 and ``days_per_month`` = 21 by default). 0 units -> NaN.
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> rate = ak.kpi.avg_rate(ak.datasets.demo_book(), "2024", unit="day")
+    """
+    if unit not in ("hour", "day", "month", "normalised_hour"):
+        raise ValueError(f"unit must be 'hour', 'day', 'month' or 'normalised_hour', got {unit!r}")
+    return getattr(_module, f"avg_rate_{unit}")(book, period, scope=scope, **options)
+
+
+def compound_churn(churn: float, periods: float = 12) -> float:
+    """Churn of one period compounded over ``periods`` periods: ``1 - (1 - churn)^periods``.
+
+    Examples
+    --------
+    >>> round(compound_churn(0.02, 12), 4)  # 2% a month is 21.5% a year, not 24%
+    0.2153
+    """
+    return _core.kpi.compound_churn(churn, periods)
+
+
+def periodic_churn(churn: float, periods: float = 12) -> float:
+    """The per-period churn that compounds to ``churn`` over ``periods`` periods: ``1 - (1 - churn)^(1/periods)``.
+
+    Examples
+    --------
+    >>> round(periodic_churn(0.2153, 12), 4)
+    0.02
+    """
+    return _core.kpi.periodic_churn(churn, periods)

@@ -1,0 +1,1173 @@
+// The grouped KPI engine. A request is served in two steps: `accumulate` makes one pass over the slice of
+// each table that each period needs (events are sorted by date, so a period is a contiguous slice) and one
+// pass over the accounts per period for the client-set KPIs, adding into per-cell measures; `finalize` turns
+// the measures into KPI values. Only the measures that the requested KPIs need are allocated and filled.
+#include "accountkpi/kpi/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "accountkpi/detail/sum.hpp"
+#include "accountkpi/kpi/concentration.hpp"
+
+namespace accountkpi::kpi {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+using S = State::Sum;
+using C = State::Count;
+using L = State::List;
+
+double ratio(double num, double den) noexcept {
+    return den == 0 ? nan : num / den;
+}
+
+/// What a set of KPIs needs accumulated.
+struct Needs {
+    std::array<bool, State::n_sums> sums{};
+    std::array<bool, State::n_counts> counts{};
+    std::array<bool, State::n_lists> lists{};
+    void operator()(S m) { sums[static_cast<std::size_t>(m)] = true; }
+    void operator()(C m) { counts[static_cast<std::size_t>(m)] = true; }
+    void operator()(L m) { lists[static_cast<std::size_t>(m)] = true; }
+    [[nodiscard]] bool any(std::initializer_list<S> ms) const {
+        return std::any_of(ms.begin(), ms.end(), [&](S m) { return sums[static_cast<std::size_t>(m)]; });
+    }
+    [[nodiscard]] bool any(std::initializer_list<C> ms) const {
+        return std::any_of(ms.begin(), ms.end(), [&](C m) { return counts[static_cast<std::size_t>(m)]; });
+    }
+    [[nodiscard]] bool has(L m) const { return lists[static_cast<std::size_t>(m)]; }
+};
+
+/// KPIs that place each account in one group per period (see docs/kpis.md, "groups"); undefined by service
+/// line.
+bool account_level(Kpi k) noexcept {
+    switch (k) {
+        case Kpi::clients_start:
+        case Kpi::clients_end:
+        case Kpi::active_clients:
+        case Kpi::new_clients:
+        case Kpi::churned_clients:
+        case Kpi::reactivations:
+        case Kpi::retention_rate:
+        case Kpi::churn_rate:
+        case Kpi::revenue_churn_rate:
+        case Kpi::nrr:
+        case Kpi::grr:
+        case Kpi::expansion_revenue:
+        case Kpi::contraction_revenue:
+        case Kpi::churned_revenue:
+        case Kpi::requests_per_account:
+        case Kpi::projects_per_account:
+        case Kpi::touches_per_account_month:
+        case Kpi::days_since_last_touch:
+        case Kpi::arpa:
+        case Kpi::top_share:
+        case Kpi::pareto_ratio:
+        case Kpi::gini:
+        case Kpi::hhi:
+        case Kpi::largest_client_share:
+            return true;
+        default:
+            return false;
+    }
+}
+
+void add_needs(Kpi k, Needs& n, const Options& o) {
+    switch (k) {
+        case Kpi::clients_start:
+            n(C::clients_start);
+            break;
+        case Kpi::clients_end:
+            n(C::clients_end);
+            break;
+        case Kpi::active_clients:
+            n(C::active);
+            break;
+        case Kpi::new_clients:
+            n(C::new_clients);
+            break;
+        case Kpi::churned_clients:
+            n(C::churned);
+            break;
+        case Kpi::reactivations:
+            n(C::reactivated);
+            break;
+        case Kpi::retention_rate:
+            n(C::clients_start);
+            if (o.retention == Options::Retention::set) {
+                n(C::retained);
+            } else {
+                n(C::clients_end);
+                n(C::new_clients);
+            }
+            break;
+        case Kpi::churn_rate:
+            n(C::churned);
+            n(C::clients_start);
+            if (o.churn == Options::Churn::include_new) {
+                n(C::new_clients);
+                n(C::churned_new);
+            }
+            break;
+        case Kpi::revenue_churn_rate:
+            n(S::cohort_base);
+            n(S::churned_revenue);
+            n(S::contraction);
+            n(S::expansion);
+            break;
+        case Kpi::nrr:
+            n(S::cohort_base);
+            n(S::cohort_current);
+            break;
+        case Kpi::grr:
+            n(S::cohort_base);
+            n(S::cohort_kept);
+            break;
+        case Kpi::expansion_revenue:
+            n(S::expansion);
+            break;
+        case Kpi::contraction_revenue:
+            n(S::contraction);
+            break;
+        case Kpi::churned_revenue:
+            n(S::churned_revenue);
+            break;
+        case Kpi::csat:
+            n(C::csat_n);
+            n(C::csat_satisfied);
+            n(S::csat_sum);
+            break;
+        case Kpi::nps:
+            n(C::nps_n);
+            n(C::nps_promoters);
+            n(C::nps_detractors);
+            break;
+        case Kpi::ces:
+            n(C::ces_n);
+            n(C::ces_top);
+            n(S::ces_sum);
+            break;
+        case Kpi::renewal_rate:
+            n(C::renewals);
+            n(C::due);
+            break;
+        case Kpi::request_count:
+            n(C::requests);
+            break;
+        case Kpi::requests_per_account:
+            n(C::requests);
+            n(C::active);
+            break;
+        case Kpi::request_response_days:
+            n(C::requests);
+            n(L::response_days);
+            break;
+        case Kpi::unanswered_requests:
+            n(C::unanswered);
+            break;
+        case Kpi::timely_response_rate:
+            n(C::timely);
+            n(C::requests);
+            break;
+        case Kpi::request_conversion_rate:
+            n(C::converted);
+            n(C::requests);
+            break;
+        case Kpi::avg_project_size:
+        case Kpi::avg_deal_size:
+            n(C::deals);
+            n(S::deal_value);
+            break;
+        case Kpi::median_project_size:
+        case Kpi::median_deal_size:
+            n(C::deals);
+            n(L::deal_values);
+            break;
+        case Kpi::projects_per_account:
+            n(C::deals);
+            n(C::active);
+            break;
+        case Kpi::deals:
+            n(C::deals);
+            break;
+        case Kpi::communications:
+            n(C::emails);
+            n(C::calls);
+            n(C::meetings);
+            break;
+        case Kpi::emails:
+            n(C::emails);
+            break;
+        case Kpi::calls:
+            n(C::calls);
+            break;
+        case Kpi::meetings:
+            n(C::meetings);
+            break;
+        case Kpi::touches_per_account_month:
+            n(C::emails);
+            n(C::calls);
+            n(C::meetings);
+            n(C::active);
+            break;
+        case Kpi::days_since_last_touch:
+            n(C::touch_n);
+            n(S::touch_days);
+            break;
+        case Kpi::revenue:
+            n(S::revenue);
+            break;
+        case Kpi::cost:
+            n(S::cost);
+            break;
+        case Kpi::gross_profit:
+        case Kpi::gross_margin:
+            n(S::revenue);
+            n(S::cost);
+            break;
+        case Kpi::avg_rate_hour:
+            n(S::amount_hour);
+            n(S::units_hour);
+            break;
+        case Kpi::avg_rate_day:
+            n(S::amount_day);
+            n(S::units_day);
+            break;
+        case Kpi::avg_rate_month:
+            n(S::amount_month);
+            n(S::units_month);
+            break;
+        case Kpi::avg_rate_normalised_hour:
+            for (S m : {S::amount_hour, S::amount_day, S::amount_month, S::units_hour, S::units_day,
+                        S::units_month})
+                n(m);
+            break;
+        case Kpi::arpa:
+            n(S::revenue);
+            n(C::active);
+            break;
+        case Kpi::upsell_revenue:
+            n(S::upsell);
+            break;
+        case Kpi::cross_sell_revenue:
+            n(S::cross_sell);
+            break;
+        case Kpi::new_business_revenue:
+            n(S::new_business);
+            break;
+        case Kpi::top_share:
+        case Kpi::pareto_ratio:
+        case Kpi::gini:
+        case Kpi::hhi:
+        case Kpi::largest_client_share:
+            n(L::account_revenue);
+            break;
+    }
+}
+
+std::vector<Kpi> kpis_of(const Request& rq) {
+    if (rq.kpis.empty()) return {all_kpis.begin(), all_kpis.end()};
+    return rq.kpis;
+}
+
+void check(const Request& rq) {
+    if (rq.periods.empty()) throw std::invalid_argument("a KPI request needs at least one period");
+    if (rq.by.size() > 7) throw std::invalid_argument("at most 7 group keys");
+    for (std::size_t i = 0; i < rq.by.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            if (rq.by[i] == rq.by[j])
+                throw std::invalid_argument("group key '" + std::string(name(rq.by[i])) + "' is given twice");
+        }
+    }
+    const auto& o = rq.options;
+    const auto fraction = [](double x, const char* what) {
+        if (!(x > 0 && x <= 1))
+            throw std::invalid_argument(std::string(what) + " must be in (0, 1], got " + std::to_string(x));
+    };
+    fraction(o.top_p, "top_p");
+    fraction(o.pareto_threshold, "pareto_threshold");
+    if (!(o.sla_days >= 0)) throw std::invalid_argument("sla_days must be >= 0");
+    if (!(o.hours_per_day > 0) || !(o.days_per_month > 0)) {
+        throw std::invalid_argument("hours_per_day and days_per_month must be > 0");
+    }
+}
+
+/// Maps an event (account, owner, project) to the key codes of the request's keys.
+class Keyer {
+  public:
+    Keyer(const Book& book, const std::vector<Key>& by) : book_(book), by_(by) {}
+    std::array<std::int32_t, 8> operator()(std::int32_t a, std::int32_t m, std::int32_t p) const noexcept {
+        std::array<std::int32_t, 8> codes{};
+        for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = code(by_[k], a, m, p);
+        return codes;
+    }
+    std::vector<std::uint64_t> cardinalities() const {
+        std::vector<std::uint64_t> out;
+        for (Key k : by_) {
+            switch (k) {
+                case Key::account:
+                    out.push_back(book_.accounts().size());
+                    break;
+                case Key::manager:
+                    out.push_back(book_.managers().size());
+                    break;
+                case Key::region:
+                    out.push_back(book_.accounts().regions.names.size());
+                    break;
+                case Key::domain:
+                    out.push_back(book_.accounts().domains.names.size());
+                    break;
+                case Key::service_line:
+                    out.push_back(book_.projects().service_lines.names.size());
+                    break;
+                case Key::tier:
+                    out.push_back(tier_names.size());
+                    break;
+                case Key::role:
+                    out.push_back(role_names.size());
+                    break;
+            }
+        }
+        return out;
+    }
+
+  private:
+    std::int32_t code(Key k, std::int32_t a, std::int32_t m, std::int32_t p) const noexcept {
+        const auto ua = static_cast<std::size_t>(a);
+        switch (k) {
+            case Key::account:
+                return a;
+            case Key::manager:
+                return m;
+            case Key::region:
+                return book_.accounts().region[ua];
+            case Key::domain:
+                return book_.accounts().domain[ua];
+            case Key::service_line:
+                return p == none ? none : book_.projects().service_line[static_cast<std::size_t>(p)];
+            case Key::tier: {
+                if (m == none) return none;
+                const Tier t = book_.managers().tier[static_cast<std::size_t>(m)];
+                return t == Tier::none ? none : static_cast<std::int32_t>(t);
+            }
+            case Key::role:
+                return m == none
+                           ? none
+                           : static_cast<std::int32_t>(book_.managers().role[static_cast<std::size_t>(m)]);
+        }
+        return none;
+    }
+    const Book& book_;
+    const std::vector<Key>& by_;
+};
+
+/// The request's scope as masks.
+class ScopeFilter {
+  public:
+    ScopeFilter(const Book& book, const Scope& scope) {
+        const auto& acc = book.accounts();
+        const auto mark = [](std::vector<std::uint8_t>& mask, std::size_t n,
+                             const std::vector<std::int32_t>& ids, const char* what) {
+            mask.assign(n, 0);
+            for (auto id : ids) {
+                if (id < 0 || static_cast<std::size_t>(id) >= n) {
+                    throw std::out_of_range(std::string("scope: ") + what + " index " + std::to_string(id) +
+                                            " out of range");
+                }
+                mask[static_cast<std::size_t>(id)] = 1;
+            }
+        };
+        all_accounts_ = scope.accounts.empty() && scope.regions.empty() && scope.domains.empty();
+        if (!all_accounts_) {
+            std::vector<std::uint8_t> by_id, regions, domains;
+            if (!scope.accounts.empty()) mark(by_id, acc.size(), scope.accounts, "account");
+            if (!scope.regions.empty()) mark(regions, acc.regions.names.size(), scope.regions, "region");
+            if (!scope.domains.empty()) mark(domains, acc.domains.names.size(), scope.domains, "domain");
+            accounts_.assign(acc.size(), 1);
+            for (std::size_t a = 0; a < acc.size(); ++a) {
+                bool ok = by_id.empty() || by_id[a];
+                if (!regions.empty())
+                    ok = ok && acc.region[a] != none && regions[static_cast<std::size_t>(acc.region[a])];
+                if (!domains.empty())
+                    ok = ok && acc.domain[a] != none && domains[static_cast<std::size_t>(acc.domain[a])];
+                accounts_[a] = ok;
+            }
+        }
+        all_managers_ = scope.managers.empty();
+        if (!all_managers_) mark(managers_, book.managers().size(), scope.managers, "manager");
+    }
+    [[nodiscard]] bool account(std::int32_t a) const noexcept {
+        return all_accounts_ || accounts_[static_cast<std::size_t>(a)];
+    }
+    [[nodiscard]] bool manager(std::int32_t m) const noexcept {
+        return all_managers_ || (m != none && managers_[static_cast<std::size_t>(m)]);
+    }
+
+  private:
+    bool all_accounts_ = true, all_managers_ = true;
+    std::vector<std::uint8_t> accounts_, managers_;
+};
+
+Date add_months(Date d, int months) {
+    const auto ymd = d.ymd();
+    int m = static_cast<int>(static_cast<unsigned>(ymd.month())) - 1 + months;
+    int y = static_cast<int>(ymd.year()) + (m >= 0 ? m / 12 : (m - 11) / 12);
+    m = ((m % 12) + 12) % 12;
+    return Date{y, static_cast<unsigned>(m + 1), static_cast<unsigned>(ymd.day())};
+}
+
+Date one_year_earlier(Date d) {
+    using namespace std::chrono;
+    const auto ymd = d.ymd();
+    year_month_day prev{ymd.year() - years{1}, ymd.month(), ymd.day()};
+    if (!prev.ok()) prev = year_month_day{year_month_day_last{prev.year(), month_day_last{prev.month()}}};
+    return Date{sys_days{prev}};
+}
+
+/// Per-account compensated revenue over a period.
+struct AccountRevenue {
+    std::vector<double> sum, comp;
+    std::optional<Period> range;
+    void reset(std::size_t n) {
+        sum.assign(n, 0.0);
+        comp.assign(n, 0.0);
+    }
+    [[nodiscard]] double operator[](std::size_t a) const noexcept { return sum[a] + comp[a]; }
+};
+
+}  // namespace
+
+std::string_view name(Key k) noexcept {
+    static constexpr std::string_view names[] = {"account",      "manager", "region", "domain",
+                                                 "service_line", "tier",    "role"};
+    return names[static_cast<std::size_t>(k)];
+}
+
+Key parse_key(std::string_view text) {
+    for (std::size_t i = 0; i < 7; ++i) {
+        const auto k = static_cast<Key>(i);
+        if (name(k) == text) return k;
+    }
+    throw std::invalid_argument("unknown group key '" + std::string(text) +
+                                "' (expected account, manager, region, domain, service_line, tier or role)");
+}
+
+Period base_period(Period p, Options::NrrBase base) {
+    if (base == Options::NrrBase::year_ago) {
+        if (p.is_whole_months()) return {add_months(p.begin(), -12), add_months(p.end(), -12)};
+        return {one_year_earlier(p.begin()), one_year_earlier(p.end())};
+    }
+    if (p.is_whole_months()) return {add_months(p.begin(), -p.whole_months()), p.begin()};
+    return {p.begin() - p.days(), p.begin()};
+}
+
+double compound_churn(double churn, double k) noexcept {
+    return 1.0 - std::pow(1.0 - churn, k);
+}
+double periodic_churn(double churn, double k) noexcept {
+    return 1.0 - std::pow(1.0 - churn, 1.0 / k);
+}
+
+// ---- State
+// --------------------------------------------------------------------------------------------------
+
+State::State(std::vector<Key> by, const std::vector<std::uint64_t>& cardinalities, std::size_t n_periods,
+             std::array<bool, n_sums> sums, std::array<bool, n_counts> counts, bool account_level)
+    : by_(std::move(by)),
+      n_periods_(n_periods),
+      account_level_(account_level),
+      sum_on_(sums),
+      count_on_(counts) {
+    std::uint64_t product = 1;
+    bool small = true;
+    for (auto c : cardinalities) {
+        radix_.push_back(product);
+        if (product > (std::uint64_t{1} << 40) / (c + 1)) small = false;
+        product *= c + 1;  // + 1: the missing value
+    }
+    if (small && product <= (std::uint64_t{1} << 26)) lut_.assign(product, 0);
+}
+
+std::uint64_t State::composite(std::size_t g) const noexcept {
+    std::uint64_t c = 0;
+    for (std::size_t k = 0; k < by_.size(); ++k) {
+        c += static_cast<std::uint64_t>(group_codes_[g * by_.size() + k] + 1) * radix_[k];
+    }
+    return c;
+}
+
+std::uint32_t State::group(const std::array<std::int32_t, 8>& codes) {
+    std::uint64_t c = 0;
+    for (std::size_t k = 0; k < by_.size(); ++k) c += static_cast<std::uint64_t>(codes[k] + 1) * radix_[k];
+    std::uint32_t* slot = nullptr;
+    if (!lut_.empty()) {
+        slot = &lut_[c];
+        if (*slot != 0) return *slot - 1;
+    } else if (auto it = overflow_.find(c); it != overflow_.end()) {
+        return it->second;
+    }
+    const auto g = static_cast<std::uint32_t>(n_groups_++);
+    for (std::size_t k = 0; k < by_.size(); ++k) group_codes_.push_back(codes[k]);
+    if (slot) {
+        *slot = g + 1;
+    } else {
+        overflow_.emplace(c, g);
+    }
+    grow(g + 1);
+    return g;
+}
+
+void State::grow(std::size_t groups) {
+    if (groups <= cells_capacity_groups_) return;
+    cells_capacity_groups_ = std::max(groups, 2 * cells_capacity_groups_);
+    const std::size_t cells = cells_capacity_groups_ * n_periods_;
+    for (std::size_t m = 0; m < n_sums; ++m) {
+        if (sum_on_[m]) {
+            sums_[m].resize(cells, 0.0);
+            comps_[m].resize(cells, 0.0);
+        }
+    }
+    for (std::size_t m = 0; m < n_counts; ++m) {
+        if (count_on_[m]) counts_[m].resize(cells, 0);
+    }
+}
+
+void State::add(Sum m, std::size_t cell, double x) noexcept {
+    detail::neumaier_add(sums_[idx(m)][cell], comps_[idx(m)][cell], x);
+}
+
+double State::value(Sum m, std::size_t cell) const noexcept {
+    return sums_[idx(m)][cell] + comps_[idx(m)][cell];
+}
+
+void State::merge(const State& other) {
+    if (other.by_ != by_ || other.n_periods_ != n_periods_ || other.radix_ != radix_ ||
+        other.sum_on_ != sum_on_ || other.count_on_ != count_on_) {
+        throw std::invalid_argument("merge: the states come from different requests or books");
+    }
+    const std::size_t np = n_periods_;
+    std::vector<std::uint32_t> map(other.groups());
+    for (std::size_t g = 0; g < other.groups(); ++g) {
+        std::array<std::int32_t, 8> codes{};
+        for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = other.code(g, k);
+        map[g] = group(codes);
+    }
+    for (std::size_t g = 0; g < other.groups(); ++g) {
+        for (std::size_t p = 0; p < np; ++p) {
+            const std::size_t from = g * np + p, to = map[g] * np + p;
+            for (std::size_t m = 0; m < n_sums; ++m) {
+                if (!sum_on_[m]) continue;
+                detail::neumaier_add(sums_[m][to], comps_[m][to], other.sums_[m][from]);
+                detail::neumaier_add(sums_[m][to], comps_[m][to], other.comps_[m][from]);
+            }
+            for (std::size_t m = 0; m < n_counts; ++m) {
+                if (count_on_[m]) counts_[m][to] += other.counts_[m][from];
+            }
+        }
+    }
+    for (std::size_t l = 0; l < n_lists; ++l) {
+        for (const auto& [cell, x] : other.lists_[l]) {
+            lists_[l].emplace_back(static_cast<std::uint32_t>(map[cell / np] * np + cell % np), x);
+        }
+    }
+}
+
+// ---- accumulate
+// ---------------------------------------------------------------------------------------------
+
+State accumulate(const Book& book, const Request& rq) {
+    check(rq);
+    const auto kpis = kpis_of(rq);
+    const Options& o = rq.options;
+    Needs nd;
+    for (Kpi k : kpis) add_needs(k, nd, o);
+    const bool by_line = std::find(rq.by.begin(), rq.by.end(), Key::service_line) != rq.by.end();
+    const bool wants_account_level = std::any_of(kpis.begin(), kpis.end(), account_level);
+    const bool account_pass = wants_account_level && !by_line;
+    if (by_line) {  // per-account measures are undefined by service line: do not accumulate them
+        for (C m : {C::clients_start, C::clients_end, C::active, C::new_clients, C::churned, C::reactivated,
+                    C::retained, C::churned_new, C::touch_n}) {
+            nd.counts[static_cast<std::size_t>(m)] = false;
+        }
+        for (S m : {S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion, S::contraction,
+                    S::churned_revenue, S::touch_days}) {
+            nd.sums[static_cast<std::size_t>(m)] = false;
+        }
+        nd.lists[static_cast<std::size_t>(L::account_revenue)] = false;
+    }
+    const bool revenue_rows =
+        nd.any({S::revenue, S::cost, S::amount_hour, S::amount_day, S::amount_month, S::units_hour,
+                S::units_day, S::units_month, S::upsell, S::cross_sell, S::new_business});
+    const bool cohort = nd.any({S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion,
+                                S::contraction, S::churned_revenue});
+    const bool account_revenue = cohort || nd.has(L::account_revenue);
+    const bool projects =
+        nd.any({C::deals, C::renewals}) || nd.any({S::deal_value}) || nd.has(L::deal_values);
+    const bool due = nd.any({C::due});
+    const bool interactions = nd.any({C::emails, C::calls, C::meetings});
+    const bool last_touch = nd.any({C::touch_n});
+    const bool requests = nd.any({C::requests, C::answered, C::unanswered, C::timely, C::converted}) ||
+                          nd.has(L::response_days);
+    const bool surveys = nd.any({C::csat_n, C::csat_satisfied, C::nps_n, C::nps_promoters, C::nps_detractors,
+                                 C::ces_n, C::ces_top}) ||
+                         nd.any({S::csat_sum, S::ces_sum});
+
+    const Keyer keyer(book, rq.by);
+    const ScopeFilter scope(book, rq.scope);
+    State st(rq.by, keyer.cardinalities(), rq.periods.size(), nd.sums, nd.counts, account_pass);
+    if (rq.by.empty()) (void)st.group({});  // the ungrouped answer always has its one group
+    const std::size_t np = rq.periods.size();
+    const auto& acc = book.accounts();
+    const auto& sp = book.spells();
+    const auto& rev = book.revenue();
+    const auto& prj = book.projects();
+    const std::size_t n_accounts = acc.size();
+    const auto first_begin = [&](std::size_t a) {
+        return sp.offsets[a] < sp.offsets[a + 1] ? sp.begin[sp.offsets[a]] : Date::max();
+    };
+
+    // Per-request indexes, only when needed: projects by end date; each account's interaction dates.
+    std::vector<std::uint32_t> by_end;
+    if (due) {
+        for (std::size_t i = 0; i < prj.size(); ++i) {
+            if (!prj.end[i].is_null()) by_end.push_back(static_cast<std::uint32_t>(i));
+        }
+        std::stable_sort(by_end.begin(), by_end.end(),
+                         [&](auto x, auto y) { return prj.end[x] < prj.end[y]; });
+    }
+    std::vector<std::uint32_t> touch_offsets;
+    std::vector<Date> touch_dates;
+    if (last_touch && account_pass) {
+        const auto& it = book.interactions();
+        touch_offsets.assign(n_accounts + 1, 0);
+        for (auto a : it.account) ++touch_offsets[static_cast<std::size_t>(a) + 1];
+        std::partial_sum(touch_offsets.begin(), touch_offsets.end(), touch_offsets.begin());
+        touch_dates.resize(it.size());
+        std::vector<std::uint32_t> fill(touch_offsets.begin(), touch_offsets.end() - 1);
+        for (std::size_t i = 0; i < it.size(); ++i)
+            touch_dates[fill[static_cast<std::size_t>(it.account[i])]++] = it.date[i];
+    }
+
+    AccountRevenue current, previous, base;
+    for (std::size_t pi = 0; pi < np; ++pi) {
+        const Period P = rq.periods[pi];
+        const auto cell_of = [&](std::uint32_t g) { return static_cast<std::size_t>(g) * np + pi; };
+
+        // Revenue lines of P: row measures, and each account's revenue in P.
+        if (revenue_rows || account_revenue) {
+            if (account_revenue) current.reset(n_accounts);
+            current.range = P;
+            const auto [lo, hi] = rows_in(rev.date, P);
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::int32_t a = rev.account[i];
+                if (!scope.account(a)) continue;
+                const double amount = rev.amount[i];
+                const auto ua = static_cast<std::size_t>(a);
+                if (account_revenue) detail::neumaier_add(current.sum[ua], current.comp[ua], amount);
+                if (!revenue_rows) continue;
+                const std::int32_t m = rev.manager[i];
+                if (!scope.manager(m)) continue;
+                const std::int32_t p = rev.project[i];
+                const std::size_t cell = cell_of(st.group(keyer(a, m, p)));
+                if (st.has(S::revenue)) st.add(S::revenue, cell, amount);
+                if (st.has(S::cost)) st.add(S::cost, cell, rev.cost[i]);
+                switch (rev.unit[i]) {
+                    case Billing::hour:
+                        if (st.has(S::amount_hour)) st.add(S::amount_hour, cell, amount);
+                        if (st.has(S::units_hour)) st.add(S::units_hour, cell, rev.units[i]);
+                        break;
+                    case Billing::day:
+                        if (st.has(S::amount_day)) st.add(S::amount_day, cell, amount);
+                        if (st.has(S::units_day)) st.add(S::units_day, cell, rev.units[i]);
+                        break;
+                    case Billing::month:
+                        if (st.has(S::amount_month)) st.add(S::amount_month, cell, amount);
+                        if (st.has(S::units_month)) st.add(S::units_month, cell, rev.units[i]);
+                        break;
+                    default:
+                        break;
+                }
+                if (p != none) {
+                    const ProjectKind kind = prj.kind[static_cast<std::size_t>(p)];
+                    if (kind == ProjectKind::upsell && st.has(S::upsell)) st.add(S::upsell, cell, amount);
+                    if (kind == ProjectKind::cross_sell && st.has(S::cross_sell))
+                        st.add(S::cross_sell, cell, amount);
+                }
+                if (st.has(S::new_business) && P.contains(first_begin(ua)))
+                    st.add(S::new_business, cell, amount);
+            }
+        }
+
+        // Each account once: client-set measures, cohort revenue, concentration, last touch.
+        if (account_pass) {
+            const AccountRevenue* b_rev = nullptr;
+            if (cohort) {
+                const Period B = base_period(P, o.nrr_base);
+                if (previous.range && *previous.range == B) {
+                    b_rev = &previous;
+                } else {
+                    base.reset(n_accounts);
+                    base.range = B;
+                    const auto [lo, hi] = rows_in(rev.date, B);
+                    for (std::size_t i = lo; i < hi; ++i) {
+                        const auto ua = static_cast<std::size_t>(rev.account[i]);
+                        detail::neumaier_add(base.sum[ua], base.comp[ua], rev.amount[i]);
+                    }
+                    b_rev = &base;
+                }
+            }
+            const Date b = P.begin(), last = P.end() - 1;
+            for (std::size_t ua = 0; ua < n_accounts; ++ua) {
+                const auto a = static_cast<std::int32_t>(ua);
+                if (!scope.account(a)) continue;
+                bool in_s = false, in_e = false, active = false, is_new = false, reactivated = false,
+                     churned = false, churned_new = false;
+                Date reference = last;
+                bool reference_set = false;
+                for (auto k = sp.offsets[ua]; k < sp.offsets[ua + 1]; ++k) {
+                    const Date sb = sp.begin[k], se = sp.end[k];
+                    const bool contains_before = sb < b && b - 1 < se;  // client on b - 1
+                    if (contains_before) {
+                        in_s = true;
+                        churned = se <= last;
+                    }
+                    if (sb <= last && last < se) in_e = true;
+                    if (sb <= last && b < se) {
+                        active = true;
+                        const Date last_day = std::min(se - 1, last);
+                        if (!reference_set || reference < last_day) reference = last_day;
+                        reference_set = true;
+                    }
+                    if (P.contains(sb)) {
+                        if (k == sp.offsets[ua]) {
+                            is_new = true;
+                            churned_new = se <= last;
+                        } else {
+                            reactivated = true;
+                        }
+                    }
+                }
+                const double r_p = account_revenue ? current[ua] : 0.0;
+                const double r_b = b_rev ? (*b_rev)[ua] : 0.0;
+                if (!active && !in_s && r_p == 0 && r_b == 0) continue;
+                const std::int32_t owner = book.owner(a, none, reference);
+                if (!scope.manager(owner)) continue;
+                const std::size_t cell = cell_of(st.group(keyer(a, owner, none)));
+                const auto count = [&](C m, bool yes) {
+                    if (yes && st.has(m)) st.add(m, cell);
+                };
+                count(C::clients_start, in_s);
+                count(C::clients_end, in_e);
+                count(C::active, active);
+                count(C::new_clients, is_new);
+                count(C::reactivated, reactivated);
+                count(C::churned, in_s && churned);
+                count(C::retained, in_s && in_e);
+                count(C::churned_new, is_new && churned_new);
+                if (cohort && r_b > 0) {
+                    if (st.has(S::cohort_base)) st.add(S::cohort_base, cell, r_b);
+                    if (st.has(S::cohort_current)) st.add(S::cohort_current, cell, r_p);
+                    if (st.has(S::cohort_kept)) st.add(S::cohort_kept, cell, std::min(r_p, r_b));
+                    if (in_e) {
+                        if (st.has(S::expansion)) st.add(S::expansion, cell, std::max(0.0, r_p - r_b));
+                        if (st.has(S::contraction)) st.add(S::contraction, cell, std::max(0.0, r_b - r_p));
+                    } else if (st.has(S::churned_revenue)) {
+                        st.add(S::churned_revenue, cell, r_b - r_p);
+                    }
+                }
+                if (nd.has(L::account_revenue) && r_p > 0) st.push(L::account_revenue, cell, r_p);
+                if (last_touch && in_e) {
+                    const auto first = touch_dates.begin() + touch_offsets[ua];
+                    const auto end = touch_dates.begin() + touch_offsets[ua + 1];
+                    const auto after = std::upper_bound(first, end, last);
+                    if (after != first) {
+                        st.add(C::touch_n, cell);
+                        st.add(S::touch_days, cell, static_cast<double>(last - *(after - 1)));
+                    }
+                }
+            }
+        }
+        if (account_revenue) std::swap(previous, current);
+
+        // Projects signed in P, and contracts ending in P.
+        if (projects) {
+            const auto [lo, hi] = rows_in(prj.signed_on, P);
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::int32_t a = prj.account[i], m = prj.manager[i];
+                if (!scope.account(a) || !scope.manager(m)) continue;
+                const std::size_t cell = cell_of(st.group(keyer(a, m, static_cast<std::int32_t>(i))));
+                if (st.has(C::deals)) st.add(C::deals, cell);
+                if (st.has(S::deal_value)) st.add(S::deal_value, cell, prj.value[i]);
+                if (nd.has(L::deal_values)) st.push(L::deal_values, cell, prj.value[i]);
+                if (prj.kind[i] == ProjectKind::renewal && st.has(C::renewals)) st.add(C::renewals, cell);
+            }
+        }
+        if (due) {
+            auto it = std::lower_bound(by_end.begin(), by_end.end(), P.begin(),
+                                       [&](std::uint32_t i, Date d) { return prj.end[i] < d; });
+            for (; it != by_end.end() && prj.end[*it] < P.end(); ++it) {
+                const auto i = static_cast<std::int32_t>(*it);
+                const std::int32_t a = prj.account[*it];
+                const std::int32_t m = book.owner(a, i, prj.end[*it]);
+                if (!scope.account(a) || !scope.manager(m)) continue;
+                st.add(C::due, cell_of(st.group(keyer(a, m, i))));
+            }
+        }
+
+        if (interactions) {
+            const auto& t = book.interactions();
+            const auto [lo, hi] = rows_in(t.date, P);
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::int32_t a = t.account[i], m = t.manager[i];
+                if (!scope.account(a) || !scope.manager(m)) continue;
+                const C channel = t.channel[i] == Channel::email  ? C::emails
+                                  : t.channel[i] == Channel::call ? C::calls
+                                                                  : C::meetings;
+                if (st.has(channel)) st.add(channel, cell_of(st.group(keyer(a, m, none))));
+            }
+        }
+
+        if (requests) {
+            const auto& t = book.requests();
+            const auto [lo, hi] = rows_in(t.received_on, P);
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::int32_t a = t.account[i], m = t.manager[i];
+                if (!scope.account(a) || !scope.manager(m)) continue;
+                const std::size_t cell = cell_of(st.group(keyer(a, m, t.project[i])));
+                if (st.has(C::requests)) st.add(C::requests, cell);
+                if (t.responded_on[i].is_null()) {
+                    if (st.has(C::unanswered)) st.add(C::unanswered, cell);
+                } else {
+                    const auto days = static_cast<double>(t.responded_on[i] - t.received_on[i]);
+                    if (st.has(C::answered)) st.add(C::answered, cell);
+                    if (nd.has(L::response_days)) st.push(L::response_days, cell, days);
+                    if (days <= o.sla_days && st.has(C::timely)) st.add(C::timely, cell);
+                }
+                if (t.project[i] != none && st.has(C::converted)) st.add(C::converted, cell);
+            }
+        }
+
+        if (surveys) {
+            const auto& t = book.surveys();
+            const auto [lo, hi] = rows_in(t.date, P);
+            for (std::size_t i = lo; i < hi; ++i) {
+                const std::int32_t a = t.account[i], m = t.manager[i];
+                if (!scope.account(a) || !scope.manager(m)) continue;
+                const std::size_t cell = cell_of(st.group(keyer(a, m, none)));
+                const double score = t.score[i];
+                const auto count = [&](C c, bool yes) {
+                    if (yes && st.has(c)) st.add(c, cell);
+                };
+                switch (t.kind[i]) {
+                    case SurveyKind::csat:
+                        count(C::csat_n, true);
+                        count(C::csat_satisfied, score >= 4);
+                        if (st.has(S::csat_sum)) st.add(S::csat_sum, cell, score);
+                        break;
+                    case SurveyKind::nps:
+                        count(C::nps_n, true);
+                        count(C::nps_promoters, score >= 9);
+                        count(C::nps_detractors, score <= 6);
+                        break;
+                    case SurveyKind::ces:
+                        count(C::ces_n, true);
+                        count(C::ces_top, score >= 6);
+                        if (st.has(S::ces_sum)) st.add(S::ces_sum, cell, score);
+                        break;
+                }
+            }
+        }
+    }
+    return st;
+}
+
+// ---- finalize
+// -----------------------------------------------------------------------------------------------
+
+namespace {
+
+/// Per-cell medians of a (cell, value) list; NaN where a cell has no value.
+std::vector<double> medians(std::vector<std::pair<std::uint32_t, double>> pairs, std::size_t cells) {
+    std::vector<double> out(cells, nan);
+    std::sort(pairs.begin(), pairs.end());
+    for (std::size_t i = 0; i < pairs.size();) {
+        std::size_t j = i;
+        while (j < pairs.size() && pairs[j].first == pairs[i].first) ++j;
+        const std::size_t n = j - i, mid = i + n / 2;
+        out[pairs[i].first] = n % 2 ? pairs[mid].second : (pairs[mid - 1].second + pairs[mid].second) / 2;
+        i = j;
+    }
+    return out;
+}
+
+}  // namespace
+
+Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
+    const auto kpis = kpis_of(rq);
+    const Options& o = rq.options;
+    const std::size_t np = st.periods(), ng = st.groups(), cells = ng * np;
+    std::vector<std::size_t> order(ng);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t x, std::size_t y) { return st.composite(x) < st.composite(y); });
+
+    const bool need = [&] {
+        for (Kpi k : kpis) {
+            if (k == Kpi::median_deal_size || k == Kpi::median_project_size) return true;
+        }
+        return false;
+    }();
+    const std::vector<double> median_deal =
+        need ? medians(st.list(L::deal_values), cells) : std::vector<double>{};
+    const bool need_response = std::find(kpis.begin(), kpis.end(), Kpi::request_response_days) != kpis.end();
+    const std::vector<double> median_response =
+        need_response ? medians(st.list(L::response_days), cells) : std::vector<double>{};
+    std::vector<Concentration> conc;
+    const bool need_conc = std::any_of(kpis.begin(), kpis.end(), [](Kpi k) {
+        return k == Kpi::top_share || k == Kpi::pareto_ratio || k == Kpi::gini || k == Kpi::hhi ||
+               k == Kpi::largest_client_share;
+    });
+    if (need_conc && st.account_level()) {
+        conc.assign(cells, Concentration{nan, nan, nan, nan, nan});
+        auto pairs = st.list(L::account_revenue);
+        std::sort(pairs.begin(), pairs.end());
+        std::vector<double> values;
+        for (std::size_t i = 0; i < pairs.size();) {
+            std::size_t j = i;
+            values.clear();
+            while (j < pairs.size() && pairs[j].first == pairs[i].first) values.push_back(pairs[j++].second);
+            conc[pairs[i].first] = concentration_of_sorted(values, o.top_p, o.pareto_threshold);
+            i = j;
+        }
+    }
+
+    Result r;
+    r.by = st.by();
+    r.kpis = kpis;
+    r.key_codes.assign(r.by.size(), {});
+    r.values.assign(kpis.size(), {});
+    for (auto& v : r.key_codes) v.reserve(cells);
+    for (auto& v : r.values) v.reserve(cells);
+    r.period.reserve(cells);
+    for (std::size_t g : order) {
+        for (std::size_t p = 0; p < np; ++p) {
+            const std::size_t cell = g * np + p;
+            for (std::size_t k = 0; k < r.by.size(); ++k) r.key_codes[k].push_back(st.code(g, k));
+            r.period.push_back(static_cast<std::int32_t>(p));
+            const auto sum = [&](S m) { return st.value(m, cell); };
+            const auto count = [&](C m) { return static_cast<double>(st.value(m, cell)); };
+            const double months = rq.periods[p].months();
+            for (std::size_t k = 0; k < kpis.size(); ++k) {
+                double v = nan;
+                const Kpi kpi = kpis[k];
+                if (account_level(kpi) && !st.account_level()) {
+                    r.values[k].push_back(nan);
+                    continue;
+                }
+                switch (kpi) {
+                    case Kpi::clients_start:
+                        v = count(C::clients_start);
+                        break;
+                    case Kpi::clients_end:
+                        v = count(C::clients_end);
+                        break;
+                    case Kpi::active_clients:
+                        v = count(C::active);
+                        break;
+                    case Kpi::new_clients:
+                        v = count(C::new_clients);
+                        break;
+                    case Kpi::churned_clients:
+                        v = count(C::churned);
+                        break;
+                    case Kpi::reactivations:
+                        v = count(C::reactivated);
+                        break;
+                    case Kpi::retention_rate:
+                        v = o.retention == Options::Retention::set
+                                ? ratio(count(C::retained), count(C::clients_start))
+                                : ratio(count(C::clients_end) - count(C::new_clients),
+                                        count(C::clients_start));
+                        break;
+                    case Kpi::churn_rate:
+                        v = o.churn == Options::Churn::start_cohort
+                                ? ratio(count(C::churned), count(C::clients_start))
+                                : ratio(count(C::churned) + count(C::churned_new),
+                                        count(C::clients_start) + count(C::new_clients));
+                        break;
+                    case Kpi::revenue_churn_rate: {
+                        double lost = sum(S::churned_revenue) + sum(S::contraction);
+                        if (o.revenue_churn == Options::RevenueChurn::net) lost -= sum(S::expansion);
+                        v = ratio(lost, sum(S::cohort_base));
+                        break;
+                    }
+                    case Kpi::nrr:
+                        v = ratio(sum(S::cohort_current), sum(S::cohort_base));
+                        break;
+                    case Kpi::grr:
+                        v = ratio(sum(S::cohort_kept), sum(S::cohort_base));
+                        break;
+                    case Kpi::expansion_revenue:
+                        v = sum(S::expansion);
+                        break;
+                    case Kpi::contraction_revenue:
+                        v = sum(S::contraction);
+                        break;
+                    case Kpi::churned_revenue:
+                        v = sum(S::churned_revenue);
+                        break;
+                    case Kpi::csat:
+                        v = o.csat == Options::Satisfaction::share
+                                ? ratio(count(C::csat_satisfied), count(C::csat_n))
+                                : ratio(sum(S::csat_sum), count(C::csat_n));
+                        break;
+                    case Kpi::nps:
+                        v = 100.0 *
+                            ratio(count(C::nps_promoters) - count(C::nps_detractors), count(C::nps_n));
+                        break;
+                    case Kpi::ces:
+                        v = o.ces == Options::Satisfaction::mean ? ratio(sum(S::ces_sum), count(C::ces_n))
+                                                                 : ratio(count(C::ces_top), count(C::ces_n));
+                        break;
+                    case Kpi::renewal_rate:
+                        v = ratio(count(C::renewals), count(C::due));
+                        break;
+                    case Kpi::request_count:
+                        v = count(C::requests);
+                        break;
+                    case Kpi::requests_per_account:
+                        v = ratio(count(C::requests), count(C::active));
+                        break;
+                    case Kpi::request_response_days:
+                        v = median_response[cell];
+                        break;
+                    case Kpi::unanswered_requests:
+                        v = count(C::unanswered);
+                        break;
+                    case Kpi::timely_response_rate:
+                        v = ratio(count(C::timely), count(C::requests));
+                        break;
+                    case Kpi::request_conversion_rate:
+                        v = ratio(count(C::converted), count(C::requests));
+                        break;
+                    case Kpi::avg_project_size:
+                    case Kpi::avg_deal_size:
+                        v = ratio(sum(S::deal_value), count(C::deals));
+                        break;
+                    case Kpi::median_project_size:
+                    case Kpi::median_deal_size:
+                        v = median_deal[cell];
+                        break;
+                    case Kpi::projects_per_account:
+                        v = ratio(count(C::deals), count(C::active));
+                        break;
+                    case Kpi::deals:
+                        v = count(C::deals);
+                        break;
+                    case Kpi::communications:
+                        v = count(C::emails) + count(C::calls) + count(C::meetings);
+                        break;
+                    case Kpi::emails:
+                        v = count(C::emails);
+                        break;
+                    case Kpi::calls:
+                        v = count(C::calls);
+                        break;
+                    case Kpi::meetings:
+                        v = count(C::meetings);
+                        break;
+                    case Kpi::touches_per_account_month:
+                        v = ratio(count(C::emails) + count(C::calls) + count(C::meetings),
+                                  count(C::active) * months);
+                        break;
+                    case Kpi::days_since_last_touch:
+                        v = ratio(sum(S::touch_days), count(C::touch_n));
+                        break;
+                    case Kpi::revenue:
+                        v = sum(S::revenue);
+                        break;
+                    case Kpi::cost:
+                        v = sum(S::cost);
+                        break;
+                    case Kpi::gross_profit:
+                        v = sum(S::revenue) - sum(S::cost);
+                        break;
+                    case Kpi::gross_margin:
+                        v = ratio(sum(S::revenue) - sum(S::cost), sum(S::revenue));
+                        break;
+                    case Kpi::avg_rate_hour:
+                        v = ratio(sum(S::amount_hour), sum(S::units_hour));
+                        break;
+                    case Kpi::avg_rate_day:
+                        v = ratio(sum(S::amount_day), sum(S::units_day));
+                        break;
+                    case Kpi::avg_rate_month:
+                        v = ratio(sum(S::amount_month), sum(S::units_month));
+                        break;
+                    case Kpi::avg_rate_normalised_hour:
+                        v = ratio(sum(S::amount_hour) + sum(S::amount_day) + sum(S::amount_month),
+                                  sum(S::units_hour) +
+                                      o.hours_per_day *
+                                          (sum(S::units_day) + o.days_per_month * sum(S::units_month)));
+                        break;
+                    case Kpi::arpa:
+                        v = ratio(sum(S::revenue), count(C::active));
+                        break;
+                    case Kpi::upsell_revenue:
+                        v = sum(S::upsell);
+                        break;
+                    case Kpi::cross_sell_revenue:
+                        v = sum(S::cross_sell);
+                        break;
+                    case Kpi::new_business_revenue:
+                        v = sum(S::new_business);
+                        break;
+                    case Kpi::top_share:
+                        v = conc[cell].top_share;
+                        break;
+                    case Kpi::pareto_ratio:
+                        v = conc[cell].pareto_ratio;
+                        break;
+                    case Kpi::gini:
+                        v = conc[cell].gini;
+                        break;
+                    case Kpi::hhi:
+                        v = conc[cell].hhi;
+                        break;
+                    case Kpi::largest_client_share:
+                        v = conc[cell].largest_share;
+                        break;
+                }
+                r.values[k].push_back(v);
+            }
+        }
+    }
+    return r;
+}
+
+const std::vector<double>& Result::column(Kpi k) const {
+    for (std::size_t i = 0; i < kpis.size(); ++i) {
+        if (kpis[i] == k) return values[i];
+    }
+    throw std::out_of_range("KPI '" + std::string(name(k)) + "' was not requested");
+}
+
+Result compute(const Book& book, const Request& request) {
+    return finalize(book, request, accumulate(book, request));
+}
+
+double value(const Book& book, Kpi kpi, Period period, const Scope& scope, const Options& options) {
+    Request rq;
+    rq.periods = {period};
+    rq.kpis = {kpi};
+    rq.options = options;
+    rq.scope = scope;
+    return compute(book, rq).values[0][0];
+}
+
+}  // namespace accountkpi::kpi
