@@ -1,8 +1,9 @@
 """Lifetime-value models: BG/NBD, Gamma-Gamma, shifted-beta-geometric, and the simple formula.
 
-The fitters mirror the Python package ``lifetimes`` (``BetaGeoFitter``, ``GammaGammaFitter``) so that its users
-feel at home: the same inputs (``frequency``, ``recency``, ``T``, ``monetary_value`` with lifetimes' meaning and
-units), the same parameter names and the same lifetime-value conventions. The work is done by the compiled core
+The fitters mirror the Python package ``lifetimes`` (``BetaGeoFitter``, ``GammaGammaFitter``) so that its
+users feel at home: the same inputs (``frequency``, ``recency``, ``T``, ``monetary_value`` with lifetimes'
+meaning and units), the same parameter names and the same lifetime-value conventions. The work is done by the
+compiled core
 (``accountkpi._core.ltv``) on numpy arrays, without the GIL during fits. See ``docs/ltv.md`` for the formulas.
 
 Examples
@@ -199,7 +200,8 @@ class BetaGeoFitter(_Fitted):
         --------
         >>> bgf = BetaGeoFitter()
         >>> bgf.params_ = pd.Series([0.243, 4.414, 0.793, 2.426], index=["r", "alpha", "a", "b"])
-        >>> round(float(bgf.conditional_expected_number_of_purchases_up_to_time(39, [2], [30.43], [38.86])[0]), 3)
+        >>> e = bgf.conditional_expected_number_of_purchases_up_to_time(39, [2], [30.43], [38.86])
+        >>> round(float(e[0]), 3)
         1.226
         """
         out = _ltv.bgnbd_conditional_expected_number_of_purchases_up_to_time(
@@ -364,7 +366,9 @@ class GammaGammaFitter(_Fitted):
 
 
 class ShiftedBetaGeoFitter(_Fitted):
-    """Shifted-beta-geometric model of contract renewals (Fader & Hardie 2007, "How to project customer retention").
+    """Shifted-beta-geometric model of contract renewals.
+
+    Fader & Hardie (2007), "How to project customer retention", Journal of Interactive Marketing 21(1).
 
     Examples
     --------
@@ -481,7 +485,7 @@ def simulate_bgnbd(
 
 
 def simulate_gamma_gamma(p: float, q: float, v: float, frequency: Any, seed: int = 0) -> np.ndarray:
-    """Draw the mean transaction value of customers with the given repeat frequencies (0 where frequency is 0).
+    """Draw the mean transaction value of customers with the given repeat frequencies (0 where it is 0).
 
     Examples
     --------
@@ -513,7 +517,8 @@ def ltv_simple(
     """Lifetime value ``m r / (1 + d - r)`` (infinite horizon) or ``sum_{t=1..T} m r^t / (1 + d)^t``.
 
     All three rates are per the same period (month, quarter, year) of the caller's choice; r = 1 - churn.
-    Churn 0 without a horizon returns NaN (an account that never churns has no finite lifetime here), never inf.
+    Churn 0 without a horizon returns NaN (an account that never churns has no finite lifetime here), never
+    inf.
 
     Examples
     --------
@@ -546,17 +551,18 @@ def rfm_summary(
     """RFM summary of a transaction log, as lifetimes' ``summary_data_from_transaction_data``.
 
     Transactions are first collapsed to one per customer and period of ``freq`` (amounts summed); then per
-    customer: ``frequency`` = periods with a purchase minus 1 (repeat purchases), ``recency`` = periods from the
-    first to the last purchase, ``T`` = periods from the first purchase to ``observation_period_end`` (default:
-    the last transaction), ``monetary_value`` = mean amount of the repeat periods (0 without repeats).
-    Transactions after ``observation_period_end`` are ignored. Periods are calendar periods of ``freq``
-    ("D" days, "W" weeks, "M" months, "H" hours).
+    customer: ``frequency`` = periods with a purchase minus 1 (repeat purchases), ``recency`` = periods from
+    the first to the last purchase, ``T`` = periods from the first purchase to ``observation_period_end``
+    (default: the last transaction), ``monetary_value`` = mean amount of the repeat periods (0 without
+    repeats). Transactions in periods after ``observation_period_end`` are ignored. Periods are calendar
+    periods of ``freq`` ("D" days, "W" weeks, "M" months, "H" hours).
 
     Examples
     --------
-    >>> tx = pd.DataFrame({"id": [1, 1, 1, 2], "date": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-11",
-    ...                    "2024-01-05"]), "amount": [5.0, 5.0, 20.0, 7.0]})
-    >>> rfm_summary(tx, "id", "date", "amount", observation_period_end="2024-01-31")  # doctest: +NORMALIZE_WHITESPACE
+    >>> days = ["2024-01-01", "2024-01-01", "2024-01-11", "2024-01-05"]
+    >>> tx = pd.DataFrame({"id": [1, 1, 1, 2], "date": pd.to_datetime(days), "amount": [5.0, 5.0, 20.0, 7.0]})
+    >>> rfm = rfm_summary(tx, "id", "date", "amount", observation_period_end="2024-01-31")
+    >>> rfm  # doctest: +NORMALIZE_WHITESPACE
         frequency  recency     T  monetary_value
     id
     1         1.0     10.0  30.0            20.0

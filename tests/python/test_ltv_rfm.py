@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from accountkpi import ltv
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from accountkpi import ltv
 
 DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
 
