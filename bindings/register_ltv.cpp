@@ -1,8 +1,321 @@
-// Bindings of the lifetime-value models (accountkpi._core.ltv). Filled in by the LTV work.
+// Bindings of the lifetime-value models (accountkpi._core.ltv): numpy arrays in (converted once to contiguous
+// float64, no per-row Python objects), numpy arrays out; fits and predictions run without the GIL.
+#include <optional>
+#include <string>
+
+#include "accountkpi/ltv.hpp"
 #include "pybind11.hpp"
 
 namespace accountkpi::bindings {
+namespace {
 
-void register_ltv(py::module_& /*m*/) {}
+using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using ltv::BgNbdParams;
+using ltv::GammaGammaParams;
+using ltv::SbgParams;
+
+std::span<const double> column(const F64& a, const char* name) {
+    if (a.ndim() != 1)
+        throw py::value_error(std::string(name) + " must be 1-d, got " + std::to_string(a.ndim()) + "-d");
+    return {a.data(), static_cast<std::size_t>(a.shape(0))};
+}
+
+std::span<const double> optional_column(const std::optional<F64>& a, const char* name) {
+    return a ? column(*a, name) : std::span<const double>{};
+}
+
+template <int N>
+py::array_t<double> matrix(const Eigen::Matrix<double, N, N>& m) {
+    py::array_t<double> out({N, N});
+    auto v = out.mutable_unchecked<2>();
+    for (int i = 0; i < N; ++i)
+        for (int j = 0; j < N; ++j) v(i, j) = m(i, j);
+    return out;
+}
+
+py::dict convergence(const ltv::Convergence& c) {
+    py::dict d;
+    d["converged"] = c.converged;
+    d["iterations"] = c.iterations;
+    d["evaluations"] = c.evaluations;
+    d["gradient_norm"] = c.gradient_norm;
+    d["message"] = c.message;
+    return d;
+}
+
+ltv::FitOptions options(double penalizer_coef, int max_iterations, double gradient_tolerance) {
+    ltv::FitOptions o;
+    o.penalizer_coef = penalizer_coef;
+    o.max_iterations = max_iterations;
+    o.gradient_tolerance = gradient_tolerance;
+    return o;
+}
+
+BgNbdParams bgnbd_params(const std::array<double, 4>& p) {
+    return {p[0], p[1], p[2], p[3]};
+}
+GammaGammaParams gg_params(const std::array<double, 3>& p) {
+    return {p[0], p[1], p[2]};
+}
+SbgParams sbg_params(const std::array<double, 2>& p) {
+    return {p[0], p[1]};
+}
+
+template <class Fn>
+py::array_t<double> map_scalar(const F64& t, Fn&& fn) {
+    const auto in = column(t, "t");
+    std::vector<double> out(in.size());
+    {
+        py::gil_scoped_release release;
+        for (std::size_t i = 0; i < in.size(); ++i) out[i] = fn(in[i]);
+    }
+    return adopt(std::move(out));
+}
+
+}  // namespace
+
+void register_ltv(py::module_& m) {
+    // BG/NBD
+    m.def(
+        "fit_bgnbd",
+        [](const F64& frequency, const F64& recency, const F64& T, const std::optional<F64>& weights,
+           double penalizer_coef, int max_iterations, double gradient_tolerance) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
+            const auto w = optional_column(weights, "weights");
+            ltv::BgNbdFit fit;
+            {
+                py::gil_scoped_release release;
+                fit = ltv::fit_bgnbd(f, r, t, w, options(penalizer_coef, max_iterations, gradient_tolerance));
+            }
+            py::dict d;
+            const auto& p = fit.params;
+            const auto& s = fit.standard_errors;
+            d["params"] = std::array<double, 4>{p.r, p.alpha, p.a, p.b};
+            d["standard_errors"] = std::array<double, 4>{s.r, s.alpha, s.a, s.b};
+            d["covariance"] = matrix<4>(fit.covariance);
+            d["log_likelihood"] = fit.log_likelihood;
+            d["total_weight"] = fit.total_weight;
+            d["convergence"] = convergence(fit.convergence);
+            return d;
+        },
+        py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
+        py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
+        py::arg("gradient_tolerance") = 1e-7,
+        "Fit BG/NBD; returns a dict (params r, alpha, a, b; standard_errors; covariance; log_likelihood; "
+        "...).");
+    m.def(
+        "bgnbd_log_likelihood",
+        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T,
+           const std::optional<F64>& weights) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
+            const auto w = optional_column(weights, "weights");
+            py::gil_scoped_release release;
+            return ltv::bgnbd_log_likelihood(bgnbd_params(params), f, r, t, w);
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
+        py::arg("weights") = py::none());
+    m.def(
+        "bgnbd_conditional_expected_number_of_purchases_up_to_time",
+        [](const std::array<double, 4>& params, double t, const F64& frequency, const F64& recency,
+           const F64& T) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       tt = column(T, "T");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::conditional_expected_number_of_purchases_up_to_time(bgnbd_params(params), t, f, r,
+                                                                               tt);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("t"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
+    m.def(
+        "bgnbd_conditional_probability_alive",
+        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       tt = column(T, "T");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::conditional_probability_alive(bgnbd_params(params), f, r, tt);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
+    m.def(
+        "bgnbd_expected_number_of_purchases_up_to_time",
+        [](const std::array<double, 4>& params, const F64& t) {
+            const BgNbdParams p = bgnbd_params(params);
+            return map_scalar(t,
+                              [&](double x) { return ltv::expected_number_of_purchases_up_to_time(p, x); });
+        },
+        py::arg("params"), py::arg("t"));
+
+    // Gamma-Gamma
+    m.def(
+        "fit_gamma_gamma",
+        [](const F64& frequency, const F64& monetary_value, const std::optional<F64>& weights,
+           double penalizer_coef, int max_iterations, double gradient_tolerance) {
+            const auto f = column(frequency, "frequency"), mv = column(monetary_value, "monetary_value");
+            const auto w = optional_column(weights, "weights");
+            ltv::GammaGammaFit fit;
+            {
+                py::gil_scoped_release release;
+                fit = ltv::fit_gamma_gamma(f, mv, w,
+                                           options(penalizer_coef, max_iterations, gradient_tolerance));
+            }
+            py::dict d;
+            d["params"] = std::array<double, 3>{fit.params.p, fit.params.q, fit.params.v};
+            d["standard_errors"] =
+                std::array<double, 3>{fit.standard_errors.p, fit.standard_errors.q, fit.standard_errors.v};
+            d["covariance"] = matrix<3>(fit.covariance);
+            d["log_likelihood"] = fit.log_likelihood;
+            d["total_weight"] = fit.total_weight;
+            d["convergence"] = convergence(fit.convergence);
+            return d;
+        },
+        py::arg("frequency"), py::arg("monetary_value"), py::arg("weights") = py::none(),
+        py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
+        py::arg("gradient_tolerance") = 1e-7,
+        "Fit Gamma-Gamma; returns a dict (params p, q, v; standard_errors; covariance; log_likelihood; "
+        "...).");
+    m.def(
+        "gamma_gamma_conditional_expected_average_profit",
+        [](const std::array<double, 3>& params, const F64& frequency, const F64& monetary_value) {
+            const auto f = column(frequency, "frequency"), mv = column(monetary_value, "monetary_value");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::conditional_expected_average_profit(gg_params(params), f, mv);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("monetary_value"));
+    m.def(
+        "customer_lifetime_value",
+        [](const std::array<double, 3>& gg, const std::array<double, 4>& bg, const F64& frequency,
+           const F64& recency, const F64& T, const F64& monetary_value, int months, double discount_rate,
+           double units_per_month) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
+            const auto mv = column(monetary_value, "monetary_value");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::customer_lifetime_value(gg_params(gg), bgnbd_params(bg), f, r, t, mv, months,
+                                                   discount_rate, units_per_month);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("gamma_gamma_params"), py::arg("bgnbd_params"), py::arg("frequency"), py::arg("recency"),
+        py::arg("T"), py::arg("monetary_value"), py::arg("months") = 12, py::arg("discount_rate") = 0.01,
+        py::arg("units_per_month") = 30.0);
+    m.def(
+        "units_per_month",
+        [](const std::string& freq) {
+            if (freq.size() != 1)
+                throw py::value_error("freq must be one of 'D', 'W', 'M', 'H', got '" + freq + "'");
+            return ltv::units_per_month(freq[0]);
+        },
+        py::arg("freq"));
+
+    // sBG
+    m.def(
+        "fit_sbg",
+        [](const F64& survivors, double penalizer_coef, int max_iterations, double gradient_tolerance) {
+            const auto n = column(survivors, "survivors");
+            ltv::SbgFit fit;
+            {
+                py::gil_scoped_release release;
+                fit = ltv::fit_sbg(n, options(penalizer_coef, max_iterations, gradient_tolerance));
+            }
+            py::dict d;
+            d["params"] = std::array<double, 2>{fit.params.alpha, fit.params.beta};
+            d["standard_errors"] = std::array<double, 2>{fit.standard_errors.alpha, fit.standard_errors.beta};
+            d["covariance"] = matrix<2>(fit.covariance);
+            d["log_likelihood"] = fit.log_likelihood;
+            d["convergence"] = convergence(fit.convergence);
+            return d;
+        },
+        py::arg("survivors"), py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
+        py::arg("gradient_tolerance") = 1e-7);
+    m.def(
+        "sbg_survival_function",
+        [](const std::array<double, 2>& params, const F64& t) {
+            const SbgParams p = sbg_params(params);
+            return map_scalar(t, [&](double x) { return ltv::survival_function(p, x); });
+        },
+        py::arg("params"), py::arg("t"));
+    m.def(
+        "sbg_retention_rate",
+        [](const std::array<double, 2>& params, const F64& t) {
+            const SbgParams p = sbg_params(params);
+            return map_scalar(t, [&](double x) { return ltv::retention_rate(p, x); });
+        },
+        py::arg("params"), py::arg("t"));
+    m.def(
+        "sbg_churn_probability",
+        [](const std::array<double, 2>& params, const F64& t) {
+            const SbgParams p = sbg_params(params);
+            return map_scalar(t, [&](double x) { return ltv::churn_probability(p, x); });
+        },
+        py::arg("params"), py::arg("t"));
+    m.def(
+        "sbg_discounted_expected_residual_lifetime",
+        [](const std::array<double, 2>& params, double discount_rate, int renewals) {
+            return ltv::discounted_expected_residual_lifetime(sbg_params(params), discount_rate, renewals);
+        },
+        py::arg("params"), py::arg("discount_rate"), py::arg("renewals") = 0);
+
+    // Simulators
+    m.def(
+        "simulate_bgnbd",
+        [](const std::array<double, 4>& params, const F64& T, std::uint64_t seed) {
+            const auto t = column(T, "T");
+            ltv::RfmSample s;
+            {
+                py::gil_scoped_release release;
+                s = ltv::simulate_bgnbd(bgnbd_params(params), t, seed);
+            }
+            std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
+            py::dict d;
+            d["frequency"] = adopt(std::move(s.frequency));
+            d["recency"] = adopt(std::move(s.recency));
+            d["T"] = adopt(std::move(s.T));
+            d["lambda"] = adopt(std::move(s.lambda));
+            d["p"] = adopt(std::move(s.p));
+            d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
+            return d;
+        },
+        py::arg("params"), py::arg("T"), py::arg("seed"));
+    m.def(
+        "simulate_gamma_gamma",
+        [](const std::array<double, 3>& params, const F64& frequency, std::uint64_t seed) {
+            const auto f = column(frequency, "frequency");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::simulate_gamma_gamma(gg_params(params), f, seed);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("seed"));
+    m.def(
+        "simulate_sbg",
+        [](const std::array<double, 2>& params, int cohort_size, int periods, std::uint64_t seed) {
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::simulate_sbg(sbg_params(params), cohort_size, periods, seed);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("cohort_size"), py::arg("periods"), py::arg("seed"));
+
+    // Formulas
+    m.def("ltv_simple", &ltv::ltv_simple, py::arg("margin_per_period"), py::arg("churn_per_period"),
+          py::arg("discount_rate_per_period"), py::arg("horizon_periods") = py::none());
+    m.def("per_period_rate", &ltv::per_period_rate, py::arg("annual_rate"), py::arg("periods_per_year"));
+    m.def("hyp2f1", &ltv::hyp2f1, py::arg("a"), py::arg("b"), py::arg("c"), py::arg("z"));
+}
 
 }  // namespace accountkpi::bindings

@@ -59,6 +59,32 @@ class Random {
         return k;
     }
 
+    /// Gamma with the given shape (> 0) and scale (> 0), mean shape * scale (Marsaglia & Tsang 2000; for
+    /// shape < 1 a Gamma(shape + 1) draw times U^(1/shape)).
+    double gamma(double shape, double scale) noexcept {
+        if (shape < 1) {
+            const double boost = std::pow(1.0 - uniform(), 1.0 / shape);
+            return gamma(shape + 1, scale) * boost;
+        }
+        const double d = shape - 1.0 / 3.0;
+        const double c = 1.0 / std::sqrt(9.0 * d);
+        for (;;) {
+            const double x = normal();
+            const double v0 = 1.0 + c * x;
+            if (v0 <= 0) continue;
+            const double v = v0 * v0 * v0;
+            const double u = 1.0 - uniform();
+            if (u < 1.0 - 0.0331 * x * x * x * x || std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v)))
+                return d * v * scale;
+        }
+    }
+    /// Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b).
+    double beta(double a, double b) noexcept {
+        const double x = gamma(a, 1.0);
+        const double y = gamma(b, 1.0);
+        return x + y > 0 ? x / (x + y) : (uniform() < a / (a + b) ? 1.0 : 0.0);
+    }
+
   private:
     static std::uint64_t rotl(std::uint64_t x, int k) noexcept { return (x << k) | (x >> (64 - k)); }
     std::uint64_t state_[4]{};

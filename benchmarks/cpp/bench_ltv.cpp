@@ -1,0 +1,143 @@
+// Timings of the lifetime-value fits: BG/NBD and Gamma-Gamma on CDNOW and on 10^6 simulated customers.
+// Built in Release; refuses to run with assertions on; checks the answer it times.
+#include <benchmark/benchmark.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "accountkpi/ltv.hpp"
+
+#ifndef NDEBUG
+#error "build the benchmarks in Release (-DNDEBUG): timings with assertions on are meaningless"
+#endif
+#ifndef ACCOUNTKPI_SHARED_DATASETS
+#define ACCOUNTKPI_SHARED_DATASETS "../shared/datasets"
+#endif
+
+using namespace accountkpi::ltv;
+
+namespace {
+
+struct Rfm {
+    std::vector<double> frequency, recency, T, monetary_value;
+};
+
+Rfm read_cdnow() {
+    std::ifstream in(std::string(ACCOUNTKPI_SHARED_DATASETS) +
+                     "/cdnow_customers_summary_with_transactions.csv");
+    if (!in) {
+        std::fprintf(stderr, "cannot read the CDNOW summary from %s\n", ACCOUNTKPI_SHARED_DATASETS);
+        std::exit(1);
+    }
+    Rfm d;
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+        std::stringstream row(line);
+        std::string id, x, tx, T, z;
+        std::getline(row, id, ',');
+        std::getline(row, x, ',');
+        std::getline(row, tx, ',');
+        std::getline(row, T, ',');
+        std::getline(row, z, ',');
+        d.frequency.push_back(std::stod(x));
+        d.recency.push_back(std::stod(tx));
+        d.T.push_back(std::stod(T));
+        d.monetary_value.push_back(std::stod(z));
+    }
+    return d;
+}
+
+const BgNbdParams truth{0.25, 4.0, 0.8, 2.5};
+const GammaGammaParams gg_truth{6.0, 4.0, 15.0};
+
+Rfm simulated(std::size_t n) {
+    std::vector<double> T(n);
+    for (std::size_t i = 0; i < n; ++i) T[i] = 20 + 20 * static_cast<double>(i) / static_cast<double>(n);
+    RfmSample s = simulate_bgnbd(truth, T, 1);
+    Rfm d{std::move(s.frequency), std::move(s.recency), std::move(s.T), {}};
+    d.monetary_value = simulate_gamma_gamma(gg_truth, d.frequency, 2);
+    return d;
+}
+
+void returning_only(const Rfm& d, std::vector<double>& x, std::vector<double>& m) {
+    for (std::size_t i = 0; i < d.frequency.size(); ++i)
+        if (d.frequency[i] > 0) {
+            x.push_back(d.frequency[i]);
+            m.push_back(d.monetary_value[i]);
+        }
+}
+
+void check(bool ok, const char* what, benchmark::State& state) {
+    if (!ok) state.SkipWithError(what);
+}
+
+void BM_BgNbdFitCdnow(benchmark::State& state) {
+    const Rfm d = read_cdnow();
+    for (auto _ : state) {
+        BgNbdFit fit = fit_bgnbd(d.frequency, d.recency, d.T);
+        benchmark::DoNotOptimize(fit);
+        check(std::abs(fit.params.r - 0.2426) < 1e-3 && std::abs(fit.log_likelihood + 9582.43) < 0.01,
+              "CDNOW BG/NBD estimates differ from the published ones", state);
+    }
+}
+
+void BM_GammaGammaFitCdnow(benchmark::State& state) {
+    const Rfm d = read_cdnow();
+    std::vector<double> x, m;
+    returning_only(d, x, m);
+    for (auto _ : state) {
+        GammaGammaFit fit = fit_gamma_gamma(x, m);
+        benchmark::DoNotOptimize(fit);
+        check(std::abs(fit.params.p - 6.2488) < 1e-3, "CDNOW Gamma-Gamma estimates differ", state);
+    }
+}
+
+void BM_BgNbdFitSimulated(benchmark::State& state) {
+    const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
+    for (auto _ : state) {
+        BgNbdFit fit = fit_bgnbd(d.frequency, d.recency, d.T);
+        benchmark::DoNotOptimize(fit);
+        state.counters["evaluations"] = fit.convergence.evaluations;
+        check(fit.convergence.converged && std::abs(fit.params.r - truth.r) < 5 * fit.standard_errors.r &&
+                  std::abs(fit.params.b - truth.b) < 5 * fit.standard_errors.b,
+              "simulated BG/NBD parameters not recovered", state);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+void BM_GammaGammaFitSimulated(benchmark::State& state) {
+    const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
+    std::vector<double> x, m;
+    returning_only(d, x, m);
+    for (auto _ : state) {
+        GammaGammaFit fit = fit_gamma_gamma(x, m);
+        benchmark::DoNotOptimize(fit);
+        state.counters["customers"] = static_cast<double>(x.size());
+        check(fit.convergence.converged && std::abs(fit.params.p - gg_truth.p) < 5 * fit.standard_errors.p,
+              "simulated Gamma-Gamma parameters not recovered", state);
+    }
+}
+
+void BM_BgNbdLogLikelihood(benchmark::State& state) {
+    const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
+    Eigen::Vector4d g;
+    for (auto _ : state)
+        benchmark::DoNotOptimize(bgnbd_log_likelihood(truth, d.frequency, d.recency, d.T, {}, &g));
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+}  // namespace
+
+BENCHMARK(BM_BgNbdFitCdnow)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GammaGammaFitCdnow)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_BgNbdFitSimulated)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_GammaGammaFitSimulated)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_BgNbdLogLikelihood)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();

@@ -1,0 +1,12 @@
+#pragma once
+/// \file
+/// Lifetime-value models: BG/NBD, Gamma-Gamma, shifted-beta-geometric, their simulators, and the simple
+/// formula. Array-based (spans of doubles in, vectors out); independent of the Book.
+
+#include "accountkpi/ltv/bgnbd.hpp"           // IWYU pragma: export
+#include "accountkpi/ltv/fit.hpp"             // IWYU pragma: export
+#include "accountkpi/ltv/gamma_gamma.hpp"     // IWYU pragma: export
+#include "accountkpi/ltv/hypergeometric.hpp"  // IWYU pragma: export
+#include "accountkpi/ltv/sbg.hpp"             // IWYU pragma: export
+#include "accountkpi/ltv/simple.hpp"          // IWYU pragma: export
+#include "accountkpi/ltv/simulate.hpp"        // IWYU pragma: export

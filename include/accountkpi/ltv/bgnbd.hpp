@@ -1,0 +1,97 @@
+#pragma once
+/// \file
+/// The BG/NBD model of repeat purchasing in a non-contractual setting (Fader, Hardie & Lee 2005, "Counting
+/// your customers the easy way: an alternative to the Pareto/NBD model", Marketing Science 24(2), 275-284).
+///
+/// Each customer buys as a Poisson process with rate lambda ~ Gamma(shape r, rate alpha) while active, and
+/// after each *repeat* purchase becomes inactive for good with probability p ~ Beta(a, b).
+///
+/// Inputs are the RFM summary with the meaning of the Python package lifetimes, all times in one unit of the
+/// caller's choice (days, weeks, ...): `frequency` = number of repeat purchases x (whole number >= 0; the
+/// first purchase is not counted), `recency` = time from the first to the last purchase t_x (0 when x = 0;
+/// ignored then), `T` = time from the first purchase to the end of observation. `alpha` is in the same time
+/// unit (rate parameter of the purchase rate), `r`, `a`, `b` are unit-free.
+
+#include <Eigen/Core>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "accountkpi/ltv/fit.hpp"
+
+namespace accountkpi::ltv {
+
+/// Parameters of the BG/NBD model (all > 0; `alpha` in the time unit of the data).
+struct BgNbdParams {
+    double r = std::numeric_limits<double>::quiet_NaN();
+    double alpha = std::numeric_limits<double>::quiet_NaN();
+    double a = std::numeric_limits<double>::quiet_NaN();
+    double b = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// Result of `fit_bgnbd`.
+struct BgNbdFit {
+    BgNbdParams params;  ///< maximum-(penalised-)likelihood estimates
+    /// Weighted log-likelihood sum_i w_i log L_i at `params`, in the time unit of the data (penalty
+    /// excluded).
+    double log_likelihood = std::numeric_limits<double>::quiet_NaN();
+    /// Square roots of the diagonal of `covariance`.
+    BgNbdParams standard_errors;
+    /// Inverse of the Hessian of the total (weighted) negative log-likelihood, plus the penalty when
+    /// penalizer_coef > 0, in the natural parameters (r, alpha, a, b) at the optimum; the Hessian is a
+    /// central finite difference of the exact analytic gradient. NaN when the Hessian is not positive
+    /// definite.
+    Eigen::Matrix4d covariance = Eigen::Matrix4d::Constant(std::numeric_limits<double>::quiet_NaN());
+    double total_weight = 0;  ///< sum of the weights (number of customers when unweighted)
+    Convergence convergence;
+};
+
+/// Fits the BG/NBD model by maximum likelihood.
+///
+/// The log-likelihood and its exact gradient (digamma from Boost.Math) are evaluated over Eigen arrays and
+/// maximised with L-BFGS (LBFGS++) over the log-parameters, so the parameters stay positive, then refined
+/// with Newton steps. As in lifetimes, times are rescaled internally so that max(T) = 10 (this only
+/// conditions the optimiser; the result is in the caller's unit) and the optional penalty `penalizer_coef *
+/// (r^2 + alpha_s^2 + a^2 + b^2)` is added to the mean negative log-likelihood, with alpha_s the rate in the
+/// rescaled unit — so a penalised fit matches lifetimes' `BetaGeoFitter(penalizer_coef)`.
+///
+/// \param frequency repeat purchases x_i (whole numbers >= 0)
+/// \param recency   t_x,i, 0 <= t_x,i <= T_i
+/// \param T         T_i > 0
+/// \param weights   optional counts of identical customers (>= 0, not all 0); empty means all 1
+/// \throws std::invalid_argument naming the argument and the first offending index when a value is NaN or
+///         infinite, negative, not whole (frequency), recency > T, T <= 0, sizes differ, or the input is
+///         empty.
+BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> recency,
+                   std::span<const double> T, std::span<const double> weights = {},
+                   const FitOptions& options = {});
+
+/// Weighted log-likelihood sum_i w_i log L(r, alpha, a, b | x_i, t_x,i, T_i) (same validation as
+/// `fit_bgnbd`). \param gradient when not null, receives d/d(r, alpha, a, b) of the log-likelihood (exact,
+/// analytic).
+double bgnbd_log_likelihood(const BgNbdParams& params, std::span<const double> frequency,
+                            std::span<const double> recency, std::span<const double> T,
+                            std::span<const double> weights = {}, Eigen::Vector4d* gradient = nullptr);
+
+/// E[X(t)]: expected repeat purchases in (0, t] of a customer picked at random, t in the data's time unit
+///: (a+b-1)/(a-1) * [1 - (alpha/(alpha+t))^r * 2F1(r, b; a+b-1; t/(alpha+t))].
+/// NaN when t < 0 or NaN, or when a = 1 exactly (0/0; the limit exists but is not computed here).
+double expected_number_of_purchases_up_to_time(const BgNbdParams& params, double t);
+
+/// E[Y(t) | x, t_x, T]: expected repeat purchases in the next t time units of each customer:
+/// (a+b+x-1)/(a-1) * [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
+///   / [1 + [x>0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)].
+/// \throws std::invalid_argument on invalid inputs (as `fit_bgnbd`) or t < 0.
+std::vector<double> conditional_expected_number_of_purchases_up_to_time(const BgNbdParams& params, double t,
+                                                                        std::span<const double> frequency,
+                                                                        std::span<const double> recency,
+                                                                        std::span<const double> T);
+
+/// P(alive | x, t_x, T) of each customer: 1 when x = 0, else
+/// 1 / (1 + a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x)).
+/// \throws std::invalid_argument on invalid inputs (as `fit_bgnbd`).
+std::vector<double> conditional_probability_alive(const BgNbdParams& params,
+                                                  std::span<const double> frequency,
+                                                  std::span<const double> recency, std::span<const double> T);
+
+}  // namespace accountkpi::ltv

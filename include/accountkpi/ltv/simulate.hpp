@@ -1,0 +1,44 @@
+#pragma once
+/// \file
+/// Draw data from the lifetime-value models with known parameters, for parameter-recovery checks and
+/// examples. Deterministic: the same seed gives the same data with every compiler and standard library
+/// (`accountkpi::detail::Random`).
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "accountkpi/ltv/bgnbd.hpp"
+#include "accountkpi/ltv/gamma_gamma.hpp"
+#include "accountkpi/ltv/sbg.hpp"
+
+namespace accountkpi::ltv {
+
+/// RFM summary of simulated customers (time unit of the `T` given to the simulator).
+struct RfmSample {
+    std::vector<double> frequency;  ///< repeat purchases x
+    std::vector<double> recency;    ///< t_x: time of the last purchase since the first (0 when x = 0)
+    std::vector<double> T;          ///< observation time since the first purchase
+    std::vector<double> lambda;     ///< the customer's true purchase rate (per time unit)
+    std::vector<double> p;          ///< the customer's true dropout probability after each repeat purchase
+    std::vector<bool> alive;        ///< true when the customer is still active at T
+};
+
+/// Simulates BG/NBD customers, one per entry of `T` (> 0): lambda ~ Gamma(r, rate alpha), p ~ Beta(a, b); the
+/// first purchase is at 0; exponential gaps with mean 1/lambda; after each repeat purchase the customer drops
+/// out with probability p. \throws std::invalid_argument when a parameter is not > 0 or a T is not > 0.
+RfmSample simulate_bgnbd(const BgNbdParams& params, std::span<const double> T, std::uint64_t seed);
+
+/// Simulates the mean value of each customer's `frequency[i]` (> 0, whole) transactions under the Gamma-Gamma
+/// model: nu ~ Gamma(q, rate v), values ~ Gamma(p, rate nu). Customers with frequency 0 get 0.
+/// \throws std::invalid_argument when a parameter is not > 0 or a frequency is negative or not whole.
+std::vector<double> simulate_gamma_gamma(const GammaGammaParams& params, std::span<const double> frequency,
+                                         std::uint64_t seed);
+
+/// Simulates a cohort of `cohort_size` contracts over `periods` periods under the sBG model: theta ~
+/// Beta(alpha, beta), each customer churns at the end of each period with probability theta. Returns
+/// survivors n_0 = cohort_size, n_1, ..., n_periods. \throws std::invalid_argument when a parameter is not >
+/// 0, cohort_size < 1 or periods < 1.
+std::vector<double> simulate_sbg(const SbgParams& params, int cohort_size, int periods, std::uint64_t seed);
+
+}  // namespace accountkpi::ltv

@@ -1,0 +1,41 @@
+// The Gauss hypergeometric series 2F1 on [0, 1) (see include/accountkpi/ltv/hypergeometric.hpp).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "accountkpi/ltv/hypergeometric.hpp"
+
+namespace accountkpi::ltv {
+
+double hyp2f1(double a, double b, double c, double z) noexcept {
+    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+    if (std::isnan(a) || std::isnan(b) || std::isnan(c) || !(z >= 0 && z < 1)) return nan;
+    if (z == 0) return 1;
+    constexpr long max_terms = 10'000'000;
+    constexpr double relative_tail = 1e-16;
+    // Past this k every factor (a+k), (b+k), (c+k) is positive and the term ratio tends monotonically to z.
+    const double settled = std::max({0.0, -a, -b, -c, a, b, c}) + 1;
+    // Thousands of terms are summed when z is near 1: accumulate in long double (64-bit mantissa on x86-64)
+    // so that rounding stays below double precision.
+    long double term = 1;
+    long double sum = 1;
+    for (long k = 0; k < max_terms; ++k) {
+        const auto kd = static_cast<double>(k);
+        if (a + kd == 0 || b + kd == 0)
+            return static_cast<double>(sum);  // the series terminates: every later term is 0
+        if (c + kd == 0) return nan;          // pole: c is a non-positive integer
+        const long double ratio = static_cast<long double>(a + kd) * (b + kd) / ((c + kd) * (kd + 1)) * z;
+        term *= ratio;
+        sum += term;
+        if (!std::isfinite(sum)) return nan;
+        if (kd >= settled) {
+            const double next = (a + kd + 1) * (b + kd + 1) / ((c + kd + 1) * (kd + 2)) * z;
+            const double q = std::max(std::abs(next), z);
+            if (q < 1 && std::abs(term) * q / (1 - q) <= relative_tail * std::abs(sum))
+                return static_cast<double>(sum);
+        }
+    }
+    return nan;
+}
+
+}  // namespace accountkpi::ltv

@@ -1,0 +1,90 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "accountkpi/detail/random.hpp"
+#include "accountkpi/ltv/simulate.hpp"
+
+using namespace accountkpi::ltv;
+
+namespace {
+// T spread over [20, 40) time units, as customers acquired over a period and observed to a common end.
+std::vector<double> observation_times(std::size_t n) {
+    std::vector<double> T(n);
+    for (std::size_t i = 0; i < n; ++i) T[i] = 20 + 20 * static_cast<double>(i) / static_cast<double>(n);
+    return T;
+}
+// Within `z` standard errors (the sampling spread of the estimate) of the truth.
+void expect_recovered(double estimate, double se, double truth, const char* name, double z = 4) {
+    ASSERT_TRUE(std::isfinite(se)) << name;
+    EXPECT_LT(std::abs(estimate - truth), z * se)
+        << name << ": " << estimate << " +- " << se << " vs " << truth;
+}
+}  // namespace
+
+TEST(Random, GammaAndBetaMoments) {
+    accountkpi::detail::Random random(7);
+    const int n = 200000;
+    for (double shape : {0.3, 1.0, 4.5}) {
+        double sum = 0, sum2 = 0;
+        for (int i = 0; i < n; ++i) {
+            const double g = random.gamma(shape, 2.0);
+            sum += g;
+            sum2 += g * g;
+        }
+        const double mean = sum / n, var = sum2 / n - mean * mean;
+        EXPECT_NEAR(mean, 2 * shape, 6 * std::sqrt(4 * shape / n)) << shape;
+        EXPECT_NEAR(var, 4 * shape, 0.05 * 4 * shape) << shape;
+    }
+    double sum = 0;
+    for (int i = 0; i < n; ++i) sum += random.beta(0.8, 2.5);
+    EXPECT_NEAR(sum / n, 0.8 / 3.3, 0.003);
+}
+
+TEST(Simulate, IsDeterministicPerSeed) {
+    const BgNbdParams p{0.25, 4.0, 0.8, 2.5};
+    const auto T = observation_times(500);
+    const auto a = simulate_bgnbd(p, T, 42), b = simulate_bgnbd(p, T, 42), c = simulate_bgnbd(p, T, 43);
+    EXPECT_EQ(a.frequency, b.frequency);
+    EXPECT_EQ(a.recency, b.recency);
+    EXPECT_NE(a.recency, c.recency);
+    for (std::size_t i = 0; i < T.size(); ++i) {
+        EXPECT_LE(a.recency[i], T[i]);
+        EXPECT_EQ(a.frequency[i] == 0, a.recency[i] == 0);
+    }
+    EXPECT_EQ(simulate_sbg({0.7, 1.2}, 100, 5, 1), simulate_sbg({0.7, 1.2}, 100, 5, 1));
+}
+
+TEST(Simulate, BgNbdParametersAreRecovered) {
+    const BgNbdParams truth{0.25, 4.0, 0.8, 2.5};
+    const auto sample = simulate_bgnbd(truth, observation_times(20000), 2024);
+    const BgNbdFit fit = fit_bgnbd(sample.frequency, sample.recency, sample.T);
+    ASSERT_TRUE(fit.convergence.converged) << fit.convergence.message;
+    expect_recovered(fit.params.r, fit.standard_errors.r, truth.r, "r");
+    expect_recovered(fit.params.alpha, fit.standard_errors.alpha, truth.alpha, "alpha");
+    expect_recovered(fit.params.a, fit.standard_errors.a, truth.a, "a");
+    expect_recovered(fit.params.b, fit.standard_errors.b, truth.b, "b");
+}
+
+TEST(Simulate, GammaGammaParametersAreRecovered) {
+    const GammaGammaParams truth{6.0, 4.0, 15.0};
+    std::vector<double> frequency(20000);
+    for (std::size_t i = 0; i < frequency.size(); ++i) frequency[i] = 1 + static_cast<double>(i % 8);
+    const auto monetary = simulate_gamma_gamma(truth, frequency, 99);
+    const GammaGammaFit fit = fit_gamma_gamma(frequency, monetary);
+    ASSERT_TRUE(fit.convergence.converged) << fit.convergence.message;
+    expect_recovered(fit.params.p, fit.standard_errors.p, truth.p, "p");
+    expect_recovered(fit.params.q, fit.standard_errors.q, truth.q, "q");
+    expect_recovered(fit.params.v, fit.standard_errors.v, truth.v, "v");
+}
+
+TEST(Simulate, SbgParametersAreRecovered) {
+    const SbgParams truth{0.7, 1.2};
+    const auto survivors = simulate_sbg(truth, 20000, 8, 5);
+    EXPECT_EQ(survivors.front(), 20000);
+    const SbgFit fit = fit_sbg(survivors);
+    ASSERT_TRUE(fit.convergence.converged) << fit.convergence.message;
+    expect_recovered(fit.params.alpha, fit.standard_errors.alpha, truth.alpha, "alpha");
+    expect_recovered(fit.params.beta, fit.standard_errors.beta, truth.beta, "beta");
+}
