@@ -1,0 +1,19 @@
+"""The examples in the docstrings run, so they never rot."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["accountkpi", "accountkpi._dates", "accountkpi.book", "accountkpi.kpi", "accountkpi.concentration",
+           "accountkpi.datasets", "accountkpi.ltv"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name: str) -> None:
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
