@@ -342,3 +342,11 @@ def test_every_kpi_has_a_function_and_a_definition() -> None:
     for name in ak.kpi.KPIS:
         doc = getattr(ak.kpi, name).__doc__
         assert "Formula" in doc, name
+
+
+def test_every_kpi_is_documented_in_the_reference() -> None:
+    from pathlib import Path
+
+    reference = Path(__file__).resolve().parents[2] / "docs" / "kpis.md"
+    headings = {line[4:].strip() for line in reference.read_text().splitlines() if line.startswith("### ")}
+    assert set(ak.kpi.KPIS) <= headings
