@@ -316,6 +316,35 @@ void register_ltv(py::module_& m) {
           py::arg("discount_rate_per_period"), py::arg("horizon_periods") = py::none());
     m.def("per_period_rate", &ltv::per_period_rate, py::arg("annual_rate"), py::arg("periods_per_year"));
     m.def("hyp2f1", &ltv::hyp2f1, py::arg("a"), py::arg("b"), py::arg("c"), py::arg("z"));
+
+    // Measured on a Book
+    m.def(
+        "historical",
+        [](const Book& book, Date::rep end, bool revenue) {
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::historical(book, Date{end},
+                                      revenue ? ltv::Measure::revenue : ltv::Measure::gross_profit);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("book"), py::arg("end"), py::arg("revenue"));
+    m.def(
+        "cohorts",
+        [](const Book& book, const std::string& freq, bool revenue, Date::rep end) {
+            ltv::CohortTable t;
+            {
+                const Frequency f = parse_frequency(freq);
+                py::gil_scoped_release release;
+                t = ltv::cohorts(book, f, revenue ? ltv::CohortMeasure::revenue : ltv::CohortMeasure::logo,
+                                 Date{end});
+            }
+            py::list periods;
+            for (const auto& p : t.cohorts) periods.append(py::make_tuple(p.begin().days(), p.end().days()));
+            return py::make_tuple(periods, py::cast(t.size), t.ages, adopt(std::move(t.cells)));
+        },
+        py::arg("book"), py::arg("freq"), py::arg("revenue"), py::arg("end"));
 }
 
 }  // namespace accountkpi::bindings

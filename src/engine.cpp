@@ -72,6 +72,7 @@ bool account_level(Kpi k) noexcept {
         case Kpi::gini:
         case Kpi::hhi:
         case Kpi::largest_client_share:
+        case Kpi::ltv_historical:
             return true;
         default:
             return false;
@@ -260,6 +261,10 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
             break;
         case Kpi::new_business_revenue:
             n(S::new_business);
+            break;
+        case Kpi::ltv_historical:
+            n(S::ltv);
+            n(C::ltv_n);
             break;
         case Kpi::top_share:
         case Kpi::pareto_ratio:
@@ -637,11 +642,11 @@ State accumulate(const Book& book, const Request& rq) {
     const bool account_pass = wants_account_level && !by_line;
     if (by_line) {  // per-account measures are undefined by service line: do not accumulate them
         for (C m : {C::clients_start, C::clients_end, C::active, C::new_clients, C::churned, C::reactivated,
-                    C::retained, C::churned_new, C::touch_n}) {
+                    C::retained, C::churned_new, C::touch_n, C::ltv_n}) {
             nd.counts[static_cast<std::size_t>(m)] = false;
         }
         for (S m : {S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion, S::contraction,
-                    S::churned_revenue, S::touch_days}) {
+                    S::churned_revenue, S::touch_days, S::ltv}) {
             nd.sums[static_cast<std::size_t>(m)] = false;
         }
         nd.lists[static_cast<std::size_t>(L::account_revenue)] = false;
@@ -706,6 +711,12 @@ State accumulate(const Book& book, const Request& rq) {
     }
 
     AccountRevenue current, previous, base;
+    // Historical LTV: each account's gross profit (or revenue) from its first line up to the period's end,
+    // kept running so that periods in ascending order read each line once.
+    const bool ltv = nd.any({C::ltv_n});
+    AccountRevenue lifetime;
+    std::size_t lifetime_row = 0;
+    if (ltv) lifetime.reset(n_accounts);
     for (std::size_t pi = 0; pi < np; ++pi) {
         const Period P = rq.periods[pi];
         const auto cell_of = [&](std::uint32_t g) { return static_cast<std::size_t>(g) * np + pi; };
@@ -785,6 +796,20 @@ State accumulate(const Book& book, const Request& rq) {
                     b_rev = &base;
                 }
             }
+            if (ltv) {
+                const auto upto = static_cast<std::size_t>(
+                    std::lower_bound(rev.date.begin(), rev.date.end(), P.end()) - rev.date.begin());
+                if (upto < lifetime_row) {  // an earlier end than the last period: start again
+                    lifetime.reset(n_accounts);
+                    lifetime_row = 0;
+                }
+                for (; lifetime_row < upto; ++lifetime_row) {
+                    const auto ua = static_cast<std::size_t>(rev.account[lifetime_row]);
+                    const double x =
+                        rev.amount[lifetime_row] - (o.ltv_revenue ? 0.0 : rev.cost[lifetime_row]);
+                    detail::neumaier_add(lifetime.sum[ua], lifetime.comp[ua], x);
+                }
+            }
             const Date b = P.begin(), last = P.end() - 1;
             for (std::size_t ua = 0; ua < n_accounts; ++ua) {
                 const auto a = static_cast<std::int32_t>(ua);
@@ -845,6 +870,10 @@ State accumulate(const Book& book, const Request& rq) {
                     }
                 }
                 if (nd.has(L::account_revenue) && r_p > 0) st.push(L::account_revenue, cell, r_p);
+                if (ltv && active) {
+                    st.add(C::ltv_n, cell);
+                    st.add(S::ltv, cell, lifetime[ua]);
+                }
                 if (last_touch && in_e) {
                     const auto first = touch_dates.begin() + touch_offsets[ua];
                     const auto end = touch_dates.begin() + touch_offsets[ua + 1];
@@ -1190,6 +1219,9 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
                         break;
                     case Kpi::new_business_revenue:
                         v = sum(S::new_business);
+                        break;
+                    case Kpi::ltv_historical:
+                        v = ratio(sum(S::ltv), count(C::ltv_n));
                         break;
                     case Kpi::top_share:
                         v = conc[cell].top_share;

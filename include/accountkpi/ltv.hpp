@@ -1,9 +1,11 @@
 #pragma once
 /// \file
 /// Lifetime-value models: BG/NBD, Gamma-Gamma, shifted-beta-geometric, their simulators, and the simple
-/// formula. Array-based (spans of doubles in, vectors out); independent of the Book.
+/// formula, array-based (spans of doubles in, vectors out); and historical LTV and cohorts measured on a
+/// Book.
 
 #include "accountkpi/ltv/bgnbd.hpp"           // IWYU pragma: export
+#include "accountkpi/ltv/book.hpp"            // IWYU pragma: export
 #include "accountkpi/ltv/fit.hpp"             // IWYU pragma: export
 #include "accountkpi/ltv/gamma_gamma.hpp"     // IWYU pragma: export
 #include "accountkpi/ltv/hypergeometric.hpp"  // IWYU pragma: export

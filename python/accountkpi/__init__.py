@@ -38,5 +38,6 @@ __all__ = [
     "concentration",
     "datasets",
     "kpi",
+    "ltv",
     "periods",
 ]

@@ -1,4 +1,4 @@
-"""One line of formula and the edge cases of every KPI: the docstrings of :mod:`accountkpi.kpi` come from here.
+"""The formula and the edge cases of every KPI: the docstrings of :mod:`accountkpi.kpi` come from here.
 
 The full reference, with the groups and variants explained, is ``docs/kpis.md``.
 """
@@ -199,6 +199,11 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "The closers' part of revenue.",
         "revenue in P of accounts acquired in P (N)",
         "The rest is the farmers' part.",
+    ),
+    "ltv_historical": (
+        "Historical lifetime value per client.",
+        "mean over active clients of their gross profit from their first line up to end - 1",
+        "ltv_measure='revenue' adds up revenue instead. No clients -> NaN.",
     ),
     "top_share": (
         "Revenue share of the top accounts.",

@@ -378,6 +378,43 @@ class Book:
 
         return table(self, periods, by, kpis, scope=scope, **options)
 
+    def cohorts(self, freq: str = "Q", measure: str = "logo", end: Any = None) -> pd.DataFrame:
+        """Cohorts by acquisition period × periods since acquisition; see :func:`accountkpi.ltv.cohorts`."""
+        from .ltv import cohorts
+
+        return cohorts(self, freq, measure, end)
+
+    def ltv_historical(self, end: Any = None, measure: str = "gross_profit") -> pd.Series:
+        """Historical LTV per account; see :func:`accountkpi.ltv.historical`."""
+        from .ltv import historical
+
+        return historical(self, end, measure)
+
+    def rfm(self, observation_period_end: Any = None, freq: str = "D") -> pd.DataFrame:
+        """RFM summary of the revenue lines, with lifetimes' meaning of ``frequency``, ``recency``, ``T`` and
+        ``monetary_value`` (see :func:`accountkpi.ltv.rfm_summary`).
+
+        A purchase is a day (or ``freq`` period) on which the account's revenue lines add up to more than 0,
+        so credit notes reduce a purchase and never count as one. Indexed by ``account_id``.
+
+        Examples
+        --------
+        >>> import accountkpi as ak
+        >>> rfm = ak.datasets.demo_book().rfm(observation_period_end="2025-12-31")
+        >>> list(rfm.columns)
+        ['frequency', 'recency', 'T', 'monetary_value']
+        """
+        from .ltv import rfm_summary
+
+        revenue = self.table("revenue")
+        daily = (
+            revenue.groupby(["account_id", "date"], sort=False, observed=True)["amount"].sum().reset_index()
+        )
+        daily = daily[daily["amount"] > 0]
+        if observation_period_end is None and len(daily):
+            observation_period_end = daily["date"].max()
+        return rfm_summary(daily, "account_id", "date", "amount", observation_period_end, freq)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the Book was built from, as DataFrames."""
         return {t: self.table(t) for t in self.table_names}

@@ -2,7 +2,8 @@
 :meth:`accountkpi.Book.kpis`.
 
 Every function takes the Book, a :class:`~accountkpi.Period` (or a label such as ``"2025Q1"``), an optional
-``scope`` (a manager's book, a list of accounts, or a segment; see :class:`Scope`) and the KPI's options. Ratios
+``scope`` (a manager's book, a list of accounts, or a segment; see :class:`Scope`) and the KPI's options.
+Ratios
 whose denominator is zero are NaN, never 0. Definitions: ``docs/kpis.md``.
 """
 
@@ -232,6 +233,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "top_share": {"p": "top_p"},
     "pareto_ratio": {"threshold": "pareto_threshold"},
     "avg_rate_normalised_hour": {"hours_per_day": "hours_per_day", "days_per_month": "days_per_month"},
+    "ltv_historical": {"measure": "ltv_measure"},
 }
 
 
@@ -312,7 +314,9 @@ def compound_churn(churn: float, periods: float = 12) -> float:
 
 
 def periodic_churn(churn: float, periods: float = 12) -> float:
-    """The per-period churn that compounds to ``churn`` over ``periods`` periods: ``1 - (1 - churn)^(1/periods)``.
+    """The per-period churn that compounds to ``churn`` over ``periods`` periods.
+
+    ``1 - (1 - churn)^(1/periods)``.
 
     Examples
     --------

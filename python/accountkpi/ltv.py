@@ -23,12 +23,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import _core
 from ._core import ltv as _ltv
 
 __all__ = [
     "BetaGeoFitter",
     "GammaGammaFitter",
     "ShiftedBetaGeoFitter",
+    "cohorts",
+    "historical",
     "ltv_simple",
     "rfm_summary",
     "simulate_bgnbd",
@@ -608,3 +611,83 @@ def rfm_summary(
         out["monetary_value"] = means.reindex(out.index).fillna(0.0)
     out.index.name = customer_id_col
     return out
+
+
+def _end_day(book: Any, end: Any) -> int:
+    from ._dates import to_day
+
+    if end is not None:
+        return to_day(end)
+    span = book.span
+    if span is None:
+        raise ValueError("the book has no dated events; give end=")
+    return span._end
+
+
+def historical(book: Any, end: Any = None, measure: str = "gross_profit") -> pd.Series:
+    """Historical LTV per account: gross profit (or revenue) from the account's first revenue line up to the
+    day before ``end`` (default: the end of the book's data).
+
+    Parameters
+    ----------
+    book : Book
+    end : date-like, optional
+        First day not counted.
+    measure : {"gross_profit", "revenue"}
+
+    Returns
+    -------
+    Series indexed by ``account_id`` (currency); 0 for accounts without revenue.
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> ltv = ak.ltv.historical(ak.datasets.demo_book(), end="2025-01-01")
+    >>> bool((ltv.index == ak.datasets.demo_book().table("accounts")["account_id"].unique()).all())
+    True
+    """
+    if measure not in ("gross_profit", "revenue"):
+        raise ValueError(f"measure must be 'gross_profit' or 'revenue', got {measure!r}")
+    values = _core.ltv.historical(book._core, _end_day(book, end), measure == "revenue")
+    ids = _core.key_labels(book._core, "account")
+    return pd.Series(values, index=pd.Index(ids, name="account_id"), name=f"ltv_{measure}")
+
+
+def cohorts(book: Any, freq: str = "Q", measure: str = "logo", end: Any = None) -> pd.DataFrame:
+    """Cohort table: accounts grouped by the period of their first acquisition, followed period by period.
+
+    Parameters
+    ----------
+    book : Book
+    freq : {"M", "Q", "Y"}
+        Calendar periods of the cohorts and of the ages.
+    measure : {"logo", "revenue"}
+        ``"logo"``: share of the cohort's accounts that are clients on the last day of each period;
+        ``"revenue"``: the cohort's revenue in each period over its revenue in its first period.
+    end : date-like, optional
+        The first day after the data (default: the end of the book's data); periods that end after it are NaN.
+
+    Returns
+    -------
+    DataFrame with one row per cohort (index: the cohort's period label), a column ``size`` (accounts) and one
+    column per age 0, 1, 2, ... (periods since acquisition). Cells a cohort has not reached are NaN, never 0;
+    reactivated accounts stay in their first cohort.
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> table = ak.ltv.cohorts(ak.datasets.demo_book(), freq="Y")
+    >>> float(table.loc["2023", 0]) <= 1.0
+    True
+    """
+    from ._dates import Period
+
+    if measure not in ("logo", "revenue"):
+        raise ValueError(f"measure must be 'logo' or 'revenue', got {measure!r}")
+    periods, sizes, ages, cells = _core.ltv.cohorts(
+        book._core, freq, measure == "revenue", _end_day(book, end)
+    )
+    labels = [Period._from_days(p).label for p in periods]
+    table = pd.DataFrame(np.asarray(cells).reshape(len(labels), ages), index=pd.Index(labels, name="cohort"))
+    table.insert(0, "size", np.asarray(sizes, dtype=np.int64))
+    return table

@@ -46,12 +46,12 @@ TEST(Kpi, NamesRoundTrip) {
 
 TEST(Kpi, RetentionChurnAndReactivationByHand) {
     const Book book = retention_book();
-    EXPECT_DOUBLE_EQ(kpi::clients_start(book, q1), 2);      // A, B
-    EXPECT_DOUBLE_EQ(kpi::clients_end(book, q1), 3);        // A, C, D
-    EXPECT_DOUBLE_EQ(kpi::new_clients(book, q1), 1);        // C
-    EXPECT_DOUBLE_EQ(kpi::reactivations(book, q1), 1);      // D
-    EXPECT_DOUBLE_EQ(kpi::retention_rate(book, q1), 0.5);   // |{A}| / |{A, B}|
-    EXPECT_DOUBLE_EQ(kpi::churn_rate(book, q1), 0.5);       // |{B}| / 2
+    EXPECT_DOUBLE_EQ(kpi::clients_start(book, q1), 2);     // A, B
+    EXPECT_DOUBLE_EQ(kpi::clients_end(book, q1), 3);       // A, C, D
+    EXPECT_DOUBLE_EQ(kpi::new_clients(book, q1), 1);       // C
+    EXPECT_DOUBLE_EQ(kpi::reactivations(book, q1), 1);     // D
+    EXPECT_DOUBLE_EQ(kpi::retention_rate(book, q1), 0.5);  // |{A}| / |{A, B}|
+    EXPECT_DOUBLE_EQ(kpi::churn_rate(book, q1), 0.5);      // |{B}| / 2
     kpi::Options textbook;
     textbook.retention = kpi::Options::Retention::textbook;
     EXPECT_DOUBLE_EQ(kpi::retention_rate(book, q1, {}, textbook), (3.0 - 1.0) / 2.0);
@@ -66,7 +66,8 @@ TEST(Kpi, RetentionChurnAndReactivationByHand) {
 
 TEST(Kpi, BasePeriods) {
     using NB = kpi::Options::NrrBase;
-    EXPECT_EQ(kpi::base_period(Period::quarter(2024, 1), NB::previous), Period(Date(2023, 10, 1), Date(2024, 1, 1)));
+    EXPECT_EQ(kpi::base_period(Period::quarter(2024, 1), NB::previous),
+              Period(Date(2023, 10, 1), Date(2024, 1, 1)));
     EXPECT_EQ(kpi::base_period(Period::month(2024, 3), NB::previous), Period::month(2024, 2));
     EXPECT_EQ(kpi::base_period(Period(Date(2024, 1, 10), Date(2024, 1, 20)), NB::previous),
               Period(Date(2023, 12, 31), Date(2024, 1, 10)));

@@ -7,8 +7,15 @@ import importlib
 
 import pytest
 
-MODULES = ["accountkpi", "accountkpi._dates", "accountkpi.book", "accountkpi.kpi", "accountkpi.concentration",
-           "accountkpi.datasets", "accountkpi.ltv"]
+MODULES = [
+    "accountkpi",
+    "accountkpi._dates",
+    "accountkpi.book",
+    "accountkpi.kpi",
+    "accountkpi.concentration",
+    "accountkpi.datasets",
+    "accountkpi.ltv",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

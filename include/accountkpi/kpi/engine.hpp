@@ -57,6 +57,7 @@ class State {
         csat_sum,
         ces_sum,
         touch_days,
+        ltv,
         count_
     };
     enum class Count : std::uint8_t {
@@ -87,6 +88,7 @@ class State {
         retained,
         churned_new,
         touch_n,
+        ltv_n,
         count_
     };
     enum class List : std::uint8_t { deal_values, response_days, account_revenue, count_ };

@@ -52,6 +52,7 @@ struct Options {
     NrrBase nrr_base = NrrBase::previous;              ///< NRR base period: just before, or one year earlier
     Satisfaction csat = Satisfaction::share;           ///< csat: share of 4-5, or mean score
     Satisfaction ces = Satisfaction::mean;             ///< ces: mean score, or top-box share (6-7 of 7)
+    bool ltv_revenue = false;                          ///< ltv_historical: revenue instead of gross profit
     double sla_days = 2;            ///< timely_response_rate: answered within this many days
     double top_p = 0.2;             ///< top_share: fraction of accounts at the top
     double pareto_threshold = 0.8;  ///< pareto_ratio: share of revenue to reach

@@ -1,0 +1,72 @@
+"""LTV measured on a Book: historical LTV, the ltv_historical KPI, cohorts, RFM from revenue lines."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import accountkpi as ak
+
+
+@pytest.fixture(scope="module")
+def book() -> ak.Book:
+    accounts = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "B", "C"],
+            "acquired_on": ["2024-01-10", "2024-02-01", "2024-06-01", "2024-04-15"],
+            "churned_on": [None, "2024-03-15", None, "2024-05-20"],
+        }
+    )
+    revenue = pd.DataFrame(
+        {
+            "account_id": ["A", "A", "B", "B", "C", "A"],
+            "date": ["2024-01-15", "2024-01-20", "2024-02-10", "2024-06-10", "2024-04-20", "2024-07-01"],
+            "amount": [100.0, 50.0, 80.0, 40.0, 30.0, 60.0],
+            "cost": [60.0, 10.0, 20.0, 40.0, 50.0, 0.0],
+        }
+    )
+    return ak.Book.from_frames(accounts=accounts, revenue=revenue)
+
+
+def test_historical_ltv(book: ak.Book) -> None:
+    gp = book.ltv_historical(end="2024-07-01")  # the line of 07-01 is not counted
+    assert gp.to_dict() == {"A": (100 - 60) + (50 - 10), "B": (80 - 20) + (40 - 40), "C": 30 - 50}
+    assert book.ltv_historical(end="2024-07-02", measure="revenue")["A"] == 210
+    with pytest.raises(ValueError, match="measure"):
+        book.ltv_historical(measure="margin")
+
+
+def test_ltv_historical_kpi_is_the_mean_over_active_clients(book: ak.Book) -> None:
+    # 2024Q2: active clients are A, B (back on 06-01) and C; their LTV up to 06-30: A 80, B 60 + 0, C -20.
+    assert ak.kpi.ltv_historical(book, "2024Q2") == pytest.approx((80 + 60 - 20) / 3)
+    assert ak.kpi.ltv_historical(book, "2024Q2", measure="revenue") == pytest.approx((150 + 120 + 30) / 3)
+    assert math.isnan(ak.kpi.ltv_historical(book, "2023Q2"))  # nobody active
+
+
+def test_cohorts_logo(book: ak.Book) -> None:
+    t = book.cohorts("Q", end="2024-10-01")
+    # Q1 cohort: A and B (B's second spell keeps it in its first cohort); Q2 cohort: C.
+    assert t["size"].to_dict() == {"2024Q1": 2, "2024Q2": 1}
+    assert t.loc["2024Q1", 0] == 1 / 2  # on 03-31: A yes, B churned on 03-15
+    assert t.loc["2024Q1", 1] == 2 / 2  # on 06-30: A, and B is back
+    assert t.loc["2024Q1", 2] == 2 / 2
+    assert t.loc["2024Q2", 0] == 0  # C left on 05-20
+    assert math.isnan(t.loc["2024Q2", 2])  # 2024Q4 is not reached by 10-01: NaN, not 0
+
+
+def test_cohorts_revenue(book: ak.Book) -> None:
+    t = book.cohorts("Q", measure="revenue", end="2024-10-01")
+    assert t.loc["2024Q1", 0] == 1.0
+    assert t.loc["2024Q1", 1] == pytest.approx(40 / 230)  # Q2: B 40; Q1 base: A 150 + B 80
+    assert t.loc["2024Q1", 2] == pytest.approx(60 / 230)
+    assert t.loc["2024Q2", 1] == 0.0
+
+
+def test_rfm_from_revenue_lines(book: ak.Book) -> None:
+    rfm = book.rfm(observation_period_end="2024-07-31")
+    # A bought on 01-15, 01-20 and 07-01: 2 repeat days, recency 168 days, T 198 days,
+    # repeat mean (50 + 60) / 2.
+    assert rfm.loc["A"].tolist() == [2.0, 168.0, 198.0, 55.0]
+    assert rfm.loc["C"].tolist() == [0.0, 0.0, 102.0, 0.0]
