@@ -22,7 +22,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "'pip install .' from the source tree (it compiles the C++ core); see README.md. Cause: " + str(exc)
     ) from exc
 
-from . import concentration, datasets, kpi, ltv
+from . import concentration, datasets, kpi, ltv, plot, report
 from ._dates import Period, periods
 from .book import Book, ValidationError
 from .kpi import Scope
@@ -40,4 +40,6 @@ __all__ = [
     "kpi",
     "ltv",
     "periods",
+    "plot",
+    "report",
 ]
