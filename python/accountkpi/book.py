@@ -15,6 +15,7 @@ from . import _core
 __all__ = ["TABLES", "Book", "ValidationError"]
 
 ValidationError = _core.ValidationError
+ValidationError.__module__ = "accountkpi"
 ValidationError.__doc__ = """Raised when input tables have problems; nothing is built then.
 
 Attributes
