@@ -57,20 +57,46 @@ def test_report_has_every_section(demo: ak.Book) -> None:
 
 def test_cli_report_and_kpis(tmp_path) -> None:  # noqa: ANN001
     out = tmp_path / "r.html"
-    run = subprocess.run([sys.executable, "-m", "accountkpi", "report", "--demo", "--period", "2024Q4",
-                          "--out", str(out)], capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "accountkpi", "report", "--demo", "--period", "2024Q4", "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert "Company KPIs — 2024Q4" in out.read_text()
     csv = tmp_path / "k.csv"
-    run = subprocess.run([sys.executable, "-m", "accountkpi", "kpis", "--demo", "--from", "2024-01-01", "--to",
-                          "2025-01-01", "--freq", "Q", "--by", "region", "--kpis", "revenue,nrr", "--out", str(csv)],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "accountkpi",
+            "kpis",
+            "--demo",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2025-01-01",
+            "--freq",
+            "Q",
+            "--by",
+            "region",
+            "--kpis",
+            "revenue,nrr",
+            "--out",
+            str(csv),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     table = pd.read_csv(csv)
     assert list(table.columns) == ["region", "period", "revenue", "nrr"]
     assert len(table) == 4 * 4
-    bad = subprocess.run([sys.executable, "-m", "accountkpi", "kpis", "--demo", "--kpis", "revenues"],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "accountkpi", "kpis", "--demo", "--kpis", "revenues"],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "unknown KPI 'revenues'" in bad.stderr and "Traceback" not in bad.stderr
 
 
