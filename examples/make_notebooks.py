@@ -1,4 +1,4 @@
-"""Writes the example notebooks from the cells below (run it after editing them; the tests execute the notebooks)."""
+"""Writes the example notebooks from the cells below; run it after editing them (the tests execute them)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,7 @@ def test_report_has_every_section(demo: ak.Book) -> None:
     assert "http://" not in page and "https://" not in page  # nothing to fetch
 
 
-def test_cli_report_and_kpis(tmp_path) -> None:  # noqa: ANN001
+def test_cli_report_and_kpis(tmp_path) -> None:
     out = tmp_path / "r.html"
     run = subprocess.run(
         [sys.executable, "-m", "accountkpi", "report", "--demo", "--period", "2024Q4", "--out", str(out)],
