@@ -6,4 +6,5 @@
 #include "accountkpi/date.hpp"     // IWYU pragma: export
 #include "accountkpi/demo.hpp"     // IWYU pragma: export
 #include "accountkpi/kpi.hpp"      // IWYU pragma: export
+#include "accountkpi/tiers.hpp"    // IWYU pragma: export
 #include "accountkpi/version.hpp"  // IWYU pragma: export
