@@ -22,7 +22,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "'pip install .' from the source tree (it compiles the C++ core); see README.md. Cause: " + str(exc)
     ) from exc
 
-from . import concentration, datasets, kpi
+from . import concentration, datasets, kpi, tiers
 from ._dates import Period, periods
 from .book import Book, ValidationError
 from .kpi import Scope
@@ -39,4 +39,5 @@ __all__ = [
     "datasets",
     "kpi",
     "periods",
+    "tiers",
 ]
