@@ -169,6 +169,35 @@ void register_tiers(py::module_& m) {
             return d;
         },
         py::arg("book"), py::arg("period"), py::arg("cap"), py::arg("book_targets"), py::arg("options"));
+    m.def(
+        "coverage",
+        [](const Book& book, const DayPair& period, std::int32_t max_accounts, std::int32_t max_single) {
+            tiers::CoverageOptions o;
+            o.max_accounts = max_accounts;
+            o.max_accounts_single_client = max_single;
+            tiers::CoverageTable t = [&] {
+                py::gil_scoped_release release;
+                return tiers::coverage(book, period_of(period), o);
+            }();
+            py::list kinds;
+            for (auto k : t.kind) kinds.append(py::str(std::string(tiers::name(k))));
+            std::vector<Date::rep> begin(t.rows()), end(t.rows());
+            for (std::size_t i = 0; i < t.rows(); ++i) {
+                begin[i] = t.begin[i].days();
+                end[i] = t.end[i].days();
+            }
+            py::dict d;
+            d["kind"] = kinds;
+            d["account"] = adopt(std::move(t.account));
+            d["manager"] = adopt(std::move(t.manager));
+            d["other_manager"] = adopt(std::move(t.other_manager));
+            d["begin"] = adopt(std::move(begin));
+            d["end"] = adopt(std::move(end));
+            d["accounts"] = adopt(std::move(t.accounts));
+            d["limit"] = adopt(std::move(t.limit));
+            return d;
+        },
+        py::arg("book"), py::arg("period"), py::arg("max_accounts"), py::arg("max_accounts_single_client"));
 }
 
 }  // namespace accountkpi::bindings

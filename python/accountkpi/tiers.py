@@ -43,6 +43,7 @@ __all__ = [
     "SingleClient",
     "attainment",
     "book_target",
+    "coverage",
     "default_scorecard",
     "scorecards",
 ]
@@ -493,3 +494,52 @@ def scorecards(
         }
     )
     return out[_COLUMNS]
+
+
+def _ids(book: Book, key: str, codes: np.ndarray) -> np.ndarray:
+    """External ids of account or manager indices; None where the index is -1."""
+    labels = _core.key_labels(book._core, key)
+    labels = np.asarray(labels, dtype=object)
+    out = labels[np.where(codes < 0, 0, codes)] if len(labels) else np.full(len(codes), None, dtype=object)
+    out = out.astype(object)
+    out[codes < 0] = None
+    return out
+
+
+def coverage(
+    book: Book, period: Period | str, *, max_accounts: int = 25, max_accounts_single_client: int = 1
+) -> pd.DataFrame:
+    """Gaps in the organisation over ``period``, one row per problem.
+
+    - ``no_owner``: the account is a client on ``[begin, end)`` and no account-level assignment covers it;
+    - ``two_owners``: two managers own the account at once on ``[begin, end)``;
+    - ``over_load``: the manager owns ``accounts`` accounts during the period, more than ``limit``
+      (``max_accounts``, or ``max_accounts_single_client`` for single-client farmers).
+
+    Only account-level assignments (without a project) count as owning an account.
+
+    Returns
+    -------
+    DataFrame
+        ``kind, account_id, manager_id, other_manager_id, begin, end, accounts, limit``.
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> gaps = ak.tiers.coverage(ak.datasets.demo_book(), "2024Q2")
+    >>> sorted(set(gaps["kind"])) <= ["no_owner", "over_load", "two_owners"]
+    True
+    """
+    raw = _core.tiers.coverage(book._core, _days(period), int(max_accounts), int(max_accounts_single_client))
+    return pd.DataFrame(
+        {
+            "kind": pd.Categorical(raw["kind"], categories=["no_owner", "two_owners", "over_load"]),
+            "account_id": _ids(book, "account", raw["account"]),
+            "manager_id": _ids(book, "manager", raw["manager"]),
+            "other_manager_id": _ids(book, "manager", raw["other_manager"]),
+            "begin": raw["begin"].astype("datetime64[D]"),
+            "end": raw["end"].astype("datetime64[D]"),
+            "accounts": raw["accounts"],
+            "limit": raw["limit"],
+        }
+    )
