@@ -45,6 +45,7 @@ __all__ = [
     "book_target",
     "coverage",
     "default_scorecard",
+    "farmers_closers",
     "scorecards",
 ]
 
@@ -543,3 +544,40 @@ def coverage(
             "limit": raw["limit"],
         }
     )
+
+
+def farmers_closers(
+    book: Book, period: Period | str, by: str | Sequence[str] = "role", **options: Any
+) -> pd.DataFrame:
+    """Who brought the business: revenue, margin, deals and deal size by role (farmer/closer) or by manager,
+    with new logos (accounts first acquired in ``period``: the closers' work) apart from growth at existing
+    accounts (the farmers' work).
+
+    Each revenue line and deal counts for the manager who owned it at its date (``assignments`` over time).
+    One engine request.
+
+    Returns
+    -------
+    DataFrame
+        The keys, ``period``, ``revenue, gross_profit, gross_margin, deals, avg_deal_size,
+        new_logo_revenue, existing_revenue, new_logo_share``.
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> split = ak.tiers.farmers_closers(ak.datasets.demo_book(), "2024")
+    >>> split["role"].tolist()
+    ['farmer', 'closer']
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    if not set(keys) <= {"role", "manager", "tier"}:
+        raise ValueError(f"farmers_closers: by is among 'role', 'manager', 'tier', got {keys!r}")
+    kpis = ["revenue", "gross_profit", "gross_margin", "deals", "avg_deal_size", "new_business_revenue"]
+    t = book.kpis(period, by=keys, kpis=kpis, **options)
+    t = t.rename(columns={"new_business_revenue": "new_logo_revenue"})
+    t["existing_revenue"] = t["revenue"] - t["new_logo_revenue"]
+    rev = t["revenue"].to_numpy()
+    t["new_logo_share"] = np.where(
+        rev != 0, t["new_logo_revenue"].to_numpy() / np.where(rev != 0, rev, 1), np.nan
+    )
+    return t
