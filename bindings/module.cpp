@@ -11,4 +11,6 @@ PYBIND11_MODULE(_core, m) {
     accountkpi::bindings::register_kpi(kpi);
     auto ltv = m.def_submodule("ltv", "Lifetime-value models");
     accountkpi::bindings::register_ltv(ltv);
+    auto tiers = m.def_submodule("tiers", "Management tiers: mandates, scorecards, coverage");
+    accountkpi::bindings::register_tiers(tiers);
 }

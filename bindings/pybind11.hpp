@@ -9,6 +9,8 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/kpi/options.hpp"
+
 namespace py = pybind11;
 
 namespace accountkpi::bindings {
@@ -39,9 +41,14 @@ std::span<const T> span_of(const py::array_t<T, py::array::c_style>& a) {
     return {a.data(), static_cast<std::size_t>(a.shape(0))};
 }
 
+/// The KPI options of a Python dict of engine option names (defined in register_kpi.cpp); raises TypeError
+/// on an unknown name and ValueError on an unknown choice.
+kpi::Options kpi_options(const py::dict& options);
+
 void register_dates(py::module_& m);
 void register_book(py::module_& m);
 void register_kpi(py::module_& m);
 void register_ltv(py::module_& m);
+void register_tiers(py::module_& m);
 
 }  // namespace accountkpi::bindings

@@ -205,3 +205,11 @@ void register_kpi(py::module_& m) {
 }
 
 }  // namespace accountkpi::bindings
+
+namespace accountkpi::bindings {
+
+kpi::Options kpi_options(const py::dict& options) {
+    return options_of(options);
+}
+
+}  // namespace accountkpi::bindings

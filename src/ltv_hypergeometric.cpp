@@ -13,8 +13,12 @@ double hyp2f1(double a, double b, double c, double z) noexcept {
     if (z == 0) return 1;
     constexpr long max_terms = 10'000'000;
     constexpr double relative_tail = 1e-16;
-    // Past this k every factor (a+k), (b+k), (c+k) is positive and the term ratio tends monotonically to z.
-    const double settled = std::max({0.0, -a, -b, -c, a, b, c}) + 1;
+    // When a, b, c > 0, every later term ratio is at most z * max(1, (a+j)/(j+1)) * max(1, (b+j)/(c+j)) for
+    // j > k, and both factors are monotone in j: a geometric bound on the tail holds from the first term, even
+    // for huge parameters (fitted BG/NBD parameters can reach 1e7). Otherwise the bound holds once every factor
+    // (a+k), (b+k), (c+k) is positive and the ratio tends monotonically to z.
+    const bool positive = a > 0 && b > 0 && c > 0;
+    const double settled = positive ? 0.0 : std::max({0.0, -a, -b, -c, a, b, c}) + 1;
     // Thousands of terms are summed when z is near 1: accumulate in long double (64-bit mantissa on x86-64)
     // so that rounding stays below double precision.
     long double term = 1;
@@ -29,8 +33,13 @@ double hyp2f1(double a, double b, double c, double z) noexcept {
         sum += term;
         if (!std::isfinite(sum)) return nan;
         if (kd >= settled) {
-            const double next = (a + kd + 1) * (b + kd + 1) / ((c + kd + 1) * (kd + 2)) * z;
-            const double q = std::max(std::abs(next), z);
+            double q;
+            if (positive) {
+                q = z * std::max(1.0, (a + kd + 1) / (kd + 2)) * std::max(1.0, (b + kd + 1) / (c + kd + 1));
+            } else {
+                const double next = (a + kd + 1) * (b + kd + 1) / ((c + kd + 1) * (kd + 2)) * z;
+                q = std::max(std::abs(next), z);
+            }
             if (q < 1 && std::abs(term) * q / (1 - q) <= relative_tail * std::abs(sum))
                 return static_cast<double>(sum);
         }

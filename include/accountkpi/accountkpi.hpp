@@ -7,4 +7,5 @@
 #include "accountkpi/demo.hpp"     // IWYU pragma: export
 #include "accountkpi/kpi.hpp"      // IWYU pragma: export
 #include "accountkpi/ltv.hpp"      // IWYU pragma: export
+#include "accountkpi/tiers.hpp"    // IWYU pragma: export
 #include "accountkpi/version.hpp"  // IWYU pragma: export

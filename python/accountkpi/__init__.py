@@ -22,7 +22,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "'pip install .' from the source tree (it compiles the C++ core); see README.md. Cause: " + str(exc)
     ) from exc
 
-from . import concentration, datasets, kpi, ltv, plot, report
+from . import concentration, datasets, health, kpi, ltv, plot, report, tiers, whatif
 from ._dates import Period, periods
 from .book import Book, ValidationError
 from .kpi import Scope
@@ -37,9 +37,12 @@ __all__ = [
     "__version__",
     "concentration",
     "datasets",
+    "health",
     "kpi",
     "ltv",
     "periods",
     "plot",
     "report",
+    "tiers",
+    "whatif",
 ]

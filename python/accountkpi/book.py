@@ -416,6 +416,23 @@ class Book:
             observation_period_end = daily["date"].max()
         return rfm_summary(daily, "account_id", "date", "amount", observation_period_end, freq)
 
+    def scorecards(
+        self, period: Any, *, cap: float = 1.5, book_targets: bool = True, **options: Any
+    ) -> pd.DataFrame:
+        """Every farmer's scorecard over ``period``: ``manager_id, tier, kpi, actual, target, attainment,
+        weight, score``. See :func:`accountkpi.tiers.scorecards`.
+
+        Examples
+        --------
+        >>> import accountkpi as ak
+        >>> cards = ak.datasets.demo_book().scorecards("2024Q2")
+        >>> bool(cards.groupby("manager_id")["score"].sum(min_count=1).notna().all())
+        True
+        """
+        from .tiers import scorecards
+
+        return scorecards(self, period, cap=cap, book_targets=book_targets, **options)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the Book was built from, as DataFrames."""
         return {t: self.table(t) for t in self.table_names}

@@ -45,3 +45,12 @@ TEST(Hyp2f1, UndefinedIsNaN) {
     EXPECT_TRUE(std::isnan(hyp2f1(1, 1, -1, 0.5)));  // c a non-positive integer
     EXPECT_TRUE(std::isnan(hyp2f1(NAN, 1, 2, 0.5)));
 }
+
+// Regression: fitted BG/NBD parameters on a small book reached b ~ 1e7; the series then summed ten million terms
+// per call before stopping (a report took half a minute). 2F1(a, b; b; z) = (1 - z)^-a.
+TEST(Hyp2f1, HugeParametersStopEarly) {
+    const double a = 3.3, b = 1.4e7, z = 0.8;
+    EXPECT_NEAR(accountkpi::ltv::hyp2f1(a, b, b, z), std::pow(1 - z, -a), 1e-9 * std::pow(1 - z, -a));
+    EXPECT_NEAR(accountkpi::ltv::hyp2f1(a, 1.4e7, 1.4e7 + 1.3e5, 0.5),
+                std::pow(1 - 0.5 * 1.4e7 / (1.4e7 + 1.3e5), -a), 1e-3);
+}

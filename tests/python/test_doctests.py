@@ -15,6 +15,12 @@ MODULES = [
     "accountkpi.concentration",
     "accountkpi.datasets",
     "accountkpi.ltv",
+    "accountkpi.tiers",
+    "accountkpi.tiers_priority",
+    "accountkpi.health",
+    "accountkpi.whatif",
+    "accountkpi.plot",
+    "accountkpi.report",
 ]
 
 

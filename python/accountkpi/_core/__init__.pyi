@@ -7,7 +7,8 @@ import collections.abc
 import typing
 from . import kpi
 from . import ltv
-__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'date_iso', 'date_parse', 'demo_book', 'key_labels', 'kpi', 'ltv', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_quarter', 'period_year', 'periods', 'resolve_categories', 'resolve_ids', 'schema']
+from . import tiers
+__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'date_iso', 'date_parse', 'demo_book', 'key_labels', 'kpi', 'ltv', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_quarter', 'period_year', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'tiers']
 class Book:
     """
     The validated, immutable, columnar book of accounts (C++ core).

@@ -1,0 +1,203 @@
+// Bindings of the management tiers (accountkpi._core.tiers): mandates evaluated into scorecards, the revenue
+// status, every farmer's scorecard. Arguments are converted first; the computation runs without the GIL.
+#include <optional>
+#include <string>
+
+#include "accountkpi/book.hpp"
+#include "accountkpi/tiers.hpp"
+#include "pybind11.hpp"
+
+namespace accountkpi::bindings {
+namespace {
+
+using DayPair = std::pair<Date::rep, Date::rep>;
+using GoalTuple = std::tuple<std::string, double, double, bool, std::optional<DayPair>>;
+
+Period period_of(const DayPair& p) {
+    return Period{Date{p.first}, Date{p.second}};
+}
+
+Tier tier_of(const std::string& word) {
+    const auto t = from_word<Tier>(tier_names, word);
+    if (!t) {
+        throw py::value_error("unknown tier '" + word +
+                              "' (expected single_client, client_portfolio or revenue_portfolio)");
+    }
+    return *t;
+}
+
+std::vector<tiers::Goal> goals_of(const std::vector<GoalTuple>& goals) {
+    std::vector<tiers::Goal> out;
+    for (const auto& [name, target, weight, hib, tp] : goals) {
+        const auto k = kpi::parse_kpi(name);
+        if (!k) throw py::value_error("unknown KPI '" + name + "' in the scorecard");
+        out.push_back(tiers::Goal{*k, target, weight, hib,
+                                  tp ? std::optional<Period>{period_of(*tp)} : std::optional<Period>{}});
+    }
+    return out;
+}
+
+py::list goal_tuples(const std::vector<tiers::Goal>& goals) {
+    py::list out;
+    for (const auto& g : goals) {
+        out.append(py::make_tuple(std::string(kpi::name(g.kpi)), g.target, g.weight, g.higher_is_better));
+    }
+    return out;
+}
+
+std::unique_ptr<tiers::Mandate> mandate_of(const std::string& tier, std::int32_t manager,
+                                           std::vector<std::int32_t> accounts) {
+    switch (tier_of(tier)) {
+        case Tier::single_client:
+            if (accounts.size() != 1) throw py::value_error("SingleClient: give exactly one account");
+            return std::make_unique<tiers::SingleClient>(accounts.front(), manager);
+        case Tier::client_portfolio:
+            return std::make_unique<tiers::ClientPortfolio>(manager, std::move(accounts));
+        default:
+            return std::make_unique<tiers::RevenuePortfolio>(manager, std::move(accounts));
+    }
+}
+
+}  // namespace
+
+void register_tiers(py::module_& m) {
+    m.def(
+        "default_scorecard",
+        [](const std::string& tier) { return goal_tuples(tiers::default_scorecard(tier_of(tier))); },
+        py::arg("tier"));
+    m.def(
+        "default_authority", [](const std::string& tier) { return tiers::default_authority(tier_of(tier)); },
+        py::arg("tier"));
+    m.def("is_flow", [](const std::string& name) {
+        const auto k = kpi::parse_kpi(name);
+        if (!k) throw py::value_error("unknown KPI '" + name + "'");
+        return tiers::is_flow(*k);
+    });
+    m.def("attainment", &tiers::attainment, py::arg("actual"), py::arg("target"), py::arg("higher_is_better"),
+          py::arg("cap"));
+    m.def(
+        "book_target",
+        [](const Book& book, std::int32_t manager, const std::string& name, const DayPair& period) {
+            const auto k = kpi::parse_kpi(name);
+            if (!k) throw py::value_error("unknown KPI '" + name + "'");
+            if (manager < 0 || static_cast<std::size_t>(manager) >= book.managers().size())
+                throw py::index_error("manager index out of range");
+            py::gil_scoped_release release;
+            return tiers::book_target(book, manager, *k, period_of(period));
+        },
+        py::arg("book"), py::arg("manager"), py::arg("kpi"), py::arg("period"));
+    m.def(
+        "evaluate",
+        [](const Book& book, const std::string& tier, std::int32_t manager,
+           std::vector<std::int32_t> accounts, const std::vector<GoalTuple>& goals, const DayPair& period,
+           double cap, bool book_targets, const py::dict& options) {
+            auto mandate = mandate_of(tier, manager, std::move(accounts));
+            mandate->set_scorecard(goals_of(goals));
+            tiers::ScoreOptions o;
+            o.cap = cap;
+            o.book_targets = book_targets;
+            o.kpi = kpi_options(options);
+            tiers::Scorecard c = [&] {
+                py::gil_scoped_release release;
+                return mandate->evaluate(book, period_of(period), o);
+            }();
+            py::list lines;
+            for (const auto& l : c.lines) {
+                lines.append(py::make_tuple(std::string(kpi::name(l.kpi)), l.actual, l.target, l.attainment,
+                                            l.weight, l.score, l.higher_is_better));
+            }
+            return py::make_tuple(lines, c.score);
+        },
+        py::arg("book"), py::arg("tier"), py::arg("manager"), py::arg("accounts"), py::arg("goals"),
+        py::arg("period"), py::arg("cap"), py::arg("book_targets"), py::arg("options"));
+    m.def(
+        "revenue_status",
+        [](const Book& book, std::int32_t manager, std::vector<std::int32_t> accounts, double target,
+           const std::optional<DayPair>& target_period, const DayPair& period, const py::dict& options) {
+            const tiers::RevenuePortfolio mandate(
+                manager, std::move(accounts), target,
+                target_period ? std::optional<Period>{period_of(*target_period)} : std::optional<Period>{});
+            const kpi::Options o = kpi_options(options);
+            const tiers::RevenueStatus s = [&] {
+                py::gil_scoped_release release;
+                return mandate.status(book, period_of(period), o);
+            }();
+            py::dict d;
+            d["target_period"] = py::make_tuple(s.target_period.begin().days(), s.target_period.end().days());
+            d["target"] = s.target;
+            d["target_to_date"] = s.target_to_date;
+            d["revenue"] = s.revenue;
+            d["attainment"] = s.attainment;
+            d["revenue_to_date"] = s.revenue_to_date;
+            d["run_rate"] = s.run_rate;
+            d["forecast"] = s.forecast;
+            d["gap"] = s.gap;
+            d["cost"] = s.cost;
+            d["gross_profit"] = s.gross_profit;
+            d["gross_margin"] = s.gross_margin;
+            d["new_business_revenue"] = s.new_business_revenue;
+            d["existing_business_revenue"] = s.existing_business_revenue;
+            return d;
+        },
+        py::arg("book"), py::arg("manager"), py::arg("accounts"), py::arg("target"), py::arg("target_period"),
+        py::arg("period"), py::arg("options"));
+    m.def(
+        "scorecards",
+        [](const Book& book, const DayPair& period, double cap, bool book_targets, const py::dict& options) {
+            tiers::ScoreOptions o;
+            o.cap = cap;
+            o.book_targets = book_targets;
+            o.kpi = kpi_options(options);
+            tiers::ScorecardTable t = [&] {
+                py::gil_scoped_release release;
+                return tiers::scorecards(book, period_of(period), o);
+            }();
+            std::vector<std::int32_t> tier(t.rows()), kpi_code(t.rows());
+            for (std::size_t i = 0; i < t.rows(); ++i) {
+                tier[i] = static_cast<std::int32_t>(t.tier[i]);
+                kpi_code[i] = static_cast<std::int32_t>(t.kpi[i]);
+            }
+            py::dict d;
+            d["manager"] = adopt(std::move(t.manager));
+            d["tier"] = adopt(std::move(tier));
+            d["kpi"] = adopt(std::move(kpi_code));
+            d["actual"] = adopt(std::move(t.actual));
+            d["target"] = adopt(std::move(t.target));
+            d["attainment"] = adopt(std::move(t.attainment));
+            d["weight"] = adopt(std::move(t.weight));
+            d["score"] = adopt(std::move(t.score));
+            return d;
+        },
+        py::arg("book"), py::arg("period"), py::arg("cap"), py::arg("book_targets"), py::arg("options"));
+    m.def(
+        "coverage",
+        [](const Book& book, const DayPair& period, std::int32_t max_accounts, std::int32_t max_single) {
+            tiers::CoverageOptions o;
+            o.max_accounts = max_accounts;
+            o.max_accounts_single_client = max_single;
+            tiers::CoverageTable t = [&] {
+                py::gil_scoped_release release;
+                return tiers::coverage(book, period_of(period), o);
+            }();
+            py::list kinds;
+            for (auto k : t.kind) kinds.append(py::str(std::string(tiers::name(k))));
+            std::vector<Date::rep> begin(t.rows()), end(t.rows());
+            for (std::size_t i = 0; i < t.rows(); ++i) {
+                begin[i] = t.begin[i].days();
+                end[i] = t.end[i].days();
+            }
+            py::dict d;
+            d["kind"] = kinds;
+            d["account"] = adopt(std::move(t.account));
+            d["manager"] = adopt(std::move(t.manager));
+            d["other_manager"] = adopt(std::move(t.other_manager));
+            d["begin"] = adopt(std::move(begin));
+            d["end"] = adopt(std::move(end));
+            d["accounts"] = adopt(std::move(t.accounts));
+            d["limit"] = adopt(std::move(t.limit));
+            return d;
+        },
+        py::arg("book"), py::arg("period"), py::arg("max_accounts"), py::arg("max_accounts_single_client"));
+}
+
+}  // namespace accountkpi::bindings

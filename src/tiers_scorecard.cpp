@@ -1,0 +1,128 @@
+// Scorecards: attainment, pro-rating, targets from the Book, and the weighted score (kpi-definitions §6).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "accountkpi/tiers/scorecard.hpp"
+
+namespace accountkpi::tiers {
+namespace {
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
+Goal goal(kpi::Kpi k, double target, double weight) {
+    return Goal{k, target, weight, kpi::higher_is_better(k), std::nullopt};
+}
+
+bool is_flow(kpi::Kpi k) noexcept {
+    using kpi::Kpi;
+    switch (k) {
+        case Kpi::new_clients:
+        case Kpi::churned_clients:
+        case Kpi::reactivations:
+        case Kpi::expansion_revenue:
+        case Kpi::contraction_revenue:
+        case Kpi::churned_revenue:
+        case Kpi::request_count:
+        case Kpi::unanswered_requests:
+        case Kpi::communications:
+        case Kpi::emails:
+        case Kpi::calls:
+        case Kpi::meetings:
+        case Kpi::revenue:
+        case Kpi::cost:
+        case Kpi::gross_profit:
+        case Kpi::deals:
+        case Kpi::upsell_revenue:
+        case Kpi::cross_sell_revenue:
+        case Kpi::new_business_revenue:
+            return true;
+        default:
+            return false;
+    }
+}
+
+double attainment(double actual, double target, bool higher_is_better, double cap) noexcept {
+    if (std::isnan(actual) || std::isnan(target) || target == 0) return nan;
+    const double a = higher_is_better ? actual / target : target / actual;  // actual 0 -> +inf -> cap
+    return std::min(a, cap);
+}
+
+double prorate(double target, Period target_period, Period period) noexcept {
+    return target * static_cast<double>(period.days()) / static_cast<double>(target_period.days());
+}
+
+double book_target(const Book& book, std::int32_t m, kpi::Kpi k, Period period) {
+    const auto& t = book.targets();
+    const std::string_view want = kpi::name(k);
+    std::vector<std::size_t> rows;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t.manager[i] == m && t.kpi[i] == want && t.begin[i] < period.end() && period.begin() < t.end[i])
+            rows.push_back(i);
+    }
+    if (rows.empty()) return nan;
+    std::sort(rows.begin(), rows.end(),
+              [&](std::size_t x, std::size_t y) { return t.begin[x] < t.begin[y]; });
+    for (std::size_t j = 1; j < rows.size(); ++j) {
+        if (t.begin[rows[j]] < t.end[rows[j - 1]]) {
+            throw std::invalid_argument("targets: rows " + std::to_string(rows[j - 1]) + " and " +
+                                        std::to_string(rows[j]) + " set '" + std::string(want) +
+                                        "' for manager " + book.managers().ids.label(m) +
+                                        " over overlapping days");
+        }
+    }
+    Date covered = period.begin();
+    double total = 0, weighted = 0;
+    for (std::size_t i : rows) {
+        if (covered < t.begin[i]) return nan;  // a day of the period without a target
+        const Date from = std::max(t.begin[i], period.begin()), to = std::min(t.end[i], period.end());
+        const auto overlap = static_cast<double>(to - from);
+        const auto row_days = static_cast<double>(t.end[i] - t.begin[i]);
+        total += t.target[i] * overlap / row_days;
+        weighted += t.target[i] * overlap;
+        covered = to;
+    }
+    if (covered < period.end()) return nan;
+    return is_flow(k) ? total : weighted / static_cast<double>(period.days());
+}
+
+std::vector<kpi::Kpi> Scorecard::unscored() const {
+    std::vector<kpi::Kpi> out;
+    for (const auto& l : lines) {
+        if (!l.scored()) out.push_back(l.kpi);
+    }
+    return out;
+}
+
+Scorecard score(const std::vector<Goal>& goals, const std::vector<double>& actuals,
+                const std::vector<double>& targets, Period period, double cap) {
+    if (actuals.size() != goals.size() || targets.size() != goals.size())
+        throw std::invalid_argument("score: one actual and one target per goal");
+    if (!(cap > 0)) throw std::invalid_argument("the attainment cap must be > 0, got " + std::to_string(cap));
+    Scorecard card{Tier::none, none, period, {}, nan};
+    double weights = 0, weighted = 0;
+    for (std::size_t i = 0; i < goals.size(); ++i) {
+        const Goal& g = goals[i];
+        if (!(g.weight > 0) || !std::isfinite(g.weight)) {
+            throw std::invalid_argument("scorecard: the weight of '" + std::string(kpi::name(g.kpi)) +
+                                        "' must be a finite number > 0, got " + std::to_string(g.weight));
+        }
+        const double a = attainment(actuals[i], targets[i], g.higher_is_better, cap);
+        card.lines.push_back(ScoreLine{g.kpi, actuals[i], targets[i], a, g.weight, nan, g.higher_is_better});
+        if (!std::isnan(a)) {
+            weights += g.weight;
+            weighted += g.weight * a;
+        }
+    }
+    if (weights > 0) {
+        card.score = weighted / weights;
+        for (auto& l : card.lines) {
+            if (l.scored()) l.score = l.weight * l.attainment / weights;
+        }
+    }
+    return card;
+}
+
+}  // namespace accountkpi::tiers

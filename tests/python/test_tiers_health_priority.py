@@ -1,0 +1,132 @@
+"""Health, prioritisation, farmers versus closers and the retention what-if on the hand-made book of
+tiers_books.py, Q2 2024 (numbers by hand in the comments)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import tiers_books
+
+import accountkpi as ak
+
+Q2 = "2024Q2"
+
+
+@pytest.fixture(scope="module")
+def book() -> ak.Book:
+    return tiers_books.book()
+
+
+def test_health_by_hand(book: ak.Book) -> None:
+    h = ak.health.health(book, Q2).set_index("account_id")
+    # A: satisfaction (33.3 + 100) / 2 = 66.7; cadence 2/2 -> 100; responsiveness 1/3 -> 33.3; trend nrr 1.5
+    # -> 100; margin 0.4/0.3 -> 100; composite .2*66.7 + .15*100 + .35*33.3 + .2*100 + .1*100 = 70;
+    # one unanswered request: -15 -> 55 (watch)
+    assert h.loc["A", "satisfaction"] == pytest.approx(200 / 3)
+    assert h.loc["A", "health"] == pytest.approx(55.0)
+    assert h.loc["A", "band"] == "watch"
+    assert "1 request(s) unanswered" in h.loc["A", "reasons"]
+    assert "1 of 3 requests answered within 2 days" in h.loc["A", "reasons"]
+    # B: no surveys or requests (left out); cadence 0, trend 50 + 100 * (0.5 - 1) -> 0, margin .2/.3 -> 66.7;
+    # (.15*0 + .2*0 + .1*66.7) / .45 = 14.8 (at risk)
+    assert h.loc["B", "health"] == pytest.approx((0.1 * 200 / 3) / 0.45)
+    assert h.loc["B", "band"] == "at_risk"
+    assert "revenue -50% on the previous period" in h.loc["B", "reasons"]
+    # C: trend nrr 2 -> 100, margin -0.25 -> 0, cadence 0: .2*100 / .45 = 44.4
+    assert h.loc["C", "health"] == pytest.approx(20 / 0.45)
+    # D: no base revenue (trend undefined): (.15*0 + .1*100) / .25 = 40 -> watch (40 is not below 40)
+    assert h.loc["D", "health"] == pytest.approx(40.0)
+    assert h.loc["D", "band"] == "watch"
+    assert math.isnan(h.loc["D", "trend"])
+    risky = ak.health.at_risk(book, Q2)
+    assert risky["account_id"].tolist() == ["B"]
+    # weights are options: responsiveness alone -> A 33.3 - 15 = 18.3; accounts without requests undefined
+    only = ak.health.health(book, Q2, weights={"responsiveness": 1}).set_index("account_id")
+    assert only.loc["A", "health"] == pytest.approx(100 / 3 - 15)
+    assert math.isnan(only.loc["B", "health"])
+    # a longer SLA: 2 of 3 within 10 days
+    assert ak.health.health(book, Q2, sla_days=10).set_index("account_id").loc[
+        "A", "responsiveness"
+    ] == pytest.approx(200 / 3)
+    with pytest.raises(ValueError, match="unknown health component"):
+        ak.health.health(book, Q2, weights={"mood": 1})
+    with pytest.raises(ValueError, match="bands"):
+        ak.health.health(book, Q2, bands=(80, 20))
+
+
+def test_prioritise_by_hand(book: ak.Book) -> None:
+    r = ak.tiers.ClientPortfolio("F2").prioritise(book, Q2)
+    # B: revenue 1000 (rank pct .5), growth 1000/2000 - 1 = -.5 (.5), margin .2 (1), health 14.8
+    #    -> .4*.5 + .2*.5 + .2*1 + .2*.148 = .5296
+    # C: revenue 2000 (1), growth +1 (1), margin -.25 (.5), health 44.4 -> .4 + .2 + .1 + .2*.444 = .7889
+    assert r["item"].tolist() == ["C", "B"]
+    assert r["rank"].tolist() == [1, 2]
+    assert r["priority"].tolist() == pytest.approx([0.7 + 0.2 * 20 / 45, 0.5 + 0.2 * (20 / 3) / 45])
+    c, b = r.iloc[0], r.iloc[1]
+    assert c["flags"] == "loss_making" and not c["drop_candidate"]  # losing money but growing
+    assert c["reasons"] == "loss_making: gross profit -500.0"
+    assert b["flags"] == "shrinking; unhealthy" and not b["drop_candidate"]  # margin 20% is above 15%
+    # With a 25% floor, B is low-margin and shrinking: a drop candidate, each flag with its reason.
+    r = ak.tiers.ClientPortfolio("F2").prioritise(book, Q2, margin_floor=0.25)
+    b = r.set_index("item").loc["B"]
+    assert b["drop_candidate"]
+    assert b["reasons"] == (
+        "shrinking: revenue -50%; low_margin: margin 20.0% (floor 25%); unhealthy: health 14.8"
+    )
+    with pytest.raises(ValueError, match="level"):
+        ak.tiers.ClientPortfolio("F2").prioritise(book, Q2, level="region")
+
+
+def test_prioritise_projects_runs_on_demo() -> None:
+    demo = ak.datasets.demo_book()
+    r = ak.tiers.ClientPortfolio("F05").prioritise(demo, "2024", level="project")
+    assert r["rank"].tolist() == list(range(1, len(r) + 1))
+    assert r["item"].is_unique
+    assert (r["priority"].dropna().between(0, 1)).all()
+
+
+def test_farmers_closers_by_hand(book: ak.Book) -> None:
+    t = ak.tiers.farmers_closers(book, Q2).set_index("role")
+    # farmers own A, B, C, D: revenue 1500 + 1000 + 2000 + 10000; cost 900 + 800 + 2500 + 6000
+    assert t.loc["farmer", "revenue"] == 14500
+    assert t.loc["farmer", "gross_profit"] == 4300
+    assert t.loc["farmer", "deals"] == 1 and t.loc["farmer", "avg_deal_size"] == 5000
+    assert t.loc["farmer", "new_logo_revenue"] == 0
+    # the closer C1 owns E, a new logo of 05-01: 500 of revenue, 400 of profit, all new business
+    assert t.loc["closer", "new_logo_revenue"] == 500 and t.loc["closer", "existing_revenue"] == 0
+    assert t.loc["closer", "gross_margin"] == pytest.approx(0.8)
+    assert math.isnan(t.loc["closer", "avg_deal_size"])
+    m = ak.tiers.farmers_closers(book, Q2, by="manager").set_index("manager_id")
+    assert m.loc["F2", "gross_margin"] == pytest.approx(-0.1)
+    assert m["revenue"].sum() == 15000
+    with pytest.raises(ValueError, match="by is among"):
+        ak.tiers.farmers_closers(book, Q2, by="region")
+
+
+def test_retention_uplift_by_hand(book: ak.Book) -> None:
+    r = ak.whatif.retention_uplift(book, Q2, points=0.05)
+    # S = {A, B, C, D}; C churns: churn 1/4; 0.05 * 4 = 0.2 more kept
+    assert (r.clients_start, r.churned_clients, r.churn_rate) == (4, 1, 0.25)
+    assert r.new_churn_rate == pytest.approx(0.2)
+    assert r.extra_clients_kept == pytest.approx(0.2)
+    # gross profit 600 + 200 - 500 + 4000 + 400 = 4700 over 5 active clients = 940 each
+    assert r.gross_profit_per_client == pytest.approx(940)
+    assert r.profit_next_period == pytest.approx(188)  # 0.2 * 940
+    assert r.lifetime_profit_per_client == pytest.approx(3760)  # 940 / 0.25
+    assert r.new_lifetime_profit_per_client == pytest.approx(4700)  # 940 / 0.2
+    assert r.lifetime_uplift == pytest.approx(3760)  # 4 * (4700 - 3760)
+    assert len(r.assumptions) >= 3 and "no discounting" in " ".join(r.assumptions)
+    assert r.to_frame().shape[1] == 2
+    # all lost clients kept: churn 0, lifetime unbounded -> NaN, never inf
+    full = ak.whatif.retention_uplift(book, Q2, points=0.5)
+    assert full.extra_clients_kept == 1 and math.isnan(full.new_lifetime_profit_per_client)
+    with pytest.raises(ValueError, match="fraction"):
+        ak.whatif.retention_uplift(book, Q2, points=5)
+
+
+def test_health_demo_in_range() -> None:
+    h = ak.health.health(ak.datasets.demo_book(), "2024Q2")
+    assert np.all((h["health"].dropna() >= 0) & (h["health"].dropna() <= 100))
+    assert set(h["band"].dropna()) <= {"at_risk", "watch", "healthy"}
