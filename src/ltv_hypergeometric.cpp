@@ -14,9 +14,9 @@ double hyp2f1(double a, double b, double c, double z) noexcept {
     constexpr long max_terms = 10'000'000;
     constexpr double relative_tail = 1e-16;
     // When a, b, c > 0, every later term ratio is at most z * max(1, (a+j)/(j+1)) * max(1, (b+j)/(c+j)) for
-    // j > k, and both factors are monotone in j: a geometric bound on the tail holds from the first term, even
-    // for huge parameters (fitted BG/NBD parameters can reach 1e7). Otherwise the bound holds once every factor
-    // (a+k), (b+k), (c+k) is positive and the ratio tends monotonically to z.
+    // j > k, and both factors are monotone in j: a geometric bound on the tail holds from the first term,
+    // even for huge parameters (fitted BG/NBD parameters can reach 1e7). Otherwise the bound holds once every
+    // factor (a+k), (b+k), (c+k) is positive and the ratio tends monotonically to z.
     const bool positive = a > 0 && b > 0 && c > 0;
     const double settled = positive ? 0.0 : std::max({0.0, -a, -b, -c, a, b, c}) + 1;
     // Thousands of terms are summed when z is near 1: accumulate in long double (64-bit mantissa on x86-64)

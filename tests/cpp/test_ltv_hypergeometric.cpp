@@ -46,8 +46,8 @@ TEST(Hyp2f1, UndefinedIsNaN) {
     EXPECT_TRUE(std::isnan(hyp2f1(NAN, 1, 2, 0.5)));
 }
 
-// Regression: fitted BG/NBD parameters on a small book reached b ~ 1e7; the series then summed ten million terms
-// per call before stopping (a report took half a minute). 2F1(a, b; b; z) = (1 - z)^-a.
+// Regression: fitted BG/NBD parameters on a small book reached b ~ 1e7; the series then summed ten million
+// terms per call before stopping (a report took half a minute). 2F1(a, b; b; z) = (1 - z)^-a.
 TEST(Hyp2f1, HugeParametersStopEarly) {
     const double a = 3.3, b = 1.4e7, z = 0.8;
     EXPECT_NEAR(accountkpi::ltv::hyp2f1(a, b, b, z), std::pow(1 - z, -a), 1e-9 * std::pow(1 - z, -a));

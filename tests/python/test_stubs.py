@@ -15,8 +15,19 @@ pytest.importorskip("pybind11_stubgen")
 
 
 def test_stubs_do_not_drift(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pybind11_stubgen", "accountkpi._core", "-o", str(tmp_path),
-                    "--numpy-array-remove-parameters"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pybind11_stubgen",
+            "accountkpi._core",
+            "-o",
+            str(tmp_path),
+            "--numpy-array-remove-parameters",
+        ],
+        check=True,
+        capture_output=True,
+    )
     fresh = tmp_path / "accountkpi" / "_core"
     shipped = Path(accountkpi.__file__).parent / "_core"
     names = sorted(p.name for p in fresh.glob("*.pyi"))
