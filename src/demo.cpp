@@ -329,21 +329,35 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         }
     }
 
-    // Yearly targets: revenue for every farmer (their accounts' typical spend plus 10%), and one tier KPI.
+    // Yearly targets: revenue for every farmer (what their final accounts billed that year, times a stretch
+    // of 0.9-1.25, so that attainment spreads around 1), and one tier KPI.
     std::vector<std::int64_t> tg_manager, tg_kpi, tg_begin, tg_end;
     std::vector<double> tg_target;
     const std::vector<std::string> kpis{"revenue", "nps", "retention_rate"};
+    std::vector<int> final_farmer(static_cast<std::size_t>(n), -1);
     for (int f = 0; f < farmers; ++f) {
-        double spend = 0;
-        for (int a : owned[static_cast<std::size_t>(f)])
-            spend += 9000.0 * size[static_cast<std::size_t>(a)] * 12 * 0.75;
+        for (int a : owned[static_cast<std::size_t>(f)]) final_farmer[static_cast<std::size_t>(a)] = f;
+    }
+    std::vector<double> billed(static_cast<std::size_t>(farmers) * static_cast<std::size_t>(o.years), 0.0);
+    for (std::size_t k = 0; k < rv_account.size(); ++k) {
+        const int f = final_farmer[static_cast<std::size_t>(rv_account[k])];
+        const int y = Date{static_cast<Date::rep>(rv_date[k])}.year() - o.start_year;
+        if (f >= 0 && y >= 0 && y < o.years) {
+            billed[static_cast<std::size_t>(f) * static_cast<std::size_t>(o.years) +
+                   static_cast<std::size_t>(y)] += rv_amount[k];
+        }
+    }
+    for (int f = 0; f < farmers; ++f) {
         for (int y = 0; y < o.years; ++y) {
             const Period year = Period::year(o.start_year + y);
+            const double stretch = rng.uniform(0.9, 1.25);
+            const double base = billed[static_cast<std::size_t>(f) * static_cast<std::size_t>(o.years) +
+                                       static_cast<std::size_t>(y)];
             tg_manager.push_back(f);
             tg_kpi.push_back(0);
             tg_begin.push_back(year.begin().days());
             tg_end.push_back(year.end().days());
-            tg_target.push_back(std::round(spend * std::pow(1.1, y) / 1000) * 1000);
+            tg_target.push_back(std::max(1000.0, std::round(base * stretch / 1000) * 1000));
             const auto tier = manager_tier[static_cast<std::size_t>(f)];
             if (tier != 2) {
                 tg_manager.push_back(f);
