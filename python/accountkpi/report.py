@@ -122,7 +122,12 @@ def _table(frame: pd.DataFrame, index: bool = True, kpi_rows: bool = False) -> s
     rows = []
     for key, row in frame.iterrows():
         cells = [f"<th>{html.escape(str(key))}</th>"] if index else []
-        cells += [f"<td>{_fmt(str(key) if kpi_rows else str(c), row[c])}</td>" for c in cols]
+        cells += [
+            f'<td class="text">{html.escape(row[c])}</td>'
+            if isinstance(row[c], str)
+            else f"<td>{_fmt(str(key) if kpi_rows else str(c), row[c])}</td>"
+            for c in cols
+        ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -257,20 +262,28 @@ def _segments(book: Book, period: Period) -> str:
 
 
 def _scorecards(book: Book, period: Period) -> str:
-    if not hasattr(book, "scorecards") or "managers" not in book.table_names:
+    if "managers" not in book.table_names:
         return ""
+    from .plot import scorecard
+
     try:
         cards = book.scorecards(period)
     except (ValueError, KeyError) as e:
         return f"<h2>Scorecards</h2><p class='na'>No scorecards: {html.escape(str(e))}</p>"
     if len(cards) == 0:
         return ""
-    summary = cards.groupby(["manager_id", "tier"], observed=True).agg(score=("score", "first")).reset_index()
-    summary = summary.sort_values("score", ascending=False).set_index("manager_id")
-    detail = cards.set_index("manager_id")
+    cards = cards.astype({"manager_id": str, "tier": str})
+    totals = cards.groupby(["manager_id", "tier"], sort=False)["score"].sum(min_count=1)
+    summary = totals.reset_index().sort_values("score", ascending=False).set_index("manager_id")
+    summary["unscored KPIs"] = cards[cards["attainment"].isna()].groupby("manager_id")["kpi"].agg(", ".join)
+    summary["unscored KPIs"] = summary["unscored KPIs"].fillna("")
+    best = summary.index[0]
+    chart = _png(lambda ax: scorecard(cards[cards["manager_id"] == best], ax=ax), (6, 0.4 * 10 + 1.5))
     return (
-        f"<h2>Scorecards per manager</h2>{_table(summary)}"
-        f"<details><summary>Every KPI of every scorecard</summary>{_table(detail)}</details>"
+        f"<h2>Scorecards per manager</h2><div class='row'><div>{_table(summary)}</div>"
+        f"<div><h3>{html.escape(best)}: the best score</h3>{chart}</div></div>"
+        f"<details><summary>Every KPI of every scorecard</summary>{_table(cards.set_index('manager_id'))}"
+        "</details>"
     )
 
 
@@ -294,17 +307,24 @@ def _concentration(book: Book, period: Period) -> str:
 
 
 def _at_risk(book: Book, period: Period) -> str:
-    health = getattr(book, "health", None)
-    if health is None:
+    from .health import at_risk, health
+    from .plot import health_distribution
+
+    scores = health(book, period)
+    if scores.empty:
         return ""
-    try:
-        frame = health(period)
-    except (ValueError, KeyError) as e:
-        return f"<h2>At-risk accounts</h2><p class='na'>{html.escape(str(e))}</p>"
-    risky = frame[frame.get("at_risk", False)] if "at_risk" in frame else frame.head(0)
-    if "score" in risky:
-        risky = risky.sort_values("score")
-    return f"<h2>At-risk accounts ({len(risky)})</h2>{_table(risky.head(30), index=False)}"
+    risky = at_risk(book, period)
+    shown = (
+        risky[["account_id", "health", "reasons"]]
+        .head(25)
+        .astype({"account_id": str})
+        .set_index("account_id")
+    )
+    chart = _png(lambda ax: health_distribution(scores["health"], ax=ax), (6, 3.2))
+    return (
+        f"<h2>At-risk accounts ({len(risky)} of {len(scores)} clients)</h2><div class='row'>"
+        f"<div>{_table(shown)}</div><div>{chart}</div></div>"
+    )
 
 
 def _ltv(book: Book, period: Period) -> str:
@@ -365,7 +385,7 @@ table {{ border-collapse: collapse; font-size: 0.88em; margin: 0.5em 0; }}
 th, td {{ padding: 0.25em 0.7em; border-bottom: 1px solid #ddd; text-align: right; }}
 th:first-child {{ text-align: left; }} thead th {{ background: #f2f5f9; }}
 .row {{ display: flex; gap: 2em; flex-wrap: wrap; align-items: flex-start; }} img {{ max-width: 100%; }}
-.na {{ color: #999; }} details {{ margin: 0.5em 0; }}
+.na {{ color: #999; }} details {{ margin: 0.5em 0; }} td.text {{ text-align: left; }}
 </style></head><body>
 <h1>{title}</h1><p class="meta">Period {period} · {meta} · generated {generated} by accountkpi</p>
 {body}

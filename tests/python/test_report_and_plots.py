@@ -48,9 +48,16 @@ def test_report_has_every_section(demo: ak.Book) -> None:
     outline = _Outline()
     outline.feed(page)
     assert outline.headings[0] == "Company KPIs — 2025Q2"
-    for section in ("Segments", "Revenue concentration", "Lifetime value", "Acquisition cohorts"):
+    for section in (
+        "Segments",
+        "Scorecards",
+        "Revenue concentration",
+        "At-risk",
+        "Lifetime value",
+        "Acquisition",
+    ):
         assert any(h.startswith(section) for h in outline.headings), section
-    assert outline.images >= 3
+    assert outline.images >= 5
     assert outline.tables >= 5
     assert "http://" not in page and "https://" not in page  # nothing to fetch
 
