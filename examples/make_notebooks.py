@@ -55,6 +55,49 @@ QUICK_START = [
     new_code_cell("cohorts = book.cohorts('Y')\nak.plot.cohort_heatmap(cohorts)\ncohorts"),
 ]
 
+TIERS = [
+    new_markdown_cell(
+        "# Tiers, scorecards and prioritisation\n\nThree tiers of account managers, each with its "
+        "own scope, scorecard and authority: a *single client* (juniors), a *client portfolio* (may "
+        "prioritise and drop projects) and a *revenue portfolio* (a turnover target, run like a "
+        "business)."
+    ),
+    new_code_cell(
+        "import matplotlib\nmatplotlib.use('Agg')\nimport accountkpi as ak\n\n"
+        "book = ak.datasets.demo_book()\nbook.table('managers').head()"
+    ),
+    new_markdown_cell(
+        "## Every farmer's scorecard\n\nActual, target (pro-rated by days), attainment (capped at "
+        "1.5), weight and weighted score; KPIs that are undefined are listed, never scored as zero."
+    ),
+    new_code_cell(
+        "cards = book.scorecards('2025Q2')\n"
+        "cards.groupby(['manager_id', 'tier'])['score'].sum(min_count=1).sort_values(ascending=False)"
+    ),
+    new_code_cell("ak.plot.scorecard(cards[cards['manager_id'] == 'F05']);"),
+    new_markdown_cell("## A client portfolio: which accounts to grow, which to drop"),
+    new_code_cell(
+        "portfolio = ak.tiers.ClientPortfolio(manager='F05')\n"
+        "ranking = portfolio.prioritise(book, '2025Q2')\n"
+        "ranking[['rank', 'account_id', 'revenue', 'growth', 'margin', 'health', 'drop_candidate', "
+        "'reasons']].head(10)"
+    ),
+    new_markdown_cell("## A revenue portfolio: target, run rate, gap, P&L"),
+    new_code_cell("ak.tiers.RevenuePortfolio(manager='F10').status(book, '2025Q2').to_frame().T"),
+    new_markdown_cell("## Gaps in the organisation, farmers and closers, health"),
+    new_code_cell("ak.tiers.coverage(book, '2025Q2')"),
+    new_code_cell("ak.tiers.farmers_closers(book, '2025')"),
+    new_code_cell(
+        "scores = ak.health.health(book, '2025Q2')\nak.plot.health_distribution(scores['health'])\n"
+        "ak.health.at_risk(book, '2025Q2')[['account_id', 'health', 'reasons']].head()"
+    ),
+    new_markdown_cell("## What if we kept 5 points more clients?"),
+    new_code_cell(
+        "uplift = ak.whatif.retention_uplift(book, '2025', points=0.05)\n"
+        "print(uplift.lifetime_uplift)\nfor line in uplift.assumptions:\n    print('-', line)"
+    ),
+]
+
 LTV = [
     new_markdown_cell(
         "# Lifetime value on CDNOW\n\nThe CDNOW sample (2,357 customers, first purchases in Q1 1997, "
@@ -116,4 +159,5 @@ def write(name: str, cells: list) -> None:
 
 if __name__ == "__main__":
     write("01_quick_start.ipynb", QUICK_START)
+    write("02_tiers_and_scorecards.ipynb", TIERS)
     write("03_ltv_cdnow.ipynb", LTV)
