@@ -1088,16 +1088,17 @@ LenientBuild BookBuilder::build_lenient() const {
             structural.raise();
         }
     }
-    cascade();
 
-    // Each round builds from the rows kept so far; a row's problems found in a round reject it.
+    // Each round builds from the rows kept so far; a row's problems found in a round reject it. The first
+    // round builds from every row, so that each row's own problems are all listed (a cell already rejected
+    // before the build is not listed again).
     for (int round = 0;; ++round) {
         Tables kept;
         std::vector<std::vector<std::uint32_t>> rows_kept;  // per table: kept row -> input row
         for (const auto& s : states) {
             std::vector<std::uint32_t> keep;
             for (std::size_t i = 0; i < s.rejected.size(); ++i) {
-                if (!s.rejected[i]) keep.push_back(static_cast<std::uint32_t>(i));
+                if (round == 0 || !s.rejected[i]) keep.push_back(static_cast<std::uint32_t>(i));
             }
             Table t;
             for (const auto& [name, column] : s.input->columns()) {
@@ -1109,7 +1110,9 @@ LenientBuild BookBuilder::build_lenient() const {
         }
         Problems problems(std::numeric_limits<std::size_t>::max());
         auto book = try_build(kept, problems);
-        if (book) {
+        if (book && round == 0 && !rejections_.empty()) {
+            book.reset();  // built with the rows rejected before the build: build again without them
+        } else if (book) {
             LenientBuild out{std::move(*book), {}};
             for (const auto& spec : schema()) {  // schema order, then row
                 if (State* s = state_of(spec.name)) {
@@ -1125,15 +1128,20 @@ LenientBuild BookBuilder::build_lenient() const {
         if (structural || round >= 16) {
             // Problems no row can be blamed for; report them with the rows' problems of this round.
             Problems all;
+            for (const auto& p : rejections_) all.add(p);
             for (const auto& p : problems.list()) all.add(p);
             all.raise();
         }
-        for (auto& p : problems.list()) {
+        for (const auto& p : problems.list()) {
             std::size_t t = 0;
             while (states[t].name != p.table) ++t;
             Problem q = p;
             q.row = rows_kept[t][static_cast<std::size_t>(p.row)];
-            mark(states[t], std::move(q));
+            auto& listed = states[t].problems[static_cast<std::size_t>(q.row)];
+            const bool given = round == 0 && std::any_of(listed.begin(), listed.end(), [&](const Problem& g) {
+                                   return g.column == q.column;
+                               });
+            if (!given) mark(states[t], std::move(q));
         }
         cascade();
     }
