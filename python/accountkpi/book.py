@@ -533,7 +533,8 @@ class Book:
         ``manager_id``: the account's (or project's) owner at the event's date.
         """
         cols = self._core.export_table(name)
-        return pd.DataFrame({k: _from_core_column(v) for k, v in cols.items()})
+        # copy=False: pandas (3, copy-on-write) would otherwise copy every column it is given.
+        return pd.DataFrame({k: _from_core_column(v) for k, v in cols.items()}, copy=False)
 
     def kpis(
         self,
