@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer target (clang, -fsanitize=fuzzer,address,undefined) and runs it for a bounded time on
 # the corpus kept in the repository, then replays the corpus and the regression inputs.
-#   bash fuzz/run.sh [seconds=60] [jobs=1]
+#   bash fuzz/run.sh [seconds=60]
 # New interesting inputs go to build/fuzz/corpus (not the repository); a crash leaves build/fuzz/crash-* and
 # fails the script: minimise it (fuzz_book -minimize_crash=1), add it to fuzz/regressions/ and a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-jobs="${2:-1}"
 out=build/fuzz
 mkdir -p "$out/corpus"
 CXX="${CXX_FUZZ:-clang++}"
@@ -21,8 +20,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktra
 echo "fuzz: replaying the regression inputs"
 "$out/fuzz_book" -runs=0 fuzz/regressions/* >/dev/null 2>&1 || { "$out/fuzz_book" -runs=0 fuzz/regressions/*; exit 1; }
 echo "fuzz: running for ${seconds} s"
-"$out/fuzz_book" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -jobs="$jobs" \
-  -workers="$jobs" -print_final_stats=1 -artifact_prefix="$out/" "$out/corpus" fuzz/corpus 2>&1 | tee "$out/log" |
+"$out/fuzz_book" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+  -print_final_stats=1 -artifact_prefix="$out/" "$out/corpus" fuzz/corpus 2>&1 | tee "$out/log" |
   grep -E "^#[0-9]+ +(INITED|DONE)|stat::|ERROR|SUMMARY|Test unit written" || true
 if grep -qE "ERROR: (libFuzzer|AddressSanitizer|UndefinedBehaviorSanitizer)|runtime error|Test unit written" "$out/log"; then
   echo "fuzz: FOUND A PROBLEM, see $out/log and $out/crash-*"
