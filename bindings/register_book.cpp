@@ -1,6 +1,8 @@
 // Bindings of the Book: building it from numpy columns (no copies of the input), the validation error, and
 // exporting its tables as numpy views that keep the Book alive.
+#include <optional>
 #include <string>
+#include <tuple>
 
 #include "accountkpi/book.hpp"
 #include "accountkpi/demo.hpp"
@@ -32,8 +34,9 @@ Column column_of(const py::tuple& spec, std::vector<py::object>& keep) {
     throw py::value_error("unknown column kind '" + kind + "'");
 }
 
-Book build(const py::dict& tables, int inactivity_days) {
-    std::vector<py::object> keep;  // the input arrays, alive until the build is done
+/// A builder over the tables {name: {column: spec}}; the input arrays are appended to `keep`, which must
+/// outlive the build.
+BookBuilder builder_of(const py::dict& tables, int inactivity_days, std::vector<py::object>& keep) {
     BookBuilder builder(BuildOptions{inactivity_days});
     for (const auto& [name, columns] : tables) {
         Table table;
@@ -42,8 +45,31 @@ Book build(const py::dict& tables, int inactivity_days) {
         }
         builder.add(name.cast<std::string>(), std::move(table));
     }
+    return builder;
+}
+
+Book build(const py::dict& tables, int inactivity_days) {
+    std::vector<py::object> keep;  // the input arrays, alive until the build is done
+    const BookBuilder builder = builder_of(tables, inactivity_days, keep);
     py::gil_scoped_release release;
     return builder.build();
+}
+
+/// Quarantine mode: (Book, [(table, row, column, reason)]) of the good rows and the rejected ones.
+py::tuple build_lenient(
+    const py::dict& tables, int inactivity_days,
+    const std::vector<std::tuple<std::string, std::int64_t, std::string, std::string>>& rejected) {
+    std::vector<py::object> keep;
+    BookBuilder builder = builder_of(tables, inactivity_days, keep);
+    for (const auto& [table, row, column, reason] : rejected) builder.reject({table, row, column, reason});
+    std::optional<LenientBuild> out;
+    {
+        py::gil_scoped_release release;
+        out.emplace(builder.build_lenient());
+    }
+    py::list problems;
+    for (const auto& p : out->rejected) problems.append(py::make_tuple(p.table, p.row, p.column, p.reason));
+    return py::make_tuple(std::move(out->book), problems);
 }
 
 template <class Enum, std::size_t N>
@@ -332,6 +358,11 @@ void register_book(py::module_& m) {
             throw py::key_error("unknown key '" + std::string(key) + "'");
         },
         py::arg("book"), py::arg("key"));
+    m.def(
+        "build_book_lenient", &build_lenient, py::arg("tables"), py::arg("inactivity_days"),
+        py::arg("rejected"),
+        "Builds a Book from the rows without problems: (Book, [(table, row, column, reason)]) listing every "
+        "rejected row (with its dependants); raises ValidationError for problems no row can be blamed for.");
     m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
           "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every "
           "problem.");

@@ -6,14 +6,48 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <memory>
 #include <numeric>
 #include <optional>
+#include <type_traits>
 #include <unordered_map>
+#include <variant>
 
 #include "accountkpi/detail/order.hpp"
 
 namespace accountkpi {
+
+/// The problems found by one build: all counted, the first `limit` kept.
+class detail::ProblemList {
+  public:
+    explicit ProblemList(std::size_t limit = ValidationError::max_listed) : limit_(limit) {}
+    void add(std::string_view table, std::int64_t row, std::string_view column, std::string reason) {
+        ++total_;
+        if (list_.size() < limit_) {
+            list_.push_back({std::string(table), row, std::string(column), std::move(reason)});
+        }
+    }
+    void add(Problem p) {
+        ++total_;
+        if (list_.size() < limit_) list_.push_back(std::move(p));
+    }
+    [[nodiscard]] std::size_t total() const noexcept { return total_; }
+    [[nodiscard]] const std::vector<Problem>& list() const noexcept { return list_; }
+    [[noreturn]] void raise() {
+        if (list_.size() > ValidationError::max_listed) list_.resize(ValidationError::max_listed);
+        throw ValidationError(std::move(list_), total_);
+    }
+
+  private:
+    std::size_t limit_;
+    std::vector<Problem> list_;
+    std::size_t total_ = 0;
+};
+
 namespace {
+
+using Problems = detail::ProblemList;
 
 constexpr Date first_valid_day{std::chrono::sys_days{std::chrono::year{1900} / 1 / 1}};
 constexpr Date last_valid_day{std::chrono::sys_days{std::chrono::year{2200} / 12 / 31}};
@@ -46,22 +80,6 @@ std::string number_text(double x) {
     std::snprintf(buf, sizeof buf, "%.10g", x);
     return buf;
 }
-
-class Problems {
-  public:
-    void add(std::string_view table, std::int64_t row, std::string_view column, std::string reason) {
-        ++total_;
-        if (list_.size() < ValidationError::max_listed) {
-            list_.push_back({std::string(table), row, std::string(column), std::move(reason)});
-        }
-    }
-    [[nodiscard]] std::size_t total() const noexcept { return total_; }
-    [[noreturn]] void raise() { throw ValidationError(std::move(list_), total_); }
-
-  private:
-    std::vector<Problem> list_;
-    std::size_t total_ = 0;
-};
 
 /// Reads the columns of one input table against its spec, reporting problems as it goes.
 class Reader {
@@ -312,24 +330,26 @@ class Reader {
             // Integer ids are often a dense range: look them up in a table instead of hashing each row.
             const auto& ids = index.integers();
             const bool dense = index.kind() == IdIndex::Kind::integer && !ids.empty();
+            // Offsets from the smallest id in unsigned arithmetic: ids may span the whole int64 range.
             std::int64_t lo = 0, hi = -1;
+            const auto offset = [&](std::int64_t id) {
+                return static_cast<std::size_t>(static_cast<std::uint64_t>(id) -
+                                                static_cast<std::uint64_t>(lo));
+            };
             std::vector<std::int32_t> lut;
             if (dense) {
                 lo = *std::min_element(ids.begin(), ids.end());
                 hi = *std::max_element(ids.begin(), ids.end());
-                if (hi - lo < static_cast<std::int64_t>(4 * ids.size() + 1024)) {
-                    lut.assign(static_cast<std::size_t>(hi - lo + 1), none);
-                    for (std::size_t k = 0; k < ids.size(); ++k)
-                        lut[static_cast<std::size_t>(ids[k] - lo)] = to_index(k);
+                if (offset(hi) < 4 * ids.size() + 1024) {
+                    lut.assign(offset(hi) + 1, none);
+                    for (std::size_t k = 0; k < ids.size(); ++k) lut[offset(ids[k])] = to_index(k);
                 }
             }
             for (std::size_t i = 0; i < out.size(); ++i) {
                 const std::int64_t id = z->values[i];
                 std::optional<std::int32_t> k;
                 if (!lut.empty()) {
-                    if (id >= lo && id <= hi && lut[static_cast<std::size_t>(id - lo)] != none) {
-                        k = lut[static_cast<std::size_t>(id - lo)];
-                    }
+                    if (id >= lo && id <= hi && lut[offset(id)] != none) k = lut[offset(id)];
                 } else {
                     k = index.find(id);
                 }
@@ -422,8 +442,20 @@ BookBuilder& BookBuilder::add(std::string_view name, Table table) {
     return *this;
 }
 
+BookBuilder& BookBuilder::reject(Problem problem) {
+    rejections_.push_back(std::move(problem));
+    return *this;
+}
+
 Book BookBuilder::build() const {
     Problems problems;
+    for (const auto& p : rejections_) problems.add(p);
+    auto book = try_build(tables_, problems);
+    if (!book) problems.raise();
+    return std::move(*book);
+}
+
+std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& problems) const {
     auto data = std::make_shared<BookData>();
     data->options = options_;
     if (options_.inactivity_days < 1) {
@@ -432,12 +464,12 @@ Book BookBuilder::build() const {
     }
 
     const auto input = [&](std::string_view name) -> const Table* {
-        for (const auto& [n, t] : tables_) {
+        for (const auto& [n, t] : tables) {
             if (n == name) return &t;
         }
         return nullptr;
     };
-    for (const auto& [n, t] : tables_) {
+    for (const auto& [n, t] : tables) {
         if (!find_table(n)) problems.add(n, -1, "", "unknown table");
     }
     for (const auto& spec : schema()) {
@@ -526,6 +558,32 @@ Book BookBuilder::build() const {
                 r.report(to_row(i), "parent_id", "an account cannot be its own parent");
             } else {
                 t.parent[static_cast<std::size_t>(account[i])] = parent[i];
+            }
+        }
+        // A chain of parents must end: report each account whose parent chain comes back to it, once per
+        // cycle, on the input row that gave that account its parent.
+        {
+            std::vector<std::int64_t> parent_row(n, -1);
+            for (std::size_t i = 0; i < r.rows(); ++i) {
+                if (account[i] != none && parent[i] != none && parent[i] != account[i])
+                    parent_row[static_cast<std::size_t>(account[i])] = to_row(i);
+            }
+            std::vector<std::uint8_t> state(n, 0);  // 0 unvisited, 1 on the current path, 2 done
+            for (std::size_t start = 0; start < n; ++start) {
+                std::vector<std::size_t> path;
+                std::size_t a = start;
+                while (state[a] == 0) {
+                    state[a] = 1;
+                    path.push_back(a);
+                    if (t.parent[a] == none) break;
+                    a = static_cast<std::size_t>(t.parent[a]);
+                }
+                if (state[a] == 1 && t.parent[a] != none) {  // a is on the current path: a cycle
+                    r.report(parent_row[a], "parent_id",
+                             "the parents of account " + quoted(t.ids.label(to_index(a))) +
+                                 " form a cycle back to it");
+                }
+                for (auto p : path) state[p] = 2;
             }
         }
         std::stable_sort(spells.begin(), spells.end(), [](const Spell& x, const Spell& y) {
@@ -769,7 +827,7 @@ Book BookBuilder::build() const {
         }
     }
 
-    if (problems.total() > 0) problems.raise();
+    if (problems.total() > 0) return std::nullopt;
 
     // Everything is valid from here on: derive what queries need.
     const std::size_t n_accounts = data->accounts.size();
@@ -856,6 +914,237 @@ Book BookBuilder::build() const {
         for (std::size_t i = 0; i < v.size(); ++i) v.manager[i] = view.owner(v.account[i], none, v.date[i]);
     }
     return Book(std::move(data));
+}
+
+// Quarantine mode: build from the rows without problems, rejecting the bad rows and, through ids, the rows
+// that depend on them; repeat until a build succeeds (removing rows cannot add problems to the rows kept,
+// except through references, which the cascade follows).
+namespace {
+
+/// The id of each row of an id column as text (integers in decimal), nullopt where missing or unreadable:
+/// the form in which ids of both kinds match (see `IdIndex`).
+std::vector<std::optional<std::string>> id_texts(const Column& c) {
+    std::vector<std::optional<std::string>> out(c.size());
+    if (const auto* z = std::get_if<Column::Integers>(&c.data())) {
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = std::to_string(z->values[i]);
+    } else if (const auto* t = std::get_if<Column::Texts>(&c.data())) {
+        for (std::size_t i = 0; i < out.size(); ++i) {
+            const auto code = t->codes[i];
+            if (code >= 0 && static_cast<std::size_t>(code) < t->categories.size() &&
+                !t->categories[static_cast<std::size_t>(code)].empty()) {
+                out[i] = t->categories[static_cast<std::size_t>(code)];
+            }
+        }
+    }
+    return out;
+}
+
+/// The rows of `column` whose `keep` flag is set, as an owned column of the same kind.
+Column kept_rows(const Column& column, const std::vector<std::uint32_t>& keep) {
+    const auto take = [&](std::span<const std::int64_t> v) {
+        auto out = std::make_shared<std::vector<std::int64_t>>(keep.size());
+        for (std::size_t k = 0; k < keep.size(); ++k) (*out)[k] = v[keep[k]];
+        return out;
+    };
+    return std::visit(
+        [&](const auto& d) -> Column {
+            using T = std::decay_t<decltype(d)>;
+            if constexpr (std::is_same_v<T, Column::Numbers>) {
+                std::vector<double> out(keep.size());
+                for (std::size_t k = 0; k < keep.size(); ++k) out[k] = d.values[keep[k]];
+                return Column::numbers(std::move(out));
+            } else if constexpr (std::is_same_v<T, Column::Integers>) {
+                auto out = take(d.values);
+                return Column::integers(std::span<const std::int64_t>(*out), out);
+            } else if constexpr (std::is_same_v<T, Column::Dates>) {
+                auto out = take(d.days);
+                return Column::dates(std::span<const std::int64_t>(*out), out);
+            } else {
+                auto out = take(d.codes);
+                return Column::texts(std::span<const std::int64_t>(*out), d.categories, out);
+            }
+        },
+        column.data());
+}
+
+/// The table named `name` in `tables`, or nullptr.
+template <class Tables>
+auto* find_in(Tables& tables, std::string_view name) {
+    for (auto& [n, t] : tables) {
+        if (n == name) return &t;
+    }
+    return static_cast<decltype(&tables.front().second)>(nullptr);
+}
+
+/// What a key column of the schema calls one of its rows ("account", "manager", "project").
+std::string_view entity_of(std::string_view table) {
+    if (table == "accounts") return "account";
+    if (table == "managers") return "manager";
+    return "project";
+}
+std::string_view target_of(ColumnRole role) {
+    if (role == ColumnRole::account) return "accounts";
+    if (role == ColumnRole::manager) return "managers";
+    return "projects";
+}
+
+}  // namespace
+
+std::size_t LenientBuild::rejected_rows(std::string_view table) const {
+    std::vector<std::int64_t> rows;
+    for (const auto& p : rejected) {
+        if (p.table == table) rows.push_back(p.row);
+    }
+    std::sort(rows.begin(), rows.end());
+    return static_cast<std::size_t>(std::unique(rows.begin(), rows.end()) - rows.begin());
+}
+
+LenientBuild BookBuilder::build_lenient() const {
+    // Per input table (in the order added): which rows are rejected, and the problems of each rejected row.
+    struct State {
+        std::string name;
+        const Table* input;
+        const TableSpec* spec;
+        std::vector<std::uint8_t> rejected;
+        std::vector<std::vector<Problem>> problems;  // per row
+    };
+    std::vector<State> states;
+    for (const auto& [n, t] : tables_) {
+        states.push_back({n, &t, find_table(n), std::vector<std::uint8_t>(t.rows(), 0), {}});
+        states.back().problems.resize(t.rows());
+    }
+    const auto state_of = [&](std::string_view name) -> State* {
+        for (auto& s : states) {
+            if (s.name == name) return &s;
+        }
+        return nullptr;
+    };
+    std::size_t changed = 0;
+    const auto mark = [&](State& s, Problem p) {
+        const auto row = static_cast<std::size_t>(p.row);
+        if (!s.rejected[row]) ++changed;
+        s.rejected[row] = 1;
+        s.problems[row].push_back(std::move(p));
+    };
+
+    // Rows that refer to a rejected account, manager or project are rejected too, until nothing changes.
+    const auto cascade = [&] {
+        do {
+            changed = 0;
+            for (std::string_view key_table : {"accounts", "managers", "projects"}) {
+                State* k = state_of(key_table);
+                if (!k || !k->spec) continue;
+                const Column* key = k->input->find(k->spec->columns.front().name);
+                if (!key || key->size() != k->input->rows()) continue;
+                const auto ids = id_texts(*key);
+                // The first rejected row of each rejected id, for the reason given to its dependants.
+                std::unordered_map<std::string, std::size_t> gone;
+                for (std::size_t i = 0; i < ids.size(); ++i) {
+                    if (k->rejected[i] && ids[i]) gone.try_emplace(*ids[i], i);
+                }
+                if (gone.empty()) continue;
+                const std::string entity(entity_of(key_table));
+                const auto because = [&](std::size_t row, const std::string& id) {
+                    return entity + " " + quoted(id) + " is rejected (" + std::string(key_table) + " row " +
+                           std::to_string(row) + ")";
+                };
+                // Other rows of the same id (an account's other spells, duplicates).
+                for (std::size_t i = 0; i < ids.size(); ++i) {
+                    if (k->rejected[i] || !ids[i]) continue;
+                    if (auto it = gone.find(*ids[i]); it != gone.end())
+                        mark(*k, {k->name, to_row(i), std::string(k->spec->columns.front().name),
+                                  because(it->second, *ids[i])});
+                }
+                // Rows of any table that refer to it.
+                for (auto& s : states) {
+                    if (!s.spec) continue;
+                    for (const auto& c : s.spec->columns) {
+                        if (c.role != ColumnRole::account && c.role != ColumnRole::manager &&
+                            c.role != ColumnRole::project)
+                            continue;
+                        if (target_of(c.role) != key_table) continue;
+                        const Column* ref = s.input->find(c.name);
+                        if (!ref || ref->size() != s.input->rows()) continue;
+                        const auto refs = id_texts(*ref);
+                        for (std::size_t i = 0; i < refs.size(); ++i) {
+                            if (s.rejected[i] || !refs[i]) continue;
+                            if (auto it = gone.find(*refs[i]); it != gone.end())
+                                mark(s,
+                                     {s.name, to_row(i), std::string(c.name), because(it->second, *refs[i])});
+                        }
+                    }
+                }
+            }
+        } while (changed > 0);
+    };
+
+    for (const auto& p : rejections_) {
+        State* s = state_of(p.table);
+        if (s && p.row >= 0 && static_cast<std::size_t>(p.row) < s->rejected.size()) {
+            mark(*s, p);
+        } else {
+            Problems structural;
+            structural.add(p);
+            structural.raise();
+        }
+    }
+
+    // Each round builds from the rows kept so far; a row's problems found in a round reject it. The first
+    // round builds from every row, so that each row's own problems are all listed (a cell already rejected
+    // before the build is not listed again).
+    for (int round = 0;; ++round) {
+        Tables kept;
+        std::vector<std::vector<std::uint32_t>> rows_kept;  // per table: kept row -> input row
+        for (const auto& s : states) {
+            std::vector<std::uint32_t> keep;
+            for (std::size_t i = 0; i < s.rejected.size(); ++i) {
+                if (round == 0 || !s.rejected[i]) keep.push_back(static_cast<std::uint32_t>(i));
+            }
+            Table t;
+            for (const auto& [name, column] : s.input->columns()) {
+                // A column of another length is a structural problem that the build reports.
+                t.add(name, column.size() == s.rejected.size() ? kept_rows(column, keep) : column);
+            }
+            kept.emplace_back(s.name, std::move(t));
+            rows_kept.push_back(std::move(keep));
+        }
+        Problems problems(std::numeric_limits<std::size_t>::max());
+        auto book = try_build(kept, problems);
+        if (book && round == 0 && !rejections_.empty()) {
+            book.reset();  // built with the rows rejected before the build: build again without them
+        } else if (book) {
+            LenientBuild out{std::move(*book), {}};
+            for (const auto& spec : schema()) {  // schema order, then row
+                if (State* s = state_of(spec.name)) {
+                    for (auto& row : s->problems) {
+                        for (auto& p : row) out.rejected.push_back(std::move(p));
+                    }
+                }
+            }
+            return out;
+        }
+        bool structural = false;
+        for (const auto& p : problems.list()) structural = structural || p.row < 0 || !state_of(p.table);
+        if (structural || round >= 16) {
+            // Problems no row can be blamed for; report them with the rows' problems of this round.
+            Problems all;
+            for (const auto& p : rejections_) all.add(p);
+            for (const auto& p : problems.list()) all.add(p);
+            all.raise();
+        }
+        for (const auto& p : problems.list()) {
+            std::size_t t = 0;
+            while (states[t].name != p.table) ++t;
+            Problem q = p;
+            q.row = rows_kept[t][static_cast<std::size_t>(p.row)];
+            auto& listed = states[t].problems[static_cast<std::size_t>(q.row)];
+            const bool given = round == 0 && std::any_of(listed.begin(), listed.end(), [&](const Problem& g) {
+                                   return g.column == q.column;
+                               });
+            if (!given) mark(states[t], std::move(q));
+        }
+        cascade();
+    }
 }
 
 }  // namespace accountkpi

@@ -399,6 +399,7 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         }
         std::vector<std::int64_t> parent_codes(par.size());
         std::vector<std::string> parent_names;
+        parent_names.reserve(static_cast<std::size_t>(n));
         for (std::size_t k = 0; k < par.size(); ++k) parent_codes[k] = par[k];
         for (int i = 0; i < n; ++i) parent_names.push_back(std::to_string(1000 + i));
         Table t;

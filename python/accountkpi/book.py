@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,7 @@ TABLES: dict[str, tuple[bool, list[tuple[str, str, bool, list[str]]]]] = {
 _ID_ROLES = {"key", "account", "manager", "project"}
 _INT32_MIN = np.iinfo(np.int32).min
 _INT32_MAX = np.iinfo(np.int32).max
+_MAX_LISTED = 1000  # problems listed per column by this layer (all are counted by the core's own checks)
 # Columns that the Book derives (the owner at the event's date); shown by table() but never read back.
 _DERIVED = {
     "projects": {"manager_id"},
@@ -63,15 +65,57 @@ def _raise(problems: list[tuple[str, int, str, str]], total: int | None = None) 
     raise error
 
 
-def _texts(values: pd.Series) -> tuple[str, np.ndarray, list[str]]:
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_CONTAINERS = (list, dict, set, tuple, np.ndarray, pd.Series, pd.DataFrame)
+
+
+def _scalars(values: pd.Series, where: tuple[str, str] | None, problems: list | None) -> pd.Series:
+    """`values` with containers (lists, dicts, sets, arrays: no cell value at all) made missing, each
+    reported per row."""
+    if not pd.api.types.is_object_dtype(values.dtype):
+        return values
+    bad = values.map(lambda x: isinstance(x, _CONTAINERS)).to_numpy(bool)
+    if not bad.any():
+        return values
+    if where is not None and problems is not None:
+        for row in np.flatnonzero(bad)[:_MAX_LISTED]:
+            kind = type(values.iloc[row]).__name__
+            problems.append((where[0], int(row), where[1], f"expected a single value, got a {kind}"))
+    return values.where(~bad, None)
+
+
+def _texts(
+    values: pd.Series, where: tuple[str, str] | None = None, problems: list | None = None
+) -> tuple[str, np.ndarray, list[str]]:
+    """Dictionary-encoded texts. Values that are no text at all (lists, dicts, sets) and texts that cannot be
+    encoded as UTF-8 (lone surrogates from a bad decode) are missing here and reported per row in `problems`
+    as (table, row, column, reason) when `where` = (table, column) is given."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # already dictionary-encoded: keep its categories
-        return (
-            "texts",
-            np.ascontiguousarray(values.cat.codes.to_numpy(), dtype=np.int64),
-            [str(c) for c in values.cat.categories],
-        )
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return ("texts", np.ascontiguousarray(codes, dtype=np.int64), [str(u) for u in uniques])
+        codes = np.ascontiguousarray(values.cat.codes.to_numpy(), dtype=np.int64)
+        uniques = [str(c) for c in values.cat.categories]
+    else:
+        values = _scalars(values, where, problems)
+        codes, found = pd.factorize(values, use_na_sentinel=True)
+        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        uniques = [str(u) for u in found]
+    invalid = [k for k, u in enumerate(uniques) if not _is_utf8(u)]
+    if invalid:
+        for k in invalid:
+            rows = np.flatnonzero(codes == k)
+            if where is not None and problems is not None:
+                for row in rows[:_MAX_LISTED]:
+                    problems.append((where[0], int(row), where[1], f"not valid UTF-8 text: {uniques[k]!a}"))
+            uniques[k] = ""
+        codes = codes.copy()
+        codes[np.isin(codes, invalid)] = -1
+    return ("texts", codes, uniques)
 
 
 def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list) -> tuple:
@@ -83,30 +127,35 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
             problems.append((table, -1, name, "ids must be integers or texts, got booleans"))
             return _texts(s.astype(str))
         if pd.api.types.is_integer_dtype(dtype):
+            if pd.api.types.is_unsigned_integer_dtype(dtype) and s.max(skipna=True) > np.iinfo(np.int64).max:
+                return _texts(s.astype("string"))  # beyond int64: kept exact as text ids
             if s.hasnans:  # nullable integers with missing values
                 return _texts(s.astype("Int64").astype("string"))
             return ("integers", np.ascontiguousarray(s.to_numpy(dtype=np.int64)))
         if pd.api.types.is_float_dtype(dtype):
             v = s.to_numpy(dtype=np.float64, na_value=np.nan)
-            finite = v[~np.isnan(v)]
-            if np.all(finite == np.round(finite)) and np.all(np.abs(finite) < 2**53):
-                if len(finite) == len(v):
-                    return ("integers", v.astype(np.int64))
-                return _texts(pd.Series(v).astype("Int64").astype("string"))
-            return _texts(s.astype("string"))
+            whole = ~np.isnan(v) & np.isfinite(v) & (v == np.round(v)) & (np.abs(v) < 2**53)
+            for row in np.flatnonzero(~np.isnan(v) & ~whole)[:_MAX_LISTED]:
+                problems.append((table, int(row), name, f"id {float(v[row])!r} is not a whole number"))
+            if whole.all():
+                return ("integers", v.astype(np.int64))
+            return _texts(pd.Series(np.where(whole, v, np.nan)).astype("Int64").astype("string"))
         if pd.api.types.is_object_dtype(dtype):
-            kinds = {type(x) for x in s.dropna().unique()}
+            kinds = {type(x) for x in s.dropna() if not isinstance(x, _CONTAINERS)}
             if any(issubclass(k, str) for k in kinds) and any(
                 issubclass(k, (int, np.integer)) for k in kinds
             ):
                 problems.append((table, -1, name, "mixes text and integer ids; use one kind"))
-        return _texts(s.astype("string") if pd.api.types.is_object_dtype(dtype) else s)
+            return _texts(_scalars(s, (table, name), problems).astype("string"), (table, name), problems)
+        return _texts(s, (table, name), problems)
     if role == "date":
         if isinstance(dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)
             dtype = s.dtype
         if pd.api.types.is_datetime64_dtype(dtype):
-            days = s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
+            # In the column's own unit (s, ms, us or ns): going through nanoseconds would wrap dates outside
+            # 1677..2262 around into plausible wrong ones.
+            days = s.to_numpy().astype("datetime64[D]").view(np.int64)
             return ("dates", np.ascontiguousarray(days))
         if pd.api.types.is_object_dtype(dtype):
             # datetime.date, Timestamps and ISO strings side by side: ISO text for all, parsed in C++.
@@ -117,9 +166,9 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
                     else (x.isoformat()[:10] if hasattr(x, "isoformat") else ("" if pd.isna(x) else str(x)))
                 )
 
-            return _texts(s.map(iso))
+            return _texts(s.map(iso), (table, name), problems)
         if pd.api.types.is_string_dtype(dtype):
-            return _texts(s)
+            return _texts(s, (table, name), problems)
         if pd.api.types.is_numeric_dtype(dtype) and s.isna().all():
             return ("dates", np.full(len(s), np.iinfo(np.int64).min, dtype=np.int64))
         problems.append((table, -1, name, f"expected dates, got a column of dtype {dtype}"))
@@ -141,8 +190,8 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
         or pd.api.types.is_object_dtype(dtype)
         or isinstance(dtype, pd.CategoricalDtype)
     ):
-        return _texts(s)
-    return _texts(s.astype("string"))
+        return _texts(s, (table, name), problems)
+    return _texts(s.astype("string"), (table, name), problems)
 
 
 def _from_core_column(spec: tuple) -> Any:
@@ -178,6 +227,98 @@ def _from_core_column(spec: tuple) -> Any:
         values[missing] = None
         return values
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def _lenient(on_error: str) -> bool:
+    if on_error not in ("raise", "quarantine"):
+        raise ValueError(f"on_error must be 'raise' or 'quarantine', got {on_error!r}")
+    return on_error == "quarantine"
+
+
+def _merged(
+    problems: list[tuple[str, int, str, str]], core: list[tuple[str, int, str, str]], core_total: int
+) -> tuple[list[tuple[str, int, str, str]], int]:
+    """The problems found converting the input followed by the core's, without repeats: a cell this layer
+    could not convert is reported once, with the reason found here; a column it found unusable as a whole
+    (wrong dtype) is not reported again row by row."""
+    cells = {(t, r, c) for t, r, c, _ in problems if r >= 0}
+    columns = {(t, c) for t, r, c, _ in problems if r < 0 and c}
+    kept = [p for p in core if (p[0], p[1], p[2]) not in cells and (p[0], p[2]) not in columns]
+    return problems + kept, len(problems) + core_total - (len(core) - len(kept))
+
+
+def _rejected_frame(
+    frames: Mapping[str, pd.DataFrame], rejected: list[tuple[str, int, str, str]]
+) -> pd.DataFrame:
+    """One row per rejected input row: table, row, column(s), reason(s), then the row's values."""
+    by_row: dict[tuple[str, int], tuple[list[str], list[str]]] = {}
+    for table, row, column, reason in rejected:
+        columns, reasons = by_row.setdefault((table, row), ([], []))
+        if column and column not in columns:
+            columns.append(column)
+        if reason not in reasons:
+            reasons.append(reason)
+    order = {t: k for k, t in enumerate(TABLES)}
+    records = []
+    for (table, row), (columns, reasons) in sorted(by_row.items(), key=lambda x: (order[x[0][0]], x[0][1])):
+        record: dict[str, Any] = {
+            "table": table,
+            "row": row,
+            "column": ", ".join(columns),
+            "reason": "; ".join(reasons),
+        }
+        frame = frames[table]
+        for name, value in frame.iloc[row].items():
+            key = str(name)
+            record[key if key not in _REJECTED_COLUMNS else f"{key}_value"] = value
+        records.append(record)
+    if not records:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if c != "row" else np.int64) for c in _REJECTED_COLUMNS}
+        )
+    out = pd.DataFrame.from_records(records)
+    out["row"] = out["row"].astype(np.int64)
+    return out
+
+
+_REJECTED_COLUMNS = ("table", "row", "column", "reason")
+
+
+def _read_csv(
+    path: Path, table: str, columns: list[tuple[str, str, bool, list[str]]], problems: list
+) -> pd.DataFrame:
+    """One CSV file as a frame: ids and texts as written (only an empty field is missing), numbers and dates
+    with the usual missing markers; records with another number of fields than the header are reported."""
+    # pandas fills short records with missing values silently and refuses a whole file for one long record;
+    # count the fields of each record first (the csv module reads quoted line breaks as pandas does).
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, skipinitialspace=True)
+        header = next(reader, None)
+        width = len(header) if header else 0
+        row = 0
+        for fields in reader:
+            if not fields:  # a blank line: pandas skips it too
+                continue
+            if len(fields) != width:
+                problems.append((table, row, "", f"has {len(fields)} fields, the header has {width}"))
+            row += 1
+    text_columns = [c[0] for c in columns if c[1] not in ("date", "number")]
+    return pd.read_csv(
+        path,
+        encoding="utf-8-sig",
+        usecols=range(width) if width else None,
+        dtype=dict.fromkeys(text_columns, "string"),
+        keep_default_na=False,
+        na_values={c[0]: [""] if c[0] in text_columns else _NA_MARKERS for c in columns},
+        skipinitialspace=True,
+    )
+
+
+# What pandas reads as missing by default; only for number and date columns here.
+_NA_MARKERS = [
+    "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>",
+    "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+]  # fmt: skip
 
 
 class Book:
@@ -219,7 +360,8 @@ class Book:
         targets: pd.DataFrame | None = None,
         *,
         inactivity_days: int = 365,
-    ) -> Book:
+        on_error: str = "raise",
+    ) -> Any:
         """Validate the tables and build a Book.
 
         Parameters
@@ -231,11 +373,31 @@ class Book:
         inactivity_days : int, default 365
             For accounts without ``acquired_on``: client spells are derived from revenue, ending this
             many days after the last revenue date not followed by another within this many days.
+        on_error : {"raise", "quarantine"}, default "raise"
+            ``"raise"``: any problem raises :class:`ValidationError` and nothing is built.
+            ``"quarantine"``: returns ``(book, rejected)``, the Book of the rows without problems and a
+            DataFrame of the rejected rows, one per rejected input row: ``table``, ``row`` (0-based
+            position in its input table), ``column`` and ``reason`` (several joined by ``"; "`` when a row
+            has several problems), then the row's own values. A rejected account (manager, project) takes
+            the rows that refer to it with it, each with a reason naming the row it depended on; an
+            account's other spell rows go too. Every input row is in the Book or in ``rejected``.
+            Problems no row can be blamed for (a missing table or column, a column of the wrong dtype)
+            still raise.
 
         Raises
         ------
         ValidationError
             Listing every problem (table, 0-based row, column, reason); nothing is built.
+
+        Examples
+        --------
+        >>> import pandas as pd, accountkpi as ak
+        >>> accounts = pd.DataFrame({"account_id": ["A", "B"]})
+        >>> revenue = pd.DataFrame({"account_id": ["A", "Z"], "amount": [10.0, 5.0],
+        ...                         "date": ["2024-01-05", "2024-01-06"]})
+        >>> book, rejected = ak.Book.from_frames(accounts, revenue, on_error="quarantine")
+        >>> rejected[["table", "row", "column", "reason"]].values.tolist()
+        [['revenue', 1, 'account_id', "unknown account id 'Z'"]]
         """
         frames = {
             "accounts": accounts,
@@ -248,10 +410,16 @@ class Book:
             "surveys": surveys,
             "targets": targets,
         }
-        return cls._build({k: v for k, v in frames.items() if v is not None}, inactivity_days)
+        frames = {k: v for k, v in frames.items() if v is not None}
+        if _lenient(on_error):
+            return cls._build_lenient(frames, inactivity_days)
+        return cls._build(frames, inactivity_days)
 
-    @classmethod
-    def _build(cls, frames: Mapping[str, pd.DataFrame], inactivity_days: int) -> Book:
+    @staticmethod
+    def _convert(
+        frames: Mapping[str, pd.DataFrame],
+    ) -> tuple[dict[str, dict[str, tuple]], list[tuple[str, int, str, str]]]:
+        """The core's column descriptions of `frames`, and the problems found while converting them."""
         problems: list[tuple[str, int, str, str]] = []
         tables: dict[str, dict[str, tuple]] = {}
         for table, frame in frames.items():
@@ -277,55 +445,84 @@ class Book:
                     continue
                 columns[key] = _column_spec(table, key, role, frame[name], problems)
             tables[table] = columns
+        return tables, problems
+
+    @classmethod
+    def _build(cls, frames: Mapping[str, pd.DataFrame], inactivity_days: int) -> Book:
+        tables, problems = cls._convert(frames)
         try:
             core = _core.build_book(tables, inactivity_days)
         except ValidationError as e:
-            # A cell this layer could not convert is reported once, with the reason found here.
-            seen = {(t, r, c) for t, r, c, _ in problems if r >= 0}
-            core_problems = [p for p in e.problems if (p[0], p[1], p[2]) not in seen]
-            _raise(problems + core_problems, len(problems) + e.total - (len(e.problems) - len(core_problems)))
+            _raise(*_merged(problems, list(e.problems), e.total))
         if problems:
             _raise(problems)
         return cls(core)
 
     @classmethod
-    def from_csv(cls, directory: str | os.PathLike[str], *, inactivity_days: int = 365) -> Book:
+    def _build_lenient(
+        cls, frames: Mapping[str, pd.DataFrame], inactivity_days: int, found: list | None = None
+    ) -> tuple[Book, pd.DataFrame]:
+        tables, problems = cls._convert(frames)
+        problems = list(found or []) + problems
+        structural = [p for p in problems if p[1] < 0]
+        if structural:
+            try:
+                _core.build_book(tables, inactivity_days)
+            except ValidationError as e:
+                _raise(*_merged(problems, list(e.problems), e.total))
+            _raise(problems)
+        try:
+            core, rejected = _core.build_book_lenient(tables, inactivity_days, problems)
+        except ValidationError as e:
+            _raise(*_merged(problems, list(e.problems), e.total))
+        return cls(core), _rejected_frame(frames, rejected)
+
+    @classmethod
+    def from_csv(
+        cls, directory: str | os.PathLike[str], *, inactivity_days: int = 365, on_error: str = "raise"
+    ) -> Any:
         """Read one ``<table>.csv`` per table from ``directory`` and build a Book.
 
-        Files are UTF-8 (a byte-order mark is allowed); dates are ISO ``YYYY-MM-DD``. Unreadable files are
-        reported in the same :class:`ValidationError` as the problems in their rows (rows are 0-based data
-        rows: line = row + 2).
+        Files are UTF-8 (a byte-order mark is allowed); dates are ISO ``YYYY-MM-DD``; quoted fields may hold
+        commas and line breaks. Ids, names and words are read as text, exactly as written (``007`` stays
+        ``"007"``, ``NA`` is the text ``"NA"``): only an empty field is missing there; in number and date
+        columns the usual markers (``NA``, ``NaN``, ``null``) are missing too. Unreadable files and rows
+        whose number of fields differs from the header's are reported in the same
+        :class:`ValidationError` as the problems in the rows (rows are 0-based data records, not lines).
+        ``on_error="quarantine"`` returns ``(book, rejected)`` as :meth:`from_frames` does.
         """
+        lenient = _lenient(on_error)
         directory = Path(directory)
         if not directory.is_dir():
             raise FileNotFoundError(f"no such directory: {directory}")
         frames: dict[str, pd.DataFrame] = {}
         problems: list[tuple[str, int, str, str]] = []
-        for table, (required, _columns) in TABLES.items():
+        for table, (required, columns) in TABLES.items():
             path = directory / f"{table}.csv"
             if not path.exists():
                 if required:
                     problems.append((table, -1, "", f"required file {path.name} is missing"))
                 continue
             try:
-                frames[table] = pd.read_csv(
-                    path, encoding="utf-8-sig", dtype=None, keep_default_na=True, skipinitialspace=True
-                )
+                frames[table] = _read_csv(path, table, columns, problems)
             except UnicodeDecodeError as e:
                 problems.append(
                     (table, -1, "", f"{path.name} is not UTF-8 text ({e.reason} at byte {e.start})")
                 )
-            except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as e:
                 problems.append((table, -1, "", f"{path.name} cannot be read as CSV: {e}"))
         for extra in sorted(p.stem for p in directory.glob("*.csv") if p.stem not in TABLES):
             problems.append(
                 (extra, -1, "", f"unknown table file {extra}.csv (expected one of {', '.join(TABLES)})")
             )
+        structural = any(r < 0 for _, r, _, _ in problems)
+        if lenient and not structural:
+            return cls._build_lenient(frames, inactivity_days, problems)
         if problems:
             try:
                 cls._build(frames, inactivity_days)
             except ValidationError as e:
-                _raise(problems + list(e.problems), len(problems) + e.total)
+                _raise(*_merged(problems, list(e.problems), e.total))
             _raise(problems)
         return cls._build(frames, inactivity_days)
 
@@ -337,7 +534,8 @@ class Book:
         ``manager_id``: the account's (or project's) owner at the event's date.
         """
         cols = self._core.export_table(name)
-        return pd.DataFrame({k: _from_core_column(v) for k, v in cols.items()})
+        # copy=False: pandas (3, copy-on-write) would otherwise copy every column it is given.
+        return pd.DataFrame({k: _from_core_column(v) for k, v in cols.items()}, copy=False)
 
     def kpis(
         self,

@@ -2,6 +2,8 @@
 /// \file
 /// `BookBuilder`: validates input tables and builds a `Book`.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +14,20 @@
 #include "accountkpi/book/table.hpp"
 
 namespace accountkpi {
+namespace detail {
+class ProblemList;
+}  // namespace detail
+
+/// What `BookBuilder::build_lenient()` returns: the Book of the good rows and every rejected input row.
+struct LenientBuild {
+    Book book;
+    /// One entry per problem of each rejected row, in schema table order then row: the row's own problems
+    /// first, then (for a row rejected only because a row it depends on was) the reason naming that row.
+    /// A row may have several entries; `rejected_rows()` counts rows.
+    std::vector<Problem> rejected;
+    /// The number of distinct rejected rows of `table`.
+    [[nodiscard]] std::size_t rejected_rows(std::string_view table) const;
+};
 
 /// Collects the input tables, then validates all of them and builds the Book in one go.
 ///
@@ -26,13 +42,33 @@ class BookBuilder {
     /// Adds the table `name` (one of `schema()`); replaces an earlier one of the same name.
     BookBuilder& add(std::string_view name, Table table);
 
+    /// Marks row `row` of `table` as bad before the build, for a problem found while converting the input
+    /// (e.g. a cell that is not a number). `build()` lists it with its own problems; `build_lenient()`
+    /// rejects the row (and its dependants).
+    BookBuilder& reject(Problem problem);
+
     /// Validates everything and builds the Book. Throws `ValidationError` when the input has problems.
     /// Borrowed columns must stay alive until this returns; the Book owns all it holds.
     [[nodiscard]] Book build() const;
 
+    /// Builds the Book from the rows without problems and lists the others (quarantine mode). A rejected
+    /// row takes its dependants with it: a rejected account row rejects every row of that account id (its
+    /// other spells), the accounts whose `parent_id` it is and every event, project and assignment of it;
+    /// likewise for managers and projects. Each dependant is listed with the row it depended on. Every
+    /// input row is either in the Book or in `rejected`.
+    ///
+    /// Throws `ValidationError` for problems that no row can be blamed for (a missing table or column, a
+    /// column of the wrong kind or length, bad options): those list every problem found, as `build()`.
+    [[nodiscard]] LenientBuild build_lenient() const;
+
   private:
+    using Tables = std::vector<std::pair<std::string, Table>>;
+    /// The Book, or nullopt with the problems in `problems`.
+    [[nodiscard]] std::optional<Book> try_build(const Tables& tables, detail::ProblemList& problems) const;
+
     BuildOptions options_;
-    std::vector<std::pair<std::string, Table>> tables_;
+    Tables tables_;
+    std::vector<Problem> rejections_;
 };
 
 }  // namespace accountkpi

@@ -55,7 +55,11 @@ class Random {
     int poisson(double mean) noexcept {
         const double limit = std::exp(-mean);
         int k = 0;
-        for (double p = uniform(); p > limit; p *= uniform()) ++k;
+        double p = uniform();
+        while (p > limit) {
+            ++k;
+            p *= uniform();
+        }
         return k;
     }
 
