@@ -11,30 +11,67 @@ namespace accountkpi::kpi {
 
 /// The list of KPIs, as X(name, higher_is_better): one place that the enum, the names and the free functions
 /// are made from. Definitions: docs/kpis.md.
-#define ACCOUNTKPI_KPIS(X)                                                                                \
-    /* keeping clients */                                                                                 \
-    X(clients_start, true)                                                                                \
-    X(clients_end, true)                                                                                  \
-    X(active_clients, true)                                                                               \
-    X(new_clients, true)                                                                                  \
-    X(churned_clients, false)                                                                             \
-    X(reactivations, true) X(retention_rate, true) X(churn_rate, false) X(revenue_churn_rate, false)      \
-        X(nrr, true) X(grr, true) X(expansion_revenue, true) X(contraction_revenue, false)                \
-            X(churned_revenue, false) X(csat, true) X(nps, true) X(ces, true)                             \
-                X(renewal_rate, true) /* strengthening the relationship */                                \
-        X(request_count, true) X(requests_per_account, true) X(request_response_days, false)              \
-            X(unanswered_requests, false) X(timely_response_rate, true) X(request_conversion_rate, true)  \
-                X(avg_project_size, true) X(median_project_size, true) X(projects_per_account, true)      \
-                    X(communications, true) X(emails, true) X(calls, true) X(meetings, true)              \
-                        X(touches_per_account_month, true)                                                \
-                            X(days_since_last_touch, false) /* growing profit */                          \
-        X(revenue, true) X(cost, false) X(gross_profit, true) X(gross_margin, true) X(deals, true)        \
-            X(avg_deal_size, true) X(median_deal_size, true) X(avg_rate_hour, true) X(avg_rate_day, true) \
-                X(avg_rate_month, true) X(avg_rate_normalised_hour, true) X(arpa, true)                   \
-                    X(upsell_revenue, true) X(cross_sell_revenue, true) X(new_business_revenue, true)     \
-                        X(ltv_historical, true) /* concentration */                                       \
-        X(top_share, false) X(pareto_ratio, true) X(gini, false) X(hhi, false)                            \
-            X(largest_client_share, false)
+// clang-format off
+#define ACCOUNTKPI_KPIS(X) \
+    /* keeping clients */ \
+    X(clients_start, true) \
+    X(clients_end, true) \
+    X(active_clients, true) \
+    X(new_clients, true) \
+    X(churned_clients, false) \
+    X(reactivations, true) \
+    X(retention_rate, true) \
+    X(churn_rate, false) \
+    X(revenue_churn_rate, false) \
+    X(nrr, true) \
+    X(grr, true) \
+    X(expansion_revenue, true) \
+    X(contraction_revenue, false) \
+    X(churned_revenue, false) \
+    X(csat, true) \
+    X(nps, true) \
+    X(ces, true) \
+    X(renewal_rate, true) \
+    /* strengthening the relationship */ \
+    X(request_count, true) \
+    X(requests_per_account, true) \
+    X(request_response_days, false) \
+    X(unanswered_requests, false) \
+    X(timely_response_rate, true) \
+    X(request_conversion_rate, true) \
+    X(avg_project_size, true) \
+    X(median_project_size, true) \
+    X(projects_per_account, true) \
+    X(communications, true) \
+    X(emails, true) \
+    X(calls, true) \
+    X(meetings, true) \
+    X(touches_per_account_month, true) \
+    X(days_since_last_touch, false) \
+    /* growing profit */ \
+    X(revenue, true) \
+    X(cost, false) \
+    X(gross_profit, true) \
+    X(gross_margin, true) \
+    X(deals, true) \
+    X(avg_deal_size, true) \
+    X(median_deal_size, true) \
+    X(avg_rate_hour, true) \
+    X(avg_rate_day, true) \
+    X(avg_rate_month, true) \
+    X(avg_rate_normalised_hour, true) \
+    X(arpa, true) \
+    X(upsell_revenue, true) \
+    X(cross_sell_revenue, true) \
+    X(new_business_revenue, true) \
+    X(ltv_historical, true) \
+    /* concentration */ \
+    X(top_share, false) \
+    X(pareto_ratio, true) \
+    X(gini, false) \
+    X(hhi, false) \
+    X(largest_client_share, false)
+// clang-format on
 
 /// Every KPI.
 enum class Kpi : std::uint8_t {
