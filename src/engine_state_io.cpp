@@ -163,8 +163,15 @@ State State::from_bytes(std::string_view bytes) {
     if (r.get<std::uint8_t>() != n_lists) corrupt("another set of lists (another library version)");
     st.radix_.resize(n_keys);
     r.get_array(st.radix_.data(), n_keys);
+    for (std::size_t k = 0; k < n_keys; ++k) {  // radix[k]: the product of the cardinalities + 1 before key k
+        if (k == 0 ? st.radix_[0] != 1
+                   : st.radix_[k] < st.radix_[k - 1] || st.radix_[k] % st.radix_[k - 1] != 0)
+            corrupt("bad key radix");
+    }
     const auto lut_size = r.get<std::uint64_t>();
     if (lut_size > (std::uint64_t{1} << 26)) corrupt("group table too large");
+    if (lut_size != 0 && n_keys > 0 && (lut_size % st.radix_.back() != 0 || lut_size < st.radix_.back()))
+        corrupt("group table does not match the keys");
     const auto groups = r.get<std::uint64_t>();
     r.need(static_cast<std::size_t>(groups), std::max<std::size_t>(n_keys, 1) * sizeof(std::int32_t));
     if (groups > std::numeric_limits<std::uint32_t>::max() / st.n_periods_) corrupt("too many cells");
