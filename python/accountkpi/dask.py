@@ -109,6 +109,9 @@ def kpis(
 
     dims = {name: _pandas(tables[name]) for name in DIMENSION_TABLES if name in tables}
     events = {name: _dask(tables[name]) for name in EVENT_TABLES if name in tables}
+    for name, frame in events.items():
+        if "account_id" not in frame.columns:
+            raise ValueError(f"table {name!r} has no 'account_id' column (see docs/data-model.md)")
     # The Book of the dimension tables alone: checked once here; it numbers accounts, managers and
     # categories exactly as every worker's Book will, resolves the scope and labels the result.
     empty = {name: frame._meta for name, frame in events.items()}

@@ -25,12 +25,6 @@ dd = pytest.importorskip("dask.dataframe")  # needs pyarrow too
 distributed = pytest.importorskip("distributed")
 akd = pytest.importorskip("accountkpi.dask")
 
-# Known noise of dask/distributed, not of accountkpi: a killed worker's nanny and its leftover sockets.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::ResourceWarning"),
-    pytest.mark.filterwarnings("ignore:.*[Pp]ort.*is already in use.*:UserWarning"),
-]
-
 QUARTERS = ak.periods("2023-01-01", "2026-01-01", "Q")
 EVENTS = ("revenue", "interactions", "requests", "surveys")
 
@@ -164,6 +158,8 @@ def test_bad_input_is_reported_like_on_one_machine() -> None:
         akd.kpis({"accounts": accounts, "revenue": dd.from_pandas(revenue, npartitions=1)}, "2024")
     with pytest.raises(ValueError, match="unknown table 'revenues'"):
         akd.kpis({"accounts": accounts, "revenues": revenue}, "2024")
+    with pytest.raises(ValueError, match="'revenue' has no 'account_id'"):
+        akd.kpis({"accounts": accounts, "revenue": revenue.rename(columns={"account_id": "client"})}, "2024")
     with pytest.raises(ValueError, match="'revenue' table is required"):
         akd.kpis({"accounts": accounts}, "2024")
 
