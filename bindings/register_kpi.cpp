@@ -1,6 +1,7 @@
 // Bindings of the KPI engine (accountkpi._core.kpi): the grouped table, the mergeable state, concentration
 // over arrays. Arguments are converted first; the computation runs without the GIL.
 #include <string>
+#include <string_view>
 
 #include "accountkpi/book.hpp"
 #include "accountkpi/kpi.hpp"
@@ -130,7 +131,28 @@ void register_kpi(py::module_& m) {
 
     py::class_<kpi::State>(m, "State", "Mergeable partial accumulations of a KPI request.")
         .def("merge", &kpi::State::merge, py::arg("other"), py::call_guard<py::gil_scoped_release>())
-        .def_property_readonly("groups", &kpi::State::groups);
+        .def_property_readonly("groups", &kpi::State::groups)
+        .def_property_readonly("nbytes", &kpi::State::serialized_size,
+                               "Size of the pickled form in bytes (what a worker ships for a merge).")
+        .def("__copy__", [](const kpi::State& s) { return kpi::State(s); })
+        .def(
+            "__deepcopy__", [](const kpi::State& s, const py::dict&) { return kpi::State(s); },
+            py::arg("memo"))
+        .def(py::pickle(
+            [](const kpi::State& s) {
+                std::string bytes;
+                {
+                    py::gil_scoped_release release;
+                    bytes = s.to_bytes();
+                }
+                return py::make_tuple(py::bytes(bytes));
+            },
+            [](const py::tuple& t) {
+                if (t.size() != 1) throw py::value_error("not a pickled kpi.State");
+                const auto bytes = t[0].cast<std::string_view>();
+                py::gil_scoped_release release;
+                return kpi::State::from_bytes(bytes);
+            }));
 
     m.def(
         "accumulate",

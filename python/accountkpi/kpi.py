@@ -163,6 +163,16 @@ def table(
     **options: Any,
 ) -> pd.DataFrame:
     """KPIs per (group, period) as a DataFrame: the engine behind :meth:`accountkpi.Book.kpis`."""
+    plist, keys, names = _request(periods, by, kpis)
+    days = [(p._begin, p._end) for p in plist]
+    raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope, options))
+    return _frame(book, plist, raw, options)
+
+
+def _request(
+    periods: Any, by: str | Sequence[str] | None, kpis: str | Sequence[str] | None
+) -> tuple[list[Period], list[str], list[str]]:
+    """The periods, group keys and KPI names of a request, checked."""
     plist = _periods(periods)
     keys = [by] if isinstance(by, str) else list(by or [])
     for k in keys:
@@ -172,8 +182,11 @@ def table(
     unknown = [k for k in names if k not in HIGHER_IS_BETTER]
     if unknown:
         raise ValueError(f"unknown KPI {unknown[0]!r}; see accountkpi.kpi.KPIS")
-    days = [(p._begin, p._end) for p in plist]
-    raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope, options))
+    return plist, keys, names
+
+
+def _frame(book: Book, plist: list[Period], raw: dict[str, Any], options: dict[str, Any]) -> pd.DataFrame:
+    """The DataFrame of the engine's columns ``raw`` (labels of keys from ``book``'s dimension tables)."""
     columns: dict[str, Any] = {}
     for key, codes in raw["keys"]:
         if key == "volume_band":

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -132,6 +134,15 @@ class State {
     void merge(const State& other);
     /// The composite code of group `g`: sorting groups by it sorts them by their keys.
     [[nodiscard]] std::uint64_t composite(std::size_t g) const noexcept;
+
+    /// The state as a self-describing byte string (little-endian, versioned) for shipping between processes;
+    /// only the cells in use are written. Defined in src/engine_state_io.cpp.
+    [[nodiscard]] std::string to_bytes() const;
+    /// The exact size of `to_bytes()` in bytes, without writing it.
+    [[nodiscard]] std::size_t serialized_size() const noexcept;
+    /// The state that `to_bytes` wrote; throws `std::invalid_argument` on a truncated, corrupt or foreign
+    /// byte string (another format version or a big-endian writer).
+    [[nodiscard]] static State from_bytes(std::string_view bytes);
 
   private:
     static constexpr std::size_t idx(Sum m) noexcept { return static_cast<std::size_t>(m); }

@@ -12,11 +12,24 @@ class State:
     """
     Mergeable partial accumulations of a KPI request.
     """
+    def __copy__(self) -> State:
+        ...
+    def __deepcopy__(self, memo: dict) -> State:
+        ...
+    def __getstate__(self) -> tuple[bytes]:
+        ...
+    def __setstate__(self, arg0: tuple) -> None:
+        ...
     def merge(self, other: State) -> None:
         ...
     @property
     def groups(self) -> int:
         ...
+    @property
+    def nbytes(self) -> int:
+        """
+        Size of the pickled form in bytes (what a worker ships for a merge).
+        """
 def accumulate(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], by: collections.abc.Sequence[str], kpis: collections.abc.Sequence[str], options: dict, scope: dict) -> State:
     ...
 def base_period(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: str) -> tuple[int, int]:

@@ -1,0 +1,255 @@
+"""The same KPIs on a Dask cluster, for books too large for one machine: :func:`kpis`.
+
+The event tables (``revenue``, ``interactions``, ``requests``, ``surveys``) are Dask DataFrames partitioned
+any way; they are shuffled so that each of ``partitions`` account partitions holds every event of its
+accounts. The dimension tables (``accounts``, ``managers``, ``assignments``, ``projects``, ``targets``) are
+small: they are read once and broadcast, so every worker's Book numbers accounts, managers and categories
+alike. Each worker builds a Book of its partition and reduces it, with the C++ engine, to a partial state of
+its accounts; the states are merged in a tree and finalized on the client. The result equals ``book.kpis`` on
+the same data, for every KPI (medians and concentration included: states keep their value lists, so they are
+exact). See ``docs/dask.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from .book import Book
+from .kpi import _frame, _request, _scope
+
+try:
+    import dask
+    import dask.dataframe as dd
+    from dask.sizeof import sizeof as _sizeof
+except ImportError as e:  # pragma: no cover - exercised only without dask
+    raise ImportError("accountkpi.dask needs Dask: pip install 'dask[distributed,dataframe]'") from e
+
+if TYPE_CHECKING:
+    from ._dates import Period
+
+__all__ = ["DIMENSION_TABLES", "EVENT_TABLES", "kpis"]
+
+#: Tables that are partitioned by account and shuffled (Dask or pandas DataFrames).
+EVENT_TABLES: tuple[str, ...] = ("revenue", "interactions", "requests", "surveys")
+#: Small tables broadcast whole to every worker (a Dask DataFrame given for one is computed first).
+DIMENSION_TABLES: tuple[str, ...] = ("accounts", "managers", "assignments", "projects", "targets")
+_PART = "_accountkpi_partition"
+
+
+@_sizeof.register(_core.kpi.State)
+def _state_size(state: _core.kpi.State) -> int:
+    return int(state.nbytes)
+
+
+def kpis(
+    tables: Mapping[str, Any],
+    periods: Period | str | Sequence[Period | str],
+    by: str | Sequence[str] | None = None,
+    kpis: str | Sequence[str] | None = None,
+    *,
+    scope: Any = None,
+    partitions: int | None = None,
+    split_every: int = 8,
+    inactivity_days: int = 365,
+    **options: Any,
+) -> pd.DataFrame:
+    """KPIs per (group, period) computed on Dask: the same DataFrame as :meth:`accountkpi.Book.kpis`.
+
+    Runs on the current Dask scheduler: a ``dask.distributed.Client`` when one is active, else Dask's local
+    threads.
+
+    Parameters
+    ----------
+    tables : mapping of table name to DataFrame
+        ``accounts`` and ``revenue`` are required (see ``docs/data-model.md``). Event tables (``revenue``,
+        ``interactions``, ``requests``, ``surveys``) may be Dask or pandas DataFrames, partitioned any way.
+        Dimension tables (``accounts``, ``managers``, ``assignments``, ``projects``, ``targets``) should be
+        pandas; a Dask one is computed to pandas first.
+    periods, by, kpis, scope, **options
+        As in :meth:`accountkpi.Book.kpis`.
+    partitions : int, optional
+        Account partitions: each is one Book on one worker. Default: the partitions of ``revenue``. Aim for
+        partitions of a few million lines.
+    split_every : int, default 8
+        States merged per task of the tree reduction.
+    inactivity_days : int, default 365
+        As in :meth:`accountkpi.Book.from_frames`.
+
+    Raises
+    ------
+    accountkpi.ValidationError
+        The dimension tables are checked on the client; a problem in an event table is reported by the worker
+        that holds it, with rows counted within its account partition.
+
+    Examples
+    --------
+    >>> import accountkpi as ak, accountkpi.dask, dask.dataframe as dd
+    >>> frames = ak.datasets.demo_book(accounts=40, years=1).to_frames()
+    >>> tables = {**frames, "revenue": dd.from_pandas(frames["revenue"], npartitions=3)}
+    >>> t = ak.dask.kpis(tables, "2023Q2", by="region", kpis=["revenue", "gini"], partitions=2)
+    >>> list(t.columns)
+    ['region', 'period', 'revenue', 'gini']
+    """
+    if split_every < 2:
+        raise ValueError(f"split_every must be at least 2, got {split_every}")
+    plist, keys, names = _request(periods, by, kpis)
+    unknown = sorted(set(tables) - set(EVENT_TABLES) - set(DIMENSION_TABLES))
+    if unknown:
+        known = ", ".join(DIMENSION_TABLES + EVENT_TABLES)
+        raise ValueError(f"unknown table {unknown[0]!r} (expected one of {known})")
+    for required in ("accounts", "revenue"):
+        if required not in tables:
+            raise ValueError(f"the {required!r} table is required")
+
+    dims = {name: _pandas(tables[name]) for name in DIMENSION_TABLES if name in tables}
+    events = {name: _dask(tables[name]) for name in EVENT_TABLES if name in tables}
+    for name, frame in events.items():
+        if "account_id" not in frame.columns:
+            raise ValueError(f"table {name!r} has no 'account_id' column (see docs/data-model.md)")
+    # The Book of the dimension tables alone: checked once here; it numbers accounts, managers and
+    # categories exactly as every worker's Book will, resolves the scope and labels the result.
+    empty = {name: frame._meta for name, frame in events.items()}
+    book = Book._build({**dims, **empty}, inactivity_days)
+    resolved = _scope(book, scope, options)
+    days = [(p._begin, p._end) for p in plist]
+
+    ids = _core.key_labels(book._core, "account")
+    ids = np.asarray(ids) if isinstance(ids, np.ndarray) else np.asarray(ids, dtype=object)
+    integer_ids = ids.dtype.kind in "iu"
+    n = partitions if partitions is not None else events["revenue"].npartitions
+    if n < 1:
+        raise ValueError(f"partitions must be at least 1, got {n}")
+    n = max(1, min(n, len(ids)))
+    account_partition = _partition_of(ids, n, integer_ids)
+
+    divisions = (*range(n), n - 1)
+    # Dask picks its peer-to-peer shuffle whenever a Client exists, which only the Client can run.
+    shuffle_method = None if _client() is not None else "tasks"
+    shuffled = {
+        name: frame.map_partitions(
+            _with_partition,
+            "account_id",
+            n,
+            integer_ids,
+            meta=frame._meta.assign(**{_PART: np.int64(0)}),
+        )
+        .set_index(_PART, divisions=divisions, shuffle_method=shuffle_method)
+        .to_delayed()
+        for name, frame in events.items()
+    }
+    for parts in shuffled.values():
+        if len(parts) != n:  # pragma: no cover - a change in Dask's set_index
+            raise RuntimeError(f"expected {n} account partitions after the shuffle, got {len(parts)}")
+
+    shared = _broadcast(
+        {
+            "dims": dims,
+            "account_partition": account_partition,
+            "n_accounts": len(ids),
+            "request": (days, keys, names, dict(options), resolved),
+            "inactivity_days": inactivity_days,
+        }
+    )
+    level = [
+        dask.delayed(_partition_state, pure=True)(
+            i, shared, {name: parts[i] for name, parts in shuffled.items()}
+        )
+        for i in range(n)
+    ]
+    while len(level) > 1:
+        level = [
+            dask.delayed(_merge_states, pure=True)(*level[i : i + split_every])
+            for i in range(0, len(level), split_every)
+        ]
+    (state,) = dask.compute(level[0])
+    if state is None:  # no account in scope anywhere: the answer of an empty scope
+        raw = _core.kpi.compute(book._core, days, keys, names, options, resolved)
+    else:
+        raw = _core.kpi.finalize(book._core, days, keys, names, options, state)
+    return _frame(book, plist, raw, options)
+
+
+def _broadcast(obj: Any) -> Any:
+    """``obj`` as an input of every partition's task: scattered once to every worker of the active
+    ``distributed`` client (so that a large accounts table is not sent with each task), else in the graph."""
+    client = _client()
+    if client is None:
+        return dask.delayed(obj, pure=True)
+    return client.scatter([obj], broadcast=True, hash=False)[0]
+
+
+def _client() -> Any:
+    """The ``distributed`` Client that ``dask.compute`` will use here, or None (threads, processes, sync)."""
+    client = getattr(dask.base.get_scheduler(), "__self__", None)
+    return client if hasattr(client, "scatter") else None
+
+
+def _pandas(frame: Any) -> pd.DataFrame:
+    if isinstance(frame, dd.DataFrame):
+        return frame.compute()
+    return frame
+
+
+def _dask(frame: Any) -> dd.DataFrame:
+    if isinstance(frame, dd.DataFrame):
+        return frame
+    if isinstance(frame, pd.DataFrame):
+        return dd.from_pandas(frame, npartitions=1, sort=False)
+    raise TypeError(f"expected a pandas or Dask DataFrame, got {type(frame).__name__}")
+
+
+def _partition_of(ids: Any, n: int, integer_ids: bool) -> np.ndarray:
+    """The account partition (0…n-1) of each account id: a hash of the id, of its text unless the accounts
+    table has integer ids (so ``"17"`` and ``17`` land together, as the Book matches them)."""
+    values = pd.Series(ids)
+    if integer_ids:
+        if not pd.api.types.is_integer_dtype(values.dtype):
+            # Unreadable ids fall in partition 0, whose Book reports them as unknown accounts.
+            values = pd.to_numeric(values, errors="coerce").fillna(-1).astype(np.int64)
+    else:
+        values = values.astype(str)
+    hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
+    return (hashes % np.uint64(n)).astype(np.int64)
+
+
+def _with_partition(frame: pd.DataFrame, column: str, n: int, integer_ids: bool) -> pd.DataFrame:
+    return frame.assign(**{_PART: _partition_of(frame[column].to_numpy(), n, integer_ids)})
+
+
+def _partition_state(i: int, shared: dict[str, Any], events: dict[str, pd.DataFrame]) -> Any:
+    """The engine's partial state of account partition ``i``: its events and the broadcast dimensions."""
+    accounts = np.flatnonzero(shared["account_partition"] == i)
+    days, keys, names, options, scope = shared["request"]
+    if "accounts" in scope:
+        accounts = np.intersect1d(accounts, scope["accounts"])
+    if len(accounts) == 0:
+        return None
+    frames = {name: frame.reset_index(drop=True) for name, frame in events.items()}
+    try:
+        book = Book._build({**shared["dims"], **frames}, shared["inactivity_days"])
+    except ValueError as e:
+        e.add_note(f"(in account partition {i}; rows are counted within it)")
+        raise
+    if book.n_accounts != shared["n_accounts"]:  # pragma: no cover - guards the broadcast
+        raise RuntimeError("a worker's Book numbers accounts differently from the client's")
+    return _core.kpi.accumulate(
+        book._core, days, keys, names, options, {**scope, "accounts": accounts.tolist()}
+    )
+
+
+def _merge_states(*states: Any) -> Any:
+    """The merge of partial states of disjoint accounts (``None``: a partition without accounts in scope).
+    Inputs are left as they are: Dask may hold them for a retry."""
+    present = [s for s in states if s is not None]
+    if not present:
+        return None
+    out = copy.copy(present[0])
+    for s in present[1:]:
+        out.merge(s)
+    return out

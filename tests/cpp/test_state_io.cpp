@@ -1,0 +1,105 @@
+// kpi::State to and from bytes: what a worker ships back for a distributed merge.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "accountkpi/book.hpp"
+#include "accountkpi/demo.hpp"
+#include "accountkpi/kpi.hpp"
+
+using namespace accountkpi;
+
+namespace {
+
+const Book& small_demo() {
+    static const Book book = [] {
+        demo::Options o;
+        o.accounts = 60;
+        return demo::book(o);
+    }();
+    return book;
+}
+
+kpi::Request grouped_request(std::vector<kpi::Key> by) {
+    kpi::Request rq;
+    rq.periods = periods(Date(2024, 1, 1), Date(2025, 1, 1), Frequency::quarter);
+    rq.by = std::move(by);
+    return rq;
+}
+
+// Bitwise equal results (NaN equals NaN): a round trip must not change a single bit.
+void expect_identical(const kpi::Result& a, const kpi::Result& b) {
+    ASSERT_EQ(a.rows(), b.rows());
+    EXPECT_EQ(a.key_codes, b.key_codes);
+    EXPECT_EQ(a.period, b.period);
+    ASSERT_EQ(a.kpis, b.kpis);
+    for (std::size_t k = 0; k < a.kpis.size(); ++k) {
+        for (std::size_t r = 0; r < a.rows(); ++r) {
+            EXPECT_EQ(std::memcmp(&a.values[k][r], &b.values[k][r], sizeof(double)), 0)
+                << kpi::name(a.kpis[k]) << " row " << r;
+        }
+    }
+}
+
+}  // namespace
+
+TEST(StateIo, RoundTripKeepsEveryKpiBitForBit) {
+    const Book& book = small_demo();
+    for (const auto& by : std::vector<std::vector<kpi::Key>>{
+             {}, {kpi::Key::manager, kpi::Key::region}, {kpi::Key::service_line}, {kpi::Key::account}}) {
+        const auto rq = grouped_request(by);
+        const kpi::State st = kpi::accumulate(book, rq);
+        const std::string bytes = st.to_bytes();
+        EXPECT_EQ(bytes.size(), st.serialized_size());
+        const kpi::State back = kpi::State::from_bytes(bytes);
+        EXPECT_EQ(back.groups(), st.groups());
+        EXPECT_EQ(back.to_bytes(), bytes);
+        expect_identical(kpi::finalize(book, rq, back), kpi::finalize(book, rq, st));
+    }
+}
+
+TEST(StateIo, RoundTrippedStatesStillMerge) {
+    const Book& book = small_demo();
+    const auto rq = grouped_request({kpi::Key::manager, kpi::Key::volume_band});
+    kpi::Request even = rq, odd = rq;
+    for (std::int32_t a = 0; a < static_cast<std::int32_t>(book.accounts().size()); ++a) {
+        (a % 2 ? odd : even).scope.accounts.push_back(a);
+    }
+    kpi::State direct = kpi::accumulate(book, even);
+    direct.merge(kpi::accumulate(book, odd));
+    kpi::State shipped = kpi::State::from_bytes(kpi::accumulate(book, even).to_bytes());
+    shipped.merge(kpi::State::from_bytes(kpi::accumulate(book, odd).to_bytes()));
+    expect_identical(kpi::finalize(book, rq, shipped), kpi::finalize(book, rq, direct));
+}
+
+TEST(StateIo, RejectsTruncatedCorruptAndForeignBytes) {
+    const auto rq = grouped_request({kpi::Key::region});
+    const std::string bytes = kpi::accumulate(small_demo(), rq).to_bytes();
+    for (std::size_t n = 0; n < bytes.size(); n += 7) {
+        EXPECT_THROW((void)kpi::State::from_bytes(std::string_view(bytes).substr(0, n)),
+                     std::invalid_argument)
+            << n;
+    }
+    EXPECT_THROW((void)kpi::State::from_bytes(bytes + "x"), std::invalid_argument);
+    std::string bad_magic = bytes;
+    bad_magic[0] = 'X';
+    EXPECT_THROW((void)kpi::State::from_bytes(bad_magic), std::invalid_argument);
+    std::string other_version = bytes;
+    other_version[4] = 9;
+    EXPECT_THROW((void)kpi::State::from_bytes(other_version), std::invalid_argument);
+    std::string bad_radix = bytes;  // the first key's radix, after the header and the measure flags
+    bad_radix[12 + 1 + 1 + 8 + 1 + 1 + kpi::State::n_sums + 1 + kpi::State::n_counts + 1] = 2;
+    EXPECT_THROW((void)kpi::State::from_bytes(bad_radix), std::invalid_argument);
+    std::string other_order = bytes;
+    std::swap(other_order[8], other_order[11]);
+    EXPECT_THROW((void)kpi::State::from_bytes(other_order), std::invalid_argument);
+}
+
+TEST(StateIo, EmptyStateRoundTrips) {
+    const kpi::State empty;
+    EXPECT_EQ(kpi::State::from_bytes(empty.to_bytes()).groups(), 0U);
+}

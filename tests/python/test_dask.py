@@ -1,0 +1,281 @@
+"""accountkpi.dask: KPIs computed on a Dask cluster equal ``book.kpis``, states pickle and merge in any order,
+and a worker killed mid-computation changes nothing."""
+
+from __future__ import annotations
+
+import copy
+import os
+import pickle
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import accountkpi as ak
+
+dask = pytest.importorskip("dask")
+dd = pytest.importorskip("dask.dataframe")  # needs pyarrow too
+distributed = pytest.importorskip("distributed")
+akd = pytest.importorskip("accountkpi.dask")
+
+QUARTERS = ak.periods("2023-01-01", "2026-01-01", "Q")
+EVENTS = ("revenue", "interactions", "requests", "surveys")
+
+
+def _dask_tables(frames: dict[str, pd.DataFrame], npartitions: int) -> dict[str, Any]:
+    """The frames with event tables as Dask DataFrames split by row (not by account), as from a data lake."""
+    out: dict[str, Any] = dict(frames)
+    for name in EVENTS:
+        if name in frames:
+            out[name] = dd.from_pandas(frames[name], npartitions=npartitions, sort=False)
+    return out
+
+
+def _assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
+    # Compensated sums are merged per partition, so money may differ from one machine in the last bit.
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, atol=0)
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit="3GiB"
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
+        yield c
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory: pytest.TempPathFactory) -> tuple[ak.Book, dict[str, Any]]:
+    """About 1.8 million revenue lines and 0.3 million other events; the event tables as Parquet files read
+    with Dask (split by row, not by account), the dimension tables as pandas."""
+    book = ak.datasets.demo_book(seed=3, accounts=3000, years=3, lines_per_month=20)
+    frames: dict[str, Any] = book.to_frames()
+    root = tmp_path_factory.mktemp("lake")
+    for name in EVENTS:
+        chunks = np.array_split(np.arange(len(frames[name])), 8)
+        (root / name).mkdir()
+        for i, rows in enumerate(chunks):
+            frames[name].iloc[rows].to_parquet(root / name / f"part-{i}.parquet", index=False)
+        frames[name] = dd.read_parquet(root / name)
+    return book, frames
+
+
+@pytest.fixture(scope="module")
+def small() -> tuple[ak.Book, dict[str, pd.DataFrame]]:
+    book = ak.datasets.demo_book(seed=5, accounts=150, years=3)
+    return book, book.to_frames()
+
+
+def test_every_kpi_on_millions_of_lines_equals_book_kpis(client: Any, large: Any) -> None:
+    book, tables = large
+    assert book.rows("revenue") > 1_500_000
+    for by in (["manager", "volume_band"], "service_line"):
+        got = akd.kpis(tables, QUARTERS, by=by, partitions=4)
+        _assert_same(got, book.kpis(QUARTERS, by=by))
+        assert got["revenue"].sum() > 0
+
+
+@pytest.mark.parametrize(
+    ("by", "options"),
+    [
+        (None, {}),
+        ("region", {"churn_method": "include_new", "nrr_base": "year_ago"}),
+        (["tier", "domain"], {"top_p": 0.1, "pareto_threshold": 0.5}),
+        ("account", {"ltv_measure": "revenue"}),
+        ("role", {"volume_thresholds": [10_000.0, 100_000.0]}),
+    ],
+    ids=["whole-book", "region-options", "tier-x-domain", "account", "role-bands"],
+)
+def test_groupings_and_options_equal_book_kpis(client: Any, small: Any, by: Any, options: dict) -> None:
+    book, frames = small
+    got = akd.kpis(_dask_tables(frames, 3), QUARTERS, by=by, partitions=5, split_every=2, **options)
+    _assert_same(got, book.kpis(QUARTERS, by=by, **options))
+
+
+def test_medians_and_concentration_are_exact(client: Any, small: Any) -> None:
+    book, frames = small
+    holistic = ["median_deal_size", "request_response_days", "gini", "top_share", "pareto_ratio", "hhi"]
+    got = akd.kpis(_dask_tables(frames, 4), QUARTERS, by="manager", kpis=holistic, partitions=7)
+    want = book.kpis(QUARTERS, by="manager", kpis=holistic)
+    pd.testing.assert_frame_equal(got[holistic[:2]], want[holistic[:2]], check_exact=True)
+    _assert_same(got, want)
+
+
+def test_scopes_restrict_as_on_one_machine(client: Any, small: Any) -> None:
+    book, frames = small
+    managers = frames["managers"]["manager_id"].iloc[:3].tolist()
+    accounts = frames["accounts"]["account_id"].drop_duplicates().iloc[::7].tolist()
+    tables = _dask_tables(frames, 2)
+    for scope in (ak.kpi.Scope(managers=managers), accounts, {"regions": ["EMEA"]}):
+        _assert_same(
+            akd.kpis(tables, QUARTERS, by="region", scope=scope, partitions=3),
+            book.kpis(QUARTERS, by="region", scope=scope),
+        )
+
+
+def test_derived_spells_and_ids_given_as_text(client: Any, small: Any) -> None:
+    _, frames = small
+    # No acquired_on: spells come from each account's revenue, which must all be on one worker.
+    accounts = frames["accounts"].drop_duplicates("account_id").drop(columns=["acquired_on", "churned_on"])
+    revenue = frames["revenue"].assign(account_id=frames["revenue"]["account_id"].astype(str))
+    plain = {"accounts": accounts, "projects": frames["projects"], "revenue": revenue}
+    book = ak.Book.from_frames(**plain, inactivity_days=120)
+    got = akd.kpis(_dask_tables(plain, 3), QUARTERS, by="region", partitions=4, inactivity_days=120)
+    _assert_same(got, book.kpis(QUARTERS, by="region"))
+
+
+def test_more_partitions_than_accounts_and_pandas_events() -> None:
+    accounts = pd.DataFrame({"account_id": ["A", "B"], "acquired_on": ["2023-01-01", "2023-06-01"]})
+    revenue = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "A"],
+            "date": ["2023-02-01", "2023-07-01", "2024-01-05"],
+            "amount": [5.0, 7, 1],
+        }
+    )
+    book = ak.Book.from_frames(accounts=accounts, revenue=revenue)
+    with dask.config.set(scheduler="sync"):
+        got = akd.kpis({"accounts": accounts, "revenue": revenue}, "2023", partitions=10)
+    _assert_same(got, book.kpis("2023"))
+
+
+def test_bad_input_is_reported_like_on_one_machine() -> None:
+    accounts = pd.DataFrame({"account_id": ["A"]})
+    revenue = pd.DataFrame(
+        {"account_id": ["A", "Z"], "date": ["2024-01-01", "2024-01-02"], "amount": [1.0, 2]}
+    )
+    with dask.config.set(scheduler="sync"), pytest.raises(ak.ValidationError, match="Z"):
+        akd.kpis({"accounts": accounts, "revenue": dd.from_pandas(revenue, npartitions=1)}, "2024")
+    with pytest.raises(ValueError, match="unknown table 'revenues'"):
+        akd.kpis({"accounts": accounts, "revenues": revenue}, "2024")
+    with pytest.raises(ValueError, match="'revenue' has no 'account_id'"):
+        akd.kpis({"accounts": accounts, "revenue": revenue.rename(columns={"account_id": "client"})}, "2024")
+    with pytest.raises(ValueError, match="'revenue' table is required"):
+        akd.kpis({"accounts": accounts}, "2024")
+
+
+# ---- States: pickling, merging in any order --------------------------------------------------------------
+
+
+def _days(periods: list[ak.Period]) -> list[tuple[int, int]]:
+    return [(p._begin, p._end) for p in periods]
+
+
+def test_state_pickle_round_trips_bit_for_bit(small: Any) -> None:
+    book, _ = small
+    days = _days(QUARTERS)
+    state = ak._core.kpi.accumulate(book._core, days, ["manager", "region"], [], {}, {})
+    blob = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+    assert len(blob) < state.nbytes + 100  # the engine's own bytes, hardly any pickle overhead
+    back = pickle.loads(blob)
+    assert back.groups == state.groups
+    assert pickle.dumps(back, protocol=pickle.HIGHEST_PROTOCOL) == blob
+    want = ak._core.kpi.finalize(book._core, days, ["manager", "region"], [], {}, state)
+    got = ak._core.kpi.finalize(book._core, days, ["manager", "region"], [], {}, back)
+    for name, values in want["values"].items():
+        np.testing.assert_array_equal(got["values"][name], values, err_msg=name)
+    twin = copy.copy(state)
+    twin.merge(back)  # a copy is independent: merging into it leaves the original alone
+    assert pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL) == blob
+    (raw,) = state.__getstate__()
+    broken = ak._core.kpi.State.__new__(ak._core.kpi.State)
+    with pytest.raises(ValueError, match="truncated"):
+        broken.__setstate__((raw[:-1],))
+
+
+@pytest.fixture(scope="module")
+def merge_book() -> ak.Book:
+    return ak.datasets.demo_book(seed=9, accounts=40, years=2)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_merging_is_associative_and_commutative(merge_book: ak.Book, data: st.DataObject) -> None:
+    book = merge_book
+    days = _days(ak.periods("2023-01-01", "2025-01-01", "Q"))
+    by = data.draw(st.sampled_from([[], ["manager"], ["region", "volume_band"], ["account"]]), label="by")
+    n = book.n_accounts
+    k = data.draw(st.integers(2, 5), label="parts")
+    owner = data.draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n), label="owner")
+    parts = [[a for a in range(n) if owner[a] == j] for j in range(k)]
+    parts = [p for p in parts if p]
+
+    def state(accounts: list[int]) -> Any:
+        return ak._core.kpi.accumulate(book._core, days, by, [], {}, {"accounts": accounts})
+
+    def merged(order: list[int], tree: bool) -> dict[str, Any]:
+        states = [state(parts[j]) for j in order]
+        while len(states) > 1:  # pairs up (a tree) or folds left
+            if tree:
+                nxt = []
+                for i in range(0, len(states) - 1, 2):
+                    states[i].merge(states[i + 1])
+                    nxt.append(states[i])
+                states = nxt + ([states[-1]] if len(states) % 2 else [])
+            else:
+                states[0].merge(states.pop(1))
+        return ak._core.kpi.finalize(book._core, days, by, [], {}, pickle.loads(pickle.dumps(states[0])))
+
+    order = data.draw(st.permutations(range(len(parts))), label="order")
+    a = merged(list(range(len(parts))), tree=False)
+    b = merged(list(order), tree=True)
+    whole = ak._core.kpi.compute(book._core, days, by, [], {}, {})
+    for k_, (ka, kb) in enumerate(zip(a["keys"], b["keys"], strict=True)):
+        np.testing.assert_array_equal(ka[1], kb[1], err_msg=f"key {k_}")
+    for name, values in whole["values"].items():
+        np.testing.assert_allclose(
+            a["values"][name], b["values"][name], rtol=1e-12, equal_nan=True, err_msg=name
+        )
+        np.testing.assert_allclose(a["values"][name], values, rtol=1e-12, equal_nan=True, err_msg=name)
+
+
+# ---- Failures -------------------------------------------------------------------------------------------
+
+
+def test_a_worker_killed_mid_computation_changes_nothing(client: Any, large: Any) -> None:
+    book, tables = large
+    want = book.kpis(QUARTERS, by="region")
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["frame"] = akd.kpis(tables, QUARTERS, by="region", partitions=6)
+        except BaseException as e:  # pragma: no cover - reported below
+            result["error"] = e
+
+    pids = client.run(os.getpid)
+    thread = threading.Thread(target=run)
+    thread.start()
+    victim = None
+    deadline = time.monotonic() + 60
+    while victim is None and thread.is_alive() and time.monotonic() < deadline:
+        for address, tasks in client.processing().items():
+            if any("_partition_state" in str(t) for t in tasks):
+                victim = address
+                break
+        time.sleep(0.02)
+    assert victim is not None, "the computation ended before a worker could be killed: make it larger"
+    os.kill(pids[victim], signal.SIGKILL)
+    thread.join(120)
+    assert not thread.is_alive()
+    assert "error" not in result, result.get("error")
+    _assert_same(result["frame"], want)
+    client.wait_for_workers(2, timeout=60)  # the nanny restarts it
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    result = doctest.testmod(akd, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0
