@@ -276,7 +276,10 @@ def _rejected_frame(
         return pd.DataFrame(
             {c: pd.Series(dtype=object if c != "row" else np.int64) for c in _REJECTED_COLUMNS}
         )
-    out = pd.DataFrame.from_records(records)
+    # Object columns keep every value as it came, even text that is not valid UTF-8 (which pandas' Arrow-backed
+    # strings reject).
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    out = pd.DataFrame({k: pd.Series([r.get(k) for r in records], dtype=object) for k in keys})
     out["row"] = out["row"].astype(np.int64)
     return out
 

@@ -8,7 +8,7 @@ import typing
 from . import kpi
 from . import ltv
 from . import tiers
-__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'date_iso', 'date_parse', 'demo_book', 'key_labels', 'kpi', 'ltv', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_quarter', 'period_year', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'tiers']
+__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'build_book_lenient', 'date_iso', 'date_parse', 'demo_book', 'key_labels', 'kpi', 'ltv', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_quarter', 'period_year', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'tiers']
 class Book:
     """
     The validated, immutable, columnar book of accounts (C++ core).
@@ -31,6 +31,10 @@ class Book:
 def build_book(tables: dict, inactivity_days: typing.SupportsInt | typing.SupportsIndex = 365) -> Book:
     """
     Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every problem.
+    """
+def build_book_lenient(tables: dict, inactivity_days: typing.SupportsInt | typing.SupportsIndex, rejected: collections.abc.Sequence[tuple[str, typing.SupportsInt | typing.SupportsIndex, str, str]]) -> tuple:
+    """
+    Builds a Book from the rows without problems: (Book, [(table, row, column, reason)]) listing every rejected row (with its dependants); raises ValidationError for problems no row can be blamed for.
     """
 def date_iso(arg0: typing.SupportsInt | typing.SupportsIndex) -> str:
     ...
