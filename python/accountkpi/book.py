@@ -276,7 +276,7 @@ def _rejected_frame(
         return pd.DataFrame(
             {c: pd.Series(dtype=object if c != "row" else np.int64) for c in _REJECTED_COLUMNS}
         )
-    # Object columns keep every value as it came, even text that is not valid UTF-8 (which pandas' Arrow-backed
+    # Object columns keep every value as it came, even text that is not valid UTF-8 (which Arrow-backed
     # strings reject).
     keys = list(dict.fromkeys(k for r in records for k in r))
     out = pd.DataFrame({k: pd.Series([r.get(k) for r in records], dtype=object) for k in keys})
