@@ -446,6 +446,7 @@ class ScopeFilter {
     /// The accounts' volume bands in the period being accumulated (when the scope names bands).
     void set_bands(const std::vector<std::int32_t>* bands) noexcept { bands_ = bands; }
     [[nodiscard]] bool needs_bands() const noexcept { return !bands_ok_.empty(); }
+    [[nodiscard]] bool all_managers() const noexcept { return all_managers_; }
     [[nodiscard]] bool account(std::int32_t a) const noexcept {
         const auto ua = static_cast<std::size_t>(a);
         return (all_accounts_ || accounts_[ua]) &&
@@ -478,15 +479,14 @@ Date one_year_earlier(Date d) {
     return Date{sys_days{prev}};
 }
 
-/// Per-account compensated revenue over a period.
+/// Per-account compensated revenue over a period: each account's sum and compensation side by side (one
+/// cache line for both).
 struct AccountRevenue {
-    std::vector<double> sum, comp;
+    std::vector<double> pairs;
     std::optional<Period> range;
-    void reset(std::size_t n) {
-        sum.assign(n, 0.0);
-        comp.assign(n, 0.0);
-    }
-    [[nodiscard]] double operator[](std::size_t a) const noexcept { return sum[a] + comp[a]; }
+    void reset(std::size_t n) { pairs.assign(2 * n, 0.0); }
+    void add(std::size_t a, double x) noexcept { detail::neumaier_add(pairs[2 * a], pairs[2 * a + 1], x); }
+    [[nodiscard]] double operator[](std::size_t a) const noexcept { return pairs[2 * a] + pairs[2 * a + 1]; }
 };
 
 }  // namespace
@@ -600,8 +600,7 @@ void State::grow(std::size_t groups) {
     const std::size_t cells = cells_capacity_groups_ * n_periods_;
     for (std::size_t m = 0; m < n_sums; ++m) {
         if (sum_on_[m]) {
-            sums_[m].resize(cells, 0.0);
-            comps_[m].resize(cells, 0.0);
+            sums_[m].resize(2 * cells, 0.0);
         }
     }
     for (std::size_t m = 0; m < n_counts; ++m) {
@@ -625,8 +624,9 @@ void State::adopt(const State& part, std::size_t first_period) {
         if (!sum_on_[m]) continue;
         for (std::size_t g = 0; g < part.groups(); ++g) {
             for (std::size_t p = 0; p < pp; ++p) {
-                double &sum = sums_[m][base[g] + p], &comp = comps_[m][base[g] + p];
-                const double from_sum = part.sums_[m][g * pp + p], from_comp = part.comps_[m][g * pp + p];
+                double &sum = sums_[m][2 * (base[g] + p)], &comp = sums_[m][2 * (base[g] + p) + 1];
+                const double from_sum = part.sums_[m][2 * (g * pp + p)];
+                const double from_comp = part.sums_[m][2 * (g * pp + p) + 1];
                 if (sum == 0 && comp == 0) {  // an empty cell: a copy, the same bits
                     sum = from_sum;
                     comp = from_comp;
@@ -667,8 +667,8 @@ void State::merge(const State& other) {
             const std::size_t from = g * np + p, to = map[g] * np + p;
             for (std::size_t m = 0; m < n_sums; ++m) {
                 if (!sum_on_[m]) continue;
-                detail::neumaier_add(sums_[m][to], comps_[m][to], other.sums_[m][from]);
-                detail::neumaier_add(sums_[m][to], comps_[m][to], other.comps_[m][from]);
+                detail::neumaier_add(sums_[m][2 * to], sums_[m][2 * to + 1], other.sums_[m][2 * from]);
+                detail::neumaier_add(sums_[m][2 * to], sums_[m][2 * to + 1], other.sums_[m][2 * from + 1]);
             }
             for (std::size_t m = 0; m < n_counts; ++m) {
                 if (count_on_[m]) counts_[m][to] += other.counts_[m][from];
@@ -774,6 +774,11 @@ State accumulate(const Book& book, const Request& rq) {
     const bool by_kind = nd.any({S::upsell, S::cross_sell});
     const bool new_business = nd.any({S::new_business});
     const bool totals_only = rq.by.empty() && rq.scope.empty() && !by_unit && !by_kind && !new_business;
+    // The account pass looks up each account's owner only when a key or the scope asks for managers.
+    const bool needs_owner =
+        !scope_of_request.all_managers() || std::any_of(rq.by.begin(), rq.by.end(), [](Key k) {
+            return k == Key::manager || k == Key::tier || k == Key::role;
+        });
     // Accumulates the periods [chunk_begin, chunk_end) into `st`, a state of that many periods. Periods are
     // independent (each reads its own slices), so chunks of them run on threads of their own.
     const auto run = [&](State& st, std::size_t chunk_begin, std::size_t chunk_end) {
@@ -824,7 +829,7 @@ State accumulate(const Book& book, const Request& rq) {
                         const std::int32_t a = rev.account[i];
                         if (!scope.account(a)) continue;
                         const auto ua = static_cast<std::size_t>(a);
-                        detail::neumaier_add(current.sum[ua], current.comp[ua], rev.amount[i]);
+                        current.add(ua, rev.amount[i]);
                     }
                 }
                 if (revenue_rows && !totals_only) {
@@ -833,7 +838,7 @@ State accumulate(const Book& book, const Request& rq) {
                         if (!scope.account(a)) continue;
                         const double amount = rev.amount[i];
                         const auto ua = static_cast<std::size_t>(a);
-                        if (account_revenue) detail::neumaier_add(current.sum[ua], current.comp[ua], amount);
+                        if (account_revenue) current.add(ua, amount);
                         const std::int32_t m = rev.manager[i];
                         if (!scope.manager(m)) continue;
                         const std::int32_t p = rev.project[i];
@@ -884,7 +889,7 @@ State accumulate(const Book& book, const Request& rq) {
                         const auto [lo, hi] = rows_in(rev.date, B);
                         for (std::size_t i = lo; i < hi; ++i) {
                             const auto ua = static_cast<std::size_t>(rev.account[i]);
-                            detail::neumaier_add(base.sum[ua], base.comp[ua], rev.amount[i]);
+                            base.add(ua, rev.amount[i]);
                         }
                         b_rev = &base;
                     }
@@ -923,7 +928,7 @@ State accumulate(const Book& book, const Request& rq) {
                     const double r_p = account_revenue ? current[ua] : 0.0;
                     const double r_b = b_rev ? (*b_rev)[ua] : 0.0;
                     if (!active && !in_s && r_p == 0 && r_b == 0) continue;
-                    const std::int32_t owner = book.owner(a, none, reference);
+                    const std::int32_t owner = needs_owner ? book.owner(a, none, reference) : none;
                     if (!scope.manager(owner)) continue;
                     const std::size_t cell = cell_of(st.group(keyer(a, owner, none)));
                     const auto count = [&](C m, bool yes) {

@@ -115,7 +115,8 @@ class State {
     [[nodiscard]] bool account_level() const noexcept { return account_level_; }
 
     [[gnu::always_inline]] void add(Sum m, std::size_t cell, double x) noexcept {
-        detail::neumaier_add(sums_[idx(m)][cell], comps_[idx(m)][cell], x);
+        double* pair = &sums_[idx(m)][2 * cell];
+        detail::neumaier_add(pair[0], pair[1], x);
     }
     [[gnu::always_inline]] void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept {
         counts_[idx(m)][cell] += n;
@@ -126,7 +127,7 @@ class State {
     [[nodiscard]] bool has(Sum m) const noexcept { return sum_on_[idx(m)]; }
     [[nodiscard]] bool has(Count m) const noexcept { return count_on_[idx(m)]; }
     [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept {
-        return sums_[idx(m)][cell] + comps_[idx(m)][cell];
+        return sums_[idx(m)][2 * cell] + sums_[idx(m)][2 * cell + 1];
     }
     [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
         return counts_[idx(m)][cell];
@@ -155,7 +156,7 @@ class State {
     bool account_level_ = false;
     std::array<bool, n_sums> sum_on_{};
     std::array<bool, n_counts> count_on_{};
-    std::array<std::vector<double>, n_sums> sums_, comps_;
+    std::array<std::vector<double>, n_sums> sums_;  // [cell][sum, compensation]: one cache line for both
     std::array<std::vector<std::int64_t>, n_counts> counts_;
     std::array<std::vector<std::pair<std::uint32_t, double>>, n_lists> lists_;
     std::vector<std::int32_t> group_codes_;  // [group][key]
