@@ -105,7 +105,8 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
             s = s.dt.tz_localize(None)
             dtype = s.dtype
         if pd.api.types.is_datetime64_dtype(dtype):
-            days = s.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").view(np.int64)
+            # One copy: the column's own datetime64 values, floored to days (NaT stays NaT = INT64_MIN).
+            days = s.to_numpy().astype("datetime64[D]").view(np.int64)
             return ("dates", np.ascontiguousarray(days))
         if pd.api.types.is_object_dtype(dtype):
             # datetime.date, Timestamps and ISO strings side by side: ISO text for all, parsed in C++.
