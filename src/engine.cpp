@@ -1095,7 +1095,10 @@ State accumulate(const Book& book, const Request& rq) {
         if (e) std::rethrow_exception(e);
     }
     State st = new_state(np);
-    for (std::size_t t = 0; t < threads; ++t) st.adopt(parts[t], bounds[t]);
+    for (std::size_t t = 0; t < threads; ++t) {
+        st.adopt(parts[t], bounds[t]);
+        parts[t] = State{};  // freed at once: the peak holds the answer and one part, not all of them
+    }
     return st;
 }
 
