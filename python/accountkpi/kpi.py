@@ -187,7 +187,7 @@ def table(
         else np.asarray(labels, dtype=object)[raw["period"]]
     )
     columns.update(raw["values"])
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # the engine's arrays, owned by the frame: no copy
 
 
 def _labels(book: Book, key: str, codes: np.ndarray) -> Any:
