@@ -368,8 +368,9 @@ void register_book(py::module_& m) {
           "problem.");
     m.def(
         "demo_book",
-        [](std::uint64_t seed, int accounts, int years, int start_year, int lines_per_month) {
+        [](std::uint64_t seed, int accounts, int years, int start_year, int lines_per_month, bool events) {
             demo::Options o;
+            o.events = events;
             o.seed = seed;
             o.accounts = accounts;
             o.years = years;
@@ -379,7 +380,7 @@ void register_book(py::module_& m) {
             return demo::book(o);
         },
         py::arg("seed") = 0, py::arg("accounts") = 300, py::arg("years") = 3, py::arg("start_year") = 2023,
-        py::arg("lines_per_month") = 1);
+        py::arg("lines_per_month") = 1, py::arg("events") = true);
 }
 
 }  // namespace accountkpi::bindings

@@ -414,6 +414,14 @@ std::vector<T> gather(const std::vector<T>& v, const std::vector<std::uint32_t>&
     return out;
 }
 
+/// `gather`, then frees `v`.
+template <class T>
+std::vector<T> gather_release(std::vector<T>& v, const std::vector<std::uint32_t>& order) {
+    std::vector<T> out = gather(v, order);
+    std::vector<T>().swap(v);
+    return out;
+}
+
 std::vector<std::uint32_t> offsets_of(const std::vector<std::int32_t>& sorted_keys, std::size_t groups) {
     std::vector<std::uint32_t> offsets(groups + 1, 0);
     for (auto k : sorted_keys) ++offsets[static_cast<std::size_t>(k) + 1];
@@ -721,20 +729,21 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         t.end = gather(end, keep);
     }
 
-    // revenue, stored sorted by date.
+    // revenue, stored sorted by date (each input column freed once gathered: the largest table is held
+    // about once and a half while it is sorted, not twice).
     std::vector<std::uint32_t> revenue_order;
     {
         Reader r = reader("revenue");
         auto& t = data->revenue;
-        const auto account = r.references("account_id", data->accounts.ids, "account", true);
-        const auto project = project_refs(r, account);
-        const auto date = r.dates("date", true);
-        const auto amount = r.numbers("amount", true);
+        auto account = r.references("account_id", data->accounts.ids, "account", true);
+        auto project = project_refs(r, account);
+        auto date = r.dates("date", true);
+        auto amount = r.numbers("amount", true);
         check_money(r, "amount", amount);
-        const auto cost = r.numbers("cost", false, 0.0);
+        auto cost = r.numbers("cost", false, 0.0);
         check_money(r, "cost", cost);
-        const auto units = r.numbers("units", false);
-        const auto unit = r.vocabulary("unit", billing_names, false, Billing::none);
+        auto units = r.numbers("units", false);
+        auto unit = r.vocabulary("unit", billing_names, false, Billing::none);
         for (std::size_t i = 0; i < r.rows(); ++i) {
             if (units[i] < 0) r.report(to_row(i), "units", "negative units");
             if (!std::isnan(units[i]) && unit[i] == Billing::none) {
@@ -745,13 +754,13 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
             }
         }
         revenue_order = detail::stable_order(std::span<const Date>(date));
-        t.date = gather(date, revenue_order);
-        t.account = gather(account, revenue_order);
-        t.project = gather(project, revenue_order);
-        t.amount = gather(amount, revenue_order);
-        t.cost = gather(cost, revenue_order);
-        t.units = gather(units, revenue_order);
-        t.unit = gather(unit, revenue_order);
+        t.date = gather_release(date, revenue_order);
+        t.account = gather_release(account, revenue_order);
+        t.project = gather_release(project, revenue_order);
+        t.amount = gather_release(amount, revenue_order);
+        t.cost = gather_release(cost, revenue_order);
+        t.units = gather_release(units, revenue_order);
+        t.unit = gather_release(unit, revenue_order);
     }
 
     // interactions, requests, surveys: sorted by date.

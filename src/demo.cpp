@@ -296,7 +296,7 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     std::vector<std::int64_t> ia_account, ia_date, ia_channel;
     std::vector<std::int64_t> sv_account, sv_date, sv_kind;
     std::vector<double> sv_score;
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < (o.events ? n : 0); ++i) {
         const auto ui = static_cast<std::size_t>(i);
         for (int m = 0; m < 12 * o.years; ++m) {
             const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
@@ -455,14 +455,14 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         t.add("unit", coded(std::move(rv_unit), {"hour", "day", "month"}));
         out.emplace_back("revenue", std::move(t));
     }
-    {
+    if (o.events) {
         Table t;
         t.add("account_id", Column::integers(account_ids(ia_account)));
         t.add("date", dates(std::move(ia_date)));
         t.add("channel", coded(std::move(ia_channel), {"email", "call", "meeting"}));
         out.emplace_back("interactions", std::move(t));
     }
-    {
+    if (o.events) {
         std::vector<std::int64_t> project_codes(rq_project.size());
         std::vector<std::string> project_names;
         for (std::size_t k = 0; k < rq_project.size(); ++k) {
@@ -476,7 +476,7 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         t.add("project_id", coded(std::move(project_codes), std::move(project_names)));
         out.emplace_back("requests", std::move(t));
     }
-    {
+    if (o.events) {
         Table t;
         t.add("account_id", Column::integers(account_ids(sv_account)));
         t.add("date", dates(std::move(sv_date)));

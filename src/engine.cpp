@@ -11,6 +11,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/kpi/concentration.hpp"
@@ -19,12 +20,35 @@ namespace accountkpi::kpi {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+/// Below this many revenue lines and account-periods per thread, a request runs on one thread.
+constexpr std::size_t min_work_per_thread = 100'000;
 using S = State::Sum;
 using C = State::Count;
 using L = State::List;
 
 double ratio(double num, double den) noexcept {
     return den == 0 ? nan : num / den;
+}
+
+/// The compensated sum of `x[0..n)` in 8 interleaved Neumaier sums (independent chains of adds that the CPU
+/// overlaps, and the compiler vectorises), then added together: as exact as one compensated sum, at the speed
+/// of reading memory.
+detail::NeumaierSum lane_sum(const double* x, std::size_t n) noexcept {
+    constexpr std::size_t lanes = 8;
+    double s[lanes] = {}, c[lanes] = {};
+    std::size_t i = 0;
+    for (; i + lanes <= n; i += lanes) {
+        for (std::size_t l = 0; l < lanes; ++l) {
+            const double v = x[i + l], t = s[l] + v;
+            c[l] += std::abs(s[l]) >= std::abs(v) ? (s[l] - t) + v : (v - t) + s[l];
+            s[l] = t;
+        }
+    }
+    detail::NeumaierSum out;
+    for (std::size_t l = 0; l < lanes; ++l) out.add(s[l]);
+    for (std::size_t l = 0; l < lanes; ++l) out.add(c[l]);
+    for (; i < n; ++i) out.add(x[i]);
+    return out;
 }
 
 /// What a set of KPIs needs accumulated.
@@ -427,6 +451,7 @@ class ScopeFilter {
     /// The accounts' volume bands in the period being accumulated (when the scope names bands).
     void set_bands(const std::vector<std::int32_t>* bands) noexcept { bands_ = bands; }
     [[nodiscard]] bool needs_bands() const noexcept { return !bands_ok_.empty(); }
+    [[nodiscard]] bool all_managers() const noexcept { return all_managers_; }
     [[nodiscard]] bool account(std::int32_t a) const noexcept {
         const auto ua = static_cast<std::size_t>(a);
         return (all_accounts_ || accounts_[ua]) &&
@@ -459,15 +484,14 @@ Date one_year_earlier(Date d) {
     return Date{sys_days{prev}};
 }
 
-/// Per-account compensated revenue over a period.
+/// Per-account compensated revenue over a period: each account's sum and compensation side by side (one
+/// cache line for both).
 struct AccountRevenue {
-    std::vector<double> sum, comp;
+    std::vector<double> pairs;
     std::optional<Period> range;
-    void reset(std::size_t n) {
-        sum.assign(n, 0.0);
-        comp.assign(n, 0.0);
-    }
-    [[nodiscard]] double operator[](std::size_t a) const noexcept { return sum[a] + comp[a]; }
+    void reset(std::size_t n) { pairs.assign(2 * n, 0.0); }
+    void add(std::size_t a, double x) noexcept { detail::neumaier_add(pairs[2 * a], pairs[2 * a + 1], x); }
+    [[nodiscard]] double operator[](std::size_t a) const noexcept { return pairs[2 * a] + pairs[2 * a + 1]; }
 };
 
 }  // namespace
@@ -542,6 +566,8 @@ State::State(std::vector<Key> by, const std::vector<std::uint64_t>& cardinalitie
         product *= c + 1;  // + 1: the missing value
     }
     if (small && product <= (std::uint64_t{1} << 26)) lut_.assign(product, 0);
+    // One key: its cardinality bounds the groups; room for all of them spares the copies of growing.
+    if (by_.size() == 1 && !lut_.empty()) grow(static_cast<std::size_t>(product));
 }
 
 std::uint64_t State::composite(std::size_t g) const noexcept {
@@ -579,8 +605,7 @@ void State::grow(std::size_t groups) {
     const std::size_t cells = cells_capacity_groups_ * n_periods_;
     for (std::size_t m = 0; m < n_sums; ++m) {
         if (sum_on_[m]) {
-            sums_[m].resize(cells, 0.0);
-            comps_[m].resize(cells, 0.0);
+            sums_[m].resize(2 * cells, 0.0);
         }
     }
     for (std::size_t m = 0; m < n_counts; ++m) {
@@ -588,12 +613,46 @@ void State::grow(std::size_t groups) {
     }
 }
 
-void State::add(Sum m, std::size_t cell, double x) noexcept {
-    detail::neumaier_add(sums_[idx(m)][cell], comps_[idx(m)][cell], x);
-}
-
-double State::value(Sum m, std::size_t cell) const noexcept {
-    return sums_[idx(m)][cell] + comps_[idx(m)][cell];
+void State::adopt(const State& part, std::size_t first_period) {
+    if (part.by_ != by_ || part.radix_ != radix_ || part.sum_on_ != sum_on_ || part.count_on_ != count_on_ ||
+        first_period + part.n_periods_ > n_periods_) {
+        throw std::invalid_argument("adopt: the states come from different requests or books");
+    }
+    const std::size_t np = n_periods_, pp = part.n_periods_;
+    std::vector<std::size_t> base(part.groups());
+    for (std::size_t g = 0; g < part.groups(); ++g) {
+        std::array<std::int32_t, 8> codes{};
+        for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = part.code(g, k);
+        base[g] = static_cast<std::size_t>(group(codes)) * np + first_period;
+    }
+    for (std::size_t m = 0; m < n_sums; ++m) {
+        if (!sum_on_[m]) continue;
+        for (std::size_t g = 0; g < part.groups(); ++g) {
+            for (std::size_t p = 0; p < pp; ++p) {
+                double &sum = sums_[m][2 * (base[g] + p)], &comp = sums_[m][2 * (base[g] + p) + 1];
+                const double from_sum = part.sums_[m][2 * (g * pp + p)];
+                const double from_comp = part.sums_[m][2 * (g * pp + p) + 1];
+                if (sum == 0 && comp == 0) {  // an empty cell: a copy, the same bits
+                    sum = from_sum;
+                    comp = from_comp;
+                } else {
+                    detail::neumaier_add(sum, comp, from_sum);
+                    detail::neumaier_add(sum, comp, from_comp);
+                }
+            }
+        }
+    }
+    for (std::size_t m = 0; m < n_counts; ++m) {
+        if (!count_on_[m]) continue;
+        for (std::size_t g = 0; g < part.groups(); ++g) {
+            for (std::size_t p = 0; p < pp; ++p) counts_[m][base[g] + p] += part.counts_[m][g * pp + p];
+        }
+    }
+    for (std::size_t l = 0; l < n_lists; ++l) {
+        for (const auto& [cell, x] : part.lists_[l]) {
+            lists_[l].emplace_back(static_cast<std::uint32_t>(base[cell / pp] + cell % pp), x);
+        }
+    }
 }
 
 void State::merge(const State& other) {
@@ -613,8 +672,8 @@ void State::merge(const State& other) {
             const std::size_t from = g * np + p, to = map[g] * np + p;
             for (std::size_t m = 0; m < n_sums; ++m) {
                 if (!sum_on_[m]) continue;
-                detail::neumaier_add(sums_[m][to], comps_[m][to], other.sums_[m][from]);
-                detail::neumaier_add(sums_[m][to], comps_[m][to], other.comps_[m][from]);
+                detail::neumaier_add(sums_[m][2 * to], sums_[m][2 * to + 1], other.sums_[m][2 * from]);
+                detail::neumaier_add(sums_[m][2 * to], sums_[m][2 * to + 1], other.sums_[m][2 * from + 1]);
             }
             for (std::size_t m = 0; m < n_counts; ++m) {
                 if (count_on_[m]) counts_[m][to] += other.counts_[m][from];
@@ -669,15 +728,16 @@ State accumulate(const Book& book, const Request& rq) {
                          nd.any({S::csat_sum, S::ces_sum});
 
     const std::size_t n_bands = o.volume_thresholds.size() + 1;
-    Keyer keyer(book, rq.by, n_bands);
-    ScopeFilter scope(book, rq.scope, n_bands);
-    const bool bands_needed =
-        scope.needs_bands() || std::find(rq.by.begin(), rq.by.end(), Key::volume_band) != rq.by.end();
-    std::vector<std::int32_t> bands;
-    keyer.set_bands(&bands);
-    scope.set_bands(&bands);
-    State st(rq.by, keyer.cardinalities(), rq.periods.size(), nd.sums, nd.counts, account_pass);
-    if (rq.by.empty()) (void)st.group({});  // the ungrouped answer always has its one group
+    const Keyer keyer_of_request(book, rq.by, n_bands);
+    const ScopeFilter scope_of_request(book, rq.scope, n_bands);
+    const bool bands_needed = scope_of_request.needs_bands() ||
+                              std::find(rq.by.begin(), rq.by.end(), Key::volume_band) != rq.by.end();
+    const auto cardinalities = keyer_of_request.cardinalities();
+    const auto new_state = [&](std::size_t periods) {
+        State s(rq.by, cardinalities, periods, nd.sums, nd.counts, account_pass);
+        if (rq.by.empty()) (void)s.group({});  // the ungrouped answer always has its one group
+        return s;
+    };
     const std::size_t np = rq.periods.size();
     const auto& acc = book.accounts();
     const auto& sp = book.spells();
@@ -710,271 +770,362 @@ State accumulate(const Book& book, const Request& rq) {
             touch_dates[fill[static_cast<std::size_t>(it.account[i])]++] = it.date[i];
     }
 
-    AccountRevenue current, previous, base;
-    // Historical LTV: each account's gross profit (or revenue) from its first line up to the period's end,
-    // kept running so that periods in ascending order read each line once.
     const bool ltv = nd.any({C::ltv_n});
-    AccountRevenue lifetime;
-    std::size_t lifetime_row = 0;
-    if (ltv) lifetime.reset(n_accounts);
-    for (std::size_t pi = 0; pi < np; ++pi) {
-        const Period P = rq.periods[pi];
-        const auto cell_of = [&](std::uint32_t g) { return static_cast<std::size_t>(g) * np + pi; };
-        if (bands_needed) {  // each account's band: its revenue in the 12 months before P
-            std::vector<double> trailing(n_accounts, 0.0);
-            const auto [lo, hi] = rows_in(rev.date, Period{add_months(P.begin(), -12), P.begin()});
-            for (std::size_t i = lo; i < hi; ++i)
-                trailing[static_cast<std::size_t>(rev.account[i])] += rev.amount[i];
-            bands.resize(n_accounts);
-            for (std::size_t a = 0; a < n_accounts; ++a) {
-                bands[a] = static_cast<std::int32_t>(
-                    std::upper_bound(o.volume_thresholds.begin(), o.volume_thresholds.end(), trailing[a]) -
-                    o.volume_thresholds.begin());
-            }
-        }
-
-        // Revenue lines of P: row measures, and each account's revenue in P.
-        if (revenue_rows || account_revenue) {
-            if (account_revenue) current.reset(n_accounts);
-            current.range = P;
-            const auto [lo, hi] = rows_in(rev.date, P);
-            for (std::size_t i = lo; i < hi; ++i) {
-                const std::int32_t a = rev.account[i];
-                if (!scope.account(a)) continue;
-                const double amount = rev.amount[i];
-                const auto ua = static_cast<std::size_t>(a);
-                if (account_revenue) detail::neumaier_add(current.sum[ua], current.comp[ua], amount);
-                if (!revenue_rows) continue;
-                const std::int32_t m = rev.manager[i];
-                if (!scope.manager(m)) continue;
-                const std::int32_t p = rev.project[i];
-                const std::size_t cell = cell_of(st.group(keyer(a, m, p)));
-                if (st.has(S::revenue)) st.add(S::revenue, cell, amount);
-                if (st.has(S::cost)) st.add(S::cost, cell, rev.cost[i]);
-                switch (rev.unit[i]) {
-                    case Billing::hour:
-                        if (st.has(S::amount_hour)) st.add(S::amount_hour, cell, amount);
-                        if (st.has(S::units_hour)) st.add(S::units_hour, cell, rev.units[i]);
-                        break;
-                    case Billing::day:
-                        if (st.has(S::amount_day)) st.add(S::amount_day, cell, amount);
-                        if (st.has(S::units_day)) st.add(S::units_day, cell, rev.units[i]);
-                        break;
-                    case Billing::month:
-                        if (st.has(S::amount_month)) st.add(S::amount_month, cell, amount);
-                        if (st.has(S::units_month)) st.add(S::units_month, cell, rev.units[i]);
-                        break;
-                    default:
-                        break;
+    // What the revenue pass adds per line; with no keys, no scope and only revenue and cost, it needs no
+    // per-line work at all beyond the sums.
+    const bool want_revenue = nd.sums[static_cast<std::size_t>(S::revenue)];
+    const bool want_cost = nd.sums[static_cast<std::size_t>(S::cost)];
+    const bool by_unit =
+        nd.any({S::amount_hour, S::amount_day, S::amount_month, S::units_hour, S::units_day, S::units_month});
+    const bool by_kind = nd.any({S::upsell, S::cross_sell});
+    const bool new_business = nd.any({S::new_business});
+    const bool totals_only = rq.by.empty() && rq.scope.empty() && !by_unit && !by_kind && !new_business;
+    // The account pass looks up each account's owner only when a key or the scope asks for managers.
+    const bool needs_owner =
+        !scope_of_request.all_managers() || std::any_of(rq.by.begin(), rq.by.end(), [](Key k) {
+            return k == Key::manager || k == Key::tier || k == Key::role;
+        });
+    // Accumulates the periods [chunk_begin, chunk_end) into `st`, a state of that many periods. Periods are
+    // independent (each reads its own slices), so chunks of them run on threads of their own.
+    const auto run = [&](State& st, std::size_t chunk_begin, std::size_t chunk_end) {
+        std::vector<std::int32_t> bands;
+        Keyer keyer = keyer_of_request;
+        ScopeFilter scope = scope_of_request;
+        keyer.set_bands(&bands);
+        scope.set_bands(&bands);
+        const std::size_t np_chunk = chunk_end - chunk_begin;
+        AccountRevenue current, previous, base;
+        // Historical LTV: each account's gross profit (or revenue) from its first line up to the period's
+        // end, kept running so that periods in ascending order read each line once.
+        AccountRevenue lifetime;
+        std::size_t lifetime_row = 0;
+        if (ltv) lifetime.reset(n_accounts);
+        for (std::size_t pi = chunk_begin; pi < chunk_end; ++pi) {
+            const Period P = rq.periods[pi];
+            const auto cell_of = [&](std::uint32_t g) {
+                return static_cast<std::size_t>(g) * np_chunk + (pi - chunk_begin);
+            };
+            if (bands_needed) {  // each account's band: its revenue in the 12 months before P
+                std::vector<double> trailing(n_accounts, 0.0);
+                const auto [lo, hi] = rows_in(rev.date, Period{add_months(P.begin(), -12), P.begin()});
+                for (std::size_t i = lo; i < hi; ++i)
+                    trailing[static_cast<std::size_t>(rev.account[i])] += rev.amount[i];
+                bands.resize(n_accounts);
+                for (std::size_t a = 0; a < n_accounts; ++a) {
+                    bands[a] =
+                        static_cast<std::int32_t>(std::upper_bound(o.volume_thresholds.begin(),
+                                                                   o.volume_thresholds.end(), trailing[a]) -
+                                                  o.volume_thresholds.begin());
                 }
-                if (p != none) {
-                    const ProjectKind kind = prj.kind[static_cast<std::size_t>(p)];
-                    if (kind == ProjectKind::upsell && st.has(S::upsell)) st.add(S::upsell, cell, amount);
-                    if (kind == ProjectKind::cross_sell && st.has(S::cross_sell))
-                        st.add(S::cross_sell, cell, amount);
-                }
-                if (st.has(S::new_business) && P.contains(first_begin(ua)))
-                    st.add(S::new_business, cell, amount);
             }
-        }
 
-        // Each account once: client-set measures, cohort revenue, concentration, last touch.
-        if (account_pass) {
-            const AccountRevenue* b_rev = nullptr;
-            if (cohort) {
-                const Period B = base_period(P, o.nrr_base);
-                if (previous.range && *previous.range == B) {
-                    b_rev = &previous;
-                } else {
-                    base.reset(n_accounts);
-                    base.range = B;
-                    const auto [lo, hi] = rows_in(rev.date, B);
+            // Revenue lines of P: row measures, and each account's revenue in P.
+            if (revenue_rows || account_revenue) {
+                if (account_revenue) current.reset(n_accounts);
+                current.range = P;
+                const auto [lo, hi] = rows_in(rev.date, P);
+                if (revenue_rows && totals_only) {
+                    // Ungrouped and unscoped: a period's revenue and cost are sums of contiguous slices.
+                    const std::size_t cell = cell_of(0);
+                    for (const auto& [m, column] :
+                         {std::pair{S::revenue, &rev.amount}, std::pair{S::cost, &rev.cost}}) {
+                        if (!st.has(m)) continue;
+                        const detail::NeumaierSum total = lane_sum(column->data() + lo, hi - lo);
+                        st.add(m, cell, total.sum);
+                        st.add(m, cell, total.comp);
+                    }
+                }
+                if (account_revenue && (totals_only || !revenue_rows)) {
                     for (std::size_t i = lo; i < hi; ++i) {
-                        const auto ua = static_cast<std::size_t>(rev.account[i]);
-                        detail::neumaier_add(base.sum[ua], base.comp[ua], rev.amount[i]);
+                        const std::int32_t a = rev.account[i];
+                        if (!scope.account(a)) continue;
+                        const auto ua = static_cast<std::size_t>(a);
+                        current.add(ua, rev.amount[i]);
                     }
-                    b_rev = &base;
+                }
+                if (revenue_rows && !totals_only) {
+                    for (std::size_t i = lo; i < hi; ++i) {
+                        const std::int32_t a = rev.account[i];
+                        if (!scope.account(a)) continue;
+                        const double amount = rev.amount[i];
+                        const auto ua = static_cast<std::size_t>(a);
+                        if (account_revenue) current.add(ua, amount);
+                        const std::int32_t m = rev.manager[i];
+                        if (!scope.manager(m)) continue;
+                        const std::int32_t p = rev.project[i];
+                        const std::size_t cell = cell_of(st.group(keyer(a, m, p)));
+                        if (want_revenue) st.add(S::revenue, cell, amount);
+                        if (want_cost) st.add(S::cost, cell, rev.cost[i]);
+                        if (by_unit) {
+                            switch (rev.unit[i]) {
+                                case Billing::hour:
+                                    if (st.has(S::amount_hour)) st.add(S::amount_hour, cell, amount);
+                                    if (st.has(S::units_hour)) st.add(S::units_hour, cell, rev.units[i]);
+                                    break;
+                                case Billing::day:
+                                    if (st.has(S::amount_day)) st.add(S::amount_day, cell, amount);
+                                    if (st.has(S::units_day)) st.add(S::units_day, cell, rev.units[i]);
+                                    break;
+                                case Billing::month:
+                                    if (st.has(S::amount_month)) st.add(S::amount_month, cell, amount);
+                                    if (st.has(S::units_month)) st.add(S::units_month, cell, rev.units[i]);
+                                    break;
+                                default:
+                                    break;
+                            }
+                        }
+                        if (by_kind && p != none) {
+                            const ProjectKind kind = prj.kind[static_cast<std::size_t>(p)];
+                            if (kind == ProjectKind::upsell && st.has(S::upsell))
+                                st.add(S::upsell, cell, amount);
+                            if (kind == ProjectKind::cross_sell && st.has(S::cross_sell))
+                                st.add(S::cross_sell, cell, amount);
+                        }
+                        if (new_business && P.contains(first_begin(ua)))
+                            st.add(S::new_business, cell, amount);
+                    }
                 }
             }
-            if (ltv) {
-                const auto upto = static_cast<std::size_t>(
-                    std::lower_bound(rev.date.begin(), rev.date.end(), P.end()) - rev.date.begin());
-                if (upto < lifetime_row) {  // an earlier end than the last period: start again
-                    lifetime.reset(n_accounts);
-                    lifetime_row = 0;
-                }
-                for (; lifetime_row < upto; ++lifetime_row) {
-                    const auto ua = static_cast<std::size_t>(rev.account[lifetime_row]);
-                    const double x =
-                        rev.amount[lifetime_row] - (o.ltv_revenue ? 0.0 : rev.cost[lifetime_row]);
-                    detail::neumaier_add(lifetime.sum[ua], lifetime.comp[ua], x);
-                }
-            }
-            const Date b = P.begin(), last = P.end() - 1;
-            for (std::size_t ua = 0; ua < n_accounts; ++ua) {
-                const auto a = static_cast<std::int32_t>(ua);
-                if (!scope.account(a)) continue;
-                bool in_s = false, in_e = false, active = false, is_new = false, reactivated = false,
-                     churned = false, churned_new = false;
-                Date reference = last;
-                bool reference_set = false;
-                for (auto k = sp.offsets[ua]; k < sp.offsets[ua + 1]; ++k) {
-                    const Date sb = sp.begin[k], se = sp.end[k];
-                    const bool contains_before = sb < b && b - 1 < se;  // client on b - 1
-                    if (contains_before) {
-                        in_s = true;
-                        churned = se <= last;
+
+            // Each account once: client-set measures, cohort revenue, concentration, last touch.
+            if (account_pass) {
+                const AccountRevenue* b_rev = nullptr;
+                if (cohort) {
+                    const Period B = base_period(P, o.nrr_base);
+                    if (previous.range && *previous.range == B) {
+                        b_rev = &previous;
+                    } else {
+                        base.reset(n_accounts);
+                        base.range = B;
+                        const auto [lo, hi] = rows_in(rev.date, B);
+                        for (std::size_t i = lo; i < hi; ++i) {
+                            const auto ua = static_cast<std::size_t>(rev.account[i]);
+                            base.add(ua, rev.amount[i]);
+                        }
+                        b_rev = &base;
                     }
-                    if (sb <= last && last < se) in_e = true;
-                    if (sb <= last && b < se) {
-                        active = true;
-                        const Date last_day = std::min(se - 1, last);
-                        if (!reference_set || reference < last_day) reference = last_day;
-                        reference_set = true;
+                }
+                if (ltv) {
+                    const auto upto = static_cast<std::size_t>(
+                        std::lower_bound(rev.date.begin(), rev.date.end(), P.end()) - rev.date.begin());
+                    if (upto < lifetime_row) {  // an earlier end than the last period: start again
+                        lifetime.reset(n_accounts);
+                        lifetime_row = 0;
                     }
-                    if (P.contains(sb)) {
-                        if (k == sp.offsets[ua]) {
-                            is_new = true;
-                            churned_new = se <= last;
-                        } else {
-                            reactivated = true;
+                    for (; lifetime_row < upto; ++lifetime_row) {
+                        const double x =
+                            rev.amount[lifetime_row] - (o.ltv_revenue ? 0.0 : rev.cost[lifetime_row]);
+                        lifetime.add(static_cast<std::size_t>(rev.account[lifetime_row]), x);
+                    }
+                }
+                const Date b = P.begin(), last = P.end() - 1;
+                for (std::size_t ua = 0; ua < n_accounts; ++ua) {
+                    const auto a = static_cast<std::int32_t>(ua);
+                    if (!scope.account(a)) continue;
+                    bool in_s = false, in_e = false, active = false, is_new = false, reactivated = false,
+                         churned = false, churned_new = false;
+                    Date reference = last;
+                    bool reference_set = false;
+                    for (auto k = sp.offsets[ua]; k < sp.offsets[ua + 1]; ++k) {
+                        const Date sb = sp.begin[k], se = sp.end[k];
+                        const bool contains_before = sb < b && b - 1 < se;  // client on b - 1
+                        if (contains_before) {
+                            in_s = true;
+                            churned = se <= last;
+                        }
+                        if (sb <= last && last < se) in_e = true;
+                        if (sb <= last && b < se) {
+                            active = true;
+                            const Date last_day = std::min(se - 1, last);
+                            if (!reference_set || reference < last_day) reference = last_day;
+                            reference_set = true;
+                        }
+                        if (P.contains(sb)) {
+                            if (k == sp.offsets[ua]) {
+                                is_new = true;
+                                churned_new = se <= last;
+                            } else {
+                                reactivated = true;
+                            }
+                        }
+                    }
+                    const double r_p = account_revenue ? current[ua] : 0.0;
+                    const double r_b = b_rev ? (*b_rev)[ua] : 0.0;
+                    if (!active && !in_s && r_p == 0 && r_b == 0) continue;
+                    const std::int32_t owner = needs_owner ? book.owner(a, none, reference) : none;
+                    if (!scope.manager(owner)) continue;
+                    const std::size_t cell = cell_of(st.group(keyer(a, owner, none)));
+                    const auto count = [&](C m, bool yes) {
+                        if (yes && st.has(m)) st.add(m, cell);
+                    };
+                    count(C::clients_start, in_s);
+                    count(C::clients_end, in_e);
+                    count(C::active, active);
+                    count(C::new_clients, is_new);
+                    count(C::reactivated, reactivated);
+                    count(C::churned, in_s && churned);
+                    count(C::retained, in_s && in_e);
+                    count(C::churned_new, is_new && churned_new);
+                    if (cohort && r_b > 0) {
+                        if (st.has(S::cohort_base)) st.add(S::cohort_base, cell, r_b);
+                        if (st.has(S::cohort_current)) st.add(S::cohort_current, cell, r_p);
+                        if (st.has(S::cohort_kept)) st.add(S::cohort_kept, cell, std::min(r_p, r_b));
+                        if (in_e) {
+                            if (st.has(S::expansion)) st.add(S::expansion, cell, std::max(0.0, r_p - r_b));
+                            if (st.has(S::contraction))
+                                st.add(S::contraction, cell, std::max(0.0, r_b - r_p));
+                        } else if (st.has(S::churned_revenue)) {
+                            st.add(S::churned_revenue, cell, r_b - r_p);
+                        }
+                    }
+                    if (nd.has(L::account_revenue) && r_p > 0) st.push(L::account_revenue, cell, r_p);
+                    if (ltv && active) {
+                        st.add(C::ltv_n, cell);
+                        st.add(S::ltv, cell, lifetime[ua]);
+                    }
+                    if (last_touch && in_e) {
+                        const auto first = touch_dates.begin() + touch_offsets[ua];
+                        const auto end = touch_dates.begin() + touch_offsets[ua + 1];
+                        const auto after = std::upper_bound(first, end, last);
+                        if (after != first) {
+                            st.add(C::touch_n, cell);
+                            st.add(S::touch_days, cell, static_cast<double>(last - *(after - 1)));
                         }
                     }
                 }
-                const double r_p = account_revenue ? current[ua] : 0.0;
-                const double r_b = b_rev ? (*b_rev)[ua] : 0.0;
-                if (!active && !in_s && r_p == 0 && r_b == 0) continue;
-                const std::int32_t owner = book.owner(a, none, reference);
-                if (!scope.manager(owner)) continue;
-                const std::size_t cell = cell_of(st.group(keyer(a, owner, none)));
-                const auto count = [&](C m, bool yes) {
-                    if (yes && st.has(m)) st.add(m, cell);
-                };
-                count(C::clients_start, in_s);
-                count(C::clients_end, in_e);
-                count(C::active, active);
-                count(C::new_clients, is_new);
-                count(C::reactivated, reactivated);
-                count(C::churned, in_s && churned);
-                count(C::retained, in_s && in_e);
-                count(C::churned_new, is_new && churned_new);
-                if (cohort && r_b > 0) {
-                    if (st.has(S::cohort_base)) st.add(S::cohort_base, cell, r_b);
-                    if (st.has(S::cohort_current)) st.add(S::cohort_current, cell, r_p);
-                    if (st.has(S::cohort_kept)) st.add(S::cohort_kept, cell, std::min(r_p, r_b));
-                    if (in_e) {
-                        if (st.has(S::expansion)) st.add(S::expansion, cell, std::max(0.0, r_p - r_b));
-                        if (st.has(S::contraction)) st.add(S::contraction, cell, std::max(0.0, r_b - r_p));
-                    } else if (st.has(S::churned_revenue)) {
-                        st.add(S::churned_revenue, cell, r_b - r_p);
+            }
+            if (account_revenue) std::swap(previous, current);
+
+            // Projects signed in P, and contracts ending in P.
+            if (projects) {
+                const auto [lo, hi] = rows_in(prj.signed_on, P);
+                for (std::size_t i = lo; i < hi; ++i) {
+                    const std::int32_t a = prj.account[i], m = prj.manager[i];
+                    if (!scope.account(a) || !scope.manager(m)) continue;
+                    const std::size_t cell = cell_of(st.group(keyer(a, m, static_cast<std::int32_t>(i))));
+                    if (st.has(C::deals)) st.add(C::deals, cell);
+                    if (st.has(S::deal_value)) st.add(S::deal_value, cell, prj.value[i]);
+                    if (nd.has(L::deal_values)) st.push(L::deal_values, cell, prj.value[i]);
+                    if (prj.kind[i] == ProjectKind::renewal && st.has(C::renewals)) st.add(C::renewals, cell);
+                }
+            }
+            if (due) {
+                auto it = std::lower_bound(by_end.begin(), by_end.end(), P.begin(),
+                                           [&](std::uint32_t i, Date d) { return prj.end[i] < d; });
+                for (; it != by_end.end() && prj.end[*it] < P.end(); ++it) {
+                    const auto i = static_cast<std::int32_t>(*it);
+                    const std::int32_t a = prj.account[*it];
+                    const std::int32_t m = book.owner(a, i, prj.end[*it]);
+                    if (!scope.account(a) || !scope.manager(m)) continue;
+                    st.add(C::due, cell_of(st.group(keyer(a, m, i))));
+                }
+            }
+
+            if (interactions) {
+                const auto& t = book.interactions();
+                const auto [lo, hi] = rows_in(t.date, P);
+                for (std::size_t i = lo; i < hi; ++i) {
+                    const std::int32_t a = t.account[i], m = t.manager[i];
+                    if (!scope.account(a) || !scope.manager(m)) continue;
+                    const C channel = t.channel[i] == Channel::email  ? C::emails
+                                      : t.channel[i] == Channel::call ? C::calls
+                                                                      : C::meetings;
+                    if (st.has(channel)) st.add(channel, cell_of(st.group(keyer(a, m, none))));
+                }
+            }
+
+            if (requests) {
+                const auto& t = book.requests();
+                const auto [lo, hi] = rows_in(t.received_on, P);
+                for (std::size_t i = lo; i < hi; ++i) {
+                    const std::int32_t a = t.account[i], m = t.manager[i];
+                    if (!scope.account(a) || !scope.manager(m)) continue;
+                    const std::size_t cell = cell_of(st.group(keyer(a, m, t.project[i])));
+                    if (st.has(C::requests)) st.add(C::requests, cell);
+                    if (t.responded_on[i].is_null()) {
+                        if (st.has(C::unanswered)) st.add(C::unanswered, cell);
+                    } else {
+                        const auto days = static_cast<double>(t.responded_on[i] - t.received_on[i]);
+                        if (st.has(C::answered)) st.add(C::answered, cell);
+                        if (nd.has(L::response_days)) st.push(L::response_days, cell, days);
+                        if (days <= o.sla_days && st.has(C::timely)) st.add(C::timely, cell);
+                    }
+                    if (t.project[i] != none && st.has(C::converted)) st.add(C::converted, cell);
+                }
+            }
+
+            if (surveys) {
+                const auto& t = book.surveys();
+                const auto [lo, hi] = rows_in(t.date, P);
+                for (std::size_t i = lo; i < hi; ++i) {
+                    const std::int32_t a = t.account[i], m = t.manager[i];
+                    if (!scope.account(a) || !scope.manager(m)) continue;
+                    const std::size_t cell = cell_of(st.group(keyer(a, m, none)));
+                    const double score = t.score[i];
+                    const auto count = [&](C c, bool yes) {
+                        if (yes && st.has(c)) st.add(c, cell);
+                    };
+                    switch (t.kind[i]) {
+                        case SurveyKind::csat:
+                            count(C::csat_n, true);
+                            count(C::csat_satisfied, score >= 4);
+                            if (st.has(S::csat_sum)) st.add(S::csat_sum, cell, score);
+                            break;
+                        case SurveyKind::nps:
+                            count(C::nps_n, true);
+                            count(C::nps_promoters, score >= 9);
+                            count(C::nps_detractors, score <= 6);
+                            break;
+                        case SurveyKind::ces:
+                            count(C::ces_n, true);
+                            count(C::ces_top, score >= 6);
+                            if (st.has(S::ces_sum)) st.add(S::ces_sum, cell, score);
+                            break;
                     }
                 }
-                if (nd.has(L::account_revenue) && r_p > 0) st.push(L::account_revenue, cell, r_p);
-                if (ltv && active) {
-                    st.add(C::ltv_n, cell);
-                    st.add(S::ltv, cell, lifetime[ua]);
-                }
-                if (last_touch && in_e) {
-                    const auto first = touch_dates.begin() + touch_offsets[ua];
-                    const auto end = touch_dates.begin() + touch_offsets[ua + 1];
-                    const auto after = std::upper_bound(first, end, last);
-                    if (after != first) {
-                        st.add(C::touch_n, cell);
-                        st.add(S::touch_days, cell, static_cast<double>(last - *(after - 1)));
-                    }
-                }
             }
         }
-        if (account_revenue) std::swap(previous, current);
+    };
 
-        // Projects signed in P, and contracts ending in P.
-        if (projects) {
-            const auto [lo, hi] = rows_in(prj.signed_on, P);
-            for (std::size_t i = lo; i < hi; ++i) {
-                const std::int32_t a = prj.account[i], m = prj.manager[i];
-                if (!scope.account(a) || !scope.manager(m)) continue;
-                const std::size_t cell = cell_of(st.group(keyer(a, m, static_cast<std::int32_t>(i))));
-                if (st.has(C::deals)) st.add(C::deals, cell);
-                if (st.has(S::deal_value)) st.add(S::deal_value, cell, prj.value[i]);
-                if (nd.has(L::deal_values)) st.push(L::deal_values, cell, prj.value[i]);
-                if (prj.kind[i] == ProjectKind::renewal && st.has(C::renewals)) st.add(C::renewals, cell);
+    // One chunk of contiguous periods per thread when there is enough work; the chunks' cells (disjoint
+    // periods) are copied into the answer in chunk order, so that it is the same, bit for bit, for any
+    // number of threads.
+    std::size_t work = account_pass ? n_accounts * np : 0;
+    for (const Period& P : rq.periods) {
+        const auto [lo, hi] = rows_in(rev.date, P);
+        work += hi - lo;
+    }
+    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
+    threads = std::min({threads, np, std::max<std::size_t>(1, work / min_work_per_thread)});
+    if (threads <= 1) {
+        State st = new_state(np);
+        run(st, 0, np);
+        return st;
+    }
+    std::vector<std::size_t> bounds(threads + 1);
+    for (std::size_t t = 0; t <= threads; ++t) bounds[t] = t * np / threads;
+    std::vector<State> parts;
+    for (std::size_t t = 0; t < threads; ++t) parts.push_back(new_state(bounds[t + 1] - bounds[t]));
+    std::vector<std::exception_ptr> errors(threads);
+    {
+        std::vector<std::jthread> pool;
+        const auto chunk = [&](std::size_t t) {
+            try {
+                run(parts[t], bounds[t], bounds[t + 1]);
+            } catch (...) {
+                errors[t] = std::current_exception();
             }
-        }
-        if (due) {
-            auto it = std::lower_bound(by_end.begin(), by_end.end(), P.begin(),
-                                       [&](std::uint32_t i, Date d) { return prj.end[i] < d; });
-            for (; it != by_end.end() && prj.end[*it] < P.end(); ++it) {
-                const auto i = static_cast<std::int32_t>(*it);
-                const std::int32_t a = prj.account[*it];
-                const std::int32_t m = book.owner(a, i, prj.end[*it]);
-                if (!scope.account(a) || !scope.manager(m)) continue;
-                st.add(C::due, cell_of(st.group(keyer(a, m, i))));
-            }
-        }
-
-        if (interactions) {
-            const auto& t = book.interactions();
-            const auto [lo, hi] = rows_in(t.date, P);
-            for (std::size_t i = lo; i < hi; ++i) {
-                const std::int32_t a = t.account[i], m = t.manager[i];
-                if (!scope.account(a) || !scope.manager(m)) continue;
-                const C channel = t.channel[i] == Channel::email  ? C::emails
-                                  : t.channel[i] == Channel::call ? C::calls
-                                                                  : C::meetings;
-                if (st.has(channel)) st.add(channel, cell_of(st.group(keyer(a, m, none))));
-            }
-        }
-
-        if (requests) {
-            const auto& t = book.requests();
-            const auto [lo, hi] = rows_in(t.received_on, P);
-            for (std::size_t i = lo; i < hi; ++i) {
-                const std::int32_t a = t.account[i], m = t.manager[i];
-                if (!scope.account(a) || !scope.manager(m)) continue;
-                const std::size_t cell = cell_of(st.group(keyer(a, m, t.project[i])));
-                if (st.has(C::requests)) st.add(C::requests, cell);
-                if (t.responded_on[i].is_null()) {
-                    if (st.has(C::unanswered)) st.add(C::unanswered, cell);
-                } else {
-                    const auto days = static_cast<double>(t.responded_on[i] - t.received_on[i]);
-                    if (st.has(C::answered)) st.add(C::answered, cell);
-                    if (nd.has(L::response_days)) st.push(L::response_days, cell, days);
-                    if (days <= o.sla_days && st.has(C::timely)) st.add(C::timely, cell);
-                }
-                if (t.project[i] != none && st.has(C::converted)) st.add(C::converted, cell);
-            }
-        }
-
-        if (surveys) {
-            const auto& t = book.surveys();
-            const auto [lo, hi] = rows_in(t.date, P);
-            for (std::size_t i = lo; i < hi; ++i) {
-                const std::int32_t a = t.account[i], m = t.manager[i];
-                if (!scope.account(a) || !scope.manager(m)) continue;
-                const std::size_t cell = cell_of(st.group(keyer(a, m, none)));
-                const double score = t.score[i];
-                const auto count = [&](C c, bool yes) {
-                    if (yes && st.has(c)) st.add(c, cell);
-                };
-                switch (t.kind[i]) {
-                    case SurveyKind::csat:
-                        count(C::csat_n, true);
-                        count(C::csat_satisfied, score >= 4);
-                        if (st.has(S::csat_sum)) st.add(S::csat_sum, cell, score);
-                        break;
-                    case SurveyKind::nps:
-                        count(C::nps_n, true);
-                        count(C::nps_promoters, score >= 9);
-                        count(C::nps_detractors, score <= 6);
-                        break;
-                    case SurveyKind::ces:
-                        count(C::ces_n, true);
-                        count(C::ces_top, score >= 6);
-                        if (st.has(S::ces_sum)) st.add(S::ces_sum, cell, score);
-                        break;
-                }
-            }
-        }
+        };
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(chunk, t);
+        chunk(0);
+    }
+    for (const auto& e : errors) {
+        if (e) std::rethrow_exception(e);
+    }
+    State st = new_state(np);
+    for (std::size_t t = 0; t < threads; ++t) {
+        st.adopt(parts[t], bounds[t]);
+        parts[t] = State{};  // freed at once: the peak holds the answer and one part, not all of them
     }
     return st;
 }
@@ -1006,8 +1157,12 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
     const std::size_t np = st.periods(), ng = st.groups(), cells = ng * np;
     std::vector<std::size_t> order(ng);
     std::iota(order.begin(), order.end(), std::size_t{0});
+    std::vector<std::uint64_t> composite(ng);
+    for (std::size_t g = 0; g < ng; ++g) composite[g] = st.composite(g);
     std::sort(order.begin(), order.end(),
-              [&](std::size_t x, std::size_t y) { return st.composite(x) < st.composite(y); });
+              [&](std::size_t x, std::size_t y) { return composite[x] < composite[y]; });
+    std::vector<double> period_months(np);
+    for (std::size_t p = 0; p < np; ++p) period_months[p] = rq.periods[p].months();
 
     const bool need = [&] {
         for (Kpi k : kpis) {
@@ -1045,23 +1200,33 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
     r.key_codes.assign(r.by.size(), {});
     r.values.assign(kpis.size(), {});
     for (auto& v : r.key_codes) v.reserve(cells);
-    for (auto& v : r.values) v.reserve(cells);
     r.period.reserve(cells);
+    // The cells in row order; then one KPI at a time over all rows (a switch whose branch never changes in
+    // the inner loop, and one measure read in order).
+    std::vector<std::size_t> rows;
+    rows.reserve(cells);
     for (std::size_t g : order) {
         for (std::size_t p = 0; p < np; ++p) {
-            const std::size_t cell = g * np + p;
+            rows.push_back(g * np + p);
             for (std::size_t k = 0; k < r.by.size(); ++k) r.key_codes[k].push_back(st.code(g, k));
             r.period.push_back(static_cast<std::int32_t>(p));
-            const auto sum = [&](S m) { return st.value(m, cell); };
-            const auto count = [&](C m) { return static_cast<double>(st.value(m, cell)); };
-            const double months = rq.periods[p].months();
-            for (std::size_t k = 0; k < kpis.size(); ++k) {
+        }
+    }
+    for (std::size_t k = 0; k < kpis.size(); ++k) {
+        const Kpi kpi = kpis[k];
+        if (account_level(kpi) && !st.account_level()) {
+            r.values[k].assign(rows.size(), nan);
+            continue;
+        }
+        r.values[k].resize(rows.size());
+        double* const column = r.values[k].data();
+        for (std::size_t row = 0; row < rows.size(); ++row) {
+            {
+                const std::size_t cell = rows[row];
+                const auto sum = [&](S m) { return st.value(m, cell); };
+                const auto count = [&](C m) { return static_cast<double>(st.value(m, cell)); };
+                const double months = period_months[cell % np];
                 double v = nan;
-                const Kpi kpi = kpis[k];
-                if (account_level(kpi) && !st.account_level()) {
-                    r.values[k].push_back(nan);
-                    continue;
-                }
                 switch (kpi) {
                     case Kpi::clients_start:
                         v = count(C::clients_start);
@@ -1239,7 +1404,7 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
                         v = conc[cell].largest_share;
                         break;
                 }
-                r.values[k].push_back(v);
+                column[row] = v;
             }
         }
     }

@@ -23,7 +23,7 @@ namespace accountkpi::kpi {
 namespace {
 
 constexpr char magic[4] = {'A', 'K', 'S', 'T'};
-constexpr std::uint32_t format_version = 1;
+constexpr std::uint32_t format_version = 2;
 constexpr std::uint32_t byte_order_mark = 0x01020304;
 
 static_assert(std::endian::native == std::endian::little || std::endian::native == std::endian::big);
@@ -122,8 +122,7 @@ std::string State::to_bytes() const {
     w.put_array(group_codes_.data(), group_codes_.size());
     for (std::size_t m = 0; m < n_sums; ++m) {
         if (!sum_on_[m]) continue;
-        w.put_array(sums_[m].data(), cells);
-        w.put_array(comps_[m].data(), cells);
+        w.put_array(sums_[m].data(), 2 * cells);  // (sum, compensation) pairs
     }
     for (std::size_t m = 0; m < n_counts; ++m) {
         if (count_on_[m]) w.put_array(counts_[m].data(), cells);
@@ -200,8 +199,7 @@ State State::from_bytes(std::string_view bytes) {
 
     for (std::size_t m = 0; m < n_sums; ++m) {
         if (!st.sum_on_[m]) continue;
-        r.get_array(st.sums_[m].data(), cells);
-        r.get_array(st.comps_[m].data(), cells);
+        r.get_array(st.sums_[m].data(), 2 * cells);
     }
     for (std::size_t m = 0; m < n_counts; ++m) {
         if (st.count_on_[m]) r.get_array(st.counts_[m].data(), cells);

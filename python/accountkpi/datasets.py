@@ -9,7 +9,13 @@ __all__ = ["demo_book"]
 
 
 def demo_book(
-    seed: int = 0, *, accounts: int = 300, years: int = 3, start_year: int = 2023, lines_per_month: int = 1
+    seed: int = 0,
+    *,
+    accounts: int = 300,
+    years: int = 3,
+    start_year: int = 2023,
+    lines_per_month: int = 1,
+    events: bool = True,
 ) -> Book:
     """A deterministic synthetic IT-services company: the same seed gives the same book on every machine.
 
@@ -28,6 +34,9 @@ def demo_book(
         Calendar years of activity, from ``start_year``.
     lines_per_month : int
         Revenue lines per active project and month; raise it (with ``accounts``) for large books.
+    events : bool
+        Whether to generate communications, requests and surveys. Without them the other tables are the same
+        and a large book generates several times faster.
 
     Examples
     --------
@@ -38,4 +47,4 @@ def demo_book(
     for name, value in (("accounts", accounts), ("years", years), ("lines_per_month", lines_per_month)):
         if value < 1:
             raise ValueError(f"{name} must be at least 1, got {value}")
-    return Book(_core.demo_book(seed, accounts, years, start_year, lines_per_month))
+    return Book(_core.demo_book(seed, accounts, years, start_year, lines_per_month, events))

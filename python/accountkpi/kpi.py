@@ -201,7 +201,7 @@ def _frame(book: Book, plist: list[Period], raw: dict[str, Any], options: dict[s
         else np.asarray(labels, dtype=object)[raw["period"]]
     )
     columns.update(raw["values"])
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # the engine's arrays, owned by the frame: no copy
 
 
 def _labels(book: Book, key: str, codes: np.ndarray) -> Any:

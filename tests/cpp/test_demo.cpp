@@ -68,3 +68,18 @@ TEST(Demo, RejectsNonsenseOptions) {
     o.managers = 2;
     EXPECT_THROW((void)demo::tables(o), std::invalid_argument);
 }
+
+TEST(Demo, WithoutEventsTheOtherTablesAreTheSame) {
+    demo::Options o;
+    o.accounts = 80;
+    const Book full = demo::book(o);
+    o.events = false;
+    const Book lean = demo::book(o);
+    for (const auto* t : {"interactions", "requests", "surveys"}) EXPECT_FALSE(lean.has_table(t)) << t;
+    EXPECT_TRUE(lean.has_table("projects"));
+    EXPECT_EQ(full.revenue().amount, lean.revenue().amount);
+    EXPECT_EQ(full.revenue().date, lean.revenue().date);
+    EXPECT_EQ(full.revenue().manager, lean.revenue().manager);
+    EXPECT_EQ(full.projects().value, lean.projects().value);
+    EXPECT_EQ(full.spells().end, lean.spells().end);
+}

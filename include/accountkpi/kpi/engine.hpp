@@ -13,6 +13,7 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/detail/sum.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "accountkpi/kpi/options.hpp"
 
@@ -25,6 +26,9 @@ struct Request {
     std::vector<Kpi> kpis;        ///< empty: all KPIs
     Options options;
     Scope scope;
+    /// At most this many threads (0: one per core). Large requests split their periods among threads; the
+    /// answer is the same, bit for bit, whatever the number.
+    unsigned threads = 0;
 };
 
 /// The base period of `p` for NRR and its family: the k whole months before a period of k whole calendar
@@ -114,14 +118,21 @@ class State {
     }
     [[nodiscard]] bool account_level() const noexcept { return account_level_; }
 
-    void add(Sum m, std::size_t cell, double x) noexcept;
-    void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept { counts_[idx(m)][cell] += n; }
+    [[gnu::always_inline]] void add(Sum m, std::size_t cell, double x) noexcept {
+        double* pair = &sums_[idx(m)][2 * cell];
+        detail::neumaier_add(pair[0], pair[1], x);
+    }
+    [[gnu::always_inline]] void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept {
+        counts_[idx(m)][cell] += n;
+    }
     void push(List l, std::size_t cell, double x) {
         lists_[static_cast<std::size_t>(l)].emplace_back(static_cast<std::uint32_t>(cell), x);
     }
     [[nodiscard]] bool has(Sum m) const noexcept { return sum_on_[idx(m)]; }
     [[nodiscard]] bool has(Count m) const noexcept { return count_on_[idx(m)]; }
-    [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept;
+    [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept {
+        return sums_[idx(m)][2 * cell] + sums_[idx(m)][2 * cell + 1];
+    }
     [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
         return counts_[idx(m)][cell];
     }
@@ -132,6 +143,10 @@ class State {
 
     /// Adds `other` (same Book, same request, scopes without a common account) into this state.
     void merge(const State& other);
+    /// Adds `part`, the state of the periods `first_period` to `first_period + part.periods()` of the same
+    /// request, into this state. When those cells are still empty here, their values become exactly those of
+    /// `part` (how a request split by periods among threads is put together).
+    void adopt(const State& part, std::size_t first_period);
     /// The composite code of group `g`: sorting groups by it sorts them by their keys.
     [[nodiscard]] std::uint64_t composite(std::size_t g) const noexcept;
 
@@ -154,7 +169,7 @@ class State {
     bool account_level_ = false;
     std::array<bool, n_sums> sum_on_{};
     std::array<bool, n_counts> count_on_{};
-    std::array<std::vector<double>, n_sums> sums_, comps_;
+    std::array<std::vector<double>, n_sums> sums_;  // [cell][sum, compensation]: one cache line for both
     std::array<std::vector<std::int64_t>, n_counts> counts_;
     std::array<std::vector<std::pair<std::uint32_t, double>>, n_lists> lists_;
     std::vector<std::int32_t> group_codes_;  // [group][key]

@@ -1,0 +1,220 @@
+// Timings of the grouped KPI engine and of building a Book, on demo books of 10^4, 10^5 and 10^6 accounts
+// over two years (about 2.1 x 10^5, 2.1 x 10^6 and 2.1 x 10^7 revenue lines; the 12 months computed, the
+// second year, hold about 1.1 x 10^5, 1.1 x 10^6 and 1.1 x 10^7 of them). Built in Release; refuses to run
+// with assertions on; every benchmark checks the answer it times against a plain loop over the Book's
+// columns.
+//
+//   ./bench_engine --benchmark_filter=Table      # the grouped table only
+//   ./bench_engine --benchmark_out=engine.json --benchmark_out_format=json
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "accountkpi/book/builder.hpp"
+#include "accountkpi/demo.hpp"
+#include "accountkpi/detail/sum.hpp"
+#include "accountkpi/kpi.hpp"
+
+#ifndef NDEBUG
+#error "build the benchmarks in Release (-DNDEBUG): timings with assertions on are meaningless"
+#endif
+
+using namespace accountkpi;
+using kpi::Key;
+using kpi::Kpi;
+
+namespace {
+
+constexpr int first_year = 2023;
+constexpr int year = first_year + 1;  // the year whose 12 months are computed: its base months have revenue
+
+demo::Options options_of(std::int64_t accounts) {
+    demo::Options o;
+    o.seed = 42;
+    o.accounts = static_cast<int>(accounts);
+    o.years = 2;
+    o.start_year = first_year;
+    o.events = false;  // communications, requests and surveys are not used here
+    return o;
+}
+
+/// One demo book per size, generated once for all the benchmarks of a run.
+const Book& book_of(std::int64_t accounts) {
+    static std::map<std::int64_t, std::unique_ptr<Book>> cache;
+    auto& slot = cache[accounts];
+    if (!slot) slot = std::make_unique<Book>(demo::book(options_of(accounts)));
+    return *slot;
+}
+
+std::vector<Period> months() {
+    std::vector<Period> out;
+    for (unsigned m = 1; m <= 12; ++m) out.push_back(Period::month(year, m));
+    return out;
+}
+
+/// The month (0-11) of day `d` of `year`, or -1.
+int month_index(Date d) {
+    if (d.year() != year) return -1;
+    return static_cast<int>(d.month()) - 1;
+}
+
+bool close(double x, double y, double tolerance) {
+    return std::abs(x - y) <= tolerance * std::max(1.0, std::abs(y));
+}
+
+void fail(benchmark::State& state, const std::string& what) {
+    state.SkipWithError(what.c_str());
+}
+
+/// Revenue per (key code, month) by a plain loop over the lines: the reference the engine must match.
+std::map<std::pair<std::int32_t, int>, double> reference_revenue(const Book& book, Key by) {
+    std::map<std::pair<std::int32_t, int>, detail::NeumaierSum> sums;
+    const auto& r = book.revenue();
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        const int m = month_index(r.date[i]);
+        if (m < 0) continue;
+        sums[{by == Key::account ? r.account[i] : r.manager[i], m}].add(r.amount[i]);
+    }
+    std::map<std::pair<std::int32_t, int>, double> out;
+    for (const auto& [k, s] : sums) out[k] = s.value();
+    return out;
+}
+
+/// The grouped table of issue 3: 12 monthly periods x 6 KPIs, by manager or by account.
+void BM_Table(benchmark::State& state, Key by) {
+    const Book& book = book_of(state.range(0));
+    kpi::Request rq;
+    rq.periods = months();
+    rq.by = {by};
+    rq.kpis = {Kpi::revenue,        Kpi::gross_margin, Kpi::avg_deal_size,
+               Kpi::retention_rate, Kpi::churn_rate,   Kpi::nrr};
+    kpi::Result r;
+    for (auto _ : state) {
+        r = kpi::compute(book, rq);
+        benchmark::DoNotOptimize(r);
+    }
+    // The answer: revenue per cell equals the plain loop to the cent; rates within [0, 1].
+    const auto expected = reference_revenue(book, by);
+    const auto& revenue = r.column(Kpi::revenue);
+    double total = 0;
+    for (std::size_t i = 0; i < r.rows(); ++i) {
+        const auto it = expected.find({r.key_codes[0][i], r.period[i]});
+        const double want = it == expected.end() ? 0.0 : it->second;
+        if (!close(revenue[i], want, 1e-12)) return fail(state, "revenue differs from the plain loop");
+        total += revenue[i];
+        for (Kpi k : {Kpi::retention_rate, Kpi::churn_rate}) {
+            const double v = r.column(k)[i];
+            if (!std::isnan(v) && !(v >= 0 && v <= 1)) return fail(state, "a rate outside [0, 1]");
+        }
+    }
+    std::size_t cells = 0;
+    for (const auto& [k, v] : expected) cells += v != 0;
+    if (cells == 0 || !(total > 0)) return fail(state, "no revenue in the year");
+    state.counters["rows"] = static_cast<double>(r.rows());
+    state.counters["lines"] = static_cast<double>(book.revenue().size());
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(book.revenue().size()));
+}
+
+/// Revenue by month, ungrouped: one pass over the year's lines. Compare with `BM_SumColumn`.
+void BM_RevenueByMonth(benchmark::State& state) {
+    const Book& book = book_of(state.range(0));
+    kpi::Request rq;
+    rq.periods = months();
+    rq.kpis = {Kpi::revenue};
+    kpi::Result r;
+    for (auto _ : state) {
+        r = kpi::compute(book, rq);
+        benchmark::DoNotOptimize(r);
+    }
+    const auto expected = reference_revenue(book, Key::manager);
+    std::vector<detail::NeumaierSum> by_month(12);
+    for (const auto& [k, v] : expected) by_month[static_cast<std::size_t>(k.second)].add(v);
+    for (std::size_t m = 0; m < 12; ++m) {
+        if (!close(r.values[0][m], by_month[m].value(), 1e-9))
+            return fail(state, "monthly revenue differs from the plain loop");
+    }
+    const auto [lo, hi] = rows_in(book.revenue().date, Period::year(year));
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>((hi - lo) * 8));
+}
+
+/// The floor of a one-pass KPI: summing the amounts of the same lines (the year's, a contiguous slice) with a
+/// plain loop, as numpy's `amount[lo:hi].sum()` does.
+void BM_SumColumn(benchmark::State& state) {
+    const Book& book = book_of(state.range(0));
+    const auto [lo, hi] = rows_in(book.revenue().date, Period::year(year));
+    const auto first = book.revenue().amount.begin() + static_cast<std::ptrdiff_t>(lo);
+    const auto last = book.revenue().amount.begin() + static_cast<std::ptrdiff_t>(hi);
+    double s = 0;
+    for (auto _ : state) {
+        s = std::accumulate(first, last, 0.0);
+        benchmark::DoNotOptimize(s);
+    }
+    if (!(s > 0)) fail(state, "no revenue");
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>((hi - lo) * 8));
+}
+
+/// Concentration over all accounts with revenue in the year: top 20% share, Pareto ratio, Gini, HHI and
+/// the largest share, ungrouped.
+void BM_Concentration(benchmark::State& state) {
+    const Book& book = book_of(state.range(0));
+    kpi::Request rq;
+    rq.periods = {Period::year(year)};
+    rq.kpis = {Kpi::top_share, Kpi::pareto_ratio, Kpi::gini, Kpi::hhi, Kpi::largest_client_share};
+    kpi::Result r;
+    for (auto _ : state) {
+        r = kpi::compute(book, rq);
+        benchmark::DoNotOptimize(r);
+    }
+    std::vector<detail::NeumaierSum> per(book.accounts().size());
+    const auto& rev = book.revenue();
+    for (std::size_t i = 0; i < rev.size(); ++i) {
+        if (rev.date[i].year() == year) per[static_cast<std::size_t>(rev.account[i])].add(rev.amount[i]);
+    }
+    std::vector<double> positive;
+    for (const auto& s : per) {
+        if (s.value() > 0) positive.push_back(s.value());
+    }
+    if (!close(r.column(Kpi::gini)[0], kpi::gini(positive), 1e-9) ||
+        !close(r.column(Kpi::hhi)[0], kpi::hhi(positive), 1e-9)) {
+        return fail(state, "concentration differs from the measures over plain per-account sums");
+    }
+    state.counters["accounts"] = static_cast<double>(positive.size());
+}
+
+/// Building (validating, sorting, deriving owners) a Book from its input tables.
+void BM_Build(benchmark::State& state) {
+    const auto tables = demo::tables(options_of(state.range(0)));
+    std::size_t lines = 0;
+    for (auto _ : state) {
+        BookBuilder builder;
+        for (const auto& [name, table] : tables) builder.add(name, table);  // columns are shared, not copied
+        const Book book = builder.build();
+        lines = book.revenue().size();
+        benchmark::DoNotOptimize(book);
+    }
+    if (lines != book_of(state.range(0)).revenue().size()) fail(state, "the built book differs");
+    state.counters["lines"] = static_cast<double>(lines);
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
+}
+
+void sizes(benchmark::internal::Benchmark* b) {
+    b->ArgName("accounts")->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+}
+
+}  // namespace
+
+BENCHMARK_CAPTURE(BM_Table, by_manager, Key::manager)->Apply(sizes);
+BENCHMARK_CAPTURE(BM_Table, by_account, Key::account)->Apply(sizes);
+BENCHMARK(BM_RevenueByMonth)->Apply(sizes);
+BENCHMARK(BM_SumColumn)->Apply(sizes);
+BENCHMARK(BM_Concentration)->Apply(sizes);
+BENCHMARK(BM_Build)->Apply(sizes);
+
+BENCHMARK_MAIN();

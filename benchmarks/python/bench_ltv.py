@@ -1,0 +1,102 @@
+"""BG/NBD and Gamma-Gamma fits: accountkpi.ltv against lifetimes, on CDNOW (2,357 customers) and on 10^6
+simulated customers. The parameters must agree (relative 1e-3: the two optimisers stop at slightly different
+points of the same flat optimum) before a time is kept.
+
+    python3 benchmarks/python/bench_ltv.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from common import Measure, compare_values, measure
+
+import accountkpi as ak
+
+DATASETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
+
+
+def cdnow() -> pd.DataFrame:
+    d = pd.read_csv(DATASETS / "cdnow_customers_summary_with_transactions.csv")
+    return pd.DataFrame({"frequency": d["x"], "recency": d["t_x"], "T": d["T"], "monetary_value": d["zbar"]})
+
+
+def simulated(n: int) -> pd.DataFrame:
+    T = 20 + 20 * np.arange(n) / n
+    s = ak.ltv.simulate_bgnbd(0.25, 4.0, 0.8, 2.5, T=T, seed=1)
+    s["monetary_value"] = ak.ltv.simulate_gamma_gamma(6.0, 4.0, 15.0, s["frequency"], seed=2)
+    return s
+
+
+def run(name: str, data: pd.DataFrame, runs: int, lifetimes_runs: int, log: Any) -> list[Measure]:
+    import lifetimes
+
+    out: list[Measure] = []
+    size = len(data)
+
+    def keep(m: Measure, check: str) -> None:
+        m.check = check
+        out.append(m)
+        print(
+            f"  {m.workload:<22} {m.library:<10} {m.seconds * 1e3:10.1f} ms"
+            f"  peak {m.peak_bytes / 2**20:8.1f} MiB  ({check})",
+            file=log,
+            flush=True,
+        )
+
+    f, r, t = data["frequency"].to_numpy(), data["recency"].to_numpy(), data["T"].to_numpy()
+    m, ours = measure(
+        f"bgnbd_{name}", size, "accountkpi", lambda: ak.ltv.BetaGeoFitter().fit(f, r, t), runs=runs
+    )
+    keep(m, f"log-likelihood {ours.log_likelihood_:.2f}")
+    m, theirs = measure(
+        f"bgnbd_{name}",
+        size,
+        "lifetimes",
+        lambda: lifetimes.BetaGeoFitter().fit(data["frequency"], data["recency"], data["T"]),
+        runs=lifetimes_runs,
+    )
+    names = ["r", "alpha", "a", "b"]
+    keep(m, compare_values(ours.params_[names], theirs.params_[names], 1e-3, "r, alpha, a, b"))
+
+    ret = data[data["frequency"] > 0]
+    x, z = ret["frequency"].to_numpy(), ret["monetary_value"].to_numpy()
+    m, ours = measure(
+        f"gamma_gamma_{name}", size, "accountkpi", lambda: ak.ltv.GammaGammaFitter().fit(x, z), runs=runs
+    )
+    keep(m, f"{len(x)} returning customers")
+    m, theirs = measure(
+        f"gamma_gamma_{name}",
+        size,
+        "lifetimes",
+        lambda: lifetimes.GammaGammaFitter().fit(ret["frequency"], ret["monetary_value"]),
+        runs=lifetimes_runs,
+    )
+    names = ["p", "q", "v"]
+    keep(m, compare_values(ours.params_[names], theirs.params_[names], 1e-3, "p, q, v"))
+    return out
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--customers", type=int, default=1_000_000, help="simulated customers")
+    p.add_argument("--json", help="write the measures here")
+    a = p.parse_args(argv)
+    warnings.simplefilter("ignore")  # lifetimes' deprecation warnings under current pandas
+    results = [m.as_dict() for m in run("cdnow", cdnow(), 5, 3, sys.stdout)]
+    results += [m.as_dict() for m in run("simulated", simulated(a.customers), 1, 1, sys.stdout)]
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(results, f, indent=1)
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+// The engine's answer does not depend on how many threads compute it, nor on its fast paths.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cstdint>
+
+#include "accountkpi/demo.hpp"
+#include "accountkpi/detail/sum.hpp"
+#include "accountkpi/kpi.hpp"
+
+using namespace accountkpi;
+using kpi::Key;
+using kpi::Kpi;
+
+namespace {
+
+const Book& big_book() {  // enough work (about 2 x 10^5 lines and account-periods) to split among threads
+    static const Book book = [] {
+        demo::Options o;
+        o.seed = 7;
+        o.accounts = 10'000;
+        o.years = 2;
+        return demo::book(o);
+    }();
+    return book;
+}
+
+kpi::Request months_of(int year) {
+    kpi::Request rq;
+    for (unsigned m = 1; m <= 12; ++m) rq.periods.push_back(Period::month(year, m));
+    return rq;
+}
+
+void expect_same_bits(const kpi::Result& a, const kpi::Result& b) {
+    ASSERT_EQ(a.rows(), b.rows());
+    EXPECT_EQ(a.key_codes, b.key_codes);
+    EXPECT_EQ(a.period, b.period);
+    ASSERT_EQ(a.values.size(), b.values.size());
+    for (std::size_t k = 0; k < a.values.size(); ++k) {
+        for (std::size_t i = 0; i < a.rows(); ++i) {
+            ASSERT_EQ(std::bit_cast<std::uint64_t>(a.values[k][i]),
+                      std::bit_cast<std::uint64_t>(b.values[k][i]))
+                << kpi::name(a.kpis[k]) << " row " << i;
+        }
+    }
+}
+
+}  // namespace
+
+TEST(KpiThreads, AnyNumberOfThreadsGivesTheSameBits) {
+    for (const std::vector<Key>& by : {std::vector<Key>{}, {Key::manager}, {Key::account}, {Key::region}}) {
+        kpi::Request rq = months_of(2024);
+        rq.by = by;  // all KPIs: every pass of the engine
+        rq.threads = 1;
+        const kpi::Result one = kpi::compute(big_book(), rq);
+        for (unsigned t : {2U, 5U}) {
+            rq.threads = t;
+            expect_same_bits(one, kpi::compute(big_book(), rq));
+        }
+    }
+}
+
+TEST(KpiThreads, AdoptingPartsOfPeriodsEqualsTheWhole) {
+    const Book& book = big_book();
+    kpi::Request rq = months_of(2024);
+    rq.by = {Key::manager};
+    rq.kpis = {Kpi::revenue, Kpi::nrr, Kpi::retention_rate, Kpi::median_deal_size, Kpi::gini};
+    rq.threads = 1;
+    const kpi::Result whole = kpi::compute(book, rq);
+    kpi::Request first = rq, second = rq;
+    first.periods.assign(rq.periods.begin(), rq.periods.begin() + 5);
+    second.periods.assign(rq.periods.begin() + 5, rq.periods.end());
+    const kpi::State a = kpi::accumulate(book, first), b = kpi::accumulate(book, second);
+    std::array<bool, kpi::State::n_sums> sums{};
+    std::array<bool, kpi::State::n_counts> counts{};
+    for (std::size_t m = 0; m < sums.size(); ++m) sums[m] = a.has(static_cast<kpi::State::Sum>(m));
+    for (std::size_t m = 0; m < counts.size(); ++m) counts[m] = a.has(static_cast<kpi::State::Count>(m));
+    kpi::State all(rq.by, {book.managers().size()}, 12, sums, counts, a.account_level());
+    all.adopt(b, 5);  // in any order
+    all.adopt(a, 0);
+    expect_same_bits(whole, kpi::finalize(book, rq, all));
+    EXPECT_THROW(all.adopt(b, 8), std::invalid_argument);  // periods 8 to 15 of a 12-period state
+    kpi::State other(rq.by, {book.managers().size()}, 12, {}, counts, a.account_level());
+    EXPECT_THROW(other.adopt(a, 0), std::invalid_argument);  // other measures: another request
+}
+
+TEST(KpiThreads, UngroupedRevenueIsTheCompensatedSumOfTheSlice) {
+    const Book& book = big_book();
+    kpi::Request rq = months_of(2024);
+    rq.kpis = {Kpi::revenue, Kpi::cost, Kpi::gross_margin};
+    const kpi::Result fast = kpi::compute(book, rq);
+    kpi::Request scoped = rq;  // a scope of every account takes the per-line path
+    for (std::size_t a = 0; a < book.accounts().size(); ++a)
+        scoped.scope.accounts.push_back(static_cast<std::int32_t>(a));
+    const kpi::Result slow = kpi::compute(book, scoped);
+    const auto& r = book.revenue();
+    for (std::size_t m = 0; m < 12; ++m) {
+        detail::NeumaierSum amount, cost;
+        const auto [lo, hi] = rows_in(r.date, rq.periods[m]);
+        for (std::size_t i = lo; i < hi; ++i) {
+            amount.add(r.amount[i]);
+            cost.add(r.cost[i]);
+        }
+        // Amounts are whole cents: both sums are exact, so equal.
+        EXPECT_EQ(fast.column(Kpi::revenue)[m], amount.value());
+        EXPECT_EQ(fast.column(Kpi::cost)[m], cost.value());
+        EXPECT_EQ(slow.column(Kpi::revenue)[m], amount.value());
+        EXPECT_EQ(fast.column(Kpi::gross_margin)[m], slow.column(Kpi::gross_margin)[m]);
+    }
+}
