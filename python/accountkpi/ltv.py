@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -28,6 +29,7 @@ from ._core import ltv as _ltv
 
 __all__ = [
     "BetaGeoFitter",
+    "ConvergenceWarning",
     "GammaGammaFitter",
     "ShiftedBetaGeoFitter",
     "cohorts",
@@ -38,6 +40,10 @@ __all__ = [
     "simulate_gamma_gamma",
     "simulate_sbg",
 ]
+
+
+class ConvergenceWarning(RuntimeWarning):
+    """A maximum-likelihood fit stopped before converging; ``convergence_`` on the fitter says why."""
 
 
 def _column(values: Any, name: str) -> np.ndarray:
@@ -88,6 +94,14 @@ class _Fitted:
         self.variance_matrix_ = pd.DataFrame(out["covariance"], index=names, columns=names)
         self.log_likelihood_ = float(out["log_likelihood"])
         self.convergence_ = dict(out["convergence"])
+        if not self.convergence_.get("converged", True):
+            warnings.warn(
+                f"{type(self).__name__} did not converge ({self.convergence_.get('message')}); the "
+                "parameters may be meaningless: check the data (a model without churn or spend "
+                "heterogeneity has no finite estimate) before using them",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
 
     def _require_fit(self) -> None:
         if not hasattr(self, "params_"):

@@ -7,6 +7,7 @@ import datetime as dt
 import html
 import io
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -334,12 +335,17 @@ def _ltv(book: Book, period: Period) -> str:
     t = t.set_index("region")
     parts = [f"<h3>Historical LTV (gross profit to date) by region</h3>{_table(t)}"]
     try:
-        from .ltv import BetaGeoFitter, GammaGammaFitter
+        from .ltv import BetaGeoFitter, ConvergenceWarning, GammaGammaFitter
 
         rfm = book.rfm(observation_period_end=period.end - dt.timedelta(days=1), freq="W")
-        bg = BetaGeoFitter().fit(rfm["frequency"], rfm["recency"], rfm["T"])
-        repeat = rfm[(rfm["frequency"] > 0) & (rfm["monetary_value"] > 0)]
-        gg = GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # reported in the page instead
+            bg = BetaGeoFitter().fit(rfm["frequency"], rfm["recency"], rfm["T"])
+            repeat = rfm[(rfm["frequency"] > 0) & (rfm["monetary_value"] > 0)]
+            gg = GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+        failed = [type(m).__name__ for m in (bg, gg) if not m.convergence_["converged"]]
+        if failed:
+            raise RuntimeError(f"{' and '.join(failed)} did not converge on this book")
         clv = gg.customer_lifetime_value(
             bg,
             rfm["frequency"],

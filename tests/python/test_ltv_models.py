@@ -193,3 +193,11 @@ def test_bgnbd_prediction_invariants(
     now = float(bgf.conditional_expected_number_of_purchases_up_to_time(t, [x], [recency], [T])[0])
     later = float(bgf.conditional_expected_number_of_purchases_up_to_time(t + 1.0, [x], [recency], [T])[0])
     assert 0.0 <= now <= later
+
+
+def test_a_fit_that_does_not_converge_warns() -> None:
+    # Three customers, nobody lapsing: the likelihood grows without bound; the fit must say so, not return
+    # huge parameters silently.
+    with pytest.warns(ltv.ConvergenceWarning, match="did not converge"):
+        fitter = ltv.BetaGeoFitter().fit([1, 2, 0], [5, 6, 0], [10, 10, 10])
+    assert not fitter.convergence_["converged"]
