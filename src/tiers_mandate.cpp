@@ -66,6 +66,7 @@ std::vector<Goal> with_book_goals(const Book& book, std::int32_t manager, std::v
 
 std::vector<Kpi> kpis_of(const std::vector<Goal>& goals) {
     std::vector<Kpi> out;
+    out.reserve(goals.size());
     for (const auto& g : goals) out.push_back(g.kpi);
     return out;
 }
