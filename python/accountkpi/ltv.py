@@ -35,6 +35,7 @@ __all__ = [
     "cohorts",
     "historical",
     "ltv_simple",
+    "predicted_clv",
     "rfm_summary",
     "simulate_bgnbd",
     "simulate_gamma_gamma",
@@ -181,9 +182,10 @@ class BetaGeoFitter(_Fitted):
 
         Examples
         --------
-        >>> bgf = BetaGeoFitter().fit([0, 1, 3, 2], [0.0, 5.0, 20.0, 8.0], [30.0, 30.0, 30.0, 30.0])
-        >>> sorted(bgf.params_.index)
-        ['a', 'alpha', 'b', 'r']
+        >>> sim = simulate_bgnbd(0.25, 4.0, 0.8, 2.5, T=[39.0] * 5000, seed=1)
+        >>> bgf = BetaGeoFitter().fit(sim["frequency"], sim["recency"], sim["T"])
+        >>> sorted(bgf.params_.index), bool(bgf.convergence_["converged"])
+        (['a', 'alpha', 'b', 'r'], True)
         """
         f, r, t = _column(frequency, "frequency"), _column(recency, "recency"), _column(T, "T")
         w = None if weights is None else _column(weights, "weights")
@@ -301,7 +303,8 @@ class GammaGammaFitter(_Fitted):
 
         Examples
         --------
-        >>> ggf = GammaGammaFitter().fit([1, 2, 5, 3], [10.0, 30.0, 20.0, 12.0])
+        >>> frequency = [1, 2, 5, 3] * 500
+        >>> ggf = GammaGammaFitter().fit(frequency, simulate_gamma_gamma(6.0, 4.0, 15.0, frequency, seed=2))
         >>> bool(ggf.params_["p"] > 0)
         True
         """
@@ -705,3 +708,81 @@ def cohorts(book: Any, freq: str = "Q", measure: str = "logo", end: Any = None) 
     table = pd.DataFrame(np.asarray(cells).reshape(len(labels), ages), index=pd.Index(labels, name="cohort"))
     table.insert(0, "size", np.asarray(sizes, dtype=np.int64))
     return table
+
+
+def predicted_clv(
+    book: Any,
+    end: Any = None,
+    *,
+    time: float = 12,
+    discount_rate: float = 0.01,
+    freq: str = "W",
+    penalizer_coef: float = 0.0,
+) -> pd.DataFrame:
+    """Predicted lifetime value per account from the book's own revenue lines.
+
+    BG/NBD says how often an account buys and whether it is still alive, Gamma-Gamma how much (the
+    non-contractual setting).
+
+    The RFM summary is built with :meth:`Book.rfm` up to the day before ``end`` (default: the end of the
+    data), in units of ``freq``; ``time`` is in months and ``discount_rate`` is per month (lifetimes'
+    conventions).
+
+    Returns
+    -------
+    DataFrame indexed by ``account_id``: ``frequency, recency, T, monetary_value, probability_alive,
+    expected_purchases`` (over ``time`` months) and ``clv`` (discounted revenue over ``time`` months).
+
+    Raises
+    ------
+    RuntimeError
+        When a model does not converge on this book (its parameters would be meaningless).
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> clv = ak.ltv.predicted_clv(ak.datasets.demo_book(), end="2026-01-01")
+    >>> bool((clv["clv"] >= 0).all())
+    True
+    """
+    import datetime as _dt
+
+    day = _end_day(book, end)
+    observation_end = _dt.date(1970, 1, 1) + _dt.timedelta(days=day - 1)
+    rfm = book.rfm(observation_period_end=observation_end, freq=freq)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # raised below with the reason
+        bgf = BetaGeoFitter(penalizer_coef).fit(rfm["frequency"], rfm["recency"], rfm["T"])
+        repeat = rfm[(rfm["frequency"] > 0) & (rfm["monetary_value"] > 0)]
+        ggf = GammaGammaFitter(penalizer_coef).fit(repeat["frequency"], repeat["monetary_value"])
+    for model in (bgf, ggf):
+        if not model.convergence_["converged"]:
+            raise RuntimeError(
+                f"{type(model).__name__} did not converge on this book ({model.convergence_['message']}); "
+                "try penalizer_coef > 0 or a longer history"
+            )
+    units_per_month = _ltv.units_per_month(freq)  # lifetimes' factors: D 30, W 4.345, M 1
+    out = rfm.copy()
+    out["probability_alive"] = np.asarray(
+        bgf.conditional_probability_alive(rfm["frequency"], rfm["recency"], rfm["T"]), dtype=float
+    )
+    out["expected_purchases"] = np.asarray(
+        bgf.conditional_expected_number_of_purchases_up_to_time(
+            time * units_per_month, rfm["frequency"], rfm["recency"], rfm["T"]
+        ),
+        dtype=float,
+    )
+    out["clv"] = np.asarray(
+        ggf.customer_lifetime_value(
+            bgf,
+            rfm["frequency"],
+            rfm["recency"],
+            rfm["T"],
+            rfm["monetary_value"],
+            time=time,
+            discount_rate=discount_rate,
+            freq=freq,
+        ),
+        dtype=float,
+    )
+    return out

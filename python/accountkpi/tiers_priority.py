@@ -101,8 +101,9 @@ def prioritise(
     Returns
     -------
     DataFrame
-        ``rank, item, account_id, revenue, base_revenue, growth, gross_profit, margin, health, priority,
-        flags, drop_candidate, reasons``, by rank.
+        ``rank, item, account_id, revenue, base_revenue, growth, gross_profit, margin, health,
+        ltv_historical, priority, flags, drop_candidate, reasons``, by rank (``ltv_historical``: the
+        account's gross profit from its first revenue line to the end of ``period``).
 
     Examples
     --------
@@ -137,6 +138,10 @@ def prioritise(
         else pd.DataFrame({"account_id": [], "health": []})
     )
     items = items.merge(h[["account_id", "health"]], on="account_id", how="left")
+    from .ltv import historical
+
+    lifetime = historical(book, p.end)  # gross profit to date, per account
+    items["ltv_historical"] = lifetime.reindex(items["account_id"].to_numpy()).to_numpy()
     rev, base_rev, gp = items["revenue"], items["base_revenue"], items["gross_profit"]
     items["growth"] = np.where(base_rev > 0, rev / base_rev.where(base_rev > 0, 1) - 1, np.nan)
     items["margin"] = np.where(rev != 0, gp / rev.where(rev != 0, 1), np.nan)
@@ -197,6 +202,7 @@ def prioritise(
         "gross_profit",
         "margin",
         "health",
+        "ltv_historical",
         "priority",
         "flags",
         "drop_candidate",

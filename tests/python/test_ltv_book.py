@@ -70,3 +70,44 @@ def test_rfm_from_revenue_lines(book: ak.Book) -> None:
     # repeat mean (50 + 60) / 2.
     assert rfm.loc["A"].tolist() == [2.0, 168.0, 198.0, 55.0]
     assert rfm.loc["C"].tolist() == [0.0, 0.0, 102.0, 0.0]
+
+
+def test_predicted_clv_on_the_demo_book(demo: ak.Book) -> None:
+    clv = ak.ltv.predicted_clv(demo, end="2026-01-01")
+    assert list(clv.columns) == [
+        "frequency",
+        "recency",
+        "T",
+        "monetary_value",
+        "probability_alive",
+        "expected_purchases",
+        "clv",
+    ]
+    assert clv["probability_alive"].between(0, 1).all()
+    assert (clv["clv"] >= 0).all() and (clv["expected_purchases"] >= 0).all()
+    # An account that bought often and recently is worth more than one that went quiet long ago.
+    lively = clv[(clv["frequency"] > 20) & (clv["T"] - clv["recency"] < 4)]["clv"].median()
+    quiet = clv[(clv["frequency"] > 0) & (clv["T"] - clv["recency"] > 52)]["clv"].median()
+    assert lively > quiet
+
+
+def test_ltv_in_prioritisation_and_scorecards(demo: ak.Book) -> None:
+    ranked = ak.tiers.ClientPortfolio("F05").prioritise(demo, "2025Q2")
+    lifetime = demo.ltv_historical(end="2025-07-01")
+    assert ranked["ltv_historical"].tolist() == pytest.approx(lifetime.loc[ranked["account_id"]].tolist())
+    frames = demo.to_frames()
+    extra = pd.DataFrame(
+        {
+            "manager_id": ["F05"],
+            "kpi": ["ltv_historical"],
+            "begin": ["2025-01-01"],
+            "end": ["2026-01-01"],
+            "target": [50_000.0],
+        }
+    )
+    frames["targets"] = pd.concat([frames["targets"], extra], ignore_index=True)
+    book = ak.Book.from_frames(**frames)
+    card = book.scorecards("2025Q2").query("manager_id == 'F05' and kpi == 'ltv_historical'").iloc[0]
+    actual = ak.kpi.ltv_historical(book, "2025Q2", scope=ak.Scope(managers=["F05"]))
+    assert card["actual"] == pytest.approx(actual)
+    assert card["target"] == 50_000.0  # a ratio KPI: not pro-rated
