@@ -10,8 +10,9 @@ seconds="${1:-60}"
 out=build/fuzz
 mkdir -p "$out/corpus"
 CXX="${CXX_FUZZ:-clang++}"
+eigen=$(pkg-config --cflags-only-I eigen3 2>/dev/null || echo -I/usr/include/eigen3)
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-       -Iinclude -DACCOUNTKPI_VERSION=\"fuzz\")
+       -Iinclude ${eigen/-I/-isystem } -DACCOUNTKPI_VERSION=\"fuzz\")
 if [ ! -x "$out/fuzz_book" ] || [ -n "$(find src include fuzz/fuzz_book.cpp -newer "$out/fuzz_book" | head -1)" ]; then
   echo "fuzz: building $out/fuzz_book"
   "$CXX" "${flags[@]}" src/*.cpp fuzz/fuzz_book.cpp -o "$out/fuzz_book"

@@ -69,44 +69,55 @@ BgNbdData arrange(std::span<const double> frequency, std::span<const double> rec
                   std::span<const double> T, std::span<const double> weights) {
     const std::size_t n = frequency.size();
     auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
+    // Sorted by (x, t_x, T) so that identical customers are neighbours and collapse into one weighted row
+    // (CDNOW: 2,357 customers, 1,016 distinct rows); rows with x = 0 need T only.
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t i, std::size_t j) { return frequency[i] < frequency[j]; });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+        if (frequency[i] != frequency[j]) return frequency[i] < frequency[j];
+        if (frequency[i] != 0 && recency[i] != recency[j]) return recency[i] < recency[j];
+        return T[i] < T[j];
+    });
     BgNbdData d;
-    std::size_t zeros = 0;
-    while (zeros < n && frequency[order[zeros]] == 0) ++zeros;
-    const auto positives = static_cast<Index>(n - zeros);
-    d.zero_T.resize(static_cast<Index>(zeros));
-    d.zero_w.resize(static_cast<Index>(zeros));
-    d.T.resize(positives);
-    d.tx.resize(positives);
-    d.w.resize(positives);
-    for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t i = order[k];
+    std::vector<double> zero_T, zero_w, pos_T, pos_tx, pos_w;
+    for (const std::size_t i : order) {
         const double x = frequency[i];
         if (d.group_x.empty() || d.group_x.back() != x) {
             d.group_x.push_back(x);
             d.group_weight.push_back(0);
             if (x > 0) {
-                d.segment.push_back(static_cast<Index>(k - zeros));
+                d.segment.push_back(static_cast<Index>(pos_T.size()));
                 d.segment_x.push_back(x);
             }
         }
         d.group_weight.back() += weight(i);
         d.total_weight += weight(i);
         d.max_T = std::max(d.max_T, T[i]);
-        if (k < zeros) {
-            d.zero_T(static_cast<Index>(k)) = T[i];
-            d.zero_w(static_cast<Index>(k)) = weight(i);
+        if (x == 0) {
+            if (!zero_T.empty() && zero_T.back() == T[i]) {
+                zero_w.back() += weight(i);
+            } else {
+                zero_T.push_back(T[i]);
+                zero_w.push_back(weight(i));
+            }
+        } else if (!pos_T.empty() && d.segment.back() < static_cast<Index>(pos_T.size()) &&
+                   pos_tx.back() == recency[i] && pos_T.back() == T[i]) {
+            pos_w.back() += weight(i);  // the same customer as the previous row (same x: same segment)
         } else {
-            const auto row = static_cast<Index>(k - zeros);
-            d.T(row) = T[i];
-            d.tx(row) = recency[i];
-            d.w(row) = weight(i);
+            pos_T.push_back(T[i]);
+            pos_tx.push_back(recency[i]);
+            pos_w.push_back(weight(i));
         }
     }
-    d.segment.push_back(positives);
+    const auto to_array = [](const std::vector<double>& v) {
+        return ArrayXd(Eigen::Map<const ArrayXd>(v.data(), static_cast<Index>(v.size())));
+    };
+    d.zero_T = to_array(zero_T);
+    d.zero_w = to_array(zero_w);
+    d.T = to_array(pos_T);
+    d.tx = to_array(pos_tx);
+    d.w = to_array(pos_w);
+    d.segment.push_back(static_cast<Index>(pos_T.size()));
     return d;
 }
 
