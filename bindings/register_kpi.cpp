@@ -1,5 +1,6 @@
 // Bindings of the KPI engine (accountkpi._core.kpi): the grouped table, the mergeable state, concentration
 // over arrays. Arguments are converted first; the computation runs without the GIL.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -113,7 +114,9 @@ py::dict result_dict(kpi::Result&& r) {
     return out;
 }
 
-std::vector<double> values_of(const py::array_t<double, py::array::c_style | py::array::forcecast>& a) {
+using Values = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+std::vector<double> values_of(const Values& a) {
     if (a.ndim() != 1) throw py::value_error("expected a 1-d array of values");
     return {a.data(), a.data() + a.shape(0)};
 }
@@ -158,13 +161,14 @@ void register_kpi(py::module_& m) {
         "accumulate",
         [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
            const std::vector<std::string>& by, const std::vector<std::string>& kpis, const py::dict& options,
-           const py::dict& scope) {
-            const auto rq = request_of(periods, by, kpis, options, scope);
+           const py::dict& scope, const std::optional<Values>& account_values) {
+            auto rq = request_of(periods, by, kpis, options, scope);
+            if (account_values) rq.account_values = values_of(*account_values);
             py::gil_scoped_release release;
             return kpi::accumulate(book, rq);
         },
         py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
-        py::arg("scope"));
+        py::arg("scope"), py::arg("account_values") = py::none());
     m.def(
         "finalize",
         [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
@@ -184,8 +188,9 @@ void register_kpi(py::module_& m) {
         "compute",
         [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
            const std::vector<std::string>& by, const std::vector<std::string>& kpis, const py::dict& options,
-           const py::dict& scope) {
-            const auto rq = request_of(periods, by, kpis, options, scope);
+           const py::dict& scope, const std::optional<Values>& account_values) {
+            auto rq = request_of(periods, by, kpis, options, scope);
+            if (account_values) rq.account_values = values_of(*account_values);
             kpi::Result r;
             {
                 py::gil_scoped_release release;
@@ -194,7 +199,7 @@ void register_kpi(py::module_& m) {
             return result_dict(std::move(r));
         },
         py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
-        py::arg("scope"));
+        py::arg("scope"), py::arg("account_values") = py::none());
     m.def("base_period", [](Date::rep b, Date::rep e, const std::string& base) {
         py::dict d;
         d["nrr_base"] = base;

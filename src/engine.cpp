@@ -97,6 +97,7 @@ bool account_level(Kpi k) noexcept {
         case Kpi::hhi:
         case Kpi::largest_client_share:
         case Kpi::ltv_historical:
+        case Kpi::ltv_predicted:
             return true;
         default:
             return false;
@@ -289,6 +290,10 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
         case Kpi::ltv_historical:
             n(S::ltv);
             n(C::ltv_n);
+            break;
+        case Kpi::ltv_predicted:
+            n(S::predicted);
+            n(C::predicted_n);
             break;
         case Kpi::top_share:
         case Kpi::pareto_ratio:
@@ -701,11 +706,11 @@ State accumulate(const Book& book, const Request& rq) {
     const bool account_pass = wants_account_level && !by_line;
     if (by_line) {  // per-account measures are undefined by service line: do not accumulate them
         for (C m : {C::clients_start, C::clients_end, C::active, C::new_clients, C::churned, C::reactivated,
-                    C::retained, C::churned_new, C::touch_n, C::ltv_n}) {
+                    C::retained, C::churned_new, C::touch_n, C::ltv_n, C::predicted_n}) {
             nd.counts[static_cast<std::size_t>(m)] = false;
         }
         for (S m : {S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion, S::contraction,
-                    S::churned_revenue, S::touch_days, S::ltv}) {
+                    S::churned_revenue, S::touch_days, S::ltv, S::predicted}) {
             nd.sums[static_cast<std::size_t>(m)] = false;
         }
         nd.lists[static_cast<std::size_t>(L::account_revenue)] = false;
@@ -771,6 +776,12 @@ State accumulate(const Book& book, const Request& rq) {
     }
 
     const bool ltv = nd.any({C::ltv_n});
+    const bool predicted = nd.any({C::predicted_n}) && !rq.account_values.empty();
+    if (!rq.account_values.empty() && rq.account_values.size() != np * n_accounts) {
+        throw std::invalid_argument(
+            "account_values must hold one value per period and account: " + std::to_string(np * n_accounts) +
+            " values, got " + std::to_string(rq.account_values.size()));
+    }
     // What the revenue pass adds per line; with no keys, no scope and only revenue and cost, it needs no
     // per-line work at all beyond the sums.
     const bool want_revenue = nd.sums[static_cast<std::size_t>(S::revenue)];
@@ -982,6 +993,13 @@ State accumulate(const Book& book, const Request& rq) {
                     if (ltv && active) {
                         st.add(C::ltv_n, cell);
                         st.add(S::ltv, cell, lifetime[ua]);
+                    }
+                    if (predicted && active) {
+                        const double value = rq.account_values[pi * n_accounts + ua];
+                        if (!std::isnan(value)) {
+                            st.add(C::predicted_n, cell);
+                            st.add(S::predicted, cell, value);
+                        }
                     }
                     if (last_touch && in_e) {
                         const auto first = touch_dates.begin() + touch_offsets[ua];
@@ -1387,6 +1405,9 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
                         break;
                     case Kpi::ltv_historical:
                         v = ratio(sum(S::ltv), count(C::ltv_n));
+                        break;
+                    case Kpi::ltv_predicted:
+                        v = ratio(sum(S::predicted), count(C::predicted_n));
                         break;
                     case Kpi::top_share:
                         v = conc[cell].top_share;

@@ -205,6 +205,11 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "mean over active clients of their gross profit from their first line up to end - 1",
         "ltv_measure='revenue' adds up revenue instead. No clients -> NaN.",
     ),
+    "ltv_predicted": (
+        "Predicted lifetime value per client.",
+        "mean over active clients of each one's predicted CLV (BG/NBD + Gamma-Gamma) at end - 1",
+        "Needs a fitted model: book.kpis(..., ltv_model=(bgf, ggf)); NaN without one.",
+    ),
     "top_share": (
         "Revenue share of the top accounts.",
         "share of the top ceil(p × n) accounts, p = 0.2",

@@ -547,6 +547,7 @@ class Book:
         kpis: str | list[str] | None = None,
         *,
         scope: Any = None,
+        ltv_model: Any = None,
         **options: Any,
     ) -> pd.DataFrame:
         """KPIs as a DataFrame: one row per (group, period), one column per KPI.
@@ -578,7 +579,7 @@ class Book:
         """
         from .kpi import table
 
-        return table(self, periods, by, kpis, scope=scope, **options)
+        return table(self, periods, by, kpis, scope=scope, ltv_model=ltv_model, **options)
 
     def cohorts(self, freq: str = "Q", measure: str = "logo", end: Any = None) -> pd.DataFrame:
         """Cohorts by acquisition period × periods since acquisition; see :func:`accountkpi.ltv.cohorts`."""

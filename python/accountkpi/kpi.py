@@ -160,13 +160,44 @@ def table(
     kpis: str | Sequence[str] | None = None,
     *,
     scope: Any = None,
+    ltv_model: Any = None,
     **options: Any,
 ) -> pd.DataFrame:
-    """KPIs per (group, period) as a DataFrame: the engine behind :meth:`accountkpi.Book.kpis`."""
+    """KPIs per (group, period) as a DataFrame: the engine behind :meth:`accountkpi.Book.kpis`.
+
+    ``ltv_model``, a pair of fitted ``(BetaGeoFitter, GammaGammaFitter)`` (optionally with a third item, a
+    dict of ``time``, ``discount_rate`` and ``freq`` for their CLV, default 12 months, 0.01 a month, ``"W"``),
+    gives the ``ltv_predicted`` column: each account's predicted value from its RFM at the end of each
+    period, averaged over the group's active clients. Without it that column is NaN.
+    """
     plist, keys, names = _request(periods, by, kpis)
     days = [(p._begin, p._end) for p in plist]
-    raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope, options))
+    values = None
+    if ltv_model is not None and (not names or "ltv_predicted" in names):
+        values = _predicted_values(book, plist, ltv_model)
+    raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope, options), values)
     return _frame(book, plist, raw, options)
+
+
+def _predicted_values(book: Book, plist: list[Period], ltv_model: Any) -> np.ndarray:
+    """Each account's predicted CLV at the end of each period, period-major, NaN without purchases."""
+    import datetime as dt
+
+    bgf, ggf, *rest = ltv_model
+    settings = {"time": 12, "discount_rate": 0.01, "freq": "W", **(rest[0] if rest else {})}
+    ids = _core.key_labels(book._core, "account")
+    position = pd.Index(ids)
+    out = np.full((len(plist), len(position)), np.nan)
+    for k, p in enumerate(plist):
+        rfm = book.rfm(observation_period_end=p.end - dt.timedelta(days=1), freq=settings["freq"])
+        rfm = rfm[rfm["T"] > 0]
+        if rfm.empty:
+            continue
+        clv = ggf.customer_lifetime_value(
+            bgf, rfm["frequency"], rfm["recency"], rfm["T"], rfm["monetary_value"], **settings
+        )
+        out[k, position.get_indexer(rfm.index)] = np.asarray(clv, dtype=float)
+    return out.ravel()
 
 
 def _request(

@@ -730,8 +730,9 @@ def predicted_clv(
 
     Returns
     -------
-    DataFrame indexed by ``account_id``: ``frequency, recency, T, monetary_value, probability_alive,
-    expected_purchases`` (over ``time`` months) and ``clv`` (discounted revenue over ``time`` months).
+    DataFrame indexed by ``account_id`` (accounts with a purchase before the last day): ``frequency, recency,
+    T, monetary_value, probability_alive, expected_purchases`` (over ``time`` months) and ``clv``
+    (discounted revenue over ``time`` months).
 
     Raises
     ------
@@ -750,6 +751,7 @@ def predicted_clv(
     day = _end_day(book, end)
     observation_end = _dt.date(1970, 1, 1) + _dt.timedelta(days=day - 1)
     rfm = book.rfm(observation_period_end=observation_end, freq=freq)
+    rfm = rfm[rfm["T"] > 0]  # an account whose first purchase is on the last day has no history yet
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # raised below with the reason
         bgf = BetaGeoFitter(penalizer_coef).fit(rfm["frequency"], rfm["recency"], rfm["T"])

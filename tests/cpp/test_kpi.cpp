@@ -155,3 +155,21 @@ TEST(Engine, GroupsByAccountAndAddsUp) {
     EXPECT_DOUBLE_EQ(revenue_q1, 200.0);
     EXPECT_THROW((void)r.column(kpi::Kpi::nrr), std::out_of_range);
 }
+
+TEST(Engine, AccountValuesAreAveragedOverActiveClients) {
+    const Book book = retention_book();  // accounts A, B, C, D (D has two spells)
+    kpi::Request rq;
+    rq.periods = {q1, Period::quarter(2024, 2)};
+    rq.kpis = {kpi::Kpi::ltv_predicted};
+    // Q1: active A, B (until 02-01), C (from 01-15), D (back on 03-01); Q2: A, C, D. B's Q2 value is NaN
+    // anyway.
+    rq.account_values = {10, 20,           30, std::nan(""),  // Q1: D unknown -> left out
+                         1,  std::nan(""), 3,  5};            // Q2
+    const auto r = kpi::compute(book, rq);
+    EXPECT_DOUBLE_EQ(r.values[0][0], (10.0 + 20.0 + 30.0) / 3);
+    EXPECT_DOUBLE_EQ(r.values[0][1], (1.0 + 3.0 + 5.0) / 3);
+    rq.account_values.pop_back();
+    EXPECT_THROW((void)kpi::compute(book, rq), std::invalid_argument);  // one value per period and account
+    rq.account_values.clear();
+    EXPECT_TRUE(std::isnan(kpi::compute(book, rq).values[0][0]));  // no values: undefined
+}

@@ -111,3 +111,35 @@ def test_ltv_in_prioritisation_and_scorecards(demo: ak.Book) -> None:
     actual = ak.kpi.ltv_historical(book, "2025Q2", scope=ak.Scope(managers=["F05"]))
     assert card["actual"] == pytest.approx(actual)
     assert card["target"] == 50_000.0  # a ratio KPI: not pro-rated
+
+
+def test_ltv_predicted_column_with_a_model(demo: ak.Book) -> None:
+    rfm = demo.rfm(observation_period_end="2025-06-30", freq="W")
+    rfm = rfm[rfm["T"] > 0]  # an account whose first purchase is on the last day has no history yet
+    bgf = ak.ltv.BetaGeoFitter().fit(rfm["frequency"], rfm["recency"], rfm["T"])
+    repeat = rfm[(rfm["frequency"] > 0) & (rfm["monetary_value"] > 0)]
+    ggf = ak.ltv.GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
+    without = demo.kpis("2025Q2", kpis=["ltv_predicted"]).iloc[0]["ltv_predicted"]
+    assert math.isnan(without)  # no model: undefined, never 0
+    table = demo.kpis(
+        ["2025Q1", "2025Q2"], by="account", kpis=["ltv_predicted", "active_clients"], ltv_model=(bgf, ggf)
+    )
+    q2 = table[table["period"] == "2025Q2"].set_index("account_id")
+    clv = pd.Series(
+        ggf.customer_lifetime_value(
+            bgf,
+            rfm["frequency"],
+            rfm["recency"],
+            rfm["T"],
+            rfm["monetary_value"],
+            time=12,
+            discount_rate=0.01,
+            freq="W",
+        ),
+        index=rfm.index,
+    )
+    active = q2[q2["active_clients"] == 1].index.intersection(clv.index)
+    assert len(active) > 100
+    assert q2.loc[active, "ltv_predicted"].to_numpy() == pytest.approx(clv.loc[active].to_numpy())
+    whole = demo.kpis("2025Q2", kpis=["ltv_predicted"], ltv_model=(bgf, ggf)).iloc[0]["ltv_predicted"]
+    assert whole == pytest.approx(q2.loc[q2["active_clients"] == 1, "ltv_predicted"].mean())

@@ -29,6 +29,10 @@ struct Request {
     /// At most this many threads (0: one per core). Large requests split their periods among threads; the
     /// answer is the same, bit for bit, whatever the number.
     unsigned threads = 0;
+    /// A value per period and account, period-major (`[p * accounts + a]`), such as each account's predicted
+    /// lifetime value at the end of period `p`; `ltv_predicted` is its mean over the group's active clients,
+    /// NaN values left out. Empty: `ltv_predicted` is NaN.
+    std::vector<double> account_values;
 };
 
 /// The base period of `p` for NRR and its family: the k whole months before a period of k whole calendar
@@ -64,6 +68,7 @@ class State {
         ces_sum,
         touch_days,
         ltv,
+        predicted,
         count_
     };
     enum class Count : std::uint8_t {
@@ -95,6 +100,7 @@ class State {
         churned_new,
         touch_n,
         ltv_n,
+        predicted_n,
         count_
     };
     enum class List : std::uint8_t { deal_values, response_days, account_revenue, count_ };

@@ -65,6 +65,7 @@ namespace accountkpi::kpi {
     X(cross_sell_revenue, true) \
     X(new_business_revenue, true) \
     X(ltv_historical, true) \
+    X(ltv_predicted, true) \
     /* concentration */ \
     X(top_share, false) \
     X(pareto_ratio, true) \
