@@ -731,7 +731,6 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
 
     // revenue, stored sorted by date (each input column freed once gathered: the largest table is held
     // about once and a half while it is sorted, not twice).
-    std::vector<std::uint32_t> revenue_order;
     {
         Reader r = reader("revenue");
         auto& t = data->revenue;
@@ -753,7 +752,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                 r.report(to_row(i), "units", "a unit is given without the number of units");
             }
         }
-        revenue_order = detail::stable_order(std::span<const Date>(date));
+        const auto revenue_order = detail::stable_order(std::span<const Date>(date));
         t.date = gather_release(date, revenue_order);
         t.account = gather_release(account, revenue_order);
         t.project = gather_release(project, revenue_order);

@@ -7,7 +7,6 @@ import datetime as dt
 import html
 import io
 import sys
-import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -335,29 +334,11 @@ def _ltv(book: Book, period: Period) -> str:
     t = t.set_index("region")
     parts = [f"<h3>Historical LTV (gross profit to date) by region</h3>{_table(t)}"]
     try:
-        from .ltv import BetaGeoFitter, ConvergenceWarning, GammaGammaFitter
+        from .ltv import predicted_clv
 
-        rfm = book.rfm(observation_period_end=period.end - dt.timedelta(days=1), freq="W")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)  # reported in the page instead
-            bg = BetaGeoFitter().fit(rfm["frequency"], rfm["recency"], rfm["T"])
-            repeat = rfm[(rfm["frequency"] > 0) & (rfm["monetary_value"] > 0)]
-            gg = GammaGammaFitter().fit(repeat["frequency"], repeat["monetary_value"])
-        failed = [type(m).__name__ for m in (bg, gg) if not m.convergence_["converged"]]
-        if failed:
-            raise RuntimeError(f"{' and '.join(failed)} did not converge on this book")
-        clv = gg.customer_lifetime_value(
-            bg,
-            rfm["frequency"],
-            rfm["recency"],
-            rfm["T"],
-            rfm["monetary_value"],
-            time=12,
-            discount_rate=0.01,
-            freq="W",
-        )
+        clv = predicted_clv(book, period.end, time=12, discount_rate=0.01, freq="W")["clv"]
         regions = book.table("accounts").drop_duplicates("account_id").set_index("account_id")["region"]
-        frame = pd.DataFrame({"clv_12_months": np.asarray(clv, dtype=float)}, index=rfm.index)
+        frame = pd.DataFrame({"clv_12_months": clv.to_numpy(dtype=float)}, index=clv.index)
         frame["region"] = regions.reindex(frame.index).astype(str).to_numpy()
         by_region = frame.groupby("region")["clv_12_months"].agg(["mean", "sum", "count"])
         parts.append(
