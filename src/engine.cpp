@@ -570,9 +570,18 @@ State::State(std::vector<Key> by, const std::vector<std::uint64_t>& cardinalitie
         if (product > (std::uint64_t{1} << 40) / (c + 1)) small = false;
         product *= c + 1;  // + 1: the missing value
     }
-    if (small && product <= (std::uint64_t{1} << 26)) lut_.assign(product, 0);
-    // One key: its cardinality bounds the groups; room for all of them spares the copies of growing.
-    if (by_.size() == 1 && !lut_.empty()) grow(static_cast<std::size_t>(product));
+    if (small && product <= (std::uint64_t{1} << 26)) {
+        if (by_.size() == 1) {  // one slot per code, in code order; room for all of them from the start
+            dense_ = true;
+            n_groups_ = static_cast<std::size_t>(product);
+            group_codes_.resize(n_groups_);
+            std::iota(group_codes_.begin(), group_codes_.end(), -1);
+            used_.assign(n_groups_, 0);
+            grow(n_groups_);
+        } else {
+            lut_.assign(product, 0);
+        }
+    }
 }
 
 std::uint64_t State::composite(std::size_t g) const noexcept {
@@ -583,7 +592,7 @@ std::uint64_t State::composite(std::size_t g) const noexcept {
     return c;
 }
 
-std::uint32_t State::group(const std::array<std::int32_t, 8>& codes) {
+std::uint32_t State::add_group(const std::array<std::int32_t, 8>& codes) {
     std::uint64_t c = 0;
     for (std::size_t k = 0; k < by_.size(); ++k) c += static_cast<std::uint64_t>(codes[k] + 1) * radix_[k];
     std::uint32_t* slot = nullptr;
@@ -604,17 +613,33 @@ std::uint32_t State::group(const std::array<std::int32_t, 8>& codes) {
     return g;
 }
 
-void State::grow(std::size_t groups) {
-    if (groups <= cells_capacity_groups_) return;
-    cells_capacity_groups_ = std::max(groups, 2 * cells_capacity_groups_);
-    const std::size_t cells = cells_capacity_groups_ * n_periods_;
-    for (std::size_t m = 0; m < n_sums; ++m) {
-        if (sum_on_[m]) {
-            sums_[m].resize(2 * cells, 0.0);
+namespace {
+
+/// `v`, `width` values per (period, group) stored period-major with room for `from` groups a period, laid out
+/// again with room for `to` >= `from` groups; the new cells are 0.
+template <class T>
+void relayout(std::vector<T>& v, std::size_t width, std::size_t periods, std::size_t from, std::size_t to) {
+    std::vector<T> out(width * to * periods, T{0});
+    if (!v.empty()) {
+        for (std::size_t p = 0; p < periods; ++p) {
+            std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(width * from * p), width * from,
+                        out.begin() + static_cast<std::ptrdiff_t>(width * to * p));
         }
     }
+    v = std::move(out);
+}
+
+}  // namespace
+
+void State::grow(std::size_t groups) {
+    if (groups <= capacity_) return;
+    const std::size_t from = capacity_;
+    capacity_ = std::max(groups, 2 * capacity_);
+    for (std::size_t m = 0; m < n_sums; ++m) {
+        if (sum_on_[m]) relayout(sums_[m], 2, n_periods_, from, capacity_);
+    }
     for (std::size_t m = 0; m < n_counts; ++m) {
-        if (count_on_[m]) counts_[m].resize(cells, 0);
+        if (count_on_[m]) relayout(counts_[m], 1, n_periods_, from, capacity_);
     }
 }
 
@@ -624,19 +649,23 @@ void State::adopt(const State& part, std::size_t first_period) {
         throw std::invalid_argument("adopt: the states come from different requests or books");
     }
     const std::size_t np = n_periods_, pp = part.n_periods_;
-    std::vector<std::size_t> base(part.groups());
-    for (std::size_t g = 0; g < part.groups(); ++g) {
+    const std::size_t slots = part.slots();
+    std::vector<std::size_t> to(slots);  // the group here of each group of `part`
+    for (std::size_t g = 0; g < slots; ++g) {
+        if (!part.in_use(g)) continue;
         std::array<std::int32_t, 8> codes{};
         for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = part.code(g, k);
-        base[g] = static_cast<std::size_t>(group(codes)) * np + first_period;
+        to[g] = group(codes);
     }
     for (std::size_t m = 0; m < n_sums; ++m) {
         if (!sum_on_[m]) continue;
-        for (std::size_t g = 0; g < part.groups(); ++g) {
-            for (std::size_t p = 0; p < pp; ++p) {
-                double &sum = sums_[m][2 * (base[g] + p)], &comp = sums_[m][2 * (base[g] + p) + 1];
-                const double from_sum = part.sums_[m][2 * (g * pp + p)];
-                const double from_comp = part.sums_[m][2 * (g * pp + p) + 1];
+        for (std::size_t p = 0; p < pp; ++p) {
+            for (std::size_t g = 0; g < slots; ++g) {
+                if (!part.in_use(g)) continue;
+                const std::size_t here = cell(to[g], first_period + p), there = part.cell(g, p);
+                double &sum = sums_[m][2 * here], &comp = sums_[m][2 * here + 1];
+                const double from_sum = part.sums_[m][2 * there];
+                const double from_comp = part.sums_[m][2 * there + 1];
                 if (sum == 0 && comp == 0) {  // an empty cell: a copy, the same bits
                     sum = from_sum;
                     comp = from_comp;
@@ -649,13 +678,16 @@ void State::adopt(const State& part, std::size_t first_period) {
     }
     for (std::size_t m = 0; m < n_counts; ++m) {
         if (!count_on_[m]) continue;
-        for (std::size_t g = 0; g < part.groups(); ++g) {
-            for (std::size_t p = 0; p < pp; ++p) counts_[m][base[g] + p] += part.counts_[m][g * pp + p];
+        for (std::size_t p = 0; p < pp; ++p) {
+            for (std::size_t g = 0; g < slots; ++g) {
+                if (part.in_use(g))
+                    counts_[m][cell(to[g], first_period + p)] += part.counts_[m][part.cell(g, p)];
+            }
         }
     }
     for (std::size_t l = 0; l < n_lists; ++l) {
-        for (const auto& [cell, x] : part.lists_[l]) {
-            lists_[l].emplace_back(static_cast<std::uint32_t>(base[cell / pp] + cell % pp), x);
+        for (const auto& [at, x] : part.lists_[l]) {
+            lists_[l].emplace_back(static_cast<std::uint32_t>(to[at / pp] * np + first_period + at % pp), x);
         }
     }
 }
@@ -666,15 +698,18 @@ void State::merge(const State& other) {
         throw std::invalid_argument("merge: the states come from different requests or books");
     }
     const std::size_t np = n_periods_;
-    std::vector<std::uint32_t> map(other.groups());
-    for (std::size_t g = 0; g < other.groups(); ++g) {
+    const std::size_t slots = other.slots();
+    std::vector<std::uint32_t> map(slots);
+    for (std::size_t g = 0; g < slots; ++g) {
+        if (!other.in_use(g)) continue;
         std::array<std::int32_t, 8> codes{};
         for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = other.code(g, k);
         map[g] = group(codes);
     }
-    for (std::size_t g = 0; g < other.groups(); ++g) {
-        for (std::size_t p = 0; p < np; ++p) {
-            const std::size_t from = g * np + p, to = map[g] * np + p;
+    for (std::size_t p = 0; p < np; ++p) {
+        for (std::size_t g = 0; g < slots; ++g) {
+            if (!other.in_use(g)) continue;
+            const std::size_t from = other.cell(g, p), to = cell(map[g], p);
             for (std::size_t m = 0; m < n_sums; ++m) {
                 if (!sum_on_[m]) continue;
                 detail::neumaier_add(sums_[m][2 * to], sums_[m][2 * to + 1], other.sums_[m][2 * from]);
@@ -686,8 +721,8 @@ void State::merge(const State& other) {
         }
     }
     for (std::size_t l = 0; l < n_lists; ++l) {
-        for (const auto& [cell, x] : other.lists_[l]) {
-            lists_[l].emplace_back(static_cast<std::uint32_t>(map[cell / np] * np + cell % np), x);
+        for (const auto& [at, x] : other.lists_[l]) {
+            lists_[l].emplace_back(static_cast<std::uint32_t>(map[at / np] * np + at % np), x);
         }
     }
 }
@@ -804,7 +839,6 @@ State accumulate(const Book& book, const Request& rq) {
         ScopeFilter scope = scope_of_request;
         keyer.set_bands(&bands);
         scope.set_bands(&bands);
-        const std::size_t np_chunk = chunk_end - chunk_begin;
         AccountRevenue current, previous, base;
         // Historical LTV: each account's gross profit (or revenue) from its first line up to the period's
         // end, kept running so that periods in ascending order read each line once.
@@ -813,9 +847,8 @@ State accumulate(const Book& book, const Request& rq) {
         if (ltv) lifetime.reset(n_accounts);
         for (std::size_t pi = chunk_begin; pi < chunk_end; ++pi) {
             const Period P = rq.periods[pi];
-            const auto cell_of = [&](std::uint32_t g) {
-                return static_cast<std::size_t>(g) * np_chunk + (pi - chunk_begin);
-            };
+            const std::size_t pl = pi - chunk_begin;  // the period in `st`
+            const auto cell_of = [&](std::uint32_t g) { return st.cell(g, pl); };
             if (bands_needed) {  // each account's band: its revenue in the 12 months before P
                 std::vector<double> trailing(n_accounts, 0.0);
                 const auto [lo, hi] = rows_in(rev.date, Period{add_months(P.begin(), -12), P.begin()});
@@ -965,7 +998,8 @@ State accumulate(const Book& book, const Request& rq) {
                     if (!active && !in_s && r_p == 0 && r_b == 0) continue;
                     const std::int32_t owner = needs_owner ? book.owner(a, none, reference) : none;
                     if (!scope.manager(owner)) continue;
-                    const std::size_t cell = cell_of(st.group(keyer(a, owner, none)));
+                    const std::uint32_t g = st.group(keyer(a, owner, none));
+                    const std::size_t cell = cell_of(g);
                     const auto count = [&](C m, bool yes) {
                         if (yes && st.has(m)) st.add(m, cell);
                     };
@@ -989,7 +1023,7 @@ State accumulate(const Book& book, const Request& rq) {
                             st.add(S::churned_revenue, cell, r_b - r_p);
                         }
                     }
-                    if (nd.has(L::account_revenue) && r_p > 0) st.push(L::account_revenue, cell, r_p);
+                    if (nd.has(L::account_revenue) && r_p > 0) st.push(L::account_revenue, g, pl, r_p);
                     if (ltv && active) {
                         st.add(C::ltv_n, cell);
                         st.add(S::ltv, cell, lifetime[ua]);
@@ -1020,10 +1054,11 @@ State accumulate(const Book& book, const Request& rq) {
                 for (std::size_t i = lo; i < hi; ++i) {
                     const std::int32_t a = prj.account[i], m = prj.manager[i];
                     if (!scope.account(a) || !scope.manager(m)) continue;
-                    const std::size_t cell = cell_of(st.group(keyer(a, m, static_cast<std::int32_t>(i))));
+                    const std::uint32_t g = st.group(keyer(a, m, static_cast<std::int32_t>(i)));
+                    const std::size_t cell = cell_of(g);
                     if (st.has(C::deals)) st.add(C::deals, cell);
                     if (st.has(S::deal_value)) st.add(S::deal_value, cell, prj.value[i]);
-                    if (nd.has(L::deal_values)) st.push(L::deal_values, cell, prj.value[i]);
+                    if (nd.has(L::deal_values)) st.push(L::deal_values, g, pl, prj.value[i]);
                     if (prj.kind[i] == ProjectKind::renewal && st.has(C::renewals)) st.add(C::renewals, cell);
                 }
             }
@@ -1058,14 +1093,15 @@ State accumulate(const Book& book, const Request& rq) {
                 for (std::size_t i = lo; i < hi; ++i) {
                     const std::int32_t a = t.account[i], m = t.manager[i];
                     if (!scope.account(a) || !scope.manager(m)) continue;
-                    const std::size_t cell = cell_of(st.group(keyer(a, m, t.project[i])));
+                    const std::uint32_t g = st.group(keyer(a, m, t.project[i]));
+                    const std::size_t cell = cell_of(g);
                     if (st.has(C::requests)) st.add(C::requests, cell);
                     if (t.responded_on[i].is_null()) {
                         if (st.has(C::unanswered)) st.add(C::unanswered, cell);
                     } else {
                         const auto days = static_cast<double>(t.responded_on[i] - t.received_on[i]);
                         if (st.has(C::answered)) st.add(C::answered, cell);
-                        if (nd.has(L::response_days)) st.push(L::response_days, cell, days);
+                        if (nd.has(L::response_days)) st.push(L::response_days, g, pl, days);
                         if (days <= o.sla_days && st.has(C::timely)) st.add(C::timely, cell);
                     }
                     if (t.project[i] != none && st.has(C::converted)) st.add(C::converted, cell);
@@ -1172,13 +1208,18 @@ std::vector<double> medians(std::vector<std::pair<std::uint32_t, double>> pairs,
 Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
     const auto kpis = kpis_of(rq);
     const Options& o = rq.options;
-    const std::size_t np = st.periods(), ng = st.groups(), cells = ng * np;
-    std::vector<std::size_t> order(ng);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::vector<std::uint64_t> composite(ng);
-    for (std::size_t g = 0; g < ng; ++g) composite[g] = st.composite(g);
-    std::sort(order.begin(), order.end(),
-              [&](std::size_t x, std::size_t y) { return composite[x] < composite[y]; });
+    // The groups in use in key order; `cells` indexes the lists' cells (slot * np + period).
+    const std::size_t np = st.periods(), slots = st.slots(), cells = slots * np;
+    std::vector<std::size_t> order;
+    order.reserve(st.groups());
+    for (std::size_t g = 0; g < slots; ++g) {
+        if (st.in_use(g)) order.push_back(g);
+    }
+    std::vector<std::uint64_t> composite(slots);
+    for (std::size_t g : order) composite[g] = st.composite(g);
+    const auto by_key = [&](std::size_t x, std::size_t y) { return composite[x] < composite[y]; };
+    if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
+    const std::size_t rows = order.size() * np;
     std::vector<double> period_months(np);
     for (std::size_t p = 0; p < np; ++p) period_months[p] = rq.periods[p].months();
 
@@ -1217,15 +1258,12 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
     r.kpis = kpis;
     r.key_codes.assign(r.by.size(), {});
     r.values.assign(kpis.size(), {});
-    for (auto& v : r.key_codes) v.reserve(cells);
-    r.period.reserve(cells);
-    // The cells in row order; then one KPI at a time over all rows (a switch whose branch never changes in
-    // the inner loop, and one measure read in order).
-    std::vector<std::size_t> rows;
-    rows.reserve(cells);
+    for (auto& v : r.key_codes) v.reserve(rows);
+    r.period.reserve(rows);
+    // Rows in key order, each group's periods in order; then one KPI at a time over all rows (a switch whose
+    // branch never changes in the inner loop). `at`: the row's index into the lists' cells (g * np + p).
     for (std::size_t g : order) {
         for (std::size_t p = 0; p < np; ++p) {
-            rows.push_back(g * np + p);
             for (std::size_t k = 0; k < r.by.size(); ++k) r.key_codes[k].push_back(st.code(g, k));
             r.period.push_back(static_cast<std::int32_t>(p));
         }
@@ -1233,17 +1271,18 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
     for (std::size_t k = 0; k < kpis.size(); ++k) {
         const Kpi kpi = kpis[k];
         if (account_level(kpi) && !st.account_level()) {
-            r.values[k].assign(rows.size(), nan);
+            r.values[k].assign(rows, nan);
             continue;
         }
-        r.values[k].resize(rows.size());
+        r.values[k].resize(rows);
         double* const column = r.values[k].data();
-        for (std::size_t row = 0; row < rows.size(); ++row) {
-            {
-                const std::size_t cell = rows[row];
+        std::size_t row = 0;
+        for (std::size_t g : order) {
+            for (std::size_t p = 0; p < np; ++p, ++row) {
+                const std::size_t cell = st.cell(g, p), at = g * np + p;
                 const auto sum = [&](S m) { return st.value(m, cell); };
                 const auto count = [&](C m) { return static_cast<double>(st.value(m, cell)); };
-                const double months = period_months[cell % np];
+                const double months = period_months[p];
                 double v = nan;
                 switch (kpi) {
                     case Kpi::clients_start:
@@ -1320,7 +1359,7 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
                         v = ratio(count(C::requests), count(C::active));
                         break;
                     case Kpi::request_response_days:
-                        v = median_response[cell];
+                        v = median_response[at];
                         break;
                     case Kpi::unanswered_requests:
                         v = count(C::unanswered);
@@ -1337,7 +1376,7 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
                         break;
                     case Kpi::median_project_size:
                     case Kpi::median_deal_size:
-                        v = median_deal[cell];
+                        v = median_deal[at];
                         break;
                     case Kpi::projects_per_account:
                         v = ratio(count(C::deals), count(C::active));
@@ -1410,19 +1449,19 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
                         v = ratio(sum(S::predicted), count(C::predicted_n));
                         break;
                     case Kpi::top_share:
-                        v = conc[cell].top_share;
+                        v = conc[at].top_share;
                         break;
                     case Kpi::pareto_ratio:
-                        v = conc[cell].pareto_ratio;
+                        v = conc[at].pareto_ratio;
                         break;
                     case Kpi::gini:
-                        v = conc[cell].gini;
+                        v = conc[at].gini;
                         break;
                     case Kpi::hhi:
-                        v = conc[cell].hhi;
+                        v = conc[at].hhi;
                         break;
                     case Kpi::largest_client_share:
-                        v = conc[cell].largest_share;
+                        v = conc[at].largest_share;
                         break;
                 }
                 column[row] = v;

@@ -2,13 +2,15 @@
 // elsewhere (pickling in Python, a Dask tree reduction). Only the cells in use are written; the group lookup
 // is rebuilt.
 //
-// Layout, all little-endian (the writer's byte order is checked by a marker), version 1:
-//   "AKST" u32(1) u32(0x01020304)
+// Layout, all little-endian (the writer's byte order is checked by a marker), version 3:
+//   "AKST" u32(3) u32(0x01020304)
 //   u8 n_keys, n_keys × u8 key; u64 periods; u8 account_level
 //   u8 n_sums, n_sums × u8 on; u8 n_counts, n_counts × u8 on; u8 n_lists
 //   n_keys × u64 radix; u64 lut size (0: hashed groups); u64 groups; groups × n_keys × i32 codes
-//   per sum that is on: cells × f64 sums, cells × f64 compensations; per count that is on: cells × i64
-//   per list: u64 n, n × u32 cells, n × f64 values
+//   per sum that is on, period by period, group by group: f64 sum, f64 compensation;
+//   per count that is on, period by period: groups × i64
+//   per list: u64 n, n × u32 cells (group × periods + period), n × f64 values
+// Version 2 stored the cells group by group; version 3 period by period, as State holds them.
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -23,7 +25,7 @@ namespace accountkpi::kpi {
 namespace {
 
 constexpr char magic[4] = {'A', 'K', 'S', 'T'};
-constexpr std::uint32_t format_version = 2;
+constexpr std::uint32_t format_version = 3;
 constexpr std::uint32_t byte_order_mark = 0x01020304;
 
 static_assert(std::endian::native == std::endian::little || std::endian::native == std::endian::big);
@@ -85,12 +87,12 @@ class Reader {
 }  // namespace
 
 std::size_t State::serialized_size() const noexcept {
-    const std::size_t cells = n_groups_ * n_periods_;
+    const std::size_t cells = groups() * n_periods_;
     std::size_t n = sizeof(magic) + 2 * sizeof(std::uint32_t);
     n += 1 + by_.size() + sizeof(std::uint64_t) + 1;
     n += 1 + n_sums + 1 + n_counts + 1;
     n += radix_.size() * sizeof(std::uint64_t) + 2 * sizeof(std::uint64_t);
-    n += group_codes_.size() * sizeof(std::int32_t);
+    n += groups() * by_.size() * sizeof(std::int32_t);
     for (std::size_t m = 0; m < n_sums; ++m) n += sum_on_[m] ? 2 * cells * sizeof(double) : 0;
     for (std::size_t m = 0; m < n_counts; ++m) n += count_on_[m] ? cells * sizeof(std::int64_t) : 0;
     for (const auto& l : lists_)
@@ -102,7 +104,6 @@ std::string State::to_bytes() const {
     if constexpr (std::endian::native != std::endian::little) {
         throw std::runtime_error("kpi::State::to_bytes: only little-endian machines are supported");
     }
-    const std::size_t cells = n_groups_ * n_periods_;
     Writer w(serialized_size());
     for (char c : magic) w.put(c);
     w.put(format_version);
@@ -117,19 +118,50 @@ std::string State::to_bytes() const {
     for (bool on : count_on_) w.put(static_cast<std::uint8_t>(on));
     w.put(static_cast<std::uint8_t>(n_lists));
     w.put_array(radix_.data(), radix_.size());
-    w.put(static_cast<std::uint64_t>(lut_.size()));
-    w.put(static_cast<std::uint64_t>(n_groups_));
-    w.put_array(group_codes_.data(), group_codes_.size());
+    // The groups in use, numbered again from 0 in slot order (a dense state has slots not in use).
+    std::vector<std::size_t> used;
+    used.reserve(groups());
+    std::vector<std::uint32_t> number(n_groups_);
+    for (std::size_t g = 0; g < n_groups_; ++g) {
+        if (!in_use(g)) continue;
+        number[g] = static_cast<std::uint32_t>(used.size());
+        used.push_back(g);
+    }
+    const bool all = used.size() == n_groups_;
+    w.put(static_cast<std::uint64_t>(dense_ ? n_groups_ : lut_.size()));
+    w.put(static_cast<std::uint64_t>(used.size()));
+    for (std::size_t g : used) {
+        for (std::size_t k = 0; k < by_.size(); ++k) w.put(code(g, k));
+    }
+    // Period-major like the cells in memory.
     for (std::size_t m = 0; m < n_sums; ++m) {
         if (!sum_on_[m]) continue;
-        w.put_array(sums_[m].data(), 2 * cells);  // (sum, compensation) pairs
+        for (std::size_t p = 0; p < n_periods_; ++p) {
+            const double* block = sums_[m].data() + 2 * cell(0, p);  // (sum, compensation) pairs
+            if (all) {
+                w.put_array(block, 2 * n_groups_);
+            } else {
+                for (std::size_t g : used) w.put_array(block + 2 * g, 2);
+            }
+        }
     }
     for (std::size_t m = 0; m < n_counts; ++m) {
-        if (count_on_[m]) w.put_array(counts_[m].data(), cells);
+        if (!count_on_[m]) continue;
+        for (std::size_t p = 0; p < n_periods_; ++p) {
+            const std::int64_t* block = counts_[m].data() + cell(0, p);
+            if (all) {
+                w.put_array(block, n_groups_);
+            } else {
+                for (std::size_t g : used) w.put(block[g]);
+            }
+        }
     }
     for (const auto& l : lists_) {
         w.put(static_cast<std::uint64_t>(l.size()));
-        for (const auto& item : l) w.put(item.first);
+        for (const auto& item : l) {
+            w.put(static_cast<std::uint32_t>(number[item.first / n_periods_] * n_periods_ +
+                                             item.first % n_periods_));
+        }
         for (const auto& item : l) w.put(item.second);
     }
     return w.take();
@@ -195,7 +227,7 @@ State State::from_bytes(std::string_view bytes) {
             corrupt("a group appears twice");
         }
     }
-    st.grow(n_groups);
+    st.grow(n_groups);  // room for exactly these groups: the cells are stored as they were written
 
     for (std::size_t m = 0; m < n_sums; ++m) {
         if (!st.sum_on_[m]) continue;

@@ -76,6 +76,46 @@ TEST(StateIo, RoundTrippedStatesStillMerge) {
     expect_identical(kpi::finalize(book, rq, shipped), kpi::finalize(book, rq, direct));
 }
 
+// One key: a state has a slot per account, in use or not. A state scoped to half of the accounts ships only
+// the groups in use, and merges with the other half (shipped or not) into the whole book's answer.
+TEST(StateIo, OneKeyStatesShipOnlyTheGroupsInUse) {
+    const Book& book = small_demo();
+    const auto rq = grouped_request({kpi::Key::account});
+    kpi::Request even = rq, odd = rq;
+    for (std::int32_t a = 0; a < static_cast<std::int32_t>(book.accounts().size()); ++a) {
+        (a % 2 ? odd : even).scope.accounts.push_back(a);
+    }
+    const kpi::State half = kpi::accumulate(book, even);
+    ASSERT_GT(half.groups(), 0U);
+    EXPECT_LT(half.groups(), half.slots());
+    const kpi::State back = kpi::State::from_bytes(half.to_bytes());
+    EXPECT_EQ(back.groups(), half.groups());
+    EXPECT_EQ(back.to_bytes(), half.to_bytes());
+    expect_identical(kpi::finalize(book, even, back), kpi::finalize(book, even, half));
+
+    kpi::State direct = kpi::accumulate(book, even);
+    direct.merge(kpi::accumulate(book, odd));
+    kpi::State mixed = kpi::State::from_bytes(half.to_bytes());
+    mixed.merge(kpi::accumulate(book, odd));
+    expect_identical(kpi::finalize(book, rq, mixed), kpi::finalize(book, rq, direct));
+
+    const kpi::Result whole = kpi::finalize(book, rq, kpi::accumulate(book, rq));
+    const kpi::Result merged = kpi::finalize(book, rq, direct);
+    ASSERT_EQ(merged.rows(), whole.rows());
+    EXPECT_EQ(merged.key_codes, whole.key_codes);
+    for (std::size_t k = 0; k < whole.kpis.size(); ++k) {
+        for (std::size_t r = 0; r < whole.rows(); ++r) {
+            const double x = merged.values[k][r], y = whole.values[k][r];
+            if (std::isnan(y)) {
+                EXPECT_TRUE(std::isnan(x)) << kpi::name(whole.kpis[k]) << " row " << r;
+            } else {
+                EXPECT_NEAR(x, y, 1e-9 * std::max(1.0, std::abs(y)))
+                    << kpi::name(whole.kpis[k]) << " row " << r;
+            }
+        }
+    }
+}
+
 TEST(StateIo, RejectsTruncatedCorruptAndForeignBytes) {
     const auto rq = grouped_request({kpi::Key::region});
     const std::string bytes = kpi::accumulate(small_demo(), rq).to_bytes();

@@ -114,8 +114,24 @@ class State {
           std::array<bool, n_sums> sums, std::array<bool, n_counts> counts, bool account_level);
 
     /// The group of the key codes `codes` (one per key of `by`; `none` for a missing value), added if new.
-    std::uint32_t group(const std::array<std::int32_t, 8>& codes);
-    [[nodiscard]] std::size_t groups() const noexcept { return n_groups_; }
+    std::uint32_t group(const std::array<std::int32_t, 8>& codes) {
+        if (dense_) {  // one key: the group is the code's slot
+            const auto c = static_cast<std::size_t>(codes[0] + 1);
+            if (!used_[c]) {
+                used_[c] = 1;
+                ++n_used_;
+            }
+            return static_cast<std::uint32_t>(c);
+        }
+        return add_group(codes);
+    }
+    /// The groups in use.
+    [[nodiscard]] std::size_t groups() const noexcept { return dense_ ? n_used_ : n_groups_; }
+    /// Group numbers run from 0 to `slots()`; those not `in_use` hold nothing. With one key of a small
+    /// cardinality every code has its slot, in code order (no lookup, and states of the same request number
+    /// their groups alike); otherwise groups are numbered as they appear and all are in use.
+    [[nodiscard]] std::size_t slots() const noexcept { return n_groups_; }
+    [[nodiscard]] bool in_use(std::size_t g) const noexcept { return !dense_ || used_[g] != 0; }
     [[nodiscard]] std::size_t periods() const noexcept { return n_periods_; }
     [[nodiscard]] const std::vector<Key>& by() const noexcept { return by_; }
     /// Key code `k` of group `g`.
@@ -124,6 +140,10 @@ class State {
     }
     [[nodiscard]] bool account_level() const noexcept { return account_level_; }
 
+    /// Where the cell (group `g`, period `p`) is stored: period-major, so that a pass over the groups of one
+    /// period (the pass over the accounts) reads and writes memory in order. Valid until the next `group`
+    /// call that adds a group.
+    [[nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept { return p * capacity_ + g; }
     [[gnu::always_inline]] void add(Sum m, std::size_t cell, double x) noexcept {
         double* pair = &sums_[idx(m)][2 * cell];
         detail::neumaier_add(pair[0], pair[1], x);
@@ -131,18 +151,20 @@ class State {
     [[gnu::always_inline]] void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept {
         counts_[idx(m)][cell] += n;
     }
-    void push(List l, std::size_t cell, double x) {
-        lists_[static_cast<std::size_t>(l)].emplace_back(static_cast<std::uint32_t>(cell), x);
+    /// Adds `x` to list `l` of the cell (group `g`, period `p`).
+    void push(List l, std::size_t g, std::size_t p, double x) {
+        lists_[static_cast<std::size_t>(l)].emplace_back(static_cast<std::uint32_t>(g * n_periods_ + p), x);
     }
     [[nodiscard]] bool has(Sum m) const noexcept { return sum_on_[idx(m)]; }
     [[nodiscard]] bool has(Count m) const noexcept { return count_on_[idx(m)]; }
+    /// The value of measure `m` in the cell stored at `cell` (see `cell`).
     [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept {
         return sums_[idx(m)][2 * cell] + sums_[idx(m)][2 * cell + 1];
     }
     [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
         return counts_[idx(m)][cell];
     }
-    /// The (cell, value) pairs of a list, in no particular order.
+    /// The (g * periods() + p, value) pairs of a list, in no particular order.
     [[nodiscard]] const std::vector<std::pair<std::uint32_t, double>>& list(List l) const noexcept {
         return lists_[static_cast<std::size_t>(l)];
     }
@@ -169,21 +191,27 @@ class State {
     static constexpr std::size_t idx(Sum m) noexcept { return static_cast<std::size_t>(m); }
     static constexpr std::size_t idx(Count m) noexcept { return static_cast<std::size_t>(m); }
     void grow(std::size_t groups);
+    std::uint32_t add_group(const std::array<std::int32_t, 8>& codes);
 
     std::vector<Key> by_;
     std::size_t n_periods_ = 1;
     bool account_level_ = false;
     std::array<bool, n_sums> sum_on_{};
     std::array<bool, n_counts> count_on_{};
-    std::array<std::vector<double>, n_sums> sums_;  // [cell][sum, compensation]: one cache line for both
+    // Per measure, [period][group (capacity_ of them)], a sum and its compensation side by side (one cache
+    // line for both).
+    std::array<std::vector<double>, n_sums> sums_;
     std::array<std::vector<std::int64_t>, n_counts> counts_;
     std::array<std::vector<std::pair<std::uint32_t, double>>, n_lists> lists_;
     std::vector<std::int32_t> group_codes_;  // [group][key]
     std::vector<std::uint32_t> lut_;         // dense composite code -> group + 1 (0: none yet)
     std::vector<std::uint64_t> radix_;
     std::unordered_map<std::uint64_t, std::uint32_t> overflow_;  // composite -> group, when no LUT
-    std::size_t cells_capacity_groups_ = 0;
-    std::size_t n_groups_ = 0;
+    std::size_t capacity_ = 0;                                   // groups with room in every period
+    std::size_t n_groups_ = 0;                                   // slots
+    bool dense_ = false;                                         // one slot per code of the one key
+    std::vector<std::uint8_t> used_;                             // dense: whether a slot is in use
+    std::size_t n_used_ = 0;
 };
 
 /// The engine's answer: one row per (group, period), groups in key order, a column per KPI.
