@@ -563,6 +563,7 @@ State::State(std::vector<Key> by, const std::vector<std::uint64_t>& cardinalitie
       account_level_(account_level),
       sum_on_(sums),
       count_on_(counts) {
+    lay_out_records();
     std::uint64_t product = 1;
     bool small = true;
     for (auto c : cardinalities) {
@@ -631,16 +632,24 @@ void relayout(std::vector<T>& v, std::size_t width, std::size_t periods, std::si
 
 }  // namespace
 
+void State::lay_out_records() {
+    sum_width_ = count_width_ = 0;
+    for (std::size_t m = 0; m < n_sums; ++m) {
+        sum_at_[m] = static_cast<std::uint8_t>(sum_width_);
+        if (sum_on_[m]) sum_width_ += 2;
+    }
+    for (std::size_t m = 0; m < n_counts; ++m) {
+        count_at_[m] = static_cast<std::uint8_t>(count_width_);
+        if (count_on_[m]) ++count_width_;
+    }
+}
+
 void State::grow(std::size_t groups) {
     if (groups <= capacity_) return;
     const std::size_t from = capacity_;
     capacity_ = std::max(groups, 2 * capacity_);
-    for (std::size_t m = 0; m < n_sums; ++m) {
-        if (sum_on_[m]) relayout(sums_[m], 2, n_periods_, from, capacity_);
-    }
-    for (std::size_t m = 0; m < n_counts; ++m) {
-        if (count_on_[m]) relayout(counts_[m], 1, n_periods_, from, capacity_);
-    }
+    relayout(sums_, sum_width_, n_periods_, from, capacity_);
+    relayout(counts_, count_width_, n_periods_, from, capacity_);
 }
 
 void State::adopt(const State& part, std::size_t first_period) {
@@ -657,32 +666,23 @@ void State::adopt(const State& part, std::size_t first_period) {
         for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = part.code(g, k);
         to[g] = group(codes);
     }
-    for (std::size_t m = 0; m < n_sums; ++m) {
-        if (!sum_on_[m]) continue;
-        for (std::size_t p = 0; p < pp; ++p) {
-            for (std::size_t g = 0; g < slots; ++g) {
-                if (!part.in_use(g)) continue;
-                const std::size_t here = cell(to[g], first_period + p), there = part.cell(g, p);
-                double &sum = sums_[m][2 * here], &comp = sums_[m][2 * here + 1];
-                const double from_sum = part.sums_[m][2 * there];
-                const double from_comp = part.sums_[m][2 * there + 1];
-                if (sum == 0 && comp == 0) {  // an empty cell: a copy, the same bits
-                    sum = from_sum;
-                    comp = from_comp;
+    for (std::size_t p = 0; p < pp; ++p) {
+        for (std::size_t g = 0; g < slots; ++g) {
+            if (!part.in_use(g)) continue;
+            const std::size_t here = cell(to[g], first_period + p), there = part.cell(g, p);
+            double* into = &sums_[here * sum_width_];
+            const double* from = &part.sums_[there * sum_width_];
+            for (std::size_t j = 0; j < sum_width_; j += 2) {
+                if (into[j] == 0 && into[j + 1] == 0) {  // an empty cell: a copy, the same bits
+                    into[j] = from[j];
+                    into[j + 1] = from[j + 1];
                 } else {
-                    detail::neumaier_add(sum, comp, from_sum);
-                    detail::neumaier_add(sum, comp, from_comp);
+                    detail::neumaier_add(into[j], into[j + 1], from[j]);
+                    detail::neumaier_add(into[j], into[j + 1], from[j + 1]);
                 }
             }
-        }
-    }
-    for (std::size_t m = 0; m < n_counts; ++m) {
-        if (!count_on_[m]) continue;
-        for (std::size_t p = 0; p < pp; ++p) {
-            for (std::size_t g = 0; g < slots; ++g) {
-                if (part.in_use(g))
-                    counts_[m][cell(to[g], first_period + p)] += part.counts_[m][part.cell(g, p)];
-            }
+            for (std::size_t j = 0; j < count_width_; ++j)
+                counts_[here * count_width_ + j] += part.counts_[there * count_width_ + j];
         }
     }
     for (std::size_t l = 0; l < n_lists; ++l) {
@@ -710,14 +710,14 @@ void State::merge(const State& other) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!other.in_use(g)) continue;
             const std::size_t from = other.cell(g, p), to = cell(map[g], p);
-            for (std::size_t m = 0; m < n_sums; ++m) {
-                if (!sum_on_[m]) continue;
-                detail::neumaier_add(sums_[m][2 * to], sums_[m][2 * to + 1], other.sums_[m][2 * from]);
-                detail::neumaier_add(sums_[m][2 * to], sums_[m][2 * to + 1], other.sums_[m][2 * from + 1]);
+            double* into = &sums_[to * sum_width_];
+            const double* add = &other.sums_[from * sum_width_];
+            for (std::size_t j = 0; j < sum_width_; j += 2) {
+                detail::neumaier_add(into[j], into[j + 1], add[j]);
+                detail::neumaier_add(into[j], into[j + 1], add[j + 1]);
             }
-            for (std::size_t m = 0; m < n_counts; ++m) {
-                if (count_on_[m]) counts_[m][to] += other.counts_[m][from];
-            }
+            for (std::size_t j = 0; j < count_width_; ++j)
+                counts_[to * count_width_ + j] += other.counts_[from * count_width_ + j];
         }
     }
     for (std::size_t l = 0; l < n_lists; ++l) {

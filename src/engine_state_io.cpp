@@ -7,10 +7,10 @@
 //   u8 n_keys, n_keys × u8 key; u64 periods; u8 account_level
 //   u8 n_sums, n_sums × u8 on; u8 n_counts, n_counts × u8 on; u8 n_lists
 //   n_keys × u64 radix; u64 lut size (0: hashed groups); u64 groups; groups × n_keys × i32 codes
-//   per sum that is on, period by period, group by group: f64 sum, f64 compensation;
-//   per count that is on, period by period: groups × i64
+//   sums: period by period, group by group, each sum that is on: f64 sum, f64 compensation;
+//   counts: period by period, group by group, each count that is on: i64
 //   per list: u64 n, n × u32 cells (group × periods + period), n × f64 values
-// Version 2 stored the cells group by group; version 3 period by period, as State holds them.
+// Version 2 stored the cells measure by measure, group by group; version 3 as State holds them.
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -93,8 +93,7 @@ std::size_t State::serialized_size() const noexcept {
     n += 1 + n_sums + 1 + n_counts + 1;
     n += radix_.size() * sizeof(std::uint64_t) + 2 * sizeof(std::uint64_t);
     n += groups() * by_.size() * sizeof(std::int32_t);
-    for (std::size_t m = 0; m < n_sums; ++m) n += sum_on_[m] ? 2 * cells * sizeof(double) : 0;
-    for (std::size_t m = 0; m < n_counts; ++m) n += count_on_[m] ? cells * sizeof(std::int64_t) : 0;
+    n += cells * (sum_width_ * sizeof(double) + count_width_ * sizeof(std::int64_t));
     for (const auto& l : lists_)
         n += sizeof(std::uint64_t) + l.size() * (sizeof(std::uint32_t) + sizeof(double));
     return n;
@@ -133,27 +132,21 @@ std::string State::to_bytes() const {
     for (std::size_t g : used) {
         for (std::size_t k = 0; k < by_.size(); ++k) w.put(code(g, k));
     }
-    // Period-major like the cells in memory.
-    for (std::size_t m = 0; m < n_sums; ++m) {
-        if (!sum_on_[m]) continue;
-        for (std::size_t p = 0; p < n_periods_; ++p) {
-            const double* block = sums_[m].data() + 2 * cell(0, p);  // (sum, compensation) pairs
-            if (all) {
-                w.put_array(block, 2 * n_groups_);
-            } else {
-                for (std::size_t g : used) w.put_array(block + 2 * g, 2);
-            }
+    // Period-major like the cells in memory, a record of sums (then of counts) per group.
+    for (std::size_t p = 0; p < n_periods_; ++p) {
+        const double* block = sums_.data() + cell(0, p) * sum_width_;
+        if (all) {
+            w.put_array(block, n_groups_ * sum_width_);
+        } else {
+            for (std::size_t g : used) w.put_array(block + g * sum_width_, sum_width_);
         }
     }
-    for (std::size_t m = 0; m < n_counts; ++m) {
-        if (!count_on_[m]) continue;
-        for (std::size_t p = 0; p < n_periods_; ++p) {
-            const std::int64_t* block = counts_[m].data() + cell(0, p);
-            if (all) {
-                w.put_array(block, n_groups_);
-            } else {
-                for (std::size_t g : used) w.put(block[g]);
-            }
+    for (std::size_t p = 0; p < n_periods_; ++p) {
+        const std::int64_t* block = counts_.data() + cell(0, p) * count_width_;
+        if (all) {
+            w.put_array(block, n_groups_ * count_width_);
+        } else {
+            for (std::size_t g : used) w.put_array(block + g * count_width_, count_width_);
         }
     }
     for (const auto& l : lists_) {
@@ -191,6 +184,7 @@ State State::from_bytes(std::string_view bytes) {
     for (auto& on : st.sum_on_) on = r.get<std::uint8_t>() != 0;
     if (r.get<std::uint8_t>() != n_counts) corrupt("another set of counts (another library version)");
     for (auto& on : st.count_on_) on = r.get<std::uint8_t>() != 0;
+    st.lay_out_records();
     if (r.get<std::uint8_t>() != n_lists) corrupt("another set of lists (another library version)");
     st.radix_.resize(n_keys);
     r.get_array(st.radix_.data(), n_keys);
@@ -227,15 +221,11 @@ State State::from_bytes(std::string_view bytes) {
             corrupt("a group appears twice");
         }
     }
+    const std::size_t record = (st.sum_width_ + st.count_width_) * sizeof(double);
+    if (record > 0) r.need(cells, record);  // the cells are there before room is made for them
     st.grow(n_groups);  // room for exactly these groups: the cells are stored as they were written
-
-    for (std::size_t m = 0; m < n_sums; ++m) {
-        if (!st.sum_on_[m]) continue;
-        r.get_array(st.sums_[m].data(), 2 * cells);
-    }
-    for (std::size_t m = 0; m < n_counts; ++m) {
-        if (st.count_on_[m]) r.get_array(st.counts_[m].data(), cells);
-    }
+    r.get_array(st.sums_.data(), cells * st.sum_width_);
+    r.get_array(st.counts_.data(), cells * st.count_width_);
     for (auto& l : st.lists_) {
         const auto n = r.get<std::uint64_t>();
         r.need(static_cast<std::size_t>(n), sizeof(std::uint32_t) + sizeof(double));

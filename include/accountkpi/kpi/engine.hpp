@@ -145,11 +145,11 @@ class State {
     /// call that adds a group.
     [[nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept { return p * capacity_ + g; }
     [[gnu::always_inline]] void add(Sum m, std::size_t cell, double x) noexcept {
-        double* pair = &sums_[idx(m)][2 * cell];
+        double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
         detail::neumaier_add(pair[0], pair[1], x);
     }
     [[gnu::always_inline]] void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept {
-        counts_[idx(m)][cell] += n;
+        counts_[cell * count_width_ + count_at_[idx(m)]] += n;
     }
     /// Adds `x` to list `l` of the cell (group `g`, period `p`).
     void push(List l, std::size_t g, std::size_t p, double x) {
@@ -159,10 +159,11 @@ class State {
     [[nodiscard]] bool has(Count m) const noexcept { return count_on_[idx(m)]; }
     /// The value of measure `m` in the cell stored at `cell` (see `cell`).
     [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept {
-        return sums_[idx(m)][2 * cell] + sums_[idx(m)][2 * cell + 1];
+        const double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
+        return pair[0] + pair[1];
     }
     [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
-        return counts_[idx(m)][cell];
+        return counts_[cell * count_width_ + count_at_[idx(m)]];
     }
     /// The (g * periods() + p, value) pairs of a list, in no particular order.
     [[nodiscard]] const std::vector<std::pair<std::uint32_t, double>>& list(List l) const noexcept {
@@ -191,6 +192,7 @@ class State {
     static constexpr std::size_t idx(Sum m) noexcept { return static_cast<std::size_t>(m); }
     static constexpr std::size_t idx(Count m) noexcept { return static_cast<std::size_t>(m); }
     void grow(std::size_t groups);
+    void lay_out_records();
     std::uint32_t add_group(const std::array<std::int32_t, 8>& codes);
 
     std::vector<Key> by_;
@@ -198,10 +200,13 @@ class State {
     bool account_level_ = false;
     std::array<bool, n_sums> sum_on_{};
     std::array<bool, n_counts> count_on_{};
-    // Per measure, [period][group (capacity_ of them)], a sum and its compensation side by side (one cache
-    // line for both).
-    std::array<std::vector<double>, n_sums> sums_;
-    std::array<std::vector<std::int64_t>, n_counts> counts_;
+    // [period][group (capacity_ of them)][sum that is on] (sum, compensation): all the sums of a cell in one
+    // record, so that a revenue line adding revenue and cost touches one cache line; counts alike.
+    std::vector<double> sums_;
+    std::vector<std::int64_t> counts_;
+    std::array<std::uint8_t, n_sums> sum_at_{};  // where each sum that is on sits in a record
+    std::array<std::uint8_t, n_counts> count_at_{};
+    std::size_t sum_width_ = 0, count_width_ = 0;  // doubles and counts in a record
     std::array<std::vector<std::pair<std::uint32_t, double>>, n_lists> lists_;
     std::vector<std::int32_t> group_codes_;  // [group][key]
     std::vector<std::uint32_t> lut_;         // dense composite code -> group + 1 (0: none yet)
