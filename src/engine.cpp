@@ -489,6 +489,77 @@ Date one_year_earlier(Date d) {
     return Date{sys_days{prev}};
 }
 
+/// Runs `task(t)` for t = 0 .. threads - 1, task 0 on this thread, the others on threads of their own; then
+/// rethrows the first exception of a task, if any.
+template <class Task>
+void in_threads(std::size_t threads, const Task& task) {
+    std::vector<std::exception_ptr> errors(threads);
+    {
+        std::vector<std::jthread> pool;
+        const auto guarded = [&](std::size_t t) {
+            try {
+                task(t);
+            } catch (...) {
+                errors[t] = std::current_exception();
+            }
+        };
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
+        guarded(0);
+    }
+    for (const auto& e : errors) {
+        if (e) std::rethrow_exception(e);
+    }
+}
+
+/// The periods [first, first + n) of a dense state (one key) as one thread writes them: cells in place (no
+/// other thread writes them), the groups it uses and its list items apart until `fold_into` (the same calls
+/// as on a `State` of those periods).
+class PeriodSlice {
+  public:
+    PeriodSlice(State& st, std::size_t first) : st_(st), first_(first), used_(st.slots(), 0) {}
+    std::uint32_t group(const std::array<std::int32_t, 8>& codes) noexcept {
+        const auto c = static_cast<std::size_t>(codes[0] + 1);
+        used_[c] = 1;
+        return static_cast<std::uint32_t>(c);
+    }
+    [[nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept {
+        return st_.cell(g, first_ + p);
+    }
+    template <class M, class X>
+    void add(M m, std::size_t cell, X x) noexcept {
+        st_.add(m, cell, x);
+    }
+    template <class M>
+    void add(M m, std::size_t cell) noexcept {
+        st_.add(m, cell);
+    }
+    template <class M>
+    [[nodiscard]] bool has(M m) const noexcept {
+        return st_.has(m);
+    }
+    void push(State::List l, std::size_t g, std::size_t p, double x) {
+        items_.push_back({l, static_cast<std::uint32_t>(g), static_cast<std::uint32_t>(first_ + p), x});
+    }
+    /// The groups used and the list items, in the order they came.
+    void fold_into(State& st) const {
+        for (std::size_t g = 0; g < used_.size(); ++g) {
+            if (used_[g]) st.use(g);
+        }
+        for (const auto& i : items_) st.push(i.list, i.group, i.period, i.x);
+    }
+
+  private:
+    struct Item {
+        State::List list;
+        std::uint32_t group, period;
+        double x;
+    };
+    State& st_;
+    std::size_t first_;
+    std::vector<std::uint8_t> used_;
+    std::vector<Item> items_;
+};
+
 /// Per-account compensated revenue over a period: each account's sum and compensation side by side (one
 /// cache line for both).
 struct AccountRevenue {
@@ -618,9 +689,9 @@ namespace {
 
 /// `v`, `width` values per (period, group) stored period-major with room for `from` groups a period, laid out
 /// again with room for `to` >= `from` groups; the new cells are 0.
-template <class T>
-void relayout(std::vector<T>& v, std::size_t width, std::size_t periods, std::size_t from, std::size_t to) {
-    std::vector<T> out(width * to * periods, T{0});
+template <class Vector>
+void relayout(Vector& v, std::size_t width, std::size_t periods, std::size_t from, std::size_t to) {
+    Vector out(width * to * periods);
     if (!v.empty()) {
         for (std::size_t p = 0; p < periods; ++p) {
             std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(width * from * p), width * from,
@@ -831,9 +902,10 @@ State accumulate(const Book& book, const Request& rq) {
         !scope_of_request.all_managers() || std::any_of(rq.by.begin(), rq.by.end(), [](Key k) {
             return k == Key::manager || k == Key::tier || k == Key::role;
         });
-    // Accumulates the periods [chunk_begin, chunk_end) into `st`, a state of that many periods. Periods are
-    // independent (each reads its own slices), so chunks of them run on threads of their own.
-    const auto run = [&](State& st, std::size_t chunk_begin, std::size_t chunk_end) {
+    // Accumulates the periods [chunk_begin, chunk_end) into `st`, a state of that many periods or a slice of
+    // the whole state. Periods are independent (each reads its own slices), so chunks of them run on threads
+    // of their own.
+    const auto run = [&](auto& st, std::size_t chunk_begin, std::size_t chunk_end) {
         std::vector<std::int32_t> bands;
         Keyer keyer = keyer_of_request;
         ScopeFilter scope = scope_of_request;
@@ -1158,25 +1230,17 @@ State accumulate(const Book& book, const Request& rq) {
     }
     std::vector<std::size_t> bounds(threads + 1);
     for (std::size_t t = 0; t <= threads; ++t) bounds[t] = t * np / threads;
+    State st = new_state(np);
+    if (st.dense()) {  // the threads write their periods' cells in place
+        std::vector<PeriodSlice> slices;
+        for (std::size_t t = 0; t < threads; ++t) slices.emplace_back(st, bounds[t]);
+        in_threads(threads, [&](std::size_t t) { run(slices[t], bounds[t], bounds[t + 1]); });
+        for (const auto& slice : slices) slice.fold_into(st);
+        return st;
+    }
     std::vector<State> parts;
     for (std::size_t t = 0; t < threads; ++t) parts.push_back(new_state(bounds[t + 1] - bounds[t]));
-    std::vector<std::exception_ptr> errors(threads);
-    {
-        std::vector<std::jthread> pool;
-        const auto chunk = [&](std::size_t t) {
-            try {
-                run(parts[t], bounds[t], bounds[t + 1]);
-            } catch (...) {
-                errors[t] = std::current_exception();
-            }
-        };
-        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(chunk, t);
-        chunk(0);
-    }
-    for (const auto& e : errors) {
-        if (e) std::rethrow_exception(e);
-    }
-    State st = new_state(np);
+    in_threads(threads, [&](std::size_t t) { run(parts[t], bounds[t], bounds[t + 1]); });
     for (std::size_t t = 0; t < threads; ++t) {
         st.adopt(parts[t], bounds[t]);
         parts[t] = State{};  // freed at once: the peak holds the answer and one part, not all of them
@@ -1268,11 +1332,11 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
             r.period.push_back(static_cast<std::int32_t>(p));
         }
     }
-    for (std::size_t k = 0; k < kpis.size(); ++k) {
+    const auto fill = [&](std::size_t k) {
         const Kpi kpi = kpis[k];
         if (account_level(kpi) && !st.account_level()) {
             r.values[k].assign(rows, nan);
-            continue;
+            return;
         }
         r.values[k].resize(rows);
         double* const column = r.values[k].data();
@@ -1467,7 +1531,18 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
                 column[row] = v;
             }
         }
+    };
+    // Each KPI is a column of its own: large tables share them among threads.
+    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
+    threads =
+        std::min({threads, kpis.size(), std::max<std::size_t>(1, rows * kpis.size() / min_work_per_thread)});
+    if (threads <= 1) {
+        for (std::size_t k = 0; k < kpis.size(); ++k) fill(k);
+        return r;
     }
+    in_threads(threads, [&](std::size_t t) {
+        for (std::size_t k = t; k < kpis.size(); k += threads) fill(k);
+    });
     return r;
 }
 

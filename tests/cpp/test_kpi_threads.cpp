@@ -48,7 +48,11 @@ void expect_same_bits(const kpi::Result& a, const kpi::Result& b) {
 }  // namespace
 
 TEST(KpiThreads, AnyNumberOfThreadsGivesTheSameBits) {
-    for (const std::vector<Key>& by : {std::vector<Key>{}, {Key::manager}, {Key::account}, {Key::region}}) {
+    for (const std::vector<Key>& by : {std::vector<Key>{},
+                                       {Key::manager},
+                                       {Key::account},
+                                       {Key::region},
+                                       {Key::manager, Key::region}}) {  // one key: slices; else parts
         kpi::Request rq = months_of(2024);
         rq.by = by;  // all KPIs: every pass of the engine
         rq.threads = 1;

@@ -14,6 +14,7 @@
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
 #include "accountkpi/detail/sum.hpp"
+#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "accountkpi/kpi/options.hpp"
 
@@ -132,6 +133,15 @@ class State {
     /// their groups alike); otherwise groups are numbered as they appear and all are in use.
     [[nodiscard]] std::size_t slots() const noexcept { return n_groups_; }
     [[nodiscard]] bool in_use(std::size_t g) const noexcept { return !dense_ || used_[g] != 0; }
+    /// Whether every code of the one key has its slot (groups need no lookup, and `use` applies).
+    [[nodiscard]] bool dense() const noexcept { return dense_; }
+    /// Marks slot `g` of a dense state as in use (as `group` does).
+    void use(std::size_t g) noexcept {
+        if (!used_[g]) {
+            used_[g] = 1;
+            ++n_used_;
+        }
+    }
     [[nodiscard]] std::size_t periods() const noexcept { return n_periods_; }
     [[nodiscard]] const std::vector<Key>& by() const noexcept { return by_; }
     /// Key code `k` of group `g`.
@@ -202,8 +212,8 @@ class State {
     std::array<bool, n_counts> count_on_{};
     // [period][group (capacity_ of them)][sum that is on] (sum, compensation): all the sums of a cell in one
     // record, so that a revenue line adding revenue and cost touches one cache line; counts alike.
-    std::vector<double> sums_;
-    std::vector<std::int64_t> counts_;
+    detail::ZeroedVector<double> sums_;
+    detail::ZeroedVector<std::int64_t> counts_;
     std::array<std::uint8_t, n_sums> sum_at_{};  // where each sum that is on sits in a record
     std::array<std::uint8_t, n_counts> count_at_{};
     std::size_t sum_width_ = 0, count_width_ = 0;  // doubles and counts in a record

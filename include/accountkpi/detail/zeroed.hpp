@@ -1,0 +1,74 @@
+#pragma once
+/// \file
+/// An allocator for large arrays that start as zeros (the engine's per-cell sums and counts): memory straight
+/// from the operating system, which is zero on first touch, so no pass writes the zeros, and on huge pages
+/// where the kernel offers them (a page fault per 2 MiB instead of per 4 KiB). Small arrays come from calloc.
+
+#include <cstddef>
+#include <cstdlib>
+#include <new>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+namespace accountkpi::detail {
+
+template <class T>
+struct ZeroedAllocator {
+    static_assert(std::is_arithmetic_v<T>, "for numbers, whose all-zero bits are 0");
+    using value_type = T;
+    /// From this many bytes on, memory is mapped from the operating system rather than taken from the heap.
+    static constexpr std::size_t mapped_from = std::size_t{4} << 20;
+
+    ZeroedAllocator() noexcept = default;
+    template <class U>
+    ZeroedAllocator(const ZeroedAllocator<U>& /*other*/) noexcept {}
+
+    [[nodiscard]] T* allocate(std::size_t n) {
+        if (n > static_cast<std::size_t>(-1) / sizeof(T)) throw std::bad_array_new_length();
+#if defined(__linux__)
+        if (n * sizeof(T) >= mapped_from) {
+            void* p =
+                mmap(nullptr, n * sizeof(T), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) throw std::bad_alloc();
+            (void)madvise(p, n * sizeof(T), MADV_HUGEPAGE);  // a hint: without huge pages, 4 KiB pages
+            return static_cast<T*>(p);
+        }
+#endif
+        void* p = std::calloc(n == 0 ? 1 : n, sizeof(T));
+        if (p == nullptr) throw std::bad_alloc();
+        return static_cast<T*>(p);
+    }
+
+    void deallocate(T* p, std::size_t n) noexcept {
+#if defined(__linux__)
+        if (n * sizeof(T) >= mapped_from) {
+            munmap(p, n * sizeof(T));
+            return;
+        }
+#endif
+        std::free(p);
+    }
+
+    /// Value-initialisation keeps the zeros the memory already holds.
+    template <class U>
+    void construct(U* /*p*/) noexcept {}
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
+
+    friend bool operator==(const ZeroedAllocator& /*a*/, const ZeroedAllocator& /*b*/) noexcept {
+        return true;
+    }
+};
+
+/// A vector of numbers that start as zeros, see `ZeroedAllocator`.
+template <class T>
+using ZeroedVector = std::vector<T, ZeroedAllocator<T>>;
+
+}  // namespace accountkpi::detail
