@@ -22,6 +22,8 @@ namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// Below this many revenue lines and account-periods per thread, a request runs on one thread.
 constexpr std::size_t min_work_per_thread = 100'000;
+/// How many lines ahead a pass over lines in date order asks for the cells it will add to.
+constexpr std::size_t prefetch_distance = 16;
 using S = State::Sum;
 using C = State::Count;
 using L = State::List;
@@ -525,6 +527,9 @@ class PeriodSlice {
     [[nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept {
         return st_.cell(g, first_ + p);
     }
+    void prefetch(const std::array<std::int32_t, 8>& codes, std::size_t p) const noexcept {
+        st_.prefetch(codes, first_ + p);
+    }
     template <class M, class X>
     void add(M m, std::size_t cell, X x) noexcept {
         st_.add(m, cell, x);
@@ -567,6 +572,7 @@ struct AccountRevenue {
     std::optional<Period> range;
     void reset(std::size_t n) { pairs.assign(2 * n, 0.0); }
     void add(std::size_t a, double x) noexcept { detail::neumaier_add(pairs[2 * a], pairs[2 * a + 1], x); }
+    void prefetch(std::size_t a) const noexcept { __builtin_prefetch(pairs.data() + 2 * a, 1); }
     [[nodiscard]] double operator[](std::size_t a) const noexcept { return pairs[2 * a] + pairs[2 * a + 1]; }
 };
 
@@ -961,6 +967,12 @@ State accumulate(const Book& book, const Request& rq) {
                 }
                 if (revenue_rows && !totals_only) {
                     for (std::size_t i = lo; i < hi; ++i) {
+                        if (i + prefetch_distance < hi) {  // lines come in date order: accounts at random
+                            const std::size_t j = i + prefetch_distance;
+                            const std::int32_t a = rev.account[j];
+                            if (account_revenue) current.prefetch(static_cast<std::size_t>(a));
+                            st.prefetch(keyer(a, rev.manager[j], rev.project[j]), pl);
+                        }
                         const std::int32_t a = rev.account[i];
                         if (!scope.account(a)) continue;
                         const double amount = rev.amount[i];

@@ -161,6 +161,15 @@ class State {
     [[gnu::always_inline]] void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept {
         counts_[cell * count_width_ + count_at_[idx(m)]] += n;
     }
+    /// Tells the cache that the cell of the key codes `codes` in period `p` is about to be written (a dense
+    /// state's cell is known before its group is used; otherwise nothing).
+    void prefetch(const std::array<std::int32_t, 8>& codes, std::size_t p) const noexcept {
+        if (dense_) {
+            const std::size_t at = cell(static_cast<std::size_t>(codes[0] + 1), p);
+            if (sum_width_ > 0) __builtin_prefetch(sums_.data() + at * sum_width_, 1);
+            if (count_width_ > 0) __builtin_prefetch(counts_.data() + at * count_width_, 1);
+        }
+    }
     /// Adds `x` to list `l` of the cell (group `g`, period `p`).
     void push(List l, std::size_t g, std::size_t p, double x) {
         lists_[static_cast<std::size_t>(l)].emplace_back(static_cast<std::uint32_t>(g * n_periods_ + p), x);
