@@ -52,6 +52,27 @@ def test_bgnbd_recovers_published_cdnow_estimates(bgf: ltv.BetaGeoFitter) -> Non
     assert (summary["lower 95% bound"] < summary["coef"]).all()
 
 
+def test_fit_results_belong_to_the_last_fit(cdnow: pd.DataFrame) -> None:
+    # The pandas results are built on first access: a refit must replace them, and `data` is the data of the
+    # fit even when the caller's arrays change afterwards.
+    frequency = cdnow["frequency"].to_numpy(dtype=float)  # float64 already: no copy on the way in
+    recency, T = cdnow["recency"].to_numpy(dtype=float), cdnow["T"].to_numpy(dtype=float)
+    bgf = ltv.BetaGeoFitter().fit(frequency, recency, T)
+    frequency[:] = 0.0
+    cdnow_params = bgf.params_
+    assert cdnow_params["r"] == pytest.approx(0.2426, abs=1e-4)
+    np.testing.assert_allclose(bgf.standard_errors_, np.sqrt(np.diag(bgf.variance_matrix_)))
+    assert list(bgf.variance_matrix_.columns) == ["r", "alpha", "a", "b"]
+    expected = cdnow[["frequency", "recency", "T"]].reset_index(drop=True).astype(float)
+    pd.testing.assert_frame_equal(bgf.data, expected)
+    sim = ltv.simulate_bgnbd(0.5, 2.0, 0.5, 3.0, T=[30.0] * 3000, seed=5)
+    bgf.fit(sim["frequency"], sim["recency"], sim["T"])
+    assert bgf.params_["r"] != cdnow_params["r"]
+    assert len(bgf.data) == 3000
+    bgf.params_ = cdnow_params  # set by hand, as in the examples: kept
+    assert bgf.params_ is cdnow_params
+
+
 def test_bgnbd_predictions_keep_the_index(bgf: ltv.BetaGeoFitter, cdnow: pd.DataFrame) -> None:
     head = cdnow.head(5)
     expected = bgf.conditional_expected_number_of_purchases_up_to_time(
