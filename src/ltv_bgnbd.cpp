@@ -331,13 +331,12 @@ BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> re
     detail::require_options(where, options);
     const BgNbdData data = arrange(frequency, recency, T, weights);
 
-    // Newton's method over u = ln(r, alpha, a, b). As lifetimes, the start and the penalty are in the time
-    // unit where max(T) = 10: there alpha starts at 1 and the penalty sees alpha_s = alpha * scale.
-    const double scale = 10 / data.max_T;
+    // Newton's method over u = ln(r, alpha, a, b), from alpha = 1 in the time unit where max(T) = 10. The
+    // penalty sees alpha in the time unit where max(T) = 1, alpha_s = alpha / max(T), as lifetimes 0.11.
     detail::LogSpaceObjective<4> objective;
     objective.total_weight = data.total_weight;
     objective.lambda = options.penalizer_coef;
-    objective.penalty_scale = Eigen::Vector4d(1, scale, 1, 1);
+    objective.penalty_scale = Eigen::Vector4d(1, 1 / data.max_T, 1, 1);
     std::vector<double> scratch;
     struct Evaluation {
         Eigen::Vector4d u;
@@ -352,7 +351,7 @@ BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> re
         return objective(theta, last.ll, ll_gradient, last.hessian, g, h);
     };
     BgNbdFit fit;
-    const Eigen::Vector4d u0(0, -std::log(scale), 0, 0);
+    const Eigen::Vector4d u0(0, std::log(data.max_T / 10), 0, 0);
     const Eigen::Vector4d u = detail::minimize_newton<4>(evaluate, u0, options, fit.convergence);
     fit.params = as_params(u.array().exp());
     fit.total_weight = data.total_weight;

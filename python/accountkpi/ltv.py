@@ -153,7 +153,8 @@ class BetaGeoFitter(_Fitted):
     ----------
     penalizer_coef : float
         L2 penalty ``penalizer_coef * (r^2 + alpha_s^2 + a^2 + b^2)`` on the mean negative log-likelihood,
-        alpha_s being alpha in lifetimes' rescaled time unit (max T = 10), as lifetimes does. 0 = plain MLE.
+        alpha_s = alpha / max(T) being alpha in lifetimes' rescaled time unit (max T = 1), as lifetimes 0.11
+        does. 0 = plain MLE.
 
     Attributes
     ----------

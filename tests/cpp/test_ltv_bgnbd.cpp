@@ -83,6 +83,20 @@ TEST(BgNbd, RecoversPublishedCdnowEstimates) {
     EXPECT_NEAR(fit.standard_errors.b, 0.705345, 0.007);
 }
 
+TEST(BgNbd, PenalisedFitMatchesLifetimes) {
+    // lifetimes 0.11.3, BetaGeoFitter(penalizer_coef=0.01) on CDNOW, rounded to 6 decimals: its penalty sees
+    // alpha in the time unit where max(T) = 1.
+    const auto data = accountkpi::test::cdnow();
+    FitOptions options;
+    options.penalizer_coef = 0.01;
+    const BgNbdFit fit = fit_bgnbd(data.frequency, data.recency, data.T, {}, options);
+    EXPECT_TRUE(fit.convergence.converged) << fit.convergence.message;
+    EXPECT_NEAR(fit.params.r, 0.242940, 5e-6);
+    EXPECT_NEAR(fit.params.alpha, 4.432437, 5e-5);
+    EXPECT_NEAR(fit.params.a, 0.285642, 5e-6);
+    EXPECT_NEAR(fit.params.b, 0.658454, 5e-6);
+}
+
 TEST(BgNbd, GradientMatchesFiniteDifferences) {
     const auto data = accountkpi::test::cdnow();
     const BgNbdParams p{0.3, 5.0, 0.7, 2.0};

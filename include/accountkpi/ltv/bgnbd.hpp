@@ -51,8 +51,8 @@ struct BgNbdFit {
 /// parameters stay positive, by Newton's method from r = a = b = 1, alpha = max(T) / 10; when that does not
 /// converge (see `Convergence::converged`), by L-BFGS (LBFGS++) from the same start, refined with Newton
 /// steps on a finite-difference Hessian. The optional penalty `penalizer_coef * (r^2 + alpha_s^2 + a^2 +
-/// b^2)` is added to the mean negative log-likelihood, with alpha_s = alpha * 10 / max(T) the rate in the
-/// time unit where max(T) = 10, as lifetimes did when this was written.
+/// b^2)` is added to the mean negative log-likelihood, with alpha_s = alpha / max(T) the rate in the time
+/// unit where max(T) = 1, as lifetimes 0.11 (`BetaGeoFitter(penalizer_coef)`) does.
 ///
 /// \param frequency repeat purchases x_i (whole numbers >= 0)
 /// \param recency   t_x,i, 0 <= t_x,i <= T_i
