@@ -271,11 +271,11 @@ Eigen::Matrix<double, N, 1> newton_direction(const Eigen::Matrix<double, N, N>& 
 /// Minimises `evaluate(u, g, h)` (returns the value, fills the gradient g and the Hessian h) over u in R^N
 /// by Newton's method from u0: `newton_direction`, at most 4 long in each coordinate, with a backtracking
 /// line search (Armijo). Stops at a gradient norm <= gradient_tolerance * 1e-3, or when the line search
-/// finds no lower value. Converged means: gradient norm <= gradient_tolerance and Newton decrement
-/// g' H^-1 g <= gradient_tolerance^2 (on a flat ridge towards infinite parameters the gradient becomes
-/// small while the decrement does not). Otherwise, after at most min(max_iterations, 100) steps, falls back
-/// to `minimize` (L-BFGS, then Newton refinement with a finite-difference Hessian) from u0 and reports its
-/// result.
+/// finds no lower value; once converged (below), only full steps that lower the gradient norm are taken.
+/// Converged means: gradient norm <= gradient_tolerance and Newton decrement g' H^-1 g <=
+/// gradient_tolerance^2 (on a flat ridge towards infinite parameters the gradient becomes small while the
+/// decrement does not). Otherwise, after at most min(max_iterations, 100) steps, falls back to `minimize`
+/// (L-BFGS, then Newton refinement with a finite-difference Hessian) from u0 and reports its result.
 template <int N, class Evaluate>
 Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Matrix<double, N, 1>& u0,
                                             const FitOptions& options, Convergence& convergence) {
@@ -294,25 +294,24 @@ Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Ma
     double f = counted(u, g, h);
     const int max_steps = std::min(options.max_iterations, 100);
     int steps = 0;
-    while (std::isfinite(f) && g.norm() > options.gradient_tolerance * 1e-3 && steps < max_steps) {
+    const double tolerance = options.gradient_tolerance;
+    while (std::isfinite(f) && g.norm() > tolerance * 1e-3 && steps < max_steps) {
         Vector direction = newton_direction<N>(h, g);
         const double longest = direction.cwiseAbs().maxCoeff();
         if (!std::isfinite(longest)) break;
+        // Within the tolerances already, the predicted decrease of f (half the decrement) is below its
+        // rounding on large data: only full steps that lower the gradient are taken then, without search.
+        const bool polishing = g.norm() <= tolerance && -g.dot(direction) <= tolerance * tolerance;
         if (longest > 4) direction *= 4 / longest;
         const double slope = g.dot(direction);
         bool improved = false;
         double t = 1;
-        for (int halving = 0; halving < 40 && !improved; ++halving, t /= 2) {
+        for (int halving = 0; halving < (polishing ? 1 : 30) && !improved; ++halving, t /= 2) {
             Vector gt;
             Matrix ht;
             const double ft = counted(u + t * direction, gt, ht);
-            // Armijo; near the optimum f changes by less than its rounding, so a full step that lowers the
-            // gradient without raising f beyond rounding is taken too.
-            const bool armijo = ft <= f + 1e-4 * t * slope;
-            const bool polish = t == 1 &&
-                                ft <= f + 4 * std::numeric_limits<double>::epsilon() * std::abs(f) &&
-                                gt.norm() < g.norm();
-            if (std::isfinite(ft) && (armijo || polish)) {
+            const bool accept = polishing ? gt.norm() < g.norm() : ft <= f + 1e-4 * t * slope;  // Armijo
+            if (std::isfinite(ft) && accept) {
                 u += t * direction;
                 f = ft;
                 g = gt;
@@ -323,7 +322,6 @@ Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Ma
         ++steps;
         if (!improved) break;
     }
-    const double tolerance = options.gradient_tolerance;
     const double decrement = std::isfinite(f) ? -g.dot(newton_direction<N>(h, g)) : nan;
     if (std::isfinite(f) && g.norm() <= tolerance && decrement <= tolerance * tolerance) {
         convergence.converged = true;
