@@ -1,8 +1,13 @@
 // BG/NBD: validation, the vectorised log-likelihood with its analytic gradient, the fit and the predictions.
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 
 #include "accountkpi/ltv/bgnbd.hpp"
@@ -11,9 +16,6 @@
 
 namespace accountkpi::ltv {
 namespace {
-
-using Eigen::ArrayXd;
-using Eigen::Index;
 
 void validate_rfm(std::string_view where, std::span<const double> frequency, std::span<const double> recency,
                   std::span<const double> T) {
@@ -44,144 +46,274 @@ void validate_params(std::string_view where, const BgNbdParams& p) {
     detail::require_parameter(where, "b", p.b);
 }
 
-/// The data arranged for fast evaluation: the terms that depend on x only are summed per distinct x; the rows
-/// with x = 0 need only log(alpha + T); the rows with x > 0 are sorted by x so that each distinct x is one
-/// segment.
+/// The data arranged for fast evaluation. Times enter only through log(alpha + tau) and 1/(alpha + tau), so
+/// they are looked up in a table of distinct values when the data repeat few of them (times in whole days or
+/// weeks: CDNOW's 3,303 times are 268 values), else the table holds every time once per row. The rows with
+/// x = 0 need only T: their weights are summed per table entry. The rows with x > 0 are grouped by x
+/// (counting sort), so that the terms depending on x only are computed once per distinct x.
 struct BgNbdData {
-    std::vector<double> group_x;       // distinct x, increasing
-    std::vector<double> group_weight;  // total weight of each distinct x
-    ArrayXd zero_T, zero_w;            // rows with x = 0
-    ArrayXd T, tx, w;                  // rows with x > 0, sorted by x
-    std::vector<Index> segment;        // rows of the k-th positive distinct x: [segment[k], segment[k+1])
-    std::vector<double> segment_x;
+    std::vector<double> times;         // the time table
+    std::vector<double> zero_weight;   // per table entry: total weight of the rows with x = 0 and this T
+    std::vector<double> group_x;       // distinct x > 0, increasing
+    std::vector<double> group_weight;  // total weight of each distinct x > 0
+    std::vector<std::size_t> segment;  // rows of the k-th distinct x > 0: [segment[k], segment[k+1])
+    std::vector<std::uint32_t> T_index, tx_index;  // rows with x > 0: table entries of T and t_x
+    std::vector<double> w;                         // rows with x > 0: weights
     double total_weight = 0;
     double max_T = 0;
+};
 
-    void scale_time(double s) {
-        zero_T *= s;
-        T *= s;
-        tx *= s;
-        max_T *= s;
+/// Table of the distinct values of a stream of times (open addressing on the bit pattern). Gives up, so
+/// that the caller keeps every value, once the values are mostly distinct (after at least 4,096 of them)
+/// or more than `limit` distinct values are seen.
+class DistinctTimes {
+  public:
+    explicit DistinctTimes(std::size_t limit) : limit_(limit) {
+        std::size_t capacity = 64;
+        while (capacity < 2 * limit) capacity *= 2;
+        slots_.assign(capacity, empty);
+        shift_ = 64 - static_cast<int>(std::bit_width(capacity - 1));
     }
+    bool failed() const { return failed_; }
+    std::vector<double>& values() { return values_; }
+
+    /// Index of `v` in the table (added when new); meaningless once failed().
+    std::uint32_t index(double v) {
+        if (failed_) return 0;
+        ++seen_;
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(v + 0.0);  // -0 and +0 alike
+        std::size_t slot = static_cast<std::size_t>((bits * 0x9E3779B97F4A7C15ull) >> shift_);
+        while (slots_[slot] != empty) {
+            if (values_[slots_[slot]] == v) return slots_[slot];
+            slot = (slot + 1) & (slots_.size() - 1);
+        }
+        if (values_.size() >= limit_ || (seen_ >= 4096 && 2 * values_.size() > seen_)) {
+            failed_ = true;
+            return 0;
+        }
+        slots_[slot] = static_cast<std::uint32_t>(values_.size());
+        values_.push_back(v);
+        return slots_[slot];
+    }
+
+  private:
+    static constexpr std::uint32_t empty = std::numeric_limits<std::uint32_t>::max();
+    std::size_t limit_, seen_ = 0;
+    std::vector<std::uint32_t> slots_;
+    std::vector<double> values_;
+    int shift_ = 0;
+    bool failed_ = false;
 };
 
 BgNbdData arrange(std::span<const double> frequency, std::span<const double> recency,
                   std::span<const double> T, std::span<const double> weights) {
     const std::size_t n = frequency.size();
     auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
-    // Sorted by (x, t_x, T) so that identical customers are neighbours and collapse into one weighted row
-    // (CDNOW: 2,357 customers, 1,016 distinct rows); rows with x = 0 need T only.
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
-        if (frequency[i] != frequency[j]) return frequency[i] < frequency[j];
-        if (frequency[i] != 0 && recency[i] != recency[j]) return recency[i] < recency[j];
-        return T[i] < T[j];
-    });
+    std::vector<double> distinct_x;
+    const std::vector<std::uint32_t> group = detail::group_of(frequency, distinct_x);
+    const std::size_t groups = distinct_x.size();
+    const std::size_t first = distinct_x[0] == 0 ? 1 : 0;  // the first group with x > 0
+
     BgNbdData d;
-    std::vector<double> zero_T, zero_w, pos_T, pos_tx, pos_w;
-    for (const std::size_t i : order) {
-        const double x = frequency[i];
-        if (d.group_x.empty() || d.group_x.back() != x) {
-            d.group_x.push_back(x);
-            d.group_weight.push_back(0);
-            if (x > 0) {
-                d.segment.push_back(static_cast<Index>(pos_T.size()));
-                d.segment_x.push_back(x);
-            }
-        }
-        d.group_weight.back() += weight(i);
-        d.total_weight += weight(i);
-        d.max_T = std::max(d.max_T, T[i]);
-        if (x == 0) {
-            if (!zero_T.empty() && zero_T.back() == T[i]) {
-                zero_w.back() += weight(i);
-            } else {
-                zero_T.push_back(T[i]);
-                zero_w.push_back(weight(i));
-            }
-        } else if (!pos_T.empty() && d.segment.back() < static_cast<Index>(pos_T.size()) &&
-                   pos_tx.back() == recency[i] && pos_T.back() == T[i]) {
-            pos_w.back() += weight(i);  // the same customer as the previous row (same x: same segment)
-        } else {
-            pos_T.push_back(T[i]);
-            pos_tx.push_back(recency[i]);
-            pos_w.push_back(weight(i));
+    d.group_x.assign(distinct_x.begin() + static_cast<std::ptrdiff_t>(first), distinct_x.end());
+    d.group_weight.assign(d.group_x.size(), 0.0);
+    // Counting sort of the rows with x > 0 by x.
+    std::vector<std::size_t> start(groups + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) ++start[group[i] + 1];
+    const std::size_t zero_rows = first ? start[1] : 0;
+    for (std::size_t k = 0; k < groups; ++k) start[k + 1] += start[k];
+    d.segment.resize(d.group_x.size() + 1);
+    for (std::size_t k = first; k <= groups; ++k) d.segment[k - first] = start[k] - zero_rows;
+    const std::size_t positive = n - zero_rows;
+    std::vector<std::size_t> row(positive);
+    for (std::size_t i = 0; i < n; ++i)
+        if (group[i] >= first) row[start[group[i]]++ - zero_rows] = i;
+
+    if (n + positive > std::numeric_limits<std::uint32_t>::max())  // table entries are 32-bit indices
+        detail::fail("BG/NBD", "too many customers (" + std::to_string(n) + ")");
+    d.T_index.resize(positive);
+    d.tx_index.resize(positive);
+    d.w.resize(positive);
+    DistinctTimes table(std::clamp<std::size_t>((n + positive) / 4, 1024, 65536));
+    for (std::size_t i = 0; i < n && !table.failed(); ++i) {
+        const std::uint32_t j = table.index(T[i]);
+        if (frequency[i] == 0 && !table.failed()) {
+            if (d.zero_weight.size() <= j) d.zero_weight.resize(j + 1, 0.0);
+            d.zero_weight[j] += weight(i);
         }
     }
-    const auto to_array = [](const std::vector<double>& v) {
-        return ArrayXd(Eigen::Map<const ArrayXd>(v.data(), static_cast<Index>(v.size())));
-    };
-    d.zero_T = to_array(zero_T);
-    d.zero_w = to_array(zero_w);
-    d.T = to_array(pos_T);
-    d.tx = to_array(pos_tx);
-    d.w = to_array(pos_w);
-    d.segment.push_back(static_cast<Index>(pos_T.size()));
+    for (std::size_t k = 0; k < positive && !table.failed(); ++k) {
+        d.T_index[k] = table.index(T[row[k]]);
+        d.tx_index[k] = table.index(recency[row[k]]);
+    }
+    if (!table.failed()) {
+        d.times = std::move(table.values());
+        d.zero_weight.resize(d.times.size(), 0.0);
+    } else {  // mostly distinct times: one entry per time of a row
+        d.times.clear();
+        d.zero_weight.clear();
+        for (std::size_t i = 0; i < n; ++i)
+            if (frequency[i] == 0) {
+                d.times.push_back(T[i]);
+                d.zero_weight.push_back(weight(i));
+            }
+        for (std::size_t k = 0; k < positive; ++k) {
+            d.T_index[k] = static_cast<std::uint32_t>(d.times.size());
+            d.times.push_back(T[row[k]]);
+            d.tx_index[k] = static_cast<std::uint32_t>(d.times.size());
+            d.times.push_back(recency[row[k]]);
+        }
+        d.zero_weight.resize(d.times.size(), 0.0);
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        d.total_weight += weight(i);
+        d.max_T = std::max(d.max_T, T[i]);
+    }
+    for (std::size_t k = 0; k < positive; ++k) d.w[k] = weight(row[k]);
+    for (std::size_t s = 0; s < d.group_x.size(); ++s)
+        for (std::size_t k = d.segment[s]; k < d.segment[s + 1]; ++k) d.group_weight[s] += d.w[k];
     return d;
 }
 
-/// sum_i w_i log L_i and its gradient d/d(r, alpha, a, b). Per customer (FHL 2005):
+/// ln G(z + x) - ln G(z), psi(z + x) - psi(z) and psi'(z + x) - psi'(z) for increasing whole x, by the
+/// recurrences ln G(z+1) = ln G(z) + ln z, psi(z+1) = psi(z) + 1/z, psi'(z+1) = psi'(z) - 1/z^2 from the
+/// previous x (directly from Boost.Math after a gap of more than 64).
+class GammaDifferences {
+  public:
+    explicit GammaDifferences(double z) : z_(z) {}
+    double log_gamma = 0, digamma = 0, trigamma = 0;
+
+    void advance_to(double x) {
+        if (x - at_ > 64) {
+            if (std::isnan(base_[0]))
+                base_ = {boost::math::lgamma(z_, policy()), boost::math::digamma(z_, policy()),
+                         boost::math::trigamma(z_, policy())};
+            log_gamma = boost::math::lgamma(z_ + x, policy()) - base_[0];
+            digamma = boost::math::digamma(z_ + x, policy()) - base_[1];
+            trigamma = boost::math::trigamma(z_ + x, policy()) - base_[2];
+            at_ = x;
+            return;
+        }
+        for (; at_ < x; ++at_) {
+            const double inverse = 1 / (z_ + at_);
+            log_gamma += std::log(z_ + at_);
+            digamma += inverse;
+            trigamma -= inverse * inverse;
+        }
+    }
+
+  private:
+    using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+    static Policy policy() { return {}; }
+    double z_, at_ = 0;
+    std::array<double, 3> base_{detail::nan, detail::nan, detail::nan};  // at z, computed when first needed
+};
+
+/// sum_i w_i log L_i, its gradient d/d(r, alpha, a, b) and its Hessian. Per customer (FHL 2005):
 ///   log L = A1 + A2 + log(exp(A3) + [x>0] exp(A4)),
 ///   A1 = lnG(r+x) - lnG(r) + r ln(alpha),   A2 = lnG(a+b) + lnG(b+x) - lnG(b) - lnG(a+b+x),
 ///   A3 = -(r+x) ln(alpha+T),                A4 = ln(a) - ln(b+x-1) - (r+x) ln(alpha+t_x).
-double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d* gradient) {
-    using boost::math::digamma;
-    using boost::math::lgamma;
+/// With the weights w3, w4 = 1 - w3 of exp(A3), exp(A4) in their sum, the last term has the gradient
+/// w3 grad A3 + w4 grad A4 and the Hessian w3 hess A3 + w4 hess A4 + w3 w4 D D' with D = grad A3 - grad A4.
+/// `scratch` holds the per-evaluation table of log(alpha + tau) and 1/(alpha + tau).
+double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d* gradient,
+                      Eigen::Matrix4d* hessian, std::vector<double>& scratch) {
     const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
-    const double log_alpha = std::log(alpha);
-    const double lg_r = lgamma(r), lg_b = lgamma(b), lg_ab = lgamma(a + b);
-    const double dg_r = digamma(r), dg_b = digamma(b), dg_ab = digamma(a + b);
-    double ll = 0;
+    const double log_alpha = std::log(alpha), log_a = std::log(a);
     Eigen::Vector4d g = Eigen::Vector4d::Zero();
-    // A1 + A2, per distinct x.
-    for (std::size_t k = 0; k < d.group_x.size(); ++k) {
-        const double x = d.group_x[k], w = d.group_weight[k];
-        if (x == 0) {
-            ll += w * r * log_alpha;
-            g(0) += w * log_alpha;
-        } else {
-            ll +=
-                w * (lgamma(r + x) - lg_r + r * log_alpha + lg_ab + lgamma(b + x) - lg_b - lgamma(a + b + x));
-            g(0) += w * (digamma(r + x) - dg_r + log_alpha);
-            g(2) += w * (dg_ab - digamma(a + b + x));
-            g(3) += w * (dg_ab + digamma(b + x) - dg_b - digamma(a + b + x));
-        }
-        g(1) += w * r / alpha;
+    Eigen::Matrix4d h = Eigen::Matrix4d::Zero();  // upper triangle, mirrored at the end
+
+    // r ln(alpha) of A1, for every customer.
+    const double W = d.total_weight;
+    double ll = W * r * log_alpha;
+    g(0) += W * log_alpha;
+    g(1) += W * r / alpha;
+    h(0, 1) += W / alpha;
+    h(1, 1) -= W * r / (alpha * alpha);
+
+    // The time table; the rows with x = 0 (A3 = -r ln(alpha + T)) in passing.
+    const std::size_t m = d.times.size();
+    scratch.resize(2 * m);
+    double* log_time = scratch.data();
+    double* inv_time = scratch.data() + m;
+    double zero_log = 0, zero_inv = 0, zero_inv2 = 0;
+    for (std::size_t j = 0; j < m; ++j) {
+        const double shifted = alpha + d.times[j];
+        log_time[j] = std::log(shifted);
+        inv_time[j] = 1 / shifted;
+        zero_log += d.zero_weight[j] * log_time[j];
+        zero_inv += d.zero_weight[j] * inv_time[j];
+        zero_inv2 += d.zero_weight[j] * inv_time[j] * inv_time[j];
     }
-    // Rows with x = 0: log L = A1 + A2 + A3 with A1 = r ln(alpha), A2 = 0, A3 = -r ln(alpha + T).
-    if (d.zero_T.size() > 0) {
-        const ArrayXd shifted = alpha + d.zero_T;
-        const double sum_log = (d.zero_w * shifted.log()).sum();
-        ll -= r * sum_log;
-        g(0) -= sum_log;
-        g(1) -= r * (d.zero_w / shifted).sum();
-    }
-    // Rows with x > 0: log(exp(A3) + exp(A4)), as max + log1p(exp(-|A3 - A4|)).
-    const Index n = d.T.size();
-    if (n > 0) {
-        ArrayXd k(n), c(n), inv_bx(n);  // r + x, ln(a) - ln(b+x-1), 1/(b+x-1), constant on each segment
-        for (std::size_t s = 0; s + 1 < d.segment.size(); ++s) {
-            const Index begin = d.segment[s], size = d.segment[s + 1] - begin;
-            const double x = d.segment_x[s];
-            k.segment(begin, size).setConstant(r + x);
-            c.segment(begin, size).setConstant(std::log(a) - std::log(b + x - 1));
-            inv_bx.segment(begin, size).setConstant(1 / (b + x - 1));
+    ll -= r * zero_log;
+    g(0) -= zero_log;
+    g(1) -= r * zero_inv;
+    h(0, 1) -= zero_inv;
+    h(1, 1) += r * zero_inv2;
+
+    GammaDifferences gamma_r(r), gamma_b(b), gamma_ab(a + b);
+    for (std::size_t s = 0; s < d.group_x.size(); ++s) {
+        const double x = d.group_x[s], wx = d.group_weight[s];
+        // A1 - r ln(alpha) and A2, once per distinct x.
+        gamma_r.advance_to(x);
+        gamma_b.advance_to(x);
+        gamma_ab.advance_to(x);
+        ll += wx * (gamma_r.log_gamma + gamma_b.log_gamma - gamma_ab.log_gamma);
+        g(0) += wx * gamma_r.digamma;
+        g(2) -= wx * gamma_ab.digamma;
+        g(3) += wx * (gamma_b.digamma - gamma_ab.digamma);
+        h(0, 0) += wx * gamma_r.trigamma;
+        h(2, 2) -= wx * gamma_ab.trigamma;
+        h(2, 3) -= wx * gamma_ab.trigamma;
+        h(3, 3) += wx * (gamma_b.trigamma - gamma_ab.trigamma);
+
+        // log(exp(A3) + exp(A4)) = A3 + softplus(A4 - A3), row by row.
+        const double k = r + x, beta = 1 / (b + x - 1), c = log_a + std::log(beta);
+        double sum_row = 0, s_w4 = 0, s_r = 0, s_alpha = 0, s_alpha2 = 0;
+        double v = 0, v_dd = 0, v_de = 0, v_ee = 0, v_d = 0, v_e = 0;
+        for (std::size_t i = d.segment[s]; i < d.segment[s + 1]; ++i) {
+            const std::uint32_t iT = d.T_index[i], it = d.tx_index[i];
+            const double log_T = log_time[iT], log_t = log_time[it];
+            const double inv_T = inv_time[iT], inv_t = inv_time[it];
+            const double delta = log_T - log_t;  // >= 0
+            const double eta = inv_t - inv_T;    // >= 0
+            const double diff = c + k * delta;   // A4 - A3
+            const double e = std::exp(-std::abs(diff));
+            const double share = 1 / (1 + e);
+            const double w4 = diff >= 0 ? share : e * share;
+            const double w3 = 1 - w4;
+            const double wi = d.w[i];
+            sum_row += wi * (-k * log_T + std::max(diff, 0.0) + std::log(1 + e));
+            s_w4 += wi * w4;
+            s_r += wi * (w3 * log_T + w4 * log_t);
+            s_alpha += wi * (w3 * inv_T + w4 * inv_t);
+            s_alpha2 += wi * (w3 * inv_T * inv_T + w4 * inv_t * inv_t);
+            const double vi = wi * w3 * w4;
+            v += vi;
+            v_d += vi * delta;
+            v_e += vi * eta;
+            v_dd += vi * delta * delta;
+            v_de += vi * delta * eta;
+            v_ee += vi * eta * eta;
         }
-        const ArrayXd aT = alpha + d.T, at = alpha + d.tx;
-        const ArrayXd log_aT = aT.log(), log_at = at.log();
-        const ArrayXd a3 = -k * log_aT;
-        const ArrayXd a4 = c - k * log_at;
-        const ArrayXd row = a3.max(a4) + (-(a3 - a4).abs()).exp().log1p();
-        const ArrayXd w3 = (a3 - row).exp();  // share of the "still active" term
-        const ArrayXd w4 = (a4 - row).exp();  // share of the "dropped out after the last purchase" term
-        ll += (d.w * row).sum();
-        g(0) -= (d.w * (w3 * log_aT + w4 * log_at)).sum();
-        g(1) -= (d.w * k * (w3 / aT + w4 / at)).sum();
-        g(2) += (d.w * w4).sum() / a;
-        g(3) -= (d.w * w4 * inv_bx).sum();
+        ll += sum_row;
+        g(0) -= s_r;
+        g(1) -= k * s_alpha;
+        g(2) += s_w4 / a;
+        g(3) -= beta * s_w4;
+        h(0, 0) += v_dd;
+        h(0, 1) -= s_alpha + k * v_de;
+        h(0, 2) += v_d / a;
+        h(0, 3) -= beta * v_d;
+        h(1, 1) += k * s_alpha2 + k * k * v_ee;
+        h(1, 2) -= k * v_e / a;
+        h(1, 3) += k * beta * v_e;
+        h(2, 2) += (v - s_w4) / (a * a);
+        h(2, 3) -= beta * v / a;
+        h(3, 3) += beta * beta * (s_w4 + v);
     }
     if (gradient) *gradient = g;
+    if (hessian) *hessian = h.selfadjointView<Eigen::Upper>();
     return ll;
 }
 
@@ -198,53 +330,54 @@ BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> re
     validate_weights(where, weights, frequency);
     detail::require_options(where, options);
     const BgNbdData data = arrange(frequency, recency, T, weights);
-    const double W = data.total_weight;
-    const double lambda = options.penalizer_coef;
 
-    // Optimise in a time unit where max(T) = 10 (as lifetimes does): alpha is then of order 1.
-    const double scale = 10 / data.max_T;
-    BgNbdData scaled = data;
-    scaled.scale_time(scale);
-    BgNbdFit fit;
-    auto objective = [&](const Eigen::Vector4d& u, Eigen::Vector4d& g) {
+    // Newton's method over u = ln(r, alpha, a, b), from alpha = 1 in the time unit where max(T) = 10. The
+    // penalty sees alpha in the time unit where max(T) = 1, alpha_s = alpha / max(T), as lifetimes 0.11.
+    detail::LogSpaceObjective<4> objective;
+    objective.total_weight = data.total_weight;
+    objective.lambda = options.penalizer_coef;
+    objective.penalty_scale = Eigen::Vector4d(1, 1 / data.max_T, 1, 1);
+    std::vector<double> scratch;
+    struct Evaluation {
+        Eigen::Vector4d u;
+        double ll = detail::nan;
+        Eigen::Matrix4d hessian;
+    } last;
+    auto evaluate = [&](const Eigen::Vector4d& u, Eigen::Vector4d& g, Eigen::Matrix4d& h) {
         const Eigen::Vector4d theta = u.array().exp();
-        Eigen::Vector4d dll;
-        const double ll = log_likelihood(scaled, as_params(theta), &dll);
-        g = ((-dll / W + 2 * lambda * theta).array() * theta.array()).matrix();
-        return -ll / W + lambda * theta.squaredNorm();
+        Eigen::Vector4d ll_gradient;
+        last.u = u;
+        last.ll = log_likelihood(data, as_params(theta), &ll_gradient, &last.hessian, scratch);
+        return objective(theta, last.ll, ll_gradient, last.hessian, g, h);
     };
-    const Eigen::Vector4d u =
-        detail::minimize<4>(objective, Eigen::Vector4d::Zero(), options, fit.convergence);
-    Eigen::Vector4d theta = u.array().exp();
-    theta(1) /= scale;
-    fit.params = as_params(theta);
-    fit.total_weight = W;
-    fit.log_likelihood = log_likelihood(data, fit.params, nullptr);
-
-    // Hessian of the total penalised negative log-likelihood in (r, alpha, a, b), unscaled data.
-    const Eigen::Vector4d penalty_scale(1, scale * scale, 1, 1);
-    auto total_gradient = [&](const Eigen::Vector4d& v, Eigen::Vector4d& g) {
-        Eigen::Vector4d dll;
-        log_likelihood(data, as_params(v), &dll);
-        g = -dll + 2 * W * lambda * (penalty_scale.array() * v.array()).matrix();
-    };
-    int evaluations = 0;
-    const Eigen::Matrix4d hessian =
-        detail::hessian_of_gradient<4>(total_gradient, theta, 1e-5, 0.0, evaluations);
-    fit.convergence.evaluations += evaluations;
-    fit.covariance = detail::covariance_from_hessian<4>(hessian);
+    BgNbdFit fit;
+    const Eigen::Vector4d u0(0, std::log(data.max_T / 10), 0, 0);
+    const Eigen::Vector4d u = detail::minimize_newton<4>(evaluate, u0, options, fit.convergence);
+    fit.params = as_params(u.array().exp());
+    fit.total_weight = data.total_weight;
+    if (last.u != u) {  // the optimiser ended elsewhere than at its last evaluation
+        Eigen::Vector4d g;
+        Eigen::Matrix4d h;
+        evaluate(u, g, h);
+        ++fit.convergence.evaluations;
+    }
+    fit.log_likelihood = last.ll;
+    // Covariance: the inverse of the analytic Hessian of the total penalised negative log-likelihood.
+    fit.covariance = detail::covariance_from_hessian<4>(objective.total_hessian(last.hessian));
     fit.standard_errors = as_params(fit.covariance.diagonal().array().sqrt());
     return fit;
 }
 
 double bgnbd_log_likelihood(const BgNbdParams& params, std::span<const double> frequency,
                             std::span<const double> recency, std::span<const double> T,
-                            std::span<const double> weights, Eigen::Vector4d* gradient) {
+                            std::span<const double> weights, Eigen::Vector4d* gradient,
+                            Eigen::Matrix4d* hessian) {
     constexpr std::string_view where = "bgnbd_log_likelihood";
     validate_params(where, params);
     validate_rfm(where, frequency, recency, T);
     validate_weights(where, weights, frequency);
-    return log_likelihood(arrange(frequency, recency, T, weights), params, gradient);
+    std::vector<double> scratch;
+    return log_likelihood(arrange(frequency, recency, T, weights), params, gradient, hessian, scratch);
 }
 
 double expected_number_of_purchases_up_to_time(const BgNbdParams& p, double t) {

@@ -1,19 +1,24 @@
 #pragma once
-// Private helpers of the lifetime-value models (src/ltv_*.cpp): input validation, the optimiser wrapper
-// (L-BFGS followed by Newton refinement) and finite-difference Hessians of exact gradients.
+// Private helpers of the lifetime-value models (src/ltv_*.cpp): input validation, the optimisers (Newton's
+// method with an analytic Hessian; L-BFGS followed by Newton refinement with a finite-difference Hessian)
+// and finite-difference Hessians of exact gradients.
 
 #include <LBFGS.h>
 
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
+#include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <limits>
 #include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "accountkpi/ltv/fit.hpp"
 
@@ -74,6 +79,31 @@ inline void require_options(std::string_view where, const FitOptions& options) {
         fail(where, "penalizer_coef = " + format_number(options.penalizer_coef) + " must be finite and >= 0");
     if (options.max_iterations < 1) fail(where, "max_iterations must be >= 1");
     if (!(options.gradient_tolerance > 0)) fail(where, "gradient_tolerance must be > 0");
+}
+
+/// Index of each row's whole-number x >= 0 among the distinct values `distinct` (increasing), which it fills
+/// (x must not be empty).
+inline std::vector<std::uint32_t> group_of(std::span<const double> x, std::vector<double>& distinct) {
+    const double max_x = *std::max_element(x.begin(), x.end());
+    std::vector<std::uint32_t> group(x.size());
+    if (max_x <= static_cast<double>(4 * x.size() + 1024)) {  // a direct lookup table
+        std::vector<std::uint32_t> id(static_cast<std::size_t>(max_x) + 1, 0);
+        for (const double v : x) id[static_cast<std::size_t>(v)] = 1;
+        for (std::size_t v = 0; v < id.size(); ++v)
+            if (id[v]) {
+                id[v] = static_cast<std::uint32_t>(distinct.size());
+                distinct.push_back(static_cast<double>(v));
+            }
+        for (std::size_t i = 0; i < x.size(); ++i) group[i] = id[static_cast<std::size_t>(x[i])];
+    } else {
+        distinct.assign(x.begin(), x.end());
+        std::sort(distinct.begin(), distinct.end());
+        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+        for (std::size_t i = 0; i < x.size(); ++i)
+            group[i] = static_cast<std::uint32_t>(std::lower_bound(distinct.begin(), distinct.end(), x[i]) -
+                                                  distinct.begin());
+    }
+    return group;
 }
 
 /// Central finite differences of an exact gradient: H(:, j) = (g(u + h_j e_j) - g(u - h_j e_j)) / (2 h_j)
@@ -191,6 +221,130 @@ Eigen::Matrix<double, N, 1> minimize(Objective&& objective, Eigen::Matrix<double
             ? message + "; Newton refinement reached gradient norm " + format_number(g.norm())
             : message + "; not converged: gradient norm " + format_number(g.norm());
     return u;
+}
+
+/// The mean penalised negative log-likelihood f = -LL / W + lambda * sum((s_j theta_j)^2) of a model, with
+/// its gradient and Hessian, in the natural parameters theta and in u = ln(theta).
+template <int N>
+struct LogSpaceObjective {
+    using Vector = Eigen::Matrix<double, N, 1>;
+    using Matrix = Eigen::Matrix<double, N, N>;
+    double total_weight = 1;                ///< W
+    double lambda = 0;                      ///< penalizer_coef
+    Vector penalty_scale = Vector::Ones();  ///< s
+
+    /// f from the log-likelihood; g and H (d/du) from the natural-parameter gradient and Hessian of LL:
+    /// g_u = theta * g_theta, H_u = diag(theta) H_theta diag(theta) + diag(theta * g_theta).
+    double operator()(const Vector& theta, double ll, const Vector& ll_gradient, const Matrix& ll_hessian,
+                      Vector& g, Matrix& h) const {
+        const Vector s2 = penalty_scale.array().square();
+        const Vector g_theta = -ll_gradient / total_weight + 2 * lambda * s2.cwiseProduct(theta);
+        Matrix h_theta = -ll_hessian / total_weight;
+        h_theta.diagonal() += 2 * lambda * s2;
+        g = theta.cwiseProduct(g_theta);
+        h = theta.asDiagonal() * h_theta * theta.asDiagonal();
+        h.diagonal() += g;
+        return -ll / total_weight + lambda * s2.dot(theta.cwiseProduct(theta));
+    }
+
+    /// Hessian of the total penalised negative log-likelihood W f in the natural parameters.
+    Matrix total_hessian(const Matrix& ll_hessian) const {
+        Matrix h = -ll_hessian;
+        h.diagonal() += 2 * total_weight * lambda * penalty_scale.array().square().matrix();
+        return h;
+    }
+};
+
+/// The Newton direction -H^-1 g with the eigenvalues of H replaced by their absolute values, floored at 1e-8
+/// of the largest (a descent direction wherever H is not positive definite); NaN when H has no eigenvalues.
+template <int N>
+Eigen::Matrix<double, N, 1> newton_direction(const Eigen::Matrix<double, N, N>& h,
+                                             const Eigen::Matrix<double, N, 1>& g) {
+    const Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, N, N>> eigen(h);
+    if (eigen.info() != Eigen::Success) return Eigen::Matrix<double, N, 1>::Constant(nan);
+    const Eigen::Matrix<double, N, 1> lambda = eigen.eigenvalues().cwiseAbs();
+    const double floor = std::max(1e-8 * lambda.maxCoeff(), 1e-300);
+    const Eigen::Matrix<double, N, 1> inverse = lambda.cwiseMax(floor).cwiseInverse();
+    return -(eigen.eigenvectors() * inverse.asDiagonal() * (eigen.eigenvectors().transpose() * g));
+}
+
+/// Minimises `evaluate(u, g, h)` (returns the value, fills the gradient g and the Hessian h) over u in R^N
+/// by Newton's method from u0: `newton_direction`, at most 4 long in each coordinate, with a backtracking
+/// line search (Armijo). Stops at a gradient norm <= gradient_tolerance * 1e-3, or when the line search
+/// finds no lower value; once converged (below), only full steps that lower the gradient norm are taken.
+/// Converged means: gradient norm <= gradient_tolerance and Newton decrement g' H^-1 g <=
+/// gradient_tolerance^2 (on a flat ridge towards infinite parameters the gradient becomes small while the
+/// decrement does not). Otherwise, after at most min(max_iterations, 100) steps, falls back to `minimize`
+/// (L-BFGS, then Newton refinement with a finite-difference Hessian) from u0 and reports its result.
+template <int N, class Evaluate>
+Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Matrix<double, N, 1>& u0,
+                                            const FitOptions& options, Convergence& convergence) {
+    using Vector = Eigen::Matrix<double, N, 1>;
+    using Matrix = Eigen::Matrix<double, N, N>;
+    int evaluations = 0;
+    auto counted = [&](const Vector& u, Vector& g, Matrix& h) {
+        ++evaluations;
+        const double f = evaluate(u, g, h);
+        if (!std::isfinite(f) || !g.allFinite() || !h.allFinite())
+            return std::numeric_limits<double>::infinity();
+        return f;
+    };
+    Vector u = u0, g;
+    Matrix h;
+    double f = counted(u, g, h);
+    const int max_steps = std::min(options.max_iterations, 100);
+    int steps = 0;
+    const double tolerance = options.gradient_tolerance;
+    while (std::isfinite(f) && g.norm() > tolerance * 1e-3 && steps < max_steps) {
+        Vector direction = newton_direction<N>(h, g);
+        const double longest = direction.cwiseAbs().maxCoeff();
+        if (!std::isfinite(longest)) break;
+        // Within the tolerances already, the predicted decrease of f (half the decrement) is below its
+        // rounding on large data: only full steps that lower the gradient are taken then, without search.
+        const bool polishing = g.norm() <= tolerance && -g.dot(direction) <= tolerance * tolerance;
+        if (longest > 4) direction *= 4 / longest;
+        const double slope = g.dot(direction);
+        bool improved = false;
+        double t = 1;
+        for (int halving = 0; halving < (polishing ? 1 : 30) && !improved; ++halving, t /= 2) {
+            Vector gt;
+            Matrix ht;
+            const double ft = counted(u + t * direction, gt, ht);
+            const bool accept = polishing ? gt.norm() < g.norm() : ft <= f + 1e-4 * t * slope;  // Armijo
+            if (std::isfinite(ft) && accept) {
+                u += t * direction;
+                f = ft;
+                g = gt;
+                h = ht;
+                improved = true;
+            }
+        }
+        ++steps;
+        if (!improved) break;
+    }
+    const double decrement = std::isfinite(f) ? -g.dot(newton_direction<N>(h, g)) : nan;
+    if (std::isfinite(f) && g.norm() <= tolerance && decrement <= tolerance * tolerance) {
+        convergence.converged = true;
+        convergence.iterations = steps;
+        convergence.evaluations = evaluations;
+        convergence.gradient_norm = g.norm();
+        convergence.message = "Newton's method reached gradient norm " + format_number(g.norm()) + " in " +
+                              std::to_string(steps) + " steps";
+        return u;
+    }
+    // Newton's method did not get there: the slower, more forgiving path from the same start.
+    const std::string newton = "Newton's method stopped at gradient norm " + format_number(g.norm()) +
+                               ", decrement " + format_number(decrement) + " after " + std::to_string(steps) +
+                               " steps";
+    auto gradient_only = [&](const Vector& v, Vector& gv) {
+        Matrix hv;
+        return evaluate(v, gv, hv);
+    };
+    const Vector result = minimize<N>(gradient_only, u0, options, convergence);
+    convergence.iterations += steps;
+    convergence.evaluations += evaluations;
+    convergence.message = newton + "; then " + convergence.message;
+    return result;
 }
 
 }  // namespace accountkpi::ltv::detail

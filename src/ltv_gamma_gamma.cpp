@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 
 #include "accountkpi/ltv/gamma_gamma.hpp"
@@ -10,9 +12,6 @@
 
 namespace accountkpi::ltv {
 namespace {
-
-using Eigen::ArrayXd;
-using Eigen::Index;
 
 void validate_spend(std::string_view where, std::span<const double> frequency,
                     std::span<const double> monetary, std::span<const double> weights) {
@@ -34,69 +33,83 @@ void validate_params(std::string_view where, const GammaGammaParams& p) {
     detail::require_parameter(where, "v", p.v);
 }
 
-/// Rows sorted by x, one segment per distinct x; the parameter-free sums precomputed.
+/// Rows grouped by x (counting sort), one segment per distinct x; the parameter-free sums precomputed.
 struct SpendData {
     std::vector<double> group_x, group_weight;
-    std::vector<Index> segment;  // rows of the k-th distinct x: [segment[k], segment[k+1])
-    ArrayXd xm, w;               // x_i m_i and w_i, sorted by x
-    double sum_w_x_log_m = 0;    // sum w x ln m
-    double sum_w_log_m = 0;      // sum w ln m
+    std::vector<std::size_t> segment;  // rows of the k-th distinct x: [segment[k], segment[k+1])
+    std::vector<double> xm, w;         // x_i m_i and w_i, grouped by x
+    double sum_w_x_log_m = 0;          // sum w x ln m
+    double sum_w_log_m = 0;            // sum w ln m
     double total_weight = 0;
 };
 
 SpendData arrange(std::span<const double> frequency, std::span<const double> monetary,
                   std::span<const double> weights) {
     const std::size_t n = frequency.size();
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t i, std::size_t j) { return frequency[i] < frequency[j]; });
     SpendData d;
-    d.xm.resize(static_cast<Index>(n));
-    d.w.resize(static_cast<Index>(n));
-    for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t i = order[k];
+    const std::vector<std::uint32_t> group = detail::group_of(frequency, d.group_x);
+    d.segment.assign(d.group_x.size() + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) ++d.segment[group[i] + 1];
+    for (std::size_t k = 0; k < d.group_x.size(); ++k) d.segment[k + 1] += d.segment[k];
+    std::vector<std::size_t> next(d.segment.begin(), d.segment.end() - 1);
+    d.group_weight.assign(d.group_x.size(), 0.0);
+    d.xm.resize(n);
+    d.w.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
         const double x = frequency[i], m = monetary[i], w = weights.empty() ? 1.0 : weights[i];
-        if (d.group_x.empty() || d.group_x.back() != x) {
-            d.group_x.push_back(x);
-            d.group_weight.push_back(0);
-            d.segment.push_back(static_cast<Index>(k));
-        }
-        d.group_weight.back() += w;
+        const std::size_t k = next[group[i]]++;
+        d.xm[k] = x * m;
+        d.w[k] = w;
+        d.group_weight[group[i]] += w;
         d.total_weight += w;
-        d.xm(static_cast<Index>(k)) = x * m;
-        d.w(static_cast<Index>(k)) = w;
-        d.sum_w_x_log_m += w * x * std::log(m);
-        d.sum_w_log_m += w * std::log(m);
+        const double log_m = std::log(m);
+        d.sum_w_x_log_m += w * x * log_m;
+        d.sum_w_log_m += w * log_m;
     }
-    d.segment.push_back(static_cast<Index>(n));
     return d;
 }
 
 /// sum_i w_i log f(m_i | x_i) with (Fader & Hardie 2013)
 ///   log f = lnG(px+q) - lnG(px) - lnG(q) + q ln v + (px-1) ln m + px ln x - (px+q) ln(v + x m),
-/// and its gradient d/d(p, q, v).
-double log_likelihood(const SpendData& d, const GammaGammaParams& params, Eigen::Vector3d* gradient) {
-    using boost::math::digamma;
-    using boost::math::lgamma;
+/// its gradient d/d(p, q, v) and its Hessian.
+double log_likelihood(const SpendData& d, const GammaGammaParams& params, Eigen::Vector3d* gradient,
+                      Eigen::Matrix3d* hessian) {
+    using Policy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+    const Policy policy;
     const double p = params.p, q = params.q, v = params.v;
-    const double lg_q = lgamma(q), dg_q = digamma(q), log_v = std::log(v);
+    const double lg_q = boost::math::lgamma(q, policy), dg_q = boost::math::digamma(q, policy);
+    const double tg_q = boost::math::trigamma(q, policy), log_v = std::log(v);
     double ll = p * d.sum_w_x_log_m - d.sum_w_log_m;
     Eigen::Vector3d g(d.sum_w_x_log_m, 0, 0);
-    const ArrayXd shifted = v + d.xm;
-    const ArrayXd log_shifted = shifted.log();
+    Eigen::Matrix3d h = Eigen::Matrix3d::Zero();  // upper triangle, mirrored at the end
     for (std::size_t k = 0; k < d.group_x.size(); ++k) {
         const double x = d.group_x[k], W = d.group_weight[k];
-        const Index begin = d.segment[k], size = d.segment[k + 1] - begin;
-        const double sum_log = (d.w.segment(begin, size) * log_shifted.segment(begin, size)).sum();
-        const double sum_inv = (d.w.segment(begin, size) / shifted.segment(begin, size)).sum();
-        const double px = p * x;
-        ll += W * (lgamma(px + q) - lgamma(px) - lg_q + q * log_v + px * std::log(x)) - (px + q) * sum_log;
-        g(0) += W * x * (digamma(px + q) - digamma(px) + std::log(x)) - x * sum_log;
-        g(1) += W * (digamma(px + q) - dg_q + log_v) - sum_log;
+        double sum_log = 0, sum_inv = 0, sum_inv2 = 0;  // sum w ln(v + x m), sum w / (v + x m), ... ^2
+        for (std::size_t i = d.segment[k]; i < d.segment[k + 1]; ++i) {
+            const double inverse = 1 / (v + d.xm[i]);
+            sum_log += d.w[i] * std::log(v + d.xm[i]);
+            sum_inv += d.w[i] * inverse;
+            sum_inv2 += d.w[i] * inverse * inverse;
+        }
+        const double px = p * x, log_x = std::log(x);
+        const double dg_sum = boost::math::digamma(px + q, policy), dg_px = boost::math::digamma(px, policy);
+        const double tg_sum = boost::math::trigamma(px + q, policy),
+                     tg_px = boost::math::trigamma(px, policy);
+        ll += W * (boost::math::lgamma(px + q, policy) - boost::math::lgamma(px, policy) - lg_q + q * log_v +
+                   px * log_x) -
+              (px + q) * sum_log;
+        g(0) += W * x * (dg_sum - dg_px + log_x) - x * sum_log;
+        g(1) += W * (dg_sum - dg_q + log_v) - sum_log;
         g(2) += W * q / v - (px + q) * sum_inv;
+        h(0, 0) += W * x * x * (tg_sum - tg_px);
+        h(0, 1) += W * x * tg_sum;
+        h(0, 2) -= x * sum_inv;
+        h(1, 1) += W * (tg_sum - tg_q);
+        h(1, 2) += W / v - sum_inv;
+        h(2, 2) += (px + q) * sum_inv2 - W * q / (v * v);
     }
     if (gradient) *gradient = g;
+    if (hessian) *hessian = h.selfadjointView<Eigen::Upper>();
     return ll;
 }
 
@@ -112,43 +125,46 @@ GammaGammaFit fit_gamma_gamma(std::span<const double> frequency, std::span<const
     validate_spend(where, frequency, monetary_value, weights);
     detail::require_options(where, options);
     const SpendData data = arrange(frequency, monetary_value, weights);
-    const double W = data.total_weight;
-    const double lambda = options.penalizer_coef;
-    GammaGammaFit fit;
-    auto objective = [&](const Eigen::Vector3d& u, Eigen::Vector3d& g) {
+    detail::LogSpaceObjective<3> objective;
+    objective.total_weight = data.total_weight;
+    objective.lambda = options.penalizer_coef;
+    struct Evaluation {
+        Eigen::Vector3d u;
+        double ll = detail::nan;
+        Eigen::Matrix3d hessian;
+    } last;
+    auto evaluate = [&](const Eigen::Vector3d& u, Eigen::Vector3d& g, Eigen::Matrix3d& h) {
         const Eigen::Vector3d theta = u.array().exp();
-        Eigen::Vector3d dll;
-        const double ll = log_likelihood(data, as_params(theta), &dll);
-        g = ((-dll / W + 2 * lambda * theta).array() * theta.array()).matrix();
-        return -ll / W + lambda * theta.squaredNorm();
+        Eigen::Vector3d ll_gradient;
+        last.u = u;
+        last.ll = log_likelihood(data, as_params(theta), &ll_gradient, &last.hessian);
+        return objective(theta, last.ll, ll_gradient, last.hessian, g, h);
     };
+    GammaGammaFit fit;
     const Eigen::Vector3d u =
-        detail::minimize<3>(objective, Eigen::Vector3d::Zero(), options, fit.convergence);
-    const Eigen::Vector3d theta = u.array().exp();
-    fit.params = as_params(theta);
-    fit.total_weight = W;
-    fit.log_likelihood = log_likelihood(data, fit.params, nullptr);
-    auto total_gradient = [&](const Eigen::Vector3d& t, Eigen::Vector3d& g) {
-        Eigen::Vector3d dll;
-        log_likelihood(data, as_params(t), &dll);
-        g = -dll + 2 * W * lambda * t;
-    };
-    int evaluations = 0;
-    const Eigen::Matrix3d hessian =
-        detail::hessian_of_gradient<3>(total_gradient, theta, 1e-5, 0.0, evaluations);
-    fit.convergence.evaluations += evaluations;
-    fit.covariance = detail::covariance_from_hessian<3>(hessian);
+        detail::minimize_newton<3>(evaluate, Eigen::Vector3d::Zero(), options, fit.convergence);
+    fit.params = as_params(u.array().exp());
+    fit.total_weight = data.total_weight;
+    if (last.u != u) {  // the optimiser ended elsewhere than at its last evaluation
+        Eigen::Vector3d g;
+        Eigen::Matrix3d h;
+        evaluate(u, g, h);
+        ++fit.convergence.evaluations;
+    }
+    fit.log_likelihood = last.ll;
+    // Covariance: the inverse of the analytic Hessian of the total penalised negative log-likelihood.
+    fit.covariance = detail::covariance_from_hessian<3>(objective.total_hessian(last.hessian));
     fit.standard_errors = as_params(fit.covariance.diagonal().array().sqrt());
     return fit;
 }
 
 double gamma_gamma_log_likelihood(const GammaGammaParams& params, std::span<const double> frequency,
                                   std::span<const double> monetary_value, std::span<const double> weights,
-                                  Eigen::Vector3d* gradient) {
+                                  Eigen::Vector3d* gradient, Eigen::Matrix3d* hessian) {
     constexpr std::string_view where = "gamma_gamma_log_likelihood";
     validate_params(where, params);
     validate_spend(where, frequency, monetary_value, weights);
-    return log_likelihood(arrange(frequency, monetary_value, weights), params, gradient);
+    return log_likelihood(arrange(frequency, monetary_value, weights), params, gradient, hessian);
 }
 
 std::vector<double> conditional_expected_average_profit(const GammaGammaParams& params,

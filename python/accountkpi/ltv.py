@@ -79,20 +79,26 @@ def _summary(params: pd.Series, standard_errors: pd.Series) -> pd.DataFrame:
 
 
 class _Fitted:
-    """Shared bookkeeping of a maximum-likelihood fit."""
+    """Shared bookkeeping of a maximum-likelihood fit.
+
+    ``params_``, ``standard_errors_``, ``variance_matrix_`` and ``data`` are built from the fit's result on
+    first access (on a few thousand customers the fit itself takes less time than building these pandas
+    objects); assigning one replaces it, and a new fit replaces them all.
+    """
 
     _names: tuple[str, ...] = ()
+    _lazy = ("params_", "standard_errors_", "variance_matrix_", "data")
     params_: pd.Series
     standard_errors_: pd.Series
     variance_matrix_: pd.DataFrame
     log_likelihood_: float
     convergence_: dict[str, Any]
 
-    def _store(self, out: dict[str, Any]) -> None:
-        names = list(self._names)
-        self.params_ = pd.Series(out["params"], index=names, dtype=float)
-        self.standard_errors_ = pd.Series(out["standard_errors"], index=names, dtype=float)
-        self.variance_matrix_ = pd.DataFrame(out["covariance"], index=names, columns=names)
+    def _store(self, out: dict[str, Any], data: dict[str, np.ndarray] | None = None) -> None:
+        for name in self._lazy:
+            self.__dict__.pop(name, None)
+        self._fit_result = out
+        self._fit_data = data
         self.log_likelihood_ = float(out["log_likelihood"])
         self.convergence_ = dict(out["convergence"])
         if not self.convergence_.get("converged", True):
@@ -103,6 +109,25 @@ class _Fitted:
                 ConvergenceWarning,
                 stacklevel=3,
             )
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes that are not set: the results of the last fit, built once.
+        out = self.__dict__.get("_fit_result")
+        data = self.__dict__.get("_fit_data")
+        if out is None or name not in self._lazy or (name == "data" and data is None):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        names = list(self._names)
+        value: pd.Series | pd.DataFrame
+        if name == "params_":
+            value = pd.Series(out["params"], index=names, dtype=float)
+        elif name == "standard_errors_":
+            value = pd.Series(out["standard_errors"], index=names, dtype=float)
+        elif name == "variance_matrix_":
+            value = pd.DataFrame(out["covariance"], index=names, columns=names)
+        else:
+            value = pd.DataFrame(data)
+        self.__dict__[name] = value
+        return value
 
     def _require_fit(self) -> None:
         if not hasattr(self, "params_"):
@@ -128,7 +153,8 @@ class BetaGeoFitter(_Fitted):
     ----------
     penalizer_coef : float
         L2 penalty ``penalizer_coef * (r^2 + alpha_s^2 + a^2 + b^2)`` on the mean negative log-likelihood,
-        alpha_s being alpha in lifetimes' rescaled time unit (max T = 10), as lifetimes does. 0 = plain MLE.
+        alpha_s = alpha / max(T) being alpha in lifetimes' rescaled time unit (max T = 1), as lifetimes 0.11
+        does. 0 = plain MLE.
 
     Attributes
     ----------
@@ -137,9 +163,11 @@ class BetaGeoFitter(_Fitted):
     log_likelihood_ : float
         Log-likelihood at the estimates (penalty excluded).
     standard_errors_ : pandas.Series
-        From the inverse Hessian of the negative log-likelihood.
+        From the inverse of the (analytic) Hessian of the negative log-likelihood.
     variance_matrix_ : pandas.DataFrame
         That inverse Hessian.
+    data : pandas.DataFrame
+        ``frequency, recency, T`` of the fit.
     convergence_ : dict
         ``converged``, ``iterations``, ``evaluations``, ``gradient_norm``, ``message``.
 
@@ -190,8 +218,7 @@ class BetaGeoFitter(_Fitted):
         f, r, t = _column(frequency, "frequency"), _column(recency, "recency"), _column(T, "T")
         w = None if weights is None else _column(weights, "weights")
         out = _ltv.fit_bgnbd(f, r, t, w, penalizer_coef=self.penalizer_coef)
-        self.data = pd.DataFrame({"frequency": f, "recency": r, "T": t})
-        self._store(out)
+        self._store(out, {"frequency": f.copy(), "recency": r.copy(), "T": t.copy()})
         return self
 
     def _params(self) -> tuple[float, float, float, float]:
@@ -312,8 +339,7 @@ class GammaGammaFitter(_Fitted):
         m = _column(monetary_value, "monetary_value")
         w = None if weights is None else _column(weights, "weights")
         out = _ltv.fit_gamma_gamma(f, m, w, penalizer_coef=self.penalizer_coef)
-        self.data = pd.DataFrame({"frequency": f, "monetary_value": m})
-        self._store(out)
+        self._store(out, {"frequency": f.copy(), "monetary_value": m.copy()})
         return self
 
     def _params(self) -> tuple[float, float, float]:

@@ -1,17 +1,62 @@
 #include <gtest/gtest.h>
 
+#include <Eigen/LU>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
 
 #include "accountkpi/ltv/bgnbd.hpp"
+#include "accountkpi/ltv/simulate.hpp"
 #include "ltv_datasets.hpp"
 
 using namespace accountkpi::ltv;
 
 namespace {
 const BgNbdParams published{0.243, 4.414, 0.793, 2.426};  // FHL 2005, CDNOW, T in weeks
+
+struct Rfm {
+    std::vector<double> frequency, recency, T, weights;
+};
+
+Eigen::Vector4d as_vector(const BgNbdParams& p) {
+    return {p.r, p.alpha, p.a, p.b};
 }
+
+Eigen::Vector4d gradient_at(const Eigen::Vector4d& v, const Rfm& d) {
+    Eigen::Vector4d g;
+    bgnbd_log_likelihood({v(0), v(1), v(2), v(3)}, d.frequency, d.recency, d.T, d.weights, &g);
+    return g;
+}
+
+/// Central differences of the analytic gradient, step 1e-5 relative.
+Eigen::Matrix4d finite_difference_hessian(const BgNbdParams& p, const Rfm& d) {
+    Eigen::Matrix4d h;
+    for (int j = 0; j < 4; ++j) {
+        Eigen::Vector4d up = as_vector(p), dn = as_vector(p);
+        const double step = 1e-5 * up(j);
+        up(j) += step;
+        dn(j) -= step;
+        h.col(j) = (gradient_at(up, d) - gradient_at(dn, d)) / (2 * step);
+    }
+    return h;
+}
+
+void expect_hessian_matches_finite_differences(const BgNbdParams& p, const Rfm& d) {
+    Eigen::Matrix4d h;
+    bgnbd_log_likelihood(p, d.frequency, d.recency, d.T, d.weights, nullptr, &h);
+    const Eigen::Matrix4d fd = finite_difference_hessian(p, d);
+    EXPECT_EQ(h, h.transpose());
+    for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j)
+            EXPECT_NEAR(h(i, j), fd(i, j), 1e-6 * std::max(1.0, fd.cwiseAbs().maxCoeff()))
+                << "H(" << i << ", " << j << ")";
+}
+
+Rfm cdnow_rfm() {
+    const auto c = accountkpi::test::cdnow();
+    return {c.frequency, c.recency, c.T, {}};
+}
+}  // namespace
 
 TEST(BgNbd, RecoversPublishedCdnowEstimates) {
     const auto data = accountkpi::test::cdnow();
@@ -38,6 +83,20 @@ TEST(BgNbd, RecoversPublishedCdnowEstimates) {
     EXPECT_NEAR(fit.standard_errors.b, 0.705345, 0.007);
 }
 
+TEST(BgNbd, PenalisedFitMatchesLifetimes) {
+    // lifetimes 0.11.3, BetaGeoFitter(penalizer_coef=0.01) on CDNOW, rounded to 6 decimals: its penalty sees
+    // alpha in the time unit where max(T) = 1.
+    const auto data = accountkpi::test::cdnow();
+    FitOptions options;
+    options.penalizer_coef = 0.01;
+    const BgNbdFit fit = fit_bgnbd(data.frequency, data.recency, data.T, {}, options);
+    EXPECT_TRUE(fit.convergence.converged) << fit.convergence.message;
+    EXPECT_NEAR(fit.params.r, 0.242940, 5e-6);
+    EXPECT_NEAR(fit.params.alpha, 4.432437, 5e-5);
+    EXPECT_NEAR(fit.params.a, 0.285642, 5e-6);
+    EXPECT_NEAR(fit.params.b, 0.658454, 5e-6);
+}
+
 TEST(BgNbd, GradientMatchesFiniteDifferences) {
     const auto data = accountkpi::test::cdnow();
     const BgNbdParams p{0.3, 5.0, 0.7, 2.0};
@@ -55,6 +114,62 @@ TEST(BgNbd, GradientMatchesFiniteDifferences) {
             bgnbd_log_likelihood({dn[0], dn[1], dn[2], dn[3]}, data.frequency, data.recency, data.T);
         EXPECT_NEAR(g(j), (fu - fd) / (2 * h), 1e-4 * std::max(1.0, std::abs(g(j)))) << "parameter " << j;
     }
+}
+
+TEST(BgNbd, HessianMatchesFiniteDifferencesOfTheGradient) {
+    // CDNOW: times repeat (whole days in weeks), x <= 29.
+    expect_hessian_matches_finite_differences({0.3, 5.0, 0.7, 2.0}, cdnow_rfm());
+    expect_hessian_matches_finite_differences({0.2426, 4.4135, 0.7929, 2.4258}, cdnow_rfm());
+    // Weights, and frequencies far apart (the gamma-function differences computed directly, not stepwise).
+    const Rfm spread{{0, 1, 3, 100, 250, 251, 0},
+                     {0, 2, 9, 30, 35, 36, 0},
+                     {10, 12, 10, 40, 40, 41, 3},
+                     {2, 1, 3, 1, 0.5, 1, 1}};
+    expect_hessian_matches_finite_differences({0.5, 3.0, 0.8, 2.0}, spread);
+    expect_hessian_matches_finite_differences({2.5, 0.7, 3.0, 0.4}, spread);
+}
+
+TEST(BgNbd, DistinctTimesAndTimesPerRowGiveTheSameLikelihood) {
+    // 20,000 customers with continuous times (the likelihood keeps one time per row) against the sum over
+    // chunks of 400 customers (few enough for the table of distinct times).
+    std::vector<double> T(20000);
+    for (std::size_t i = 0; i < T.size(); ++i) T[i] = 20 + 20 * static_cast<double>(i) / 20000.0;
+    const RfmSample s = simulate_bgnbd({0.25, 4.0, 0.8, 2.5}, T, 7);
+    const BgNbdParams p{0.3, 5.0, 0.7, 2.0};
+    Eigen::Vector4d g, chunk_g, sum_g = Eigen::Vector4d::Zero();
+    Eigen::Matrix4d h, chunk_h, sum_h = Eigen::Matrix4d::Zero();
+    const double ll = bgnbd_log_likelihood(p, s.frequency, s.recency, s.T, {}, &g, &h);
+    double sum = 0;
+    for (std::size_t begin = 0; begin < T.size(); begin += 400) {
+        const auto part = [&](const std::vector<double>& v) { return std::span(v).subspan(begin, 400); };
+        sum += bgnbd_log_likelihood(p, part(s.frequency), part(s.recency), part(s.T), {}, &chunk_g, &chunk_h);
+        sum_g += chunk_g;
+        sum_h += chunk_h;
+    }
+    EXPECT_NEAR(ll, sum, 1e-9 * std::abs(ll));
+    EXPECT_LT((g - sum_g).norm(), 1e-9 * g.norm());
+    EXPECT_LT((h - sum_h).norm(), 1e-9 * h.norm());
+}
+
+TEST(BgNbd, CovarianceIsTheInverseOfTheFiniteDifferenceHessian) {
+    const Rfm data = cdnow_rfm();
+    const BgNbdFit fit = fit_bgnbd(data.frequency, data.recency, data.T);
+    const Eigen::Matrix4d fd = finite_difference_hessian(fit.params, data);
+    const Eigen::Matrix4d expected = (-(fd + fd.transpose()) / 2).inverse();
+    for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j)
+            EXPECT_NEAR(fit.covariance(i, j), expected(i, j),
+                        1e-5 * std::sqrt(expected(i, i) * expected(j, j)))
+                << "covariance(" << i << ", " << j << ")";
+}
+
+TEST(BgNbd, FitWithoutAFiniteOptimumIsNotConverged) {
+    // Nobody lapses: the likelihood keeps growing towards infinite parameters along a flat ridge, where the
+    // gradient gets small; the fit must not call that converged.
+    const BgNbdFit fit = fit_bgnbd(std::vector<double>{1, 2, 0}, std::vector<double>{5, 6, 0},
+                                   std::vector<double>{10, 10, 10});
+    EXPECT_FALSE(fit.convergence.converged) << fit.convergence.message;
+    EXPECT_NE(fit.convergence.message.find("not converged"), std::string::npos) << fit.convergence.message;
 }
 
 TEST(BgNbd, WeightsEqualRepeatedRows) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <Eigen/LU>
 #include <cmath>
 #include <stdexcept>
 #include <vector>
@@ -58,6 +59,42 @@ TEST(GammaGamma, GradientMatchesFiniteDifferences) {
         const double fd =
             gamma_gamma_log_likelihood({dn[0], dn[1], dn[2]}, data.frequency, data.monetary_value);
         EXPECT_NEAR(g(j), (fu - fd) / (2 * h), 1e-4 * std::max(1.0, std::abs(g(j)))) << "parameter " << j;
+    }
+}
+
+TEST(GammaGamma, HessianMatchesFiniteDifferencesOfTheGradient) {
+    const auto data = returning_cdnow();
+    auto gradient = [&](const Eigen::Vector3d& v) {
+        Eigen::Vector3d g;
+        gamma_gamma_log_likelihood({v(0), v(1), v(2)}, data.frequency, data.monetary_value, {}, &g);
+        return g;
+    };
+    for (const Eigen::Vector3d& v :
+         {Eigen::Vector3d(5.0, 3.0, 12.0), Eigen::Vector3d(6.2488, 3.7446, 15.4477)}) {
+        Eigen::Matrix3d h;
+        gamma_gamma_log_likelihood({v(0), v(1), v(2)}, data.frequency, data.monetary_value, {}, nullptr, &h);
+        Eigen::Matrix3d fd;
+        for (int j = 0; j < 3; ++j) {
+            Eigen::Vector3d up = v, dn = v;
+            up(j) += 1e-5 * v(j);
+            dn(j) -= 1e-5 * v(j);
+            fd.col(j) = (gradient(up) - gradient(dn)) / (2e-5 * v(j));
+        }
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j)
+                EXPECT_NEAR(h(i, j), fd(i, j), 1e-6 * std::max(1.0, fd.cwiseAbs().maxCoeff()))
+                    << "H(" << i << ", " << j << ")";
+        // The covariance of the fit is the inverse of minus this Hessian at the estimates.
+        if (v(0) > 6) {
+            const GammaGammaFit fit = fit_gamma_gamma(data.frequency, data.monetary_value);
+            Eigen::Matrix3d at_fit;
+            gamma_gamma_log_likelihood(fit.params, data.frequency, data.monetary_value, {}, nullptr, &at_fit);
+            const Eigen::Matrix3d expected = (-at_fit).inverse();
+            for (int i = 0; i < 3; ++i)
+                for (int j = 0; j < 3; ++j)
+                    EXPECT_NEAR(fit.covariance(i, j), expected(i, j),
+                                1e-9 * std::sqrt(expected(i, i) * expected(j, j)));
+        }
     }
 }
 

@@ -52,6 +52,48 @@ def test_bgnbd_recovers_published_cdnow_estimates(bgf: ltv.BetaGeoFitter) -> Non
     assert (summary["lower 95% bound"] < summary["coef"]).all()
 
 
+def test_fit_results_belong_to_the_last_fit(cdnow: pd.DataFrame) -> None:
+    # The pandas results are built on first access: a refit must replace them, and `data` is the data of the
+    # fit even when the caller's arrays change afterwards.
+    frequency = cdnow["frequency"].to_numpy(dtype=float)  # float64 already: no copy on the way in
+    recency, T = cdnow["recency"].to_numpy(dtype=float), cdnow["T"].to_numpy(dtype=float)
+    bgf = ltv.BetaGeoFitter().fit(frequency, recency, T)
+    frequency[:] = 0.0
+    cdnow_params = bgf.params_
+    assert cdnow_params["r"] == pytest.approx(0.2426, abs=1e-4)
+    np.testing.assert_allclose(bgf.standard_errors_, np.sqrt(np.diag(bgf.variance_matrix_)))
+    assert list(bgf.variance_matrix_.columns) == ["r", "alpha", "a", "b"]
+    expected = cdnow[["frequency", "recency", "T"]].reset_index(drop=True).astype(float)
+    pd.testing.assert_frame_equal(bgf.data, expected)
+    sim = ltv.simulate_bgnbd(0.5, 2.0, 0.5, 3.0, T=[30.0] * 3000, seed=5)
+    bgf.fit(sim["frequency"], sim["recency"], sim["T"])
+    assert bgf.params_["r"] != cdnow_params["r"]
+    assert len(bgf.data) == 3000
+    bgf.params_ = cdnow_params  # set by hand, as in the examples: kept
+    assert bgf.params_ is cdnow_params
+
+
+@pytest.mark.parametrize(
+    ("penalizer_coef", "expected"),
+    [(0.01, [0.24294, 4.432437, 0.285642, 0.658454]), (0.1, [0.230947, 4.219288, 0.128655, 0.267127])],
+    ids=["penalty-0.01", "penalty-0.1"],
+)
+def test_penalised_bgnbd_matches_lifetimes(
+    cdnow: pd.DataFrame, penalizer_coef: float, expected: list[float]
+) -> None:
+    # lifetimes 0.11.3, BetaGeoFitter(penalizer_coef).fit(frequency, recency, T) on these data, rounded to
+    # 6 decimals (its penalty sees alpha in the time unit where max(T) = 1).
+    bgf = ltv.BetaGeoFitter(penalizer_coef).fit(cdnow["frequency"], cdnow["recency"], cdnow["T"])
+    np.testing.assert_allclose(bgf.params_.to_numpy(), expected, rtol=2e-5)
+
+
+def test_penalised_gamma_gamma_matches_lifetimes(cdnow: pd.DataFrame) -> None:
+    # lifetimes 0.11.3, GammaGammaFitter(penalizer_coef=0.01) on the 946 returning customers.
+    returning = cdnow[cdnow["frequency"] > 0]
+    ggf = ltv.GammaGammaFitter(0.01).fit(returning["frequency"], returning["monetary_value"])
+    np.testing.assert_allclose(ggf.params_.to_numpy(), [4.10925, 0.968385, 3.780801], rtol=2e-5)
+
+
 def test_bgnbd_predictions_keep_the_index(bgf: ltv.BetaGeoFitter, cdnow: pd.DataFrame) -> None:
     head = cdnow.head(5)
     expected = bgf.conditional_expected_number_of_purchases_up_to_time(

@@ -38,9 +38,8 @@ struct BgNbdFit {
     /// Square roots of the diagonal of `covariance`.
     BgNbdParams standard_errors;
     /// Inverse of the Hessian of the total (weighted) negative log-likelihood, plus the penalty when
-    /// penalizer_coef > 0, in the natural parameters (r, alpha, a, b) at the optimum; the Hessian is a
-    /// central finite difference of the exact analytic gradient. NaN when the Hessian is not positive
-    /// definite.
+    /// penalizer_coef > 0, in the natural parameters (r, alpha, a, b) at the optimum; the Hessian is the
+    /// exact analytic one. NaN when the Hessian is not positive definite.
     Eigen::Matrix4d covariance = Eigen::Matrix4d::Constant(std::numeric_limits<double>::quiet_NaN());
     double total_weight = 0;  ///< sum of the weights (number of customers when unweighted)
     Convergence convergence;
@@ -48,12 +47,12 @@ struct BgNbdFit {
 
 /// Fits the BG/NBD model by maximum likelihood.
 ///
-/// The log-likelihood and its exact gradient (digamma from Boost.Math) are evaluated over Eigen arrays and
-/// maximised with L-BFGS (LBFGS++) over the log-parameters, so the parameters stay positive, then refined
-/// with Newton steps. As in lifetimes, times are rescaled internally so that max(T) = 10 (this only
-/// conditions the optimiser; the result is in the caller's unit) and the optional penalty `penalizer_coef *
-/// (r^2 + alpha_s^2 + a^2 + b^2)` is added to the mean negative log-likelihood, with alpha_s the rate in the
-/// rescaled unit — so a penalised fit matches lifetimes' `BetaGeoFitter(penalizer_coef)`.
+/// The log-likelihood with its exact gradient and Hessian is maximised over the log-parameters, so the
+/// parameters stay positive, by Newton's method from r = a = b = 1, alpha = max(T) / 10; when that does not
+/// converge (see `Convergence::converged`), by L-BFGS (LBFGS++) from the same start, refined with Newton
+/// steps on a finite-difference Hessian. The optional penalty `penalizer_coef * (r^2 + alpha_s^2 + a^2 +
+/// b^2)` is added to the mean negative log-likelihood, with alpha_s = alpha / max(T) the rate in the time
+/// unit where max(T) = 1, as lifetimes 0.11 (`BetaGeoFitter(penalizer_coef)`) does.
 ///
 /// \param frequency repeat purchases x_i (whole numbers >= 0)
 /// \param recency   t_x,i, 0 <= t_x,i <= T_i
@@ -68,10 +67,12 @@ BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> re
 
 /// Weighted log-likelihood sum_i w_i log L(r, alpha, a, b | x_i, t_x,i, T_i) (same validation as
 /// `fit_bgnbd`). \param gradient when not null, receives d/d(r, alpha, a, b) of the log-likelihood (exact,
-/// analytic).
+/// analytic). \param hessian when not null, receives its matrix of second derivatives in (r, alpha, a, b)
+/// (exact, analytic).
 double bgnbd_log_likelihood(const BgNbdParams& params, std::span<const double> frequency,
                             std::span<const double> recency, std::span<const double> T,
-                            std::span<const double> weights = {}, Eigen::Vector4d* gradient = nullptr);
+                            std::span<const double> weights = {}, Eigen::Vector4d* gradient = nullptr,
+                            Eigen::Matrix4d* hessian = nullptr);
 
 /// E[X(t)]: expected repeat purchases in (0, t] of a customer picked at random, t in the data's time unit
 ///: (a+b-1)/(a-1) * [1 - (alpha/(alpha+t))^r * 2F1(r, b; a+b-1; t/(alpha+t))].

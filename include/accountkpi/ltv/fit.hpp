@@ -13,18 +13,23 @@ struct FitOptions {
     /// Python package lifetimes does (for BG/NBD the penalty sees alpha in lifetimes' rescaled time unit, see
     /// `fit_bgnbd`). 0 (the default) gives the plain maximum-likelihood estimate. Must be >= 0.
     double penalizer_coef = 0.0;
-    /// Cap on L-BFGS iterations (each iteration evaluates the likelihood and its gradient a few times).
+    /// Cap on L-BFGS iterations (each iteration evaluates the likelihood and its gradient a few times); the
+    /// models with an analytic Hessian first try at most min(max_iterations, 100) Newton steps.
     int max_iterations = 1000;
     /// Convergence: Euclidean norm of the gradient of the mean negative log-likelihood with respect to the
-    /// log-parameters. The fit ends with a few Newton steps, so the reached norm is usually far below this.
+    /// log-parameters. The fit ends with Newton steps, so the reached norm is usually far below this.
     double gradient_tolerance = 1e-7;
 };
 
 /// How the optimiser ended.
 struct Convergence {
-    bool converged = false;  ///< true when the final gradient norm is <= `FitOptions::gradient_tolerance`
-    int iterations = 0;      ///< L-BFGS iterations plus Newton refinement steps
-    int evaluations = 0;  ///< likelihood-and-gradient evaluations, including the finite-difference Hessians
+    /// true when the final gradient norm is <= `FitOptions::gradient_tolerance`; where the fit is by
+    /// Newton's method (BG/NBD, Gamma-Gamma), also the Newton decrement g' H^-1 g must be <= its square
+    /// (else the likelihood is still rising, e.g. along a flat ridge towards infinite parameters)
+    bool converged = false;
+    int iterations = 0;   ///< Newton steps, plus L-BFGS iterations and refinement steps when those ran
+    int evaluations = 0;  ///< likelihood evaluations (with gradient, and Hessian where analytic), including
+                          ///< the finite-difference Hessians
     /// Final norm of the gradient of the objective (mean negative log-likelihood plus penalty) with respect
     /// to the log-parameters.
     double gradient_norm = std::numeric_limits<double>::quiet_NaN();

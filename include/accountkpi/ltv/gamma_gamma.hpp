@@ -39,7 +39,8 @@ struct GammaGammaFit {
     Convergence convergence;
 };
 
-/// Fits the Gamma-Gamma model by maximum likelihood over the log-parameters (L-BFGS then Newton steps), with
+/// Fits the Gamma-Gamma model by maximum likelihood over the log-parameters (Newton's method with the exact
+/// Hessian from p = q = v = 1; L-BFGS then Newton steps when that does not converge), with
 /// lifetimes' optional penalty `penalizer_coef * (p^2 + q^2 + v^2)` on the mean negative log-likelihood.
 /// \param frequency x_i > 0 (whole numbers): pass only customers with repeat purchases
 /// \param monetary_value m_i > 0: mean value of the repeat transactions
@@ -51,9 +52,11 @@ GammaGammaFit fit_gamma_gamma(std::span<const double> frequency, std::span<const
 
 /// Weighted log-likelihood of the Gamma-Gamma model (same validation as `fit_gamma_gamma`).
 /// \param gradient when not null, receives d/d(p, q, v) (exact, analytic).
+/// \param hessian when not null, receives the matrix of second derivatives in (p, q, v) (exact, analytic).
 double gamma_gamma_log_likelihood(const GammaGammaParams& params, std::span<const double> frequency,
                                   std::span<const double> monetary_value,
-                                  std::span<const double> weights = {}, Eigen::Vector3d* gradient = nullptr);
+                                  std::span<const double> weights = {}, Eigen::Vector3d* gradient = nullptr,
+                                  Eigen::Matrix3d* hessian = nullptr);
 
 /// E[M | x, m]: expected mean transaction value of each customer, p (v + x m) / (p x + q - 1). With x = 0
 /// this is the population mean p v / (q - 1). NaN when p x + q - 1 <= 0 (the expectation does not exist).
