@@ -99,6 +99,10 @@ template <class T>
 py::tuple numbers(const std::vector<T>& v, py::handle owner) {
     return py::make_tuple("numbers", view(v, owner));
 }
+template <class T>
+py::tuple numbers(const Array<T>& v, py::handle owner) {
+    return py::make_tuple("numbers", view(v.span(), owner));
+}
 py::tuple refs(const std::vector<std::int32_t>& codes, const IdIndex& ids, py::handle owner) {
     return py::make_tuple("ids", view(codes, owner), ids_of(ids));
 }
