@@ -381,6 +381,10 @@ class Reader {
         };
         if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
             index = IdIndex(IdIndex::Kind::integer);
+            if (!out.empty()) {
+                const auto [lo, hi] = std::minmax_element(z->values.begin(), z->values.end());
+                index.reserve(out.size(), *lo, *hi);
+            }
             for (std::size_t i = 0; i < out.size(); ++i) put(i, z->values[i]);
         } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
             index = IdIndex(IdIndex::Kind::text);
@@ -781,6 +785,10 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         } else {
             project_of_input.assign(project_input_ids.size(), none);
             t.ids = IdIndex(project_input_ids.kind());
+            if (const auto& ids = project_input_ids.integers(); !ids.empty()) {
+                const auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
+                t.ids.reserve(ids.size(), *lo, *hi);
+            }
         }
         for (std::size_t k = 0; project_lookup == &project_input_ids && k < keep.size(); ++k) {
             const std::size_t i = keep[order.empty() ? k : order[k]];
