@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "owner_detail.hpp"
+
 namespace accountkpi {
 
 namespace {
@@ -148,17 +150,13 @@ std::int32_t Book::owner(std::int32_t a, std::int32_t p, Date d) const noexcept 
     const auto& t = data_->assignments;
     if (a < 0 || t.offsets.empty()) return none;
     const auto ua = static_cast<std::size_t>(a);
-    std::int32_t account_owner = none, project_owner = none;
-    for (auto k = t.offsets[ua]; k < t.offsets[ua + 1]; ++k) {
-        if (d < t.start[k]) break;  // sorted by start: none further can cover d
-        if (!(d < t.end[k])) continue;
-        if (t.project[k] == none) {
-            account_owner = t.manager[k];
-        } else if (t.project[k] == p) {
-            project_owner = t.manager[k];
-        }
-    }
-    return project_owner != none ? project_owner : account_owner;
+    struct Assignment {
+        Date start, end;
+        std::int32_t project, manager;
+    };
+    return detail::owner_among(t.offsets[ua], t.offsets[ua + 1], p, d, [&](std::uint32_t k) {
+        return Assignment{t.start[k], t.end[k], t.project[k], t.manager[k]};
+    });
 }
 
 std::optional<Period> Book::span() const noexcept {
