@@ -91,6 +91,12 @@ def _scalars(values: pd.Series, where: tuple[str, str] | None, problems: list | 
     return values.where(~bad, None)
 
 
+def _strs(values: Any) -> list[str]:
+    """The distinct values of a column as Python strings (converted in bulk: Arrow-backed strings one by one
+    are slow)."""
+    return [u if type(u) is str else str(u) for u in np.asarray(values, dtype=object).tolist()]
+
+
 def _narrow_codes(codes: np.ndarray, n: int) -> np.ndarray:
     """Dictionary codes (with -1 for missing) in the narrowest signed integer type that holds `n` codes: the
     core reads any width, so a column of few distinct texts costs a byte or two a row, not eight."""
@@ -108,13 +114,15 @@ def _texts(
     as (table, row, column, reason) when `where` = (table, column) is given."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # already dictionary-encoded: keep its categories
         codes = np.ascontiguousarray(values.cat.codes.to_numpy())  # int8 to int64, as pandas holds them
-        uniques = [str(c) for c in values.cat.categories]
+        uniques = _strs(values.cat.categories)
     else:
         values = _scalars(values, where, problems)
         codes, found = pd.factorize(values, use_na_sentinel=True)
         codes = _narrow_codes(codes, len(found))
-        uniques = [str(u) for u in found]
-    invalid = [k for k, u in enumerate(uniques) if not _is_utf8(u)]
+        uniques = _strs(found)
+    # One encode of them all, and one per text only when some text is not valid UTF-8.
+    valid = _is_utf8("".join(uniques))
+    invalid = [] if valid else [k for k, u in enumerate(uniques) if not _is_utf8(u)]
     if invalid:
         for k in invalid:
             rows = np.flatnonzero(codes == k)
