@@ -425,6 +425,13 @@ class Book:
         ValidationError
             Listing every problem (table, 0-based row, column, reason); nothing is built.
 
+        Notes
+        -----
+        Columns are read without copies where their dtype fits. When ``revenue`` is already sorted by date,
+        its float64 ``amount``, ``cost`` and ``units`` become part of the Book as they are (no copy): the Book
+        keeps the frame's Series alive, and with pandas' copy-on-write (always from pandas 3) writing to the
+        frame afterwards copies the frame's column, never the Book's.
+
         Examples
         --------
         >>> import pandas as pd, accountkpi as ak
