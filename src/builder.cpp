@@ -82,6 +82,16 @@ std::string number_text(double x) {
     return buf;
 }
 
+/// Asks the processor to fetch `*p` into the cache (for a read soon), where the compiler can say so.
+inline void prefetch([[maybe_unused]] const void* p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#endif
+}
+
+/// How many rows ahead the loops that read at random (by account or project, over rows in date order) fetch.
+constexpr std::size_t fetch_ahead = 16;
+
 /// A numbers column checked where it lies: its values are read from the input only when the Book's array is
 /// made, which shares the input when it can (no copy).
 class NumberSource {
@@ -439,6 +449,10 @@ class Reader {
             }
             for (std::size_t i = 0; i < out.size(); ++i) {
                 const std::int64_t id = z->values[i];
+                if (!lut.empty() && i + fetch_ahead < out.size()) {
+                    const std::int64_t next = z->values[i + fetch_ahead];
+                    if (next >= lo && next <= hi) prefetch(&lut[offset(next)]);
+                }
                 std::optional<std::int32_t> k;
                 if (!lut.empty()) {
                     if (id >= lo && id <= hi && lut[offset(id)] != none) k = lut[offset(id)];
@@ -524,13 +538,6 @@ std::vector<T> in_order(std::vector<T>&& v, const std::vector<std::uint32_t>& or
     std::vector<T> out = gather(v, order);
     std::vector<T>().swap(v);
     return out;
-}
-
-/// Asks the processor to fetch `*p` into the cache (for a read soon), where the compiler can say so.
-inline void prefetch([[maybe_unused]] const void* p) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(p);
-#endif
 }
 
 std::vector<std::uint32_t> offsets_of(const std::vector<std::int32_t>& sorted_keys, std::size_t groups) {
@@ -743,7 +750,8 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
     }
 
     // projects, stored sorted by signed_on: a project's index is its sorted row.
-    std::vector<std::int32_t> project_of_input;  // input-order project index -> sorted index
+    std::vector<std::int32_t>
+        project_of_input;  // input-order project index -> sorted index (when they differ)
     IdIndex project_input_ids;
     const IdIndex* project_lookup = &project_input_ids;  // the input's project ids, in input order
     {
@@ -778,8 +786,6 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         const auto order = sort_order(keep_signed);
         if (order.empty() && keep.size() == r.rows()) {
             // Every row a new project, already in signing order: the input order is the Book's.
-            project_of_input.resize(keep.size());
-            std::iota(project_of_input.begin(), project_of_input.end(), 0);
             t.ids = std::move(project_input_ids);
             project_lookup = &t.ids;
             t.account = std::move(account);
@@ -819,11 +825,17 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
     }
     const auto project_refs = [&](Reader& r, const std::vector<std::int32_t>& account) {
         auto project = r.references("project_id", *project_lookup, "project", false);
+        const bool renumber = project_lookup == &project_input_ids;  // else input order is the Book's
+        const auto& project_account = data->projects.account;
         for (std::size_t i = 0; i < project.size(); ++i) {
+            if (i + fetch_ahead < project.size() && !renumber) {
+                const auto next = project[i + fetch_ahead];
+                if (next != none) prefetch(&project_account[static_cast<std::size_t>(next)]);
+            }
             if (project[i] == none) continue;
-            project[i] = project_of_input[static_cast<std::size_t>(project[i])];
+            if (renumber) project[i] = project_of_input[static_cast<std::size_t>(project[i])];
             if (project[i] == none) continue;  // a duplicate project id, reported with projects
-            const auto owner_account = data->projects.account[static_cast<std::size_t>(project[i])];
+            const auto owner_account = project_account[static_cast<std::size_t>(project[i])];
             if (account[i] != none && owner_account != none && owner_account != account[i]) {
                 r.report(to_row(i), "project_id",
                          "project " + quoted(data->projects.ids.label(project[i])) + " belongs to account " +
@@ -1051,7 +1063,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         };
         // The largest tables: the next rows' assignments fetched ahead (their accounts' offsets first).
         const auto owners = [&](const std::vector<std::int32_t>& account, auto project_of, auto date_of) {
-            constexpr std::size_t ahead = 16;
+            constexpr std::size_t ahead = fetch_ahead;
             const std::size_t n = account.size();
             std::vector<std::int32_t> out(n);
             for (std::size_t i = 0; i < n; ++i) {
