@@ -1027,11 +1027,16 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
 
     // Project kinds not given are derived from service lines, in signing order: an account's first project is
     // new business, a service line new to the account is a cross-sell, one it already buys an upsell.
+    // Only the projects up to the last one without a kind are walked (none when every kind is given).
     {
         auto& p = data->projects;
-        std::vector<std::vector<std::int32_t>> bought(n_accounts);
-        std::vector<std::uint8_t> has_project(n_accounts, 0);
-        for (std::size_t i = 0; i < p.size(); ++i) {
+        std::size_t walk = 0;
+        for (std::size_t i = p.size(); i > 0 && walk == 0; --i) {
+            if (p.kind[i - 1] == ProjectKind::unspecified && p.service_line[i - 1] != none) walk = i;
+        }
+        std::vector<std::vector<std::int32_t>> bought(walk > 0 ? n_accounts : 0);
+        std::vector<std::uint8_t> has_project(walk > 0 ? n_accounts : 0, 0);
+        for (std::size_t i = 0; i < walk; ++i) {
             const auto a = static_cast<std::size_t>(p.account[i]);
             auto& lines = bought[a];
             const bool known = std::find(lines.begin(), lines.end(), p.service_line[i]) != lines.end();

@@ -311,3 +311,25 @@ TEST(BookIngest, ProjectsInSigningOrderKeepTheirIdsForReferences) {
         EXPECT_EQ(p.ids.find(std::int64_t{6}), std::optional<std::int32_t>{1});
     }
 }
+
+TEST(BookIngest, ProjectKindsAreDerivedFromEveryEarlierProjectGivenOrNot) {
+    BookBuilder b;
+    b.add("accounts", accounts_abc());
+    Table p;
+    p.add("project_id", Column::integers(std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+    p.add("account_id", Column::integers(std::vector<std::int64_t>{10, 10, 10, 20, 10}));
+    p.add("service_line", texts({"cloud", "cloud", "data", "cloud", "ai"}));
+    p.add("kind", texts({"renewal", "", "", "", "renewal"}));
+    p.add("signed_on", days({"2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"}));
+    p.add("value", Column::numbers(std::vector<double>(5, 1.0)));
+    b.add("projects", std::move(p));
+    Table r;
+    r.add("account_id", Column::integers(std::vector<std::int64_t>{10}));
+    r.add("date", days({"2024-01-01"}));
+    r.add("amount", Column::numbers(std::vector<double>{1}));
+    b.add("revenue", std::move(r));
+    const Book book = b.build();
+    EXPECT_EQ(book.projects().kind,
+              (std::vector<ProjectKind>{ProjectKind::renewal, ProjectKind::upsell, ProjectKind::cross_sell,
+                                        ProjectKind::new_business, ProjectKind::renewal}));
+}
