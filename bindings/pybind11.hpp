@@ -18,11 +18,15 @@ namespace accountkpi::bindings {
 /// A read-only 1-d numpy array that views `values` (no copy) and keeps `owner` alive as long as the array
 /// lives.
 template <class T>
-py::array_t<T> view(const std::vector<T>& values, py::handle owner) {
+py::array_t<T> view(std::span<const T> values, py::handle owner) {
     py::array_t<T> a({static_cast<py::ssize_t>(values.size())}, {static_cast<py::ssize_t>(sizeof(T))},
                      values.data(), owner);
     a.attr("setflags")(py::arg("write") = false);
     return a;
+}
+template <class T>
+py::array_t<T> view(const std::vector<T>& values, py::handle owner) {
+    return view(std::span<const T>(values), owner);
 }
 
 /// A 1-d numpy array that takes ownership of `values` (moved, no copy).

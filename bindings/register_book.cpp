@@ -14,22 +14,70 @@ namespace {
 using I64 = py::array_t<std::int64_t, py::array::c_style>;
 using F64 = py::array_t<double, py::array::c_style>;
 
-/// Converts one column description from Python: ("integers", a) | ("numbers", a) | ("dates", a) |
-/// ("texts", codes, categories). The arrays must already have the exact dtype (the Python layer converts);
-/// they are viewed, not copied, and kept alive in `keep`.
+/// Shared ownership of a Python object, for memory that a Book may share: the last owner to go (on any
+/// thread) releases the object under the GIL.
+std::shared_ptr<const void> owner_of(py::object o) {
+    return {new py::object(std::move(o)), [](const void* p) {
+                if (!Py_IsInitialized())
+                    return;  // at exit: leave it rather than touch a finished interpreter
+                py::gil_scoped_acquire gil;
+                delete static_cast<py::object*>(const_cast<void*>(p));
+            }};
+}
+
+/// Dictionary codes of any signed integer width, as given (no widening).
+Codes codes_of(const py::handle& h, std::vector<py::object>& keep) {
+    const auto a = py::reinterpret_borrow<py::array>(h);
+    const auto typed = [&](auto zero) -> Codes {
+        auto c = h.cast<py::array_t<decltype(zero), py::array::c_style>>();
+        keep.push_back(c);
+        return span_of(c);
+    };
+    if (py::isinstance<py::array>(h) && a.dtype().kind() == 'i') {
+        switch (a.dtype().itemsize()) {
+            case 1:
+                return typed(std::int8_t{});
+            case 2:
+                return typed(std::int16_t{});
+            case 4:
+                return typed(std::int32_t{});
+            default:
+                break;
+        }
+    }
+    return typed(std::int64_t{});
+}
+
+TimeUnit time_unit_of(const std::string& unit) {
+    if (unit == "D") return TimeUnit::day;
+    if (unit == "s") return TimeUnit::second;
+    if (unit == "ms") return TimeUnit::millisecond;
+    if (unit == "us") return TimeUnit::microsecond;
+    if (unit == "ns") return TimeUnit::nanosecond;
+    throw py::value_error("unknown date unit '" + unit + "' (D, s, ms, us or ns)");
+}
+
+/// Converts one column description from Python: ("integers", a) | ("numbers", a[, owner]) |
+/// ("dates", a[, unit]) | ("texts", codes, categories). The arrays must already have the exact dtype (the
+/// Python layer converts; codes may be int8 to int64, dates int64 counts of `unit`, "D" by default); they are
+/// viewed, not copied, and kept alive in `keep`. A numbers column is shared with the Book where it can be
+/// (see `Column`), which then keeps the array and `owner` (e.g. the pandas Series it views) alive.
 Column column_of(const py::tuple& spec, std::vector<py::object>& keep) {
     const auto kind = spec[0].cast<std::string>();
-    if (kind == "integers" || kind == "dates" || kind == "texts") {
+    if (kind == "texts")
+        return Column::texts(codes_of(spec[1], keep), spec[2].cast<std::vector<std::string>>());
+    if (kind == "integers" || kind == "dates") {
         auto a = spec[1].cast<I64>();
         keep.push_back(a);
         if (kind == "integers") return Column::integers(span_of(a));
-        if (kind == "dates") return Column::dates(span_of(a));
-        return Column::texts(span_of(a), spec[2].cast<std::vector<std::string>>());
+        const auto unit = spec.size() > 2 ? time_unit_of(spec[2].cast<std::string>()) : TimeUnit::day;
+        return Column::dates(span_of(a), unit);
     }
     if (kind == "numbers") {
         auto a = spec[1].cast<F64>();
         keep.push_back(a);
-        return Column::numbers(span_of(a));
+        const py::object owner = spec.size() > 2 ? py::make_tuple(a, spec[2]) : py::object(a);
+        return Column::numbers(span_of(a), owner_of(owner));
     }
     throw py::value_error("unknown column kind '" + kind + "'");
 }
@@ -98,6 +146,10 @@ py::tuple dates(const std::vector<Date>& d, py::handle owner) {
 template <class T>
 py::tuple numbers(const std::vector<T>& v, py::handle owner) {
     return py::make_tuple("numbers", view(v, owner));
+}
+template <class T>
+py::tuple numbers(const Array<T>& v, py::handle owner) {
+    return py::make_tuple("numbers", view(v.span(), owner));
 }
 py::tuple refs(const std::vector<std::int32_t>& codes, const IdIndex& ids, py::handle owner) {
     return py::make_tuple("ids", view(codes, owner), ids_of(ids));

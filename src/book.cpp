@@ -2,13 +2,76 @@
 
 #include <algorithm>
 
+#include "owner_detail.hpp"
+
 namespace accountkpi {
+
+namespace {
+
+/// A well-mixed 64-bit hash of an integer id (ids are often consecutive).
+std::uint64_t mixed(std::int64_t id) noexcept {
+    auto x = static_cast<std::uint64_t>(id);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+}
+
+}  // namespace
+
+std::size_t IdIndex::slot_of(std::int64_t id) const noexcept {
+    const std::uint64_t h = mixed(id);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t k = static_cast<std::size_t>(h) & mask;; k = (k + 1) & mask) {
+        const Slot s = slots_[k];
+        if (s.index1 == 0) return k;
+        if (s.tag == tag && integers_[static_cast<std::size_t>(s.index1 - 1)] == id) return k;
+    }
+}
+
+void IdIndex::rehash(std::size_t capacity) {
+    std::size_t size = 16;
+    while (size < capacity) size *= 2;
+    slots_.assign(size, Slot{0, 0});
+    std::vector<std::int32_t>().swap(dense_);
+    for (std::size_t i = 0; i < integers_.size(); ++i) {
+        const std::int64_t id = integers_[i];
+        slots_[slot_of(id)] =
+            Slot{static_cast<std::uint32_t>(mixed(id) >> 32), static_cast<std::int32_t>(i + 1)};
+    }
+}
+
+void IdIndex::reserve(std::size_t n, std::int64_t lo, std::int64_t hi) {
+    if (kind_ != Kind::integer || !integers_.empty() || hi < lo) return;
+    const auto range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+    integers_.reserve(n);
+    if (range < 4 * static_cast<std::uint64_t>(n) + 1024) {
+        lo_ = lo;
+        dense_.assign(static_cast<std::size_t>(range) + 1, 0);
+        slots_.clear();
+    } else {
+        rehash(2 * n);
+    }
+}
 
 std::optional<std::int32_t> IdIndex::insert(std::int64_t id) {
     if (kind_ == Kind::text) return insert(std::string_view(std::to_string(id)));
     const auto next = static_cast<std::int32_t>(integers_.size());
-    if (!integer_map_.try_emplace(id, next).second) return std::nullopt;
+    if (!dense_.empty()) {
+        const std::size_t off = dense_offset(id);
+        if (off < dense_.size()) {
+            if (dense_[off] != 0) return std::nullopt;
+            integers_.push_back(id);
+            dense_[off] = next + 1;
+            return next;
+        }
+        rehash(2 * (integers_.size() + 1));  // an id outside the range: hash them all from now on
+    }
+    if (2 * (integers_.size() + 1) > slots_.size()) rehash(2 * slots_.size());
+    const std::size_t k = slot_of(id);
+    if (slots_[k].index1 != 0) return std::nullopt;
     integers_.push_back(id);
+    slots_[k] = Slot{static_cast<std::uint32_t>(mixed(id) >> 32), next + 1};
     return next;
 }
 
@@ -25,9 +88,15 @@ std::optional<std::int32_t> IdIndex::insert(std::string_view id) {
 
 std::optional<std::int32_t> IdIndex::find(std::int64_t id) const {
     if (kind_ == Kind::text) return find(std::string_view(std::to_string(id)));
-    const auto it = integer_map_.find(id);
-    if (it == integer_map_.end()) return std::nullopt;
-    return it->second;
+    if (!dense_.empty()) {
+        const std::size_t off = dense_offset(id);
+        if (off == dense_.size() || dense_[off] == 0) return std::nullopt;
+        return dense_[off] - 1;
+    }
+    if (slots_.empty()) return std::nullopt;
+    const Slot s = slots_[slot_of(id)];
+    if (s.index1 == 0) return std::nullopt;
+    return s.index1 - 1;
 }
 
 std::optional<std::int32_t> IdIndex::find(std::string_view id) const {
@@ -81,17 +150,13 @@ std::int32_t Book::owner(std::int32_t a, std::int32_t p, Date d) const noexcept 
     const auto& t = data_->assignments;
     if (a < 0 || t.offsets.empty()) return none;
     const auto ua = static_cast<std::size_t>(a);
-    std::int32_t account_owner = none, project_owner = none;
-    for (auto k = t.offsets[ua]; k < t.offsets[ua + 1]; ++k) {
-        if (d < t.start[k]) break;  // sorted by start: none further can cover d
-        if (!(d < t.end[k])) continue;
-        if (t.project[k] == none) {
-            account_owner = t.manager[k];
-        } else if (t.project[k] == p) {
-            project_owner = t.manager[k];
-        }
-    }
-    return project_owner != none ? project_owner : account_owner;
+    struct Assignment {
+        Date start, end;
+        std::int32_t project, manager;
+    };
+    return detail::owner_among(t.offsets[ua], t.offsets[ua + 1], p, d, [&](std::uint32_t k) {
+        return Assignment{t.start[k], t.end[k], t.project[k], t.manager[k]};
+    });
 }
 
 std::optional<Period> Book::span() const noexcept {

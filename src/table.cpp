@@ -21,9 +21,13 @@ Column Column::numbers(std::span<const double> v, std::shared_ptr<const void> ke
     return {Numbers{v}, std::move(keep_alive)};
 }
 Column Column::dates(std::span<const std::int64_t> days, std::shared_ptr<const void> keep_alive) {
-    return {Dates{days}, std::move(keep_alive)};
+    return {Dates{days, TimeUnit::day}, std::move(keep_alive)};
 }
-Column Column::texts(std::span<const std::int64_t> codes, std::vector<std::string> categories,
+Column Column::dates(std::span<const std::int64_t> values, TimeUnit unit,
+                     std::shared_ptr<const void> keep_alive) {
+    return {Dates{values, unit}, std::move(keep_alive)};
+}
+Column Column::texts(Codes codes, std::vector<std::string> categories,
                      std::shared_ptr<const void> keep_alive) {
     return {Texts{codes, std::move(categories)}, std::move(keep_alive)};
 }
@@ -66,7 +70,7 @@ std::size_t Column::size() const noexcept {
             if constexpr (std::is_same_v<T, Integers> || std::is_same_v<T, Numbers>) {
                 return d.values.size();
             } else if constexpr (std::is_same_v<T, Dates>) {
-                return d.days.size();
+                return d.values.size();
             } else {
                 return d.codes.size();
             }

@@ -2,6 +2,7 @@
 /// \file
 /// The Book and how to build it: input tables, the schema, validation problems.
 
+#include "accountkpi/book/array.hpp"    // IWYU pragma: export
 #include "accountkpi/book/book.hpp"     // IWYU pragma: export
 #include "accountkpi/book/builder.hpp"  // IWYU pragma: export
 #include "accountkpi/book/errors.hpp"   // IWYU pragma: export

@@ -91,6 +91,21 @@ def _scalars(values: pd.Series, where: tuple[str, str] | None, problems: list | 
     return values.where(~bad, None)
 
 
+def _strs(values: Any) -> list[str]:
+    """The distinct values of a column as Python strings (converted in bulk: Arrow-backed strings one by one
+    are slow)."""
+    return [u if type(u) is str else str(u) for u in np.asarray(values, dtype=object).tolist()]
+
+
+def _narrow_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """Dictionary codes (with -1 for missing) in the narrowest signed integer type that holds `n` codes: the
+    core reads any width, so a column of few distinct texts costs a byte or two a row, not eight."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n <= np.iinfo(dtype).max:
+            return np.ascontiguousarray(codes, dtype=dtype)
+    return np.ascontiguousarray(codes, dtype=np.int64)
+
+
 def _texts(
     values: pd.Series, where: tuple[str, str] | None = None, problems: list | None = None
 ) -> tuple[str, np.ndarray, list[str]]:
@@ -98,14 +113,16 @@ def _texts(
     encoded as UTF-8 (lone surrogates from a bad decode) are missing here and reported per row in `problems`
     as (table, row, column, reason) when `where` = (table, column) is given."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # already dictionary-encoded: keep its categories
-        codes = np.ascontiguousarray(values.cat.codes.to_numpy(), dtype=np.int64)
-        uniques = [str(c) for c in values.cat.categories]
+        codes = np.ascontiguousarray(values.cat.codes.to_numpy())  # int8 to int64, as pandas holds them
+        uniques = _strs(values.cat.categories)
     else:
         values = _scalars(values, where, problems)
         codes, found = pd.factorize(values, use_na_sentinel=True)
-        codes = np.ascontiguousarray(codes, dtype=np.int64)
-        uniques = [str(u) for u in found]
-    invalid = [k for k, u in enumerate(uniques) if not _is_utf8(u)]
+        codes = _narrow_codes(codes, len(found))
+        uniques = _strs(found)
+    # One encode of them all, and one per text only when some text is not valid UTF-8.
+    valid = _is_utf8("".join(uniques))
+    invalid = [] if valid else [k for k, u in enumerate(uniques) if not _is_utf8(u)]
     if invalid:
         for k in invalid:
             rows = np.flatnonzero(codes == k)
@@ -116,6 +133,14 @@ def _texts(
         codes = codes.copy()
         codes[np.isin(codes, invalid)] = -1
     return ("texts", codes, uniques)
+
+
+def _copy_on_write() -> bool:
+    """Whether pandas copies a column before writing to it while another object refers to it (always from
+    pandas 3): only then may a Book share a frame's memory and stay immutable."""
+    if int(pd.__version__.split(".")[0]) >= 3:
+        return True
+    return pd.get_option("mode.copy_on_write") is True
 
 
 def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list) -> tuple:
@@ -153,10 +178,14 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
             s = s.dt.tz_localize(None)
             dtype = s.dtype
         if pd.api.types.is_datetime64_dtype(dtype):
-            # In the column's own unit (s, ms, us or ns): going through nanoseconds would wrap dates outside
-            # 1677..2262 around into plausible wrong ones.
-            days = s.to_numpy().astype("datetime64[D]").view(np.int64)
-            return ("dates", np.ascontiguousarray(days))
+            # In the column's own unit (s, ms, us or ns), viewed as int64 without a copy: the core rounds to
+            # days as numpy does. Going through nanoseconds would wrap dates outside 1677..2262 around into
+            # plausible wrong ones.
+            values = np.ascontiguousarray(s.to_numpy())
+            unit = np.datetime_data(values.dtype)[0]
+            if unit not in ("D", "s", "ms", "us", "ns"):
+                values, unit = values.astype("datetime64[D]"), "D"
+            return ("dates", values.view(np.int64), unit)
         if pd.api.types.is_object_dtype(dtype):
             # datetime.date, Timestamps and ISO strings side by side: ISO text for all, parsed in C++.
             def iso(x: Any) -> Any:
@@ -177,6 +206,10 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
         if pd.api.types.is_bool_dtype(dtype):
             problems.append((table, -1, name, "expected numbers, got booleans"))
             return ("numbers", np.full(len(s), np.nan))
+        if dtype == np.float64 and _copy_on_write():
+            # Viewed without a copy; the Book may keep it (in date order) and then holds `s` too, so that
+            # writing to the frame afterwards copies the frame's column (copy on write), not the Book's.
+            return ("numbers", np.ascontiguousarray(s.to_numpy()), s)
         if pd.api.types.is_numeric_dtype(dtype):
             return ("numbers", np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan)))
         coerced = pd.to_numeric(s, errors="coerce")
@@ -392,6 +425,13 @@ class Book:
         ValidationError
             Listing every problem (table, 0-based row, column, reason); nothing is built.
 
+        Notes
+        -----
+        Columns are read without copies where their dtype fits. When ``revenue`` is already sorted by date,
+        its float64 ``amount``, ``cost`` and ``units`` become part of the Book as they are (no copy): the Book
+        keeps the frame's Series alive, and with pandas' copy-on-write (always from pandas 3) writing to the
+        frame afterwards copies the frame's column, never the Book's.
+
         Examples
         --------
         >>> import pandas as pd, accountkpi as ak
@@ -444,7 +484,7 @@ class Book:
                 if role is None:
                     # Unknown columns are ignored by the core unless they look like a misspelt known one; pass
                     # their names (as empty texts) so that it can say so.
-                    columns[key] = ("texts", np.full(len(frame), -1, dtype=np.int64), [])
+                    columns[key] = ("texts", np.full(len(frame), -1, dtype=np.int8), [])
                     continue
                 columns[key] = _column_spec(table, key, role, frame[name], problems)
             tables[table] = columns

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "accountkpi/book/array.hpp"
 #include "accountkpi/book/ids.hpp"
 #include "accountkpi/book/schema.hpp"
 #include "accountkpi/date.hpp"
@@ -84,14 +85,16 @@ struct ProjectTable {
     [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
-/// Revenue lines, sorted by date (stable: lines of one day keep their input order).
+/// Revenue lines, sorted by date (stable: lines of one day keep their input order). The number columns
+/// share the input's memory when it was given in date order with an owner (see `Column`), else are the
+/// Book's own.
 struct RevenueTable {
     std::vector<Date> date;
     std::vector<std::int32_t> account;
     std::vector<std::int32_t> project;  ///< `none` when not given
-    std::vector<double> amount;         ///< currency; negative for credit notes
-    std::vector<double> cost;           ///< currency; 0 when not given
-    std::vector<double> units;          ///< NaN when not given
+    Array<double> amount;               ///< currency; negative for credit notes
+    Array<double> cost;                 ///< currency; 0 when not given
+    Array<double> units;                ///< NaN when not given
     std::vector<Billing> unit;          ///< `Billing::none` when not given
     std::vector<std::int32_t> manager;  ///< derived: the owner of the project (else the account) on `date`
     [[nodiscard]] std::size_t size() const noexcept { return date.size(); }

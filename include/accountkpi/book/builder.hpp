@@ -48,7 +48,8 @@ class BookBuilder {
     BookBuilder& reject(Problem problem);
 
     /// Validates everything and builds the Book. Throws `ValidationError` when the input has problems.
-    /// Borrowed columns must stay alive until this returns; the Book owns all it holds.
+    /// Borrowed columns must stay alive until this returns. The Book owns all it holds, except number
+    /// columns it keeps as given (see `Column`), whose owners it then shares.
     [[nodiscard]] Book build() const;
 
     /// Builds the Book from the rows without problems and lists the others (quarantine mode). A rejected

@@ -25,6 +25,10 @@ class IdIndex {
     [[nodiscard]] std::size_t size() const noexcept {
         return kind_ == Kind::integer ? integers_.size() : texts_.size();
     }
+    /// Prepares an empty integer index for about `n` ids between `lo` and `hi`: when that range is not much
+    /// larger than `n` (ids numbered densely, as they often are), ids are found by their offset from `lo`
+    /// instead of by hashing. Ids outside the range may still be inserted (the index then hashes them all).
+    void reserve(std::size_t n, std::int64_t lo, std::int64_t hi);
     /// Adds `id` at the next index and returns that index, or returns nullopt when `id` is already present.
     std::optional<std::int32_t> insert(std::int64_t id);
     std::optional<std::int32_t> insert(std::string_view id);
@@ -43,10 +47,30 @@ class IdIndex {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
     };
+    /// One slot of the integer ids' hash table (open addressing, linear probing): `index + 1` of the id in
+    /// `integers_` (0 = empty) and bits of its hash, compared before the id itself.
+    struct Slot {
+        std::uint32_t tag;
+        std::int32_t index1;
+    };
+    /// The slot of `id`: its own, or the empty one where it would go.
+    [[nodiscard]] std::size_t slot_of(std::int64_t id) const noexcept;
+    /// Rehashes every integer id into a table of at least `capacity` slots (and leaves the dense table).
+    void rehash(std::size_t capacity);
+    /// The offset of `id` in the dense table, or its size when outside.
+    [[nodiscard]] std::size_t dense_offset(std::int64_t id) const noexcept {
+        const auto off =
+            static_cast<std::size_t>(static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(lo_));
+        return off < dense_.size() ? off : dense_.size();
+    }
+
     Kind kind_ = Kind::integer;
     std::vector<std::int64_t> integers_;
     std::vector<std::string> texts_;
-    std::unordered_map<std::int64_t, std::int32_t> integer_map_;
+    std::vector<Slot> slots_;  // a power of two, at most half full
+    /// Instead of `slots_` when ids are dense: `index + 1` of the id `lo_ + k` at `k` (0 = absent).
+    std::vector<std::int32_t> dense_;
+    std::int64_t lo_ = 0;
     std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> text_map_;
 };
 

@@ -1,8 +1,10 @@
 #pragma once
 /// \file
 /// Input columns and tables: what a `BookBuilder` reads. Columns are borrowed (a view of the caller's memory,
-/// which must outlive `BookBuilder::build()`) or owned (moved in); either way the builder never copies them
-/// before it writes the Book's own sorted arrays.
+/// which must outlive `BookBuilder::build()`), shared (a view with a `keep_alive` owner) or owned (moved in);
+/// the builder never copies them before it writes the Book's own sorted arrays, and a shared or owned column
+/// whose values the Book stores as they are (numbers already in date order) becomes part of the Book without
+/// a copy.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,13 +20,51 @@
 
 namespace accountkpi {
 
+/// The dictionary codes of a text column, a code per row (-1 = missing), in 8, 16, 32 or 64 bits: as
+/// `pandas.factorize` or a pandas categorical gives them, without widening.
+class Codes {
+  public:
+    using Span = std::variant<std::span<const std::int64_t>, std::span<const std::int32_t>,
+                              std::span<const std::int16_t>, std::span<const std::int8_t>>;
+    Codes() = default;
+    Codes(std::span<const std::int64_t> c) noexcept : codes_(c) {}  // NOLINT(google-explicit-constructor)
+    Codes(std::span<const std::int32_t> c) noexcept : codes_(c) {}  // NOLINT(google-explicit-constructor)
+    Codes(std::span<const std::int16_t> c) noexcept : codes_(c) {}  // NOLINT(google-explicit-constructor)
+    Codes(std::span<const std::int8_t> c) noexcept : codes_(c) {}   // NOLINT(google-explicit-constructor)
+
+    [[nodiscard]] std::size_t size() const noexcept {
+        return std::visit([](auto s) { return s.size(); }, codes_);
+    }
+    /// The code of row `i`, widened.
+    [[nodiscard]] std::int64_t operator[](std::size_t i) const noexcept {
+        return std::visit([i](auto s) { return static_cast<std::int64_t>(s[i]); }, codes_);
+    }
+    /// Calls `f` with the codes as a span of their own width (for loops over every row).
+    template <class F>
+    decltype(auto) visit(F&& f) const {
+        return std::visit(std::forward<F>(f), codes_);
+    }
+
+  private:
+    Span codes_;
+};
+
+/// The unit of the values of a dates column: days, or a clock tick of numpy's `datetime64` units (a day is
+/// then the tick count divided by the ticks per day, rounded down, as numpy converts to `datetime64[D]`).
+enum class TimeUnit : std::uint8_t { day, second, millisecond, microsecond, nanosecond };
+/// The ticks of `unit` in a day.
+[[nodiscard]] constexpr std::int64_t ticks_per_day(TimeUnit unit) noexcept {
+    constexpr std::int64_t per_day[] = {1, 86'400, 86'400'000, 86'400'000'000, 86'400'000'000'000};
+    return per_day[static_cast<std::size_t>(unit)];
+}
+
 /// One input column. Four physical kinds cross the boundary:
 /// - integers: 64-bit integers (integer ids); never missing;
 /// - numbers: doubles, NaN = missing;
-/// - dates: days since 1970-01-01 as 64-bit integers (numpy `datetime64[D]` viewed as int64), `nat` =
-/// missing;
-/// - texts: dictionary-encoded strings, a code per row (-1 = missing) into a list of distinct strings (what
-///   `pandas.factorize` returns).
+/// - dates: days (or seconds, ..., nanoseconds: `TimeUnit`) since 1970-01-01 as 64-bit integers (numpy
+///   `datetime64` viewed as int64), `nat` = missing;
+/// - texts: dictionary-encoded strings, a code per row (-1 = missing, 8 to 64 bits) into a list of distinct
+///   strings (what `pandas.factorize` returns).
 class Column {
   public:
     /// The missing day in a dates column (numpy's NaT).
@@ -37,19 +77,32 @@ class Column {
         std::span<const double> values;
     };
     struct Dates {
-        std::span<const std::int64_t> days;
+        std::span<const std::int64_t> values;
+        TimeUnit unit = TimeUnit::day;
+        /// The day of row `i`, or `nat`.
+        [[nodiscard]] std::int64_t day(std::size_t i) const noexcept {
+            const std::int64_t v = values[i];
+            if (unit == TimeUnit::day || v == nat) return v;
+            const std::int64_t per_day = ticks_per_day(unit);
+            return v / per_day - (v % per_day < 0 ? 1 : 0);  // rounded down, as numpy converts to days
+        }
     };
     struct Texts {
-        std::span<const std::int64_t> codes;
+        Codes codes;
         std::vector<std::string> categories;
     };
     using Data = std::variant<Integers, Numbers, Dates, Texts>;
 
-    /// Views of the caller's memory (no copy). `keep_alive`, when given, is held as long as the column.
+    /// Views of the caller's memory (no copy). `keep_alive`, when given, is held as long as the column, and
+    /// as long as the Book where the Book keeps the values as they are (numbers already in date order): the
+    /// memory must then not change while either lives. Without it the memory must outlive the build only.
     static Column integers(std::span<const std::int64_t> v, std::shared_ptr<const void> keep_alive = {});
     static Column numbers(std::span<const double> v, std::shared_ptr<const void> keep_alive = {});
     static Column dates(std::span<const std::int64_t> days, std::shared_ptr<const void> keep_alive = {});
-    static Column texts(std::span<const std::int64_t> codes, std::vector<std::string> categories,
+    /// Dates in `unit`s since 1970-01-01 (numpy `datetime64[unit]` viewed as int64).
+    static Column dates(std::span<const std::int64_t> values, TimeUnit unit,
+                        std::shared_ptr<const void> keep_alive = {});
+    static Column texts(Codes codes, std::vector<std::string> categories,
                         std::shared_ptr<const void> keep_alive = {});
 
     /// Owning columns, convenient in C++ code and tests.
@@ -63,6 +116,8 @@ class Column {
 
     [[nodiscard]] std::size_t size() const noexcept;
     [[nodiscard]] const Data& data() const noexcept { return data_; }
+    /// The owner of the values (`keep_alive`, or the vector moved in), or null for a plain view.
+    [[nodiscard]] const std::shared_ptr<const void>& owner() const noexcept { return owner_; }
     /// The physical kind as a word for messages: "integer", "number", "date" or "text".
     [[nodiscard]] std::string_view kind_name() const noexcept;
 

@@ -1,0 +1,335 @@
+// How input columns become the Book's arrays: narrow dictionary codes, dates in clock units, number columns
+// shared without a copy when already in date order, and the same Book whatever the input order.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "accountkpi/book.hpp"
+#include "book_fixture.hpp"
+
+using namespace accountkpi;
+using fixture::days;
+using fixture::texts;
+
+namespace {
+
+Table accounts_abc() {
+    Table t;
+    t.add("account_id", Column::integers(std::vector<std::int64_t>{10, 20, 30}));
+    return t;
+}
+
+/// Revenue lines of accounts 10, 20, 30 over a few days, given in the row order `rows`.
+struct RevenueInput {
+    std::vector<std::int64_t> account{10, 20, 30, 10, 20, 30, 10, 20};
+    std::vector<std::int64_t> date{19'800, 19'800, 19'801, 19'801, 19'805, 19'805, 19'805, 19'810};
+    std::vector<double> amount{1, 2, 3, 4, 5, 6, 7, 8};
+    std::vector<double> cost{0.5, 0.5, 1, 1, 2, 2, 3, 3};
+    std::vector<double> units{1, NAN, 2, NAN, 3, NAN, 4, NAN};
+    std::vector<std::string> unit{"hour", "", "day", "", "hour", "", "month", ""};
+
+    [[nodiscard]] RevenueInput reordered(const std::vector<std::size_t>& rows) const {
+        RevenueInput r;
+        const auto pick = [&](auto& out, const auto& in) {
+            out.clear();
+            for (auto i : rows) out.push_back(in[i]);
+        };
+        pick(r.account, account);
+        pick(r.date, date);
+        pick(r.amount, amount);
+        pick(r.cost, cost);
+        pick(r.units, units);
+        pick(r.unit, unit);
+        return r;
+    }
+    [[nodiscard]] Table table() const {
+        Table t;
+        auto days = std::make_shared<const std::vector<std::int64_t>>(date);
+        t.add("account_id", Column::integers(account));
+        t.add("date", Column::dates(std::span<const std::int64_t>(*days), days));
+        t.add("amount", Column::numbers(amount));
+        t.add("cost", Column::numbers(cost));
+        t.add("units", Column::numbers(units));
+        t.add("unit", Column::texts(unit));
+        return t;
+    }
+};
+
+Book build(const RevenueInput& in) {
+    BookBuilder b;
+    b.add("accounts", accounts_abc());
+    b.add("revenue", in.table());
+    return b.build();
+}
+
+bool same_bits(std::span<const double> a, std::span<const double> b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+    }
+    return true;
+}
+
+void expect_same_revenue(const Book& x, const Book& y) {
+    const auto& a = x.revenue();
+    const auto& b = y.revenue();
+    EXPECT_EQ(a.date, b.date);
+    EXPECT_EQ(a.account, b.account);
+    EXPECT_EQ(a.project, b.project);
+    EXPECT_TRUE(same_bits(a.amount, b.amount));
+    EXPECT_TRUE(same_bits(a.cost, b.cost));
+    EXPECT_TRUE(same_bits(a.units, b.units));
+    EXPECT_EQ(a.unit, b.unit);
+    EXPECT_EQ(a.manager, b.manager);
+}
+
+}  // namespace
+
+TEST(BookIngest, SortedAndShuffledInputGiveTheSameBook) {
+    const RevenueInput sorted;
+    // Rows of one day stay in input order: a permutation that keeps the order within each day.
+    const Book a = build(sorted);
+    const Book b = build(sorted.reordered({7, 4, 0, 5, 2, 1, 6, 3}));
+    const Book c = build(sorted.reordered({2, 3, 0, 1, 4, 5, 6, 7}));
+    expect_same_revenue(a, b);
+    expect_same_revenue(a, c);
+    EXPECT_EQ(a.revenue().amount, (std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8}));
+    EXPECT_TRUE(std::is_sorted(b.revenue().date.begin(), b.revenue().date.end()));
+}
+
+TEST(BookIngest, EqualDaysKeepTheirInputOrderWhenSorting) {
+    const RevenueInput sorted;
+    const Book b = build(sorted.reordered({7, 6, 5, 4, 3, 2, 1, 0}));
+    // Day 19'805 holds rows 4, 5, 6 of the sorted input, given as 6, 5, 4.
+    EXPECT_EQ(b.revenue().amount, (std::vector<double>{2, 1, 4, 3, 7, 6, 5, 8}));
+}
+
+TEST(BookIngest, NumbersInDateOrderAreSharedNotCopied) {
+    auto amount = std::make_shared<const std::vector<double>>(std::vector<double>{1, 2, 3});
+    auto units = std::make_shared<const std::vector<double>>(std::vector<double>{NAN, 1, NAN});
+    const double* where = amount->data();
+    Book book = [&] {
+        BookBuilder b;
+        b.add("accounts", accounts_abc());
+        Table t;
+        t.add("account_id", Column::integers(std::vector<std::int64_t>{10, 20, 30}));
+        t.add("date", days({"2024-01-01", "2024-01-02", "2024-01-02"}));
+        t.add("amount", Column::numbers(std::span<const double>(*amount), amount));
+        t.add("units", Column::numbers(std::span<const double>(*units), units));
+        t.add("unit", texts({"", "hour", ""}));
+        b.add("revenue", std::move(t));
+        return b.build();
+    }();
+    amount.reset();  // the Book keeps the input alive
+    units.reset();
+    const auto& r = book.revenue();
+    EXPECT_TRUE(r.amount.shared());
+    EXPECT_EQ(r.amount.data(), where);
+    EXPECT_EQ(r.amount, (std::vector<double>{1, 2, 3}));
+    EXPECT_TRUE(r.units.shared());  // missing units stay NaN: the input as it is
+    EXPECT_FALSE(r.cost.shared());  // not given: the Book's own zeros
+    EXPECT_EQ(r.cost, (std::vector<double>(3, 0.0)));
+    const Book copy = book;  // copies share the values
+    EXPECT_EQ(copy.revenue().amount.data(), where);
+}
+
+TEST(BookIngest, NumbersAreCopiedWhenTheyCannotBeShared) {
+    auto cost = std::make_shared<const std::vector<double>>(std::vector<double>{1, NAN});
+    std::vector<double> plain{5, 6};
+    BookBuilder b;
+    b.add("accounts", accounts_abc());
+    Table t;
+    t.add("account_id", Column::integers(std::vector<std::int64_t>{10, 20}));
+    t.add("date", days({"2024-01-01", "2024-01-02"}));
+    t.add("amount",
+          Column::numbers(std::span<const double>(plain)));  // a plain view: outlives the build only
+    t.add("cost", Column::numbers(std::span<const double>(*cost), cost));  // a missing cost becomes 0
+    t.add("units", Column::integers(std::vector<std::int64_t>{1, 2}));     // integers become doubles
+    t.add("unit", texts({"hour", "day"}));
+    b.add("revenue", std::move(t));
+    const Book book = b.build();
+    const auto& r = book.revenue();
+    EXPECT_FALSE(r.amount.shared());
+    EXPECT_NE(r.amount.data(), plain.data());
+    EXPECT_FALSE(r.cost.shared());
+    EXPECT_EQ(r.cost, (std::vector<double>{1, 0}));
+    EXPECT_FALSE(r.units.shared());
+    EXPECT_EQ(r.units, (std::vector<double>{1, 2}));
+}
+
+TEST(BookIngest, NumbersOutOfDateOrderAreGatheredIntoTheBook) {
+    auto amount = std::make_shared<const std::vector<double>>(std::vector<double>{2, 1});
+    BookBuilder b;
+    b.add("accounts", accounts_abc());
+    Table t;
+    t.add("account_id", Column::integers(std::vector<std::int64_t>{20, 10}));
+    t.add("date", days({"2024-01-02", "2024-01-01"}));
+    t.add("amount", Column::numbers(std::span<const double>(*amount), amount));
+    b.add("revenue", std::move(t));
+    const Book book = b.build();
+    EXPECT_FALSE(book.revenue().amount.shared());
+    EXPECT_EQ(book.revenue().amount, (std::vector<double>{1, 2}));
+    EXPECT_EQ(book.revenue().account, (std::vector<std::int32_t>{0, 1}));
+}
+
+TEST(BookIngest, NarrowDictionaryCodesReadAsWide) {
+    const std::vector<std::string> words{"hour", "day", "bogus"};
+    const auto book_of = [&](Codes codes) -> std::vector<Problem> {
+        BookBuilder b;
+        b.add("accounts", accounts_abc());
+        Table t;
+        t.add("account_id", Column::integers(std::vector<std::int64_t>{10, 20, 30, 10}));
+        t.add("date", days({"2024-01-01", "2024-01-01", "2024-01-02", "2024-01-03"}));
+        t.add("amount", Column::numbers(std::vector<double>{1, 2, 3, 4}));
+        t.add("units", Column::numbers(std::vector<double>{1, 1, NAN, 1}));
+        t.add("unit", Column::texts(codes, words));
+        b.add("revenue", std::move(t));
+        try {
+            const Book book = b.build();
+            EXPECT_EQ(book.revenue().unit,
+                      (std::vector<Billing>{Billing::hour, Billing::day, Billing::none, Billing::hour}));
+        } catch (const ValidationError& e) {
+            return e.problems();
+        }
+        return {};
+    };
+    const std::vector<std::int8_t> c8{0, 1, -1, 0};
+    const std::vector<std::int16_t> c16{0, 1, -1, 0};
+    const std::vector<std::int32_t> c32{0, 1, -1, 0};
+    const std::vector<std::int64_t> c64{0, 1, -1, 0};
+    EXPECT_TRUE(book_of(std::span<const std::int8_t>(c8)).empty());
+    EXPECT_TRUE(book_of(std::span<const std::int16_t>(c16)).empty());
+    EXPECT_TRUE(book_of(std::span<const std::int32_t>(c32)).empty());
+    EXPECT_TRUE(book_of(std::span<const std::int64_t>(c64)).empty());
+    // Bad codes are reported whatever their width.
+    const std::vector<std::int8_t> bad{2, 7, -1, 0};
+    const auto problems = book_of(std::span<const std::int8_t>(bad));
+    ASSERT_GE(problems.size(), 2U);
+    EXPECT_EQ(problems[0].row, 0);
+    EXPECT_NE(problems[0].reason.find("unknown value 'bogus'"), std::string::npos);
+    EXPECT_EQ(problems[1].row, 1);
+    EXPECT_NE(problems[1].reason.find("dictionary code 7 out of range"), std::string::npos);
+}
+
+TEST(BookIngest, DatesInClockUnitsRoundDownToTheirDay) {
+    const std::int64_t day = 86'400;
+    // 2024-01-01 is day 19'723; one second before midnight stays on the previous day.
+    const std::vector<std::int64_t> seconds{19'723 * day, 19'723 * day + day - 1, 19'723 * day - 1,
+                                            Column::nat};
+    const std::vector<std::int64_t> expected_days{19'723, 19'723, 19'722, Column::nat};
+    for (const auto unit :
+         {TimeUnit::second, TimeUnit::millisecond, TimeUnit::microsecond, TimeUnit::nanosecond}) {
+        std::vector<std::int64_t> v;
+        const std::int64_t scale = ticks_per_day(unit) / day;
+        for (auto s : seconds)
+            v.push_back(s == Column::nat ? s : s * scale + (s < 19'723 * day ? scale - 1 : 0));
+        const auto dates = Column::dates(std::span<const std::int64_t>(v), unit);
+        const auto& d = std::get<Column::Dates>(dates.data());
+        for (std::size_t i = 0; i < v.size(); ++i) EXPECT_EQ(d.day(i), expected_days[i]) << i;
+    }
+    // Before 1970: rounded down, not toward zero.
+    const std::vector<std::int64_t> before{-1, -day, -day - 1};
+    const Column column = Column::dates(std::span<const std::int64_t>(before), TimeUnit::second);
+    const auto& d = std::get<Column::Dates>(column.data());
+    EXPECT_EQ(d.day(0), -1);
+    EXPECT_EQ(d.day(1), -1);
+    EXPECT_EQ(d.day(2), -2);
+}
+
+TEST(BookIngest, DatesInSecondsBuildTheSameBookAsDays) {
+    const RevenueInput in;
+    std::vector<std::int64_t> seconds;
+    for (auto d : in.date) seconds.push_back(d * 86'400 + 3'600);
+    BookBuilder b;
+    b.add("accounts", accounts_abc());
+    Table t = in.table();
+    t.add("date", Column::dates(std::span<const std::int64_t>(seconds), TimeUnit::second));
+    b.add("revenue", std::move(t));
+    expect_same_revenue(b.build(), build(in));
+}
+
+TEST(BookIngest, EveryNumberProblemIsReportedInColumnOrder) {
+    BookBuilder b;
+    b.add("accounts", accounts_abc());
+    Table t;
+    t.add("account_id", Column::integers(std::vector<std::int64_t>{10, 20, 30, 10}));
+    t.add("date", days({"2024-01-02", "2024-01-01", "2024-01-03", "2024-01-01"}));
+    t.add("amount", Column::numbers(std::vector<double>{2e13, NAN, INFINITY, 1}));
+    t.add("cost", Column::numbers(std::vector<double>{-INFINITY, 1, 3e13, NAN}));
+    b.add("revenue", std::move(t));
+    std::vector<Problem> ps;
+    try {
+        (void)b.build();
+    } catch (const ValidationError& e) {
+        ps = e.problems();
+    }
+    std::vector<std::pair<std::int64_t, std::string>> got;
+    for (const auto& p : ps)
+        got.emplace_back(p.row, p.column + ": " + p.reason.substr(0, p.reason.find(' ', 8)));
+    const std::vector<std::pair<std::int64_t, std::string>> want{{1, "amount: missing value"},
+                                                                 {2, "amount: infinite"},
+                                                                 {0, "amount: amount beyond"},
+                                                                 {0, "cost: infinite"},
+                                                                 {2, "cost: amount beyond"}};
+    EXPECT_EQ(got, want);
+}
+
+TEST(BookIngest, ProjectsInSigningOrderKeepTheirIdsForReferences) {
+    const auto book_of = [](std::vector<std::int64_t> ids, std::vector<std::int64_t> accounts,
+                            std::vector<std::string> signed_on) {
+        BookBuilder b;
+        b.add("accounts", accounts_abc());
+        Table p;
+        std::vector<double> value;
+        for (auto id : ids) value.push_back(static_cast<double>(id) * 10);
+        p.add("project_id", Column::integers(std::move(ids)));
+        p.add("account_id", Column::integers(std::move(accounts)));
+        p.add("signed_on", days(signed_on));
+        p.add("value", Column::numbers(std::move(value)));
+        b.add("projects", std::move(p));
+        Table r;
+        r.add("account_id", Column::integers(std::vector<std::int64_t>{30, 10, 20}));
+        r.add("project_id", Column::integers(std::vector<std::int64_t>{7, 5, 6}));
+        r.add("date", days({"2024-02-01", "2024-02-02", "2024-02-03"}));
+        r.add("amount", Column::numbers(std::vector<double>{1, 2, 3}));
+        b.add("revenue", std::move(r));
+        return b.build();
+    };
+    const Book sorted = book_of({5, 6, 7}, {10, 20, 30}, {"2024-01-01", "2024-01-02", "2024-01-03"});
+    const Book unsorted = book_of({7, 5, 6}, {30, 10, 20}, {"2024-01-03", "2024-01-01", "2024-01-02"});
+    for (const Book* book : {&sorted, &unsorted}) {
+        const auto& p = book->projects();
+        EXPECT_EQ(p.ids.integers(), (std::vector<std::int64_t>{5, 6, 7}));
+        EXPECT_EQ(p.account, (std::vector<std::int32_t>{0, 1, 2}));
+        EXPECT_EQ(p.value, (std::vector<double>{50, 60, 70}));
+        EXPECT_EQ(book->revenue().project, (std::vector<std::int32_t>{2, 0, 1}));
+        EXPECT_EQ(p.ids.find(std::int64_t{6}), std::optional<std::int32_t>{1});
+    }
+}
+
+TEST(BookIngest, ProjectKindsAreDerivedFromEveryEarlierProjectGivenOrNot) {
+    BookBuilder b;
+    b.add("accounts", accounts_abc());
+    Table p;
+    p.add("project_id", Column::integers(std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+    p.add("account_id", Column::integers(std::vector<std::int64_t>{10, 10, 10, 20, 10}));
+    p.add("service_line", texts({"cloud", "cloud", "data", "cloud", "ai"}));
+    p.add("kind", texts({"renewal", "", "", "", "renewal"}));
+    p.add("signed_on", days({"2024-01-01", "2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01"}));
+    p.add("value", Column::numbers(std::vector<double>(5, 1.0)));
+    b.add("projects", std::move(p));
+    Table r;
+    r.add("account_id", Column::integers(std::vector<std::int64_t>{10}));
+    r.add("date", days({"2024-01-01"}));
+    r.add("amount", Column::numbers(std::vector<double>{1}));
+    b.add("revenue", std::move(r));
+    const Book book = b.build();
+    EXPECT_EQ(book.projects().kind,
+              (std::vector<ProjectKind>{ProjectKind::renewal, ProjectKind::upsell, ProjectKind::cross_sell,
+                                        ProjectKind::new_business, ProjectKind::renewal}));
+}
