@@ -48,6 +48,13 @@ class detail::ProblemList {
 
 namespace {
 
+/// A dictionary code as a number: int8 codes (pandas' narrowest) are numbers with -1 for missing, not
+/// characters.
+template <class Code>
+std::int64_t code_value(Code code) noexcept {
+    return static_cast<std::int64_t>(code);  // NOLINT(bugprone-signed-char-misuse)
+}
+
 using Problems = detail::ProblemList;
 
 constexpr Date first_valid_day{std::chrono::sys_days{std::chrono::year{1900} / 1 / 1}};
@@ -318,7 +325,7 @@ class Reader {
             }
             t->codes.visit([&](auto codes) {
                 for (std::size_t i = 0; i < out.size(); ++i) {
-                    const std::int64_t code = codes[i];
+                    const std::int64_t code = code_value(codes[i]);
                     if (code >= 0 && valid_code(code, map.size(), i, name))
                         out[i] = map[static_cast<std::size_t>(code)];
                 }
@@ -354,7 +361,7 @@ class Reader {
             map[k] = from_word<Enum>(words, normalised_word(t->categories[k]));
         t->codes.visit([&](auto codes) {
             for (std::size_t i = 0; i < out.size(); ++i) {
-                const std::int64_t code = codes[i];
+                const std::int64_t code = code_value(codes[i]);
                 if (code < 0) {
                     if (required) report(to_row(i), name, "missing value");
                 } else if (!valid_code(code, map.size(), i, name)) {
@@ -471,7 +478,7 @@ class Reader {
                 map[k] = index.find(std::string_view(t->categories[k]));
             t->codes.visit([&](auto codes) {
                 for (std::size_t i = 0; i < out.size(); ++i) {
-                    const std::int64_t code = codes[i];
+                    const std::int64_t code = code_value(codes[i]);
                     if (code < 0 || (static_cast<std::size_t>(code) < map.size() &&
                                      t->categories[static_cast<std::size_t>(code)].empty())) {
                         if (required) report(to_row(i), name, "missing id");
@@ -754,6 +761,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         project_of_input;  // input-order project index -> sorted index (when they differ)
     IdIndex project_input_ids;
     const IdIndex* project_lookup = &project_input_ids;  // the input's project ids, in input order
+    bool projects_renumbered = true;                     // else the input order is the Book's
     {
         Reader r = reader("projects");
         auto& t = data->projects;
@@ -788,6 +796,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
             // Every row a new project, already in signing order: the input order is the Book's.
             t.ids = std::move(project_input_ids);
             project_lookup = &t.ids;
+            projects_renumbered = false;
             t.account = std::move(account);
             t.service_line = std::move(service_line);
             t.kind = std::move(kind);
@@ -803,29 +812,30 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                 const auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
                 t.ids.reserve(ids.size(), *lo, *hi);
             }
-        }
-        for (std::size_t k = 0; project_lookup == &project_input_ids && k < keep.size(); ++k) {
-            const std::size_t i = keep[order.empty() ? k : order[k]];
-            const auto p = project[i];
-            if (project_input_ids.kind() == IdIndex::Kind::integer) {
-                (void)t.ids.insert(project_input_ids.integers()[static_cast<std::size_t>(p)]);
-            } else {
-                (void)t.ids.insert(std::string_view(project_input_ids.texts()[static_cast<std::size_t>(p)]));
+            for (std::size_t k = 0; k < keep.size(); ++k) {
+                const std::size_t i = keep[order.empty() ? k : order[k]];
+                const auto p = project[i];
+                if (project_input_ids.kind() == IdIndex::Kind::integer) {
+                    (void)t.ids.insert(project_input_ids.integers()[static_cast<std::size_t>(p)]);
+                } else {
+                    (void)t.ids.insert(
+                        std::string_view(project_input_ids.texts()[static_cast<std::size_t>(p)]));
+                }
+                project_of_input[static_cast<std::size_t>(p)] = to_index(k);
+                t.account.push_back(account[i]);
+                t.service_line.push_back(service_line[i]);
+                t.kind.push_back(kind[i]);
+                t.signed_on.push_back(signed_on[i]);
+                t.start.push_back(start[i]);
+                t.end.push_back(end[i]);
+                t.value.push_back(value[i]);
+                t.billing.push_back(billing[i]);
             }
-            project_of_input[static_cast<std::size_t>(p)] = to_index(k);
-            t.account.push_back(account[i]);
-            t.service_line.push_back(service_line[i]);
-            t.kind.push_back(kind[i]);
-            t.signed_on.push_back(signed_on[i]);
-            t.start.push_back(start[i]);
-            t.end.push_back(end[i]);
-            t.value.push_back(value[i]);
-            t.billing.push_back(billing[i]);
         }
     }
     const auto project_refs = [&](Reader& r, const std::vector<std::int32_t>& account) {
         auto project = r.references("project_id", *project_lookup, "project", false);
-        const bool renumber = project_lookup == &project_input_ids;  // else input order is the Book's
+        const bool renumber = projects_renumbered;
         const auto& project_account = data->projects.account;
         for (std::size_t i = 0; i < project.size(); ++i) {
             if (i + fetch_ahead < project.size() && !renumber) {

@@ -525,7 +525,7 @@ class PeriodSlice {
   public:
     PeriodSlice(State& st, std::size_t first) : st_(st), first_(first), used_(st.slots(), 0) {}
     std::uint32_t group(const std::array<std::int32_t, 8>& codes) noexcept {
-        const auto c = static_cast<std::size_t>(codes[0] + 1);
+        const std::size_t c = State::slot_of(codes[0]);
         used_[c] = 1;
         return static_cast<std::uint32_t>(c);
     }

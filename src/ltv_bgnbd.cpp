@@ -194,11 +194,12 @@ class GammaDifferences {
             at_ = x;
             return;
         }
-        for (; at_ < x; ++at_) {
+        while (at_ < x) {  // whole steps: x and at_ are whole numbers
             const double inverse = 1 / (z_ + at_);
             log_gamma += std::log(z_ + at_);
             digamma += inverse;
             trigamma -= inverse * inverse;
+            at_ += 1;
         }
     }
 

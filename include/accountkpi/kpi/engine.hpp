@@ -117,7 +117,7 @@ class State {
     /// The group of the key codes `codes` (one per key of `by`; `none` for a missing value), added if new.
     std::uint32_t group(const std::array<std::int32_t, 8>& codes) {
         if (dense_) {  // one key: the group is the code's slot
-            const auto c = static_cast<std::size_t>(codes[0] + 1);
+            const std::size_t c = slot_of(codes[0]);
             if (!used_[c]) {
                 used_[c] = 1;
                 ++n_used_;
@@ -133,6 +133,10 @@ class State {
     /// their groups alike); otherwise groups are numbered as they appear and all are in use.
     [[nodiscard]] std::size_t slots() const noexcept { return n_groups_; }
     [[nodiscard]] bool in_use(std::size_t g) const noexcept { return !dense_ || used_[g] != 0; }
+    /// The slot of key code `code` (`none`, the missing value, first) in a dense state.
+    [[nodiscard]] static std::size_t slot_of(std::int32_t code) noexcept {
+        return static_cast<std::size_t>(static_cast<std::int64_t>(code) + 1);
+    }
     /// Whether every code of the one key has its slot (groups need no lookup, and `use` applies).
     [[nodiscard]] bool dense() const noexcept { return dense_; }
     /// Marks slot `g` of a dense state as in use (as `group` does).
@@ -165,7 +169,7 @@ class State {
     /// state's cell is known before its group is used; otherwise nothing).
     void prefetch(const std::array<std::int32_t, 8>& codes, std::size_t p) const noexcept {
         if (dense_) {
-            const std::size_t at = cell(static_cast<std::size_t>(codes[0] + 1), p);
+            const std::size_t at = cell(slot_of(codes[0]), p);
             if (sum_width_ > 0) __builtin_prefetch(sums_.data() + at * sum_width_, 1);
             if (count_width_ > 0) __builtin_prefetch(counts_.data() + at * count_width_, 1);
         }

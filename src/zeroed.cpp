@@ -1,0 +1,75 @@
+// Large zeroed blocks: mapped from the operating system on huge pages, and kept from one request to the next.
+#include "accountkpi/detail/zeroed.hpp"
+
+#include <array>
+#include <cstring>
+
+#if defined(__linux__)
+#include <pthread.h>
+#include <sys/mman.h>
+
+namespace accountkpi::detail {
+namespace {
+
+constexpr std::size_t huge_page = std::size_t{2} << 20;
+constexpr std::size_t kept_bytes_cap = std::size_t{256} << 20;
+constexpr std::size_t kept_blocks_cap = 8;
+
+std::size_t block_size(std::size_t bytes) noexcept {
+    return (bytes + huge_page - 1) / huge_page * huge_page;
+}
+
+struct Kept {
+    void* block = nullptr;
+    std::size_t size = 0;
+};
+
+// The blocks kept, under a plain pthread mutex: a fork while another thread holds it would leave the child's
+// copy locked for good, so the fork handlers take it around every fork.
+pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+std::array<Kept, kept_blocks_cap> kept;
+std::size_t kept_count = 0, kept_bytes = 0;
+
+[[maybe_unused]] const int fork_handlers =
+    pthread_atfork([] { pthread_mutex_lock(&kept_lock); }, [] { pthread_mutex_unlock(&kept_lock); },
+                   [] { pthread_mutex_unlock(&kept_lock); });
+
+}  // namespace
+
+void* zeroed_block(std::size_t bytes) {
+    const std::size_t size = block_size(bytes);
+    void* block = nullptr;
+    pthread_mutex_lock(&kept_lock);
+    for (std::size_t i = 0; i < kept_count; ++i) {
+        if (kept[i].size == size) {
+            block = kept[i].block;
+            kept_bytes -= size;
+            kept[i] = kept[--kept_count];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&kept_lock);
+    if (block != nullptr) {
+        std::memset(block, 0, bytes);
+        return block;
+    }
+    block = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (block == MAP_FAILED) throw std::bad_alloc();
+    (void)madvise(block, size, MADV_HUGEPAGE);  // a hint: without huge pages, 4 KiB pages
+    return block;
+}
+
+void release_block(void* block, std::size_t bytes) noexcept {
+    const std::size_t size = block_size(bytes);
+    pthread_mutex_lock(&kept_lock);
+    const bool keep = kept_count < kept_blocks_cap && kept_bytes + size <= kept_bytes_cap;
+    if (keep) {
+        kept[kept_count++] = {block, size};
+        kept_bytes += size;
+    }
+    pthread_mutex_unlock(&kept_lock);
+    if (!keep) munmap(block, size);
+}
+
+}  // namespace accountkpi::detail
+#endif

@@ -1,0 +1,77 @@
+// detail::ZeroedVector: zeros whatever memory it is given, small or large, new or kept from an earlier
+// vector.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "accountkpi/detail/zeroed.hpp"
+
+using accountkpi::detail::ZeroedVector;
+
+namespace {
+
+template <class T>
+bool all_zero(const ZeroedVector<T>& v) {
+    return std::all_of(v.begin(), v.end(), [](T x) { return x == T{0}; });
+}
+
+}  // namespace
+
+TEST(Zeroed, SmallAndLargeVectorsStartAsZeros) {
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{1000}, std::size_t{1} << 20,
+                          (std::size_t{3} << 20) + 7}) {
+        const ZeroedVector<double> v(n);
+        EXPECT_EQ(v.size(), n);
+        EXPECT_TRUE(all_zero(v)) << n;
+    }
+}
+
+TEST(Zeroed, ABlockGivenBackIsClearedBeforeItIsUsedAgain) {
+    // The same size, a smaller one in the same huge pages, a larger one: all zeros after a vector full of
+    // ones of each size was freed.
+    const std::size_t n = (std::size_t{5} << 20) + 3;  // 40 MiB of doubles: a kept block
+    for (std::size_t m : {n, n - 1000, n + 1000, n / 2}) {
+        {
+            ZeroedVector<double> dirty(n, 1.0);
+            ZeroedVector<std::int64_t> counts(m, 7);
+        }
+        const ZeroedVector<double> again(m);
+        const ZeroedVector<std::int64_t> counts(n);
+        EXPECT_TRUE(all_zero(again)) << m;
+        EXPECT_TRUE(all_zero(counts)) << m;
+    }
+}
+
+TEST(Zeroed, BlocksLargerThanWhatIsKeptAndManyAtOnce) {
+    {
+        ZeroedVector<double> big(std::size_t{40} << 20, 2.0);  // 320 MiB: more than is ever kept
+        EXPECT_EQ(big.back(), 2.0);
+    }
+    std::vector<ZeroedVector<double>> many;
+    for (int i = 0; i < 12; ++i)
+        many.emplace_back(std::size_t{1} << 20, static_cast<double>(i));  // 8 MiB each
+    many.clear();
+    for (int i = 0; i < 12; ++i) {
+        many.emplace_back(std::size_t{1} << 20);
+        EXPECT_TRUE(all_zero(many.back())) << i;
+    }
+}
+
+TEST(Zeroed, ThreadsTakeAndGiveBackBlocks) {
+    std::vector<std::jthread> threads;
+    std::vector<int> ok(4, 1);
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([t, &ok] {
+            for (int i = 0; i < 20; ++i) {
+                ZeroedVector<double> v((std::size_t{1} << 20) + static_cast<std::size_t>(i % 3));
+                if (!all_zero(v)) ok[static_cast<std::size_t>(t)] = 0;
+                std::fill(v.begin(), v.end(), 3.0);
+            }
+        });
+    }
+    threads.clear();
+    EXPECT_EQ(ok, std::vector<int>(4, 1));
+}
