@@ -524,27 +524,28 @@ void in_threads(std::size_t threads, const Task& task) {
 class PeriodSlice {
   public:
     PeriodSlice(State& st, std::size_t first) : st_(st), first_(first), used_(st.slots(), 0) {}
-    std::uint32_t group(const std::array<std::int32_t, 8>& codes) noexcept {
+    [[gnu::always_inline]] std::uint32_t group(const std::array<std::int32_t, 8>& codes) noexcept {
         const std::size_t c = State::slot_of(codes[0]);
         used_[c] = 1;
         return static_cast<std::uint32_t>(c);
     }
-    [[nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept {
+    [[gnu::always_inline, nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept {
         return st_.cell(g, first_ + p);
     }
-    void prefetch(const std::array<std::int32_t, 8>& codes, std::size_t p) const noexcept {
+    [[gnu::always_inline]] void prefetch(const std::array<std::int32_t, 8>& codes,
+                                         std::size_t p) const noexcept {
         st_.prefetch(codes, first_ + p);
     }
     template <class M, class X>
-    void add(M m, std::size_t cell, X x) noexcept {
+    [[gnu::always_inline]] void add(M m, std::size_t cell, X x) noexcept {
         st_.add(m, cell, x);
     }
     template <class M>
-    void add(M m, std::size_t cell) noexcept {
+    [[gnu::always_inline]] void add(M m, std::size_t cell) noexcept {
         st_.add(m, cell);
     }
     template <class M>
-    [[nodiscard]] bool has(M m) const noexcept {
+    [[gnu::always_inline, nodiscard]] bool has(M m) const noexcept {
         return st_.has(m);
     }
     void push(State::List l, std::size_t g, std::size_t p, double x) {
