@@ -1342,224 +1342,224 @@ Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
     r.values.assign(kpis.size(), {});
     for (auto& v : r.key_codes) v.reserve(rows);
     r.period.reserve(rows);
-    // Rows in key order, each group's periods in order; then one KPI at a time over all rows (a switch whose
-    // branch never changes in the inner loop). `at`: the row's index into the lists' cells (g * np + p).
+    // Rows in key order, each group's periods in order.
     for (std::size_t g : order) {
         for (std::size_t p = 0; p < np; ++p) {
             for (std::size_t k = 0; k < r.by.size(); ++k) r.key_codes[k].push_back(st.code(g, k));
             r.period.push_back(static_cast<std::int32_t>(p));
         }
     }
-    const auto fill = [&](std::size_t k) {
-        const Kpi kpi = kpis[k];
-        if (account_level(kpi) && !st.account_level()) {
-            r.values[k].assign(rows, nan);
-            return;
+    // The value of KPI `kpi` in the cell stored at `cell` (`at` in the lists, period `p`).
+    const auto value_of = [&](Kpi kpi, std::size_t cell, std::size_t at, std::size_t p) {
+        const auto sum = [&](S m) { return st.value(m, cell); };
+        const auto count = [&](C m) { return static_cast<double>(st.value(m, cell)); };
+        const double months = period_months[p];
+        double v = nan;
+        switch (kpi) {
+            case Kpi::clients_start:
+                v = count(C::clients_start);
+                break;
+            case Kpi::clients_end:
+                v = count(C::clients_end);
+                break;
+            case Kpi::active_clients:
+                v = count(C::active);
+                break;
+            case Kpi::new_clients:
+                v = count(C::new_clients);
+                break;
+            case Kpi::churned_clients:
+                v = count(C::churned);
+                break;
+            case Kpi::reactivations:
+                v = count(C::reactivated);
+                break;
+            case Kpi::retention_rate:
+                v = o.retention == Options::Retention::set
+                        ? ratio(count(C::retained), count(C::clients_start))
+                        : ratio(count(C::clients_end) - count(C::new_clients), count(C::clients_start));
+                break;
+            case Kpi::churn_rate:
+                v = o.churn == Options::Churn::start_cohort
+                        ? ratio(count(C::churned), count(C::clients_start))
+                        : ratio(count(C::churned) + count(C::churned_new),
+                                count(C::clients_start) + count(C::new_clients));
+                break;
+            case Kpi::revenue_churn_rate: {
+                double lost = sum(S::churned_revenue) + sum(S::contraction);
+                if (o.revenue_churn == Options::RevenueChurn::net) lost -= sum(S::expansion);
+                v = ratio(lost, sum(S::cohort_base));
+                break;
+            }
+            case Kpi::nrr:
+                v = ratio(sum(S::cohort_current), sum(S::cohort_base));
+                break;
+            case Kpi::grr:
+                v = ratio(sum(S::cohort_kept), sum(S::cohort_base));
+                break;
+            case Kpi::expansion_revenue:
+                v = sum(S::expansion);
+                break;
+            case Kpi::contraction_revenue:
+                v = sum(S::contraction);
+                break;
+            case Kpi::churned_revenue:
+                v = sum(S::churned_revenue);
+                break;
+            case Kpi::csat:
+                v = o.csat == Options::Satisfaction::share ? ratio(count(C::csat_satisfied), count(C::csat_n))
+                                                           : ratio(sum(S::csat_sum), count(C::csat_n));
+                break;
+            case Kpi::nps:
+                v = 100.0 * ratio(count(C::nps_promoters) - count(C::nps_detractors), count(C::nps_n));
+                break;
+            case Kpi::ces:
+                v = o.ces == Options::Satisfaction::mean ? ratio(sum(S::ces_sum), count(C::ces_n))
+                                                         : ratio(count(C::ces_top), count(C::ces_n));
+                break;
+            case Kpi::renewal_rate:
+                v = ratio(count(C::renewals), count(C::due));
+                break;
+            case Kpi::request_count:
+                v = count(C::requests);
+                break;
+            case Kpi::requests_per_account:
+                v = ratio(count(C::requests), count(C::active));
+                break;
+            case Kpi::request_response_days:
+                v = median_response[at];
+                break;
+            case Kpi::unanswered_requests:
+                v = count(C::unanswered);
+                break;
+            case Kpi::timely_response_rate:
+                v = ratio(count(C::timely), count(C::requests));
+                break;
+            case Kpi::request_conversion_rate:
+                v = ratio(count(C::converted), count(C::requests));
+                break;
+            case Kpi::avg_project_size:
+            case Kpi::avg_deal_size:
+                v = ratio(sum(S::deal_value), count(C::deals));
+                break;
+            case Kpi::median_project_size:
+            case Kpi::median_deal_size:
+                v = median_deal[at];
+                break;
+            case Kpi::projects_per_account:
+                v = ratio(count(C::deals), count(C::active));
+                break;
+            case Kpi::deals:
+                v = count(C::deals);
+                break;
+            case Kpi::communications:
+                v = count(C::emails) + count(C::calls) + count(C::meetings);
+                break;
+            case Kpi::emails:
+                v = count(C::emails);
+                break;
+            case Kpi::calls:
+                v = count(C::calls);
+                break;
+            case Kpi::meetings:
+                v = count(C::meetings);
+                break;
+            case Kpi::touches_per_account_month:
+                v = ratio(count(C::emails) + count(C::calls) + count(C::meetings), count(C::active) * months);
+                break;
+            case Kpi::days_since_last_touch:
+                v = ratio(sum(S::touch_days), count(C::touch_n));
+                break;
+            case Kpi::revenue:
+                v = sum(S::revenue);
+                break;
+            case Kpi::cost:
+                v = sum(S::cost);
+                break;
+            case Kpi::gross_profit:
+                v = sum(S::revenue) - sum(S::cost);
+                break;
+            case Kpi::gross_margin:
+                v = ratio(sum(S::revenue) - sum(S::cost), sum(S::revenue));
+                break;
+            case Kpi::avg_rate_hour:
+                v = ratio(sum(S::amount_hour), sum(S::units_hour));
+                break;
+            case Kpi::avg_rate_day:
+                v = ratio(sum(S::amount_day), sum(S::units_day));
+                break;
+            case Kpi::avg_rate_month:
+                v = ratio(sum(S::amount_month), sum(S::units_month));
+                break;
+            case Kpi::avg_rate_normalised_hour:
+                v = ratio(sum(S::amount_hour) + sum(S::amount_day) + sum(S::amount_month),
+                          sum(S::units_hour) +
+                              o.hours_per_day * (sum(S::units_day) + o.days_per_month * sum(S::units_month)));
+                break;
+            case Kpi::arpa:
+                v = ratio(sum(S::revenue), count(C::active));
+                break;
+            case Kpi::upsell_revenue:
+                v = sum(S::upsell);
+                break;
+            case Kpi::cross_sell_revenue:
+                v = sum(S::cross_sell);
+                break;
+            case Kpi::new_business_revenue:
+                v = sum(S::new_business);
+                break;
+            case Kpi::ltv_historical:
+                v = ratio(sum(S::ltv), count(C::ltv_n));
+                break;
+            case Kpi::ltv_predicted:
+                v = ratio(sum(S::predicted), count(C::predicted_n));
+                break;
+            case Kpi::top_share:
+                v = conc[at].top_share;
+                break;
+            case Kpi::pareto_ratio:
+                v = conc[at].pareto_ratio;
+                break;
+            case Kpi::gini:
+                v = conc[at].gini;
+                break;
+            case Kpi::hhi:
+                v = conc[at].hhi;
+                break;
+            case Kpi::largest_client_share:
+                v = conc[at].largest_share;
+                break;
         }
-        r.values[k].resize(rows);
-        double* const column = r.values[k].data();
-        std::size_t row = 0;
-        for (std::size_t g : order) {
-            for (std::size_t p = 0; p < np; ++p, ++row) {
-                const std::size_t cell = st.cell(g, p), at = g * np + p;
-                const auto sum = [&](S m) { return st.value(m, cell); };
-                const auto count = [&](C m) { return static_cast<double>(st.value(m, cell)); };
-                const double months = period_months[p];
-                double v = nan;
-                switch (kpi) {
-                    case Kpi::clients_start:
-                        v = count(C::clients_start);
-                        break;
-                    case Kpi::clients_end:
-                        v = count(C::clients_end);
-                        break;
-                    case Kpi::active_clients:
-                        v = count(C::active);
-                        break;
-                    case Kpi::new_clients:
-                        v = count(C::new_clients);
-                        break;
-                    case Kpi::churned_clients:
-                        v = count(C::churned);
-                        break;
-                    case Kpi::reactivations:
-                        v = count(C::reactivated);
-                        break;
-                    case Kpi::retention_rate:
-                        v = o.retention == Options::Retention::set
-                                ? ratio(count(C::retained), count(C::clients_start))
-                                : ratio(count(C::clients_end) - count(C::new_clients),
-                                        count(C::clients_start));
-                        break;
-                    case Kpi::churn_rate:
-                        v = o.churn == Options::Churn::start_cohort
-                                ? ratio(count(C::churned), count(C::clients_start))
-                                : ratio(count(C::churned) + count(C::churned_new),
-                                        count(C::clients_start) + count(C::new_clients));
-                        break;
-                    case Kpi::revenue_churn_rate: {
-                        double lost = sum(S::churned_revenue) + sum(S::contraction);
-                        if (o.revenue_churn == Options::RevenueChurn::net) lost -= sum(S::expansion);
-                        v = ratio(lost, sum(S::cohort_base));
-                        break;
-                    }
-                    case Kpi::nrr:
-                        v = ratio(sum(S::cohort_current), sum(S::cohort_base));
-                        break;
-                    case Kpi::grr:
-                        v = ratio(sum(S::cohort_kept), sum(S::cohort_base));
-                        break;
-                    case Kpi::expansion_revenue:
-                        v = sum(S::expansion);
-                        break;
-                    case Kpi::contraction_revenue:
-                        v = sum(S::contraction);
-                        break;
-                    case Kpi::churned_revenue:
-                        v = sum(S::churned_revenue);
-                        break;
-                    case Kpi::csat:
-                        v = o.csat == Options::Satisfaction::share
-                                ? ratio(count(C::csat_satisfied), count(C::csat_n))
-                                : ratio(sum(S::csat_sum), count(C::csat_n));
-                        break;
-                    case Kpi::nps:
-                        v = 100.0 *
-                            ratio(count(C::nps_promoters) - count(C::nps_detractors), count(C::nps_n));
-                        break;
-                    case Kpi::ces:
-                        v = o.ces == Options::Satisfaction::mean ? ratio(sum(S::ces_sum), count(C::ces_n))
-                                                                 : ratio(count(C::ces_top), count(C::ces_n));
-                        break;
-                    case Kpi::renewal_rate:
-                        v = ratio(count(C::renewals), count(C::due));
-                        break;
-                    case Kpi::request_count:
-                        v = count(C::requests);
-                        break;
-                    case Kpi::requests_per_account:
-                        v = ratio(count(C::requests), count(C::active));
-                        break;
-                    case Kpi::request_response_days:
-                        v = median_response[at];
-                        break;
-                    case Kpi::unanswered_requests:
-                        v = count(C::unanswered);
-                        break;
-                    case Kpi::timely_response_rate:
-                        v = ratio(count(C::timely), count(C::requests));
-                        break;
-                    case Kpi::request_conversion_rate:
-                        v = ratio(count(C::converted), count(C::requests));
-                        break;
-                    case Kpi::avg_project_size:
-                    case Kpi::avg_deal_size:
-                        v = ratio(sum(S::deal_value), count(C::deals));
-                        break;
-                    case Kpi::median_project_size:
-                    case Kpi::median_deal_size:
-                        v = median_deal[at];
-                        break;
-                    case Kpi::projects_per_account:
-                        v = ratio(count(C::deals), count(C::active));
-                        break;
-                    case Kpi::deals:
-                        v = count(C::deals);
-                        break;
-                    case Kpi::communications:
-                        v = count(C::emails) + count(C::calls) + count(C::meetings);
-                        break;
-                    case Kpi::emails:
-                        v = count(C::emails);
-                        break;
-                    case Kpi::calls:
-                        v = count(C::calls);
-                        break;
-                    case Kpi::meetings:
-                        v = count(C::meetings);
-                        break;
-                    case Kpi::touches_per_account_month:
-                        v = ratio(count(C::emails) + count(C::calls) + count(C::meetings),
-                                  count(C::active) * months);
-                        break;
-                    case Kpi::days_since_last_touch:
-                        v = ratio(sum(S::touch_days), count(C::touch_n));
-                        break;
-                    case Kpi::revenue:
-                        v = sum(S::revenue);
-                        break;
-                    case Kpi::cost:
-                        v = sum(S::cost);
-                        break;
-                    case Kpi::gross_profit:
-                        v = sum(S::revenue) - sum(S::cost);
-                        break;
-                    case Kpi::gross_margin:
-                        v = ratio(sum(S::revenue) - sum(S::cost), sum(S::revenue));
-                        break;
-                    case Kpi::avg_rate_hour:
-                        v = ratio(sum(S::amount_hour), sum(S::units_hour));
-                        break;
-                    case Kpi::avg_rate_day:
-                        v = ratio(sum(S::amount_day), sum(S::units_day));
-                        break;
-                    case Kpi::avg_rate_month:
-                        v = ratio(sum(S::amount_month), sum(S::units_month));
-                        break;
-                    case Kpi::avg_rate_normalised_hour:
-                        v = ratio(sum(S::amount_hour) + sum(S::amount_day) + sum(S::amount_month),
-                                  sum(S::units_hour) +
-                                      o.hours_per_day *
-                                          (sum(S::units_day) + o.days_per_month * sum(S::units_month)));
-                        break;
-                    case Kpi::arpa:
-                        v = ratio(sum(S::revenue), count(C::active));
-                        break;
-                    case Kpi::upsell_revenue:
-                        v = sum(S::upsell);
-                        break;
-                    case Kpi::cross_sell_revenue:
-                        v = sum(S::cross_sell);
-                        break;
-                    case Kpi::new_business_revenue:
-                        v = sum(S::new_business);
-                        break;
-                    case Kpi::ltv_historical:
-                        v = ratio(sum(S::ltv), count(C::ltv_n));
-                        break;
-                    case Kpi::ltv_predicted:
-                        v = ratio(sum(S::predicted), count(C::predicted_n));
-                        break;
-                    case Kpi::top_share:
-                        v = conc[at].top_share;
-                        break;
-                    case Kpi::pareto_ratio:
-                        v = conc[at].pareto_ratio;
-                        break;
-                    case Kpi::gini:
-                        v = conc[at].gini;
-                        break;
-                    case Kpi::hhi:
-                        v = conc[at].hhi;
-                        break;
-                    case Kpi::largest_client_share:
-                        v = conc[at].largest_share;
-                        break;
+        return v;
+    };
+    // Blocks of groups in key order, the groups shared among threads when the table is large: within a block,
+    // one KPI column at a time (the KPI's branch the same all along), the block's records read from memory
+    // once and from the cache for the other KPIs. Account-level KPIs without an account pass are NaN.
+    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
+    threads = std::min({threads, std::max<std::size_t>(1, order.size()),
+                        std::max<std::size_t>(1, rows * kpis.size() / min_work_per_thread)});
+    std::vector<std::size_t> computed;
+    for (std::size_t k = 0; k < kpis.size(); ++k) {
+        if (!account_level(kpis[k]) || st.account_level()) computed.push_back(k);
+    }
+    in_threads(threads, [&](std::size_t t) {  // the columns, written on all threads
+        for (std::size_t k = t; k < kpis.size(); k += threads) r.values[k].assign(rows, nan);
+    });
+    constexpr std::size_t block = 256;
+    in_threads(threads, [&](std::size_t t) {
+        const std::size_t first = t * order.size() / threads, last = (t + 1) * order.size() / threads;
+        for (std::size_t b = first; b < last; b += block) {
+            const std::size_t e = std::min(last, b + block);
+            for (std::size_t k : computed) {
+                double* const column = r.values[k].data();
+                const Kpi kpi = kpis[k];
+                for (std::size_t i = b; i < e; ++i) {
+                    const std::size_t g = order[i];
+                    for (std::size_t p = 0; p < np; ++p)
+                        column[i * np + p] = value_of(kpi, st.cell(g, p), g * np + p, p);
                 }
-                column[row] = v;
             }
         }
-    };
-    // Each KPI is a column of its own: large tables share them among threads.
-    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
-    threads =
-        std::min({threads, kpis.size(), std::max<std::size_t>(1, rows * kpis.size() / min_work_per_thread)});
-    if (threads <= 1) {
-        for (std::size_t k = 0; k < kpis.size(); ++k) fill(k);
-        return r;
-    }
-    in_threads(threads, [&](std::size_t t) {
-        for (std::size_t k = t; k < kpis.size(); k += threads) fill(k);
     });
     return r;
 }
