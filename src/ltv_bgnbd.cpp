@@ -339,32 +339,16 @@ BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> re
     objective.lambda = options.penalizer_coef;
     objective.penalty_scale = Eigen::Vector4d(1, 1 / data.max_T, 1, 1);
     std::vector<double> scratch;
-    struct Evaluation {
-        Eigen::Vector4d u;
-        double ll = detail::nan;
-        Eigen::Matrix4d hessian;
-    } last;
-    auto evaluate = [&](const Eigen::Vector4d& u, Eigen::Vector4d& g, Eigen::Matrix4d& h) {
-        const Eigen::Vector4d theta = u.array().exp();
-        Eigen::Vector4d ll_gradient;
-        last.u = u;
-        last.ll = log_likelihood(data, as_params(theta), &ll_gradient, &last.hessian, scratch);
-        return objective(theta, last.ll, ll_gradient, last.hessian, g, h);
-    };
     BgNbdFit fit;
-    const Eigen::Vector4d u0(0, std::log(data.max_T / 10), 0, 0);
-    const Eigen::Vector4d u = detail::minimize_newton<4>(evaluate, u0, options, fit.convergence);
-    fit.params = as_params(u.array().exp());
+    const auto result = detail::fit_in_log_space<4>(
+        [&](const Eigen::Vector4d& theta, Eigen::Vector4d* gradient, Eigen::Matrix4d* hessian) {
+            return log_likelihood(data, as_params(theta), gradient, hessian, scratch);
+        },
+        objective, Eigen::Vector4d(0, std::log(data.max_T / 10), 0, 0), options, fit.convergence);
+    fit.params = as_params(result.theta);
     fit.total_weight = data.total_weight;
-    if (last.u != u) {  // the optimiser ended elsewhere than at its last evaluation
-        Eigen::Vector4d g;
-        Eigen::Matrix4d h;
-        evaluate(u, g, h);
-        ++fit.convergence.evaluations;
-    }
-    fit.log_likelihood = last.ll;
-    // Covariance: the inverse of the analytic Hessian of the total penalised negative log-likelihood.
-    fit.covariance = detail::covariance_from_hessian<4>(objective.total_hessian(last.hessian));
+    fit.log_likelihood = result.log_likelihood;
+    fit.covariance = result.covariance;
     fit.standard_errors = as_params(fit.covariance.diagonal().array().sqrt());
     return fit;
 }

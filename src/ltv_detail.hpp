@@ -347,4 +347,48 @@ Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Ma
     return result;
 }
 
+/// A maximum-(penalised-)likelihood fit in log-parameters: the estimates, the log-likelihood there (penalty
+/// excluded) and the covariance, the inverse of the analytic Hessian of the total penalised negative
+/// log-likelihood in the natural parameters.
+template <int N>
+struct LogSpaceFit {
+    Eigen::Matrix<double, N, 1> theta;
+    double log_likelihood = nan;
+    Eigen::Matrix<double, N, N> covariance;
+};
+
+/// Fits theta = exp(u) by `minimize_newton` on `objective` from u0; `log_likelihood(theta, gradient,
+/// hessian)` returns the log-likelihood and fills its gradient and Hessian in the natural parameters.
+template <int N, class LogLikelihood>
+LogSpaceFit<N> fit_in_log_space(const LogLikelihood& log_likelihood, const LogSpaceObjective<N>& objective,
+                                const Eigen::Matrix<double, N, 1>& u0, const FitOptions& options,
+                                Convergence& convergence) {
+    using Vector = Eigen::Matrix<double, N, 1>;
+    using Matrix = Eigen::Matrix<double, N, N>;
+    struct Evaluation {
+        Vector u;
+        double ll = nan;
+        Matrix hessian;
+    } last;
+    auto evaluate = [&](const Vector& u, Vector& g, Matrix& h) {
+        const Vector theta = u.array().exp();
+        Vector ll_gradient;
+        last.u = u;
+        last.ll = log_likelihood(theta, &ll_gradient, &last.hessian);
+        return objective(theta, last.ll, ll_gradient, last.hessian, g, h);
+    };
+    const Vector u = minimize_newton<N>(evaluate, u0, options, convergence);
+    if (last.u != u) {  // the optimiser ended elsewhere than at its last evaluation
+        Vector g;
+        Matrix h;
+        evaluate(u, g, h);
+        ++convergence.evaluations;
+    }
+    LogSpaceFit<N> fit;
+    fit.theta = u.array().exp();
+    fit.log_likelihood = last.ll;
+    fit.covariance = covariance_from_hessian<N>(objective.total_hessian(last.hessian));
+    return fit;
+}
+
 }  // namespace accountkpi::ltv::detail

@@ -128,32 +128,16 @@ GammaGammaFit fit_gamma_gamma(std::span<const double> frequency, std::span<const
     detail::LogSpaceObjective<3> objective;
     objective.total_weight = data.total_weight;
     objective.lambda = options.penalizer_coef;
-    struct Evaluation {
-        Eigen::Vector3d u;
-        double ll = detail::nan;
-        Eigen::Matrix3d hessian;
-    } last;
-    auto evaluate = [&](const Eigen::Vector3d& u, Eigen::Vector3d& g, Eigen::Matrix3d& h) {
-        const Eigen::Vector3d theta = u.array().exp();
-        Eigen::Vector3d ll_gradient;
-        last.u = u;
-        last.ll = log_likelihood(data, as_params(theta), &ll_gradient, &last.hessian);
-        return objective(theta, last.ll, ll_gradient, last.hessian, g, h);
-    };
     GammaGammaFit fit;
-    const Eigen::Vector3d u =
-        detail::minimize_newton<3>(evaluate, Eigen::Vector3d::Zero(), options, fit.convergence);
-    fit.params = as_params(u.array().exp());
+    const auto result = detail::fit_in_log_space<3>(
+        [&](const Eigen::Vector3d& theta, Eigen::Vector3d* gradient, Eigen::Matrix3d* hessian) {
+            return log_likelihood(data, as_params(theta), gradient, hessian);
+        },
+        objective, Eigen::Vector3d::Zero(), options, fit.convergence);
+    fit.params = as_params(result.theta);
     fit.total_weight = data.total_weight;
-    if (last.u != u) {  // the optimiser ended elsewhere than at its last evaluation
-        Eigen::Vector3d g;
-        Eigen::Matrix3d h;
-        evaluate(u, g, h);
-        ++fit.convergence.evaluations;
-    }
-    fit.log_likelihood = last.ll;
-    // Covariance: the inverse of the analytic Hessian of the total penalised negative log-likelihood.
-    fit.covariance = detail::covariance_from_hessian<3>(objective.total_hessian(last.hessian));
+    fit.log_likelihood = result.log_likelihood;
+    fit.covariance = result.covariance;
     fit.standard_errors = as_params(fit.covariance.diagonal().array().sqrt());
     return fit;
 }
