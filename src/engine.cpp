@@ -735,6 +735,17 @@ void State::grow(std::size_t groups) {
     relayout(counts_, count_width_, n_periods_, from, capacity_);
 }
 
+std::vector<std::uint32_t> State::groups_of(const State& other) {
+    std::vector<std::uint32_t> here(other.slots());
+    for (std::size_t g = 0; g < other.slots(); ++g) {
+        if (!other.in_use(g)) continue;
+        std::array<std::int32_t, 8> codes{};
+        for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = other.code(g, k);
+        here[g] = group(codes);
+    }
+    return here;
+}
+
 void State::adopt(const State& part, std::size_t first_period) {
     if (part.by_ != by_ || part.radix_ != radix_ || part.sum_on_ != sum_on_ || part.count_on_ != count_on_ ||
         first_period + part.n_periods_ > n_periods_) {
@@ -742,13 +753,7 @@ void State::adopt(const State& part, std::size_t first_period) {
     }
     const std::size_t np = n_periods_, pp = part.n_periods_;
     const std::size_t slots = part.slots();
-    std::vector<std::size_t> to(slots);  // the group here of each group of `part`
-    for (std::size_t g = 0; g < slots; ++g) {
-        if (!part.in_use(g)) continue;
-        std::array<std::int32_t, 8> codes{};
-        for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = part.code(g, k);
-        to[g] = group(codes);
-    }
+    const std::vector<std::uint32_t> to = groups_of(part);
     for (std::size_t p = 0; p < pp; ++p) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!part.in_use(g)) continue;
@@ -782,13 +787,7 @@ void State::merge(const State& other) {
     }
     const std::size_t np = n_periods_;
     const std::size_t slots = other.slots();
-    std::vector<std::uint32_t> map(slots);
-    for (std::size_t g = 0; g < slots; ++g) {
-        if (!other.in_use(g)) continue;
-        std::array<std::int32_t, 8> codes{};
-        for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = other.code(g, k);
-        map[g] = group(codes);
-    }
+    const std::vector<std::uint32_t> map = groups_of(other);
     for (std::size_t p = 0; p < np; ++p) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!other.in_use(g)) continue;

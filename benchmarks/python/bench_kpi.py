@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import sys
 from typing import Any
 
 import competitors as c
 import numpy as np
 import pandas as pd
-from common import Measure, compare_tables, compare_values, measure
+from common import Measure, compare_tables, compare_values, measure, write_json
 
 import accountkpi as ak
 
@@ -137,9 +136,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     for size in (int(s) for s in a.sizes.split(",")):
         results += [m.as_dict() for m in run(size, a.runs if size < 1_000_000 else a.large_runs, sys.stdout)]
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump(results, f, indent=1)
+    write_json(a.json, results)
     return results
 
 

@@ -8,7 +8,6 @@ points of the same flat optimum) before a time is kept.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from common import Measure, compare_values, measure
+from common import Measure, compare_values, measure, write_json
 
 import accountkpi as ak
 
@@ -92,9 +91,7 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     warnings.simplefilter("ignore")  # lifetimes' deprecation warnings under current pandas
     results = [m.as_dict() for m in run("cdnow", cdnow(), 5, 3, sys.stdout)]
     results += [m.as_dict() for m in run("simulated", simulated(a.customers), 1, 1, sys.stdout)]
-    if a.json:
-        with open(a.json, "w") as f:
-            json.dump(results, f, indent=1)
+    write_json(a.json, results)
     return results
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import json
 import math
 import time
 from collections.abc import Callable
@@ -124,3 +125,10 @@ def compare_values(a: Any, b: Any, tolerance: float, what: str) -> str:
     if not worst <= tolerance or math.isnan(worst):
         raise Disagreement(f"{what}: {a} vs {b} (relative difference {worst:.2e} > {tolerance:g})")
     return f"{what} equal to {tolerance:g} (worst {worst:.1e})"
+
+
+def write_json(path: str | None, results: list[dict[str, Any]]) -> None:
+    """Writes the measures to `path` (nothing without one)."""
+    if path:
+        with open(path, "w") as f:
+            json.dump(results, f, indent=1)

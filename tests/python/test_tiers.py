@@ -175,26 +175,14 @@ def test_bad_input_is_a_clear_error(book: ak.Book) -> None:
         book.scorecards(Q2, bogus=1)
     with pytest.raises(ValueError, match="does not overlap"):
         RevenuePortfolio("F3", revenue_target=1, target_period="2023").status(book, Q2)
-    overlapping = tiers_books.frames()["targets"]
-    overlapping.loc[len(overlapping)] = [
-        "F3",
-        "revenue",
-        pd.Timestamp("2024-06-01"),
-        pd.Timestamp("2024-09-01"),
-        1.0,
-    ]
-    with pytest.raises(ValueError, match="overlapping"):
-        tiers_books.book(targets=overlapping).scorecards(Q2)
-    unknown = tiers_books.frames()["targets"]
-    unknown.loc[len(unknown)] = [
-        "F1",
-        "happiness",
-        pd.Timestamp("2024-01-01"),
-        pd.Timestamp("2025-01-01"),
-        1.0,
-    ]
-    with pytest.raises(ValueError, match="happiness"):
-        tiers_books.book(targets=unknown).scorecards(Q2)
+    for row, error in (
+        (["F3", "revenue", "2024-06-01", "2024-09-01"], "overlapping"),
+        (["F1", "happiness", "2024-01-01", "2025-01-01"], "happiness"),
+    ):
+        targets = tiers_books.frames()["targets"]
+        targets.loc[len(targets)] = [*row[:2], pd.Timestamp(row[2]), pd.Timestamp(row[3]), 1.0]
+        with pytest.raises(ValueError, match=error):
+            tiers_books.book(targets=targets).scorecards(Q2)
 
 
 def test_demo_book_every_farmer_scored() -> None:

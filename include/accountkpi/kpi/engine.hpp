@@ -217,6 +217,8 @@ class State {
     void grow(std::size_t groups);
     void lay_out_records();
     std::uint32_t add_group(const std::array<std::int32_t, 8>& codes);
+    /// The group here of each group in use of `other` (a state of the same request), added where new.
+    std::vector<std::uint32_t> groups_of(const State& other);
 
     std::vector<Key> by_;
     std::size_t n_periods_ = 1;
