@@ -15,8 +15,8 @@
 #ifndef NDEBUG
 #error "build the benchmarks in Release (-DNDEBUG): timings with assertions on are meaningless"
 #endif
-#ifndef ACCOUNTKPI_SHARED_DATASETS
-#define ACCOUNTKPI_SHARED_DATASETS "../shared/datasets"
+#ifndef ACCOUNTKPI_DATASETS_DIR
+#define ACCOUNTKPI_DATASETS_DIR "python/accountkpi/datasets/data"
 #endif
 
 using namespace accountkpi::ltv;
@@ -28,10 +28,10 @@ struct Rfm {
 };
 
 Rfm read_cdnow() {
-    std::ifstream in(std::string(ACCOUNTKPI_SHARED_DATASETS) +
+    std::ifstream in(std::string(ACCOUNTKPI_DATASETS_DIR) +
                      "/cdnow_customers_summary_with_transactions.csv");
     if (!in) {
-        std::fprintf(stderr, "cannot read the CDNOW summary from %s\n", ACCOUNTKPI_SHARED_DATASETS);
+        std::fprintf(stderr, "cannot read the CDNOW summary from %s\n", ACCOUNTKPI_DATASETS_DIR);
         std::exit(1);
     }
     Rfm d;

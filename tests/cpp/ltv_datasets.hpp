@@ -1,5 +1,6 @@
 #pragma once
-// Readers of the shared CDNOW files for the lifetime-value tests (read in place, never copied into the repo).
+// Readers of the CDNOW files for the lifetime-value tests: the copies shipped with the Python package
+// (python/accountkpi/datasets/data, ACCOUNTKPI_DATASETS_DIR set by CMake), read in place.
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -28,8 +29,8 @@ inline std::vector<std::vector<double>> read_csv_columns(const std::string& path
     return columns;
 }
 
-inline std::string shared_dataset(const std::string& name) {
-    return std::string(ACCOUNTKPI_SHARED_DATASETS) + "/" + name;
+inline std::string dataset_path(const std::string& name) {
+    return std::string(ACCOUNTKPI_DATASETS_DIR) + "/" + name;
 }
 
 /// CDNOW calibration summary (FHL 2005): columns ID, x, t_x, T (weeks), zbar (mean repeat spend).
@@ -38,7 +39,7 @@ struct Cdnow {
 };
 
 inline Cdnow cdnow() {
-    auto c = read_csv_columns(shared_dataset("cdnow_customers_summary_with_transactions.csv"));
+    auto c = read_csv_columns(dataset_path("cdnow_customers_summary_with_transactions.csv"));
     return {c.at(1), c.at(2), c.at(3), c.at(4)};
 }
 
