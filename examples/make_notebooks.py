@@ -16,7 +16,7 @@ QUICK_START = [
         "projects, revenue, communications, requests and surveys."
     ),
     new_code_cell(
-        "import matplotlib\nmatplotlib.use('Agg')\nimport accountkpi as ak\n\n"
+        "import matplotlib\nmatplotlib.use('Agg')\nimport pandas as pd\nimport accountkpi as ak\n\n"
         "book = ak.datasets.demo_book(seed=0)\nbook"
     ),
     new_markdown_cell(
@@ -63,7 +63,7 @@ TIERS = [
         "business)."
     ),
     new_code_cell(
-        "import matplotlib\nmatplotlib.use('Agg')\nimport accountkpi as ak\n\n"
+        "import matplotlib\nmatplotlib.use('Agg')\nimport pandas as pd\nimport accountkpi as ak\n\n"
         "book = ak.datasets.demo_book()\nbook.table('managers').head()"
     ),
     new_markdown_cell(
@@ -106,15 +106,14 @@ LTV = [
         "the published estimates (Fader, Hardie & Lee 2005)."
     ),
     new_code_cell(
-        "from pathlib import Path\nimport matplotlib\nmatplotlib.use('Agg')\nimport pandas as pd\n"
-        "import accountkpi as ak\n\n"
-        "datasets = next(p / 'shared' / 'datasets' for p in Path.cwd().resolve().parents\n"
-        "                if (p / 'shared' / 'datasets').is_dir())\n"
-        "summary = pd.read_csv(datasets / 'cdnow_customers_summary_with_transactions.csv')\n"
+        "import matplotlib\nmatplotlib.use('Agg')\nimport pandas as pd\nimport accountkpi as ak\n\n"
+        "# shipped with the package (lifetimes' copy; provenance and licence in accountkpi/datasets/data)\n"
+        "summary = ak.datasets.load_cdnow_summary_with_monetary_value()\n"
         "summary.head()"
     ),
     new_code_cell(
-        "bgf = ak.ltv.BetaGeoFitter().fit(summary['x'], summary['t_x'], summary['T'])\nbgf.summary"
+        "bgf = ak.ltv.BetaGeoFitter()\n"
+        "bgf.fit(summary['frequency'], summary['recency'], summary['T'])\nbgf.summary"
     ),
     new_markdown_cell(
         "The published estimates are r = 0.243, alpha = 4.414, a = 0.793, b = 2.426 (log-likelihood -9582.4)."
@@ -124,12 +123,12 @@ LTV = [
         "bgf.log_likelihood_"
     ),
     new_code_cell(
-        "repeat = summary[summary['x'] > 0]\n"
-        "ggf = ak.ltv.GammaGammaFitter().fit(repeat['x'], repeat['zbar'])\nggf.params_"
+        "repeat = summary[summary['frequency'] > 0]\n"
+        "ggf = ak.ltv.GammaGammaFitter().fit(repeat['frequency'], repeat['monetary_value'])\nggf.params_"
     ),
     new_code_cell(
-        "clv = ggf.customer_lifetime_value(bgf, summary['x'], summary['t_x'], summary['T'], "
-        "summary['zbar'], time=12, discount_rate=0.01, freq='W')\n"
+        "clv = ggf.customer_lifetime_value(bgf, summary['frequency'], summary['recency'], summary['T'], "
+        "summary['monetary_value'], time=12, discount_rate=0.01, freq='W')\n"
         "pd.Series(clv).describe()"
     ),
     new_markdown_cell(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,12 +18,9 @@ from common import Measure, compare_values, measure, write_json
 
 import accountkpi as ak
 
-DATASETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
-
 
 def cdnow() -> pd.DataFrame:
-    d = pd.read_csv(DATASETS / "cdnow_customers_summary_with_transactions.csv")
-    return pd.DataFrame({"frequency": d["x"], "recency": d["t_x"], "T": d["T"], "monetary_value": d["zbar"]})
+    return ak.datasets.load_cdnow_summary_with_monetary_value().reset_index(drop=True)
 
 
 def simulated(n: int) -> pd.DataFrame:

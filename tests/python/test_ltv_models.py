@@ -4,7 +4,6 @@ conventions, invalid input, and invariants (Hypothesis)."""
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,18 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accountkpi import ltv
-
-DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+from accountkpi import datasets, ltv
 
 
 @pytest.fixture(scope="module")
 def cdnow() -> pd.DataFrame:
     """CDNOW calibration summary (FHL 2005), T in weeks, renamed as lifetimes does."""
-    frame = pd.read_csv(DATASETS / "cdnow_customers_summary_with_transactions.csv")
-    return frame.rename(
-        columns={"ID": "customer_id", "x": "frequency", "t_x": "recency", "zbar": "monetary_value"}
-    ).set_index("customer_id")
+    return datasets.load_cdnow_summary_with_monetary_value()
 
 
 @pytest.fixture(scope="module")

@@ -3,29 +3,19 @@ summary_data_from_transaction_data, checked against the published CDNOW summary 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from accountkpi import ltv
-
-DATASETS = Path(__file__).resolve().parents[2].parent / "shared" / "datasets"
+from accountkpi import datasets, ltv
 
 
 def test_reproduces_the_published_cdnow_calibration_summary() -> None:
-    sample = pd.read_csv(
-        DATASETS / "CDNOW_sample.txt",
-        sep=r"\s+",
-        header=None,
-        names=["master", "id", "date", "cds", "dollars"],
-    )
-    sample["date"] = pd.to_datetime(sample["date"].astype(str), format="%Y%m%d")
-    rfm = ltv.rfm_summary(sample, "id", "date", "dollars", observation_period_end="1997-09-30", freq="D")
-    published = pd.read_csv(DATASETS / "cdnow_customers_summary_with_transactions.csv").set_index("ID")
+    sample = datasets.load_cdnow_sample()
+    rfm = ltv.rfm_summary(sample, "id", "date", "amount", observation_period_end="1997-09-30", freq="D")
+    published = datasets.load_dataset("cdnow_customers_summary_with_transactions.csv").set_index("ID")
     assert len(rfm) == len(published) == 2357
     published = published.loc[rfm.index]
     # The published summary is in weeks = days / 7, rounded to 2 decimals.
