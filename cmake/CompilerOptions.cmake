@@ -1,5 +1,7 @@
 # Warnings and sanitizers for the project's own targets. No host-specific flags (-march=native) here: wheels
-# built from this tree must run on any machine of their platform.
+# built from this tree must run on any machine of their platform. The compilers supported and tested are GCC (12
+# and later) and Clang (14 and later); the code uses GNU attributes (target_clones) and builtins, so MSVC is not
+# supported (see README).
 function(accountkpi_set_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wshadow)
@@ -11,8 +13,6 @@ function(accountkpi_set_warnings target)
     if(ACCOUNTKPI_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
     endif()
-  elseif(MSVC)
-    target_compile_options(${target} PRIVATE /W4 $<$<BOOL:${ACCOUNTKPI_WERROR}>:/WX>)
   endif()
 endfunction()
 

@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "accountkpi/detail/order.hpp"
+#include "accountkpi/detail/prefetch.hpp"
 #include "owner_detail.hpp"
 
 namespace accountkpi {
@@ -89,12 +90,7 @@ std::string number_text(double x) {
     return buf;
 }
 
-/// Asks the processor to fetch `*p` into the cache (for a read soon), where the compiler can say so.
-inline void prefetch([[maybe_unused]] const void* p) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    __builtin_prefetch(p);
-#endif
-}
+using detail::prefetch_read;
 
 /// How many rows ahead the loops that read at random (by account or project, over rows in date order) fetch.
 constexpr std::size_t fetch_ahead = 16;
@@ -458,7 +454,7 @@ class Reader {
                 const std::int64_t id = z->values[i];
                 if (!lut.empty() && i + fetch_ahead < out.size()) {
                     const std::int64_t next = z->values[i + fetch_ahead];
-                    if (next >= lo && next <= hi) prefetch(&lut[offset(next)]);
+                    if (next >= lo && next <= hi) prefetch_read(&lut[offset(next)]);
                 }
                 std::optional<std::int32_t> k;
                 if (!lut.empty()) {
@@ -840,7 +836,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         for (std::size_t i = 0; i < project.size(); ++i) {
             if (i + fetch_ahead < project.size() && !renumber) {
                 const auto next = project[i + fetch_ahead];
-                if (next != none) prefetch(&project_account[static_cast<std::size_t>(next)]);
+                if (next != none) prefetch_read(&project_account[static_cast<std::size_t>(next)]);
             }
             if (project[i] == none) continue;
             if (renumber) project[i] = project_of_input[static_cast<std::size_t>(project[i])];
@@ -1082,10 +1078,11 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
             const std::size_t n = account.size();
             std::vector<std::int32_t> out(n);
             for (std::size_t i = 0; i < n; ++i) {
-                if (i + 2 * ahead < n) prefetch(&t.offsets[static_cast<std::size_t>(account[i + 2 * ahead])]);
+                if (i + 2 * ahead < n)
+                    prefetch_read(&t.offsets[static_cast<std::size_t>(account[i + 2 * ahead])]);
                 if (i + ahead < n && !packed.empty()) {
                     const auto first = t.offsets[static_cast<std::size_t>(account[i + ahead])];
-                    prefetch(&packed[std::min<std::size_t>(first, packed.size() - 1)]);
+                    prefetch_read(&packed[std::min<std::size_t>(first, packed.size() - 1)]);
                 }
                 out[i] = owner(account[i], project_of(i), date_of(i));
             }

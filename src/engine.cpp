@@ -578,7 +578,7 @@ struct AccountRevenue {
     std::optional<Period> range;
     void reset(std::size_t n) { pairs.assign(2 * n, 0.0); }
     void add(std::size_t a, double x) noexcept { detail::neumaier_add(pairs[2 * a], pairs[2 * a + 1], x); }
-    void prefetch(std::size_t a) const noexcept { __builtin_prefetch(pairs.data() + 2 * a, 1); }
+    void prefetch(std::size_t a) const noexcept { detail::prefetch_write(pairs.data() + 2 * a); }
     [[nodiscard]] double operator[](std::size_t a) const noexcept { return pairs[2 * a] + pairs[2 * a + 1]; }
 };
 

@@ -13,6 +13,7 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/detail/prefetch.hpp"
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/kpi/kpis.hpp"
@@ -170,8 +171,8 @@ class State {
     void prefetch(const std::array<std::int32_t, 8>& codes, std::size_t p) const noexcept {
         if (dense_) {
             const std::size_t at = cell(slot_of(codes[0]), p);
-            if (sum_width_ > 0) __builtin_prefetch(sums_.data() + at * sum_width_, 1);
-            if (count_width_ > 0) __builtin_prefetch(counts_.data() + at * count_width_, 1);
+            if (sum_width_ > 0) detail::prefetch_write(sums_.data() + at * sum_width_);
+            if (count_width_ > 0) detail::prefetch_write(counts_.data() + at * count_width_);
         }
     }
     /// Adds `x` to list `l` of the cell (group `g`, period `p`).
