@@ -896,6 +896,8 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         for (std::size_t i = 0; i < r.rows(); ++i) {
             const double u = units[i];
             if (u < 0) r.report(to_row(i), "units", "negative units");
+            if (unit[i] == Billing::fixed)
+                r.report(to_row(i), "unit", "not a unit of time (hour, day or month)");
             if (!std::isnan(u) && unit[i] == Billing::none) {
                 r.report(to_row(i), "unit", "units are given without their unit (hour, day or month)");
             }
