@@ -5,4 +5,5 @@
 #include "accountkpi/kpi/concentration.hpp"  // IWYU pragma: export
 #include "accountkpi/kpi/engine.hpp"         // IWYU pragma: export
 #include "accountkpi/kpi/kpis.hpp"           // IWYU pragma: export
+#include "accountkpi/kpi/labels.hpp"         // IWYU pragma: export
 #include "accountkpi/kpi/options.hpp"        // IWYU pragma: export

@@ -1,0 +1,86 @@
+#include "accountkpi/kpi/labels.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace accountkpi::kpi {
+namespace {
+
+template <class Words>
+std::string word_at(const Words& words, std::int32_t code, std::string_view what) {
+    if (code < 0 || static_cast<std::size_t>(code) >= words.size()) {
+        throw std::out_of_range("no " + std::string(what) + " with code " + std::to_string(code));
+    }
+    return std::string(words[static_cast<std::size_t>(code)]);
+}
+
+std::string number_text(double x) {
+    if (std::isnan(x)) return "nan";
+    char buf[32];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);
+    return ec == std::errc{} ? std::string(buf, end) : std::to_string(x);
+}
+
+}  // namespace
+
+std::string key_label(const Book& book, Key key, std::int32_t code, const Options& options) {
+    if (code == none) return "";
+    switch (key) {
+        case Key::account:
+            if (static_cast<std::size_t>(code) >= book.accounts().size()) break;
+            return book.accounts().ids.label(code);
+        case Key::manager:
+            if (static_cast<std::size_t>(code) >= book.managers().size()) break;
+            return book.managers().ids.label(code);
+        case Key::region:
+            return word_at(book.accounts().regions.names, code, "region");
+        case Key::domain:
+            return word_at(book.accounts().domains.names, code, "domain");
+        case Key::service_line:
+            return word_at(book.projects().service_lines.names, code, "service line");
+        case Key::tier:
+            return word_at(tier_names, code, "tier");
+        case Key::role:
+            return word_at(role_names, code, "role");
+        case Key::volume_band:
+            return word_at(volume_band_labels(options.volume_thresholds), code, "volume band");
+    }
+    throw std::out_of_range("no " + std::string(name(key)) + " with code " + std::to_string(code));
+}
+
+std::string LabelledRow::label(std::size_t k) const {
+    const Result& r = result_->result();
+    return key_label(result_->book(), r.by.at(k), r.key_codes.at(k).at(row_), result_->request().options);
+}
+
+Period LabelledRow::period() const {
+    return result_->request().periods.at(static_cast<std::size_t>(result_->result().period.at(row_)));
+}
+
+double LabelledRow::value(Kpi kpi) const {
+    return result_->result().column(kpi).at(row_);
+}
+
+TextTable to_table(const LabelledResult& result) {
+    const Result& r = result.result();
+    TextTable table;
+    for (const Key k : r.by) table.header.emplace_back(name(k));
+    table.header.emplace_back("period");
+    for (const Kpi k : r.kpis) table.header.emplace_back(name(k));
+    table.rows.reserve(result.size());
+    for (const LabelledRow row : result) {
+        std::vector<std::string> cells;
+        cells.reserve(table.header.size());
+        for (std::size_t k = 0; k < r.by.size(); ++k) cells.push_back(row.label(k));
+        cells.push_back(row.period().label());
+        for (std::size_t k = 0; k < r.kpis.size(); ++k)
+            cells.push_back(number_text(r.values[k][row.index()]));
+        table.rows.push_back(std::move(cells));
+    }
+    return table;
+}
+
+}  // namespace accountkpi::kpi
