@@ -47,7 +47,7 @@ def _assert_same(got: pd.DataFrame, want: pd.DataFrame) -> None:
 def client() -> Iterator[Any]:
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, memory_limit="3GiB"
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit="3GiB"
         ) as cluster,
         distributed.Client(cluster) as c,
     ):
