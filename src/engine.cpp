@@ -5,6 +5,7 @@
 #include "accountkpi/kpi/engine.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -15,6 +16,42 @@
 
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/kpi/concentration.hpp"
+
+namespace accountkpi::detail {
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang_analyzer__)
+[[gnu::target_clones("avx2", "default")]]  // twice the lanes a vector where the CPU has them
+#endif
+Int128
+exact_sum(const double* x, std::size_t n) noexcept {
+    // Each lane adds at most 512 values below 2^51 a block: never beyond 2^60.
+    constexpr std::size_t lanes = 8, block = 512 * lanes;
+    constexpr double magic = 0x1.8p52;
+    const auto magic_bits = std::bit_cast<std::int64_t>(magic);
+    Int128 total = 0;
+    for (std::size_t b = 0; b < n; b += block) {
+        const std::size_t e = std::min(n, b + block);
+        std::int64_t lane[lanes] = {};
+        std::int64_t large = 0;
+        std::size_t i = b;
+        for (; i + lanes <= e; i += lanes) {
+            for (std::size_t l = 0; l < lanes; ++l) {
+                const double t = x[i + l] * money_scale;
+                large |= static_cast<std::int64_t>(std::abs(t) >= 0x1p51);
+                lane[l] += std::bit_cast<std::int64_t>(t + magic) - magic_bits;
+            }
+        }
+        if (large != 0) {  // an amount of 2^51 millionths (2.2 billion) or more: one by one, in 128 bits
+            for (std::size_t k = b; k < e; ++k) total += to_millionths(x[k]);
+            continue;
+        }
+        for (std::size_t l = 0; l < lanes; ++l) total += lane[l];
+        for (; i < e; ++i) total += to_millionths(x[i]);
+    }
+    return total;
+}
+
+}  // namespace accountkpi::detail
 
 namespace accountkpi::kpi {
 namespace {
@@ -30,32 +67,6 @@ using L = State::List;
 
 double ratio(double num, double den) noexcept {
     return den == 0 ? nan : num / den;
-}
-
-/// The compensated sum of `x[0..n)` in 8 interleaved two-sum chains (independent chains of adds that the CPU
-/// overlaps, and the compiler vectorises), then added together: as exact as one compensated sum, at the speed
-/// of reading memory.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang_analyzer__)
-[[gnu::target_clones("avx2", "default")]]  // twice the lanes a vector where the CPU has them
-#endif
-detail::NeumaierSum
-lane_sum(const double* x, std::size_t n) noexcept {
-    constexpr std::size_t lanes = 8;
-    double s[lanes] = {}, c[lanes] = {};
-    std::size_t i = 0;
-    for (; i + lanes <= n; i += lanes) {
-        for (std::size_t l = 0; l < lanes; ++l) {
-            // Knuth's two-sum: the exact rounding error of s + v whatever their magnitudes, without a branch.
-            const double v = x[i + l], t = s[l] + v, w = t - s[l];
-            c[l] += (s[l] - (t - w)) + (v - w);
-            s[l] = t;
-        }
-    }
-    detail::NeumaierSum out;
-    for (std::size_t l = 0; l < lanes; ++l) out.add(s[l]);
-    for (std::size_t l = 0; l < lanes; ++l) out.add(c[l]);
-    for (; i < n; ++i) out.add(x[i]);
-    return out;
 }
 
 /// What a set of KPIs needs accumulated.
@@ -317,6 +328,27 @@ std::vector<Kpi> kpis_of(const Request& rq) {
     return rq.kpis;
 }
 
+/// What a request accumulates: its measures, and whether it makes the pass over the accounts.
+std::pair<Needs, bool> needs_of(const Request& rq) {
+    const auto kpis = kpis_of(rq);
+    Needs nd;
+    for (Kpi k : kpis) add_needs(k, nd, rq.options);
+    const bool by_line = std::find(rq.by.begin(), rq.by.end(), Key::service_line) != rq.by.end();
+    const bool wants_account_level = std::any_of(kpis.begin(), kpis.end(), account_level);
+    if (by_line) {  // per-account measures are undefined by service line: do not accumulate them
+        for (C m : {C::clients_start, C::clients_end, C::active, C::new_clients, C::churned, C::reactivated,
+                    C::retained, C::churned_new, C::touch_n, C::ltv_n, C::predicted_n}) {
+            nd.counts[static_cast<std::size_t>(m)] = false;
+        }
+        for (S m : {S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion, S::contraction,
+                    S::churned_revenue, S::touch_days, S::ltv, S::predicted}) {
+            nd.sums[static_cast<std::size_t>(m)] = false;
+        }
+        nd.lists[static_cast<std::size_t>(L::account_revenue)] = false;
+    }
+    return {nd, wants_account_level && !by_line};
+}
+
 void check(const Request& rq) {
     if (rq.periods.empty()) throw std::invalid_argument("a KPI request needs at least one period");
     if (rq.by.size() > 7) throw std::invalid_argument("at most 7 group keys");
@@ -544,6 +576,9 @@ class PeriodSlice {
     [[gnu::always_inline]] void add(M m, std::size_t cell) noexcept {
         st_.add(m, cell);
     }
+    [[gnu::always_inline]] void add_exact(State::Sum m, std::size_t cell, detail::Int128 n) noexcept {
+        st_.add_exact(m, cell, n);
+    }
     template <class M>
     [[gnu::always_inline, nodiscard]] bool has(M m) const noexcept {
         return st_.has(m);
@@ -571,15 +606,14 @@ class PeriodSlice {
     std::vector<Item> items_;
 };
 
-/// Per-account compensated revenue over a period: each account's sum and compensation side by side (one
-/// cache line for both).
+/// Per-account revenue over a period, exact in millionths (an account whose lines cancel has exactly 0).
 struct AccountRevenue {
-    std::vector<double> pairs;
+    std::vector<detail::Int128> sums;
     std::optional<Period> range;
-    void reset(std::size_t n) { pairs.assign(2 * n, 0.0); }
-    void add(std::size_t a, double x) noexcept { detail::neumaier_add(pairs[2 * a], pairs[2 * a + 1], x); }
-    void prefetch(std::size_t a) const noexcept { detail::prefetch_write(pairs.data() + 2 * a); }
-    [[nodiscard]] double operator[](std::size_t a) const noexcept { return pairs[2 * a] + pairs[2 * a + 1]; }
+    void reset(std::size_t n) { sums.assign(n, 0); }
+    void add(std::size_t a, double x) noexcept { sums[a] += detail::to_millionths(x); }
+    void prefetch(std::size_t a) const noexcept { detail::prefetch_write(sums.data() + a); }
+    [[nodiscard]] detail::Int128 operator[](std::size_t a) const noexcept { return sums[a]; }
 };
 
 }  // namespace
@@ -651,6 +685,7 @@ State::State(std::vector<Key> by, const std::vector<std::uint64_t>& cardinalitie
     bool small = true;
     for (auto c : cardinalities) {
         radix_.push_back(product);
+        extent_.push_back(c + 1);
         if (product > (std::uint64_t{1} << 40) / (c + 1)) small = false;
         product *= c + 1;  // + 1: the missing value
     }
@@ -717,13 +752,31 @@ void relayout(Vector& v, std::size_t width, std::size_t periods, std::size_t fro
 
 void State::lay_out_records() {
     sum_width_ = count_width_ = 0;
+    money_pair_ = {};
     for (std::size_t m = 0; m < n_sums; ++m) {
         sum_at_[m] = static_cast<std::uint8_t>(sum_width_);
-        if (sum_on_[m]) sum_width_ += 2;
+        if (sum_on_[m]) {
+            money_pair_[sum_width_ / 2] = is_money(static_cast<Sum>(m));
+            sum_width_ += 2;
+        }
     }
     for (std::size_t m = 0; m < n_counts; ++m) {
         count_at_[m] = static_cast<std::uint8_t>(count_width_);
         if (count_on_[m]) ++count_width_;
+    }
+}
+
+void State::add_sums(double* into, const double* from) const noexcept {
+    for (std::size_t j = 0; j < sum_width_; j += 2) {
+        if (money_pair_[j / 2]) {
+            detail::add_exact(into + j, detail::load_exact(from + j));
+        } else if (into[j] == 0 && into[j + 1] == 0) {  // an empty cell: a copy, the same bits
+            into[j] = from[j];
+            into[j + 1] = from[j + 1];
+        } else {
+            detail::neumaier_add(into[j], into[j + 1], from[j]);
+            detail::neumaier_add(into[j], into[j + 1], from[j + 1]);
+        }
     }
 }
 
@@ -746,8 +799,21 @@ std::vector<std::uint32_t> State::groups_of(const State& other) {
     return here;
 }
 
+bool State::fits(const std::vector<Key>& by, const std::vector<std::uint64_t>& cardinalities,
+                 std::size_t n_periods, const std::array<bool, n_sums>& sums,
+                 const std::array<bool, n_counts>& counts, bool account_level) const {
+    if (by != by_ || cardinalities.size() != extent_.size() || n_periods != n_periods_ || sums != sum_on_ ||
+        counts != count_on_ || account_level != account_level_)
+        return false;
+    for (std::size_t k = 0; k < extent_.size(); ++k) {
+        if (cardinalities[k] + 1 != extent_[k]) return false;
+    }
+    return true;
+}
+
 void State::adopt(const State& part, std::size_t first_period) {
-    if (part.by_ != by_ || part.radix_ != radix_ || part.sum_on_ != sum_on_ || part.count_on_ != count_on_ ||
+    if (part.by_ != by_ || part.extent_ != extent_ || part.sum_on_ != sum_on_ ||
+        part.count_on_ != count_on_ || part.account_level_ != account_level_ ||
         first_period + part.n_periods_ > n_periods_) {
         throw std::invalid_argument("adopt: the states come from different requests or books");
     }
@@ -758,17 +824,7 @@ void State::adopt(const State& part, std::size_t first_period) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!part.in_use(g)) continue;
             const std::size_t here = cell(to[g], first_period + p), there = part.cell(g, p);
-            double* into = &sums_[here * sum_width_];
-            const double* from = &part.sums_[there * sum_width_];
-            for (std::size_t j = 0; j < sum_width_; j += 2) {
-                if (into[j] == 0 && into[j + 1] == 0) {  // an empty cell: a copy, the same bits
-                    into[j] = from[j];
-                    into[j + 1] = from[j + 1];
-                } else {
-                    detail::neumaier_add(into[j], into[j + 1], from[j]);
-                    detail::neumaier_add(into[j], into[j + 1], from[j + 1]);
-                }
-            }
+            add_sums(&sums_[here * sum_width_], &part.sums_[there * sum_width_]);
             for (std::size_t j = 0; j < count_width_; ++j)
                 counts_[here * count_width_ + j] += part.counts_[there * count_width_ + j];
         }
@@ -781,8 +837,12 @@ void State::adopt(const State& part, std::size_t first_period) {
 }
 
 void State::merge(const State& other) {
-    if (other.by_ != by_ || other.n_periods_ != n_periods_ || other.radix_ != radix_ ||
-        other.sum_on_ != sum_on_ || other.count_on_ != count_on_) {
+    if (&other == this) {  // its own cells and lists would change under the loops: merge a copy
+        merge(State(other));
+        return;
+    }
+    if (other.by_ != by_ || other.n_periods_ != n_periods_ || other.extent_ != extent_ ||
+        other.sum_on_ != sum_on_ || other.count_on_ != count_on_ || other.account_level_ != account_level_) {
         throw std::invalid_argument("merge: the states come from different requests or books");
     }
     const std::size_t np = n_periods_;
@@ -792,12 +852,7 @@ void State::merge(const State& other) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!other.in_use(g)) continue;
             const std::size_t from = other.cell(g, p), to = cell(map[g], p);
-            double* into = &sums_[to * sum_width_];
-            const double* add = &other.sums_[from * sum_width_];
-            for (std::size_t j = 0; j < sum_width_; j += 2) {
-                detail::neumaier_add(into[j], into[j + 1], add[j]);
-                detail::neumaier_add(into[j], into[j + 1], add[j + 1]);
-            }
+            add_sums(&sums_[to * sum_width_], &other.sums_[from * sum_width_]);
             for (std::size_t j = 0; j < count_width_; ++j)
                 counts_[to * count_width_ + j] += other.counts_[from * count_width_ + j];
         }
@@ -816,22 +871,9 @@ State accumulate(const Book& book, const Request& rq) {
     check(rq);
     const auto kpis = kpis_of(rq);
     const Options& o = rq.options;
-    Needs nd;
-    for (Kpi k : kpis) add_needs(k, nd, o);
-    const bool by_line = std::find(rq.by.begin(), rq.by.end(), Key::service_line) != rq.by.end();
-    const bool wants_account_level = std::any_of(kpis.begin(), kpis.end(), account_level);
-    const bool account_pass = wants_account_level && !by_line;
-    if (by_line) {  // per-account measures are undefined by service line: do not accumulate them
-        for (C m : {C::clients_start, C::clients_end, C::active, C::new_clients, C::churned, C::reactivated,
-                    C::retained, C::churned_new, C::touch_n, C::ltv_n, C::predicted_n}) {
-            nd.counts[static_cast<std::size_t>(m)] = false;
-        }
-        for (S m : {S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion, S::contraction,
-                    S::churned_revenue, S::touch_days, S::ltv, S::predicted}) {
-            nd.sums[static_cast<std::size_t>(m)] = false;
-        }
-        nd.lists[static_cast<std::size_t>(L::account_revenue)] = false;
-    }
+    const std::pair<Needs, bool> plan = needs_of(rq);
+    const Needs& nd = plan.first;
+    const bool account_pass = plan.second;
     const bool revenue_rows =
         nd.any({S::revenue, S::cost, S::amount_hour, S::amount_day, S::amount_month, S::units_hour,
                 S::units_day, S::units_month, S::upsell, S::cross_sell, S::new_business});
@@ -933,16 +975,17 @@ State accumulate(const Book& book, const Request& rq) {
             const std::size_t pl = pi - chunk_begin;  // the period in `st`
             const auto cell_of = [&](std::uint32_t g) { return st.cell(g, pl); };
             if (bands_needed) {  // each account's band: its revenue in the 12 months before P
-                std::vector<double> trailing(n_accounts, 0.0);
+                AccountRevenue trailing;
+                trailing.reset(n_accounts);
                 const auto [lo, hi] = rows_in(rev.date, Period{add_months(P.begin(), -12), P.begin()});
                 for (std::size_t i = lo; i < hi; ++i)
-                    trailing[static_cast<std::size_t>(rev.account[i])] += rev.amount[i];
+                    trailing.add(static_cast<std::size_t>(rev.account[i]), rev.amount[i]);
                 bands.resize(n_accounts);
                 for (std::size_t a = 0; a < n_accounts; ++a) {
-                    bands[a] =
-                        static_cast<std::int32_t>(std::upper_bound(o.volume_thresholds.begin(),
-                                                                   o.volume_thresholds.end(), trailing[a]) -
-                                                  o.volume_thresholds.begin());
+                    const double money = detail::from_millionths(trailing[a]);
+                    bands[a] = static_cast<std::int32_t>(
+                        std::upper_bound(o.volume_thresholds.begin(), o.volume_thresholds.end(), money) -
+                        o.volume_thresholds.begin());
                 }
             }
 
@@ -957,9 +1000,7 @@ State accumulate(const Book& book, const Request& rq) {
                     for (const auto& [m, column] :
                          {std::pair{S::revenue, &rev.amount}, std::pair{S::cost, &rev.cost}}) {
                         if (!st.has(m)) continue;
-                        const detail::NeumaierSum total = lane_sum(column->data() + lo, hi - lo);
-                        st.add(m, cell, total.sum);
-                        st.add(m, cell, total.comp);
+                        st.add_exact(m, cell, detail::exact_sum(column->data() + lo, hi - lo));
                     }
                 }
                 if (account_revenue && (totals_only || !revenue_rows)) {
@@ -1046,9 +1087,9 @@ State accumulate(const Book& book, const Request& rq) {
                         lifetime_row = 0;
                     }
                     for (; lifetime_row < upto; ++lifetime_row) {
-                        const double x =
-                            rev.amount[lifetime_row] - (o.ltv_revenue ? 0.0 : rev.cost[lifetime_row]);
-                        lifetime.add(static_cast<std::size_t>(rev.account[lifetime_row]), x);
+                        const auto ua = static_cast<std::size_t>(rev.account[lifetime_row]);
+                        lifetime.add(ua, rev.amount[lifetime_row]);
+                        if (!o.ltv_revenue) lifetime.add(ua, -rev.cost[lifetime_row]);
                     }
                 }
                 const Date b = P.begin(), last = P.end() - 1;
@@ -1082,8 +1123,8 @@ State accumulate(const Book& book, const Request& rq) {
                             }
                         }
                     }
-                    const double r_p = account_revenue ? current[ua] : 0.0;
-                    const double r_b = b_rev ? (*b_rev)[ua] : 0.0;
+                    const detail::Int128 r_p = account_revenue ? current[ua] : 0;
+                    const detail::Int128 r_b = b_rev ? (*b_rev)[ua] : 0;
                     if (!active && !in_s && r_p == 0 && r_b == 0) continue;
                     const std::int32_t owner = needs_owner ? book.owner(a, none, reference) : none;
                     if (!scope.manager(owner)) continue;
@@ -1101,21 +1142,26 @@ State accumulate(const Book& book, const Request& rq) {
                     count(C::retained, in_s && in_e);
                     count(C::churned_new, is_new && churned_new);
                     if (cohort && r_b > 0) {
-                        if (st.has(S::cohort_base)) st.add(S::cohort_base, cell, r_b);
-                        if (st.has(S::cohort_current)) st.add(S::cohort_current, cell, r_p);
-                        if (st.has(S::cohort_kept)) st.add(S::cohort_kept, cell, std::min(r_p, r_b));
+                        constexpr detail::Int128 zero = 0;
+                        if (st.has(S::cohort_base)) st.add_exact(S::cohort_base, cell, r_b);
+                        if (st.has(S::cohort_current)) st.add_exact(S::cohort_current, cell, r_p);
+                        // Kept revenue lies in [0, base]: credit notes beyond the billing keep nothing.
+                        if (st.has(S::cohort_kept))
+                            st.add_exact(S::cohort_kept, cell, std::clamp(r_p, zero, r_b));
                         if (in_e) {
-                            if (st.has(S::expansion)) st.add(S::expansion, cell, std::max(0.0, r_p - r_b));
+                            if (st.has(S::expansion))
+                                st.add_exact(S::expansion, cell, std::max(zero, r_p - r_b));
                             if (st.has(S::contraction))
-                                st.add(S::contraction, cell, std::max(0.0, r_b - r_p));
+                                st.add_exact(S::contraction, cell, std::max(zero, r_b - r_p));
                         } else if (st.has(S::churned_revenue)) {
-                            st.add(S::churned_revenue, cell, r_b - r_p);
+                            st.add_exact(S::churned_revenue, cell, r_b - r_p);
                         }
                     }
-                    if (nd.has(L::account_revenue) && r_p > 0) st.push(L::account_revenue, g, pl, r_p);
+                    if (nd.has(L::account_revenue) && r_p > 0)
+                        st.push(L::account_revenue, g, pl, detail::from_millionths(r_p));
                     if (ltv && active) {
                         st.add(C::ltv_n, cell);
-                        st.add(S::ltv, cell, lifetime[ua]);
+                        st.add_exact(S::ltv, cell, lifetime[ua]);
                     }
                     if (predicted && active) {
                         const double value = rq.account_values[pi * n_accounts + ua];
@@ -1286,7 +1332,18 @@ std::vector<double> medians(std::vector<std::pair<std::uint32_t, double>> pairs,
 
 }  // namespace
 
-Result finalize(const Book& /*book*/, const Request& rq, const State& st) {
+Result finalize(const Book& book, const Request& rq, const State& st) {
+    check(rq);
+    {
+        const auto [nd, account_pass] = needs_of(rq);
+        const auto cardinalities =
+            Keyer(book, rq.by, rq.options.volume_thresholds.size() + 1).cardinalities();
+        if (!st.fits(rq.by, cardinalities, rq.periods.size(), nd.sums, nd.counts, account_pass)) {
+            throw std::invalid_argument(
+                "finalize: the state comes from another request or book (its keys, their sizes, its periods "
+                "or its measures differ)");
+        }
+    }
     const auto kpis = kpis_of(rq);
     const Options& o = rq.options;
     // The groups in use in key order; `cells` indexes the lists' cells (slot * np + period).

@@ -1,17 +1,22 @@
 // The byte form of kpi::State: what a worker sends back so that states of disjoint scopes can be merged
 // elsewhere (pickling in Python, a Dask tree reduction). Only the cells in use are written; the group lookup
-// is rebuilt.
+// is rebuilt (hashed). The bytes may come from anywhere: everything read is checked against the rest and
+// against the bytes' length before memory is set aside for it, so that a state read from bytes is safe to
+// merge and finalize (which check it against what they meet).
 //
-// Layout, all little-endian (the writer's byte order is checked by a marker), version 3:
-//   "AKST" u32(3) u32(0x01020304)
-//   u8 n_keys, n_keys × u8 key; u64 periods; u8 account_level
-//   u8 n_sums, n_sums × u8 on; u8 n_counts, n_counts × u8 on; u8 n_lists
-//   n_keys × u64 radix; u64 lut size (0: hashed groups); u64 groups; groups × n_keys × i32 codes
-//   sums: period by period, group by group, each sum that is on: f64 sum, f64 compensation;
+// Layout, all little-endian (the writer's byte order is checked by a marker), version 4:
+//   "AKST" u32(4) u32(0x01020304)
+//   u8 n_keys, n_keys × u8 key, n_keys × u64 extent (the key's cardinality + 1); u64 periods; u8
+//   account_level u8 n_sums, n_sums × u8 on; u8 n_counts, n_counts × u8 on; u8 n_lists u64 groups; groups ×
+//   n_keys × i32 codes (-1: missing; below the key's cardinality) sums: period by period, group by group,
+//   each sum that is on: money as a 128-bit integer of millionths,
+//         others f64 sum, f64 compensation;
 //   counts: period by period, group by group, each count that is on: i64
 //   per list: u64 n, n × u32 cells (group × periods + period), n × f64 values
-// Version 2 stored the cells measure by measure, group by group; version 3 as State holds them.
+//   u64 checksum of every byte before it (State::checksum)
+// Version 3 had no extents or checksum and kept the money sums as compensated doubles.
 #include <bit>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -25,7 +30,7 @@ namespace accountkpi::kpi {
 namespace {
 
 constexpr char magic[4] = {'A', 'K', 'S', 'T'};
-constexpr std::uint32_t format_version = 3;
+constexpr std::uint32_t format_version = 4;
 constexpr std::uint32_t byte_order_mark = 0x01020304;
 
 static_assert(std::endian::native == std::endian::little || std::endian::native == std::endian::big);
@@ -45,7 +50,11 @@ class Writer {
         static_assert(std::is_trivially_copyable_v<T>);
         if (n != 0) out_.append(reinterpret_cast<const char*>(data), n * sizeof(T));
     }
-    std::string take() { return std::move(out_); }
+    /// The bytes written, followed by their checksum.
+    std::string finish() {
+        put(State::checksum(out_));
+        return std::move(out_);
+    }
 
   private:
     std::string out_;
@@ -89,9 +98,9 @@ class Reader {
 std::size_t State::serialized_size() const noexcept {
     const std::size_t cells = groups() * n_periods_;
     std::size_t n = sizeof(magic) + 2 * sizeof(std::uint32_t);
-    n += 1 + by_.size() + sizeof(std::uint64_t) + 1;
+    n += 1 + by_.size() + extent_.size() * sizeof(std::uint64_t) + sizeof(std::uint64_t) + 1;
     n += 1 + n_sums + 1 + n_counts + 1;
-    n += radix_.size() * sizeof(std::uint64_t) + 2 * sizeof(std::uint64_t);
+    n += 2 * sizeof(std::uint64_t);  // groups, checksum
     n += groups() * by_.size() * sizeof(std::int32_t);
     n += cells * (sum_width_ * sizeof(double) + count_width_ * sizeof(std::int64_t));
     for (const auto& l : lists_)
@@ -109,6 +118,7 @@ std::string State::to_bytes() const {
     w.put(byte_order_mark);
     w.put(static_cast<std::uint8_t>(by_.size()));
     for (Key k : by_) w.put(static_cast<std::uint8_t>(k));
+    w.put_array(extent_.data(), extent_.size());
     w.put(static_cast<std::uint64_t>(n_periods_));
     w.put(static_cast<std::uint8_t>(account_level_));
     w.put(static_cast<std::uint8_t>(n_sums));
@@ -116,7 +126,6 @@ std::string State::to_bytes() const {
     w.put(static_cast<std::uint8_t>(n_counts));
     for (bool on : count_on_) w.put(static_cast<std::uint8_t>(on));
     w.put(static_cast<std::uint8_t>(n_lists));
-    w.put_array(radix_.data(), radix_.size());
     // The groups in use, numbered again from 0 in slot order (a dense state has slots not in use).
     std::vector<std::size_t> used;
     used.reserve(groups());
@@ -127,7 +136,6 @@ std::string State::to_bytes() const {
         used.push_back(g);
     }
     const bool all = used.size() == n_groups_;
-    w.put(static_cast<std::uint64_t>(dense_ ? n_groups_ : lut_.size()));
     w.put(static_cast<std::uint64_t>(used.size()));
     for (std::size_t g : used) {
         for (std::size_t k = 0; k < by_.size(); ++k) w.put(code(g, k));
@@ -157,75 +165,124 @@ std::string State::to_bytes() const {
         }
         for (const auto& item : l) w.put(item.second);
     }
-    return w.take();
+    return w.finish();
+}
+
+std::uint64_t State::checksum(std::string_view bytes) noexcept {
+    // Word by word: xor, multiply, fold (a mix in the manner of MurmurHash3's finaliser); not cryptographic,
+    // but any change of a bit or of the length changes it with near certainty.
+    constexpr std::uint64_t k = 0xff51afd7ed558ccdULL;
+    std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ (bytes.size() * k);
+    const auto mix = [&](std::uint64_t w) {
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, bytes.data() + i, 8);
+        mix(w);
+    }
+    if (i < bytes.size()) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, bytes.data() + i, bytes.size() - i);
+        mix(w);
+    }
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
 }
 
 State State::from_bytes(std::string_view bytes) {
-    Reader r(bytes);
-    for (char c : magic) {
-        if (r.get<char>() != c) corrupt("not a KPI state (bad magic)");
-    }
+    constexpr std::size_t tail = sizeof(std::uint64_t);
+    if (bytes.size() < sizeof(magic) + 2 * sizeof(std::uint32_t) + tail ||
+        std::memcmp(bytes.data(), magic, sizeof(magic)) != 0)
+        corrupt("not a KPI state (bad magic)");
+    Reader r(bytes.substr(0, bytes.size() - tail));
+    for (std::size_t i = 0; i < sizeof(magic); ++i) (void)r.get<char>();
     if (r.get<std::uint32_t>() != format_version) corrupt("unsupported format version");
     if (r.get<std::uint32_t>() != byte_order_mark) corrupt("written with another byte order");
+    std::uint64_t stored;
+    std::memcpy(&stored, bytes.data() + bytes.size() - tail, tail);
+    if (stored != checksum(bytes.substr(0, bytes.size() - tail)))
+        corrupt("checksum mismatch (the bytes were changed or cut short)");
 
     State st;
     const std::size_t n_keys = r.get<std::uint8_t>();
-    if (n_keys > 8) corrupt("more than 8 group keys");
+    if (n_keys > 7) corrupt("more than 7 group keys");
     for (std::size_t k = 0; k < n_keys; ++k) {
         const auto key = r.get<std::uint8_t>();
         if (key > static_cast<std::uint8_t>(Key::volume_band)) corrupt("unknown group key");
         st.by_.push_back(static_cast<Key>(key));
     }
+    st.extent_.resize(n_keys);
+    r.get_array(st.extent_.data(), n_keys);
+    std::uint64_t product = 1;
+    for (auto e : st.extent_) {  // the composite code of a group: its codes + 1 in mixed radix
+        if (e == 0 || e > (std::uint64_t{1} << 31)) corrupt("bad key cardinality");
+        if (product > std::numeric_limits<std::uint64_t>::max() / e) corrupt("key cardinalities too large");
+        st.radix_.push_back(product);
+        product *= e;
+    }
     st.n_periods_ = static_cast<std::size_t>(r.get<std::uint64_t>());
     if (st.n_periods_ == 0 || st.n_periods_ > std::numeric_limits<std::uint32_t>::max())
         corrupt("bad periods");
-    st.account_level_ = r.get<std::uint8_t>() != 0;
+    const auto level = r.get<std::uint8_t>();
+    if (level > 1) corrupt("bad account level");
+    st.account_level_ = level != 0;
+    const auto flag = [&] {
+        const auto b = r.get<std::uint8_t>();
+        if (b > 1) corrupt("bad measure flag");
+        return b != 0;
+    };
     if (r.get<std::uint8_t>() != n_sums) corrupt("another set of sums (another library version)");
-    for (auto& on : st.sum_on_) on = r.get<std::uint8_t>() != 0;
+    for (auto& on : st.sum_on_) on = flag();
     if (r.get<std::uint8_t>() != n_counts) corrupt("another set of counts (another library version)");
-    for (auto& on : st.count_on_) on = r.get<std::uint8_t>() != 0;
+    for (auto& on : st.count_on_) on = flag();
     st.lay_out_records();
     if (r.get<std::uint8_t>() != n_lists) corrupt("another set of lists (another library version)");
-    st.radix_.resize(n_keys);
-    r.get_array(st.radix_.data(), n_keys);
-    for (std::size_t k = 0; k < n_keys; ++k) {  // radix[k]: the product of the cardinalities + 1 before key k
-        if (k == 0 ? st.radix_[0] != 1
-                   : st.radix_[k] < st.radix_[k - 1] || st.radix_[k] % st.radix_[k - 1] != 0)
-            corrupt("bad key radix");
-    }
-    const auto lut_size = r.get<std::uint64_t>();
-    if (lut_size > (std::uint64_t{1} << 26)) corrupt("group table too large");
-    if (lut_size != 0 && n_keys > 0 && (lut_size % st.radix_.back() != 0 || lut_size < st.radix_.back()))
-        corrupt("group table does not match the keys");
+
     const auto groups = r.get<std::uint64_t>();
+    if (n_keys == 0 && groups > 1) corrupt("more than one group without keys");
     r.need(static_cast<std::size_t>(groups), std::max<std::size_t>(n_keys, 1) * sizeof(std::int32_t));
     if (groups > std::numeric_limits<std::uint32_t>::max() / st.n_periods_) corrupt("too many cells");
     const std::size_t n_groups = static_cast<std::size_t>(groups);
     const std::size_t cells = n_groups * st.n_periods_;
     st.group_codes_.resize(n_groups * n_keys);
     r.get_array(st.group_codes_.data(), st.group_codes_.size());
-    for (auto c : st.group_codes_) {
-        if (c < -1) corrupt("bad key code");
+    for (std::size_t i = 0; i < st.group_codes_.size(); ++i) {
+        const std::int64_t c = st.group_codes_[i];
+        if (c < -1 || static_cast<std::uint64_t>(c + 1) >= st.extent_[i % n_keys])
+            corrupt("key code out of range");
     }
 
-    // The group lookup, rebuilt from the codes; a group that appears twice is corruption.
-    st.lut_.assign(static_cast<std::size_t>(lut_size), 0);
+    // The group lookup, rebuilt from the codes (hashed: its size is that of the groups given); a group that
+    // appears twice is corruption.
     st.n_groups_ = n_groups;
+    st.overflow_.reserve(n_groups);
     for (std::size_t g = 0; g < n_groups; ++g) {
-        const std::uint64_t c = st.composite(g);
-        if (!st.lut_.empty()) {
-            if (c >= st.lut_.size()) corrupt("key code out of range");
-            if (st.lut_[c] != 0) corrupt("a group appears twice");
-            st.lut_[c] = static_cast<std::uint32_t>(g + 1);
-        } else if (!st.overflow_.emplace(c, static_cast<std::uint32_t>(g)).second) {
+        if (!st.overflow_.emplace(st.composite(g), static_cast<std::uint32_t>(g)).second)
             corrupt("a group appears twice");
-        }
     }
     const std::size_t record = (st.sum_width_ + st.count_width_) * sizeof(double);
     if (record > 0) r.need(cells, record);  // the cells are there before room is made for them
     st.grow(n_groups);  // room for exactly these groups: the cells are stored as they were written
     r.get_array(st.sums_.data(), cells * st.sum_width_);
     r.get_array(st.counts_.data(), cells * st.count_width_);
+    // Values that no accumulation makes (so that merging many states can never overflow): counts are in
+    // [0, 2^48], money below 2^100 millionths, list values finite.
+    for (std::size_t i = 0; i < cells * st.count_width_; ++i) {
+        if (st.counts_[i] < 0 || st.counts_[i] > (std::int64_t{1} << 48)) corrupt("implausible count");
+    }
+    constexpr detail::Int128 money_limit = detail::Int128{1} << 100;
+    for (std::size_t c = 0; c < cells; ++c) {
+        for (std::size_t j = 0; j < st.sum_width_; j += 2) {
+            if (!st.money_pair_[j / 2]) continue;
+            const detail::Int128 n = detail::load_exact(&st.sums_[c * st.sum_width_ + j]);
+            if (n >= money_limit || n <= -money_limit) corrupt("implausible money sum");
+        }
+    }
     for (auto& l : st.lists_) {
         const auto n = r.get<std::uint64_t>();
         r.need(static_cast<std::size_t>(n), sizeof(std::uint32_t) + sizeof(double));
@@ -234,7 +291,10 @@ State State::from_bytes(std::string_view bytes) {
             item.first = r.get<std::uint32_t>();
             if (item.first >= cells) corrupt("list cell out of range");
         }
-        for (auto& item : l) item.second = r.get<double>();
+        for (auto& item : l) {
+            item.second = r.get<double>();
+            if (!std::isfinite(item.second)) corrupt("list value not finite");
+        }
     }
     if (!r.done()) corrupt("trailing bytes");
     return st;

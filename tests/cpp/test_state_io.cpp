@@ -131,9 +131,9 @@ TEST(StateIo, RejectsTruncatedCorruptAndForeignBytes) {
     std::string other_version = bytes;
     other_version[4] = 9;
     EXPECT_THROW((void)kpi::State::from_bytes(other_version), std::invalid_argument);
-    std::string bad_radix = bytes;  // the first key's radix, after the header and the measure flags
-    bad_radix[12 + 1 + 1 + 8 + 1 + 1 + kpi::State::n_sums + 1 + kpi::State::n_counts + 1] = 2;
-    EXPECT_THROW((void)kpi::State::from_bytes(bad_radix), std::invalid_argument);
+    std::string bad_extent = bytes;  // the first key's cardinality + 1, after the header and the key
+    bad_extent[12 + 1 + 1] = 0;
+    EXPECT_THROW((void)kpi::State::from_bytes(bad_extent), std::invalid_argument);
     std::string other_order = bytes;
     std::swap(other_order[8], other_order[11]);
     EXPECT_THROW((void)kpi::State::from_bytes(other_order), std::invalid_argument);

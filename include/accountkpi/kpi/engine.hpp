@@ -159,9 +159,24 @@ class State {
     /// period (the pass over the accounts) reads and writes memory in order. Valid until the next `group`
     /// call that adds a group.
     [[nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept { return p * capacity_ + g; }
+    /// Money (see `is_money`) is summed exactly in millionths; other sums are compensated.
     [[gnu::always_inline]] void add(Sum m, std::size_t cell, double x) noexcept {
         double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
-        detail::neumaier_add(pair[0], pair[1], x);
+        if (is_money(m)) {
+            detail::add_exact(pair, detail::to_millionths(x));
+        } else {
+            detail::neumaier_add(pair[0], pair[1], x);
+        }
+    }
+    /// Adds `n` millionths to money measure `m`.
+    [[gnu::always_inline]] void add_exact(Sum m, std::size_t cell, detail::Int128 n) noexcept {
+        detail::add_exact(&sums_[cell * sum_width_ + sum_at_[idx(m)]], n);
+    }
+    /// Whether measure `m` is money, summed exactly (everything but units, scores, days and predicted
+    /// values, which need not be whole millionths).
+    [[nodiscard]] static constexpr bool is_money(Sum m) noexcept {
+        return m != Sum::units_hour && m != Sum::units_day && m != Sum::units_month && m != Sum::csat_sum &&
+               m != Sum::ces_sum && m != Sum::touch_days && m != Sum::predicted;
     }
     [[gnu::always_inline]] void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept {
         counts_[cell * count_width_ + count_at_[idx(m)]] += n;
@@ -184,7 +199,7 @@ class State {
     /// The value of measure `m` in the cell stored at `cell` (see `cell`).
     [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept {
         const double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
-        return pair[0] + pair[1];
+        return is_money(m) ? detail::from_millionths(detail::load_exact(pair)) : pair[0] + pair[1];
     }
     [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
         return counts_[cell * count_width_ + count_at_[idx(m)]];
@@ -194,8 +209,15 @@ class State {
         return lists_[static_cast<std::size_t>(l)];
     }
 
-    /// Adds `other` (same Book, same request, scopes without a common account) into this state.
+    /// Adds `other` (same Book, same request, scopes without a common account) into this state; throws
+    /// `std::invalid_argument`, changing nothing, when `other` has other keys, key cardinalities, periods or
+    /// measures.
     void merge(const State& other);
+    /// Whether this state has the shape that `accumulate` gives a request with these keys, key
+    /// cardinalities, number of periods and measures (what `finalize` checks a state against).
+    [[nodiscard]] bool fits(const std::vector<Key>& by, const std::vector<std::uint64_t>& cardinalities,
+                            std::size_t n_periods, const std::array<bool, n_sums>& sums,
+                            const std::array<bool, n_counts>& counts, bool account_level) const;
     /// Adds `part`, the state of the periods `first_period` to `first_period + part.periods()` of the same
     /// request, into this state. When those cells are still empty here, their values become exactly those of
     /// `part` (how a request split by periods among threads is put together).
@@ -209,14 +231,20 @@ class State {
     /// The exact size of `to_bytes()` in bytes, without writing it.
     [[nodiscard]] std::size_t serialized_size() const noexcept;
     /// The state that `to_bytes` wrote; throws `std::invalid_argument` on a truncated, corrupt or foreign
-    /// byte string (another format version or a big-endian writer).
+    /// byte string (another format version or a big-endian writer, a checksum that does not match, a key
+    /// code beyond its key's cardinality, sizes that the bytes do not hold). Memory is allocated in
+    /// proportion to the bytes given, never to the sizes they claim; the groups are looked up by hash.
     [[nodiscard]] static State from_bytes(std::string_view bytes);
+    /// The checksum that `to_bytes` appends (8 bytes, little-endian) to the bytes before it.
+    [[nodiscard]] static std::uint64_t checksum(std::string_view bytes) noexcept;
 
   private:
     static constexpr std::size_t idx(Sum m) noexcept { return static_cast<std::size_t>(m); }
     static constexpr std::size_t idx(Count m) noexcept { return static_cast<std::size_t>(m); }
     void grow(std::size_t groups);
     void lay_out_records();
+    /// Adds the record of sums `from` (of a state of the same layout) into the record `into`.
+    void add_sums(double* into, const double* from) const noexcept;
     std::uint32_t add_group(const std::array<std::int32_t, 8>& codes);
     /// The group here of each group in use of `other` (a state of the same request), added where new.
     std::vector<std::uint32_t> groups_of(const State& other);
@@ -231,12 +259,14 @@ class State {
     detail::ZeroedVector<double> sums_;
     detail::ZeroedVector<std::int64_t> counts_;
     std::array<std::uint8_t, n_sums> sum_at_{};  // where each sum that is on sits in a record
+    std::array<bool, n_sums> money_pair_{};      // whether the k-th pair of a record is an exact money sum
     std::array<std::uint8_t, n_counts> count_at_{};
     std::size_t sum_width_ = 0, count_width_ = 0;  // doubles and counts in a record
     std::array<std::vector<std::pair<std::uint32_t, double>>, n_lists> lists_;
     std::vector<std::int32_t> group_codes_;  // [group][key]
     std::vector<std::uint32_t> lut_;         // dense composite code -> group + 1 (0: none yet)
     std::vector<std::uint64_t> radix_;
+    std::vector<std::uint64_t> extent_;  // per key: its cardinality + 1 (the missing value)
     std::unordered_map<std::uint64_t, std::uint32_t> overflow_;  // composite -> group, when no LUT
     std::size_t capacity_ = 0;                                   // groups with room in every period
     std::size_t n_groups_ = 0;                                   // slots

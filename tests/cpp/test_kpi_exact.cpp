@@ -1,0 +1,142 @@
+// Exact money: sums that cancel are exactly 0, so that "revenue > 0" (the NRR cohort, concentration) is
+// exact; GRR stays in [0, 1] when credit notes exceed the billing.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "accountkpi/book.hpp"
+#include "accountkpi/detail/sum.hpp"
+#include "accountkpi/kpi.hpp"
+#include "book_fixture.hpp"
+
+using namespace accountkpi;
+using fixture::days;
+using fixture::numbers;
+using fixture::texts;
+
+namespace {
+
+Book book_of(const std::vector<std::string>& ids, const std::vector<std::string>& dates,
+             const std::vector<double>& amounts) {
+    std::vector<std::string> accounts = ids;
+    std::sort(accounts.begin(), accounts.end());
+    accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
+    Table acc;
+    acc.add("account_id", texts(accounts));
+    Table rev;
+    rev.add("account_id", texts(ids));
+    rev.add("date", days(dates));
+    rev.add("amount", numbers(amounts));
+    BookBuilder b;
+    b.add("accounts", std::move(acc));
+    b.add("revenue", std::move(rev));
+    return b.build();
+}
+
+}  // namespace
+
+TEST(ExactMoney, MillionthsRoundDecimalAmounts) {
+    EXPECT_EQ(detail::to_millionths(0.1), 100'000);
+    EXPECT_EQ(detail::to_millionths(-0.3), -300'000);
+    EXPECT_EQ(detail::to_millionths(0.285), 285'000);  // 0.28499999999999998 in binary
+    EXPECT_EQ(detail::to_millionths(9.99e12), static_cast<detail::Int128>(9'990'000'000'000) * 1'000'000);
+    EXPECT_EQ(detail::from_millionths(300'000), 0.3);
+    // The vectorised sum agrees with the one-by-one sum, with amounts beyond 2^51 millionths too.
+    std::vector<double> x;
+    for (int i = 0; i < 10'000; ++i) x.push_back((i % 7 == 0 ? -1 : 1) * (i % 1000) * 0.01);
+    detail::Int128 one_by_one = 0;
+    for (double v : x) one_by_one += detail::to_millionths(v);
+    EXPECT_EQ(detail::exact_sum(x.data(), x.size()), one_by_one);
+    x[4321] = 5e9;
+    EXPECT_EQ(detail::exact_sum(x.data(), x.size()),
+              one_by_one + detail::to_millionths(5e9) - detail::to_millionths((4321 % 1000) * 0.01));
+}
+
+// Regression (issue 18, item 3): 0.1 + 0.2 - 0.3 is 5.55e-17 in doubles, so an account whose lines cancel
+// had revenue > 0, joined the NRR cohort and the concentration set.
+TEST(ExactMoney, LinesThatCancelAreExactlyZero) {
+    // B in 2024-01: 0.1 + 0.2 - 0.3 = 0 exactly. A: 100 in January, 50 in February.
+    const Book book = book_of({"A", "B", "B", "B", "A"},
+                              {"2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08", "2024-02-03"},
+                              {100.0, 0.1, 0.2, -0.3, 50.0});
+    const Period jan = Period::month(2024, 1), feb = Period::month(2024, 2);
+    EXPECT_EQ(kpi::revenue(book, jan), 100.0);
+    // Concentration over {A} only: one account holds everything.
+    EXPECT_EQ(kpi::largest_client_share(book, jan), 1.0);
+    EXPECT_EQ(kpi::hhi(book, jan), 1.0);
+    // NRR for February: base January, cohort {A} (B's 0 is not > 0): 50 / 100.
+    EXPECT_EQ(kpi::nrr(book, feb), 0.5);
+    kpi::Request rq;
+    rq.periods = {jan};
+    rq.by = {kpi::Key::account};
+    rq.kpis = {kpi::Kpi::revenue};
+    const kpi::Result r = kpi::compute(book, rq);
+    ASSERT_EQ(r.rows(), 2U);
+    EXPECT_EQ(r.values[0][1], 0.0);  // B: exactly 0, not 5.55e-17
+    EXPECT_FALSE(std::signbit(r.values[0][1]));
+}
+
+// Property: random amounts in cents with random credit notes that cancel some of them; every sum is the
+// integer sum of the cents (computed here exactly in integers) divided by 100, whatever the grouping.
+TEST(ExactMoney, RandomCreditNotesSumToTheCent) {
+    std::mt19937_64 rng(18);
+    for (int trial = 0; trial < 20; ++trial) {
+        std::vector<std::string> ids, dates;
+        std::vector<double> amounts;
+        std::vector<std::int64_t> cents_of(4, 0), total_of_month(3, 0);
+        std::uniform_int_distribution<std::int64_t> cents(-5'000'000, 5'000'000);
+        for (int i = 0; i < 300; ++i) {
+            const int a = static_cast<int>(rng() % 4), m = static_cast<int>(rng() % 3);
+            const std::int64_t c = cents(rng);
+            const std::string date = "2024-0" + std::to_string(m + 1) + "-1" + std::to_string(rng() % 10);
+            ids.push_back("A" + std::to_string(a));
+            dates.push_back(date);
+            amounts.push_back(static_cast<double>(c) / 100);
+            total_of_month[static_cast<std::size_t>(m)] += c;
+            if (m == 0) cents_of[static_cast<std::size_t>(a)] += c;
+            if (rng() % 2) {  // its credit note, the same month
+                ids.push_back("A" + std::to_string(a));
+                dates.push_back(date);
+                amounts.push_back(static_cast<double>(-c) / 100);
+                total_of_month[static_cast<std::size_t>(m)] -= c;
+                if (m == 0) cents_of[static_cast<std::size_t>(a)] -= c;
+            }
+        }
+        const Book book = book_of(ids, dates, amounts);
+        for (int m = 0; m < 3; ++m) {
+            EXPECT_EQ(kpi::revenue(book, Period::month(2024, static_cast<unsigned>(m + 1))),
+                      static_cast<double>(total_of_month[static_cast<std::size_t>(m)]) / 100)
+                << "trial " << trial << " month " << m;
+        }
+        kpi::Request rq;
+        rq.periods = {Period::month(2024, 1)};
+        rq.by = {kpi::Key::account};
+        rq.kpis = {kpi::Kpi::revenue};
+        const kpi::Result r = kpi::compute(book, rq);
+        for (std::size_t row = 0; row < r.rows(); ++row) {
+            const auto a = static_cast<std::size_t>(r.key_codes[0][row]);
+            const std::string id = book.accounts().ids.label(static_cast<std::int32_t>(a));
+            const auto want = cents_of[static_cast<std::size_t>(id[1] - '0')];
+            EXPECT_EQ(r.values[0][row], static_cast<double>(want) / 100) << "trial " << trial << " " << id;
+        }
+    }
+}
+
+// Regression (issue 18, item 4): credit notes beyond an account's billing made GRR negative.
+TEST(ExactMoney, GrrIsFlooredAtZeroPerAccount) {
+    // January: A 100, B 50. February: A -30 (credit notes beyond its billing), B 80.
+    const Book book = book_of({"A", "B", "A", "B"}, {"2024-01-05", "2024-01-06", "2024-02-03", "2024-02-04"},
+                              {100.0, 50.0, -30.0, 80.0});
+    const Period feb = Period::month(2024, 2);
+    // Kept: A clamp(-30, 0, 100) = 0, B min(80, 50) = 50: GRR = 50 / 150.
+    EXPECT_DOUBLE_EQ(kpi::grr(book, feb), 50.0 / 150.0);
+    // NRR keeps the credit notes: (-30 + 80) / 150.
+    EXPECT_DOUBLE_EQ(kpi::nrr(book, feb), 50.0 / 150.0);
+    const Book alone = book_of({"A", "A"}, {"2024-01-05", "2024-02-03"}, {100.0, -30.0});
+    EXPECT_EQ(kpi::grr(alone, feb), 0.0);  // was -0.3
+}
