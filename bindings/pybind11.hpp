@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/interrupt.hpp"
 #include "accountkpi/kpi/options.hpp"
 
 namespace py = pybind11;
@@ -43,6 +44,20 @@ template <class T>
 std::span<const T> span_of(const py::array_t<T, py::array::c_style>& a) {
     if (a.ndim() != 1) throw py::value_error("expected a 1-d array");
     return {a.data(), static_cast<std::size_t>(a.shape(0))};
+}
+
+/// The poll of an `Interruption` for calls made without the GIL: takes the GIL briefly and runs Python's
+/// signal handlers; true (stop) when one raised (Ctrl-C). The call then throws `Interrupted`, which Python
+/// sees as KeyboardInterrupt (the translator in register_book.cpp). Use it as
+///     Interruption stop(python_signals);
+///     const InterruptionScope scope(&stop);
+///     py::gil_scoped_release release;
+///     ... the long C++ call, which checks `detail::check_interruption()` in its loops ...
+inline bool python_signals() {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() == 0) return false;
+    PyErr_Clear();  // raised again as KeyboardInterrupt when the call unwinds
+    return true;
 }
 
 /// The KPI options of a Python dict of engine option names (defined in register_kpi.cpp); raises TypeError

@@ -99,6 +99,8 @@ BookBuilder builder_of(const py::dict& tables, int inactivity_days, std::vector<
 Book build(const py::dict& tables, int inactivity_days) {
     std::vector<py::object> keep;  // the input arrays, alive until the build is done
     const BookBuilder builder = builder_of(tables, inactivity_days, keep);
+    Interruption stop(python_signals);
+    const InterruptionScope scope(&stop);
     py::gil_scoped_release release;
     return builder.build();
 }
@@ -112,6 +114,8 @@ py::tuple build_lenient(
     for (const auto& [table, row, column, reason] : rejected) builder.reject({table, row, column, reason});
     std::optional<LenientBuild> out;
     {
+        Interruption stop(python_signals);
+        const InterruptionScope scope(&stop);
         py::gil_scoped_release release;
         out.emplace(builder.build_lenient());
     }
@@ -302,6 +306,8 @@ void register_book(py::module_& m) {
             error.attr("problems") = problems;
             error.attr("total") = e.total();
             py::set_error(validation_error, error);
+        } catch (const Interrupted&) {
+            PyErr_SetNone(PyExc_KeyboardInterrupt);
         }
     });
 

@@ -17,17 +17,37 @@ template <class Enum>
 Enum choose(const py::dict& options, const char* key,
             std::initializer_list<std::pair<const char*, Enum>> choices, Enum fallback) {
     if (!options.contains(key)) return fallback;
-    const auto text = options[key].cast<std::string>();
+    const py::object given = options[key];
     std::string allowed;
+    for (const auto& [word, value] : choices) allowed += (allowed.empty() ? "" : ", ") + std::string(word);
+    if (!py::isinstance<py::str>(given))
+        throw py::type_error(std::string("option ") + key + " must be one of: " + allowed + " (got a " +
+                             py::str(py::type::of(given).attr("__name__")).cast<std::string>() + ")");
+    const auto text = given.cast<std::string>();
     for (const auto& [word, value] : choices) {
         if (text == word) return value;
-        allowed += (allowed.empty() ? "" : ", ") + std::string(word);
     }
-    throw py::value_error(std::string("option ") + key + "='" + text + "' is not one of: " + allowed);
+    throw py::value_error(std::string("option ") + key + "=" + py::repr(given).cast<std::string>() +
+                          " is not one of: " + allowed);
 }
 
+/// Whether `v` is a real number (a Python or numpy int or float; not a bool, not text).
+bool is_number(const py::handle& v) {
+    return !py::isinstance<py::bool_>(v) && !py::isinstance<py::str>(v) && !py::isinstance<py::bytes>(v) &&
+           py::hasattr(v, "__float__");
+}
+
+std::string type_name(const py::handle& v) {
+    return py::str(py::type::of(v).attr("__name__")).cast<std::string>();
+}
+
+/// A number of the options, or `fallback` when absent; a TypeError naming the option otherwise.
 double number(const py::dict& options, const char* key, double fallback) {
-    return options.contains(key) ? options[key].cast<double>() : fallback;
+    if (!options.contains(key)) return fallback;
+    const py::object value = options[key];
+    if (!is_number(value))
+        throw py::type_error(std::string("option ") + key + " must be a number, got " + type_name(value));
+    return value.cast<double>();
 }
 
 Options options_of(const py::dict& d) {
@@ -71,8 +91,19 @@ Options options_of(const py::dict& d) {
     o.hours_per_day = number(d, "hours_per_day", o.hours_per_day);
     o.days_per_month = number(d, "days_per_month", o.days_per_month);
     o.ltv_revenue = choose<bool>(d, "ltv_measure", {{"gross_profit", false}, {"revenue", true}}, false);
-    if (d.contains("volume_thresholds"))
-        o.volume_thresholds = d["volume_thresholds"].cast<std::vector<double>>();
+    if (d.contains("volume_thresholds")) {
+        const py::object given = d["volume_thresholds"];
+        if (py::isinstance<py::str>(given) || !py::isinstance<py::iterable>(given))
+            throw py::type_error("option volume_thresholds must be a list of numbers, got " +
+                                 type_name(given));
+        o.volume_thresholds.clear();
+        for (const auto& t : given) {
+            if (!is_number(t))
+                throw py::type_error("option volume_thresholds must be a list of numbers, got a " +
+                                     type_name(t));
+            o.volume_thresholds.push_back(t.cast<double>());
+        }
+    }
     return o;
 }
 
@@ -158,12 +189,18 @@ void register_kpi(py::module_& m) {
             }));
 
     m.def(
+        "state_checksum",
+        [](const py::bytes& b) { return kpi::State::checksum(b.cast<std::string_view>()); },
+        py::arg("data"), "The checksum that a pickled State ends with (8 bytes, little-endian).");
+    m.def(
         "accumulate",
         [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
            const std::vector<std::string>& by, const std::vector<std::string>& kpis, const py::dict& options,
            const py::dict& scope, const std::optional<Values>& account_values) {
             auto rq = request_of(periods, by, kpis, options, scope);
             if (account_values) rq.account_values = values_of(*account_values);
+            Interruption stop(python_signals);
+            const InterruptionScope in_scope(&stop);
             py::gil_scoped_release release;
             return kpi::accumulate(book, rq);
         },
@@ -177,6 +214,8 @@ void register_kpi(py::module_& m) {
             const auto rq = request_of(periods, by, kpis, options, py::dict());
             kpi::Result r;
             {
+                Interruption stop(python_signals);
+                const InterruptionScope in_scope(&stop);
                 py::gil_scoped_release release;
                 r = kpi::finalize(book, rq, state);
             }
@@ -193,6 +232,8 @@ void register_kpi(py::module_& m) {
             if (account_values) rq.account_values = values_of(*account_values);
             kpi::Result r;
             {
+                Interruption stop(python_signals);
+                const InterruptionScope in_scope(&stop);
                 py::gil_scoped_release release;
                 r = kpi::compute(book, rq);
             }

@@ -1,6 +1,8 @@
 #include "accountkpi/book/book.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <string>
 
 #include "owner_detail.hpp"
 
@@ -101,18 +103,13 @@ std::optional<std::int32_t> IdIndex::find(std::int64_t id) const {
 
 std::optional<std::int32_t> IdIndex::find(std::string_view id) const {
     if (kind_ == Kind::integer) {
-        // "17" finds the integer id 17: only a plain decimal integer, nothing else.
-        if (id.empty() || id.size() > 19) return std::nullopt;
+        // "17" finds the integer id 17: only the integer's own decimal form ("017", "+17", " 17" find
+        // nothing), so that a text matches at most one integer and an integer at most one text.
         std::int64_t v = 0;
-        std::size_t i = 0;
-        const bool negative = id[0] == '-';
-        if (negative) i = 1;
-        if (i == id.size()) return std::nullopt;
-        for (; i < id.size(); ++i) {
-            if (id[i] < '0' || id[i] > '9') return std::nullopt;
-            v = v * 10 + (id[i] - '0');
-        }
-        return find(negative ? -v : v);
+        const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), v);
+        if (error != std::errc{} || end != id.data() + id.size() || std::to_string(v) != id)
+            return std::nullopt;
+        return find(v);
     }
     const auto it = text_map_.find(id);
     if (it == text_map_.end()) return std::nullopt;

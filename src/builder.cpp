@@ -170,7 +170,9 @@ class Reader {
     }
 
     [[nodiscard]] std::size_t rows() const noexcept { return broken_ ? 0 : rows_; }
-    [[nodiscard]] const Column* column(std::string_view name) const noexcept {
+    /// The column `name` to convert (a point where the build may be interrupted), or null.
+    [[nodiscard]] const Column* column(std::string_view name) const {
+        detail::check_interruption();
         return table_ && !broken_ ? table_->find(name) : nullptr;
     }
     void report(std::int64_t row, std::string_view column, std::string reason) {
@@ -530,8 +532,11 @@ std::vector<T> gather(const std::vector<T>& v, const std::vector<std::uint32_t>&
 
 /// The permutation that sorts `dates` stably, or none (empty) when they are sorted already.
 std::vector<std::uint32_t> sort_order(std::span<const Date> dates) {
+    detail::check_interruption();
     if (std::is_sorted(dates.begin(), dates.end())) return {};
-    return detail::stable_order(dates);
+    std::vector<std::uint32_t> order = detail::stable_order(dates);
+    detail::check_interruption();
+    return order;
 }
 
 /// `v` in `order` (as it is when `order` is empty, from `sort_order`); `v` is freed.
@@ -587,9 +592,10 @@ Book BookBuilder::build() const {
 std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& problems) const {
     auto data = std::make_shared<BookData>();
     data->options = options_;
-    if (options_.inactivity_days < 1) {
+    if (options_.inactivity_days < 1 || options_.inactivity_days > BuildOptions::max_inactivity_days) {
         problems.add("options", -1, "inactivity_days",
-                     "must be at least 1, got " + std::to_string(options_.inactivity_days));
+                     "must be between 1 and " + std::to_string(BuildOptions::max_inactivity_days) +
+                         " days, got " + std::to_string(options_.inactivity_days));
     }
 
     const auto input = [&](std::string_view name) -> const Table* {
@@ -635,6 +641,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         std::vector<std::int64_t> first_row(n, -1);
         std::vector<std::uint8_t> without_spell(n, 0);
         for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
             const auto a = account[i];
             if (a == none) continue;
             const auto ua = static_cast<std::size_t>(a);
@@ -682,6 +689,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         }
         const auto parent = r.references("parent_id", t.ids, "account", false);
         for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
             if (account[i] == none || parent[i] == none) continue;
             if (parent[i] == account[i]) {
                 r.report(to_row(i), "parent_id", "an account cannot be its own parent");
@@ -694,6 +702,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         {
             std::vector<std::int64_t> parent_row(n, -1);
             for (std::size_t i = 0; i < r.rows(); ++i) {
+                detail::interruption_point(i);
                 if (account[i] != none && parent[i] != none && parent[i] != account[i])
                     parent_row[static_cast<std::size_t>(account[i])] = to_row(i);
             }
@@ -740,6 +749,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         t.role.assign(t.ids.size(), Role::farmer);
         t.tier.assign(t.ids.size(), Tier::none);
         for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
             if (manager[i] == none) continue;
             if (repeated[i]) {
                 r.report(to_row(i), "manager_id", "duplicate manager id " + quoted(t.ids.label(manager[i])));
@@ -774,6 +784,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         auto billing = r.vocabulary("billing", billing_names, false, Billing::none);
         std::vector<std::uint32_t> keep;
         for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
             if (repeated[i]) {
                 r.report(to_row(i), "project_id",
                          "duplicate project id " + quoted(project_input_ids.label(project[i])));
@@ -863,6 +874,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         auto end = r.dates("end", false);
         std::vector<std::uint32_t> keep;
         for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
             if (end[i].is_null()) end[i] = Date::max();
             if (!start[i].is_null() && !(start[i] < end[i])) {
                 r.report(to_row(i), "end", "end " + end[i].iso() + " is not after start " + start[i].iso());
@@ -894,6 +906,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         const auto units = r.checked_numbers("units", false, std::nan(""), false);
         auto unit = r.vocabulary("unit", billing_names, false, Billing::none);
         for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
             const double u = units[i];
             if (u < 0) r.report(to_row(i), "units", "negative units");
             if (unit[i] == Billing::fixed)
@@ -939,6 +952,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         auto responded = r.dates("responded_on", false);
         auto project = project_refs(r, account);
         for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
             if (!received[i].is_null() && !responded[i].is_null() && responded[i] < received[i]) {
                 r.report(
                     to_row(i), "responded_on",
@@ -959,6 +973,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         auto kind = r.vocabulary("kind", survey_kind_names, true, SurveyKind::csat);
         auto score = r.numbers("score", true);
         for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
             const auto scale = score_scale(kind[i]);
             if (!std::isnan(score[i]) && (score[i] < scale.low || score[i] > scale.high)) {
                 r.report(to_row(i), "score",
@@ -1004,6 +1019,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         std::vector<Date> open_begin(n_accounts, Date::null()), last(n_accounts, Date::null());
         const auto& rev = data->revenue;
         for (std::size_t i = 0; i < rev.size(); ++i) {
+            detail::interruption_point(i);
             const auto a = static_cast<std::size_t>(rev.account[i]);
             if (spells_given[a] || !(rev.amount[i] > 0)) continue;
             const Date d = rev.date[i];
@@ -1045,6 +1061,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         std::vector<std::vector<std::int32_t>> bought(walk > 0 ? n_accounts : 0);
         std::vector<std::uint8_t> has_project(walk > 0 ? n_accounts : 0, 0);
         for (std::size_t i = 0; i < walk; ++i) {
+            detail::interruption_point(i);
             const auto a = static_cast<std::size_t>(p.account[i]);
             auto& lines = bought[a];
             const bool known = std::find(lines.begin(), lines.end(), p.service_line[i]) != lines.end();
@@ -1080,6 +1097,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
             const std::size_t n = account.size();
             std::vector<std::int32_t> out(n);
             for (std::size_t i = 0; i < n; ++i) {
+                detail::interruption_point(i);
                 if (i + 2 * ahead < n)
                     prefetch_read(&t.offsets[static_cast<std::size_t>(account[i + 2 * ahead])]);
                 if (i + ahead < n && !packed.empty()) {

@@ -533,10 +533,12 @@ Date one_year_earlier(Date d) {
 template <class Task>
 void in_threads(std::size_t threads, const Task& task) {
     std::vector<std::exception_ptr> errors(threads);
+    Interruption* const interruption = detail::current_interruption;  // the caller's, on every thread
     {
         std::vector<std::jthread> pool;
         const auto guarded = [&](std::size_t t) {
             try {
+                const InterruptionScope scope(interruption);
                 task(t);
             } catch (...) {
                 errors[t] = std::current_exception();
@@ -971,6 +973,7 @@ State accumulate(const Book& book, const Request& rq) {
         std::size_t lifetime_row = 0;
         if (ltv) lifetime.reset(n_accounts);
         for (std::size_t pi = chunk_begin; pi < chunk_end; ++pi) {
+            detail::check_interruption();
             const Period P = rq.periods[pi];
             const std::size_t pl = pi - chunk_begin;  // the period in `st`
             const auto cell_of = [&](std::uint32_t g) { return st.cell(g, pl); };
@@ -1005,6 +1008,7 @@ State accumulate(const Book& book, const Request& rq) {
                 }
                 if (account_revenue && (totals_only || !revenue_rows)) {
                     for (std::size_t i = lo; i < hi; ++i) {
+                        detail::interruption_point(i - lo);
                         const std::int32_t a = rev.account[i];
                         if (!scope.account(a)) continue;
                         const auto ua = static_cast<std::size_t>(a);
@@ -1013,6 +1017,7 @@ State accumulate(const Book& book, const Request& rq) {
                 }
                 if (revenue_rows && !totals_only) {
                     for (std::size_t i = lo; i < hi; ++i) {
+                        detail::interruption_point(i - lo);
                         if (i + prefetch_distance < hi) {  // lines come in date order: accounts at random
                             const std::size_t j = i + prefetch_distance;
                             const std::int32_t a = rev.account[j];
@@ -1073,6 +1078,7 @@ State accumulate(const Book& book, const Request& rq) {
                         base.range = B;
                         const auto [lo, hi] = rows_in(rev.date, B);
                         for (std::size_t i = lo; i < hi; ++i) {
+                            detail::interruption_point(i - lo);
                             const auto ua = static_cast<std::size_t>(rev.account[i]);
                             base.add(ua, rev.amount[i]);
                         }
@@ -1087,6 +1093,7 @@ State accumulate(const Book& book, const Request& rq) {
                         lifetime_row = 0;
                     }
                     for (; lifetime_row < upto; ++lifetime_row) {
+                        detail::interruption_point(lifetime_row);
                         const auto ua = static_cast<std::size_t>(rev.account[lifetime_row]);
                         lifetime.add(ua, rev.amount[lifetime_row]);
                         if (!o.ltv_revenue) lifetime.add(ua, -rev.cost[lifetime_row]);
@@ -1094,6 +1101,7 @@ State accumulate(const Book& book, const Request& rq) {
                 }
                 const Date b = P.begin(), last = P.end() - 1;
                 for (std::size_t ua = 0; ua < n_accounts; ++ua) {
+                    detail::interruption_point(ua);
                     const auto a = static_cast<std::int32_t>(ua);
                     if (!scope.account(a)) continue;
                     bool in_s = false, in_e = false, active = false, is_new = false, reactivated = false,
@@ -1605,6 +1613,7 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     in_threads(threads, [&](std::size_t t) {
         const std::size_t first = t * order.size() / threads, last = (t + 1) * order.size() / threads;
         for (std::size_t b = first; b < last; b += block) {
+            detail::check_interruption();
             const std::size_t e = std::min(last, b + block);
             for (std::size_t k : computed) {
                 double* const column = r.values[k].data();

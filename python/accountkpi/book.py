@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import numbers
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -49,14 +51,25 @@ def _problems_frame(problems: list[tuple[str, int, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(problems, columns=["table", "row", "column", "reason"])
 
 
+# Control characters (C0 but for the line break, DEL, C1) and lone surrogates: shown as escapes in messages,
+# so that text from the data never moves a terminal's cursor, rings its bell or breaks its encoding.
+_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters and lone surrogates written as escapes (ESC as ``\\x1b``)."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
 def _raise(problems: list[tuple[str, int, str, str]], total: int | None = None) -> None:
     total = len(problems) if total is None else total
     lines = [f"{total} problem{'s' if total != 1 else ''} in the input:"]
     for table, row, column, reason in problems[:20]:
-        where = table + (f" row {row}" if row >= 0 else "")
+        where = _printable(str(table)) + (f" row {row}" if row >= 0 else "")
         if column:
+            column = _printable(str(column))
             where += f", column {column}" if row >= 0 else f" column {column}"
-        lines.append(f"  {where}: {reason}")
+        lines.append(f"  {where}: {_printable(str(reason))}")
     if total > 20:
         lines.append(f"  ... and {total - 20} more")
     error = ValidationError("\n".join(lines))
@@ -166,12 +179,7 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
                 return ("integers", v.astype(np.int64))
             return _texts(pd.Series(np.where(whole, v, np.nan)).astype("Int64").astype("string"))
         if pd.api.types.is_object_dtype(dtype):
-            kinds = {type(x) for x in s.dropna() if not isinstance(x, _CONTAINERS)}
-            if any(issubclass(k, str) for k in kinds) and any(
-                issubclass(k, (int, np.integer)) for k in kinds
-            ):
-                problems.append((table, -1, name, "mixes text and integer ids; use one kind"))
-            return _texts(_scalars(s, (table, name), problems).astype("string"), (table, name), problems)
+            return _object_ids(table, name, _scalars(s, (table, name), problems), problems)
         return _texts(s, (table, name), problems)
     if role == "date":
         if isinstance(dtype, pd.DatetimeTZDtype):
@@ -227,6 +235,43 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
     return _texts(s.astype("string"), (table, name), problems)
 
 
+def _id_kind(x: Any) -> str:
+    if x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and x != x):
+        return "missing"
+    if isinstance(x, (bool, np.bool_)):
+        return "bool"
+    if isinstance(x, str):
+        return "text"
+    if isinstance(x, (int, np.integer)):
+        return "integer"
+    if isinstance(x, (float, np.floating)):
+        return "integer" if np.isfinite(x) and float(x).is_integer() and abs(x) < 2**53 else "fraction"
+    return "other"
+
+
+def _object_ids(table: str, name: str, s: pd.Series, problems: list) -> tuple:
+    """Ids of an object column: all texts, or all integers (a whole float such as 1.0 is the integer 1, as in
+    a float column). Booleans and fractions are problems by row; texts mixed with numbers, by column."""
+    values = s.tolist()
+    kind = np.array([_id_kind(x) for x in values], dtype=object)
+    for row in np.flatnonzero((kind == "bool") | (kind == "fraction"))[:_MAX_LISTED]:
+        what = "a boolean" if kind[row] == "bool" else "not a whole number"
+        problems.append((table, int(row), name, f"id {values[row]!r} is {what}"))
+    numeric = (kind == "integer") | (kind == "fraction")
+    if numeric.any() and (kind == "text").any():
+        problems.append((table, -1, name, "mixes text and integer ids; use one kind"))
+        return _texts(s.astype("string"), (table, name), problems)
+    if not numeric.any():
+        return _texts(s.where(kind != "bool", None).astype("string"), (table, name), problems)
+    ints = [int(x) if k == "integer" else None for x, k in zip(values, kind, strict=True)]
+    if any(x is not None and not -(2**63) <= x < 2**63 for x in ints):  # beyond int64: exact as text
+        return _texts(pd.Series([None if x is None else str(x) for x in ints], dtype="string"), (table, name), problems)
+    column = pd.array(ints, dtype="Int64")
+    if not column.isna().any():
+        return ("integers", np.ascontiguousarray(column.to_numpy(dtype=np.int64)))
+    return _texts(pd.Series(column).astype("string"), (table, name), problems)
+
+
 def _from_core_column(spec: tuple) -> Any:
     kind = spec[0]
     if kind == "days":
@@ -260,6 +305,20 @@ def _from_core_column(spec: tuple) -> Any:
         values[missing] = None
         return values
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+#: The range of ``inactivity_days`` (100 years at most: derived dates stay far inside the calendar).
+_INACTIVITY_RANGE = (1, 36_500)
+
+
+def _inactivity_days(value: Any) -> int:
+    """``value`` checked as a whole number of days in ``_INACTIVITY_RANGE``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"inactivity_days must be a whole number of days, got {type(value).__name__}")
+    lo, hi = _INACTIVITY_RANGE
+    if not lo <= value <= hi:
+        raise ValueError(f"inactivity_days must be between {lo} and {hi} days, got {value}")
+    return int(value)
 
 
 def _lenient(on_error: str) -> bool:
@@ -454,6 +513,7 @@ class Book:
             "targets": targets,
         }
         frames = {k: v for k, v in frames.items() if v is not None}
+        inactivity_days = _inactivity_days(inactivity_days)
         if _lenient(on_error):
             return cls._build_lenient(frames, inactivity_days)
         return cls._build(frames, inactivity_days)
@@ -535,6 +595,7 @@ class Book:
         ``on_error="quarantine"`` returns ``(book, rejected)`` as :meth:`from_frames` does.
         """
         lenient = _lenient(on_error)
+        inactivity_days = _inactivity_days(inactivity_days)
         directory = Path(directory)
         if not directory.is_dir():
             raise FileNotFoundError(f"no such directory: {directory}")
@@ -653,7 +714,10 @@ class Book:
         daily = (
             revenue.groupby(["account_id", "date"], sort=False, observed=True)["amount"].sum().reset_index()
         )
-        daily = daily[daily["amount"] > 0]
+        daily = daily[daily["amount"].round(6) > 0]  # to the millionth, as the engine: cancelled days are 0
+        if daily.empty:  # no purchase at all: no account to summarise
+            columns = ["frequency", "recency", "T", "monetary_value"]
+            return pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns}).rename_axis("account_id")
         if observation_period_end is None and len(daily):
             observation_period_end = daily["date"].max()
         return rfm_summary(daily, "account_id", "date", "amount", observation_period_end, freq)

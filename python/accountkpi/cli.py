@@ -3,18 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-__all__ = ["main"]
+import pandas as pd
+
+from .book import _printable
+
+__all__ = ["main", "neutralise_formulas"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on standard error (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"accountkpi: {_printable(message)} (see {self.prog} --help)\n")
+
+
+def _seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed must be a whole number, got {text!r}") from None
+    if not 0 <= seed < 2**64:
+        raise argparse.ArgumentTypeError(f"--seed must be between 0 and 2^64 - 1, got {seed}")
+    return seed
 
 
 def _source(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--demo", action="store_true", help="use the built-in demo book")
     source.add_argument("--data", metavar="DIR", help="a directory with one <table>.csv per table")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the demo book (default 0)")
+    parser.add_argument("--seed", type=_seed, default=0, help="seed of the demo book (default 0)")
 
 
 def _when(parser: argparse.ArgumentParser) -> None:
@@ -26,10 +48,8 @@ def _when(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="accountkpi", description="Account-management KPIs over a book of client accounts."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="accountkpi", description="Account-management KPIs over a book of client accounts.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     summary = sub.add_parser("summary", help="print a readable overview of a book")
     _source(summary)
     report = sub.add_parser("report", help="write a self-contained HTML report")
@@ -49,39 +69,99 @@ def _parser() -> argparse.ArgumentParser:
     )
     kpis.add_argument("--kpis", help="comma-separated KPI names (default: all)")
     kpis.add_argument("--out", default="-", help="output CSV file (default: standard output)")
+    kpis.add_argument(
+        "--keep-formulas",
+        action="store_true",
+        help="write text cells that start with = + - @ as they are (by default they get a leading ' so "
+        "that a spreadsheet shows them as text instead of running them as formulas)",
+    )
     return parser
 
 
+def _say(message: str) -> None:
+    print(f"accountkpi: {_printable(message)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Runs the command line; returns the exit code (0, or 2 for a problem with the data, a file or an
+    argument, each told in one line on standard error; 130 when interrupted)."""
     args = _parser().parse_args(argv)
     from .book import ValidationError
 
     try:
-        book = _load(args)
-        if args.command == "summary":
-            from .report import summary_text
-
-            print(summary_text(book))
-        elif args.command == "report":
-            from .report import html_report
-
-            page = html_report(book, _periods(args, book)[-1] if _has_period(args) else None)
-            Path(args.out).write_text(page, encoding="utf-8")
-            print(f"accountkpi: wrote {args.out}", file=sys.stderr)
-        elif args.command == "kpis":
-            names = [k.strip() for k in args.kpis.split(",")] if args.kpis else None
-            table = book.kpis(_periods(args, book), by=args.by or None, kpis=names)
-            if args.out == "-":
-                table.to_csv(sys.stdout, index=False)
-            else:
-                table.to_csv(args.out, index=False)
+        _run(args)
     except ValidationError as e:
-        print(f"accountkpi: the data in {args.data} has problems:\n{e}", file=sys.stderr)
+        _say(f"the data in {args.data} has problems:\n{e}")
         return 2
-    except (FileNotFoundError, NotADirectoryError, ValueError, KeyError, TypeError) as e:
-        print(f"accountkpi: {e}", file=sys.stderr)
+    except BrokenPipeError:
+        # The reader went away (`accountkpi kpis ... | head -1`): stop quietly, and keep Python from
+        # complaining about standard output when it flushes it at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 0
+    except OSError as e:
+        where = f" {e.filename}" if e.filename else ""
+        _say(f"cannot use{where}: {e.strerror or e}")
         return 2
+    except (ValueError, KeyError, TypeError) as e:
+        _say(str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e))
+        return 2
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
     return 0
+
+
+def _run(args: argparse.Namespace) -> None:
+    book = _load(args)
+    if args.command == "summary":
+        from .report import summary_text
+
+        print(summary_text(book))
+    elif args.command == "report":
+        from .report import html_report
+
+        page = html_report(book, _periods(args, book)[-1] if _has_period(args) else None)
+        Path(args.out).write_text(page, encoding="utf-8")
+        _say(f"wrote {args.out}")
+    elif args.command == "kpis":
+        names = [k.strip() for k in args.kpis.split(",")] if args.kpis else None
+        table = book.kpis(_periods(args, book), by=args.by or None, kpis=names)
+        if not args.keep_formulas:
+            table = neutralise_formulas(table)
+        if args.out == "-":
+            table.to_csv(sys.stdout, index=False)
+            sys.stdout.flush()  # a closed pipe shows here, inside the handler of main
+        else:
+            table.to_csv(args.out, index=False)
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell that a spreadsheet would run as a formula (one starting with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return) prefixed with ``'``; numbers are left alone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> neutralise_formulas(pd.DataFrame({"id": ["=1+1", "A"], "x": [-1.0, 2.0]})).values.tolist()
+    [["'=1+1", -1.0], ['A', 2.0]]
+    """
+    out = {}
+    for name, column in table.items():
+        values = column.cat.categories if isinstance(column.dtype, pd.CategoricalDtype) else column
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            column = column.astype(object).map(_neutral)
+        out[name] = column
+    return pd.DataFrame(out, index=table.index)
+
+
+def _neutral(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
 
 
 def _has_period(args: argparse.Namespace) -> bool:

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "accountkpi/book/ids.hpp"
@@ -71,4 +72,21 @@ TEST(IdIndex, WithoutReserveIdsAreHashed) {
     ids.push_back(5);
     insert_all(index, ids);
     EXPECT_EQ(index.size(), 3'000U);
+}
+
+// Issue 18, item 9: the integer 7 matched both "7" and "007" across tables. A text matches an integer id only
+// in the integer's own decimal form, so each id matches at most one of the other kind.
+TEST(IdIndex, RegressionTextsMatchIntegersOnlyInTheirOwnDecimalForm) {
+    IdIndex integers(IdIndex::Kind::integer);
+    for (std::int64_t id : {7, -5, 0, std::numeric_limits<std::int64_t>::max()}) (void)integers.insert(id);
+    EXPECT_EQ(integers.find(std::string_view("7")), std::optional<std::int32_t>{0});
+    EXPECT_EQ(integers.find(std::string_view("-5")), std::optional<std::int32_t>{1});
+    EXPECT_EQ(integers.find(std::string_view("0")), std::optional<std::int32_t>{2});
+    EXPECT_EQ(integers.find(std::string_view("9223372036854775807")), std::optional<std::int32_t>{3});
+    for (std::string_view other : {"007", "+7", " 7", "7 ", "7.0", "-0", "", "-", "99999999999999999999"})
+        EXPECT_FALSE(integers.find(other)) << other;
+    IdIndex texts(IdIndex::Kind::text);
+    (void)texts.insert(std::string_view("007"));
+    (void)texts.insert(std::string_view("7"));
+    EXPECT_EQ(texts.find(std::int64_t{7}), std::optional<std::int32_t>{1});  // "7", never "007"
 }

@@ -172,3 +172,23 @@ TEST(RobustInput, ExtremeNumbersAndDates) {
               "revenue row 0, column units: negative units\n"
               "revenue row 4, column unit: units are given without their unit (hour, day or month)\n");
 }
+
+// inactivity_days near 2^31 wrapped the derived churn dates to year -5877587: every KPI reported 0 clients.
+TEST(RobustInput, RegressionInactivityDaysOutsideItsRangeIsAProblem) {
+    const auto build_with = [](int days) {
+        Table accounts;
+        accounts.add("account_id", texts({"A"}));
+        BookBuilder b(BuildOptions{days});
+        b.add("accounts", std::move(accounts));
+        b.add("revenue", revenue_of(texts({"A"})));
+        return problems_of(b);
+    };
+    for (int days : {0, -5, 36'501, 2'147'483'000}) {
+        const auto ps = build_with(days);
+        ASSERT_EQ(ps.size(), 1U) << days;
+        EXPECT_EQ(ps[0].column, "inactivity_days");
+        EXPECT_NE(ps[0].reason.find("between 1 and 36500"), std::string::npos) << ps[0].reason;
+    }
+    EXPECT_TRUE(build_with(36'500).empty());
+    EXPECT_TRUE(build_with(1).empty());
+}

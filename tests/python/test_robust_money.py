@@ -58,20 +58,87 @@ def test_sums_are_exact_to_the_cent_over_ten_million_lines() -> None:
     _check_exact_to_the_cent(10**7, seed=2)
 
 
-def test_amounts_with_more_than_two_decimals_keep_their_precision() -> None:
+def test_amounts_are_kept_as_given_and_summed_to_the_millionth() -> None:
     amounts = [0.125, 1 / 3, 1e-7, 2 / 3, 12345.6789, -0.0001, 1e-12]
     revenue = pd.DataFrame({"account_id": ["A"] * len(amounts), "date": ["2024-03-01"] * len(amounts)})
     revenue["amount"] = amounts
     book = ak.Book.from_frames(accounts=pd.DataFrame({"account_id": ["A"]}), revenue=revenue)
     assert book.table("revenue")["amount"].tolist() == amounts  # bit for bit
     total = book.kpis(ak.Period("2024"), None, ["revenue"])["revenue"].iloc[0]
-    assert total == pytest.approx(math.fsum(amounts), rel=1e-15, abs=0)
+    # Each amount to the nearest millionth: 0.125 + 0.333333 + 0 + 0.666667 + 12345.6789 - 0.0001 + 0.
+    assert total == 12346.8038
+    assert total != math.fsum(amounts)  # the binary sum is 12346.8038001...
 
 
 def test_credit_notes_cancel_to_the_cent() -> None:
-    # 1e12 + 0.01 is stored with the error of its double (~1e-4); the sum adds no error of its own.
+    # 1e12 + 0.01 is stored with the error of its double (1e12 + 0.0100097...): its nearest millionth is
+    # 1e12 + 0.010010; the sum adds no error of its own.
     cents = np.array([10**14 + 1, -(10**14), 1, -1, 33, -33])
     book, _ = _book_of(cents, 1, seed=0)
     total = book.kpis(ak.Period("2024"), None, ["revenue"])["revenue"].iloc[0]
-    assert total == math.fsum(cents / 100)
+    assert total == 0.01001
     assert round(total, 2) == 0.01
+
+
+def test_regression_lines_that_cancel_in_decimals_sum_to_exactly_zero() -> None:
+    # Issue 18, item 3 (as on UCI Online Retail): B's lines cancel to exactly 0.00 in decimals but not in
+    # doubles (0.1 + 0.2 - 0.3 = 5.55e-17 > 0), so B joined the NRR cohort and the concentration set.
+    revenue = pd.DataFrame(
+        {
+            "account_id": ["A", "B", "B", "B", "A", "B"],
+            "date": ["2024-01-05", "2024-01-06", "2024-01-07", "2024-01-08", "2024-02-03", "2024-02-04"],
+            "amount": [100.0, 0.1, 0.2, -0.3, 50.0, 40.0],
+        }
+    )
+    book = ak.Book.from_frames(accounts=pd.DataFrame({"account_id": ["A", "B"]}), revenue=revenue)
+    jan = book.kpis("2024-01", "account", ["revenue"]).set_index("account_id")["revenue"]
+    assert jan["B"] == 0.0
+    # February: base January, cohort {A} (B's 0 is not > 0): NRR 50 / 100; B's 40 is new revenue.
+    assert ak.kpi.nrr(book, "2024-02") == 0.5
+    assert ak.kpi.largest_client_share(book, "2024-01") == 1.0  # A alone
+    assert ak.kpi.gini(book, "2024-01") == 0.0
+
+
+def test_regression_grr_is_floored_at_zero_per_account() -> None:
+    # Issue 18, item 4: credit notes beyond an account's billing made GRR negative (-0.22 on real data).
+    revenue = pd.DataFrame(
+        {"account_id": ["A", "A"], "date": ["2024-01-05", "2024-02-03"], "amount": [100.0, -30.0]}
+    )
+    book = ak.Book.from_frames(accounts=pd.DataFrame({"account_id": ["A"]}), revenue=revenue)
+    assert ak.kpi.grr(book, "2024-02") == 0.0  # kept: clamp(-30, 0, 100) = 0
+    assert ak.kpi.nrr(book, "2024-02") == -0.3  # NRR keeps the credit notes
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_credit_notes_sum_to_the_cent_in_every_group(seed: int) -> None:
+    # Property: amounts in cents, about half of them cancelled by a credit note the same day; every group's
+    # revenue is the integer sum of its cents / 100, exactly, and an account whose lines all cancel is 0.
+    rng = np.random.default_rng(seed)
+    n = 2000
+    cents = rng.integers(-10**7, 10**7, n)
+    account = rng.integers(0, 30, n)
+    day = rng.integers(0, 90, n)
+    notes = rng.random(n) < 0.5
+    cents = np.concatenate([cents, -cents[notes]])
+    account = np.concatenate([account, account[notes]])
+    day = np.concatenate([day, day[notes]])
+    cents[account == 7] = 0  # account 7: only lines that cancel
+    both = cents[account == 7]
+    cents[np.flatnonzero(account == 7)] = np.where(np.arange(len(both)) % 2, 1999, -1999)
+    if len(both) % 2:
+        cents[np.flatnonzero(account == 7)[-1]] = 0
+    revenue = pd.DataFrame(
+        {
+            "account_id": account,
+            "date": np.datetime64("2024-01-01") + day.astype("timedelta64[D]"),
+            "amount": cents / 100,
+        }
+    )
+    book = ak.Book.from_frames(accounts=pd.DataFrame({"account_id": np.arange(30)}), revenue=revenue)
+    got = book.kpis(ak.Period("2024Q1"), "account", ["revenue"]).set_index("account_id")["revenue"]
+    want = pd.Series(cents).groupby(account).sum()
+    for a, c in want.items():
+        assert got[a] == int(c) / 100, a
+    assert got[7] == 0.0
+    total = book.kpis(ak.Period("2024Q1"), None, ["revenue"])["revenue"].iloc[0]
+    assert total == int(cents.sum()) / 100

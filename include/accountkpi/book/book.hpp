@@ -141,8 +141,10 @@ struct TargetTable {
 
 /// Options of building a Book.
 struct BuildOptions {
-    /// Days without revenue after which an account whose spells are not given stops being a client.
+    /// Days without revenue after which an account whose spells are not given stops being a client, from 1
+    /// to `max_inactivity_days` (100 years: derived dates stay far inside the calendar).
     int inactivity_days = 365;
+    static constexpr int max_inactivity_days = 36'500;
 };
 
 /// Everything a Book holds. Built only by `BookBuilder`.

@@ -12,6 +12,7 @@
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/book/errors.hpp"
 #include "accountkpi/book/table.hpp"
+#include "accountkpi/interrupt.hpp"
 
 namespace accountkpi {
 namespace detail {

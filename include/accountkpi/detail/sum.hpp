@@ -26,7 +26,9 @@ inline constexpr double money_scale = 1e6;
     constexpr double magic = 0x1.8p52;
     if (std::abs(t) < 0x1p51)
         return std::bit_cast<std::int64_t>(t + magic) - std::bit_cast<std::int64_t>(magic);
-    return static_cast<Int128>(std::nearbyint(t));
+    // Larger: the whole units and the fraction apart (both exact), so that x * 10^6 is not rounded first.
+    const double whole = std::trunc(x);
+    return static_cast<Int128>(whole) * 1'000'000 + static_cast<Int128>(std::nearbyint((x - whole) * money_scale));
 }
 
 /// `n` millionths as a double (the nearest double to n / 10^6 while |n| < 2^53).

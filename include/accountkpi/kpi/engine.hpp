@@ -16,6 +16,7 @@
 #include "accountkpi/detail/prefetch.hpp"
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/detail/zeroed.hpp"
+#include "accountkpi/interrupt.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "accountkpi/kpi/options.hpp"
 
@@ -288,7 +289,8 @@ struct Result {
     [[nodiscard]] const std::vector<double>& column(Kpi k) const;
 };
 
-/// Accumulates the request into a state: one pass over each table slice it needs.
+/// Accumulates the request into a state: one pass over each table slice it needs. Like `finalize` and
+/// `compute`, it checks the interruption in scope (see accountkpi/interrupt.hpp) and throws `Interrupted`.
 [[nodiscard]] State accumulate(const Book& book, const Request& request);
 /// Turns a state into KPI values (ratios NaN where the denominator is 0).
 [[nodiscard]] Result finalize(const Book& book, const Request& request, const State& state);
