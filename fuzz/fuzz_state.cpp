@@ -1,7 +1,7 @@
-// Coverage-guided fuzz target (libFuzzer) for KPI state bytes, what Dask moves between processes: a state that
-// State::from_bytes accepts must be safe to merge (both ways) and to finalize against a Book and a request,
-// which either use it or refuse it with std::invalid_argument. Any crash, sanitizer report or other exception
-// is a finding.
+// Coverage-guided fuzz target (libFuzzer) for KPI state bytes, what Dask moves between processes: a state
+// that State::from_bytes accepts must be safe to merge (both ways) and to finalize against a Book and a
+// request, which either use it or refuse it with std::invalid_argument. Any crash, sanitizer report or other
+// exception is a finding.
 //
 // Input: the first byte chooses the Book's request (`requests` below) and whether the checksum is made right
 // again before reading (odd: yes, so that the fuzzer reaches what lies behind it); the rest is the state.

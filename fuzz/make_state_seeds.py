@@ -75,5 +75,6 @@ def main() -> None:
         (HERE / "regressions" / name).write_bytes(bytes([2 * k + 1]) + _sealed(body[:-8]))
     (HERE / "regressions" / "bad_checksum").write_bytes(bytes([2]) + region[:-1] + bytes([region[-1] ^ 1]))
 
+
 if __name__ == "__main__":
     main()

@@ -68,6 +68,10 @@ using L = State::List;
 double ratio(double num, double den) noexcept {
     return den == 0 ? nan : num / den;
 }
+/// The ratio of two exact money sums (the millionths cancel).
+double ratio(detail::Int128 num, detail::Int128 den) noexcept {
+    return den == 0 ? nan : detail::to_double(num) / detail::to_double(den);
+}
 
 /// What a set of KPIs needs accumulated.
 struct Needs {
@@ -1026,27 +1030,28 @@ State accumulate(const Book& book, const Request& rq) {
                         }
                         const std::int32_t a = rev.account[i];
                         if (!scope.account(a)) continue;
-                        const double amount = rev.amount[i];
+                        // The amount in millionths once, for every money measure it goes into.
+                        const detail::Int128 amount = detail::to_millionths(rev.amount[i]);
                         const auto ua = static_cast<std::size_t>(a);
-                        if (account_revenue) current.add(ua, amount);
+                        if (account_revenue) current.sums[ua] += amount;
                         const std::int32_t m = rev.manager[i];
                         if (!scope.manager(m)) continue;
                         const std::int32_t p = rev.project[i];
                         const std::size_t cell = cell_of(st.group(keyer(a, m, p)));
-                        if (want_revenue) st.add(S::revenue, cell, amount);
+                        if (want_revenue) st.add_exact(S::revenue, cell, amount);
                         if (want_cost) st.add(S::cost, cell, rev.cost[i]);
                         if (by_unit) {
                             switch (rev.unit[i]) {
                                 case Billing::hour:
-                                    if (st.has(S::amount_hour)) st.add(S::amount_hour, cell, amount);
+                                    if (st.has(S::amount_hour)) st.add_exact(S::amount_hour, cell, amount);
                                     if (st.has(S::units_hour)) st.add(S::units_hour, cell, rev.units[i]);
                                     break;
                                 case Billing::day:
-                                    if (st.has(S::amount_day)) st.add(S::amount_day, cell, amount);
+                                    if (st.has(S::amount_day)) st.add_exact(S::amount_day, cell, amount);
                                     if (st.has(S::units_day)) st.add(S::units_day, cell, rev.units[i]);
                                     break;
                                 case Billing::month:
-                                    if (st.has(S::amount_month)) st.add(S::amount_month, cell, amount);
+                                    if (st.has(S::amount_month)) st.add_exact(S::amount_month, cell, amount);
                                     if (st.has(S::units_month)) st.add(S::units_month, cell, rev.units[i]);
                                     break;
                                 default:
@@ -1056,12 +1061,12 @@ State accumulate(const Book& book, const Request& rq) {
                         if (by_kind && p != none) {
                             const ProjectKind kind = prj.kind[static_cast<std::size_t>(p)];
                             if (kind == ProjectKind::upsell && st.has(S::upsell))
-                                st.add(S::upsell, cell, amount);
+                                st.add_exact(S::upsell, cell, amount);
                             if (kind == ProjectKind::cross_sell && st.has(S::cross_sell))
-                                st.add(S::cross_sell, cell, amount);
+                                st.add_exact(S::cross_sell, cell, amount);
                         }
                         if (new_business && P.contains(first_begin(ua)))
-                            st.add(S::new_business, cell, amount);
+                            st.add_exact(S::new_business, cell, amount);
                     }
                 }
             }
@@ -1416,6 +1421,7 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     // The value of KPI `kpi` in the cell stored at `cell` (`at` in the lists, period `p`).
     const auto value_of = [&](Kpi kpi, std::size_t cell, std::size_t at, std::size_t p) {
         const auto sum = [&](S m) { return st.value(m, cell); };
+        const auto exact = [&](S m) { return st.millionths(m, cell); };
         const auto count = [&](C m) { return static_cast<double>(st.value(m, cell)); };
         const double months = period_months[p];
         double v = nan;
@@ -1450,16 +1456,16 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
                                 count(C::clients_start) + count(C::new_clients));
                 break;
             case Kpi::revenue_churn_rate: {
-                double lost = sum(S::churned_revenue) + sum(S::contraction);
-                if (o.revenue_churn == Options::RevenueChurn::net) lost -= sum(S::expansion);
-                v = ratio(lost, sum(S::cohort_base));
+                detail::Int128 lost = exact(S::churned_revenue) + exact(S::contraction);
+                if (o.revenue_churn == Options::RevenueChurn::net) lost -= exact(S::expansion);
+                v = ratio(lost, exact(S::cohort_base));
                 break;
             }
             case Kpi::nrr:
-                v = ratio(sum(S::cohort_current), sum(S::cohort_base));
+                v = ratio(exact(S::cohort_current), exact(S::cohort_base));
                 break;
             case Kpi::grr:
-                v = ratio(sum(S::cohort_kept), sum(S::cohort_base));
+                v = ratio(exact(S::cohort_kept), exact(S::cohort_base));
                 break;
             case Kpi::expansion_revenue:
                 v = sum(S::expansion);
@@ -1541,10 +1547,10 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
                 v = sum(S::cost);
                 break;
             case Kpi::gross_profit:
-                v = sum(S::revenue) - sum(S::cost);
+                v = detail::from_millionths(exact(S::revenue) - exact(S::cost));
                 break;
             case Kpi::gross_margin:
-                v = ratio(sum(S::revenue) - sum(S::cost), sum(S::revenue));
+                v = ratio(exact(S::revenue) - exact(S::cost), exact(S::revenue));
                 break;
             case Kpi::avg_rate_hour:
                 v = ratio(sum(S::amount_hour), sum(S::units_hour));

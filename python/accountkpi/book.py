@@ -265,7 +265,9 @@ def _object_ids(table: str, name: str, s: pd.Series, problems: list) -> tuple:
         return _texts(s.where(kind != "bool", None).astype("string"), (table, name), problems)
     ints = [int(x) if k == "integer" else None for x, k in zip(values, kind, strict=True)]
     if any(x is not None and not -(2**63) <= x < 2**63 for x in ints):  # beyond int64: exact as text
-        return _texts(pd.Series([None if x is None else str(x) for x in ints], dtype="string"), (table, name), problems)
+        return _texts(
+            pd.Series([None if x is None else str(x) for x in ints], dtype="string"), (table, name), problems
+        )
     column = pd.array(ints, dtype="Int64")
     if not column.isna().any():
         return ("integers", np.ascontiguousarray(column.to_numpy(dtype=np.int64)))

@@ -78,7 +78,9 @@ TEST(IdIndex, WithoutReserveIdsAreHashed) {
 // in the integer's own decimal form, so each id matches at most one of the other kind.
 TEST(IdIndex, RegressionTextsMatchIntegersOnlyInTheirOwnDecimalForm) {
     IdIndex integers(IdIndex::Kind::integer);
-    for (std::int64_t id : {7, -5, 0, std::numeric_limits<std::int64_t>::max()}) (void)integers.insert(id);
+    for (const std::int64_t id :
+         {std::int64_t{7}, std::int64_t{-5}, std::int64_t{0}, std::numeric_limits<std::int64_t>::max()})
+        (void)integers.insert(id);
     EXPECT_EQ(integers.find(std::string_view("7")), std::optional<std::int32_t>{0});
     EXPECT_EQ(integers.find(std::string_view("-5")), std::optional<std::int32_t>{1});
     EXPECT_EQ(integers.find(std::string_view("0")), std::optional<std::int32_t>{2});

@@ -189,7 +189,7 @@ def test_state_pickle_round_trips_bit_for_bit(small: Any) -> None:
     assert pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL) == blob
     (raw,) = state.__getstate__()
     broken = ak._core.kpi.State.__new__(ak._core.kpi.State)
-    with pytest.raises(ValueError, match="truncated"):
+    with pytest.raises(ValueError, match="cut short"):  # the checksum no longer matches
         broken.__setstate__((raw[:-1],))
 
 

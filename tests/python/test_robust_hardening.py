@@ -156,10 +156,18 @@ def test_regression_formulas_in_ids_are_neutralised_in_the_kpis_csv(tmp_path: Pa
     run = _cli("kpis", "--data", str(tmp_path), "--period", "2024-01", "--by", "account", "--kpis", "revenue")
     assert run.returncode == 0, run.stderr
     out = pd.read_csv(pd.io.common.StringIO(run.stdout), dtype=str, keep_default_na=False)
-    assert out["account_id"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'@SUM", "'-2", "plain"]
+    assert out["account_id"].tolist() == ['\'=HYPERLINK("x")', "'+1", "'@SUM", "'-2", "plain"]
     assert out["revenue"].tolist() == ["1.0", "2.0", "3.0", "-4.0", "5.0"]  # numbers untouched
     kept = _cli(
-        "kpis", "--data", str(tmp_path), "--period", "2024-01", "--by", "account", "--kpis", "revenue",
+        "kpis",
+        "--data",
+        str(tmp_path),
+        "--period",
+        "2024-01",
+        "--by",
+        "account",
+        "--kpis",
+        "revenue",
         "--keep-formulas",
     )
     assert "=HYPERLINK" in kept.stdout and "'=" not in kept.stdout
@@ -183,7 +191,7 @@ def test_cli_argument_problems_are_one_line() -> None:
 def test_regression_cli_out_that_cannot_be_written_is_one_line(tmp_path: Path, where: str) -> None:
     out = tmp_path if where == "directory" else tmp_path / "no" / "such" / "t.csv"
     line = _one_line_error(_cli("kpis", "--demo", "--period", "2024Q1", "--out", str(out)))
-    assert str(out) in line
+    assert str(out if where == "directory" else out.parent) in line
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
@@ -298,3 +306,4 @@ def test_regression_an_integer_matches_only_its_own_decimal_text() -> None:
     texts = revenue.assign(account_id=["007"])
     with pytest.raises(ak.ValidationError, match="unknown account id '007'"):
         ak.Book.from_frames(accounts=pd.DataFrame({"account_id": [7]}), revenue=texts)
+

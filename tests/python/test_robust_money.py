@@ -115,7 +115,7 @@ def test_random_credit_notes_sum_to_the_cent_in_every_group(seed: int) -> None:
     # revenue is the integer sum of its cents / 100, exactly, and an account whose lines all cancel is 0.
     rng = np.random.default_rng(seed)
     n = 2000
-    cents = rng.integers(-10**7, 10**7, n)
+    cents = rng.integers(-(10**7), 10**7, n)
     account = rng.integers(0, 30, n)
     day = rng.integers(0, 90, n)
     notes = rng.random(n) < 0.5

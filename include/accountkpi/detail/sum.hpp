@@ -28,13 +28,19 @@ inline constexpr double money_scale = 1e6;
         return std::bit_cast<std::int64_t>(t + magic) - std::bit_cast<std::int64_t>(magic);
     // Larger: the whole units and the fraction apart (both exact), so that x * 10^6 is not rounded first.
     const double whole = std::trunc(x);
-    return static_cast<Int128>(whole) * 1'000'000 + static_cast<Int128>(std::nearbyint((x - whole) * money_scale));
+    return static_cast<Int128>(whole) * 1'000'000 +
+           static_cast<Int128>(std::nearbyint((x - whole) * money_scale));
+}
+
+/// `n` as the nearest double (an integer, not divided by 10^6).
+[[gnu::always_inline]] inline double to_double(Int128 n) noexcept {
+    const auto low = static_cast<std::int64_t>(n);
+    return low == n ? static_cast<double>(low) : static_cast<double>(n);
 }
 
 /// `n` millionths as a double (the nearest double to n / 10^6 while |n| < 2^53).
 [[gnu::always_inline]] inline double from_millionths(Int128 n) noexcept {
-    const auto low = static_cast<std::int64_t>(n);
-    return (low == n ? static_cast<double>(low) : static_cast<double>(n)) / money_scale;
+    return to_double(n) / money_scale;
 }
 
 /// The exact sum of `x[0..n)` (finite, |x| < 10^13) in millionths: 8 independent lanes of 64-bit integers

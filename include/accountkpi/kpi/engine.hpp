@@ -202,6 +202,10 @@ class State {
         const double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
         return is_money(m) ? detail::from_millionths(detail::load_exact(pair)) : pair[0] + pair[1];
     }
+    /// Money measure `m` of the cell stored at `cell`, in millionths (exact).
+    [[nodiscard]] detail::Int128 millionths(Sum m, std::size_t cell) const noexcept {
+        return detail::load_exact(&sums_[cell * sum_width_ + sum_at_[idx(m)]]);
+    }
     [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
         return counts_[cell * count_width_ + count_at_[idx(m)]];
     }

@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['State', 'accumulate', 'base_period', 'compound_churn', 'compute', 'finalize', 'gini', 'hhi', 'higher_is_better', 'largest_share', 'lorenz', 'names', 'pareto_ratio', 'periodic_churn', 'top_share', 'volume_band_labels']
+__all__: list[str] = ['State', 'accumulate', 'base_period', 'compound_churn', 'compute', 'finalize', 'gini', 'hhi', 'higher_is_better', 'largest_share', 'lorenz', 'names', 'pareto_ratio', 'periodic_churn', 'state_checksum', 'top_share', 'volume_band_labels']
 class State:
     """
     Mergeable partial accumulations of a KPI request.
@@ -52,6 +52,10 @@ def pareto_ratio(arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], 
     ...
 def periodic_churn(churn: typing.SupportsFloat | typing.SupportsIndex, periods: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
+def state_checksum(data: bytes) -> int:
+    """
+    The checksum that a pickled State ends with (8 bytes, little-endian).
+    """
 def top_share(arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], arg1: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
 def volume_band_labels(thresholds: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex]) -> list[str]:
