@@ -189,8 +189,7 @@ void register_kpi(py::module_& m) {
             }));
 
     m.def(
-        "state_checksum",
-        [](const py::bytes& b) { return kpi::State::checksum(b.cast<std::string_view>()); },
+        "state_checksum", [](const py::bytes& b) { return kpi::State::checksum(b.cast<std::string_view>()); },
         py::arg("data"), "The checksum that a pickled State ends with (8 bytes, little-endian).");
     m.def(
         "accumulate",

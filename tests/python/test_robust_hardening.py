@@ -306,4 +306,3 @@ def test_regression_an_integer_matches_only_its_own_decimal_text() -> None:
     texts = revenue.assign(account_id=["007"])
     with pytest.raises(ak.ValidationError, match="unknown account id '007'"):
         ak.Book.from_frames(accounts=pd.DataFrame({"account_id": [7]}), revenue=texts)
-
