@@ -265,8 +265,10 @@ def test_regression_ctrl_c_stops_a_long_kpis_call() -> None:
     out, err = child.communicate(timeout=120)
     waited = time.monotonic() - sent
     assert out.startswith("interrupted"), (out, err)
-    # Within ~0.2 s of the signal on a quiet machine; generous here, where other builds share the cores.
-    assert waited < 3.0, waited
+    # The engine polls for signals every 20 ms (tests/cpp/test_interrupt.cpp times the mechanism itself);
+    # the bound is generous for machines whose cores are shared (5.1 s measured at a load average of 15 on
+    # 2 cores).
+    assert waited < 10.0, waited
 
 
 # ---- 9. loose ids
