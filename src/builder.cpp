@@ -16,6 +16,7 @@
 
 #include "accountkpi/detail/order.hpp"
 #include "accountkpi/detail/prefetch.hpp"
+#include "accountkpi/kpi/kpis.hpp"
 #include "owner_detail.hpp"
 
 namespace accountkpi {
@@ -84,6 +85,42 @@ std::string quoted(std::string_view s) {
     return "'" + std::string(s) + "'";
 }
 
+/// The optimal-string-alignment distance of `a` and `b` (edits: insert, delete, substitute, swap two
+/// neighbours), counted no further than `limit + 1`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+    if ((a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) > limit) return limit + 1;
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    return d[a.size()][b.size()];
+}
+
+/// Whether the unknown column `given` (normalised) is likely a misspelling of the schema's `known`: the same
+/// but for case and spaces, or within one edit (two for names of more than six letters).
+bool looks_like(std::string_view given, std::string_view known) {
+    const std::size_t limit = known.size() > 6 ? 2 : 1;
+    return given == known || edit_distance(given, known, limit) <= limit;
+}
+
+/// The problem of a target's KPI name that is no KPI, with the nearest KPI names when there are.
+std::string unknown_kpi(const std::string& given) {
+    std::string near;
+    const std::string plain = normalised_word(given);
+    for (const kpi::Kpi k : kpi::all_kpis) {
+        if (looks_like(plain, kpi::name(k))) near += (near.empty() ? "" : " or ") + quoted(kpi::name(k));
+    }
+    return "unknown KPI " + quoted(given) + (near.empty() ? "" : "; did you mean " + near + "?");
+}
+
 std::string number_text(double x) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.10g", x);
@@ -145,7 +182,7 @@ class NumberSource {
 /// Reads the columns of one input table against its spec, reporting problems as it goes.
 class Reader {
   public:
-    Reader(const TableSpec& spec, const Table* table, Problems& problems)
+    Reader(const TableSpec& spec, const Table* table, Problems& problems, bool strict = false)
         : spec_(spec), table_(table), problems_(problems), rows_(table ? table->rows() : 0) {
         if (!table_) return;
         for (const auto& [name, column] : table_->columns()) {
@@ -157,8 +194,19 @@ class Reader {
             }
             if (spec_.find(name)) continue;
             const std::string plain = normalised_word(name);
+            const ColumnSpec* near = nullptr;
             for (const auto& c : spec_.columns) {
-                if (plain == c.name) report(-1, name, "unknown column; did you mean " + quoted(c.name) + "?");
+                if (!table_->find(c.name) && looks_like(plain, c.name)) {
+                    near = &c;
+                    break;
+                }
+            }
+            if (near) {
+                report(-1, name, "unknown column; did you mean " + quoted(near->name) + "?");
+            } else if (strict) {
+                report(-1, name,
+                       "unknown column (strict_columns); " + std::string(spec_.name) + " has " +
+                           known_columns());
             }
         }
         for (const auto& c : spec_.columns) {
@@ -170,6 +218,12 @@ class Reader {
     }
 
     [[nodiscard]] std::size_t rows() const noexcept { return broken_ ? 0 : rows_; }
+    /// The schema's columns of the table, for messages: "'account_id', 'name', ...".
+    [[nodiscard]] std::string known_columns() const {
+        std::string out;
+        for (const auto& c : spec_.columns) out += (out.empty() ? "" : ", ") + quoted(c.name);
+        return out;
+    }
     /// The column `name` to convert (a point where the build may be interrupted), or null.
     [[nodiscard]] const Column* column(std::string_view name) const {
         detail::check_interruption();
@@ -615,7 +669,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         }
     }
     const auto reader = [&](std::string_view name) {
-        return Reader(*find_table(name), input(name), problems);
+        return Reader(*find_table(name), input(name), problems, options_.strict_columns);
     };
 
     // accounts: one row per account, or one row per spell when acquired_on is given on every row of the
@@ -994,6 +1048,10 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         auto& t = data->targets;
         t.manager = r.references("manager_id", data->managers.ids, "manager", true);
         t.kpi = r.texts("kpi", true);
+        for (std::size_t i = 0; i < t.kpi.size(); ++i) {
+            if (!t.kpi[i].empty() && !kpi::parse_kpi(t.kpi[i]))
+                r.report(to_row(i), "kpi", unknown_kpi(t.kpi[i]));
+        }
         t.begin = r.dates("begin", true);
         t.end = r.dates("end", true);
         t.target = r.numbers("target", true);

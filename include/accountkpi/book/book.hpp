@@ -145,6 +145,10 @@ struct BuildOptions {
     /// to `max_inactivity_days` (100 years: derived dates stay far inside the calendar).
     int inactivity_days = 365;
     static constexpr int max_inactivity_days = 36'500;
+    /// Every column the schema does not know is a problem. Otherwise unknown columns are ignored, except
+    /// those that look like a misspelt known column the table lacks (case, spaces, or one edit away; two for
+    /// names of more than six letters), which are problems that name the likely column.
+    bool strict_columns = false;
 };
 
 /// Everything a Book holds. Built only by `BookBuilder`.

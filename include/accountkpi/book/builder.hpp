@@ -34,8 +34,9 @@ struct LenientBuild {
 ///
 /// `build()` walks every row of every table and either returns a complete Book or throws `ValidationError`
 /// listing every problem found (table, 0-based row, column, reason); it never drops a row. Columns the schema
-/// does not know are ignored, except those that differ from a known column only in case or surrounding spaces
-/// (likely misnamed), which are problems.
+/// does not know are ignored, except those that look like a misspelt known column the table lacks (see
+/// `BuildOptions::strict_columns`, which makes every unknown column a problem), and a target's KPI name must
+/// be a KPI.
 class BookBuilder {
   public:
     explicit BookBuilder(BuildOptions options = {}) : options_(options) {}
