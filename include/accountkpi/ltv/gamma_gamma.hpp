@@ -45,10 +45,13 @@ struct GammaGammaFit {
 /// \param frequency x_i > 0 (whole numbers): pass only customers with repeat purchases
 /// \param monetary_value m_i > 0: mean value of the repeat transactions
 /// \param weights optional counts of identical customers; empty means all 1
+/// \param q_constraint when true, q is kept above 1 (q = 1 + exp(u)), so that the population mean spend
+///        p v / (q - 1) exists, as lifetimes' `fit(..., q_constraint=True)`
 /// \throws std::invalid_argument naming the argument and first offending index (NaN, x <= 0, x not whole,
 ///         m <= 0, negative weight, sizes differ, empty input).
 GammaGammaFit fit_gamma_gamma(std::span<const double> frequency, std::span<const double> monetary_value,
-                              std::span<const double> weights = {}, const FitOptions& options = {});
+                              std::span<const double> weights = {}, const FitOptions& options = {},
+                              bool q_constraint = false);
 
 /// Weighted log-likelihood of the Gamma-Gamma model (same validation as `fit_gamma_gamma`).
 /// \param gradient when not null, receives d/d(p, q, v) (exact, analytic).
