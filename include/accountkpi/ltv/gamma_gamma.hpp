@@ -40,7 +40,8 @@ struct GammaGammaFit {
 };
 
 /// Fits the Gamma-Gamma model by maximum likelihood over the log-parameters (Newton's method with the exact
-/// Hessian from p = q = v = 1; L-BFGS then Newton steps when that does not converge), with
+/// Hessian from p = q = 1 and v = the geometric mean of m, so that the fit does not depend on the currency
+/// unit; L-BFGS then Newton steps when that does not converge), with
 /// lifetimes' optional penalty `penalizer_coef * (p^2 + q^2 + v^2)` on the mean negative log-likelihood.
 /// \param frequency x_i > 0 (whole numbers): pass only customers with repeat purchases
 /// \param monetary_value m_i > 0: mean value of the repeat transactions
