@@ -153,9 +153,9 @@ BgNbdData arrange(std::span<const double> frequency, std::span<const double> rec
     if (!table.failed()) {
         d.times = std::move(table.values());
         d.zero_weight.resize(d.times.size(), 0.0);
-    } else {  // mostly distinct times: one entry per time of a row
-        d.times.clear();
-        d.zero_weight.clear();
+    } else {  // mostly distinct times: one entry per time of a row, but one shared entry for t_x = 0
+        d.times.assign(1, 0.0);  // (every MBG/NBD customer without repeat purchases has t_x = 0)
+        d.zero_weight.assign(1, 0.0);
         for (std::size_t i = 0; i < n; ++i)
             if (frequency[i] == 0 && !modified) {
                 d.times.push_back(T[i]);
@@ -164,8 +164,12 @@ BgNbdData arrange(std::span<const double> frequency, std::span<const double> rec
         for (std::size_t k = 0; k < positive; ++k) {
             d.T_index[k] = static_cast<std::uint32_t>(d.times.size());
             d.times.push_back(T[row[k]]);
-            d.tx_index[k] = static_cast<std::uint32_t>(d.times.size());
-            d.times.push_back(recency[row[k]]);
+            if (recency[row[k]] == 0) {
+                d.tx_index[k] = 0;
+            } else {
+                d.tx_index[k] = static_cast<std::uint32_t>(d.times.size());
+                d.times.push_back(recency[row[k]]);
+            }
         }
         d.zero_weight.resize(d.times.size(), 0.0);
     }
