@@ -6,6 +6,7 @@
 #include <boost/math/special_functions/gamma.hpp>
 #include <boost/math/special_functions/trigamma.hpp>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 #include <string>
 
@@ -152,7 +153,8 @@ LogSumExp customer(const BgBbParams& p, double x, double tx, double n, bool deri
         Special q1 = Special::at(p.beta + tx - x), s1 = Special::at(p.alpha + p.beta + tx);
         Special q2 = Special::at(p.delta + tx), s2 = Special::at(p.gamma + p.delta + 1 + tx);
         const Special g1 = Special::at(p.gamma + 1);
-        for (double i = 0; i < n - tx; ++i) {
+        const auto terms = static_cast<std::int64_t>(n - tx);
+        for (std::int64_t i = 0; i < terms; ++i) {
             sum.add(term(a_x, q1, s1, g1, q2, s2, derivatives));
             q1.step();
             s1.step();
@@ -308,9 +310,11 @@ double bgbb_probability_of_n_purchases(const BgBbParams& p, double n, double x) 
     const double base = -log_beta(p.alpha, p.beta) - log_beta(p.gamma, p.delta);
     double out = std::exp(log_choose(n, x) + log_beta(p.alpha + x, p.beta + n - x) +
                           log_beta(p.gamma, p.delta + n) + base);
-    for (double i = x; i < n; ++i)
+    for (auto k = static_cast<std::int64_t>(x); k < static_cast<std::int64_t>(n); ++k) {
+        const auto i = static_cast<double>(k);
         out += std::exp(log_choose(i, x) + log_beta(p.alpha + x, p.beta + i - x) +
                         log_beta(p.gamma + 1, p.delta + i) + base);
+    }
     return out;
 }
 

@@ -459,7 +459,9 @@ double probability_of_n(std::string_view where, const BgNbdParams& p, double t, 
     if (dropped_share > 0) {
         // Dropped out right after the n-th purchase: P(at least n purchases) = 1 - sum_{j<n} NB(j).
         double term = std::exp(p.r * log_q), below = 0;
-        for (double j = 0; j < n; ++j) {
+        const auto count = static_cast<std::int64_t>(n);
+        for (std::int64_t k = 0; k < count; ++k) {
+            const auto j = static_cast<double>(k);
             below += term;
             term *= (p.r + j) / (j + 1) * std::exp(log_z);
         }

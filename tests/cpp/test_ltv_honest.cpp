@@ -127,9 +127,10 @@ TEST(LtvHonest, PredictionsStayFiniteForHeavyBuyers) {
             }
         }
     }
-    // A heavy, recent buyer buys fewer than a customer surely alive at the posterior mean rate (r+x)/(alpha+T)
-    // would (he may drop out after any purchase), but the same order: P(alive) = 0.96 here and the chance
-    // to drop after a purchase is about a/(a+b+x) = 4e-4, so about half of the ~1,800 purchases remain.
+    // A heavy, recent buyer buys fewer than a customer surely alive at the posterior mean rate
+    // (r+x)/(alpha+T) would (he may drop out after any purchase), but the same order: P(alive) = 0.96 here
+    // and the chance to drop after a purchase is about a/(a+b+x) = 4e-4, so about half of the ~1,800
+    // purchases remain.
     const auto e = conditional_expected_number_of_purchases_up_to_time(
         published, 39, std::vector<double>{2000}, std::vector<double>{38.9}, std::vector<double>{39});
     const double surely_alive = 39 * (published.r + 2000) / (published.alpha + 39);
@@ -190,6 +191,6 @@ TEST(LtvHonest, StartingPointsAndTheQConstraint) {
     const GammaGammaFit free = fit_gamma_gamma(x, m), constrained = fit_gamma_gamma(x, m, {}, {}, true);
     EXPECT_TRUE(constrained.convergence.converged) << constrained.convergence.message;
     EXPECT_NEAR(constrained.params.q, free.params.q, 1e-6);  // 3.74 > 1: the constraint is not binding
-    EXPECT_NEAR(constrained.params.p, 6.25, 0.01);  // Fader & Hardie 2013: 6.25, 3.74, 15.44
+    EXPECT_NEAR(constrained.params.p, 6.25, 0.01);           // Fader & Hardie 2013: 6.25, 3.74, 15.44
     EXPECT_NEAR(constrained.params.v, 15.44, 0.01);
 }
