@@ -2,6 +2,7 @@
 // float64, no per-row Python objects), numpy arrays out; fits and predictions run without the GIL.
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "accountkpi/ltv.hpp"
 #include "pybind11.hpp"
@@ -43,11 +44,13 @@ py::dict convergence(const ltv::Convergence& c) {
     return d;
 }
 
-ltv::FitOptions options(double penalizer_coef, int max_iterations, double gradient_tolerance) {
+ltv::FitOptions options(double penalizer_coef, int max_iterations, double gradient_tolerance,
+                        std::vector<double> initial = {}) {
     ltv::FitOptions o;
     o.penalizer_coef = penalizer_coef;
     o.max_iterations = max_iterations;
     o.gradient_tolerance = gradient_tolerance;
+    o.initial = std::move(initial);
     return o;
 }
 
@@ -57,8 +60,25 @@ BgNbdParams bgnbd_params(const std::array<double, 4>& p) {
 GammaGammaParams gg_params(const std::array<double, 3>& p) {
     return {p[0], p[1], p[2]};
 }
+ltv::BgBbParams bgbb_params(const std::array<double, 4>& p) {
+    return {p[0], p[1], p[2], p[3]};
+}
 SbgParams sbg_params(const std::array<double, 2>& p) {
     return {p[0], p[1]};
+}
+
+/// The result of a BG/NBD or MBG/NBD fit as the dict the Python layer reads.
+py::dict bgnbd_fit_dict(const ltv::BgNbdFit& fit) {
+    py::dict d;
+    const auto& p = fit.params;
+    const auto& s = fit.standard_errors;
+    d["params"] = std::array<double, 4>{p.r, p.alpha, p.a, p.b};
+    d["standard_errors"] = std::array<double, 4>{s.r, s.alpha, s.a, s.b};
+    d["covariance"] = matrix<4>(fit.covariance);
+    d["log_likelihood"] = fit.log_likelihood;
+    d["total_weight"] = fit.total_weight;
+    d["convergence"] = convergence(fit.convergence);
+    return d;
 }
 
 template <class Fn>
@@ -79,13 +99,16 @@ void register_ltv(py::module_& m) {
     m.def(
         "fit_bgnbd",
         [](const F64& frequency, const F64& recency, const F64& T, const std::optional<F64>& weights,
-           double penalizer_coef, int max_iterations, double gradient_tolerance) {
+           double penalizer_coef, int max_iterations, double gradient_tolerance,
+           std::vector<double> initial) {
             const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
             const auto w = optional_column(weights, "weights");
             ltv::BgNbdFit fit;
             {
                 py::gil_scoped_release release;
-                fit = ltv::fit_bgnbd(f, r, t, w, options(penalizer_coef, max_iterations, gradient_tolerance));
+                fit = ltv::fit_bgnbd(
+                    f, r, t, w,
+                    options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
             }
             py::dict d;
             const auto& p = fit.params;
@@ -100,7 +123,7 @@ void register_ltv(py::module_& m) {
         },
         py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
         py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
-        py::arg("gradient_tolerance") = 1e-7,
+        py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{},
         "Fit BG/NBD; returns a dict (params r, alpha, a, b; standard_errors; covariance; log_likelihood; "
         "...).");
     m.def(
@@ -151,18 +174,200 @@ void register_ltv(py::module_& m) {
         },
         py::arg("params"), py::arg("t"));
 
+    m.def(
+        "bgnbd_probability_of_n_purchases_up_to_time",
+        [](const std::array<double, 4>& params, const F64& t, const F64& n) {
+            const auto tt = column(t, "t"), nn = column(n, "n");
+            if (tt.size() != nn.size()) throw py::value_error("t and n must have the same size");
+            std::vector<double> out(tt.size());
+            {
+                py::gil_scoped_release release;
+                for (std::size_t i = 0; i < out.size(); ++i)
+                    out[i] = ltv::probability_of_n_purchases_up_to_time(bgnbd_params(params), tt[i], nn[i]);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("t"), py::arg("n"));
+
+    // MBG/NBD
+    m.def(
+        "fit_mbgnbd",
+        [](const F64& frequency, const F64& recency, const F64& T, const std::optional<F64>& weights,
+           double penalizer_coef, int max_iterations, double gradient_tolerance,
+           std::vector<double> initial) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
+            const auto w = optional_column(weights, "weights");
+            ltv::BgNbdFit fit;
+            {
+                py::gil_scoped_release release;
+                fit = ltv::fit_mbgnbd(
+                    f, r, t, w,
+                    options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
+            }
+            return bgnbd_fit_dict(fit);
+        },
+        py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
+        py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
+        py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{},
+        "Fit MBG/NBD; returns a dict like fit_bgnbd.");
+    m.def(
+        "mbgnbd_log_likelihood",
+        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T,
+           const std::optional<F64>& weights) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
+            const auto w = optional_column(weights, "weights");
+            py::gil_scoped_release release;
+            return ltv::mbgnbd_log_likelihood(bgnbd_params(params), f, r, t, w);
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
+        py::arg("weights") = py::none());
+    m.def(
+        "mbgnbd_conditional_expected_number_of_purchases_up_to_time",
+        [](const std::array<double, 4>& params, double t, const F64& frequency, const F64& recency,
+           const F64& T) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       tt = column(T, "T");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::mbgnbd_conditional_expected_number_of_purchases_up_to_time(bgnbd_params(params), t,
+                                                                                      f, r, tt);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("t"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
+    m.def(
+        "mbgnbd_conditional_probability_alive",
+        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       tt = column(T, "T");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::mbgnbd_conditional_probability_alive(bgnbd_params(params), f, r, tt);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
+    m.def(
+        "mbgnbd_expected_number_of_purchases_up_to_time",
+        [](const std::array<double, 4>& params, const F64& t) {
+            const BgNbdParams p = bgnbd_params(params);
+            return map_scalar(
+                t, [&](double x) { return ltv::mbgnbd_expected_number_of_purchases_up_to_time(p, x); });
+        },
+        py::arg("params"), py::arg("t"));
+    m.def(
+        "mbgnbd_probability_of_n_purchases_up_to_time",
+        [](const std::array<double, 4>& params, const F64& t, const F64& n) {
+            const auto tt = column(t, "t"), nn = column(n, "n");
+            if (tt.size() != nn.size()) throw py::value_error("t and n must have the same size");
+            std::vector<double> out(tt.size());
+            {
+                py::gil_scoped_release release;
+                for (std::size_t i = 0; i < out.size(); ++i)
+                    out[i] =
+                        ltv::mbgnbd_probability_of_n_purchases_up_to_time(bgnbd_params(params), tt[i], nn[i]);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("t"), py::arg("n"));
+
+    // BG/BB
+    m.def(
+        "fit_bgbb",
+        [](const F64& frequency, const F64& recency, const F64& n_periods, const std::optional<F64>& weights,
+           double penalizer_coef, int max_iterations, double gradient_tolerance,
+           std::vector<double> initial) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       n = column(n_periods, "n_periods");
+            const auto w = optional_column(weights, "weights");
+            ltv::BgBbFit fit;
+            {
+                py::gil_scoped_release release;
+                fit = ltv::fit_bgbb(
+                    f, r, n, w,
+                    options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
+            }
+            py::dict d;
+            const auto& p = fit.params;
+            const auto& s = fit.standard_errors;
+            d["params"] = std::array<double, 4>{p.alpha, p.beta, p.gamma, p.delta};
+            d["standard_errors"] = std::array<double, 4>{s.alpha, s.beta, s.gamma, s.delta};
+            d["covariance"] = matrix<4>(fit.covariance);
+            d["log_likelihood"] = fit.log_likelihood;
+            d["total_weight"] = fit.total_weight;
+            d["convergence"] = convergence(fit.convergence);
+            return d;
+        },
+        py::arg("frequency"), py::arg("recency"), py::arg("n_periods"), py::arg("weights") = py::none(),
+        py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
+        py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{},
+        "Fit BG/BB; returns a dict (params alpha, beta, gamma, delta; standard_errors; covariance; ...).");
+    m.def(
+        "bgbb_log_likelihood",
+        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency,
+           const F64& n_periods, const std::optional<F64>& weights) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       n = column(n_periods, "n_periods");
+            const auto w = optional_column(weights, "weights");
+            py::gil_scoped_release release;
+            return ltv::bgbb_log_likelihood(bgbb_params(params), f, r, n, w);
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("n_periods"),
+        py::arg("weights") = py::none());
+    m.def(
+        "bgbb_conditional_expected_number_of_purchases_up_to_time",
+        [](const std::array<double, 4>& params, double m_periods, const F64& frequency, const F64& recency,
+           const F64& n_periods) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       n = column(n_periods, "n_periods");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::bgbb_conditional_expected_number_of_purchases_up_to_time(bgbb_params(params),
+                                                                                    m_periods, f, r, n);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("m_periods"), py::arg("frequency"), py::arg("recency"),
+        py::arg("n_periods"));
+    m.def(
+        "bgbb_conditional_probability_alive",
+        [](const std::array<double, 4>& params, double m_periods, const F64& frequency, const F64& recency,
+           const F64& n_periods) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       n = column(n_periods, "n_periods");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::bgbb_conditional_probability_alive(bgbb_params(params), m_periods, f, r, n);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("m_periods"), py::arg("frequency"), py::arg("recency"),
+        py::arg("n_periods"));
+    m.def(
+        "bgbb_probability_of_n_purchases",
+        [](const std::array<double, 4>& params, double n, double x) {
+            return ltv::bgbb_probability_of_n_purchases(bgbb_params(params), n, x);
+        },
+        py::arg("params"), py::arg("n"), py::arg("x"));
+
     // Gamma-Gamma
     m.def(
         "fit_gamma_gamma",
         [](const F64& frequency, const F64& monetary_value, const std::optional<F64>& weights,
-           double penalizer_coef, int max_iterations, double gradient_tolerance) {
+           double penalizer_coef, int max_iterations, double gradient_tolerance, std::vector<double> initial,
+           bool q_constraint) {
             const auto f = column(frequency, "frequency"), mv = column(monetary_value, "monetary_value");
             const auto w = optional_column(weights, "weights");
             ltv::GammaGammaFit fit;
             {
                 py::gil_scoped_release release;
-                fit = ltv::fit_gamma_gamma(f, mv, w,
-                                           options(penalizer_coef, max_iterations, gradient_tolerance));
+                fit = ltv::fit_gamma_gamma(
+                    f, mv, w, options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)),
+                    q_constraint);
             }
             py::dict d;
             d["params"] = std::array<double, 3>{fit.params.p, fit.params.q, fit.params.v};
@@ -176,7 +381,8 @@ void register_ltv(py::module_& m) {
         },
         py::arg("frequency"), py::arg("monetary_value"), py::arg("weights") = py::none(),
         py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
-        py::arg("gradient_tolerance") = 1e-7,
+        py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{},
+        py::arg("q_constraint") = false,
         "Fit Gamma-Gamma; returns a dict (params p, q, v; standard_errors; covariance; log_likelihood; "
         "...).");
     m.def(
@@ -311,11 +517,28 @@ void register_ltv(py::module_& m) {
         },
         py::arg("params"), py::arg("cohort_size"), py::arg("periods"), py::arg("seed"));
 
+    // Saved models
+    m.def(
+        "load_saved_model",
+        [](const std::string& path) {
+            const ltv::SavedModel saved = ltv::load_saved_model(path);
+            py::dict params;
+            for (const auto& [name, value] : saved.params) params[py::str(name)] = value;
+            py::dict d;
+            d["model"] = saved.model;
+            d["params"] = params;
+            d["converged"] = saved.converged;
+            return d;
+        },
+        py::arg("path"), "Read a model saved by save_model with the C++ reader (model, params, converged).");
+
     // Formulas
     m.def("ltv_simple", &ltv::ltv_simple, py::arg("margin_per_period"), py::arg("churn_per_period"),
           py::arg("discount_rate_per_period"), py::arg("horizon_periods") = py::none());
     m.def("per_period_rate", &ltv::per_period_rate, py::arg("annual_rate"), py::arg("periods_per_year"));
     m.def("hyp2f1", &ltv::hyp2f1, py::arg("a"), py::arg("b"), py::arg("c"), py::arg("z"));
+    m.def("scaled_hyp2f1", &ltv::scaled_hyp2f1, py::arg("s"), py::arg("a"), py::arg("b"), py::arg("c"),
+          py::arg("z"));
 
     // Measured on a Book
     m.def(

@@ -12,6 +12,7 @@
 
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/hypergeometric.hpp"
+#include "accountkpi/ltv/mbgnbd.hpp"
 #include "ltv_detail.hpp"
 
 namespace accountkpi::ltv {
@@ -24,7 +25,7 @@ void validate_rfm(std::string_view where, std::span<const double> frequency, std
     detail::require_same_size(where, "T", T, "frequency", frequency);
     detail::require_values(where, "frequency", frequency, detail::Bound::non_negative, /*whole=*/true);
     detail::require_values(where, "recency", recency, detail::Bound::non_negative);
-    detail::require_values(where, "T", T, detail::Bound::positive);
+    detail::require_values(where, "T", T, detail::Bound::non_negative);
     for (std::size_t i = 0; i < recency.size(); ++i)
         if (recency[i] > T[i])
             detail::fail_at(where, "recency", i, recency[i],
@@ -61,6 +62,7 @@ struct BgNbdData {
     std::vector<double> w;                         // rows with x > 0: weights
     double total_weight = 0;
     double max_T = 0;
+    bool modified = false;  // MBG/NBD: every row in the row loop, b + x + 1 in place of b + x
 };
 
 /// Table of the distinct values of a stream of times (open addressing on the bit pattern). Gives up, so
@@ -106,13 +108,15 @@ class DistinctTimes {
 };
 
 BgNbdData arrange(std::span<const double> frequency, std::span<const double> recency,
-                  std::span<const double> T, std::span<const double> weights) {
+                  std::span<const double> T, std::span<const double> weights, bool modified) {
     const std::size_t n = frequency.size();
     auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : weights[i]; };
     std::vector<double> distinct_x;
     const std::vector<std::uint32_t> group = detail::group_of(frequency, distinct_x);
     const std::size_t groups = distinct_x.size();
-    const std::size_t first = distinct_x[0] == 0 ? 1 : 0;  // the first group with x > 0
+    // The first group in the row loop: x > 0 for BG/NBD; every x for MBG/NBD, where customers without repeat
+    // purchases may have dropped out too.
+    const std::size_t first = !modified && distinct_x[0] == 0 ? 1 : 0;
 
     BgNbdData d;
     d.group_x.assign(distinct_x.begin() + static_cast<std::ptrdiff_t>(first), distinct_x.end());
@@ -137,7 +141,7 @@ BgNbdData arrange(std::span<const double> frequency, std::span<const double> rec
     DistinctTimes table(std::clamp<std::size_t>((n + positive) / 4, 1024, 65536));
     for (std::size_t i = 0; i < n && !table.failed(); ++i) {
         const std::uint32_t j = table.index(T[i]);
-        if (frequency[i] == 0 && !table.failed()) {
+        if (frequency[i] == 0 && !modified && !table.failed()) {
             if (d.zero_weight.size() <= j) d.zero_weight.resize(j + 1, 0.0);
             d.zero_weight[j] += weight(i);
         }
@@ -149,22 +153,27 @@ BgNbdData arrange(std::span<const double> frequency, std::span<const double> rec
     if (!table.failed()) {
         d.times = std::move(table.values());
         d.zero_weight.resize(d.times.size(), 0.0);
-    } else {  // mostly distinct times: one entry per time of a row
-        d.times.clear();
-        d.zero_weight.clear();
+    } else {  // mostly distinct times: one entry per time of a row, but one shared entry for t_x = 0
+        d.times.assign(1, 0.0);  // (every MBG/NBD customer without repeat purchases has t_x = 0)
+        d.zero_weight.assign(1, 0.0);
         for (std::size_t i = 0; i < n; ++i)
-            if (frequency[i] == 0) {
+            if (frequency[i] == 0 && !modified) {
                 d.times.push_back(T[i]);
                 d.zero_weight.push_back(weight(i));
             }
         for (std::size_t k = 0; k < positive; ++k) {
             d.T_index[k] = static_cast<std::uint32_t>(d.times.size());
             d.times.push_back(T[row[k]]);
-            d.tx_index[k] = static_cast<std::uint32_t>(d.times.size());
-            d.times.push_back(recency[row[k]]);
+            if (recency[row[k]] == 0) {
+                d.tx_index[k] = 0;
+            } else {
+                d.tx_index[k] = static_cast<std::uint32_t>(d.times.size());
+                d.times.push_back(recency[row[k]]);
+            }
         }
         d.zero_weight.resize(d.times.size(), 0.0);
     }
+    d.modified = modified;
     for (std::size_t i = 0; i < n; ++i) {
         d.total_weight += weight(i);
         d.max_T = std::max(d.max_T, T[i]);
@@ -216,6 +225,8 @@ class GammaDifferences {
 ///   A3 = -(r+x) ln(alpha+T),                A4 = ln(a) - ln(b+x-1) - (r+x) ln(alpha+t_x).
 /// With the weights w3, w4 = 1 - w3 of exp(A3), exp(A4) in their sum, the last term has the gradient
 /// w3 grad A3 + w4 grad A4 and the Hessian w3 hess A3 + w4 hess A4 + w3 w4 D D' with D = grad A3 - grad A4.
+/// MBG/NBD (`d.modified`) has b+x+1 in place of b+x in A2, b+x in place of b+x-1 in A4, and the A4 term for
+/// x = 0 too.
 /// `scratch` holds the per-evaluation table of log(alpha + tau) and 1/(alpha + tau).
 double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d* gradient,
                       Eigen::Matrix4d* hessian, std::vector<double>& scratch) {
@@ -252,13 +263,14 @@ double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d*
     h(0, 1) -= zero_inv;
     h(1, 1) += r * zero_inv2;
 
+    const double shift = d.modified ? 1 : 0;
     GammaDifferences gamma_r(r), gamma_b(b), gamma_ab(a + b);
     for (std::size_t s = 0; s < d.group_x.size(); ++s) {
         const double x = d.group_x[s], wx = d.group_weight[s];
         // A1 - r ln(alpha) and A2, once per distinct x.
         gamma_r.advance_to(x);
-        gamma_b.advance_to(x);
-        gamma_ab.advance_to(x);
+        gamma_b.advance_to(x + shift);
+        gamma_ab.advance_to(x + shift);
         ll += wx * (gamma_r.log_gamma + gamma_b.log_gamma - gamma_ab.log_gamma);
         g(0) += wx * gamma_r.digamma;
         g(2) -= wx * gamma_ab.digamma;
@@ -269,7 +281,7 @@ double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d*
         h(3, 3) += wx * (gamma_b.trigamma - gamma_ab.trigamma);
 
         // log(exp(A3) + exp(A4)) = A3 + softplus(A4 - A3), row by row.
-        const double k = r + x, beta = 1 / (b + x - 1), c = log_a + std::log(beta);
+        const double k = r + x, beta = 1 / (b + x - 1 + shift), c = log_a + std::log(beta);
         double sum_row = 0, s_w4 = 0, s_r = 0, s_alpha = 0, s_alpha2 = 0;
         double v = 0, v_dd = 0, v_de = 0, v_ee = 0, v_d = 0, v_e = 0;
         for (std::size_t i = d.segment[s]; i < d.segment[s + 1]; ++i) {
@@ -324,102 +336,214 @@ BgNbdParams as_params(const Eigen::Vector4d& v) {
 
 }  // namespace
 
-BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> recency,
-                   std::span<const double> T, std::span<const double> weights, const FitOptions& options) {
-    constexpr std::string_view where = "fit_bgnbd";
+namespace {
+
+/// Fits BG/NBD, or MBG/NBD when `modified`.
+BgNbdFit fit(std::string_view where, std::span<const double> frequency, std::span<const double> recency,
+             std::span<const double> T, std::span<const double> weights, const FitOptions& options,
+             bool modified) {
     validate_rfm(where, frequency, recency, T);
     validate_weights(where, weights, frequency);
     detail::require_options(where, options);
-    const BgNbdData data = arrange(frequency, recency, T, weights);
+    const BgNbdData data = arrange(frequency, recency, T, weights, modified);
 
+    BgNbdFit fit;
+    fit.total_weight = data.total_weight;
+    if (!(data.max_T > 0)) {  // every customer bought first on the last day: every likelihood is 1
+        fit.convergence.message =
+            "not converged: every customer has T = 0, so the data say nothing about the parameters";
+        return fit;
+    }
     // Newton's method over u = ln(r, alpha, a, b), from alpha = 1 in the time unit where max(T) = 10. The
     // penalty sees alpha in the time unit where max(T) = 1, alpha_s = alpha / max(T), as lifetimes 0.11.
     detail::LogSpaceObjective<4> objective;
     objective.total_weight = data.total_weight;
     objective.lambda = options.penalizer_coef;
     objective.penalty_scale = Eigen::Vector4d(1, 1 / data.max_T, 1, 1);
+    objective.unit = Eigen::Vector4d(1, data.max_T, 1, 1);
     std::vector<double> scratch;
-    BgNbdFit fit;
     const auto result = detail::fit_in_log_space<4>(
         [&](const Eigen::Vector4d& theta, Eigen::Vector4d* gradient, Eigen::Matrix4d* hessian) {
             return log_likelihood(data, as_params(theta), gradient, hessian, scratch);
         },
-        objective, Eigen::Vector4d(0, std::log(data.max_T / 10), 0, 0), options, fit.convergence);
+        objective, Eigen::Vector4d(0, std::log(data.max_T / 10), 0, 0), options, {"r", "alpha", "a", "b"},
+        fit.convergence);
     fit.params = as_params(result.theta);
-    fit.total_weight = data.total_weight;
     fit.log_likelihood = result.log_likelihood;
     fit.covariance = result.covariance;
     fit.standard_errors = as_params(fit.covariance.diagonal().array().sqrt());
     return fit;
 }
 
-double bgnbd_log_likelihood(const BgNbdParams& params, std::span<const double> frequency,
-                            std::span<const double> recency, std::span<const double> T,
-                            std::span<const double> weights, Eigen::Vector4d* gradient,
-                            Eigen::Matrix4d* hessian) {
-    constexpr std::string_view where = "bgnbd_log_likelihood";
+double total_log_likelihood(std::string_view where, const BgNbdParams& params,
+                            std::span<const double> frequency, std::span<const double> recency,
+                            std::span<const double> T, std::span<const double> weights,
+                            Eigen::Vector4d* gradient, Eigen::Matrix4d* hessian, bool modified) {
     validate_params(where, params);
     validate_rfm(where, frequency, recency, T);
     validate_weights(where, weights, frequency);
     std::vector<double> scratch;
-    return log_likelihood(arrange(frequency, recency, T, weights), params, gradient, hessian, scratch);
+    return log_likelihood(arrange(frequency, recency, T, weights, modified), params, gradient, hessian,
+                          scratch);
+}
+
+/// E[Y(t) | x, t_x, T] with s = 0 (BG/NBD) or 1 (MBG/NBD):
+///   (a+b+x-1+s)/(a-1) [1 - (1-z)^(r+x) 2F1(r+x, b+x+s; a+b+x-1+s; z)]
+///     / (1 + [x>0 or s=1] a/(b+x-1+s) ((alpha+T)/(alpha+t_x))^(r+x)),    z = t/(alpha+T+t).
+/// With x = t_x = T = 0 this is E[X(t)] of a new customer. scaled_hyp2f1 keeps it finite for heavy buyers
+/// (the 2F1 alone overflows near x = 1,000).
+double expected_purchases(const BgNbdParams& p, double t, double x, double tx, double T, double s) {
+    if (t == 0) return 0;
+    const double aT = p.alpha + T, c = p.a + p.b + x - 1 + s;
+    const double scaled = scaled_hyp2f1(p.r + x, p.r + x, p.b + x + s, c, t / (aT + t));
+    const double odds_dropped =
+        x > 0 || s > 0 ? p.a / (p.b + x - 1 + s) * std::exp((p.r + x) * std::log(aT / (p.alpha + tx))) : 0.0;
+    return c / (p.a - 1) * (1 - scaled) / (1 + odds_dropped);
+}
+
+std::vector<double> conditional_expectation(std::string_view where, const BgNbdParams& p, double t,
+                                            std::span<const double> frequency,
+                                            std::span<const double> recency, std::span<const double> T,
+                                            double s) {
+    validate_params(where, p);
+    validate_rfm(where, frequency, recency, T);
+    if (!(t >= 0) || !std::isfinite(t))
+        detail::fail(where, "t = " + detail::format_number(t) + " must be >= 0");
+    std::vector<double> out(frequency.size());
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = expected_purchases(p, t, frequency[i], recency[i], T[i], s);
+    return out;
+}
+
+/// P(alive | x, t_x, T) = 1 / (1 + [x>0 or s=1] a/(b+x-1+s) ((alpha+T)/(alpha+t_x))^(r+x)).
+std::vector<double> probability_alive(std::string_view where, const BgNbdParams& p,
+                                      std::span<const double> frequency, std::span<const double> recency,
+                                      std::span<const double> T, double s) {
+    validate_params(where, p);
+    validate_rfm(where, frequency, recency, T);
+    std::vector<double> out(frequency.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const double x = frequency[i];
+        if (x == 0 && s == 0) {
+            out[i] = 1;
+            continue;
+        }
+        // log of the odds "dropped out after the last purchase" : "still active".
+        const double log_odds = std::log(p.a / (p.b + x - 1 + s)) +
+                                (p.r + x) * std::log((p.alpha + T[i]) / (p.alpha + recency[i]));
+        out[i] = 1 / (1 + std::exp(log_odds));
+    }
+    return out;
+}
+
+/// P(X(t) = n) with s = 0 (BG/NBD, FHL 2005 eq. 8) or 1 (MBG/NBD):
+///   B(a, b+n+s)/B(a, b) NB(n) + [n>0 or s=1] B(a+1, b+n-1+s)/B(a, b) (1 - sum_{j<n} NB(j)).
+double probability_of_n(std::string_view where, const BgNbdParams& p, double t, double n, double s) {
+    validate_params(where, p);
+    if (!(t >= 0) || !std::isfinite(t))
+        detail::fail(where, "t = " + detail::format_number(t) + " must be >= 0");
+    if (!(n >= 0) || !std::isfinite(n) || n != std::floor(n))
+        detail::fail(where, "n = " + detail::format_number(n) + " must be a whole number >= 0");
+    using boost::math::lgamma;
+    const double log_beta_ab = lgamma(p.a) + lgamma(p.b) - lgamma(p.a + p.b);
+    const double dropped_share =  // B(a+1, b+n-1+s) / B(a, b)
+        n > 0 || s > 0
+            ? std::exp(lgamma(p.a + 1) + lgamma(p.b + n - 1 + s) - lgamma(p.a + p.b + n + s) - log_beta_ab)
+            : 0.0;
+    if (t == 0) return n == 0 ? 1.0 : 0.0;
+    const double log_q = std::log(p.alpha / (p.alpha + t)), log_z = std::log(t / (p.alpha + t));
+    // Still active after n purchases: B(a, b+n+s)/B(a, b) NB(n; r, alpha/(alpha+t)).
+    const double log_nb = lgamma(p.r + n) - lgamma(p.r) - lgamma(n + 1) + p.r * log_q + n * log_z;
+    double out =
+        std::exp(lgamma(p.a) + lgamma(p.b + n + s) - lgamma(p.a + p.b + n + s) - log_beta_ab + log_nb);
+    if (dropped_share > 0) {
+        // Dropped out right after the n-th purchase: P(at least n purchases) = 1 - sum_{j<n} NB(j).
+        double term = std::exp(p.r * log_q), below = 0;
+        const auto count = static_cast<std::int64_t>(n);
+        for (std::int64_t k = 0; k < count; ++k) {
+            const auto j = static_cast<double>(k);
+            below += term;
+            term *= (p.r + j) / (j + 1) * std::exp(log_z);
+        }
+        out += dropped_share * std::max(0.0, 1 - below);
+    }
+    return out;
+}
+
+}  // namespace
+
+BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> recency,
+                   std::span<const double> T, std::span<const double> weights, const FitOptions& options) {
+    return fit("fit_bgnbd", frequency, recency, T, weights, options, false);
+}
+
+BgNbdFit fit_mbgnbd(std::span<const double> frequency, std::span<const double> recency,
+                    std::span<const double> T, std::span<const double> weights, const FitOptions& options) {
+    return fit("fit_mbgnbd", frequency, recency, T, weights, options, true);
+}
+
+double bgnbd_log_likelihood(const BgNbdParams& params, std::span<const double> frequency,
+                            std::span<const double> recency, std::span<const double> T,
+                            std::span<const double> weights, Eigen::Vector4d* gradient,
+                            Eigen::Matrix4d* hessian) {
+    return total_log_likelihood("bgnbd_log_likelihood", params, frequency, recency, T, weights, gradient,
+                                hessian, false);
+}
+
+double mbgnbd_log_likelihood(const BgNbdParams& params, std::span<const double> frequency,
+                             std::span<const double> recency, std::span<const double> T,
+                             std::span<const double> weights, Eigen::Vector4d* gradient,
+                             Eigen::Matrix4d* hessian) {
+    return total_log_likelihood("mbgnbd_log_likelihood", params, frequency, recency, T, weights, gradient,
+                                hessian, true);
 }
 
 double expected_number_of_purchases_up_to_time(const BgNbdParams& p, double t) {
     validate_params("expected_number_of_purchases_up_to_time", p);
     if (!(t >= 0) || !std::isfinite(t)) return detail::nan;
-    if (t == 0) return 0;
-    const double z = t / (p.alpha + t);
-    const double hyp = hyp2f1(p.r, p.b, p.a + p.b - 1, z);
-    return (p.a + p.b - 1) / (p.a - 1) * (1 - std::pow(p.alpha / (p.alpha + t), p.r) * hyp);
+    return expected_purchases(p, t, 0, 0, 0, 0);
+}
+
+double mbgnbd_expected_number_of_purchases_up_to_time(const BgNbdParams& p, double t) {
+    validate_params("mbgnbd_expected_number_of_purchases_up_to_time", p);
+    if (!(t >= 0) || !std::isfinite(t)) return detail::nan;
+    return expected_purchases(p, t, 0, 0, 0, 1);
 }
 
 std::vector<double> conditional_expected_number_of_purchases_up_to_time(const BgNbdParams& p, double t,
                                                                         std::span<const double> frequency,
                                                                         std::span<const double> recency,
                                                                         std::span<const double> T) {
-    constexpr std::string_view where = "conditional_expected_number_of_purchases_up_to_time";
-    validate_params(where, p);
-    validate_rfm(where, frequency, recency, T);
-    if (!(t >= 0) || !std::isfinite(t))
-        detail::fail(where, "t = " + detail::format_number(t) + " must be >= 0");
-    std::vector<double> out(frequency.size());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        const double x = frequency[i];
-        if (t == 0) {
-            out[i] = 0;
-            continue;
-        }
-        const double aT = p.alpha + T[i];
-        const double hyp = hyp2f1(p.r + x, p.b + x, p.a + p.b + x - 1, t / (aT + t));
-        const double numerator =
-            (p.a + p.b + x - 1) / (p.a - 1) * (1 - std::exp((p.r + x) * std::log(aT / (aT + t))) * hyp);
-        const double odds_dropped =
-            x > 0 ? p.a / (p.b + x - 1) * std::exp((p.r + x) * std::log(aT / (p.alpha + recency[i]))) : 0.0;
-        out[i] = numerator / (1 + odds_dropped);
-    }
-    return out;
+    return conditional_expectation("conditional_expected_number_of_purchases_up_to_time", p, t, frequency,
+                                   recency, T, 0);
+}
+
+std::vector<double> mbgnbd_conditional_expected_number_of_purchases_up_to_time(
+    const BgNbdParams& p, double t, std::span<const double> frequency, std::span<const double> recency,
+    std::span<const double> T) {
+    return conditional_expectation("mbgnbd_conditional_expected_number_of_purchases_up_to_time", p, t,
+                                   frequency, recency, T, 1);
 }
 
 std::vector<double> conditional_probability_alive(const BgNbdParams& p, std::span<const double> frequency,
                                                   std::span<const double> recency,
                                                   std::span<const double> T) {
-    constexpr std::string_view where = "conditional_probability_alive";
-    validate_params(where, p);
-    validate_rfm(where, frequency, recency, T);
-    std::vector<double> out(frequency.size());
-    for (std::size_t i = 0; i < out.size(); ++i) {
-        const double x = frequency[i];
-        if (x == 0) {
-            out[i] = 1;
-            continue;
-        }
-        // log of the odds "dropped out after the last purchase" : "still active".
-        const double log_odds =
-            std::log(p.a / (p.b + x - 1)) + (p.r + x) * std::log((p.alpha + T[i]) / (p.alpha + recency[i]));
-        out[i] = 1 / (1 + std::exp(log_odds));
-    }
-    return out;
+    return probability_alive("conditional_probability_alive", p, frequency, recency, T, 0);
+}
+
+std::vector<double> mbgnbd_conditional_probability_alive(const BgNbdParams& p,
+                                                         std::span<const double> frequency,
+                                                         std::span<const double> recency,
+                                                         std::span<const double> T) {
+    return probability_alive("mbgnbd_conditional_probability_alive", p, frequency, recency, T, 1);
+}
+
+double probability_of_n_purchases_up_to_time(const BgNbdParams& p, double t, double n) {
+    return probability_of_n("probability_of_n_purchases_up_to_time", p, t, n, 0);
+}
+
+double mbgnbd_probability_of_n_purchases_up_to_time(const BgNbdParams& p, double t, double n) {
+    return probability_of_n("mbgnbd_probability_of_n_purchases_up_to_time", p, t, n, 1);
 }
 
 }  // namespace accountkpi::ltv

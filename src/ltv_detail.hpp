@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 #include <Eigen/Eigenvalues>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -224,7 +225,8 @@ Eigen::Matrix<double, N, 1> minimize(Objective&& objective, Eigen::Matrix<double
 }
 
 /// The mean penalised negative log-likelihood f = -LL / W + lambda * sum((s_j theta_j)^2) of a model, with
-/// its gradient and Hessian, in the natural parameters theta and in u = ln(theta).
+/// its gradient and Hessian, in the natural parameters theta and in u = ln(theta - lower) (lower is 0 but
+/// for constrained parameters, such as q > 1 of Gamma-Gamma's `q_constraint`).
 template <int N>
 struct LogSpaceObjective {
     using Vector = Eigen::Matrix<double, N, 1>;
@@ -232,17 +234,25 @@ struct LogSpaceObjective {
     double total_weight = 1;                ///< W
     double lambda = 0;                      ///< penalizer_coef
     Vector penalty_scale = Vector::Ones();  ///< s
+    Vector lower = Vector::Zero();          ///< theta_j > lower_j
+    /// The natural size of each parameter (the time or currency unit of the data for rate and scale
+    /// parameters, 1 for the unit-free ones): an estimate with (theta - lower) / unit outside [1e-6, 1e6]
+    /// is at the boundary of the parameter space, not a converged fit.
+    Vector unit = Vector::Ones();
 
-    /// f from the log-likelihood; g and H (d/du) from the natural-parameter gradient and Hessian of LL:
-    /// g_u = theta * g_theta, H_u = diag(theta) H_theta diag(theta) + diag(theta * g_theta).
+    Vector theta_of(const Vector& u) const { return lower + u.array().exp().matrix(); }
+
+    /// f from the log-likelihood; g and H (d/du) from the natural-parameter gradient and Hessian of LL with
+    /// e = theta - lower = exp(u): g_u = e * g_theta, H_u = diag(e) H_theta diag(e) + diag(e * g_theta).
     double operator()(const Vector& theta, double ll, const Vector& ll_gradient, const Matrix& ll_hessian,
                       Vector& g, Matrix& h) const {
         const Vector s2 = penalty_scale.array().square();
+        const Vector e = theta - lower;
         const Vector g_theta = -ll_gradient / total_weight + 2 * lambda * s2.cwiseProduct(theta);
         Matrix h_theta = -ll_hessian / total_weight;
         h_theta.diagonal() += 2 * lambda * s2;
-        g = theta.cwiseProduct(g_theta);
-        h = theta.asDiagonal() * h_theta * theta.asDiagonal();
+        g = e.cwiseProduct(g_theta);
+        h = e.asDiagonal() * h_theta * e.asDiagonal();
         h.diagonal() += g;
         return -ll / total_weight + lambda * s2.dot(theta.cwiseProduct(theta));
     }
@@ -357,25 +367,94 @@ struct LogSpaceFit {
     Eigen::Matrix<double, N, N> covariance;
 };
 
-/// Fits theta = exp(u) by `minimize_newton` on `objective` from u0; `log_likelihood(theta, gradient,
+/// The names of a model's N parameters, for messages.
+template <int N>
+using Names = std::array<const char*, static_cast<std::size_t>(N)>;
+
+/// Whether an optimiser's end point is a maximum-likelihood estimate one can use, given the gradient g and
+/// Hessian h of the objective in u there: the optimiser's own verdict (`convergence.converged`) is kept
+/// only when, in addition, h is positive definite and not near-singular (smallest eigenvalue > 1e-10 of the
+/// largest: else a parameter, or a combination, is not identified by the data), the Newton decrement
+/// g' h^-1 g is <= gradient_tolerance^2 (not still climbing), and no parameter is at the boundary of its
+/// space (see `LogSpaceObjective::unit`). Appends the reason to `convergence.message` when not.
+template <int N>
+void assess(const Eigen::Matrix<double, N, 1>& u, const Eigen::Matrix<double, N, 1>& g,
+            const Eigen::Matrix<double, N, N>& h, const LogSpaceObjective<N>& objective,
+            const Names<N>& names, const FitOptions& options, Convergence& convergence) {
+    std::string reasons;
+    auto add = [&](const std::string& reason) { reasons += (reasons.empty() ? "" : "; ") + reason; };
+    if (!g.allFinite() || !h.allFinite()) {
+        add("the likelihood is not finite at the end point");
+    } else {
+        const Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, N, N>> eigen(h);
+        const auto lambda = eigen.eigenvalues();  // increasing
+        if (eigen.info() != Eigen::Success || !(lambda(0) > 1e-10 * std::abs(lambda(N - 1)))) {
+            add("the Hessian is " + std::string(lambda(0) <= 0 ? "not positive definite" : "near-singular") +
+                " (eigenvalues " + format_number(lambda(0)) + " to " + format_number(lambda(N - 1)) +
+                "): the data do not identify every parameter, and their standard errors are undefined");
+        } else {
+            const double decrement = g.dot(eigen.eigenvectors() * lambda.cwiseInverse().asDiagonal() *
+                                           (eigen.eigenvectors().transpose() * g));
+            if (!(decrement <= options.gradient_tolerance * options.gradient_tolerance))
+                add("the Newton decrement " + format_number(decrement) +
+                    " is above the squared tolerance: the likelihood is still rising");
+        }
+    }
+    for (int j = 0; j < N; ++j) {
+        const double relative = std::exp(u(j)) / objective.unit(j);
+        if (!(relative >= 1e-6 && relative <= 1e6))
+            add(std::string("parameter ") + names[static_cast<std::size_t>(j)] + " = " +
+                format_number(objective.lower(j) + std::exp(u(j))) +
+                " is at the boundary of its range (the likelihood is highest at " +
+                (relative < 1e-6 ? "0" : "infinity") + ")");
+    }
+    if (!std::isfinite(g.norm()) || !(g.norm() <= options.gradient_tolerance))
+        add("gradient norm " + format_number(g.norm()) + " above the tolerance " +
+            format_number(options.gradient_tolerance));
+    if (reasons.empty()) return;
+    convergence.converged = false;
+    convergence.message += "; not converged: " + reasons;
+}
+
+/// Fits theta = lower + exp(u) by `minimize_newton` on `objective` from u0 (from u = ln(initial - lower)
+/// when `options.initial` is given), then `assess`es the end point; `log_likelihood(theta, gradient,
 /// hessian)` returns the log-likelihood and fills its gradient and Hessian in the natural parameters.
+/// \throws std::invalid_argument when options.initial has the wrong size or a value not above its bound.
 template <int N, class LogLikelihood>
 LogSpaceFit<N> fit_in_log_space(const LogLikelihood& log_likelihood, const LogSpaceObjective<N>& objective,
-                                const Eigen::Matrix<double, N, 1>& u0, const FitOptions& options,
-                                Convergence& convergence) {
+                                Eigen::Matrix<double, N, 1> u0, const FitOptions& options,
+                                const Names<N>& names, Convergence& convergence) {
     using Vector = Eigen::Matrix<double, N, 1>;
     using Matrix = Eigen::Matrix<double, N, N>;
+    if (!options.initial.empty()) {
+        if (options.initial.size() != static_cast<std::size_t>(N))
+            fail("fit", "initial_params has " + std::to_string(options.initial.size()) +
+                            " values, expected " + std::to_string(N));
+        for (int j = 0; j < N; ++j) {
+            const double v = options.initial[static_cast<std::size_t>(j)];
+            if (!(v > objective.lower(j)) || !std::isfinite(v))
+                fail("fit", std::string("initial value of ") + names[static_cast<std::size_t>(j)] + " = " +
+                                format_number(v) + " must be finite and > " +
+                                format_number(objective.lower(j)));
+            u0(j) = std::log(v - objective.lower(j));
+        }
+    }
     struct Evaluation {
         Vector u;
         double ll = nan;
         Matrix hessian;
+        Vector g;
+        Matrix h;
     } last;
     auto evaluate = [&](const Vector& u, Vector& g, Matrix& h) {
-        const Vector theta = u.array().exp();
+        const Vector theta = objective.theta_of(u);
         Vector ll_gradient;
         last.u = u;
         last.ll = log_likelihood(theta, &ll_gradient, &last.hessian);
-        return objective(theta, last.ll, ll_gradient, last.hessian, g, h);
+        const double f = objective(theta, last.ll, ll_gradient, last.hessian, g, h);
+        last.g = g;
+        last.h = h;
+        return f;
     };
     const Vector u = minimize_newton<N>(evaluate, u0, options, convergence);
     if (last.u != u) {  // the optimiser ended elsewhere than at its last evaluation
@@ -385,9 +464,16 @@ LogSpaceFit<N> fit_in_log_space(const LogLikelihood& log_likelihood, const LogSp
         ++convergence.evaluations;
     }
     LogSpaceFit<N> fit;
-    fit.theta = u.array().exp();
+    fit.theta = objective.theta_of(u);
     fit.log_likelihood = last.ll;
     fit.covariance = covariance_from_hessian<N>(objective.total_hessian(last.hessian));
+    if (convergence.converged) assess<N>(u, last.g, last.h, objective, names, options, convergence);
+    if (!fit.covariance.allFinite() && convergence.converged) {
+        convergence.converged = false;
+        convergence.message +=
+            "; not converged: the Hessian in the natural parameters is not positive "
+            "definite, so the standard errors are undefined";
+    }
     return fit;
 }
 

@@ -120,7 +120,7 @@ GammaGammaParams as_params(const Eigen::Vector3d& v) {
 }  // namespace
 
 GammaGammaFit fit_gamma_gamma(std::span<const double> frequency, std::span<const double> monetary_value,
-                              std::span<const double> weights, const FitOptions& options) {
+                              std::span<const double> weights, const FitOptions& options, bool q_constraint) {
     constexpr std::string_view where = "fit_gamma_gamma";
     validate_spend(where, frequency, monetary_value, weights);
     detail::require_options(where, options);
@@ -128,12 +128,18 @@ GammaGammaFit fit_gamma_gamma(std::span<const double> frequency, std::span<const
     detail::LogSpaceObjective<3> objective;
     objective.total_weight = data.total_weight;
     objective.lambda = options.penalizer_coef;
+    // q > 1 (the mean spend p v / (q - 1) exists) as q = 1 + exp(u_q), started at q = 2; v's natural unit is
+    // the typical spend, exp(mean log m), where the fit starts (p = q = 1): the fit is then the same in any
+    // currency unit (from v = 1 it failed on spends in the thousands).
+    if (q_constraint) objective.lower(1) = 1;
+    objective.unit(2) = std::exp(data.sum_w_log_m / data.total_weight);
     GammaGammaFit fit;
     const auto result = detail::fit_in_log_space<3>(
         [&](const Eigen::Vector3d& theta, Eigen::Vector3d* gradient, Eigen::Matrix3d* hessian) {
             return log_likelihood(data, as_params(theta), gradient, hessian);
         },
-        objective, Eigen::Vector3d::Zero(), options, fit.convergence);
+        objective, Eigen::Vector3d(0, 0, std::log(objective.unit(2))), options, {"p", "q", "v"},
+        fit.convergence);
     fit.params = as_params(result.theta);
     fit.total_weight = data.total_weight;
     fit.log_likelihood = result.log_likelihood;

@@ -7,9 +7,23 @@
 
 namespace accountkpi::ltv {
 
-double hyp2f1(double a, double b, double c, double z) noexcept {
-    constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-    if (std::isnan(a) || std::isnan(b) || std::isnan(c) || !(z >= 0 && z < 1)) return nan;
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// Whether Euler's transformation gives the better series: the parameters are positive and the function
+/// grows without bound towards z = 1.
+bool euler_applies(double a, double b, double c) {
+    return a > 0 && b > 0 && c > 0 && c - a - b < 0;
+}
+
+/// c - a - b with the larger of a, b subtracted first (exact when c equals it, as in 2F1(a, b; b; z)).
+double excess(double a, double b, double c) {
+    return std::abs(a) >= std::abs(b) ? (c - a) - b : (c - b) - a;
+}
+
+/// The power series of 2F1 on [0, 1).
+double series(double a, double b, double c, double z) noexcept {
     if (z == 0) return 1;
     constexpr long max_terms = 10'000'000;
     constexpr double relative_tail = 1e-16;
@@ -45,6 +59,22 @@ double hyp2f1(double a, double b, double c, double z) noexcept {
         }
     }
     return nan;
+}
+
+}  // namespace
+
+double hyp2f1(double a, double b, double c, double z) noexcept {
+    if (std::isnan(a) || std::isnan(b) || std::isnan(c) || !(z >= 0 && z < 1)) return nan;
+    if (euler_applies(a, b, c))
+        return std::exp(excess(a, b, c) * std::log1p(-z)) * series(c - a, c - b, c, z);
+    return series(a, b, c, z);
+}
+
+double scaled_hyp2f1(double s, double a, double b, double c, double z) noexcept {
+    if (std::isnan(s) || std::isnan(a) || std::isnan(b) || std::isnan(c) || !(z >= 0 && z < 1)) return nan;
+    if (euler_applies(a, b, c))
+        return std::exp(((s - a) + (c - b)) * std::log1p(-z)) * series(c - a, c - b, c, z);
+    return std::exp(s * std::log1p(-z)) * series(a, b, c, z);
 }
 
 }  // namespace accountkpi::ltv

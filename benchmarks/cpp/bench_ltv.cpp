@@ -1,4 +1,5 @@
-// Timings of the lifetime-value fits: BG/NBD and Gamma-Gamma on CDNOW and on 10^6 simulated customers.
+// Timings of the lifetime-value fits: BG/NBD, MBG/NBD and Gamma-Gamma on CDNOW and on 10^6 simulated
+// customers; BG/BB on the donations data (11,104 donors as 22 weighted rows) and on 10^6 unweighted rows.
 // Built in Release; refuses to run with assertions on; checks the answer it times.
 #include <benchmark/benchmark.h>
 
@@ -28,8 +29,7 @@ struct Rfm {
 };
 
 Rfm read_cdnow() {
-    std::ifstream in(std::string(ACCOUNTKPI_DATASETS_DIR) +
-                     "/cdnow_customers_summary_with_transactions.csv");
+    std::ifstream in(std::string(ACCOUNTKPI_DATASETS_DIR) + "/cdnow_customers_summary_with_transactions.csv");
     if (!in) {
         std::fprintf(stderr, "cannot read the CDNOW summary from %s\n", ACCOUNTKPI_DATASETS_DIR);
         std::exit(1);
@@ -124,6 +124,69 @@ void BM_GammaGammaFitSimulated(benchmark::State& state) {
     }
 }
 
+void BM_MbgNbdFitCdnow(benchmark::State& state) {
+    const Rfm d = read_cdnow();
+    for (auto _ : state) {
+        BgNbdFit fit = fit_mbgnbd(d.frequency, d.recency, d.T);
+        benchmark::DoNotOptimize(fit);
+        check(fit.convergence.converged && std::abs(fit.params.r - 0.525) < 1e-3 &&
+                  std::abs(fit.params.alpha - 6.183) < 1e-3,
+              "CDNOW MBG/NBD estimates differ from BTYDplus'", state);
+    }
+}
+
+void BM_MbgNbdFitSimulated(benchmark::State& state) {
+    const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
+    for (auto _ : state) {
+        BgNbdFit fit = fit_mbgnbd(d.frequency, d.recency, d.T);
+        benchmark::DoNotOptimize(fit);
+        state.counters["evaluations"] = fit.convergence.evaluations;
+        check(fit.convergence.converged, "MBG/NBD fit on simulated BG/NBD data did not converge", state);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
+/// The donations data (x, t_x, n, weight), each row repeated `copies` times (0: kept as weights).
+struct Donations {
+    std::vector<double> x, tx, n, w;
+};
+
+Donations donations(int copies) {
+    std::ifstream in(std::string(ACCOUNTKPI_DATASETS_DIR) + "/donations.csv");
+    if (!in) {
+        std::fprintf(stderr, "cannot read the donations data from %s\n", ACCOUNTKPI_DATASETS_DIR);
+        std::exit(1);
+    }
+    Donations d;
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+        double x = 0, tx = 0, n = 0, w = 0;
+        char comma = 0;
+        std::stringstream(line) >> x >> comma >> tx >> comma >> n >> comma >> w;
+        const int repeat = copies == 0 ? 1 : copies * static_cast<int>(w);
+        for (int k = 0; k < repeat; ++k) {
+            d.x.push_back(x);
+            d.tx.push_back(tx);
+            d.n.push_back(n);
+            if (copies == 0) d.w.push_back(w);
+        }
+    }
+    return d;
+}
+
+void BM_BgBbFitDonations(benchmark::State& state) {
+    const Donations d = donations(static_cast<int>(state.range(0)));
+    for (auto _ : state) {
+        BgBbFit fit = fit_bgbb(d.x, d.tx, d.n, d.w);
+        benchmark::DoNotOptimize(fit);
+        check(fit.convergence.converged && std::abs(fit.params.alpha - 1.204) < 1e-3 &&
+                  std::abs(fit.params.delta - 2.783) < 1e-3,
+              "donations BG/BB estimates differ from the published ones", state);
+    }
+    state.counters["rows"] = static_cast<double>(d.x.size());
+}
+
 void BM_BgNbdLogLikelihood(benchmark::State& state) {
     const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
     Eigen::Vector4d g;
@@ -138,6 +201,10 @@ BENCHMARK(BM_BgNbdFitCdnow)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GammaGammaFitCdnow)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BgNbdFitSimulated)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_GammaGammaFitSimulated)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_MbgNbdFitCdnow)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MbgNbdFitSimulated)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+// 0: 22 weighted rows; 90: 999,360 rows, one per donor (11,104 x 90).
+BENCHMARK(BM_BgBbFitDonations)->Arg(0)->Arg(90)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BgNbdLogLikelihood)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

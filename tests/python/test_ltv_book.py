@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -143,3 +144,17 @@ def test_ltv_predicted_column_with_a_model(demo: ak.Book) -> None:
     assert q2.loc[active, "ltv_predicted"].to_numpy() == pytest.approx(clv.loc[active].to_numpy())
     whole = demo.kpis("2025Q2", kpis=["ltv_predicted"], ltv_model=(bgf, ggf)).iloc[0]["ltv_predicted"]
     assert whole == pytest.approx(q2.loc[q2["active_clients"] == 1, "ltv_predicted"].mean())
+
+
+def test_predicted_clv_on_gross_profit_scales_with_the_margin(demo: ak.Book) -> None:
+    """With every line's cost 40 % of its amount, gross profit is 0.6 x revenue: Gamma-Gamma's v scales by
+    0.6 (p and q are scale-free), so the expected profit and the CLV are 0.6 x those on revenue."""
+    frames = demo.to_frames()
+    frames["revenue"] = frames["revenue"].assign(cost=0.4 * frames["revenue"]["amount"])
+    book = ak.Book.from_frames(**frames)
+    on_revenue = ak.ltv.predicted_clv(book, end="2026-01-01")
+    on_margin = ak.ltv.predicted_clv(book, end="2026-01-01", measure="gross_profit")
+    np.testing.assert_allclose(on_margin["monetary_value"], 0.6 * on_revenue["monetary_value"], rtol=1e-12)
+    np.testing.assert_allclose(on_margin["clv"], 0.6 * on_revenue["clv"], rtol=1e-6)
+    with pytest.raises(ValueError, match="measure"):
+        ak.ltv.predicted_clv(book, measure="margin")

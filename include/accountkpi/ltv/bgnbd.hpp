@@ -56,10 +56,11 @@ struct BgNbdFit {
 ///
 /// \param frequency repeat purchases x_i (whole numbers >= 0)
 /// \param recency   t_x,i, 0 <= t_x,i <= T_i
-/// \param T         T_i > 0
+/// \param T         T_i >= 0 (a customer whose first purchase is on the last day has T = 0 and adds 0 to the
+///                  log-likelihood, as in lifetimes)
 /// \param weights   optional counts of identical customers (>= 0, not all 0); empty means all 1
 /// \throws std::invalid_argument naming the argument and the first offending index when a value is NaN or
-///         infinite, negative, not whole (frequency), recency > T, T <= 0, sizes differ, or the input is
+///         infinite, negative, not whole (frequency), recency > T, sizes differ, or the input is
 ///         empty.
 BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> recency,
                    std::span<const double> T, std::span<const double> weights = {},
@@ -87,6 +88,13 @@ std::vector<double> conditional_expected_number_of_purchases_up_to_time(const Bg
                                                                         std::span<const double> frequency,
                                                                         std::span<const double> recency,
                                                                         std::span<const double> T);
+
+/// P(X(t) = n): probability that a customer picked at random makes exactly n repeat purchases in (0, t]
+/// (Fader, Hardie & Lee 2005, eq. 8):
+///   B(a, b+n)/B(a, b) NB(n) + [n>0] B(a+1, b+n-1)/B(a, b) (1 - sum_{j<n} NB(j)),
+/// NB(j) = G(r+j)/(G(r) j!) (alpha/(alpha+t))^r (t/(alpha+t))^j. 1 for n = 0 and t = 0.
+/// \throws std::invalid_argument when t < 0, or n is not a whole number >= 0.
+double probability_of_n_purchases_up_to_time(const BgNbdParams& params, double t, double n);
 
 /// P(alive | x, t_x, T) of each customer: 1 when x = 0, else
 /// 1 / (1 + a/(b+x-1) * ((alpha+T)/(alpha+t_x))^(r+x)).

@@ -4,6 +4,7 @@
 
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace accountkpi::ltv {
 
@@ -19,13 +20,20 @@ struct FitOptions {
     /// Convergence: Euclidean norm of the gradient of the mean negative log-likelihood with respect to the
     /// log-parameters. The fit ends with Newton steps, so the reached norm is usually far below this.
     double gradient_tolerance = 1e-7;
+    /// Starting point of the optimiser, in the model's natural parameters and order (e.g. r, alpha, a, b);
+    /// empty (the default) for the model's own start. Must hold one finite value per parameter, inside its
+    /// range.
+    std::vector<double> initial;
 };
 
 /// How the optimiser ended.
 struct Convergence {
     /// true when the final gradient norm is <= `FitOptions::gradient_tolerance`; where the fit is by
-    /// Newton's method (BG/NBD, Gamma-Gamma), also the Newton decrement g' H^-1 g must be <= its square
-    /// (else the likelihood is still rising, e.g. along a flat ridge towards infinite parameters)
+    /// Newton's method (BG/NBD, Gamma-Gamma), also: the Newton decrement g' H^-1 g is <= its square (else
+    /// the likelihood is still rising, e.g. along a flat ridge towards infinite parameters), the Hessian at
+    /// the estimate is positive definite and not near-singular (every parameter identified, standard errors
+    /// finite), and no parameter is at the boundary of its range (below 1e-6 or above 1e6 of its natural
+    /// unit). `message` says which of these failed.
     bool converged = false;
     int iterations = 0;   ///< Newton steps, plus L-BFGS iterations and refinement steps when those ran
     int evaluations = 0;  ///< likelihood evaluations (with gradient, and Hessian where analytic), including

@@ -40,15 +40,19 @@ struct GammaGammaFit {
 };
 
 /// Fits the Gamma-Gamma model by maximum likelihood over the log-parameters (Newton's method with the exact
-/// Hessian from p = q = v = 1; L-BFGS then Newton steps when that does not converge), with
+/// Hessian from p = q = 1 and v = the geometric mean of m, so that the fit does not depend on the currency
+/// unit; L-BFGS then Newton steps when that does not converge), with
 /// lifetimes' optional penalty `penalizer_coef * (p^2 + q^2 + v^2)` on the mean negative log-likelihood.
 /// \param frequency x_i > 0 (whole numbers): pass only customers with repeat purchases
 /// \param monetary_value m_i > 0: mean value of the repeat transactions
 /// \param weights optional counts of identical customers; empty means all 1
+/// \param q_constraint when true, q is kept above 1 (q = 1 + exp(u)), so that the population mean spend
+///        p v / (q - 1) exists, as lifetimes' `fit(..., q_constraint=True)`
 /// \throws std::invalid_argument naming the argument and first offending index (NaN, x <= 0, x not whole,
 ///         m <= 0, negative weight, sizes differ, empty input).
 GammaGammaFit fit_gamma_gamma(std::span<const double> frequency, std::span<const double> monetary_value,
-                              std::span<const double> weights = {}, const FitOptions& options = {});
+                              std::span<const double> weights = {}, const FitOptions& options = {},
+                              bool q_constraint = false);
 
 /// Weighted log-likelihood of the Gamma-Gamma model (same validation as `fit_gamma_gamma`).
 /// \param gradient when not null, receives d/d(p, q, v) (exact, analytic).
