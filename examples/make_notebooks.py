@@ -79,7 +79,7 @@ TIERS = [
     new_code_cell(
         "portfolio = ak.tiers.ClientPortfolio(manager='F05')\n"
         "ranking = portfolio.prioritise(book, '2025Q2')\n"
-        "ranking[['rank', 'account_id', 'revenue', 'growth', 'margin', 'health', 'drop_candidate', "
+        "ranking[['priority_rank', 'account_id', 'revenue', 'growth', 'margin', 'health', 'drop_candidate', "
         "'reasons']].head(10)"
     ),
     new_markdown_cell("## A revenue portfolio: target, run rate, gap, P&L"),

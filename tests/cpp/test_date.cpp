@@ -99,3 +99,22 @@ TEST(Periods, CoverTheRangeWithCalendarPeriods) {
     EXPECT_EQ(accountkpi::parse_frequency("MS"), Frequency::month);
     EXPECT_THROW(accountkpi::parse_frequency("W"), std::invalid_argument);
 }
+
+TEST(Period, PreviousIsTheSameLengthJustBefore) {
+    EXPECT_EQ(Period::quarter(2025, 1).previous(), Period::quarter(2024, 4));
+    EXPECT_EQ(Period::month(2025, 3).previous(), Period::month(2025, 2));  // 28 days before a 31-day month
+    EXPECT_EQ(Period::year(2025).previous(), Period::year(2024));
+    // Not whole months: the same number of days (10) before.
+    EXPECT_EQ(Period(Date(2025, 1, 10), Date(2025, 1, 20)).previous(),
+              Period(Date(2024, 12, 31), Date(2025, 1, 10)));
+}
+
+TEST(Period, YearAgoShiftsTwelveMonthsOrOneCalendarYear) {
+    EXPECT_EQ(Period::quarter(2025, 2).year_ago(), Period::quarter(2024, 2));
+    EXPECT_EQ(Period::month(2024, 2).year_ago(), Period::month(2023, 2));
+    EXPECT_EQ(Period(Date(2024, 2, 29), Date(2024, 3, 10)).year_ago(),
+              Period(Date(2023, 2, 28), Date(2023, 3, 10)));
+    // Both bounds would fall on 2023-02-28: the period keeps its length (1 day).
+    EXPECT_EQ(Period(Date(2024, 2, 28), Date(2024, 2, 29)).year_ago(),
+              Period(Date(2023, 2, 28), Date(2023, 3, 1)));
+}

@@ -62,12 +62,12 @@ def test_prioritise_by_hand(book: ak.Book) -> None:
     #    -> .4*.5 + .2*.5 + .2*1 + .2*.148 = .5296
     # C: revenue 2000 (1), growth +1 (1), margin -.25 (.5), health 44.4 -> .4 + .2 + .1 + .2*.444 = .7889
     assert r["item"].tolist() == ["C", "B"]
-    assert r["rank"].tolist() == [1, 2]
+    assert r["priority_rank"].tolist() == [1, 2]
     assert r["priority"].tolist() == pytest.approx([0.7 + 0.2 * 20 / 45, 0.5 + 0.2 * (20 / 3) / 45])
     c, b = r.iloc[0], r.iloc[1]
-    assert c["flags"] == "loss_making" and not c["drop_candidate"]  # losing money but growing
+    assert c["risk_flags"] == "loss_making" and not c["drop_candidate"]  # losing money but growing
     assert c["reasons"] == "loss_making: gross profit -500.0"
-    assert b["flags"] == "shrinking; unhealthy" and not b["drop_candidate"]  # margin 20% is above 15%
+    assert b["risk_flags"] == "shrinking; unhealthy" and not b["drop_candidate"]  # margin 20% is above 15%
     # With a 25% floor, B is low-margin and shrinking: a drop candidate, each flag with its reason.
     r = ak.tiers.ClientPortfolio("F2").prioritise(book, Q2, margin_floor=0.25)
     b = r.set_index("item").loc["B"]
@@ -82,7 +82,7 @@ def test_prioritise_by_hand(book: ak.Book) -> None:
 def test_prioritise_projects_runs_on_demo() -> None:
     demo = ak.datasets.demo_book()
     r = ak.tiers.ClientPortfolio("F05").prioritise(demo, "2024", level="project")
-    assert r["rank"].tolist() == list(range(1, len(r) + 1))
+    assert r["priority_rank"].tolist() == list(range(1, len(r) + 1))
     assert r["item"].is_unique
     assert (r["priority"].dropna().between(0, 1)).all()
 
