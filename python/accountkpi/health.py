@@ -130,7 +130,8 @@ def health(
     cadence_target, margin_target, unanswered_penalty : float
         ``margin_target`` is a fraction (0.3 = 30%).
     min_components : int, default 2
-        The defined components an account needs to be scored (1 to 5).
+        The defined components an account needs to be scored (1 to 5; at most the number of components
+        with a weight, so ``weights={"responsiveness": 1}`` scores on responsiveness alone).
     **options
         KPI options (e.g. ``sla_days``).
 
@@ -180,7 +181,7 @@ def health(
     wv = np.array([w.get(c, 0.0) for c in COMPONENTS])
     values = parts[list(COMPONENTS)].to_numpy()
     defined = ~np.isnan(values) & (wv > 0)
-    too_few = defined.sum(axis=1) < min_components
+    too_few = defined.sum(axis=1) < min(min_components, int((wv > 0).sum()))
     defined[too_few] = False
     den = (defined * wv).sum(axis=1)
     num = np.where(defined, values * wv, 0).sum(axis=1)

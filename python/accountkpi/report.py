@@ -471,7 +471,8 @@ def _story(r: Review) -> list[str]:
             parts.append(
                 "down "
                 + ", ".join(
-                    f"{a} ({_signed_money(c)})" for a, c in zip(down["account_id"], down["change"], strict=False)
+                    f"{a} ({_signed_money(c)})"
+                    for a, c in zip(down["account_id"], down["change"], strict=False)
                 )
             )
         out.append(f"Biggest revenue movers on {prev}: " + "; ".join(parts) + ".")
