@@ -5,11 +5,13 @@ comments) and the demo book.
 
 from __future__ import annotations
 
+import doctest
 import math
 import re
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,6 +22,7 @@ import accountkpi as ak
 from accountkpi.tiers import ClientPortfolio, Goal, RevenuePortfolio, SingleClient
 
 Q2 = "2024Q2"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 @pytest.fixture(scope="module")
@@ -323,3 +326,16 @@ def test_cli_report_xlsx(tmp_path) -> None:
     header = [c.value for c in wb["scorecard_summary"][1]]
     score = wb["scorecard_summary"].cell(row=2, column=header.index("score") + 1)
     assert score.number_format == "0.0%"
+
+
+# ---- the docs
+
+
+@pytest.mark.parametrize("doc", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
+def test_docs_examples_run(doc: Path) -> None:
+    result = doctest.testfile(
+        str(doc), module_relative=False, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    )
+    assert result.failed == 0
+    if doc.name == "tiers.md":
+        assert result.attempted >= 15
