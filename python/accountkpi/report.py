@@ -193,10 +193,17 @@ def _fmt(unit: str, x: Any) -> str:
     return '<span class="na">n/a</span>' if text == "n/a" else text
 
 
+#: Columns whose unit is the unit of the KPI named in another column of the same row.
+_BY_ROW_KPI = {"actual": "kpi", "target": "kpi", "gap": "kpi", "value": "kpi"}
+
+
 def _table(frame: pd.DataFrame, index: bool = True, units: dict[str, str] | None = None) -> str:
-    """An HTML table; each number formatted by its column's unit (``units`` overrides :func:`unit_of`)."""
+    """An HTML table; each number formatted by its column's unit (``units`` overrides :func:`unit_of`), or by
+    the row's KPI for the columns of a goal (``actual``, ``target``, ``gap`` of the ``kpi`` or the
+    ``costliest_kpi``)."""
     cols = list(frame.columns)
     col_units = {c: (units or {}).get(str(c), unit_of(str(c))) for c in cols}
+    kpi_col = "kpi" if "kpi" in cols else "costliest_kpi" if "costliest_kpi" in cols else None
     head = "".join(
         f"<th>{html.escape(str(c))}</th>" for c in ([frame.index.name or ""] if index else []) + cols
     )
@@ -206,11 +213,17 @@ def _table(frame: pd.DataFrame, index: bool = True, units: dict[str, str] | None
         cells += [
             f'<td class="text">{html.escape(row[c])}</td>'
             if isinstance(row[c], str)
-            else f"<td>{_fmt(col_units[c], row[c])}</td>"
+            else f"<td>{_fmt(_cell_unit(c, row, col_units, kpi_col), row[c])}</td>"
             for c in cols
         ]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _cell_unit(column: Any, row: pd.Series, col_units: dict[Any, str], kpi_col: str | None) -> str:
+    if kpi_col is not None and str(column) in _BY_ROW_KPI and isinstance(row[kpi_col], str):
+        return unit_of(row[kpi_col])
+    return col_units[column]
 
 
 def _kpi_rows(frame: pd.DataFrame) -> str:
@@ -767,7 +780,7 @@ def _concentration(book: Book, period: Period) -> str:
     top.index.name = "account_id"
     top = top.rename(columns={"share": "top_share"})
     return (
-        f"<h2>Revenue concentration</h2><div class='row'><div>{_table(facts)}<h3>Top 10 accounts</h3>"
+        f"<h2>Revenue concentration</h2><div class='row'><div>{_kpi_rows(facts)}<h3>Top 10 accounts</h3>"
         f"{_table(top)}</div><div>{_png(lambda ax: lorenz(positive.to_numpy(), ax=ax), (5, 5))}</div></div>"
     )
 

@@ -356,7 +356,7 @@ class SingleClient(Mandate):
     Examples
     --------
     >>> import accountkpi as ak
-    >>> mandate = ak.tiers.SingleClient(account=17, manager="F01")
+    >>> mandate = ak.tiers.SingleClient(account=1010, manager="F01")  # F01's account in the demo book
     >>> mandate.scorecard[0].kpi
     'retention_rate'
     """
