@@ -353,14 +353,17 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     // A single-client farmer's one account also has, each quarter, a support retainer renewed quarter after
     // quarter (so a renewal is due and a project is signed in every quarter) and a request, so every goal of
     // the single-client scorecard is defined in every quarter.
-    for (int i = 0; i < (o.events ? n : 0); ++i) {
+    // Its own stream, drawn whether or not the event tables are made, so projects, revenue and targets are
+    // the same either way.
+    Random steady(o.seed * 0xD1B54A32D192ED03ULL + 31);
+    for (int i = 0; i < n; ++i) {
         const auto ui = static_cast<std::size_t>(i);
         if (!single_owned[ui]) continue;
         for (int q = 0; q < 4 * o.years; ++q) {
             const Period quarter = Period::quarter(o.start_year + q / 4, static_cast<unsigned>(q % 4 + 1));
-            const Date signed_on = quarter.begin() + pulse.integer(0, 20);
+            const Date signed_on = quarter.begin() + steady.integer(0, 20);
             if (!client_on(ui, signed_on)) continue;
-            const double value = cents(9000.0 * size[ui] * 0.3 * 3 * pulse.uniform(0.9, 1.1));
+            const double value = cents(9000.0 * size[ui] * 0.3 * 3 * steady.uniform(0.9, 1.1));
             pr_id.push_back(100000 + static_cast<std::int64_t>(pr_id.size()));
             pr_account.push_back(i);
             pr_line.push_back(1);  // support
@@ -383,10 +386,12 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                 rv_units.push_back(1.0);
                 rv_unit.push_back(static_cast<std::int64_t>(Billing::month) - 2);
             }
-            const Date received = quarter.begin() + pulse.integer(25, 60);
+            const Date received = quarter.begin() + steady.integer(25, 60);
+            const int answer_days = steady.integer(0, 4);
+            if (!o.events) continue;
             rq_account.push_back(i);
             rq_received.push_back(received.days());
-            rq_responded.push_back((received + pulse.integer(0, 4)).days());
+            rq_responded.push_back((received + answer_days).days());
             rq_project.push_back(-1);
         }
     }
@@ -395,7 +400,7 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     // of 0.9-1.25, so that attainment spreads around 1), one tier KPI, and the default goals without a
     // default target: gross profit for revenue-portfolio farmers (their accounts' gross profit that year
     // times a stretch), average project size for single-client farmers (their accounts' mean project
-    // value over the years times a stretch). The stretches come from the pulse stream.
+    // value over the years times a stretch). The stretches come from the steady stream.
     std::vector<std::int64_t> tg_manager, tg_kpi, tg_begin, tg_end;
     std::vector<double> tg_target;
     const std::vector<std::string> kpis{"revenue", "nps", "retention_rate", "gross_profit",
@@ -454,11 +459,11 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
             const auto at = fi * static_cast<std::size_t>(o.years) + static_cast<std::size_t>(y);
             if (tier == 2)
                 add_target(f, 3, year,
-                           std::max(1000.0, std::round(profit[at] * pulse.uniform(0.9, 1.2) / 1000) * 1000));
+                           std::max(1000.0, std::round(profit[at] * steady.uniform(0.9, 1.2) / 1000) * 1000));
             if (tier == 0 && project_count[fi] > 0) {
                 const double mean = project_value[fi] / project_count[fi];
                 add_target(f, 4, year,
-                           std::max(1000.0, std::round(mean * pulse.uniform(0.9, 1.2) / 1000) * 1000));
+                           std::max(1000.0, std::round(mean * steady.uniform(0.9, 1.2) / 1000) * 1000));
             }
         }
     }
