@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "accountkpi/date.hpp"
+#include "accountkpi/kpi/engine.hpp"
 
 using accountkpi::Date;
 using accountkpi::Frequency;
@@ -117,4 +118,15 @@ TEST(Period, YearAgoShiftsTwelveMonthsOrOneCalendarYear) {
     // Both bounds would fall on 2023-02-28: the period keeps its length (1 day).
     EXPECT_EQ(Period(Date(2024, 2, 28), Date(2024, 2, 29)).year_ago(),
               Period(Date(2023, 2, 28), Date(2023, 3, 1)));
+}
+
+TEST(Period, PreviousAndYearAgoAreTheEngineBases) {
+    using accountkpi::kpi::base_period;
+    using accountkpi::kpi::Options;
+    for (const Period& p :
+         {Period::quarter(2025, 1), Period::month(2024, 3), Period::year(2024),
+          Period(Date(2024, 2, 29), Date(2024, 3, 10)), Period(Date(2025, 1, 10), Date(2025, 1, 20))}) {
+        EXPECT_EQ(p.previous(), base_period(p, Options::NrrBase::previous)) << p.label();
+        EXPECT_EQ(p.year_ago(), base_period(p, Options::NrrBase::year_ago)) << p.label();
+    }
 }
