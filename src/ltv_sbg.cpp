@@ -1,6 +1,7 @@
 // Shifted-beta-geometric model of contract renewals: fit on survivor counts, survival, retention, DERL.
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <cstdint>
 
 #include "accountkpi/ltv/hypergeometric.hpp"
 #include "accountkpi/ltv/sbg.hpp"
@@ -29,9 +30,10 @@ void validate_survivors(std::string_view where, std::span<const double> survivor
 constexpr double homogeneous = 1e6;
 
 /// log S(t) for integer t: sum_{i < t} log(1 - alpha / (alpha + beta + i)), exact in log space.
-double log_survival_steps(double alpha, double beta, double steps) {
+double log_survival_steps(double alpha, double beta, std::int64_t steps) {
     double out = 0;
-    for (double i = 0; i < steps; ++i) out += std::log1p(-alpha / (alpha + beta + i));
+    for (std::int64_t i = 0; i < steps; ++i)
+        out += std::log1p(-alpha / (alpha + beta + static_cast<double>(i)));
     return out;
 }
 
@@ -42,7 +44,7 @@ double log_survival(double alpha, double beta, double t) {
     const double whole = std::floor(t), f = t - whole;
     double out = 0;
     if (whole <= 1e5) {
-        out = log_survival_steps(alpha, beta, whole);
+        out = log_survival_steps(alpha, beta, static_cast<std::int64_t>(whole));
     } else {
         out = boost::math::lgamma(beta + whole) - boost::math::lgamma(beta) -
               boost::math::lgamma(alpha + beta + whole) + boost::math::lgamma(alpha + beta);
