@@ -26,12 +26,14 @@ RetentionUplift retention_uplift(const RetentionInputs& in, double points, doubl
         throw std::invalid_argument(
             "retention_uplift: points is a fraction in [0, 1] (0.05 = five points), got " +
             std::to_string(points));
-    if (!(horizon_years > 0) || !std::isfinite(horizon_years))
-        throw std::invalid_argument("retention_uplift: the horizon (years) must be > 0 and finite");
+    if (!(horizon_years > 0 && horizon_years <= 1000))
+        throw std::invalid_argument("retention_uplift: the horizon (years) must be > 0 and at most 1000");
     if (!(discount >= 0) || !std::isfinite(discount))
         throw std::invalid_argument("retention_uplift: the discount rate (a year) must be >= 0 and finite");
-    if (!(in.period_years > 0) || !std::isfinite(in.period_years))
-        throw std::invalid_argument("retention_uplift: the period length (years) must be > 0");
+    if (!(in.period_years > 0) || !std::isfinite(in.period_years) || horizon_years / in.period_years > 1e6)
+        throw std::invalid_argument(
+            "retention_uplift: the period length (years) must be > 0 and the horizon "
+            "at most 10^6 periods");
     if (in.clients_start < 0 || in.churned_clients < 0 || in.churned_clients > in.clients_start)
         throw std::invalid_argument("retention_uplift: need 0 <= churned clients <= clients at the start");
     RetentionUplift r{};

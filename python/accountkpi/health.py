@@ -198,8 +198,10 @@ def health(
     out["requests"] = t["request_count"].to_numpy().astype(np.int64)
     out["unanswered"] = unanswered.astype(np.int64)
     reasons = _reasons(t, parts, cadence_target, margin_target, options.get("sla_days", 2))
-    known = pd.Series([", ".join(np.asarray(COMPONENTS)[row]) or "nothing" for row in ~np.isnan(values)])
-    out["reasons"] = reasons.where(~too_few, "not scored: only " + known + " known")
+    for i in np.flatnonzero(too_few):  # the few accounts without enough evidence
+        known = ", ".join(np.asarray(COMPONENTS)[~np.isnan(values[i])]) or "nothing"
+        reasons.iloc[i] = f"not scored: only {known} known"
+    out["reasons"] = reasons
     return out.sort_values(["health", "account_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 

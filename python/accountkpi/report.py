@@ -349,9 +349,10 @@ def review(book: Book, period: Period | str | None = None, *, movers: int = 5) -
     company = compare(book, p, kpis=HEADLINE, window=12)
     moved = _movers(book, p, movers)
     cards, summary, unscored = _scorecards_of(book, p)
-    split = pd.concat([farmers_closers(book, x) for x in (p, p.year_ago())], ignore_index=True).sort_values(
-        ["role", "period"], kind="stable"
-    )
+    split = pd.DataFrame()
+    if "managers" in book.table_names:
+        split = pd.concat([farmers_closers(book, x) for x in (p, p.year_ago())], ignore_index=True)
+        split = split.sort_values(["role", "period"], kind="stable")
     scores = health(book, p)
     risky = scores[scores["band"] == "at_risk"].reset_index(drop=True)
     r = Review(
@@ -512,7 +513,8 @@ def _story(r: Review) -> list[str]:
         out.append(f"{len(r.at_risk)} of {len(r.health)} clients are at risk; the worst: {worst}.")
     else:
         out.append(f"No client of the {len(r.health)} is at risk.")
-    fc = r.farmers_closers[r.farmers_closers["period"].astype(str) == r.period.label].set_index("role")
+    fc = r.farmers_closers
+    fc = fc[fc["period"].astype(str) == r.period.label].set_index("role") if len(fc) else fc
     if {"farmer", "closer"} <= set(fc.index.astype(str)):
         out.append(
             f"Farmers billed {_money(fc.loc['farmer', 'revenue'])} "
@@ -705,6 +707,8 @@ def _segments(book: Book, period: Period) -> str:
 
 
 def _farmers_closers(r: Review) -> str:
+    if r.farmers_closers.empty:
+        return ""
     t = r.farmers_closers.astype({"role": str, "period": str}).set_index(["role", "period"])
     t.index = pd.Index([f"{a} {b}" for a, b in t.index], name="role, period")
     return "<h2>Farmers and closers</h2>" + _table(t)

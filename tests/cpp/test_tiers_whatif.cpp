@@ -53,6 +53,7 @@ TEST(RetentionUplift, DiscountPerPeriod) {
 TEST(RetentionUplift, BadInputIsAClearError) {
     EXPECT_THROW((void)retention_uplift(quarter, 1.5, 5, 0.1), std::invalid_argument);
     EXPECT_THROW((void)retention_uplift(quarter, 0.05, 0, 0.1), std::invalid_argument);
+    EXPECT_THROW((void)retention_uplift(quarter, 0.05, 1e9, 0.1), std::invalid_argument);
     EXPECT_THROW((void)retention_uplift(quarter, 0.05, 5, -0.1), std::invalid_argument);
     EXPECT_THROW((void)retention_uplift({1, 2, 0, 1, 1}, 0.05, 5, 0.1), std::invalid_argument);  // C > S
     EXPECT_TRUE(std::isnan(retention_uplift({0, 0, 0, 0, 1}, 0.05, 5, 0.1).churn_rate));         // S = 0

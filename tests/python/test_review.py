@@ -311,6 +311,16 @@ def test_report_formats_and_lists_everything(demo: ak.Book) -> None:
     assert re.search(r"<th>retention_rate</th><td>\d+\.\d%</td>", company)
 
 
+def test_report_on_a_book_of_accounts_and_revenue_only() -> None:
+    f = tiers_books.frames()
+    bare = ak.Book.from_frames(accounts=f["accounts"], revenue=f["revenue"])
+    r = ak.report.review(bare, Q2)
+    assert r.scorecards.empty and r.farmers_closers.empty and r.priorities.empty
+    assert r.story[0].startswith("Revenue in 2024Q2 was 15.0k, +275.0% on 2024Q1")  # 15000 / 4000 - 1
+    page = ak.report.html_report(bare, Q2)
+    assert "Scorecards per manager" not in page and "Review — 2024Q2" in page
+
+
 def test_cli_report_xlsx(tmp_path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     out = tmp_path / "review.xlsx"

@@ -44,7 +44,8 @@ struct RetentionUplift {
     double profit_uplift;                   ///< V(c') / V(c) − 1; NaN when V(c) is 0
 };
 
-/// The estimate for `points` (in [0, 1]) more retention over `horizon_years` (> 0) at a yearly `discount`
+/// The estimate for `points` (in [0, 1]) more retention over `horizon_years` (> 0, at most 1000 and 10^6
+/// periods) at a yearly `discount`
 /// (>= 0). Every field is finite for any `points` in [0, 1] when S > 0, the period has active clients and
 /// V(c) ≠ 0. Throws `std::invalid_argument` on points outside [0, 1], a horizon or period length not > 0,
 /// a negative or non-finite discount, or counts with C > S or negative.
