@@ -242,7 +242,8 @@ def _kpi_rows(frame: pd.DataFrame) -> str:
             elif str(c).startswith("%"):
                 cu = "relative"
             text = _fmt(cu, row[c])
-            cells.append(f"<td>{'+' if cu in ('points', 'relative') and row[c] > 0 else ''}{text}</td>")
+            signed = str(c).startswith(("Δ", "%")) and row[c] > 0
+            cells.append(f"<td>{'+' if signed else ''}{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
