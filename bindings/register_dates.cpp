@@ -22,6 +22,8 @@ void register_dates(py::module_& m) {
     m.def("period_check", [](Date::rep b, Date::rep e) { return days_of(period_of(b, e)); });
     m.def("period_label", [](Date::rep b, Date::rep e) { return period_of(b, e).label(); });
     m.def("period_months", [](Date::rep b, Date::rep e) { return period_of(b, e).months(); });
+    m.def("period_previous", [](Date::rep b, Date::rep e) { return days_of(period_of(b, e).previous()); });
+    m.def("period_year_ago", [](Date::rep b, Date::rep e) { return days_of(period_of(b, e).year_ago()); });
     m.def("periods", [](Date::rep start, Date::rep end, std::string_view freq) {
         py::list out;
         for (const auto& p : periods(Date{start}, Date{end}, parse_frequency(freq))) out.append(days_of(p));

@@ -11,7 +11,7 @@ namespace accountkpi::bindings {
 namespace {
 
 using DayPair = std::pair<Date::rep, Date::rep>;
-using GoalTuple = std::tuple<std::string, double, double, bool, std::optional<DayPair>>;
+using GoalTuple = std::tuple<std::string, double, double, bool, std::optional<DayPair>, bool>;
 
 Period period_of(const DayPair& p) {
     return Period{Date{p.first}, Date{p.second}};
@@ -28,11 +28,12 @@ Tier tier_of(const std::string& word) {
 
 std::vector<tiers::Goal> goals_of(const std::vector<GoalTuple>& goals) {
     std::vector<tiers::Goal> out;
-    for (const auto& [name, target, weight, hib, tp] : goals) {
+    for (const auto& [name, target, weight, hib, tp, default_target] : goals) {
         const auto k = kpi::parse_kpi(name);
         if (!k) throw py::value_error("unknown KPI '" + name + "' in the scorecard");
         out.push_back(tiers::Goal{*k, target, weight, hib,
-                                  tp ? std::optional<Period>{period_of(*tp)} : std::optional<Period>{}});
+                                  tp ? std::optional<Period>{period_of(*tp)} : std::optional<Period>{},
+                                  default_target});
     }
     return out;
 }
@@ -40,7 +41,8 @@ std::vector<tiers::Goal> goals_of(const std::vector<GoalTuple>& goals) {
 py::list goal_tuples(const std::vector<tiers::Goal>& goals) {
     py::list out;
     for (const auto& g : goals) {
-        out.append(py::make_tuple(std::string(kpi::name(g.kpi)), g.target, g.weight, g.higher_is_better));
+        out.append(py::make_tuple(std::string(kpi::name(g.kpi)), g.target, g.weight, g.higher_is_better,
+                                  g.default_target));
     }
     return out;
 }
@@ -73,6 +75,48 @@ void register_tiers(py::module_& m) {
         if (!k) throw py::value_error("unknown KPI '" + name + "'");
         return tiers::is_flow(*k);
     });
+    m.def(
+        "unit",
+        [](const std::string& name, const py::dict& options) {
+            const auto k = kpi::parse_kpi(name);
+            if (!k) throw py::value_error("unknown KPI '" + name + "'");
+            return std::string(tiers::name(tiers::unit(*k, kpi_options(options))));
+        },
+        py::arg("kpi"), py::arg("options"));
+    m.def(
+        "target_problem",
+        [](const std::string& name, double target, const py::dict& options) {
+            const auto k = kpi::parse_kpi(name);
+            if (!k) throw py::value_error("unknown KPI '" + name + "'");
+            return tiers::target_problem(*k, target, kpi_options(options));
+        },
+        py::arg("kpi"), py::arg("target"), py::arg("options"));
+    m.def(
+        "retention_uplift",
+        [](std::int64_t clients_start, std::int64_t churned, double gross_profit, double active,
+           double period_years, double points, double horizon_years, double discount) {
+            const tiers::RetentionUplift r =
+                tiers::retention_uplift({clients_start, churned, gross_profit, active, period_years}, points,
+                                        horizon_years, discount);
+            py::dict d;
+            d["extra_clients_kept"] = r.extra_clients_kept;
+            d["churn_rate"] = r.churn_rate;
+            d["new_churn_rate"] = r.new_churn_rate;
+            d["gross_profit_per_client"] = r.gross_profit_per_client;
+            d["profit_next_period"] = r.profit_next_period;
+            d["periods"] = r.periods;
+            d["period_discount"] = r.period_discount;
+            d["lifetime_profit_per_client"] = r.lifetime_profit_per_client;
+            d["new_lifetime_profit_per_client"] = r.new_lifetime_profit_per_client;
+            d["horizon_profit"] = r.horizon_profit;
+            d["new_horizon_profit"] = r.new_horizon_profit;
+            d["lifetime_uplift"] = r.lifetime_uplift;
+            d["profit_uplift"] = r.profit_uplift;
+            return d;
+        },
+        py::arg("clients_start"), py::arg("churned_clients"), py::arg("gross_profit"),
+        py::arg("active_clients"), py::arg("period_years"), py::arg("points"), py::arg("horizon_years"),
+        py::arg("discount"));
     m.def("attainment", &tiers::attainment, py::arg("actual"), py::arg("target"), py::arg("higher_is_better"),
           py::arg("cap"));
     m.def(
@@ -104,7 +148,7 @@ void register_tiers(py::module_& m) {
             py::list lines;
             for (const auto& l : c.lines) {
                 lines.append(py::make_tuple(std::string(kpi::name(l.kpi)), l.actual, l.target, l.attainment,
-                                            l.weight, l.score, l.higher_is_better));
+                                            l.weight, l.score, l.higher_is_better, l.gap, l.points_lost));
             }
             return py::make_tuple(lines, c.score);
         },
@@ -166,6 +210,8 @@ void register_tiers(py::module_& m) {
             d["attainment"] = adopt(std::move(t.attainment));
             d["weight"] = adopt(std::move(t.weight));
             d["score"] = adopt(std::move(t.score));
+            d["gap"] = adopt(std::move(t.gap));
+            d["points_lost"] = adopt(std::move(t.points_lost));
             return d;
         },
         py::arg("book"), py::arg("period"), py::arg("cap"), py::arg("book_targets"), py::arg("options"));

@@ -67,19 +67,24 @@ TIERS = [
         "book = ak.datasets.demo_book()\nbook.table('managers').head()"
     ),
     new_markdown_cell(
-        "## Every farmer's scorecard\n\nActual, target (pro-rated by days), attainment (capped at "
-        "1.5), weight and weighted score; KPIs that are undefined are listed, never scored as zero."
+        "## The quarter against the last one and a year ago\n\nOne tidy frame: value, each comparison, "
+        "absolute and relative deltas (a rate's delta in points); NPS over the trailing 12 months."
     ),
     new_code_cell(
-        "cards = book.scorecards('2025Q2')\n"
-        "cards.groupby(['manager_id', 'tier'])['score'].sum(min_count=1).sort_values(ascending=False)"
+        "book.compare('2025Q2', kpis=['revenue', 'gross_margin', 'retention_rate', 'nrr', 'nps'], window=12)"
     ),
+    new_markdown_cell(
+        "## Every farmer's scorecard\n\nActual, target (pro-rated by days), gap, attainment (capped at "
+        "1.5), weight, weighted score and the points each goal cost; KPIs that are undefined are listed, "
+        "never scored as zero (and a goal unscored for a whole tier warns)."
+    ),
+    new_code_cell("cards = book.scorecards('2025Q2')\nak.tiers.scorecard_summary(cards)"),
     new_code_cell("ak.plot.scorecard(cards[cards['manager_id'] == 'F05']);"),
     new_markdown_cell("## A client portfolio: which accounts to grow, which to drop"),
     new_code_cell(
         "portfolio = ak.tiers.ClientPortfolio(manager='F05')\n"
         "ranking = portfolio.prioritise(book, '2025Q2')\n"
-        "ranking[['rank', 'account_id', 'revenue', 'growth', 'margin', 'health', 'drop_candidate', "
+        "ranking[['priority_rank', 'account_id', 'revenue', 'growth', 'margin', 'health', 'drop_candidate', "
         "'reasons']].head(10)"
     ),
     new_markdown_cell("## A revenue portfolio: target, run rate, gap, P&L"),
@@ -88,14 +93,21 @@ TIERS = [
     new_code_cell("ak.tiers.coverage(book, '2025Q2')"),
     new_code_cell("ak.tiers.farmers_closers(book, '2025')"),
     new_code_cell(
-        "scores = ak.health.health(book, '2025Q2')\nak.plot.health_distribution(scores['health'])\n"
-        "ak.health.at_risk(book, '2025Q2')[['account_id', 'health', 'reasons']].head()"
+        "scores = ak.health.health(book, '2025Q2')\nak.plot.health_distribution(scores['health'].dropna())\n"
+        "ak.health.at_risk(book, '2025Q2', manager='F05')[['account_id', 'health', 'reasons']]"
     ),
-    new_markdown_cell("## What if we kept 5 points more clients?"),
+    new_markdown_cell(
+        "## What if we kept 5 points more clients?\n\nWhole clients, churn never below 0, the lifetime "
+        "capped at 5 years and discounted at 10% a year: `profit_uplift` is the number to hold against "
+        'the article\'s "+5% retention, +25% profit".'
+    ),
     new_code_cell(
         "uplift = ak.whatif.retention_uplift(book, '2025', points=0.05)\n"
-        "print(uplift.lifetime_uplift)\nfor line in uplift.assumptions:\n    print('-', line)"
+        "print(f'{uplift.profit_uplift:+.1%} profit over {uplift.horizon:g} years')\n"
+        "for line in uplift.assumptions:\n    print('-', line)"
     ),
+    new_markdown_cell("## The review story the report opens with"),
+    new_code_cell("for line in ak.report.review(book, '2025Q2').story:\n    print('-', line)"),
 ]
 
 LTV = [

@@ -142,6 +142,36 @@ double Period::months() const noexcept {
     return static_cast<double>(days()) / (365.2425 / 12.0);
 }
 
+namespace {
+/// The 1st of the month `months` months after (before, when negative) the month of `first`, a 1st.
+Date shift_first(Date first, int months) {
+    using namespace std::chrono;
+    const auto ymd = first.ymd();
+    const year_month ym = year_month{ymd.year(), ymd.month()} + std::chrono::months{months};
+    return Date{sys_days{ym / day{1}}};
+}
+
+Date one_year_earlier(Date d) {
+    using namespace std::chrono;
+    const auto ymd = d.ymd();
+    year_month_day prev{ymd.year() - years{1}, ymd.month(), ymd.day()};
+    if (!prev.ok()) prev = year_month_day{year_month_day_last{prev.year(), month_day_last{prev.month()}}};
+    return Date{sys_days{prev}};
+}
+}  // namespace
+
+Period Period::previous() const {
+    if (is_whole_months()) return {shift_first(begin_, -whole_months()), begin_};
+    return {begin_ - days(), begin_};
+}
+
+Period Period::year_ago() const {
+    if (is_whole_months()) return {shift_first(begin_, -12), shift_first(end_, -12)};
+    const Date b = one_year_earlier(begin_);
+    const Date e = one_year_earlier(end_);
+    return {b, e > b ? e : b + days()};  // [2024-02-28, 2024-02-29) -> [2023-02-28, 2023-03-01)
+}
+
 std::string Period::label() const {
     const int m = whole_months();
     if (m == 12 && begin_.month() == 1) return std::to_string(begin_.year());

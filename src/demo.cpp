@@ -329,24 +329,113 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         }
     }
 
+    // Quarterly NPS pulses (a stream of their own, so the events above stay as they were): every client of a
+    // single-client farmer answers each quarter, other clients half the time, so NPS is defined for every
+    // farmer in every quarter.
+    std::vector<bool> single_owned(static_cast<std::size_t>(n), false);
+    for (int f = 0; f < farmers; ++f) {
+        if (manager_tier[static_cast<std::size_t>(f)] != 0) continue;
+        for (int a : owned[static_cast<std::size_t>(f)]) single_owned[static_cast<std::size_t>(a)] = true;
+    }
+    Random pulse(o.seed * 0x9E3779B97F4A7C15ULL + 29);
+    for (int i = 0; i < (o.events ? n : 0); ++i) {
+        const auto ui = static_cast<std::size_t>(i);
+        for (int m = 1; m < 12 * o.years; m += 3) {
+            const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
+            if (!client_on(ui, month.begin() + 14) || !pulse.chance(single_owned[ui] ? 1.0 : 0.5)) continue;
+            sv_account.push_back(i);
+            sv_date.push_back((month.begin() + pulse.integer(0, 27)).days());
+            sv_kind.push_back(1);
+            sv_score.push_back(std::clamp(std::round(pulse.normal(7.6, 2.0)), 0.0, 10.0));
+        }
+    }
+
+    // A single-client farmer's one account also has, each quarter, a support retainer renewed quarter after
+    // quarter (so a renewal is due and a project is signed in every quarter) and a request, so every goal of
+    // the single-client scorecard is defined in every quarter.
+    // Its own stream, drawn whether or not the event tables are made, so projects, revenue and targets are
+    // the same either way.
+    Random steady(o.seed * 0xD1B54A32D192ED03ULL + 31);
+    for (int i = 0; i < n; ++i) {
+        const auto ui = static_cast<std::size_t>(i);
+        if (!single_owned[ui]) continue;
+        for (int q = 0; q < 4 * o.years; ++q) {
+            const Period quarter = Period::quarter(o.start_year + q / 4, static_cast<unsigned>(q % 4 + 1));
+            const Date signed_on = quarter.begin() + steady.integer(0, 20);
+            if (!client_on(ui, signed_on)) continue;
+            const double value = cents(9000.0 * size[ui] * 0.3 * 3 * steady.uniform(0.9, 1.1));
+            pr_id.push_back(100000 + static_cast<std::int64_t>(pr_id.size()));
+            pr_account.push_back(i);
+            pr_line.push_back(1);  // support
+            pr_kind.push_back(
+                static_cast<std::int64_t>(q == 0 ? ProjectKind::cross_sell : ProjectKind::renewal) - 1);
+            pr_signed.push_back(signed_on.days());
+            pr_start.push_back(signed_on.days());
+            pr_end.push_back((signed_on + 91).days());
+            pr_billing.push_back(static_cast<std::int64_t>(Billing::month) - 1);
+            pr_value.push_back(value);
+            for (int m = 0; m < 3; ++m) {
+                const Date d = signed_on + static_cast<Date::rep>(m * avg_month_days);
+                if (!(d < end) || !client_on(ui, d)) break;
+                const double amount = cents(value / 3);
+                rv_account.push_back(i);
+                rv_project.push_back(pr_id.back());
+                rv_date.push_back(d.days());
+                rv_amount.push_back(amount);
+                rv_cost.push_back(cents(amount * 0.65));
+                rv_units.push_back(1.0);
+                rv_unit.push_back(static_cast<std::int64_t>(Billing::month) - 2);
+            }
+            const Date received = quarter.begin() + steady.integer(25, 60);
+            const int answer_days = steady.integer(0, 4);
+            if (!o.events) continue;
+            rq_account.push_back(i);
+            rq_received.push_back(received.days());
+            rq_responded.push_back((received + answer_days).days());
+            rq_project.push_back(-1);
+        }
+    }
+
     // Yearly targets: revenue for every farmer (what their final accounts billed that year, times a stretch
-    // of 0.9-1.25, so that attainment spreads around 1), and one tier KPI.
+    // of 0.9-1.25, so that attainment spreads around 1), one tier KPI, and the default goals without a
+    // default target: gross profit for revenue-portfolio farmers (their accounts' gross profit that year
+    // times a stretch), average project size for single-client farmers (their accounts' mean project
+    // value over the years times a stretch). The stretches come from the steady stream.
     std::vector<std::int64_t> tg_manager, tg_kpi, tg_begin, tg_end;
     std::vector<double> tg_target;
-    const std::vector<std::string> kpis{"revenue", "nps", "retention_rate"};
+    const std::vector<std::string> kpis{"revenue", "nps", "retention_rate", "gross_profit",
+                                        "avg_project_size"};
     std::vector<int> final_farmer(static_cast<std::size_t>(n), -1);
     for (int f = 0; f < farmers; ++f) {
         for (int a : owned[static_cast<std::size_t>(f)]) final_farmer[static_cast<std::size_t>(a)] = f;
     }
     std::vector<double> billed(static_cast<std::size_t>(farmers) * static_cast<std::size_t>(o.years), 0.0);
+    std::vector<double> profit(billed.size(), 0.0);
     for (std::size_t k = 0; k < rv_account.size(); ++k) {
         const int f = final_farmer[static_cast<std::size_t>(rv_account[k])];
         const int y = Date{static_cast<Date::rep>(rv_date[k])}.year() - o.start_year;
         if (f >= 0 && y >= 0 && y < o.years) {
-            billed[static_cast<std::size_t>(f) * static_cast<std::size_t>(o.years) +
-                   static_cast<std::size_t>(y)] += rv_amount[k];
+            const auto at =
+                static_cast<std::size_t>(f) * static_cast<std::size_t>(o.years) + static_cast<std::size_t>(y);
+            billed[at] += rv_amount[k];
+            profit[at] += rv_amount[k] - rv_cost[k];
         }
     }
+    std::vector<double> project_value(static_cast<std::size_t>(farmers), 0.0);
+    std::vector<int> project_count(static_cast<std::size_t>(farmers), 0);
+    for (std::size_t k = 0; k < pr_account.size(); ++k) {
+        const int f = final_farmer[static_cast<std::size_t>(pr_account[k])];
+        if (f < 0) continue;
+        project_value[static_cast<std::size_t>(f)] += pr_value[k];
+        ++project_count[static_cast<std::size_t>(f)];
+    }
+    const auto add_target = [&](int f, int kpi, const Period& year, double target) {
+        tg_manager.push_back(f);
+        tg_kpi.push_back(kpi);
+        tg_begin.push_back(year.begin().days());
+        tg_end.push_back(year.end().days());
+        tg_target.push_back(target);
+    };
     for (int f = 0; f < farmers; ++f) {
         for (int y = 0; y < o.years; ++y) {
             const Period year = Period::year(o.start_year + y);
@@ -365,6 +454,16 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                 tg_begin.push_back(year.begin().days());
                 tg_end.push_back(year.end().days());
                 tg_target.push_back(tier == 0 ? 30.0 : 0.9);
+            }
+            const auto fi = static_cast<std::size_t>(f);
+            const auto at = fi * static_cast<std::size_t>(o.years) + static_cast<std::size_t>(y);
+            if (tier == 2)
+                add_target(f, 3, year,
+                           std::max(1000.0, std::round(profit[at] * steady.uniform(0.9, 1.2) / 1000) * 1000));
+            if (tier == 0 && project_count[fi] > 0) {
+                const double mean = project_value[fi] / project_count[fi];
+                add_target(f, 4, year,
+                           std::max(1000.0, std::round(mean * steady.uniform(0.9, 1.2) / 1000) * 1000));
             }
         }
     }

@@ -1,6 +1,7 @@
 // Shifted-beta-geometric model of contract renewals: fit on survivor counts, survival, retention, DERL.
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <cstdint>
 
 #include "accountkpi/ltv/hypergeometric.hpp"
 #include "accountkpi/ltv/sbg.hpp"
@@ -22,6 +23,37 @@ void validate_survivors(std::string_view where, std::span<const double> survivor
                             "exceeds survivors[" + std::to_string(t - 1) +
                                 "] = " + detail::format_number(survivors[t - 1]) +
                                 " (survivors must be non-increasing)");
+}
+
+/// alpha + beta above which the cohort shows no heterogeneity: theta's standard deviation is below
+/// sqrt(theta (1 - theta) / 1e6), i.e. every customer churns at the same rate (the geometric limit).
+constexpr double homogeneous = 1e6;
+
+/// log S(t) for integer t: sum_{i < t} log(1 - alpha / (alpha + beta + i)), exact in log space.
+double log_survival_steps(double alpha, double beta, std::int64_t steps) {
+    double out = 0;
+    for (std::int64_t i = 0; i < steps; ++i)
+        out += std::log1p(-alpha / (alpha + beta + static_cast<double>(i)));
+    return out;
+}
+
+/// log S(t) = log B(alpha, beta + t) - log B(alpha, beta), finite for any alpha, beta > 0: whole steps by
+/// the product of the renewal probabilities (up to 10^5 of them, else by log-gamma differences), the
+/// fractional part f by the ratios Gamma(x) / Gamma(x + f), which neither overflow nor underflow.
+double log_survival(double alpha, double beta, double t) {
+    const double whole = std::floor(t), f = t - whole;
+    double out = 0;
+    if (whole <= 1e5) {
+        out = log_survival_steps(alpha, beta, static_cast<std::int64_t>(whole));
+    } else {
+        out = boost::math::lgamma(beta + whole) - boost::math::lgamma(beta) -
+              boost::math::lgamma(alpha + beta + whole) + boost::math::lgamma(alpha + beta);
+    }
+    if (f > 0) {
+        out += std::log(boost::math::tgamma_delta_ratio(alpha + beta + whole, f)) -
+               std::log(boost::math::tgamma_delta_ratio(beta + whole, f));
+    }
+    return out;
 }
 
 void validate_params(std::string_view where, const SbgParams& p) {
@@ -65,6 +97,28 @@ double log_likelihood(std::span<const double> n, double alpha, double beta, Eige
     return ll;
 }
 
+/// Reports a fit whose alpha + beta ran off towards infinity (no heterogeneity: a constant churn) at the
+/// geometric limit: the churn is the geometric model's maximum-likelihood estimate, churned / exposures
+/// (customer-periods at risk), alpha / (alpha + beta) is set to it at the fit's alpha + beta, the
+/// covariance is undefined (NaN), and the fit is marked not converged with a message saying so.
+void geometric_limit(std::span<const double> n, SbgFit& fit) {
+    double exposures = 0;
+    for (std::size_t t = 1; t < n.size(); ++t) exposures += n[t - 1];
+    const double churn = (n.front() - n.back()) / exposures;
+    const double total = fit.params.alpha + fit.params.beta;
+    if (!(churn > 0 && churn < 1)) return;
+    fit.params = {churn * total, (1 - churn) * total};
+    fit.log_likelihood = log_likelihood(n, fit.params.alpha, fit.params.beta, nullptr);
+    fit.covariance.setConstant(detail::nan);
+    fit.standard_errors = {detail::nan, detail::nan};
+    fit.convergence.converged = false;
+    fit.convergence.message =
+        "no heterogeneity: alpha + beta = " + detail::format_number(total) +
+        " runs off to infinity (every customer churns at the same rate); reported at the "
+        "geometric limit, churn " +
+        detail::format_number(churn) + " a period = alpha / (alpha + beta), S(t) = (1 - churn)^t";
+}
+
 }  // namespace
 
 SbgFit fit_sbg(std::span<const double> survivors, const FitOptions& options) {
@@ -97,6 +151,7 @@ SbgFit fit_sbg(std::span<const double> survivors, const FitOptions& options) {
     fit.convergence.evaluations += evaluations;
     fit.covariance = detail::covariance_from_hessian<2>(hessian);
     fit.standard_errors = {std::sqrt(fit.covariance(0, 0)), std::sqrt(fit.covariance(1, 1))};
+    if (theta(0) + theta(1) > homogeneous) geometric_limit(survivors, fit);
     return fit;
 }
 
@@ -112,10 +167,7 @@ double survival_function(const SbgParams& params, double t) {
     validate_params("survival_function", params);
     if (!(t >= 0) || std::isinf(t)) return detail::nan;
     if (t == 0) return 1;
-    // B(alpha, beta + t) / B(alpha, beta) = [G(beta + t) / G(alpha + beta + t)] / [G(beta) / G(alpha +
-    // beta)].
-    return boost::math::tgamma_delta_ratio(params.beta + t, params.alpha) /
-           boost::math::tgamma_delta_ratio(params.beta, params.alpha);
+    return std::exp(log_survival(params.alpha, params.beta, t));
 }
 
 double retention_rate(const SbgParams& params, double t) {

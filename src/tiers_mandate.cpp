@@ -30,20 +30,63 @@ void check_goals(const std::vector<Goal>& goals) {
     }
 }
 
-/// The target of each goal over `period`: the Book's rows for `manager` where they cover the period, else the
-/// goal's own (pro-rated when it has a target period and the KPI is a flow).
+std::string who(const Book& book, std::int32_t manager) {
+    return manager == none ? std::string("the accounts") : "manager " + book.managers().ids.label(manager);
+}
+
+/// The target of each goal over `period` (pro-rated by days for a flow with a target period): a target the
+/// user set on the goal wins; else the Book's rows for `manager` where they cover the period; else the tier's
+/// default. Every target is checked against its KPI's unit; all problems are reported in one exception.
 std::vector<double> targets_of(const Book& book, std::int32_t manager, const std::vector<Goal>& goals,
-                               Period period, bool use_book) {
+                               Period period, const ScoreOptions& options) {
     std::vector<double> out;
+    std::string problems;
     for (const Goal& g : goals) {
-        double t = (use_book && manager != none) ? book_target(book, manager, g.kpi, period) : nan;
-        if (std::isnan(t)) {
-            t = g.target;
-            if (g.target_period && is_flow(g.kpi)) t = prorate(t, *g.target_period, period);
+        double t = g.target;
+        if (g.target_period && is_flow(g.kpi)) t = prorate(t, *g.target_period, period);
+        const char* source = g.default_target ? "the tier's default" : "the goal";
+        if ((std::isnan(g.target) || g.default_target) && options.book_targets && manager != none) {
+            const double from_book = book_target(book, manager, g.kpi, period);
+            if (!std::isnan(from_book)) {
+                t = from_book;
+                source = "the targets table";
+            }
+        }
+        const std::string why = target_problem(g.kpi, t, options.kpi);
+        if (!why.empty()) {
+            problems += "\n  " + std::string(kpi::name(g.kpi)) + ", target from " + source + ": " + why;
         }
         out.push_back(t);
     }
+    if (!problems.empty()) {
+        throw std::invalid_argument("scorecard of " + who(book, manager) + " over " + period.label() +
+                                    ": targets not in their KPI's unit:" + problems);
+    }
     return out;
+}
+
+/// Throws `std::invalid_argument` naming every account of `accounts` that `manager` owns no assignment of
+/// (account or project level) on any day of `period`.
+void check_owned(const Book& book, std::int32_t manager, const std::vector<std::int32_t>& accounts,
+                 Period period) {
+    if (manager == none) return;
+    const auto& as = book.assignments();
+    std::string missing;
+    for (const auto a : accounts) {
+        if (static_cast<std::size_t>(a) >= book.accounts().size())
+            throw std::out_of_range("mandate: account index " + std::to_string(a) + " out of range");
+        const auto u = static_cast<std::size_t>(a);
+        bool owned = false;
+        for (std::size_t i = u + 1 < as.offsets.size() ? as.offsets[u] : 0;
+             u + 1 < as.offsets.size() && i < as.offsets[u + 1] && !owned; ++i)
+            owned = as.manager[i] == manager && as.start[i] < period.end() && period.begin() < as.end[i];
+        if (!owned) missing += (missing.empty() ? "" : ", ") + book.accounts().ids.label(a);
+    }
+    if (!missing.empty()) {
+        throw std::invalid_argument("mandate: " + who(book, manager) + " owns no assignment of account(s) " +
+                                    missing + " during " + period.label() +
+                                    " (assignments table); a mandate covers only what its manager owns");
+    }
 }
 
 /// `goals` plus a goal of weight 1 (default direction, no own target) for each KPI that the Book's `targets`
@@ -73,7 +116,8 @@ std::vector<Kpi> kpis_of(const std::vector<Goal>& goals) {
 
 }  // namespace
 
-std::vector<Goal> default_scorecard(Tier tier) {
+namespace {
+std::vector<Goal> default_goals(Tier tier) {
     switch (tier) {
         case Tier::single_client:
             return {goal(Kpi::retention_rate, 1.0, 3),
@@ -99,6 +143,14 @@ std::vector<Goal> default_scorecard(Tier tier) {
             break;
     }
     return {};
+}
+
+}  // namespace
+
+std::vector<Goal> default_scorecard(Tier tier) {
+    std::vector<Goal> goals = default_goals(tier);
+    for (auto& g : goals) g.default_target = true;
+    return goals;
 }
 
 std::vector<std::string> default_authority(Tier tier) {
@@ -135,6 +187,7 @@ void Mandate::set_scorecard(std::vector<Goal> goals) {
 Scorecard Mandate::evaluate(const Book& book, Period period, const ScoreOptions& options) const {
     if (manager_ != none && static_cast<std::size_t>(manager_) >= book.managers().size())
         throw std::out_of_range("mandate: manager index " + std::to_string(manager_) + " out of range");
+    check_owned(book, manager_, scope_.accounts, period);
     const std::vector<Goal> goals = options.book_targets ? with_book_goals(book, manager_, goals_) : goals_;
     std::vector<double> actuals;
     if (!goals.empty()) {
@@ -146,8 +199,8 @@ Scorecard Mandate::evaluate(const Book& book, Period period, const ScoreOptions&
         const kpi::Result r = kpi::compute(book, rq);
         for (const auto& column : r.values) actuals.push_back(column[0]);
     }
-    Scorecard card = score(goals, actuals, targets_of(book, manager_, goals, period, options.book_targets),
-                           period, options.cap);
+    Scorecard card =
+        score(goals, actuals, targets_of(book, manager_, goals, period, options), period, options.cap);
     card.tier = tier_;
     card.manager = manager_;
     return card;
@@ -270,8 +323,8 @@ ScorecardTable scorecards(const Book& book, Period period, const ScoreOptions& o
                               : is_flow(g.kpi) ? 0.0
                                                : nan);
         }
-        const Scorecard c = score(card, actuals, targets_of(book, mi, card, period, options.book_targets),
-                                  period, options.cap);
+        const Scorecard c =
+            score(card, actuals, targets_of(book, mi, card, period, options), period, options.cap);
         for (const auto& l : c.lines) {
             out.manager.push_back(mi);
             out.tier.push_back(mg.tier[m]);
@@ -281,6 +334,8 @@ ScorecardTable scorecards(const Book& book, Period period, const ScoreOptions& o
             out.attainment.push_back(l.attainment);
             out.weight.push_back(l.weight);
             out.score.push_back(l.score);
+            out.gap.push_back(l.gap);
+            out.points_lost.push_back(l.points_lost);
         }
     }
     return out;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -10,10 +11,114 @@
 namespace accountkpi::tiers {
 namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+std::string detail_number(double x) {
+    std::ostringstream out;
+    out << x;
+    return out.str();
+}
 }  // namespace
 
 Goal goal(kpi::Kpi k, double target, double weight) {
-    return Goal{k, target, weight, kpi::higher_is_better(k), std::nullopt};
+    return Goal{k, target, weight, kpi::higher_is_better(k), std::nullopt, false};
+}
+
+Unit unit(kpi::Kpi k, const kpi::Options& options) noexcept {
+    using kpi::Kpi;
+    switch (k) {
+        case Kpi::clients_start:
+        case Kpi::clients_end:
+        case Kpi::active_clients:
+        case Kpi::new_clients:
+        case Kpi::churned_clients:
+        case Kpi::reactivations:
+        case Kpi::request_count:
+        case Kpi::unanswered_requests:
+        case Kpi::communications:
+        case Kpi::emails:
+        case Kpi::calls:
+        case Kpi::meetings:
+        case Kpi::deals:
+            return Unit::count;
+        case Kpi::retention_rate:
+        case Kpi::churn_rate:
+        case Kpi::revenue_churn_rate:
+        case Kpi::grr:
+        case Kpi::renewal_rate:
+        case Kpi::timely_response_rate:
+        case Kpi::request_conversion_rate:
+        case Kpi::gross_margin:
+        case Kpi::top_share:
+        case Kpi::pareto_ratio:
+        case Kpi::gini:
+        case Kpi::hhi:
+        case Kpi::largest_client_share:
+            return Unit::fraction;
+        case Kpi::csat:
+            return options.csat == kpi::Options::Satisfaction::share ? Unit::fraction : Unit::scale;
+        case Kpi::ces:
+            return options.ces == kpi::Options::Satisfaction::mean ? Unit::scale : Unit::fraction;
+        case Kpi::nrr:
+            return Unit::ratio;
+        case Kpi::nps:
+            return Unit::nps;
+        case Kpi::requests_per_account:
+        case Kpi::projects_per_account:
+        case Kpi::touches_per_account_month:
+            return Unit::per_account;
+        case Kpi::request_response_days:
+        case Kpi::days_since_last_touch:
+            return Unit::days;
+        default:
+            return Unit::currency;
+    }
+}
+
+std::string_view name(Unit u) noexcept {
+    switch (u) {
+        case Unit::count:
+            return "count";
+        case Unit::fraction:
+            return "fraction";
+        case Unit::ratio:
+            return "ratio";
+        case Unit::nps:
+            return "nps";
+        case Unit::scale:
+            return "scale";
+        case Unit::currency:
+            return "currency";
+        case Unit::per_account:
+            return "per_account";
+        case Unit::days:
+            return "days";
+    }
+    return "currency";
+}
+
+std::string target_problem(kpi::Kpi k, double target, const kpi::Options& options) {
+    if (std::isnan(target)) return {};
+    const std::string value = detail_number(target);
+    if (!std::isfinite(target)) return value + " is not finite";
+    const auto outside = [&](double lo, double hi, const std::string& hint) {
+        return target < lo || target > hi
+                   ? value + " is outside [" + detail_number(lo) + ", " + detail_number(hi) + "] for a " +
+                         std::string(name(unit(k, options))) + hint
+                   : std::string{};
+    };
+    switch (unit(k, options)) {
+        case Unit::fraction:
+            return outside(-1, 1, " (0.9 is 90%)");
+        case Unit::ratio:
+            return outside(0, 10, " (1.1 is 110%)");
+        case Unit::nps:
+            return outside(-100, 100, "");
+        case Unit::currency:
+            return {};
+        default:
+            return target < 0 ? value + " is negative for a " + std::string(name(unit(k, options)))
+                              : std::string{};
+    }
 }
 
 bool is_flow(kpi::Kpi k) noexcept {
@@ -110,7 +215,9 @@ Scorecard score(const std::vector<Goal>& goals, const std::vector<double>& actua
                                         "' must be a finite number > 0, got " + std::to_string(g.weight));
         }
         const double a = attainment(actuals[i], targets[i], g.higher_is_better, cap);
-        card.lines.push_back(ScoreLine{g.kpi, actuals[i], targets[i], a, g.weight, nan, g.higher_is_better});
+        const double gap = g.higher_is_better ? targets[i] - actuals[i] : actuals[i] - targets[i];
+        card.lines.push_back(
+            ScoreLine{g.kpi, actuals[i], targets[i], a, g.weight, nan, g.higher_is_better, gap, nan});
         if (!std::isnan(a)) {
             weights += g.weight;
             weighted += g.weight * a;
@@ -119,7 +226,9 @@ Scorecard score(const std::vector<Goal>& goals, const std::vector<double>& actua
     if (weights > 0) {
         card.score = weighted / weights;
         for (auto& l : card.lines) {
-            if (l.scored()) l.score = l.weight * l.attainment / weights;
+            if (!l.scored()) continue;
+            l.score = l.weight * l.attainment / weights;
+            l.points_lost = l.weight * std::max(0.0, 1.0 - l.attainment) / weights;
         }
     }
     return card;

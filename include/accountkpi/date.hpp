@@ -95,6 +95,13 @@ class Period {
     [[nodiscard]] double months() const noexcept;
     /// A readable label: "2025", "2025Q1", "2025-03", or "2025-01-05/2025-02-05".
     [[nodiscard]] std::string label() const;
+    /// The period of the same length just before: the previous calendar months when the period is whole
+    /// months (2025Q1 -> 2024Q4, 2025-03 -> 2025-02), else the `days()` days before `begin()`. The base of
+    /// `nrr_base = previous`.
+    [[nodiscard]] Period previous() const;
+    /// The same days a year earlier: 12 months earlier when whole months (2025Q1 -> 2024Q1), else each bound
+    /// one calendar year earlier (29 February -> 28 February). The base of `nrr_base = year_ago`.
+    [[nodiscard]] Period year_ago() const;
 
     friend constexpr bool operator==(const Period&, const Period&) noexcept = default;
 

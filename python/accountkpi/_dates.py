@@ -124,6 +124,32 @@ class Period:
         """``"2025"``, ``"2025Q1"``, ``"2025-03"`` or ``"2025-01-05/2025-02-05"``."""
         return _core.period_label(self._begin, self._end)
 
+    def previous(self) -> Period:
+        """The period of the same length just before this one: the previous calendar months when the period is
+        whole months, else the same number of days before :attr:`begin` (the base of ``nrr_base="previous"``).
+
+        Examples
+        --------
+        >>> Period("2025Q1").previous().label, Period("2025-03").previous().label
+        ('2024Q4', '2025-02')
+        >>> Period("2025-01-10", "2025-01-20").previous()
+        Period('2024-12-31', '2025-01-10')
+        """
+        return Period._from_days(_core.period_previous(self._begin, self._end))
+
+    def year_ago(self) -> Period:
+        """The same days a year earlier: 12 months earlier when the period is whole months, else each bound
+        one calendar year earlier, 29 February becoming 28 February (the base of ``nrr_base="year_ago"``).
+
+        Examples
+        --------
+        >>> Period("2025Q2").year_ago().label
+        '2024Q2'
+        >>> Period("2024-02-29", "2024-03-10").year_ago()
+        Period('2023-02-28', '2023-03-10')
+        """
+        return Period._from_days(_core.period_year_ago(self._begin, self._end))
+
     def __contains__(self, day: DateLike) -> bool:
         return self._begin <= to_day(day) < self._end
 

@@ -741,6 +741,28 @@ class Book:
 
         return scorecards(self, period, cap=cap, book_targets=book_targets, **options)
 
+    def compare(
+        self,
+        period: Any,
+        vs: Any = ("previous", "year_ago"),
+        by: str | list[str] | None = None,
+        kpis: str | list[str] | None = None,
+        **kwargs: Any,
+    ) -> pd.DataFrame:
+        """The KPIs of ``period`` beside the previous period's and a year ago's, with absolute and relative
+        deltas (one row per group and KPI). See :func:`accountkpi.compare.compare`.
+
+        Examples
+        --------
+        >>> import accountkpi as ak
+        >>> c = ak.datasets.demo_book().compare("2025Q2", kpis="revenue")
+        >>> bool(c["previous_delta"].iloc[0] == c["value"].iloc[0] - c["previous"].iloc[0])
+        True
+        """
+        from .compare import compare
+
+        return compare(self, period, vs, by, kpis, **kwargs)
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the Book was built from, as DataFrames."""
         return {t: self.table(t) for t in self.table_names}

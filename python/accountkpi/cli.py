@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     _source(report)
     _when(report)
     report.add_argument("--out", default="report.html", help="output file (default report.html)")
+    report.add_argument(
+        "--xlsx",
+        metavar="FILE",
+        help="write the review's tables to an Excel workbook instead (needs openpyxl)",
+    )
     kpis = sub.add_parser("kpis", help="write the KPI table as CSV")
     _source(kpis)
     _when(kpis)
@@ -104,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f" {e.filename}" if e.filename else ""
         _say(f"cannot use{where}: {e.strerror or e}")
         return 2
-    except (ValueError, KeyError, TypeError) as e:
+    except (ValueError, KeyError, TypeError, ImportError) as e:
         _say(str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e))
         return 2
     except KeyboardInterrupt:
@@ -120,11 +125,14 @@ def _run(args: argparse.Namespace) -> None:
 
         print(summary_text(book))
     elif args.command == "report":
-        from .report import html_report
+        from .report import html_report, xlsx_report
 
-        page = html_report(book, _periods(args, book)[-1] if _has_period(args) else None)
-        Path(args.out).write_text(page, encoding="utf-8")
-        _say(f"wrote {args.out}")
+        period = _periods(args, book)[-1] if _has_period(args) else None
+        if args.xlsx:
+            xlsx_report(book, args.xlsx, period)
+        else:
+            Path(args.out).write_text(html_report(book, period), encoding="utf-8")
+        _say(f"wrote {args.xlsx or args.out}")
     elif args.command == "kpis":
         names = [k.strip() for k in args.kpis.split(",")] if args.kpis else None
         table = book.kpis(_periods(args, book), by=args.by or None, kpis=names)

@@ -14,6 +14,16 @@ Default weights: responsiveness 0.35, satisfaction 0.2, trend 0.2, cadence 0.15,
 unanswered requests weigh heavily: responsiveness has the largest weight, and each request still unanswered
 costs ``unanswered_penalty`` (15) points off the composite. Bands: ``at_risk`` below 40, ``watch`` below 70,
 else ``healthy`` (``bands=(40, 70)``).
+
+Two rules make the score a fact about the account, not about the question:
+
+- **One score per account and period, whatever the scope.** The evidence (touches, requests, surveys,
+  revenue) is every event of the account, whoever owned it at the time; a scope (a manager's book, a list of
+  accounts) only selects which accounts are listed. An account handed over mid-quarter scores the same
+  company-wide and under either manager.
+- **No score from one component alone.** A score needs at least ``min_components`` (2) defined components;
+  an account with fewer (e.g. nothing but a cadence of 0) gets NaN, no band, and the reason
+  ``"not scored: only <component> known"``.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from ._dates import Period
 if TYPE_CHECKING:
     from .book import Book
 
-__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "at_risk", "health"]
+__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "at_risk", "health", "scope_of"]
 
 #: The components of the health score.
 COMPONENTS: tuple[str, ...] = ("satisfaction", "cadence", "responsiveness", "trend", "margin")
@@ -58,33 +68,70 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def scope_of(scope: Any = None, manager: Any = None, accounts: Any = None) -> Any:
+    """One scope from the scoping arguments of the API: ``scope`` (a :class:`~accountkpi.Scope`, a dict or a
+    list of account ids), or ``manager=`` and/or ``accounts=``; None for the whole book.
+
+    Examples
+    --------
+    >>> scope_of(manager="F01")
+    Scope(accounts=(), managers=('F01',), regions=(), domains=(), volume_bands=())
+    """
+    from .kpi import Scope
+
+    if scope is not None and (manager is not None or accounts is not None):
+        raise ValueError("give scope= or manager=/accounts=, not both")
+    if manager is None and accounts is None:
+        return scope
+    if accounts is not None and (isinstance(accounts, (str, bytes)) or not hasattr(accounts, "__iter__")):
+        accounts = [accounts]
+    return Scope(managers=[] if manager is None else [manager], accounts=list(accounts or []))
+
+
+def _check_fraction(name: str, value: float) -> None:
+    """Refuses a percent where a fraction is meant (``margin_floor=15`` for 15%)."""
+    if not (0 < value <= 1):
+        hint = f" (did you mean {value / 100:g}?)" if 1 < value <= 100 else ""
+        raise ValueError(f"{name} is a fraction in (0, 1] (0.15 = 15%), got {value!r}{hint}")
+
+
 def health(
     book: Book,
     period: Period | str,
     *,
     scope: Any = None,
+    manager: Any = None,
+    accounts: Any = None,
     weights: Mapping[str, float] | None = None,
     bands: tuple[float, float] = (40.0, 70.0),
     cadence_target: float = 2.0,
     margin_target: float = 0.3,
     unanswered_penalty: float = 15.0,
+    min_components: int = 2,
     **options: Any,
 ) -> pd.DataFrame:
     """Health score of every account that is a client in ``period``, with its components and reasons.
 
-    One engine request grouped by account; the composite is vectorised over the accounts.
+    One engine request grouped by account over the whole book (plus one to list a scope's accounts); the
+    composite is vectorised over the accounts.
 
     Parameters
     ----------
     book : Book
     period : Period or str
     scope : Scope, optional
-        E.g. one manager's book.
+        Which accounts to list (e.g. one manager's book); their scores use every event of the account.
+    manager, accounts : optional
+        The same as ``scope=Scope(managers=[manager], accounts=accounts)``.
     weights : mapping, optional
         Weights of the components (missing ones are 0); :data:`DEFAULT_WEIGHTS` when omitted.
     bands : (float, float)
         Below the first: ``at_risk``; below the second: ``watch``; else ``healthy``.
     cadence_target, margin_target, unanswered_penalty : float
+        ``margin_target`` is a fraction (0.3 = 30%).
+    min_components : int, default 2
+        The defined components an account needs to be scored (1 to 5; at most the number of components
+        with a weight, so ``weights={"responsiveness": 1}`` scores on responsiveness alone).
     **options
         KPI options (e.g. ``sla_days``).
 
@@ -98,7 +145,7 @@ def health(
     --------
     >>> import accountkpi as ak
     >>> h = ak.health.health(ak.datasets.demo_book(), "2024Q2")
-    >>> bool(h["health"].between(0, 100).all())
+    >>> bool(h["health"].dropna().between(0, 100).all())
     True
     """
     w = dict(DEFAULT_WEIGHTS if weights is None else weights)
@@ -109,10 +156,18 @@ def health(
         raise ValueError("health weights must be finite, >= 0 and not all 0")
     if not (0 <= bands[0] <= bands[1] <= 100):
         raise ValueError(f"bands must satisfy 0 <= at_risk <= watch <= 100, got {bands!r}")
-    if not (cadence_target > 0 and margin_target > 0 and unanswered_penalty >= 0):
-        raise ValueError("cadence_target and margin_target must be > 0, unanswered_penalty >= 0")
-    t = book.kpis(period, by="account", kpis=_KPIS, scope=scope, **options)
-    t = t[t["active_clients"] > 0].reset_index(drop=True)
+    if not (cadence_target > 0 and unanswered_penalty >= 0):
+        raise ValueError("cadence_target must be > 0, unanswered_penalty >= 0")
+    _check_fraction("margin_target", margin_target)
+    if min_components not in range(1, len(COMPONENTS) + 1):
+        raise ValueError(f"min_components is 1 to {len(COMPONENTS)}, got {min_components!r}")
+    t = book.kpis(period, by="account", kpis=_KPIS, **options)
+    t = t[t["active_clients"] > 0]
+    scope = scope_of(scope, manager, accounts)
+    if scope is not None:
+        listed = book.kpis(period, by="account", kpis=["active_clients"], scope=scope, **options)
+        t = t[t["account_id"].isin(listed.loc[listed["active_clients"] > 0, "account_id"])]
+    t = t.reset_index(drop=True)
     nps, csat = t["nps"].to_numpy(), t["csat"].to_numpy()
     parts = pd.DataFrame(
         {
@@ -126,6 +181,8 @@ def health(
     wv = np.array([w.get(c, 0.0) for c in COMPONENTS])
     values = parts[list(COMPONENTS)].to_numpy()
     defined = ~np.isnan(values) & (wv > 0)
+    too_few = defined.sum(axis=1) < min(min_components, int((wv > 0).sum()))
+    defined[too_few] = False
     den = (defined * wv).sum(axis=1)
     num = np.where(defined, values * wv, 0).sum(axis=1)
     unanswered = t["unanswered_requests"].to_numpy()
@@ -140,7 +197,11 @@ def health(
     out = pd.concat([out, parts], axis=1)
     out["requests"] = t["request_count"].to_numpy().astype(np.int64)
     out["unanswered"] = unanswered.astype(np.int64)
-    out["reasons"] = _reasons(t, parts, cadence_target, margin_target, options.get("sla_days", 2))
+    reasons = _reasons(t, parts, cadence_target, margin_target, options.get("sla_days", 2))
+    for i in np.flatnonzero(too_few):  # the few accounts without enough evidence
+        known = ", ".join(np.asarray(COMPONENTS)[~np.isnan(values[i])]) or "nothing"
+        reasons.iloc[i] = f"not scored: only {known} known"
+    out["reasons"] = reasons
     return out.sort_values(["health", "account_id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
@@ -198,7 +259,8 @@ def _reasons(
 def at_risk(book: Book, period: Period | str, **kwargs: Any) -> pd.DataFrame:
     """The accounts in the ``at_risk`` band over ``period``, worst first, with their reasons.
 
-    Takes the same arguments as :func:`health`.
+    Takes the same arguments as :func:`health`, scoping ones included (``scope=``, ``manager=``,
+    ``accounts=``).
 
     Examples
     --------

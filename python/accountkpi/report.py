@@ -7,7 +7,9 @@ import datetime as dt
 import html
 import io
 import sys
+import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -16,7 +18,16 @@ import pandas as pd
 from ._dates import Period, periods
 from .book import Book
 
-__all__ = ["default_period", "html_report", "summary_text"]
+__all__ = [
+    "Review",
+    "default_period",
+    "format_value",
+    "html_report",
+    "review",
+    "summary_text",
+    "unit_of",
+    "xlsx_report",
+]
 
 HEADLINE = [
     "active_clients",
@@ -96,26 +107,103 @@ def _text_table(t: pd.DataFrame) -> str:
     return shown.to_string()
 
 
-def _fmt(kpi: str, x: Any) -> str:
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return '<span class="na">n/a</span>'
-    if isinstance(x, (int, np.integer)) or (
-        isinstance(x, float)
-        and kpi.endswith(("clients", "count", "s"))
-        and float(x).is_integer()
-        and kpi not in _PERCENT
-    ):
+#: Units of report columns that are not KPIs (KPI columns take :func:`accountkpi.tiers.unit`).
+_COLUMN_UNITS = {
+    "health": "score",
+    "satisfaction": "score",
+    "cadence": "score",
+    "responsiveness": "score",
+    "trend": "score",
+    "margin": "fraction",
+    "growth": "fraction",
+    "priority": "fraction",
+    "score": "fraction",
+    "attainment": "fraction",
+    "points_lost": "points",
+    "new_logo_share": "fraction",
+    "new_logo_revenue": "currency",
+    "existing_revenue": "currency",
+    "base_revenue": "currency",
+    "clv_12_months": "currency",
+    "mean": "currency",
+    "sum": "currency",
+    "count": "count",
+    "requests": "count",
+    "unanswered": "count",
+    "accounts": "count",
+    "clients": "count",
+    "scored": "count",
+    "unscored": "count",
+    "drop_candidates": "count",
+    "unhealthy": "count",
+    "priority_rank": "count",
+    "weight": "scale",
+}
+
+
+def unit_of(name: str) -> str:
+    """The unit a report shows a column or KPI in: a KPI's :func:`accountkpi.tiers.unit`, else the report's
+    own (``score`` 0-100, ``points`` of a score, ...); ``text`` when unknown.
+
+    Examples
+    --------
+    >>> unit_of("retention_rate"), unit_of("active_clients"), unit_of("revenue"), unit_of("health")
+    ('fraction', 'count', 'currency', 'score')
+    """
+    from .kpi import KPIS
+    from .tiers import unit
+
+    if name in KPIS:
+        return unit(name)
+    if name.endswith(("_delta", "_relative")):
+        return name.rsplit("_", 1)[1]
+    return _COLUMN_UNITS.get(name, "text")
+
+
+def format_value(unit: str, x: Any) -> str:
+    """One number as the report shows it: counts as integers, fractions and ratios as percent, money with
+    thousands separators and no decimals, NPS and 0-100 scores with one decimal.
+
+    Examples
+    --------
+    >>> format_value("count", 10.0), format_value("fraction", 0.9612), format_value("currency", 1234567.8)
+    ('10', '96.1%', '1,234,568')
+    >>> format_value("nps", 31.25), format_value("points", 0.0421), format_value("fraction", float("nan"))
+    ('31.2', '4.2 pts', 'n/a')
+    """
+    if x is None or (isinstance(x, (float, np.floating)) and np.isnan(x)):
+        return "n/a"
+    if isinstance(x, (bool, np.bool_)):
+        return "yes" if x else ""
+    if not isinstance(x, (int, float, np.integer, np.floating)):
+        return str(x)
+    if unit in ("count", "currency"):
         return f"{x:,.0f}"
-    if kpi in _PERCENT:
+    if unit in ("fraction", "ratio", "relative"):
         return f"{x:.1%}"
-    if isinstance(x, (float, np.floating)):
-        return f"{x:,.2f}" if abs(x) < 100 else f"{x:,.0f}"
-    return html.escape(str(x))
+    if unit == "points":
+        return f"{x * 100:.1f} pts"
+    if unit in ("nps", "score", "days"):
+        return f"{x:,.1f}"
+    return f"{x:,.2f}"
 
 
-def _table(frame: pd.DataFrame, index: bool = True, kpi_rows: bool = False) -> str:
-    """An HTML table; numbers are formatted by their column's KPI, or by their row's when ``kpi_rows``."""
+def _fmt(unit: str, x: Any) -> str:
+    text = html.escape(format_value(unit, x))
+    return '<span class="na">n/a</span>' if text == "n/a" else text
+
+
+#: Columns whose unit is the unit of the KPI named in another column of the same row.
+_BY_ROW_KPI = {"actual": "kpi", "target": "kpi", "gap": "kpi", "value": "kpi"}
+
+
+def _table(frame: pd.DataFrame, index: bool = True, units: dict[str, str] | None = None) -> str:
+    """An HTML table; each number formatted by its column's unit (``units`` overrides :func:`unit_of`), or by
+    the row's KPI for the columns of a goal (``actual``, ``target``, ``gap`` of the ``kpi`` or the
+    ``costliest_kpi``)."""
     cols = list(frame.columns)
+    col_units = {c: (units or {}).get(str(c), unit_of(str(c))) for c in cols}
+    kpi_col = "kpi" if "kpi" in cols else "costliest_kpi" if "costliest_kpi" in cols else None
     head = "".join(
         f"<th>{html.escape(str(c))}</th>" for c in ([frame.index.name or ""] if index else []) + cols
     )
@@ -125,9 +213,37 @@ def _table(frame: pd.DataFrame, index: bool = True, kpi_rows: bool = False) -> s
         cells += [
             f'<td class="text">{html.escape(row[c])}</td>'
             if isinstance(row[c], str)
-            else f"<td>{_fmt(str(key) if kpi_rows else str(c), row[c])}</td>"
+            else f"<td>{_fmt(_cell_unit(c, row, col_units, kpi_col), row[c])}</td>"
             for c in cols
         ]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _cell_unit(column: Any, row: pd.Series, col_units: dict[Any, str], kpi_col: str | None) -> str:
+    if kpi_col is not None and str(column) in _BY_ROW_KPI and isinstance(row[kpi_col], str):
+        return unit_of(row[kpi_col])
+    return col_units[column]
+
+
+def _kpi_rows(frame: pd.DataFrame) -> str:
+    """An HTML table with one KPI a row: each cell formatted by its row's KPI (deltas of a fraction in
+    points, relative deltas in percent)."""
+    cols = list(frame.columns)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in ["KPI", *cols])
+    rows = []
+    for kpi, row in frame.iterrows():
+        u = unit_of(str(kpi))
+        cells = [f"<th>{html.escape(str(kpi))}</th>"]
+        for c in cols:
+            cu = u
+            if str(c).startswith("Δ") and u in ("fraction", "ratio"):
+                cu = "points"
+            elif str(c).startswith("%"):
+                cu = "relative"
+            text = _fmt(cu, row[c])
+            signed = str(c).startswith(("Δ", "%")) and row[c] > 0
+            cells.append(f"<td>{'+' if signed else ''}{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -156,17 +272,284 @@ def _progress(steps: list[str]) -> Iterator[str]:
     yield from tqdm(steps, desc="report", unit="section", disable=not sys.stderr.isatty(), leave=False)
 
 
-def html_report(book: Book, period: Period | None = None, *, title: str = "Account management report") -> str:
+@dataclass
+class Review:
+    """The numbers of a quarterly account review, computed once for the HTML report, the Excel export and
+    the story.
+
+    Attributes
+    ----------
+    period : Period
+    company : DataFrame
+        :func:`accountkpi.compare.compare` of the headline KPIs against the previous period and a year ago
+        (survey KPIs over the trailing 12 months).
+    movers : DataFrame
+        The accounts whose revenue moved most on the previous period (``account_id, revenue, previous,
+        change``), biggest absolute change first.
+    scorecards, scorecard_summary : DataFrame
+        Every farmer's scorecard and one row per manager (:func:`accountkpi.tiers.scorecard_summary`).
+    unscored : list of str
+        The warnings about goals unscored for a whole tier (none on the demo book).
+    farmers_closers : DataFrame
+        :func:`accountkpi.tiers.farmers_closers` by role, this period and a year ago.
+    priorities : DataFrame
+        One row per client-portfolio manager: clients, drop candidates, unhealthy clients, the top priority.
+    health, at_risk : DataFrame
+        :func:`accountkpi.health.health` of every client and the at-risk ones.
+    whatif : RetentionUplift
+        Five points more retention over the period (:func:`accountkpi.whatif.retention_uplift`).
+    story : list of str
+        What moved and why, in sentences generated from the numbers above.
+    """
+
+    period: Period
+    company: pd.DataFrame
+    movers: pd.DataFrame
+    scorecards: pd.DataFrame
+    scorecard_summary: pd.DataFrame
+    unscored: list[str]
+    farmers_closers: pd.DataFrame
+    priorities: pd.DataFrame
+    health: pd.DataFrame
+    at_risk: pd.DataFrame
+    whatif: Any
+    story: list[str] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The review's tables by name (the sheets of the Excel export), the story first."""
+        return {
+            "story": pd.DataFrame({"story": self.story}),
+            "company": self.company,
+            "movers": self.movers,
+            "scorecard_summary": self.scorecard_summary.reset_index(),
+            "scorecards": self.scorecards,
+            "farmers_closers": self.farmers_closers,
+            "priorities": self.priorities,
+            "at_risk": self.at_risk,
+            "health": self.health,
+            "whatif": self.whatif.to_frame(),
+        }
+
+
+def review(book: Book, period: Period | str | None = None, *, movers: int = 5) -> Review:
+    """The quarterly account review of ``period`` (default: the last whole quarter of the data).
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> r = review(ak.datasets.demo_book(), "2025Q2")
+    >>> r.unscored, len(r.story) >= 5
+    ([], True)
+    """
+    from .compare import compare
+    from .health import health
+    from .tiers import farmers_closers
+    from .whatif import retention_uplift
+
+    p = default_period(book) if period is None else period if isinstance(period, Period) else Period(period)
+    company = compare(book, p, kpis=HEADLINE, window=12)
+    moved = _movers(book, p, movers)
+    cards, summary, unscored = _scorecards_of(book, p)
+    split = pd.DataFrame()
+    if "managers" in book.table_names:
+        split = pd.concat([farmers_closers(book, x) for x in (p, p.year_ago())], ignore_index=True)
+        split = split.sort_values(["role", "period"], kind="stable")
+    scores = health(book, p)
+    risky = scores[scores["band"] == "at_risk"].reset_index(drop=True)
+    r = Review(
+        period=p,
+        company=company,
+        movers=moved,
+        scorecards=cards,
+        scorecard_summary=summary,
+        unscored=unscored,
+        farmers_closers=split.reset_index(drop=True),
+        priorities=_priorities(book, p),
+        health=scores,
+        at_risk=risky,
+        whatif=retention_uplift(book, p, points=0.05),
+    )
+    r.story = _story(r)
+    return r
+
+
+def _movers(book: Book, p: Period, n: int) -> pd.DataFrame:
+    from .compare import compare
+
+    c = compare(book, p, vs="previous", by="account", kpis="revenue")
+    c = c.assign(change=c["previous_delta"].fillna(c["value"]))
+    c = c.reindex(c["change"].abs().sort_values(ascending=False, kind="stable").index).head(n)
+    return c.rename(columns={"value": "revenue"})[
+        ["account_id", "revenue", "previous", "change"]
+    ].reset_index(drop=True)
+
+
+def _scorecards_of(book: Book, p: Period) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    from .tiers import UnscoredGoalWarning, scorecard_summary
+
+    if "managers" not in book.table_names:
+        return pd.DataFrame(), pd.DataFrame(), []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnscoredGoalWarning)
+        cards = book.scorecards(p)
+    unscored = [str(w.message) for w in caught if issubclass(w.category, UnscoredGoalWarning)]
+    for w in caught:
+        if not issubclass(w.category, UnscoredGoalWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return cards, scorecard_summary(cards) if len(cards) else pd.DataFrame(), unscored
+
+
+def _priorities(book: Book, p: Period) -> pd.DataFrame:
+    from .tiers_priority import prioritise
+
+    if "managers" not in book.table_names:
+        return pd.DataFrame()
+    managers = book.table("managers")
+    portfolio = managers.loc[managers["tier"].astype(str) == "client_portfolio", "manager_id"].tolist()
+    rows = []
+    for m in portfolio:
+        ranked = prioritise(book, p, manager=m)
+        if ranked.empty:
+            continue
+        top = ranked.iloc[0]
+        drops = ranked.loc[ranked["drop_candidate"], "account_id"].astype(str).tolist()
+        rows.append(
+            {
+                "manager_id": str(m),
+                "clients": len(ranked),
+                "top_priority": str(top["account_id"]),
+                "drop_candidates": len(drops),
+                "drop_accounts": ", ".join(drops),
+                "unhealthy": int(ranked["risk_flags"].str.contains("unhealthy").sum()),
+                "revenue": float(ranked["revenue"].sum()),
+                "margin": float(ranked["gross_profit"].sum() / ranked["revenue"].sum())
+                if ranked["revenue"].sum()
+                else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _money(x: float) -> str:
+    if not np.isfinite(x):
+        return "n/a"
+    for scale, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= scale:
+            return f"{x / scale:,.1f}{suffix}"
+    return f"{x:,.0f}"
+
+
+def _signed_money(x: float) -> str:
+    return ("+" if x > 0 else "") + _money(x)
+
+
+def _change(row: pd.Series, name: str) -> str:
+    """``+3.2% on 2025Q1`` (or points for a fraction)."""
+    delta, rel = row[f"{name}_delta"], row[f"{name}_relative"]
+    if row["unit"] in ("fraction", "ratio"):
+        return "n/a" if pd.isna(delta) else f"{delta * 100:+.1f} points"
+    return "n/a" if pd.isna(rel) else f"{rel:+.1%}"
+
+
+def _story(r: Review) -> list[str]:
+    """What moved and why, in a few sentences generated from the review's numbers."""
+    periods = r.company.attrs["periods"]
+    prev, ago = periods["previous"], periods["year_ago"]
+    kpi = r.company.set_index("kpi")
+    out = []
+    rev = kpi.loc["revenue"]
+    out.append(
+        f"Revenue in {r.period.label} was {_money(rev['value'])}, {_change(rev, 'previous')} on {prev} and "
+        f"{_change(rev, 'year_ago')} on {ago}; gross margin "
+        f"{format_value('fraction', kpi.loc['gross_margin', 'value'])} "
+        f"({_change(kpi.loc['gross_margin'], 'previous')} on {prev})."
+    )
+    ret, nrr = kpi.loc["retention_rate"], kpi.loc["nrr"]
+    out.append(
+        f"Retention {format_value('fraction', ret['value'])} ({_change(ret, 'year_ago')} on {ago}), "
+        f"{format_value('count', kpi.loc['churned_clients', 'value'])} clients lost and "
+        f"{format_value('count', kpi.loc['new_clients', 'value'])} won; "
+        f"NRR {format_value('ratio', nrr['value'])}."
+    )
+    if len(r.movers):
+        up = r.movers[r.movers["change"] > 0].head(3)
+        down = r.movers[r.movers["change"] < 0].head(3)
+        parts = []
+        if len(up):
+            parts.append(
+                "up "
+                + ", ".join(
+                    f"{a} ({_signed_money(c)})" for a, c in zip(up["account_id"], up["change"], strict=False)
+                )
+            )
+        if len(down):
+            parts.append(
+                "down "
+                + ", ".join(
+                    f"{a} ({_signed_money(c)})"
+                    for a, c in zip(down["account_id"], down["change"], strict=False)
+                )
+            )
+        out.append(f"Biggest revenue movers on {prev}: " + "; ".join(parts) + ".")
+    if len(r.scorecard_summary):
+        s = r.scorecard_summary
+        behind = s[s["score"] < 1].sort_values("score", kind="stable")
+        names = ", ".join(
+            f"{m} ({format_value('fraction', row['score'])}, most lost on {row['costliest_kpi']})"
+            for m, row in behind.head(3).iterrows()
+        )
+        out.append(
+            f"{len(behind)} of {len(s)} managers are behind target"
+            + (f"; furthest behind: {names}." if len(behind) else ".")
+        )
+    if r.unscored:
+        out.append("Not every goal could be scored: " + " ".join(r.unscored))
+    if len(r.at_risk):
+        worst = "; ".join(
+            f"{a} (health {h:.0f}: {why})"
+            for a, h, why in zip(
+                r.at_risk["account_id"].head(3), r.at_risk["health"], r.at_risk["reasons"], strict=False
+            )
+        )
+        out.append(f"{len(r.at_risk)} of {len(r.health)} clients are at risk; the worst: {worst}.")
+    else:
+        out.append(f"No client of the {len(r.health)} is at risk.")
+    fc = r.farmers_closers
+    fc = fc[fc["period"].astype(str) == r.period.label].set_index("role") if len(fc) else fc
+    if {"farmer", "closer"} <= set(fc.index.astype(str)):
+        out.append(
+            f"Farmers billed {_money(fc.loc['farmer', 'revenue'])} "
+            f"({format_value('fraction', fc.loc['farmer', 'gross_margin'])} "
+            f"margin), closers {_money(fc.loc['closer', 'revenue'])}, of which "
+            f"{format_value('fraction', fc.loc['closer', 'new_logo_share'])} from new logos."
+        )
+    w = r.whatif
+    out.append(
+        f"What if: keeping 5 more points of the {w.clients_start} clients at the start "
+        f"({w.extra_clients_kept} "
+        f"clients) would add {_money(w.profit_next_period)} gross profit next quarter and "
+        f"{_money(w.lifetime_uplift)} over {w.horizon:g} years discounted at {w.discount:.0%} "
+        f"({'+' if w.profit_uplift > 0 else ''}{format_value('relative', w.profit_uplift)} on "
+        f"{_money(w.horizon_profit)})."
+    )
+    return out
+
+
+def html_report(
+    book: Book, period: Period | str | None = None, *, title: str = "Account management report"
+) -> str:
     """A self-contained HTML report (tables and charts embedded; opens offline in any browser).
 
-    Sections: company KPIs and their trend, KPIs by tier and region, scorecards per manager (when the book has
-    managers and targets), revenue concentration with its Lorenz/Pareto chart, at-risk accounts with reasons,
-    lifetime value by segment, and acquisition cohorts.
+    Sections: the review story (what moved and why), company KPIs against the previous quarter and a year
+    ago with their trend, KPIs by tier and region, farmers versus closers, scorecards per manager (score,
+    unscored goals, the goal that cost most), prioritisation per portfolio manager, the what-if, revenue
+    concentration, at-risk accounts with reasons, lifetime value by segment, and acquisition cohorts. Counts
+    show as integers, ratios as percent, money with thousands separators; every at-risk account is listed.
 
     Parameters
     ----------
     book : Book
-    period : Period, optional
+    period : Period or str, optional
         The period reported on (default: the last whole quarter of the data). Trends show the 8 quarters
         up to it.
 
@@ -177,16 +560,21 @@ def html_report(book: Book, period: Period | None = None, *, title: str = "Accou
     >>> page.startswith("<!DOCTYPE html>")
     True
     """
-    period = period or default_period(book)
+    r = review(book, period)
+    p = r.period
     sections: list[str] = []
     builders: dict[str, Callable[[], str]] = {
-        "company": lambda: _company(book, period),
-        "segments": lambda: _segments(book, period),
-        "scorecards": lambda: _scorecards(book, period),
-        "concentration": lambda: _concentration(book, period),
-        "risk": lambda: _at_risk(book, period),
-        "ltv": lambda: _ltv(book, period),
-        "cohorts": lambda: _cohorts(book, period),
+        "story": lambda: _story_html(r),
+        "company": lambda: _company(book, r),
+        "segments": lambda: _segments(book, p),
+        "farmers_closers": lambda: _farmers_closers(r),
+        "scorecards": lambda: _scorecards(r),
+        "priorities": lambda: _priorities_html(r),
+        "whatif": lambda: _whatif(r),
+        "concentration": lambda: _concentration(book, p),
+        "risk": lambda: _at_risk(r),
+        "ltv": lambda: _ltv(book, p),
+        "cohorts": lambda: _cohorts(book, p),
     }
     for name in _progress(list(builders)):
         part = builders[name]()
@@ -200,11 +588,58 @@ def html_report(book: Book, period: Period | None = None, *, title: str = "Accou
     )
     return _PAGE.format(
         title=html.escape(title),
-        period=html.escape(period.label),
+        period=html.escape(p.label),
         meta=html.escape(meta),
         generated=dt.date.today().isoformat(),
         body="\n".join(sections),
     )
+
+
+def xlsx_report(book: Book, path: Any, period: Period | str | None = None) -> None:
+    """The review's story and tables as an Excel workbook, one sheet each (needs ``openpyxl``:
+    ``pip install accountkpi[xlsx]``). Fractions are written as numbers with a percent format.
+
+    Examples
+    --------
+    >>> import accountkpi as ak, tempfile, pathlib, openpyxl
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "review.xlsx"
+    >>> xlsx_report(ak.datasets.demo_book(accounts=60, years=2), out)
+    >>> openpyxl.load_workbook(out).sheetnames[:3]
+    ['story', 'company', 'movers']
+    """
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError as e:  # pragma: no cover - the message is the point
+        raise ImportError("the Excel export needs openpyxl: pip install 'accountkpi[xlsx]'") from e
+    r = review(book, period)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame in r.tables().items():
+            frame = frame.copy()
+            for c in frame.columns:
+                if isinstance(frame[c].dtype, pd.CategoricalDtype) or frame[c].dtype == object:
+                    frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for j, c in enumerate(frame.columns, start=1):
+                u = _sheet_unit(name, str(c), frame)
+                fmt = {"fraction": "0.0%", "ratio": "0.0%", "relative": "0.0%", "count": "#,##0",
+                       "currency": "#,##0", "points": "0.0%"}.get(u)  # fmt: skip
+                if fmt:
+                    for cell in sheet.iter_cols(min_col=j, max_col=j, min_row=2):
+                        for x in cell:
+                            x.number_format = fmt
+
+
+def _sheet_unit(sheet: str, column: str, frame: pd.DataFrame) -> str:
+    if sheet == "company" and column in ("value", "previous", "year_ago"):
+        return ""  # mixed units by row
+    return unit_of(column)
+
+
+def _story_html(r: Review) -> str:
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in r.story)
+    heading = f"Review — {html.escape(r.period.label)}: what changed and what to do"
+    return f"<h2>{heading}</h2><ul class='story'>{items}</ul>"
 
 
 def _trend_periods(period: Period, n: int = 8) -> list[Period]:
@@ -217,28 +652,39 @@ def _trend_periods(period: Period, n: int = 8) -> list[Period]:
     return quarters if period.months == 3 else [*quarters[:-1], period]
 
 
-def _company(book: Book, period: Period) -> str:
-    trend = _trend_periods(period)
-    t = book.kpis(trend, kpis=HEADLINE)
-    now, before = t.iloc[-1], t.iloc[-2]
-    rows = pd.DataFrame({"this period": now[HEADLINE], "previous": before[HEADLINE]})
-    rows.index.name = "KPI"
+def _company(book: Book, r: Review) -> str:
+    trend = book.kpis(_trend_periods(r.period), kpis=HEADLINE)
+    c = r.company.set_index("kpi")
+    periods = c.attrs.get("periods") or r.company.attrs["periods"]
+    rows = pd.DataFrame(
+        {
+            periods["value"]: c["value"],
+            periods["previous"]: c["previous"],
+            f"Δ {periods['previous']}": c["previous_delta"],
+            f"% {periods['previous']}": c["previous_relative"],
+            periods["year_ago"]: c["year_ago"],
+            f"Δ {periods['year_ago']}": c["year_ago_delta"],
+            f"% {periods['year_ago']}": c["year_ago_relative"],
+        }
+    )
 
     def draw(ax: Any) -> None:
-        labels = t["period"].astype(str)
-        ax.plot(labels, t["retention_rate"] * 100, marker="o", label="retention (%)")
-        ax.plot(labels, t["nrr"] * 100, marker="o", label="NRR (%)")
-        ax.plot(labels, t["gross_margin"] * 100, marker="o", label="gross margin (%)")
+        labels = trend["period"].astype(str)
+        ax.plot(labels, trend["retention_rate"] * 100, marker="o", label="retention (%)")
+        ax.plot(labels, trend["nrr"] * 100, marker="o", label="NRR (%)")
+        ax.plot(labels, trend["gross_margin"] * 100, marker="o", label="gross margin (%)")
         ax.set(title="Keeping and growing clients, by quarter", ylabel="%")
         ax.legend(frameon=False, fontsize="small")
         ax.grid(alpha=0.3)
         ax2 = ax.twinx()
-        ax2.bar(labels, t["revenue"] / 1e6, alpha=0.15, color="grey")
+        ax2.bar(labels, trend["revenue"] / 1e6, alpha=0.15, color="grey")
         ax2.set_ylabel("revenue (millions)")
 
     return (
-        f"<h2>Company KPIs — {html.escape(period.label)}</h2><div class='row'>"
-        f"<div>{_table(rows)}</div><div>{_png(draw)}</div></div>"
+        f"<h2>Company KPIs — {html.escape(r.period.label)}</h2>"
+        "<p class='note'>Against the previous quarter and a year ago; Δ of a rate in points, % relative; "
+        "CSAT and NPS over the trailing 12 months.</p>"
+        f"{_kpi_rows(rows)}<div>{_png(draw)}</div>"
     )
 
 
@@ -261,29 +707,67 @@ def _segments(book: Book, period: Period) -> str:
     return "<h2>Segments</h2>" + "".join(parts)
 
 
-def _scorecards(book: Book, period: Period) -> str:
-    if "managers" not in book.table_names:
+def _farmers_closers(r: Review) -> str:
+    if r.farmers_closers.empty:
         return ""
+    t = r.farmers_closers.astype({"role": str, "period": str}).set_index(["role", "period"])
+    t.index = pd.Index([f"{a} {b}" for a, b in t.index], name="role, period")
+    return "<h2>Farmers and closers</h2>" + _table(t)
+
+
+def _scorecards(r: Review) -> str:
     from .plot import scorecard
 
-    try:
-        cards = book.scorecards(period)
-    except (ValueError, KeyError) as e:
-        return f"<h2>Scorecards</h2><p class='na'>No scorecards: {html.escape(str(e))}</p>"
-    if len(cards) == 0:
+    if r.scorecards.empty:
         return ""
-    cards = cards.astype({"manager_id": str, "tier": str})
-    totals = cards.groupby(["manager_id", "tier"], sort=False)["score"].sum(min_count=1)
-    summary = totals.reset_index().sort_values("score", ascending=False).set_index("manager_id")
-    summary["unscored KPIs"] = cards[cards["attainment"].isna()].groupby("manager_id")["kpi"].agg(", ".join)
-    summary["unscored KPIs"] = summary["unscored KPIs"].fillna("")
-    best = summary.index[0]
+    summary = r.scorecard_summary
+    cards = r.scorecards.astype({"manager_id": str, "tier": str})
+    full = summary[summary["unscored"] == 0]
+    best = str((full if len(full) else summary).index[0])
     chart = _png(lambda ax: scorecard(cards[cards["manager_id"] == best], ax=ax), (6, 0.4 * 10 + 1.5))
+    note = (
+        "<p class='warn'>" + html.escape(" ".join(r.unscored)) + "</p>"
+        if r.unscored
+        else "<p class='note'>Every goal of every scorecard is scored.</p>"
+    )
+    label = "the best score" if len(full) else "the best score (not every goal scored)"
     return (
-        f"<h2>Scorecards per manager</h2><div class='row'><div>{_table(summary)}</div>"
-        f"<div><h3>{html.escape(best)}: the best score</h3>{chart}</div></div>"
-        f"<details><summary>Every KPI of every scorecard</summary>{_table(cards.set_index('manager_id'))}"
+        f"<h2>Scorecards per manager</h2>{note}<div class='row'><div>{_table(summary)}</div>"
+        f"<div><h3>{html.escape(best)}: {label}</h3>{chart}</div></div>"
+        f"<details><summary>Every goal of every scorecard</summary>{_table(cards.set_index('manager_id'))}"
         "</details>"
+    )
+
+
+def _priorities_html(r: Review) -> str:
+    if r.priorities.empty:
+        return ""
+    return (
+        "<h2>Prioritisation per portfolio manager</h2>"
+        "<p class='note'>Each client-portfolio manager's clients "
+        "ranked by value, growth, margin and health; drop candidates are loss-making or low-margin and "
+        "shrinking.</p>" + _table(r.priorities.set_index("manager_id"))
+    )
+
+
+def _whatif(r: Review) -> str:
+    w = r.whatif
+    f = w.to_frame().set_index("name")
+    f = f.drop(index=["assumptions", "period"])
+    units = {
+        "points": "points", "horizon": "scale", "discount": "fraction", "clients_start": "count",
+        "churned_clients": "count", "churn_rate": "fraction", "new_churn_rate": "fraction",
+        "extra_clients_kept": "count", "periods": "count", "period_discount": "fraction",
+        "profit_uplift": "relative",
+    }  # fmt: skip
+    rows = "".join(
+        f"<tr><th>{html.escape(str(k))}</th><td>{_fmt(units.get(str(k), 'currency'), v)}</td></tr>"
+        for k, v in f["value"].items()
+    )
+    notes = "".join(f"<li>{html.escape(a)}</li>" for a in w.assumptions)
+    return (
+        f"<h2>What if retention were 5 points higher</h2><div class='row'><div><table><tbody>{rows}</tbody>"
+        f"</table></div><div><ul>{notes}</ul></div></div>"
     )
 
 
@@ -301,28 +785,22 @@ def _concentration(book: Book, period: Period) -> str:
     top.index.name = "account_id"
     top = top.rename(columns={"share": "top_share"})
     return (
-        f"<h2>Revenue concentration</h2><div class='row'><div>{_table(facts)}<h3>Top 10 accounts</h3>"
+        f"<h2>Revenue concentration</h2><div class='row'><div>{_kpi_rows(facts)}<h3>Top 10 accounts</h3>"
         f"{_table(top)}</div><div>{_png(lambda ax: lorenz(positive.to_numpy(), ax=ax), (5, 5))}</div></div>"
     )
 
 
-def _at_risk(book: Book, period: Period) -> str:
-    from .health import at_risk, health
+def _at_risk(r: Review) -> str:
     from .plot import health_distribution
 
-    scores = health(book, period)
-    if scores.empty:
+    if r.health.empty:
         return ""
-    risky = at_risk(book, period)
-    shown = (
-        risky[["account_id", "health", "reasons"]]
-        .head(25)
-        .astype({"account_id": str})
-        .set_index("account_id")
-    )
-    chart = _png(lambda ax: health_distribution(scores["health"], ax=ax), (6, 3.2))
+    shown = r.at_risk[["account_id", "health", "reasons"]].astype({"account_id": str}).set_index("account_id")
+    unscored = int(r.health["health"].isna().sum())
+    chart = _png(lambda ax: health_distribution(r.health["health"].dropna(), ax=ax), (6, 3.2))
+    note = f"<p class='note'>{unscored} clients not scored (too little evidence).</p>" if unscored else ""
     return (
-        f"<h2>At-risk accounts ({len(risky)} of {len(scores)} clients)</h2><div class='row'>"
+        f"<h2>At-risk accounts ({len(r.at_risk)} of {len(r.health)} clients)</h2>{note}<div class='row'>"
         f"<div>{_table(shown)}</div><div>{chart}</div></div>"
     )
 
@@ -372,7 +850,8 @@ table {{ border-collapse: collapse; font-size: 0.88em; margin: 0.5em 0; }}
 th, td {{ padding: 0.25em 0.7em; border-bottom: 1px solid #ddd; text-align: right; }}
 th:first-child {{ text-align: left; }} thead th {{ background: #f2f5f9; }}
 .row {{ display: flex; gap: 2em; flex-wrap: wrap; align-items: flex-start; }} img {{ max-width: 100%; }}
-.na {{ color: #999; }} details {{ margin: 0.5em 0; }} td.text {{ text-align: left; }}
+.na {{ color: #999; }} .note {{ color: #555; }} .warn {{ color: #b00; }} ul.story li {{ margin: 0.3em 0; }}
+details {{ margin: 0.5em 0; }} td.text {{ text-align: left; }}
 </style></head><body>
 <h1>{title}</h1><p class="meta">Period {period} · {meta} · generated {generated} by accountkpi</p>
 {body}

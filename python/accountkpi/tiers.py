@@ -18,6 +18,7 @@ no target, target 0) are listed with NaN, never scored as 0. See ``docs/tiers.md
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -41,17 +42,25 @@ __all__ = [
     "RevenueStatus",
     "Scorecard",
     "SingleClient",
+    "UnscoredGoalWarning",
     "attainment",
     "book_target",
     "coverage",
     "default_scorecard",
     "farmers_closers",
+    "scorecard_summary",
     "scorecards",
+    "unit",
 ]
 
 #: The tiers, in order of growing freedom and responsibility.
 TIERS: tuple[str, ...] = ("single_client", "client_portfolio", "revenue_portfolio")
-_COLUMNS = ["manager_id", "tier", "kpi", "actual", "target", "attainment", "weight", "score"]
+_LINE_COLUMNS = ["kpi", "actual", "target", "gap", "attainment", "weight", "score", "points_lost"]
+_COLUMNS = ["manager_id", "tier", *_LINE_COLUMNS]
+
+
+class UnscoredGoalWarning(UserWarning):
+    """A goal of a tier's scorecard is unscored for every manager of the tier (no target or no actual)."""
 
 
 def _period(period: Period | str) -> Period:
@@ -85,6 +94,12 @@ class Goal:
     target_period : Period or str, optional
         The period ``target`` is set for: a flow KPI's target (revenue, counts) is pro-rated by days to the
         period evaluated. Ratio targets are never pro-rated.
+    default_target : bool, default False
+        True for the goals of :func:`default_scorecard`: the Book's ``targets`` table wins over their target.
+        A target you set (``False``) wins over the table.
+
+    A target must be in the KPI's unit (:func:`unit`): a fraction target of 90 (meaning 90%) is refused when
+    the scorecard is evaluated, naming the goal.
 
     Examples
     --------
@@ -99,6 +114,7 @@ class Goal:
     weight: float = 1.0
     higher_is_better: bool | None = None
     target_period: Period | str | None = None
+    default_target: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.kpi not in HIGHER_IS_BETTER:
@@ -112,9 +128,16 @@ class Goal:
         if self.target_period is not None:
             object.__setattr__(self, "target_period", _period(self.target_period))
 
-    def _tuple(self) -> tuple[str, float, float, bool, tuple[int, int] | None]:
+    def _tuple(self) -> tuple[str, float, float, bool, tuple[int, int] | None, bool]:
         tp = None if self.target_period is None else _days(self.target_period)
-        return (self.kpi, self.target, self.weight, bool(self.higher_is_better), tp)
+        return (
+            self.kpi,
+            self.target,
+            self.weight,
+            bool(self.higher_is_better),
+            tp,
+            bool(self.default_target),
+        )
 
 
 def default_scorecard(tier: str) -> tuple[Goal, ...]:
@@ -125,7 +148,20 @@ def default_scorecard(tier: str) -> tuple[Goal, ...]:
     >>> [g.kpi for g in default_scorecard("revenue_portfolio")]
     ['revenue', 'gross_profit', 'gross_margin', 'nrr']
     """
-    return tuple(Goal(k, t, w, h) for k, t, w, h in _core.tiers.default_scorecard(tier))
+    return tuple(Goal(k, t, w, h, default_target=d) for k, t, w, h, d in _core.tiers.default_scorecard(tier))
+
+
+def unit(kpi: str, **options: Any) -> str:
+    """The unit a KPI (and its targets) is measured in: ``count``, ``fraction`` (0.9 = 90%), ``ratio`` (NRR,
+    1.1 = 110%), ``nps`` (-100 to 100), ``scale`` (a survey mean), ``currency``, ``per_account`` or ``days``.
+    ``options`` as :meth:`accountkpi.Book.kpis` takes them (``csat_method="mean"`` makes CSAT a scale).
+
+    Examples
+    --------
+    >>> unit("retention_rate"), unit("nrr"), unit("revenue"), unit("csat", csat_method="mean")
+    ('fraction', 'ratio', 'currency', 'scale')
+    """
+    return _core.tiers.unit(kpi, options)
 
 
 def attainment(actual: float, target: float, higher_is_better: bool = True, cap: float = 1.5) -> float:
@@ -164,6 +200,9 @@ class Scorecard:
 
     ``score`` is ``Σ weight × attainment / Σ weight`` over the scored goals (NaN when none is); each line's
     ``score`` is its share of it (``weight × attainment / Σ weight``), so the lines add up to ``score``.
+    ``gap`` is how far the actual is behind the target in the KPI's unit (``target − actual``, or
+    ``actual − target`` when less is better; negative: ahead) and ``points_lost`` the score the goal costs
+    against full attainment (``weight × max(0, 1 − attainment) / Σ weight``).
     """
 
     tier: str
@@ -178,8 +217,8 @@ class Scorecard:
         return self.lines.loc[self.lines["attainment"].isna(), "kpi"].tolist()
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per goal: ``manager_id, tier, kpi, actual, target, attainment, weight, score,
-        higher_is_better`` (the columns of :func:`scorecards` plus the direction).
+        """One row per goal: ``manager_id, tier, kpi, actual, target, gap, attainment, weight, score,
+        points_lost, higher_is_better`` (the columns of :func:`scorecards` plus the direction).
 
         Examples
         --------
@@ -256,9 +295,16 @@ class Mandate:
         book_targets : bool, default True
             Take targets from the Book's ``targets`` table for the manager where its rows cover the period
             (pro-rated by days for flows), and add a goal of weight 1 for each KPI it targets beyond the
-            scorecard; the goals' own targets fill in where it has none.
+            scorecard. Precedence: a target you set on a :class:`Goal` wins; else the table's; else the
+            tier's default.
         **options
             KPI options, as :meth:`accountkpi.Book.kpis` takes them.
+
+        Raises
+        ------
+        ValueError
+            When the manager owns no assignment of one of the mandate's accounts during ``period``, or a
+            target is not in its KPI's unit (each such goal named).
 
         Examples
         --------
@@ -281,9 +327,14 @@ class Mandate:
             bool(book_targets),
             options,
         )
-        frame = pd.DataFrame(
-            lines, columns=["kpi", "actual", "target", "attainment", "weight", "score", "higher_is_better"]
-        )
+        raw = pd.DataFrame(
+            lines,
+            columns=[
+                "kpi", "actual", "target", "attainment", "weight", "score", "higher_is_better", "gap",
+                "points_lost",
+            ],
+        )  # fmt: skip
+        frame = raw[[*_LINE_COLUMNS, "higher_is_better"]]
         return Scorecard(self.tier, self.manager, p, float(score), frame)
 
     def __repr__(self) -> str:
@@ -305,7 +356,7 @@ class SingleClient(Mandate):
     Examples
     --------
     >>> import accountkpi as ak
-    >>> mandate = ak.tiers.SingleClient(account=17, manager="F01")
+    >>> mandate = ak.tiers.SingleClient(account=1010, manager="F01")  # F01's account in the demo book
     >>> mandate.scorecard[0].kpi
     'retention_rate'
     """
@@ -348,7 +399,7 @@ class ClientPortfolio(Mandate):
         >>> import accountkpi as ak
         >>> book = ak.datasets.demo_book()
         >>> ranked = ak.tiers.ClientPortfolio("F05").prioritise(book, "2024")
-        >>> int(ranked["rank"].iloc[0])
+        >>> int(ranked["priority_rank"].iloc[0])
         1
         """
         from .tiers_priority import prioritise
@@ -468,8 +519,15 @@ def scorecards(
     Returns
     -------
     DataFrame
-        ``manager_id, tier, kpi, actual, target, attainment, weight, score``; ``score`` is the goal's share
-        of the manager's score, so ``frame.groupby("manager_id")["score"].sum(min_count=1)`` is each score.
+        ``manager_id, tier, kpi, actual, target, gap, attainment, weight, score, points_lost``; ``score`` is
+        the goal's share of the manager's score, so ``frame.groupby("manager_id")["score"].sum(min_count=1)``
+        is each score (see :class:`Scorecard` for ``gap`` and ``points_lost``; :func:`scorecard_summary`
+        gives one row per manager).
+
+    Warns
+    -----
+    UnscoredGoalWarning
+        When a goal is unscored for every manager of a tier (no target anywhere, or no actual).
 
     Examples
     --------
@@ -477,7 +535,7 @@ def scorecards(
     >>> book = ak.datasets.demo_book()
     >>> cards = book.scorecards("2024Q2")
     >>> list(cards.columns)
-    ['manager_id', 'tier', 'kpi', 'actual', 'target', 'attainment', 'weight', 'score']
+    ['manager_id', 'tier', 'kpi', 'actual', 'target', 'gap', 'attainment', 'weight', 'score', 'points_lost']
     """
     raw = _core.tiers.scorecards(book._core, _days(period), float(cap), bool(book_targets), options)
     ids = _core.key_labels(book._core, "manager")
@@ -492,9 +550,69 @@ def scorecards(
             "attainment": raw["attainment"],
             "weight": raw["weight"],
             "score": raw["score"],
+            "gap": raw["gap"],
+            "points_lost": raw["points_lost"],
+        }
+    )[_COLUMNS]
+    _warn_unscored(out, _period(period))
+    return out
+
+
+def _warn_unscored(cards: pd.DataFrame, period: Period) -> None:
+    """One :class:`UnscoredGoalWarning` naming each goal that no manager of a tier is scored on."""
+    by_goal = cards.groupby(["tier", "kpi"], observed=True, sort=False)
+    unscored = by_goal["attainment"].count() == 0
+    if not unscored.any():
+        return
+    no_target = by_goal["target"].count() == 0
+    lines = [
+        f"{kpi} for every {tier} manager ({'no target' if no_target[(tier, kpi)] else 'no actual'})"
+        for tier, kpi in unscored[unscored].index
+    ]
+    warnings.warn(f"{period.label}: unscored goals: " + "; ".join(lines), UnscoredGoalWarning, stacklevel=3)
+
+
+def scorecard_summary(cards: pd.DataFrame) -> pd.DataFrame:
+    """One row per manager of a :func:`scorecards` frame: the score, the goals scored and unscored, and the
+    goal that cost most.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``manager_id``: ``tier, score, scored, unscored, unscored_kpis, costliest_kpi,
+        points_lost, gap`` (``points_lost`` and ``gap`` of the costliest goal; ``costliest_kpi`` is None when
+        every scored goal is attained), by score (best first, NaN last).
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> book = ak.datasets.demo_book()
+    >>> summary = scorecard_summary(book.scorecards("2025Q2"))
+    >>> list(summary.columns)
+    ['tier', 'score', 'scored', 'unscored', 'unscored_kpis', 'costliest_kpi', 'points_lost', 'gap']
+    """
+    cards = cards.reset_index(drop=True)
+    groups = cards.groupby("manager_id", sort=False)
+    scored = cards["attainment"].notna()
+    costly = cards[cards["points_lost"] > 0].sort_values("points_lost", ascending=False, kind="stable")
+    worst = costly.drop_duplicates("manager_id").set_index("manager_id")
+    out = pd.DataFrame(
+        {
+            "tier": groups["tier"].first().astype(str),
+            "score": groups["score"].sum(min_count=1),
+            "scored": scored.groupby(cards["manager_id"], sort=False).sum().astype(np.int64),
+            "unscored": (~scored).groupby(cards["manager_id"], sort=False).sum().astype(np.int64),
+            "unscored_kpis": cards["kpi"]
+            .where(~scored)
+            .groupby(cards["manager_id"], sort=False)
+            .agg(lambda k: ", ".join(k.dropna())),
         }
     )
-    return out[_COLUMNS]
+    rows = worst.reindex(out.index)
+    out["costliest_kpi"] = rows["kpi"].astype(object).where(rows["kpi"].notna(), None)
+    out["points_lost"] = rows["points_lost"].fillna(0.0)
+    out["gap"] = rows["gap"]
+    return out.sort_values("score", ascending=False, na_position="last", kind="stable")
 
 
 def _ids(book: Book, key: str, codes: np.ndarray) -> np.ndarray:

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import _core
 from ._dates import Period
+from .health import _check_fraction, scope_of
 from .health import health as _health
-from .kpi import Scope
 
 if TYPE_CHECKING:
     from .book import Book
@@ -29,13 +28,19 @@ def _period(period: Period | str) -> Period:
     return period if isinstance(period, Period) else Period(period)
 
 
-def _account_items(book: Book, p: Period, base: Period, scope: Scope) -> pd.DataFrame:
-    t = book.kpis([p, base], by="account", kpis=["revenue", "gross_profit"], scope=scope)
+def _account_items(book: Book, p: Period, base: Period, scope: Any) -> pd.DataFrame:
+    t = book.kpis([p, base], by="account", kpis=["revenue", "gross_profit", "active_clients"], scope=scope)
     cur = t[t["period"] == p.label].set_index("account_id")
     prev = t[t["period"] == base.label].set_index("account_id")
     items = pd.DataFrame({"revenue": cur["revenue"], "gross_profit": cur["gross_profit"]})
     items["base_revenue"] = prev["revenue"].reindex(items.index).fillna(0.0)
-    items = items[(items["revenue"] != 0) | (items["gross_profit"] != 0) | (items["base_revenue"] != 0)]
+    # Every client of the portfolio (with or without revenue) and every account that billed in either period.
+    items = items[
+        (cur["active_clients"] > 0)
+        | (items["revenue"] != 0)
+        | (items["gross_profit"] != 0)
+        | (items["base_revenue"] != 0)
+    ]
     items.index.name = "item"
     items["account_id"] = items.index
     return items.reset_index()
@@ -92,17 +97,22 @@ def prioritise(
     of the same length − 1 (NaN without revenue before), ``gross_profit``, ``margin`` = gross profit /
     revenue (NaN at revenue 0) and the account's ``health`` (0-100, :func:`accountkpi.health.health`). The
     ``priority`` is ``Σ weight × part / Σ weight`` over the defined parts, with value, growth and margin as
-    percentile ranks inside the portfolio and health / 100; ``rank`` 1 is the highest priority.
+    percentile ranks inside the portfolio and health / 100; ``priority_rank`` 1 is the highest priority.
 
-    Flags, each with its reason: ``loss_making`` (gross profit < 0), ``shrinking`` (growth ≤ −``shrink``),
-    ``low_margin`` (0 ≤ margin < ``margin_floor``), ``unhealthy`` (health < ``health_floor``). A **drop
-    candidate** is loss-making or low-margin *and* shrinking.
+    Every client of the portfolio is ranked, those without revenue in ``period`` included (value 0). The
+    health is the account's one score (:func:`accountkpi.health.health`, from all its evidence, whatever the
+    portfolio).
+
+    Flags (``risk_flags``), each with its reason: ``loss_making`` (gross profit < 0), ``shrinking``
+    (growth ≤ −``shrink``), ``low_margin`` (0 ≤ margin < ``margin_floor``, a fraction: 0.15 = 15%),
+    ``unhealthy`` (health < ``health_floor``, 0-100). A **drop candidate** is loss-making or low-margin
+    *and* shrinking.
 
     Returns
     -------
     DataFrame
-        ``rank, item, account_id, revenue, base_revenue, growth, gross_profit, margin, health,
-        ltv_historical, priority, flags, drop_candidate, reasons``, by rank (``ltv_historical``: the
+        ``priority_rank, item, account_id, revenue, base_revenue, growth, gross_profit, margin, health,
+        ltv_historical, priority, risk_flags, drop_candidate, reasons``, by rank (``ltv_historical``: the
         account's gross profit from its first revenue line to the end of ``period``).
 
     Examples
@@ -111,7 +121,7 @@ def prioritise(
     >>> book = ak.datasets.demo_book()
     >>> ranked = ak.tiers.ClientPortfolio("F05").prioritise(book, "2024", margin_floor=0.2)
     >>> list(ranked.columns[:3])
-    ['rank', 'item', 'account_id']
+    ['priority_rank', 'item', 'account_id']
     """
     if level not in ("account", "project"):
         raise ValueError(f"level must be 'account' or 'project', got {level!r}")
@@ -120,20 +130,23 @@ def prioritise(
         raise ValueError(f"priority weights are among {list(DEFAULT_PRIORITY_WEIGHTS)}, got {sorted(w)}")
     if any(not np.isfinite(v) or v < 0 for v in w.values()) or sum(w.values()) <= 0:
         raise ValueError("priority weights must be finite, >= 0 and not all 0")
-    if not shrink >= 0:
-        raise ValueError("shrink must be >= 0")
+    if shrink != 0:
+        _check_fraction("shrink", shrink)
+    _check_fraction("margin_floor", margin_floor)
+    if not (0 <= health_floor <= 100):
+        raise ValueError(f"health_floor is a health score 0-100, got {health_floor!r}")
     p = _period(period)
-    base = Period._from_days(_core.kpi.base_period(p._begin, p._end, "previous"))
-    scope = Scope(managers=[] if manager is None else [manager], accounts=list(accounts or []))
+    base = p.previous()
     if manager is None and not accounts:
         raise ValueError("prioritise: give a manager or accounts")
+    scope = scope_of(None, manager, list(accounts) if accounts else None)
     items = (
         _account_items(book, p, base, scope)
         if level == "account"
         else _project_items(book, p, base, manager, accounts)
     )
     h = (
-        _health(book, p, scope=Scope(accounts=list(items["account_id"].unique())), **health_options)
+        _health(book, p, accounts=list(items["account_id"].unique()), **health_options)
         if len(items)
         else pd.DataFrame({"account_id": [], "health": []})
     )
@@ -185,15 +198,15 @@ def prioritise(
         sep = np.where(flags == "", "", "; ")
         flags = flags.where(~m, flags + sep + name)
         reasons = reasons.where(~m, reasons + sep + name + ": " + text.astype(object))
-    items["flags"] = flags
+    items["risk_flags"] = flags
     items["drop_candidate"] = np.asarray(((loss | low) & shrinking).fillna(False), dtype=bool)
     items["reasons"] = reasons
     items = items.sort_values(
         ["priority", "revenue", "item"], ascending=[False, False, True], na_position="last"
     )
-    items.insert(0, "rank", np.arange(1, len(items) + 1))
+    items.insert(0, "priority_rank", np.arange(1, len(items) + 1))
     columns = [
-        "rank",
+        "priority_rank",
         "item",
         "account_id",
         "revenue",
@@ -204,7 +217,7 @@ def prioritise(
         "health",
         "ltv_historical",
         "priority",
-        "flags",
+        "risk_flags",
         "drop_candidate",
         "reasons",
     ]

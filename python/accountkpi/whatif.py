@@ -1,13 +1,17 @@
-"""What-if estimates from the book's own numbers, with their assumptions stated in the result."""
+"""What-if estimates from the book's own numbers, with their assumptions stated in the result.
+
+The arithmetic lives in the C++ core (``accountkpi::tiers::retention_uplift``); this module reads the
+period's counts and margins from the Book and states the assumptions.
+"""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from . import _core
 from ._dates import Period
 
 if TYPE_CHECKING:
@@ -18,43 +22,64 @@ __all__ = ["RetentionUplift", "retention_uplift"]
 
 @dataclass(frozen=True)
 class RetentionUplift:
-    """The profit effect of keeping more clients over one period (currency; rates as fractions 0-1).
+    """The profit effect of keeping more clients (currency; rates as fractions 0-1).
+
+    With ``S`` clients at the start of the period, ``C`` of them lost (churn ``c = C / S``), ``k`` whole
+    clients more kept (new churn ``c' = (C − k) / S``, never below 0), ``g`` the gross profit per active
+    client of the period, ``n`` periods in the horizon and ``d`` the discount per period, the start cohort's
+    profit over the horizon is ``V(c) = S × g × Σ_{t=1..n} ((1 − c) / (1 + d))^t``.
 
     Attributes
     ----------
-    clients_start : int
-        Clients at the start of the period (``S``).
-    churned_clients : int
-        Clients of ``S`` lost in the period.
+    points : float
+        Points of retention added (0.05 = five points: a retention of 90% becomes 95%).
+    horizon, discount : float
+        Years the lifetime is capped at, and the yearly discount rate.
+    clients_start, churned_clients : int
+        ``S`` and ``C``.
     churn_rate, new_churn_rate : float
-        ``churned / S`` and ``max(churn_rate − points, 0)``.
-    extra_clients_kept : float
-        ``min(points × S, churned)``: retention cannot rise above 1.
+        ``c`` and ``c'``.
+    extra_clients_kept : int
+        ``k = min(round(points × S), C)``: whole clients; retention cannot rise above 1.
     gross_profit_per_client : float
-        Gross profit of the period / clients active in it: what one client earns in a period like this one.
+        ``g``: gross profit of the period / clients active in it.
     profit_next_period : float
-        ``extra_clients_kept × gross_profit_per_client``: the gross profit the kept clients bring in the next
-        period of the same length.
+        ``k × g``: the gross profit the kept clients bring in the next period of the same length.
+    periods : int
+        ``n = max(1, round(horizon / period length in years))``.
+    period_discount : float
+        ``d = (1 + discount)^(period length in years) − 1``.
     lifetime_profit_per_client, new_lifetime_profit_per_client : float
-        ``gross_profit_per_client / churn_rate`` (expected periods of life ``1 / churn``, undiscounted),
-        before and after; NaN where the churn rate is 0 (an unbounded lifetime is not returned).
+        ``g × Σ_{t=1..n} ((1 − c) / (1 + d))^t`` before and after (capped at the horizon, discounted).
+    horizon_profit, new_horizon_profit : float
+        ``V(c)`` and ``V(c')``.
     lifetime_uplift : float
-        ``clients_start × (new − old lifetime profit per client)``.
+        ``V(c') − V(c)``.
+    profit_uplift : float
+        ``V(c') / V(c) − 1``: the relative gain in profit over the horizon, the number to hold against
+        Reichheld's "+5 points of retention, +25% to +95% profit".
     assumptions : tuple of str
     """
 
     period: Period
     points: float
+    horizon: float
+    discount: float
     clients_start: int
     churned_clients: int
     churn_rate: float
     new_churn_rate: float
-    extra_clients_kept: float
+    extra_clients_kept: int
     gross_profit_per_client: float
     profit_next_period: float
+    periods: int
+    period_discount: float
     lifetime_profit_per_client: float
     new_lifetime_profit_per_client: float
+    horizon_profit: float
+    new_horizon_profit: float
     lifetime_uplift: float
+    profit_uplift: float
     assumptions: tuple[str, ...]
 
     def to_frame(self) -> pd.DataFrame:
@@ -71,58 +96,56 @@ class RetentionUplift:
 
 
 def retention_uplift(
-    book: Book, period: Period | str, points: float = 0.05, *, scope: Any = None, **options: Any
+    book: Book,
+    period: Period | str,
+    points: float = 0.05,
+    *,
+    horizon: float = 5.0,
+    discount: float = 0.1,
+    scope: Any = None,
+    **options: Any,
 ) -> RetentionUplift:
-    """Estimate the profit effect of retaining ``points`` (a fraction: 0.05 = five points) more clients.
+    """Estimate the profit effect of ``points`` more retention (a fraction: 0.05 = five points).
 
-    From the book's own margins and churn over ``period`` (one engine request): the clients at the start,
-    those lost, the gross profit per active client. See :class:`RetentionUplift` for every number and the
-    ``assumptions`` field for what the estimate takes for granted.
+    From the book's own churn and margins over ``period`` (one engine request): the clients at the start,
+    those lost, the gross profit per active client. The lifetime is capped at ``horizon`` years and
+    discounted at ``discount`` a year, so every number is finite for any ``points`` in [0, 1], a churn
+    brought to 0 included. See :class:`RetentionUplift` for every number and the ``assumptions`` field for
+    what the estimate takes for granted.
 
     Examples
     --------
     >>> import accountkpi as ak
     >>> r = ak.whatif.retention_uplift(ak.datasets.demo_book(), "2024", points=0.05)
-    >>> r.profit_next_period > 0
-    True
+    >>> r.profit_next_period > 0, 0 < r.profit_uplift < 1
+    (True, True)
     """
-    if not (0 <= points <= 1):
-        raise ValueError(f"points is a fraction in [0, 1] (0.05 = five points), got {points!r}")
     p = period if isinstance(period, Period) else Period(period)
     t = book.kpis(
         p, kpis=["clients_start", "churned_clients", "active_clients", "gross_profit"], scope=scope, **options
-    )
-    s = int(t["clients_start"].iloc[0])
-    churned = int(t["churned_clients"].iloc[0])
-    active = float(t["active_clients"].iloc[0])
-    gp = float(t["gross_profit"].iloc[0])
-    churn = churned / s if s else math.nan
-    new_churn = max(churn - points, 0.0) if s else math.nan
-    extra = min(points * s, churned)
-    per_client = gp / active if active else math.nan
-    life = per_client / churn if churn > 0 else math.nan
-    new_life = per_client / new_churn if new_churn > 0 else math.nan
+    ).iloc[0]
+    s, churned = int(t["clients_start"]), int(t["churned_clients"])
+    years = p.months / 12
+    r = _core.tiers.retention_uplift(
+        s, churned, float(t["gross_profit"]), float(t["active_clients"]), years, float(points),
+        float(horizon), float(discount),
+    )  # fmt: skip
     assumptions = (
-        f"Retention over {p.label} is {points:.0%} higher: {extra:g} more of the {s} clients at the start "
-        "stay (never more than were lost).",
-        "A client kept earns the book's gross profit per active client of the period, in the next period of "
-        "the same length; no extra cost to keep it.",
-        "Lifetime profit is gross profit per client per period × 1 / churn rate (geometric lifetime, no "
-        "discounting); NaN when the churn rate is 0.",
+        f"Retention over {p.label} is {points * 100:g} points higher: {r['extra_clients_kept']} more of the "
+        f"{s} clients at the start stay (whole clients, never more than the {churned} lost).",
+        "A client kept earns the book's gross profit per active client of the period in every later period; "
+        "keeping it costs nothing extra.",
+        f"Churn stays at its new rate for {r['periods']} periods ({horizon:g} years), each period's "
+        f"survivors discounted at {discount:.0%} a year; beyond the horizon nothing is counted.",
         "Churn of the period is the start cohort's (|C| / |S|); new clients and reactivations are unchanged.",
     )
     return RetentionUplift(
         period=p,
         points=float(points),
+        horizon=float(horizon),
+        discount=float(discount),
         clients_start=s,
         churned_clients=churned,
-        churn_rate=churn,
-        new_churn_rate=new_churn,
-        extra_clients_kept=extra,
-        gross_profit_per_client=per_client,
-        profit_next_period=extra * per_client,
-        lifetime_profit_per_client=life,
-        new_lifetime_profit_per_client=new_life,
-        lifetime_uplift=s * (new_life - life),
         assumptions=assumptions,
+        **r,
     )

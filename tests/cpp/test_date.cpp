@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "accountkpi/date.hpp"
+#include "accountkpi/kpi/engine.hpp"
 
 using accountkpi::Date;
 using accountkpi::Frequency;
@@ -98,4 +99,34 @@ TEST(Periods, CoverTheRangeWithCalendarPeriods) {
     EXPECT_EQ(accountkpi::parse_frequency("q"), Frequency::quarter);
     EXPECT_EQ(accountkpi::parse_frequency("MS"), Frequency::month);
     EXPECT_THROW(accountkpi::parse_frequency("W"), std::invalid_argument);
+}
+
+TEST(Period, PreviousIsTheSameLengthJustBefore) {
+    EXPECT_EQ(Period::quarter(2025, 1).previous(), Period::quarter(2024, 4));
+    EXPECT_EQ(Period::month(2025, 3).previous(), Period::month(2025, 2));  // 28 days before a 31-day month
+    EXPECT_EQ(Period::year(2025).previous(), Period::year(2024));
+    // Not whole months: the same number of days (10) before.
+    EXPECT_EQ(Period(Date(2025, 1, 10), Date(2025, 1, 20)).previous(),
+              Period(Date(2024, 12, 31), Date(2025, 1, 10)));
+}
+
+TEST(Period, YearAgoShiftsTwelveMonthsOrOneCalendarYear) {
+    EXPECT_EQ(Period::quarter(2025, 2).year_ago(), Period::quarter(2024, 2));
+    EXPECT_EQ(Period::month(2024, 2).year_ago(), Period::month(2023, 2));
+    EXPECT_EQ(Period(Date(2024, 2, 29), Date(2024, 3, 10)).year_ago(),
+              Period(Date(2023, 2, 28), Date(2023, 3, 10)));
+    // Both bounds would fall on 2023-02-28: the period keeps its length (1 day).
+    EXPECT_EQ(Period(Date(2024, 2, 28), Date(2024, 2, 29)).year_ago(),
+              Period(Date(2023, 2, 28), Date(2023, 3, 1)));
+}
+
+TEST(Period, PreviousAndYearAgoAreTheEngineBases) {
+    using accountkpi::kpi::base_period;
+    using accountkpi::kpi::Options;
+    for (const Period& p :
+         {Period::quarter(2025, 1), Period::month(2024, 3), Period::year(2024),
+          Period(Date(2024, 2, 29), Date(2024, 3, 10)), Period(Date(2025, 1, 10), Date(2025, 1, 20))}) {
+        EXPECT_EQ(p.previous(), base_period(p, Options::NrrBase::previous)) << p.label();
+        EXPECT_EQ(p.year_ago(), base_period(p, Options::NrrBase::year_ago)) << p.label();
+    }
 }

@@ -96,3 +96,36 @@ TEST(Sbg, InvalidSurvivorsThrowNamingIndex) {
     EXPECT_NE(message({0, 0}).find("survivors[0]"), std::string::npos);
     EXPECT_NE(message({1000}).find("at least one period"), std::string::npos);
 }
+
+TEST(Sbg, SurvivalIsFiniteForHugeParameters) {
+    // alpha + beta = 1e9: theta is 0.04 for everyone, so S(t) = 0.96^t (B(a, b + t) / B(a, b) underflowed
+    // to 0 / 0 as a ratio of gamma functions).
+    const SbgParams p{0.04e9, 0.96e9};
+    EXPECT_NEAR(survival_function(p, 4), std::pow(0.96, 4), 1e-8);
+    EXPECT_NEAR(survival_function(p, 2.5), std::pow(0.96, 2.5), 1e-8);
+    EXPECT_NEAR(churn_probability(p, 3), std::pow(0.96, 2) * 0.04, 1e-8);
+    EXPECT_NEAR(retention_rate(p, 7), 0.96, 1e-8);
+}
+
+TEST(Sbg, SurvivalInLogSpaceMatchesTheProduct) {
+    // S(3) = b (b + 1) (b + 2) / ((a + b) (a + b + 1) (a + b + 2)) with a = 0.7, b = 1.2:
+    // 1.2 * 2.2 * 3.2 / (1.9 * 2.9 * 3.9) = 8.448 / 21.489 = 0.393131...
+    const SbgParams p{0.7, 1.2};
+    EXPECT_NEAR(survival_function(p, 3), 8.448 / 21.489, 1e-12);
+    // Between whole periods S is the ratio of beta functions: continuous and decreasing.
+    EXPECT_LT(survival_function(p, 3.5), survival_function(p, 3));
+    EXPECT_GT(survival_function(p, 3.5), survival_function(p, 4));
+}
+
+TEST(Sbg, CohortWithoutHeterogeneityIsReportedAtTheGeometricLimit) {
+    // A cohort that keeps 96% every period: 10000, 9600, 9216, 8847.36, 8493.4656.
+    std::vector<double> survivors{10000};
+    for (int t = 0; t < 4; ++t) survivors.push_back(survivors.back() * 0.96);
+    const SbgFit fit = fit_sbg(survivors);
+    EXPECT_FALSE(fit.convergence.converged);
+    EXPECT_NE(fit.convergence.message.find("geometric limit"), std::string::npos) << fit.convergence.message;
+    // Geometric MLE: churned / exposures = (10000 - 8493.4656) / (10000 + 9600 + 9216 + 8847.36) = 0.04.
+    EXPECT_NEAR(fit.params.alpha / (fit.params.alpha + fit.params.beta), 0.04, 1e-12);
+    EXPECT_NEAR(survival_function(fit.params, 4), std::pow(0.96, 4), 1e-6);
+    EXPECT_TRUE(std::isnan(fit.standard_errors.alpha));
+}

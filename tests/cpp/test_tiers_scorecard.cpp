@@ -228,3 +228,68 @@ TEST(Scorecards, BadInputIsAClearError) {
     EXPECT_THROW(m.set_scorecard({goal(Kpi::nps, 1, 1), goal(Kpi::nps, 2, 1)}), std::invalid_argument);
     EXPECT_THROW(m.set_scorecard({goal(Kpi::nps, 1, -1)}), std::invalid_argument);
 }
+
+TEST(Score, GapAndPointsLost) {
+    const std::vector<Goal> goals{goal(Kpi::revenue, 100, 2), goal(Kpi::churn_rate, 0.1, 1),
+                                  goal(Kpi::nps, 30, 5), goal(Kpi::gross_margin, 0.3, 1)};
+    // revenue 90 of 100: gap 10, attainment 0.9, lost 2 * 0.1 / 4; churn 0.2 against 0.1 (less is better):
+    // gap 0.1, attainment 0.5, lost 1 * 0.5 / 4; nps undefined: NaN; margin 0.45 of 0.3: gap -0.15, lost 0.
+    const Scorecard c = score(goals, {90, 0.2, NaN, 0.45}, {100, 0.1, 30, 0.3}, q2, 1.5);
+    EXPECT_DOUBLE_EQ(c.lines[0].gap, 10);
+    EXPECT_DOUBLE_EQ(c.lines[0].points_lost, 2 * 0.1 / 4);
+    EXPECT_DOUBLE_EQ(c.lines[1].gap, 0.1);
+    EXPECT_DOUBLE_EQ(c.lines[1].points_lost, 0.5 / 4);
+    EXPECT_TRUE(std::isnan(c.lines[2].points_lost));
+    EXPECT_NEAR(c.lines[3].gap, -0.15, 1e-15);
+    EXPECT_DOUBLE_EQ(c.lines[3].points_lost, 0);
+}
+
+TEST(Targets, UnitOfEachKpi) {
+    EXPECT_EQ(unit(Kpi::retention_rate), Unit::fraction);
+    EXPECT_EQ(unit(Kpi::nrr), Unit::ratio);
+    EXPECT_EQ(unit(Kpi::nps), Unit::nps);
+    EXPECT_EQ(unit(Kpi::active_clients), Unit::count);
+    EXPECT_EQ(unit(Kpi::revenue), Unit::currency);
+    kpi::Options mean;
+    mean.csat = kpi::Options::Satisfaction::mean;
+    EXPECT_EQ(unit(Kpi::csat), Unit::fraction);
+    EXPECT_EQ(unit(Kpi::csat, mean), Unit::scale);
+    EXPECT_EQ(target_problem(Kpi::retention_rate, 0.9), "");
+    EXPECT_EQ(target_problem(Kpi::retention_rate, 90), "90 is outside [-1, 1] for a fraction (0.9 is 90%)");
+    EXPECT_EQ(target_problem(Kpi::nrr, 110), "110 is outside [0, 10] for a ratio (1.1 is 110%)");
+    EXPECT_EQ(target_problem(Kpi::nps, -120), "-120 is outside [-100, 100] for a nps");
+    EXPECT_EQ(target_problem(Kpi::deals, -1), "-1 is negative for a count");
+    EXPECT_EQ(target_problem(Kpi::revenue, -1e6), "");
+    EXPECT_EQ(target_problem(Kpi::nps, NaN), "");
+}
+
+TEST(Mandate, ExplicitTargetsWinOverTheBookDefaultsDoNot) {
+    const Book book = fixture::tiers_book();
+    SingleClient m(0, 0);  // A, F1: the targets table sets NPS 40
+    EXPECT_DOUBLE_EQ(line(m.evaluate(book, q2), Kpi::nps).target, 40);  // over the default 30
+    m.set_scorecard({goal(Kpi::nps, 20, 1)});
+    EXPECT_DOUBLE_EQ(line(m.evaluate(book, q2), Kpi::nps).target, 20);  // the user's own wins
+    m.set_scorecard({goal(Kpi::nps, 90, 1), goal(Kpi::retention_rate, 95, 1), goal(Kpi::nrr, 1.1, 1)});
+    try {
+        (void)m.evaluate(book, q2);
+        FAIL() << "a fraction target of 95 was accepted";
+    } catch (const std::invalid_argument& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("retention_rate, target from the goal: 95 is outside"), std::string::npos)
+            << what;
+        EXPECT_EQ(what.find("nps"), std::string::npos) << what;  // 90 is a valid NPS target
+    }
+}
+
+TEST(Mandate, RefusesAccountsTheManagerDoesNotOwn) {
+    const Book book = fixture::tiers_book();
+    try {
+        (void)SingleClient(1, 0).evaluate(book, q2);  // B is F2's, not F1's
+        FAIL() << "scored an account F1 does not own";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("manager F1 owns no assignment of account(s) B during 2024Q2"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_NO_THROW((void)ClientPortfolio(1, {1, 2}).evaluate(book, q2));  // F2 owns B and C
+}

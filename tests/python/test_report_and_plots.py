@@ -47,8 +47,12 @@ def test_report_has_every_section(demo: ak.Book) -> None:
     page = ak.report.html_report(demo, ak.Period("2025Q2"))
     outline = _Outline()
     outline.feed(page)
-    assert outline.headings[0] == "Company KPIs — 2025Q2"
+    assert outline.headings[0] == "Review — 2025Q2: what changed and what to do"
+    assert outline.headings[1] == "Company KPIs — 2025Q2"
     for section in (
+        "Farmers and closers",
+        "Prioritisation per portfolio manager",
+        "What if retention were 5 points higher",
         "Segments",
         "Scorecards",
         "Revenue concentration",

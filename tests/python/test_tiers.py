@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -75,11 +76,23 @@ def test_single_client_scorecard_by_hand(book: ak.Book) -> None:
         "kpi",
         "actual",
         "target",
+        "gap",
         "attainment",
         "weight",
         "score",
+        "points_lost",
         "higher_is_better",
     ]
+    # gap: target - actual (more is better); points_lost: weight * (1 - attainment) / 13 when below target
+    assert line(card, "nps").gap == pytest.approx(40 - 100 / 3)
+    assert line(card, "nps").points_lost == pytest.approx(2 * (1 - (100 / 3) / 40) / 13)
+    assert line(card, "timely_response_rate").gap == pytest.approx(0.9 - 1 / 3)
+    assert line(card, "revenue").points_lost == pytest.approx((1 - 1500 / 1820) / 13)
+    assert line(card, "nrr").points_lost == 0  # 1.5 / 1.1 is above target
+    assert math.isnan(line(card, "renewal_rate").points_lost)  # unscored
+    # no goal above target here but nrr and margin: 1 - Σ points_lost is the score without their surplus
+    surplus = 2 * (1.5 / 1.1 - 1) / 13 + 2 * (0.4 / 0.3 - 1) / 13
+    assert 1 - card.lines["points_lost"].sum() + surplus == pytest.approx(card.score)
 
 
 def test_client_portfolio_scorecard_by_hand(book: ak.Book) -> None:
@@ -117,16 +130,29 @@ def test_revenue_portfolio_status_by_hand(book: ak.Book) -> None:
 
 
 def test_book_scorecards_equal_the_mandates(book: ak.Book) -> None:
-    cards = book.scorecards(Q2)
+    with pytest.warns(ak.tiers.UnscoredGoalWarning) as caught:
+        cards = book.scorecards(Q2)
+    # F1 is the only single-client farmer: no project-size target and no renewal due; F2's accounts have
+    # no survey and no request; F3 has no gross-profit target, and its D billed nothing in Q1 (no NRR).
+    assert str(caught[0].message) == (
+        "2024Q2: unscored goals: renewal_rate for every single_client manager (no actual); "
+        "avg_project_size for every single_client manager (no target); "
+        "nps for every client_portfolio manager (no actual); "
+        "timely_response_rate for every client_portfolio manager (no actual); "
+        "gross_profit for every revenue_portfolio manager (no target); "
+        "nrr for every revenue_portfolio manager (no actual)"
+    )
     assert list(cards.columns) == [
         "manager_id",
         "tier",
         "kpi",
         "actual",
         "target",
+        "gap",
         "attainment",
         "weight",
         "score",
+        "points_lost",
     ]
     assert cards["manager_id"].tolist() == ["F1"] * 9 + ["F2"] * 7 + ["F3"] * 4
     parts = [
@@ -140,7 +166,8 @@ def test_book_scorecards_equal_the_mandates(book: ak.Book) -> None:
     )
     totals = cards.groupby("manager_id")["score"].sum(min_count=1)
     assert totals.tolist() == pytest.approx([c.score for c in parts])
-    capped = book.scorecards(Q2, cap=1.2)
+    with pytest.warns(ak.tiers.UnscoredGoalWarning):
+        capped = book.scorecards(Q2, cap=1.2)
     assert (capped["attainment"].dropna() <= 1.2).all()
 
 
@@ -181,7 +208,8 @@ def test_bad_input_is_a_clear_error(book: ak.Book) -> None:
     ):
         targets = tiers_books.frames()["targets"]
         targets.loc[len(targets)] = [*row[:2], pd.Timestamp(row[2]), pd.Timestamp(row[3]), 1.0]
-        with pytest.raises(ValueError, match=error):
+        with pytest.raises(ValueError, match=error), warnings.catch_warnings():
+            warnings.simplefilter("ignore", ak.tiers.UnscoredGoalWarning)
             tiers_books.book(targets=targets).scorecards(Q2)
 
 

@@ -62,12 +62,12 @@ def test_prioritise_by_hand(book: ak.Book) -> None:
     #    -> .4*.5 + .2*.5 + .2*1 + .2*.148 = .5296
     # C: revenue 2000 (1), growth +1 (1), margin -.25 (.5), health 44.4 -> .4 + .2 + .1 + .2*.444 = .7889
     assert r["item"].tolist() == ["C", "B"]
-    assert r["rank"].tolist() == [1, 2]
+    assert r["priority_rank"].tolist() == [1, 2]
     assert r["priority"].tolist() == pytest.approx([0.7 + 0.2 * 20 / 45, 0.5 + 0.2 * (20 / 3) / 45])
     c, b = r.iloc[0], r.iloc[1]
-    assert c["flags"] == "loss_making" and not c["drop_candidate"]  # losing money but growing
+    assert c["risk_flags"] == "loss_making" and not c["drop_candidate"]  # losing money but growing
     assert c["reasons"] == "loss_making: gross profit -500.0"
-    assert b["flags"] == "shrinking; unhealthy" and not b["drop_candidate"]  # margin 20% is above 15%
+    assert b["risk_flags"] == "shrinking; unhealthy" and not b["drop_candidate"]  # margin 20% is above 15%
     # With a 25% floor, B is low-margin and shrinking: a drop candidate, each flag with its reason.
     r = ak.tiers.ClientPortfolio("F2").prioritise(book, Q2, margin_floor=0.25)
     b = r.set_index("item").loc["B"]
@@ -82,7 +82,7 @@ def test_prioritise_by_hand(book: ak.Book) -> None:
 def test_prioritise_projects_runs_on_demo() -> None:
     demo = ak.datasets.demo_book()
     r = ak.tiers.ClientPortfolio("F05").prioritise(demo, "2024", level="project")
-    assert r["rank"].tolist() == list(range(1, len(r) + 1))
+    assert r["priority_rank"].tolist() == list(range(1, len(r) + 1))
     assert r["item"].is_unique
     assert (r["priority"].dropna().between(0, 1)).all()
 
@@ -106,24 +106,61 @@ def test_farmers_closers_by_hand(book: ak.Book) -> None:
 
 
 def test_retention_uplift_by_hand(book: ak.Book) -> None:
-    r = ak.whatif.retention_uplift(book, Q2, points=0.05)
-    # S = {A, B, C, D}; C churns: churn 1/4; 0.05 * 4 = 0.2 more kept
+    r = ak.whatif.retention_uplift(book, Q2, points=0.25, horizon=1, discount=0)
+    # S = {A, B, C, D}; C churns: churn 1/4; 0.25 * 4 = 1 whole client more kept: new churn 0
     assert (r.clients_start, r.churned_clients, r.churn_rate) == (4, 1, 0.25)
-    assert r.new_churn_rate == pytest.approx(0.2)
-    assert r.extra_clients_kept == pytest.approx(0.2)
+    assert (r.extra_clients_kept, r.new_churn_rate) == (1, 0.0)
     # gross profit 600 + 200 - 500 + 4000 + 400 = 4700 over 5 active clients = 940 each
     assert r.gross_profit_per_client == pytest.approx(940)
-    assert r.profit_next_period == pytest.approx(188)  # 0.2 * 940
-    assert r.lifetime_profit_per_client == pytest.approx(3760)  # 940 / 0.25
-    assert r.new_lifetime_profit_per_client == pytest.approx(4700)  # 940 / 0.2
-    assert r.lifetime_uplift == pytest.approx(3760)  # 4 * (4700 - 3760)
-    assert len(r.assumptions) >= 3 and "no discounting" in " ".join(r.assumptions)
+    assert r.profit_next_period == pytest.approx(940)  # 1 * 940
+    # horizon 1 year = 4 quarters, no discount: per client 940 (.75 + .75^2 + .75^3 + .75^4) = 940 * 2.05078
+    assert r.periods == 4
+    assert r.lifetime_profit_per_client == pytest.approx(940 * 2.05078125)
+    assert r.new_lifetime_profit_per_client == pytest.approx(940 * 4)  # churn 0: 4 quarters, capped
+    assert r.horizon_profit == pytest.approx(4 * 940 * 2.05078125)  # 7710.9375
+    assert r.lifetime_uplift == pytest.approx(4 * 940 * (4 - 2.05078125))  # 7329.0625
+    assert r.profit_uplift == pytest.approx(4 / 2.05078125 - 1)  # +95.0%
+    # a 10% yearly discount is 1.1^0.25 - 1 a quarter
+    d = ak.whatif.retention_uplift(book, Q2, points=0.25, horizon=1, discount=0.1)
+    q = 1.1**0.25
+    assert d.period_discount == pytest.approx(q - 1)
+    assert d.new_lifetime_profit_per_client == pytest.approx(940 * sum(q**-t for t in range(1, 5)))
+    # whole clients: 0.05 * 4 = 0.2 rounds to none
+    few = ak.whatif.retention_uplift(book, Q2, points=0.05)
+    assert few.extra_clients_kept == 0 and few.new_churn_rate == 0.25 and few.profit_uplift == 0
+    assert len(r.assumptions) >= 3 and "whole clients" in " ".join(r.assumptions)
     assert r.to_frame().shape[1] == 2
-    # all lost clients kept: churn 0, lifetime unbounded -> NaN, never inf
-    full = ak.whatif.retention_uplift(book, Q2, points=0.5)
-    assert full.extra_clients_kept == 1 and math.isnan(full.new_lifetime_profit_per_client)
     with pytest.raises(ValueError, match="fraction"):
         ak.whatif.retention_uplift(book, Q2, points=5)
+    with pytest.raises(ValueError, match="horizon"):
+        ak.whatif.retention_uplift(book, Q2, horizon=0)
+    with pytest.raises(ValueError, match="discount"):
+        ak.whatif.retention_uplift(book, Q2, discount=-0.1)
+
+
+@pytest.mark.parametrize("period", ["2025Q2", "2024"])
+def test_retention_uplift_finite_for_any_points(period: str) -> None:
+    demo = ak.datasets.demo_book()
+    for points in np.linspace(0, 1, 21):
+        r = ak.whatif.retention_uplift(demo, period, points=float(points))
+        numbers = [v for v in r.to_frame().set_index("name")["value"] if isinstance(v, (int, float))]
+        assert np.isfinite(numbers).all(), points
+        assert r.new_churn_rate >= 0 and r.extra_clients_kept <= r.churned_clients
+
+
+def test_retention_uplift_checks_the_article_on_the_demo() -> None:
+    # The case: 2025Q2 churn 9 of 220 = 4.1% a quarter; +5 points (11 clients) keeps all 9 lost.
+    r = ak.whatif.retention_uplift(ak.datasets.demo_book(), "2025Q2", points=0.05)
+    assert (r.clients_start, r.churned_clients, r.extra_clients_kept) == (220, 9, 9)
+    assert r.new_churn_rate == 0 and r.periods == 20  # 5 years of quarters
+    # capped at 20 quarters, discounted at 1.1^0.25 - 1 a quarter: V = S g Σ_{t=1..20} ((1 - c) / 1.1^0.25)^t
+    q = 1.1**0.25
+    old = sum(((1 - 9 / 220) / q) ** t for t in range(1, 21))
+    new = sum(q**-t for t in range(1, 21))
+    assert r.horizon_profit == pytest.approx(220 * r.gross_profit_per_client * old)
+    assert r.lifetime_uplift == pytest.approx(220 * r.gross_profit_per_client * (new - old))
+    assert r.profit_uplift == pytest.approx(new / old - 1)
+    assert 0 < r.profit_uplift < 1  # finite: a churn of 0 no longer means an endless lifetime
 
 
 def test_health_demo_in_range() -> None:

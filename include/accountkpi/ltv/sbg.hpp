@@ -42,6 +42,12 @@ struct SbgFit {
 ///        log L = sum_{t=1..k} (n_{t-1} - n_t) log P(T = t) + n_k log S(k).
 /// \throws std::invalid_argument naming the first offending index (NaN, negative, increasing, n_0 = 0, fewer
 ///         than 2 values).
+///
+/// A cohort without heterogeneity (every customer churns at the same rate) has its maximum of the likelihood
+/// at infinite alpha and beta. When alpha + beta exceeds 10^6 the fit is reported at the geometric limit:
+/// alpha / (alpha + beta) is the geometric churn estimate, churned / customer-periods at risk, the
+/// covariance and standard errors are NaN, `convergence.converged` is false and `convergence.message` says
+/// so (the Python fitter warns with it).
 SbgFit fit_sbg(std::span<const double> survivors, const FitOptions& options = {});
 
 /// Log-likelihood of survivor counts (same validation as `fit_sbg`); `gradient` receives d/d(alpha, beta).
@@ -49,7 +55,8 @@ double sbg_log_likelihood(const SbgParams& params, std::span<const double> survi
                           Eigen::Vector2d* gradient = nullptr);
 
 /// S(t) = B(alpha, beta + t) / B(alpha, beta): probability of being active after t periods (t >= 0, real).
-/// NaN for t < 0 or NaN.
+/// NaN for t < 0 or NaN. Computed in log space: finite for any alpha, beta > 0 (at alpha, beta ~ 10^9 it is
+/// the geometric (1 - alpha / (alpha + beta))^t).
 double survival_function(const SbgParams& params, double t);
 
 /// r(t) = S(t) / S(t-1) = (beta + t - 1) / (alpha + beta + t - 1): probability that a customer active after

@@ -21,7 +21,8 @@
 
 namespace accountkpi::tiers {
 
-/// The default scorecard of a tier (documented in docs/tiers.md); `Tier::none` has none.
+/// The default scorecard of a tier (documented in docs/tiers.md); `Tier::none` has none. Its targets are
+/// marked `default_target`: the Book's `targets` table wins over them.
 [[nodiscard]] std::vector<Goal> default_scorecard(Tier tier);
 /// The decisions a tier may take, in words.
 [[nodiscard]] std::vector<std::string> default_authority(Tier tier);
@@ -40,10 +41,12 @@ class Mandate {
     void set_scorecard(std::vector<Goal> goals);
     [[nodiscard]] const std::vector<std::string>& authority() const noexcept { return authority_; }
 
-    /// Evaluates the scorecard over `period`: one engine request for every goal's KPI over the scope; targets
-    /// from the Book's `targets` table for the manager (pro-rated by days for flows) where it covers the
-    /// period, else the goals' own. Throws `std::out_of_range` for an account or manager index outside the
-    /// Book.
+    /// Evaluates the scorecard over `period`: one engine request for every goal's KPI over the scope. Each
+    /// target is the goal's own when the user set it; else the Book's `targets` rows for the manager
+    /// (pro-rated by days for flows) where they cover the period; else the tier's default. Throws
+    /// `std::out_of_range` for an account or manager index outside the Book; `std::invalid_argument` when
+    /// the manager owns no assignment of one of the mandate's accounts during `period`, or when a target is
+    /// not in its KPI's unit (a fraction target of 90), naming every such goal.
     [[nodiscard]] Scorecard evaluate(const Book& book, Period period, const ScoreOptions& options = {}) const;
 
   protected:
@@ -123,7 +126,7 @@ struct ScorecardTable {
     std::vector<std::int32_t> manager;
     std::vector<Tier> tier;
     std::vector<kpi::Kpi> kpi;
-    std::vector<double> actual, target, attainment, weight, score;
+    std::vector<double> actual, target, attainment, weight, score, gap, points_lost;
     [[nodiscard]] std::size_t rows() const noexcept { return manager.size(); }
 };
 

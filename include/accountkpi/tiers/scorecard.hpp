@@ -32,6 +32,9 @@ struct Goal {
     /// The period `target` is set for; when given and the KPI is a flow (`is_flow`), the target is pro-rated
     /// by days to the period evaluated. Ratio targets are never pro-rated.
     std::optional<Period> target_period;
+    /// The target is the tier's default (`default_scorecard`), not one the user set: the Book's `targets`
+    /// table wins over it. A target the user sets (`false`) wins over the Book's table.
+    bool default_target = false;
 };
 
 /// A goal of KPI `k` with its default direction.
@@ -40,6 +43,27 @@ struct Goal {
 /// Whether `k` is a flow that adds up over days (revenue, counts), whose target is pro-rated by days; ratios,
 /// rates, scores and shares are not.
 [[nodiscard]] bool is_flow(kpi::Kpi k) noexcept;
+
+/// The unit a KPI is measured in, which its targets must be given in.
+enum class Unit {
+    count,        ///< clients, requests, deals: >= 0
+    fraction,     ///< rates and shares, 0.9 = 90%: within [-1, 1]
+    ratio,        ///< NRR, 1.1 = 110%: within [0, 10]
+    nps,          ///< NPS points: within [-100, 100]
+    scale,        ///< a survey scale (CES, CSAT as a mean): >= 0
+    currency,     ///< any finite amount
+    per_account,  ///< counts per account (or per account-month): >= 0
+    days,         ///< >= 0
+};
+
+/// The unit of KPI `k` under `options` (CSAT is a fraction with `csat_method = share`, a scale with `mean`;
+/// CES a fraction with `ces_method = top_box`).
+[[nodiscard]] Unit unit(kpi::Kpi k, const kpi::Options& options = {}) noexcept;
+/// "count", "fraction", "ratio", "nps", "scale", "currency", "per_account" or "days".
+[[nodiscard]] std::string_view name(Unit u) noexcept;
+/// Why `target` is not a valid target for KPI `k` in its unit ("90 is outside [-1, 1] for a fraction (0.9
+/// is 90%)"), or an empty string when it is valid. NaN (no target) is valid.
+[[nodiscard]] std::string target_problem(kpi::Kpi k, double target, const kpi::Options& options = {});
 
 /// `actual / target` (higher is better) or `target / actual` (lower is better), capped above at `cap`.
 /// NaN when either is NaN, when `target` is 0, or when `actual` is 0 for a lower-is-better goal whose
@@ -80,6 +104,13 @@ struct ScoreLine {
     /// lines' scores add up to `Scorecard::score`); NaN when the attainment is undefined.
     double score;
     bool higher_is_better;
+    /// How far the actual is behind the target, in the KPI's unit: `target − actual` when more is better,
+    /// `actual − target` when less is better (negative: ahead); NaN without an actual or a target.
+    double gap = std::numeric_limits<double>::quiet_NaN();
+    /// The score this goal costs against full attainment: `weight × max(0, 1 − attainment) / Σ weight` over
+    /// the scored goals (0 when attained); NaN when unscored. `1 − Σ points_lost` is the score when no goal
+    /// attains more than 1.
+    double points_lost = std::numeric_limits<double>::quiet_NaN();
     [[nodiscard]] bool scored() const noexcept { return attainment == attainment; }
 };
 
