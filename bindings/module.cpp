@@ -13,4 +13,6 @@ PYBIND11_MODULE(_core, m) {
     accountkpi::bindings::register_ltv(ltv);
     auto tiers = m.def_submodule("tiers", "Management tiers: mandates, scorecards, coverage");
     accountkpi::bindings::register_tiers(tiers);
+    auto health = m.def_submodule("health", "Account health: its backtest against churn and fitted weights");
+    accountkpi::bindings::register_health(health);
 }

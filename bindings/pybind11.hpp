@@ -69,5 +69,6 @@ void register_book(py::module_& m);
 void register_kpi(py::module_& m);
 void register_ltv(py::module_& m);
 void register_tiers(py::module_& m);
+void register_health(py::module_& m);
 
 }  // namespace accountkpi::bindings

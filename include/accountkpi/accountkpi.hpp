@@ -6,6 +6,7 @@
 #include "accountkpi/date.hpp"     // IWYU pragma: export
 #include "accountkpi/demo.hpp"     // IWYU pragma: export
 #include "accountkpi/format.hpp"   // IWYU pragma: export
+#include "accountkpi/health.hpp"   // IWYU pragma: export
 #include "accountkpi/kpi.hpp"      // IWYU pragma: export
 #include "accountkpi/ltv.hpp"      // IWYU pragma: export
 #include "accountkpi/tiers.hpp"    // IWYU pragma: export
