@@ -112,6 +112,8 @@ def _damage(frames: Frames, table: str, column: str, damage: str) -> tuple[Frame
             return damaged, expect(-1, column, "expected numbers, got booleans")
         if role == "vocabulary":
             return damaged, expect(0, column, "unknown value 'True'")
+        if (table, column) == ("targets", "kpi"):  # a target's KPI must be a KPI
+            return damaged, expect(0, column, "unknown KPI 'True'")
         return damaged, None  # names and categories may be any text
     if damage == "none":
         damaged = set_cell(frames, table, column, None)

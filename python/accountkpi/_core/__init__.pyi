@@ -8,7 +8,8 @@ import typing
 from . import kpi
 from . import ltv
 from . import tiers
-__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'build_book_lenient', 'date_iso', 'date_parse', 'demo_book', 'key_labels', 'kpi', 'ltv', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_previous', 'period_quarter', 'period_year', 'period_year_ago', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'tiers']
+from . import health
+__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'build_book_lenient', 'date_iso', 'date_parse', 'demo_book', 'health', 'key_labels', 'kpi', 'ltv', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_previous', 'period_quarter', 'period_year', 'period_year_ago', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'tiers']
 class Book:
     """
     The validated, immutable, columnar book of accounts (C++ core).
