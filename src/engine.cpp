@@ -833,7 +833,7 @@ void State::adopt(const State& part, std::size_t first_period) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!part.in_use(g)) continue;
             const std::size_t here = cell(to[g], first_period + p), there = part.cell(g, p);
-            add_sums(&sums_[here * sum_width_], &part.sums_[there * sum_width_]);
+            add_sums(sums_.data() + here * sum_width_, part.sums_.data() + there * sum_width_);
             for (std::size_t j = 0; j < count_width_; ++j)
                 counts_[here * count_width_ + j] += part.counts_[there * count_width_ + j];
         }
@@ -861,7 +861,7 @@ void State::merge(const State& other) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!other.in_use(g)) continue;
             const std::size_t from = other.cell(g, p), to = cell(map[g], p);
-            add_sums(&sums_[to * sum_width_], &other.sums_[from * sum_width_]);
+            add_sums(sums_.data() + to * sum_width_, other.sums_.data() + from * sum_width_);
             for (std::size_t j = 0; j < count_width_; ++j)
                 counts_[to * count_width_ + j] += other.counts_[from * count_width_ + j];
         }
