@@ -50,8 +50,8 @@ TEST(BookRows, SameKpisAsTheColumnarBook) {
     EXPECT_DOUBLE_EQ(kpi::reactivations(book, q1), 1);     // D
     EXPECT_DOUBLE_EQ(kpi::retention_rate(book, q1), 0.5);  // |{A}| / |{A, B}|
     EXPECT_DOUBLE_EQ(kpi::revenue(book, q1), 200.0);       // 130 + 70
-    // Cost given on two lines, missing (NaN) on the others, as a columnar NaN: Q1 margin (130 - 30) / 130
-    // over the lines that have a cost? The columnar builder decides; both ways in must agree.
+    // The same book as columns: a cost the rows leave out is NaN in the column, so every KPI (gross margin
+    // included, whatever rule the builder applies to missing costs) must come out the same both ways in.
     Table accounts;
     accounts.add("account_id", texts({"A", "B", "C", "D", "D"}));
     accounts.add("region", texts({"EMEA", "", "", "", ""}));
