@@ -1,7 +1,9 @@
 // Bindings of the lifetime-value models (accountkpi._core.ltv): numpy arrays in (converted once to contiguous
 // float64, no per-row Python objects), numpy arrays out; fits and predictions run without the GIL.
+#include <array>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "accountkpi/ltv.hpp"
@@ -67,16 +69,30 @@ SbgParams sbg_params(const std::array<double, 2>& p) {
     return {p[0], p[1]};
 }
 
-/// The result of a BG/NBD or MBG/NBD fit as the dict the Python layer reads.
-py::dict bgnbd_fit_dict(const ltv::BgNbdFit& fit) {
+/// The parameters of each model in the order the Python layer reads them.
+std::array<double, 4> values(const BgNbdParams& p) {
+    return {p.r, p.alpha, p.a, p.b};
+}
+std::array<double, 3> values(const GammaGammaParams& p) {
+    return {p.p, p.q, p.v};
+}
+std::array<double, 4> values(const ltv::BgBbParams& p) {
+    return {p.alpha, p.beta, p.gamma, p.delta};
+}
+std::array<double, 2> values(const SbgParams& p) {
+    return {p.alpha, p.beta};
+}
+
+/// The result of any fit as the dict the Python layer reads (`total_weight` where the model has one).
+template <class Fit>
+py::dict fit_dict(const Fit& fit) {
+    const auto params = values(fit.params);
     py::dict d;
-    const auto& p = fit.params;
-    const auto& s = fit.standard_errors;
-    d["params"] = std::array<double, 4>{p.r, p.alpha, p.a, p.b};
-    d["standard_errors"] = std::array<double, 4>{s.r, s.alpha, s.a, s.b};
-    d["covariance"] = matrix<4>(fit.covariance);
+    d["params"] = params;
+    d["standard_errors"] = values(fit.standard_errors);
+    d["covariance"] = matrix<std::tuple_size_v<decltype(params)>>(fit.covariance);
     d["log_likelihood"] = fit.log_likelihood;
-    d["total_weight"] = fit.total_weight;
+    if constexpr (requires { fit.total_weight; }) d["total_weight"] = fit.total_weight;
     d["convergence"] = convergence(fit.convergence);
     return d;
 }
@@ -110,16 +126,7 @@ void register_ltv(py::module_& m) {
                     f, r, t, w,
                     options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
             }
-            py::dict d;
-            const auto& p = fit.params;
-            const auto& s = fit.standard_errors;
-            d["params"] = std::array<double, 4>{p.r, p.alpha, p.a, p.b};
-            d["standard_errors"] = std::array<double, 4>{s.r, s.alpha, s.a, s.b};
-            d["covariance"] = matrix<4>(fit.covariance);
-            d["log_likelihood"] = fit.log_likelihood;
-            d["total_weight"] = fit.total_weight;
-            d["convergence"] = convergence(fit.convergence);
-            return d;
+            return fit_dict(fit);
         },
         py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
         py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
@@ -204,7 +211,7 @@ void register_ltv(py::module_& m) {
                     f, r, t, w,
                     options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
             }
-            return bgnbd_fit_dict(fit);
+            return fit_dict(fit);
         },
         py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
         py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
@@ -289,16 +296,7 @@ void register_ltv(py::module_& m) {
                     f, r, n, w,
                     options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
             }
-            py::dict d;
-            const auto& p = fit.params;
-            const auto& s = fit.standard_errors;
-            d["params"] = std::array<double, 4>{p.alpha, p.beta, p.gamma, p.delta};
-            d["standard_errors"] = std::array<double, 4>{s.alpha, s.beta, s.gamma, s.delta};
-            d["covariance"] = matrix<4>(fit.covariance);
-            d["log_likelihood"] = fit.log_likelihood;
-            d["total_weight"] = fit.total_weight;
-            d["convergence"] = convergence(fit.convergence);
-            return d;
+            return fit_dict(fit);
         },
         py::arg("frequency"), py::arg("recency"), py::arg("n_periods"), py::arg("weights") = py::none(),
         py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
@@ -369,15 +367,7 @@ void register_ltv(py::module_& m) {
                     f, mv, w, options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)),
                     q_constraint);
             }
-            py::dict d;
-            d["params"] = std::array<double, 3>{fit.params.p, fit.params.q, fit.params.v};
-            d["standard_errors"] =
-                std::array<double, 3>{fit.standard_errors.p, fit.standard_errors.q, fit.standard_errors.v};
-            d["covariance"] = matrix<3>(fit.covariance);
-            d["log_likelihood"] = fit.log_likelihood;
-            d["total_weight"] = fit.total_weight;
-            d["convergence"] = convergence(fit.convergence);
-            return d;
+            return fit_dict(fit);
         },
         py::arg("frequency"), py::arg("monetary_value"), py::arg("weights") = py::none(),
         py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
@@ -434,13 +424,7 @@ void register_ltv(py::module_& m) {
                 py::gil_scoped_release release;
                 fit = ltv::fit_sbg(n, options(penalizer_coef, max_iterations, gradient_tolerance));
             }
-            py::dict d;
-            d["params"] = std::array<double, 2>{fit.params.alpha, fit.params.beta};
-            d["standard_errors"] = std::array<double, 2>{fit.standard_errors.alpha, fit.standard_errors.beta};
-            d["covariance"] = matrix<2>(fit.covariance);
-            d["log_likelihood"] = fit.log_likelihood;
-            d["convergence"] = convergence(fit.convergence);
-            return d;
+            return fit_dict(fit);
         },
         py::arg("survivors"), py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
         py::arg("gradient_tolerance") = 1e-7);
