@@ -527,14 +527,6 @@ Date add_months(Date d, int months) {
     return Date{sys_days{year_month_day{ym.year(), ym.month(), std::min(ymd.day(), last)}}};
 }
 
-Date one_year_earlier(Date d) {
-    using namespace std::chrono;
-    const auto ymd = d.ymd();
-    year_month_day prev{ymd.year() - years{1}, ymd.month(), ymd.day()};
-    if (!prev.ok()) prev = year_month_day{year_month_day_last{prev.year(), month_day_last{prev.month()}}};
-    return Date{sys_days{prev}};
-}
-
 /// Runs `task(t)` for t = 0 .. threads - 1, task 0 on this thread, the others on threads of their own; then
 /// rethrows the first exception of a task, if any.
 template <class Task>
@@ -664,12 +656,7 @@ std::vector<std::string> volume_band_labels(const std::vector<double>& t) {
 }
 
 Period base_period(Period p, Options::NrrBase base) {
-    if (base == Options::NrrBase::year_ago) {
-        if (p.is_whole_months()) return {add_months(p.begin(), -12), add_months(p.end(), -12)};
-        return {one_year_earlier(p.begin()), one_year_earlier(p.end())};
-    }
-    if (p.is_whole_months()) return {add_months(p.begin(), -p.whole_months()), p.begin()};
-    return {p.begin() - p.days(), p.begin()};
+    return base == Options::NrrBase::year_ago ? p.year_ago() : p.previous();
 }
 
 double compound_churn(double churn, double k) noexcept {
