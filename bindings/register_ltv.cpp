@@ -552,6 +552,21 @@ void register_ltv(py::module_& m) {
             return py::make_tuple(periods, py::cast(t.size), t.ages, adopt(std::move(t.cells)));
         },
         py::arg("book"), py::arg("freq"), py::arg("revenue"), py::arg("end"));
+    m.def(
+        "rfm",
+        [](const Book& book, std::optional<Date::rep> end, const std::string& unit) {
+            ltv::RfmSummary s;
+            {
+                const ltv::RfmUnit u = ltv::parse_rfm_unit(unit);
+                py::gil_scoped_release release;
+                s = ltv::rfm(book, end ? std::optional<Date>{Date{*end}} : std::nullopt, u);
+            }
+            return py::make_tuple(adopt(std::move(s.account)), adopt(std::move(s.frequency)),
+                                  adopt(std::move(s.recency)), adopt(std::move(s.T)),
+                                  adopt(std::move(s.monetary_value)));
+        },
+        py::arg("book"), py::arg("end"), py::arg("unit"),
+        "RFM summary of the revenue lines: (account codes, frequency, recency, T, monetary_value).");
 }
 
 }  // namespace accountkpi::bindings

@@ -546,4 +546,26 @@ double mbgnbd_probability_of_n_purchases_up_to_time(const BgNbdParams& p, double
     return probability_of_n("mbgnbd_probability_of_n_purchases_up_to_time", p, t, n, 1);
 }
 
+double conditional_expected_number_of_purchases_up_to_time(const BgNbdParams& params, double t,
+                                                           const CustomerRfm& customer) {
+    return conditional_expected_number_of_purchases_up_to_time(params, t, {&customer.frequency, 1},
+                                                               {&customer.recency, 1}, {&customer.T, 1})[0];
+}
+
+double conditional_probability_alive(const BgNbdParams& params, const CustomerRfm& customer) {
+    return conditional_probability_alive(params, {&customer.frequency, 1}, {&customer.recency, 1},
+                                         {&customer.T, 1})[0];
+}
+
+double mbgnbd_conditional_expected_number_of_purchases_up_to_time(const BgNbdParams& params, double t,
+                                                                  const CustomerRfm& customer) {
+    return mbgnbd_conditional_expected_number_of_purchases_up_to_time(
+        params, t, {&customer.frequency, 1}, {&customer.recency, 1}, {&customer.T, 1})[0];
+}
+
+double mbgnbd_conditional_probability_alive(const BgNbdParams& params, const CustomerRfm& customer) {
+    return mbgnbd_conditional_probability_alive(params, {&customer.frequency, 1}, {&customer.recency, 1},
+                                                {&customer.T, 1})[0];
+}
+
 }  // namespace accountkpi::ltv

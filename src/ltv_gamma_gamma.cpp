@@ -217,4 +217,17 @@ std::vector<double> customer_lifetime_value(const GammaGammaParams& params, cons
     return clv;
 }
 
+double conditional_expected_average_profit(const GammaGammaParams& params, const CustomerRfm& customer) {
+    return conditional_expected_average_profit(params, {&customer.frequency, 1},
+                                               {&customer.monetary_value, 1})[0];
+}
+
+double customer_lifetime_value(const GammaGammaParams& params, const BgNbdParams& bgnbd,
+                               const CustomerRfm& customer, int months, double discount_rate,
+                               double units_per_month) {
+    return customer_lifetime_value(params, bgnbd, {&customer.frequency, 1}, {&customer.recency, 1},
+                                   {&customer.T, 1}, {&customer.monetary_value, 1}, months, discount_rate,
+                                   units_per_month)[0];
+}
+
 }  // namespace accountkpi::ltv

@@ -700,8 +700,12 @@ class Book:
         """RFM summary of the revenue lines, with lifetimes' meaning of ``frequency``, ``recency``, ``T`` and
         ``monetary_value`` (see :func:`accountkpi.ltv.rfm_summary`).
 
-        A purchase is a day (or ``freq`` period) on which the account's revenue lines add up to more than 0,
-        so credit notes reduce a purchase and never count as one. Indexed by ``account_id``.
+        A purchase is a day on which the account's revenue lines add up to more than 0 (exactly, to the
+        millionth), so credit notes reduce a purchase and never count as one; purchases are then counted once
+        per ``freq`` ("D" days, "W" weeks from Monday, "M" calendar months) with their amounts summed.
+        ``observation_period_end`` defaults to the day of the last purchase; purchases in periods after the
+        one containing it are left out, and accounts without a purchase up to then have no row. Computed in
+        C++ in one pass (``accountkpi::ltv::rfm``). Indexed by ``account_id``.
 
         Examples
         --------
@@ -710,19 +714,9 @@ class Book:
         >>> list(rfm.columns)
         ['frequency', 'recency', 'T', 'monetary_value']
         """
-        from .ltv import rfm_summary
+        from .ltv._book import rfm
 
-        revenue = self.table("revenue")
-        daily = (
-            revenue.groupby(["account_id", "date"], sort=False, observed=True)["amount"].sum().reset_index()
-        )
-        daily = daily[daily["amount"].round(6) > 0]  # to the millionth, as the engine: cancelled days are 0
-        if daily.empty:  # no purchase at all: no account to summarise
-            columns = ["frequency", "recency", "T", "monetary_value"]
-            return pd.DataFrame({c: pd.Series(dtype=np.float64) for c in columns}).rename_axis("account_id")
-        if observation_period_end is None and len(daily):
-            observation_period_end = daily["date"].max()
-        return rfm_summary(daily, "account_id", "date", "amount", observation_period_end, freq)
+        return rfm(self, observation_period_end, freq)
 
     def scorecards(
         self, period: Any, *, cap: float = 1.5, book_targets: bool = True, **options: Any

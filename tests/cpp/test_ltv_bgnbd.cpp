@@ -218,6 +218,14 @@ TEST(BgNbd, PredictionsOnCdnowMatchPublishedFigures) {
     EXPECT_EQ(alive[0], 1.0);
     EXPECT_GT(alive[1], alive[2]);  // a recent buyer is more likely alive
     EXPECT_GT(alive[2], 0);
+    // One customer at a time: the scalar overloads give the arrays' values.
+    const CustomerRfm recent{.frequency = 2, .recency = 30.43, .T = 38.86};
+    EXPECT_EQ(conditional_probability_alive(published, recent), alive[1]);
+    EXPECT_EQ(conditional_expected_number_of_purchases_up_to_time(
+                  published, 39, {.frequency = x[0], .recency = tx[0], .T = T[0]}),
+              e[0]);
+    EXPECT_THROW((void)conditional_probability_alive(published, {.frequency = 1, .recency = 5, .T = 4}),
+                 std::invalid_argument);  // recency after T
 }
 
 TEST(BgNbd, InvalidInputThrowsNamingArgumentAndIndex) {

@@ -7,6 +7,7 @@
 
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/gamma_gamma.hpp"
+#include "accountkpi/ltv/mbgnbd.hpp"
 #include "ltv_datasets.hpp"
 
 using namespace accountkpi::ltv;
@@ -149,6 +150,20 @@ TEST(GammaGamma, CustomerLifetimeValueFollowsLifetimesConventions) {
     EXPECT_EQ(units_per_month('H'), 720.0);
     EXPECT_THROW(units_per_month('Y'), std::invalid_argument);
     EXPECT_THROW(customer_lifetime_value(gg, bg, x, tx, T, m, 0), std::invalid_argument);
+}
+
+TEST(GammaGamma, OneCustomerAtATime) {
+    const BgNbdParams bg{0.243, 4.414, 0.793, 2.426};
+    const GammaGammaParams gg{6.25, 3.74, 15.44};
+    const std::vector<double> x{2}, tx{30.43}, T{38.86}, m{22.35};
+    const CustomerRfm c{.frequency = 2, .recency = 30.43, .T = 38.86, .monetary_value = 22.35};
+    EXPECT_EQ(conditional_expected_average_profit(gg, c), conditional_expected_average_profit(gg, x, m)[0]);
+    EXPECT_EQ(customer_lifetime_value(gg, bg, c, 6, 0.02, 4.345),
+              customer_lifetime_value(gg, bg, x, tx, T, m, 6, 0.02, 4.345)[0]);
+    EXPECT_EQ(mbgnbd_conditional_probability_alive(bg, c),
+              mbgnbd_conditional_probability_alive(bg, x, tx, T)[0]);
+    EXPECT_EQ(mbgnbd_conditional_expected_number_of_purchases_up_to_time(bg, 10, c),
+              mbgnbd_conditional_expected_number_of_purchases_up_to_time(bg, 10, x, tx, T)[0]);
 }
 
 TEST(GammaGamma, InvalidInputThrowsNamingArgumentAndIndex) {

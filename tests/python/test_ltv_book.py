@@ -73,6 +73,25 @@ def test_rfm_from_revenue_lines(book: ak.Book) -> None:
     assert rfm.loc["C"].tolist() == [0.0, 0.0, 102.0, 0.0]
 
 
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+@pytest.mark.parametrize("end", [None, "2025-06-18"])
+def test_rfm_of_a_book_is_rfm_summary_of_its_purchase_days(demo: ak.Book, freq: str, end: str | None) -> None:
+    # The C++ summary against lifetimes' definition written with pandas: purchase days are the days whose
+    # lines add up to more than 0, then rfm_summary counts them per freq period.
+    revenue = demo.table("revenue")
+    daily = revenue.groupby(["account_id", "date"], observed=True)["amount"].sum().reset_index()
+    daily = daily[daily["amount"].round(6) > 0]
+    expected = ak.ltv.rfm_summary(daily, "account_id", "date", "amount", end or daily["date"].max(), freq)
+    got = demo.rfm(observation_period_end=end, freq=freq)
+    assert got.index.name == "account_id"
+    pd.testing.assert_frame_equal(got, expected.rename_axis("account_id"), check_exact=False, rtol=1e-12)
+
+
+def test_rfm_unit_is_checked(book: ak.Book) -> None:
+    with pytest.raises(ValueError, match="unknown RFM unit 'H'"):
+        book.rfm(freq="H")
+
+
 def test_predicted_clv_on_the_demo_book(demo: ak.Book) -> None:
     clv = ak.ltv.predicted_clv(demo, end="2026-01-01")
     assert list(clv.columns) == [

@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/ltv/customer.hpp"
 #include "accountkpi/ltv/fit.hpp"
 
 namespace accountkpi::ltv {
@@ -88,6 +89,9 @@ std::vector<double> conditional_expected_number_of_purchases_up_to_time(const Bg
                                                                         std::span<const double> frequency,
                                                                         std::span<const double> recency,
                                                                         std::span<const double> T);
+/// E[Y(t) | x, t_x, T] of one customer (`customer.monetary_value` is not used).
+double conditional_expected_number_of_purchases_up_to_time(const BgNbdParams& params, double t,
+                                                           const CustomerRfm& customer);
 
 /// P(X(t) = n): probability that a customer picked at random makes exactly n repeat purchases in (0, t]
 /// (Fader, Hardie & Lee 2005, eq. 8):
@@ -102,5 +106,7 @@ double probability_of_n_purchases_up_to_time(const BgNbdParams& params, double t
 std::vector<double> conditional_probability_alive(const BgNbdParams& params,
                                                   std::span<const double> frequency,
                                                   std::span<const double> recency, std::span<const double> T);
+/// P(alive | x, t_x, T) of one customer.
+double conditional_probability_alive(const BgNbdParams& params, const CustomerRfm& customer);
 
 }  // namespace accountkpi::ltv

@@ -1,12 +1,17 @@
 #pragma once
 /// \file
-/// Lifetime value measured on a Book: historical LTV per account and cohort tables.
+/// Lifetime value measured on a Book: historical LTV per account, cohort tables and the RFM summary the
+/// models are fitted on.
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/ltv/customer.hpp"
 
 namespace accountkpi::ltv {
 
@@ -38,5 +43,38 @@ struct CohortTable {
 
 /// The cohort table of `book` up to `end` (exclusive; the periods that end after it are not reached yet).
 [[nodiscard]] CohortTable cohorts(const Book& book, Frequency freq, CohortMeasure measure, Date end);
+
+/// The time unit of an RFM summary: purchases are counted once per unit, and recency and T are whole
+/// numbers of units (weeks start on Monday, as pandas' "W"; months are calendar months).
+enum class RfmUnit : std::uint8_t { day, week, month };
+
+/// Parses "D", "W" or "M", case-insensitive, as lifetimes' `freq` codes.
+/// \throws std::invalid_argument otherwise.
+[[nodiscard]] RfmUnit parse_rfm_unit(std::string_view code);
+
+/// The RFM summary of a Book's revenue lines, one row per account with a purchase, in account order.
+struct RfmSummary {
+    std::vector<std::int32_t> account;  ///< the account's index into `book.accounts()`, ascending
+    std::vector<double> frequency;      ///< units with a purchase, minus 1
+    std::vector<double> recency;        ///< units from the first to the last purchase
+    std::vector<double> T;              ///< units from the first purchase to the end of observation
+    std::vector<double>
+        monetary_value;  ///< mean amount of the units with a purchase after the first; 0 if none
+    [[nodiscard]] std::size_t size() const noexcept { return account.size(); }
+    /// Row `i` as the scalar predictions take it.
+    [[nodiscard]] CustomerRfm operator[](std::size_t i) const {
+        return {
+            .frequency = frequency[i], .recency = recency[i], .T = T[i], .monetary_value = monetary_value[i]};
+    }
+};
+
+/// The RFM summary (lifetimes' `summary_data_from_transaction_data`) of `book`'s revenue lines: a purchase
+/// is a day on which an account's lines add up to more than 0 (exactly, in millionths: a day whose credit
+/// notes cancel its invoices is no purchase, a credit note never is one); purchases are then counted once
+/// per `unit` with their amounts summed. Purchases in units after the one containing `end` (default: the day
+/// of the last purchase in the book) are left out; accounts without a purchase up to then have no row.
+/// One pass over the revenue lines.
+[[nodiscard]] RfmSummary rfm(const Book& book, std::optional<Date> end = std::nullopt,
+                             RfmUnit unit = RfmUnit::day);
 
 }  // namespace accountkpi::ltv

@@ -68,6 +68,8 @@ double gamma_gamma_log_likelihood(const GammaGammaParams& params, std::span<cons
 std::vector<double> conditional_expected_average_profit(const GammaGammaParams& params,
                                                         std::span<const double> frequency,
                                                         std::span<const double> monetary_value);
+/// E[M | x, m] of one customer (`customer.frequency` and `customer.monetary_value`).
+double conditional_expected_average_profit(const GammaGammaParams& params, const CustomerRfm& customer);
 
 /// Time units of the data in one month, with lifetimes' factors for its `freq` codes: 'D' -> 30, 'W'
 /// -> 4.345, 'M' -> 1, 'H' -> 720. \throws std::invalid_argument for any other code.
@@ -89,5 +91,9 @@ std::vector<double> customer_lifetime_value(const GammaGammaParams& params, cons
                                             std::span<const double> recency, std::span<const double> T,
                                             std::span<const double> monetary_value, int months = 12,
                                             double discount_rate = 0.01, double units_per_month = 30.0);
+/// The lifetime value of one customer, as above.
+double customer_lifetime_value(const GammaGammaParams& params, const BgNbdParams& bgnbd,
+                               const CustomerRfm& customer, int months = 12, double discount_rate = 0.01,
+                               double units_per_month = 30.0);
 
 }  // namespace accountkpi::ltv

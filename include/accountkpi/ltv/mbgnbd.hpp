@@ -41,12 +41,17 @@ double mbgnbd_expected_number_of_purchases_up_to_time(const BgNbdParams& params,
 std::vector<double> mbgnbd_conditional_expected_number_of_purchases_up_to_time(
     const BgNbdParams& params, double t, std::span<const double> frequency, std::span<const double> recency,
     std::span<const double> T);
+/// E[Y(t) | x, t_x, T] of one customer under MBG/NBD.
+double mbgnbd_conditional_expected_number_of_purchases_up_to_time(const BgNbdParams& params, double t,
+                                                                  const CustomerRfm& customer);
 
 /// P(alive | x, t_x, T) = 1 / (1 + a/(b+x) ((alpha+T)/(alpha+t_x))^(r+x)), below 1 also for x = 0.
 std::vector<double> mbgnbd_conditional_probability_alive(const BgNbdParams& params,
                                                          std::span<const double> frequency,
                                                          std::span<const double> recency,
                                                          std::span<const double> T);
+/// P(alive | x, t_x, T) of one customer under MBG/NBD.
+double mbgnbd_conditional_probability_alive(const BgNbdParams& params, const CustomerRfm& customer);
 
 /// P(X(t) = n) = B(a, b+n+1)/B(a, b) NB(n) + B(a+1, b+n)/B(a, b) (1 - sum_{j<n} NB(j)), NB as in
 /// `probability_of_n_purchases_up_to_time`. \throws std::invalid_argument when t < 0 or n is not a whole

@@ -86,6 +86,15 @@ def historical(book: Any, end: Any = None, measure: str = "gross_profit") -> pd.
     return pd.Series(values, index=pd.Index(ids, name="account_id"), name=f"ltv_{measure}")
 
 
+def rfm(book: Any, observation_period_end: Any = None, freq: str = "D") -> pd.DataFrame:
+    """RFM summary of a Book's revenue lines; see :meth:`accountkpi.Book.rfm`."""
+    end = None if observation_period_end is None else _end_day(book, observation_period_end)
+    codes, frequency, recency, T, monetary = _ltv.rfm(book._core, end, freq)
+    index = pd.Index(_core.key_labels(book._core, "account"), name="account_id")[codes]
+    columns = {"frequency": frequency, "recency": recency, "T": T, "monetary_value": monetary}
+    return pd.DataFrame(columns, index=index)
+
+
 def cohorts(book: Any, freq: str = "Q", measure: str = "logo", end: Any = None) -> pd.DataFrame:
     """Cohort table: accounts grouped by the period of their first acquisition, followed period by period.
 
