@@ -306,6 +306,8 @@ void register_book(py::module_& m) {
             error.attr("problems") = problems;
             error.attr("total") = e.total();
             py::set_error(validation_error, error);
+        } catch (const NotFound& e) {  // an std::out_of_range, which pybind11 would make an IndexError
+            PyErr_SetString(PyExc_KeyError, e.what());
         } catch (const Interrupted&) {
             PyErr_SetNone(PyExc_KeyboardInterrupt);
         }
@@ -357,44 +359,30 @@ void register_book(py::module_& m) {
     m.def(
         "resolve_ids",
         [](const Book& book, std::string_view table, const py::list& ids) {
-            const IdIndex* index = table == "accounts"   ? &book.accounts().ids
-                                   : table == "managers" ? &book.managers().ids
-                                   : table == "projects" ? &book.projects().ids
-                                                         : nullptr;
-            if (!index) throw py::key_error("no id table '" + std::string(table) + "'");
-            std::vector<std::int32_t> out;
-            for (const auto& id : ids) {
-                std::optional<std::int32_t> k;
-                if (py::isinstance<py::str>(id)) {
-                    k = index->find(id.cast<std::string_view>());
-                } else {
-                    k = index->find(id.cast<std::int64_t>());
-                }
-                if (!k)
-                    throw py::key_error("no " + std::string(table.substr(0, table.size() - 1)) + " with id " +
-                                        py::repr(id).cast<std::string>());
-                out.push_back(*k);
-            }
-            return out;
+            const Lookup what = table == "accounts"   ? Lookup::account
+                                : table == "managers" ? Lookup::manager
+                                : table == "projects"
+                                    ? Lookup::project
+                                    : throw py::key_error("no id table '" + std::string(table) + "'");
+            std::vector<std::string> texts;
+            texts.reserve(ids.size());
+            for (const auto& id : ids) texts.push_back(py::str(id).cast<std::string>());
+            return resolve(book, what, texts);
         },
-        py::arg("book"), py::arg("table"), py::arg("ids"));
+        py::arg("book"), py::arg("table"), py::arg("ids"),
+        "Indices of external ids (integers matched through their text); KeyError naming every one missing.");
     m.def(
         "resolve_categories",
         [](const Book& book, std::string_view column, const std::vector<std::string>& names) {
-            const Categories* c = column == "region"         ? &book.accounts().regions
-                                  : column == "domain"       ? &book.accounts().domains
-                                  : column == "service_line" ? &book.projects().service_lines
-                                                             : nullptr;
-            if (!c) throw py::key_error("no category column '" + std::string(column) + "'");
-            std::vector<std::int32_t> out;
-            for (const auto& n : names) {
-                const auto k = c->find(n);
-                if (k == none) throw py::key_error("no " + std::string(column) + " '" + n + "' in the book");
-                out.push_back(k);
-            }
-            return out;
+            const Lookup what = column == "region"   ? Lookup::region
+                                : column == "domain" ? Lookup::domain
+                                : column == "service_line"
+                                    ? Lookup::service_line
+                                    : throw py::key_error("no category column '" + std::string(column) + "'");
+            return resolve(book, what, names);
         },
-        py::arg("book"), py::arg("column"), py::arg("names"));
+        py::arg("book"), py::arg("column"), py::arg("names"),
+        "Codes of category names; KeyError naming every one missing.");
     m.def(
         "key_labels",
         [](const Book& book, std::string_view key) -> py::object {

@@ -368,12 +368,12 @@ class Reader {
             std::vector<std::int32_t> map(t->categories.size(), none);
             for (std::size_t k = 0; k < map.size(); ++k) {
                 if (t->categories[k].empty()) continue;
-                std::int32_t code = categories.find(t->categories[k]);
-                if (code == none) {
-                    code = to_index(categories.names.size());
+                if (const auto code = categories.find(t->categories[k])) {
+                    map[k] = *code;
+                } else {
+                    map[k] = to_index(categories.names.size());
                     categories.names.push_back(t->categories[k]);
                 }
-                map[k] = code;
             }
             t->codes.visit([&](auto codes) {
                 for (std::size_t i = 0; i < out.size(); ++i) {

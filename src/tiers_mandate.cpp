@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "accountkpi/book/lookup.hpp"
 #include "accountkpi/kpi/engine.hpp"
 #include "accountkpi/tiers/mandate.hpp"
 
@@ -212,8 +213,29 @@ SingleClient::SingleClient(std::int32_t account, std::int32_t manager)
           return std::vector<std::int32_t>{account};
       }()) {}
 
+namespace {
+
+std::int32_t manager_or_none(const Book& book, std::string_view manager) {
+    return manager.empty() ? none : resolve(book, Lookup::manager, manager);
+}
+
+}  // namespace
+
+SingleClient::SingleClient(const Book& book, std::string_view account, std::string_view manager)
+    : SingleClient(resolve(book, Lookup::account, account), manager_or_none(book, manager)) {}
+
 ClientPortfolio::ClientPortfolio(std::int32_t manager, std::vector<std::int32_t> accounts)
     : Mandate(Tier::client_portfolio, manager, std::move(accounts)) {}
+
+ClientPortfolio::ClientPortfolio(const Book& book, std::string_view manager,
+                                 const std::vector<std::string>& accounts)
+    : ClientPortfolio(manager_or_none(book, manager), resolve(book, Lookup::account, accounts)) {}
+
+RevenuePortfolio::RevenuePortfolio(const Book& book, std::string_view manager,
+                                   const std::vector<std::string>& accounts, double revenue_target,
+                                   std::optional<Period> target_period)
+    : RevenuePortfolio(manager_or_none(book, manager), resolve(book, Lookup::account, accounts),
+                       revenue_target, target_period) {}
 
 RevenuePortfolio::RevenuePortfolio(std::int32_t manager, std::vector<std::int32_t> accounts,
                                    double revenue_target, std::optional<Period> target_period)

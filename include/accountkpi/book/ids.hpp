@@ -77,12 +77,12 @@ class IdIndex {
 /// The distinct values of a low-cardinality text column (region, domain, service line), in first-seen order.
 struct Categories {
     std::vector<std::string> names;
-    /// The code of `name`, or -1.
-    [[nodiscard]] std::int32_t find(std::string_view name) const noexcept {
+    /// The code of `name`, or nullopt (as `IdIndex::find`).
+    [[nodiscard]] std::optional<std::int32_t> find(std::string_view name) const noexcept {
         for (std::size_t i = 0; i < names.size(); ++i) {
             if (names[i] == name) return static_cast<std::int32_t>(i);
         }
-        return -1;
+        return std::nullopt;
     }
 };
 

@@ -8,6 +8,10 @@
 #include <string_view>
 #include <vector>
 
+namespace accountkpi {
+class Book;
+}  // namespace accountkpi
+
 namespace accountkpi::kpi {
 
 /// Keys to group by; a list of them crosses them.
@@ -37,6 +41,20 @@ struct Scope {
                volume_bands.empty();
     }
 };
+
+/// A scope written in the Book's external ids and category names, e.g. `{.managers = {"F05"}, .regions =
+/// {"EU"}}` (integer ids as text: "17"); `resolve` turns it into a `Scope`.
+struct ScopeIds {
+    std::vector<std::string> accounts{};
+    std::vector<std::string> managers{};
+    std::vector<std::string> regions{};
+    std::vector<std::string> domains{};
+    std::vector<std::int32_t> volume_bands{};  ///< band indices, as in `Scope`
+};
+
+/// The `Scope` of `ids` in `book`. \throws NotFound (accountkpi/book/lookup.hpp) naming every account,
+/// manager, region or domain the book does not have (those of the first list with any missing).
+[[nodiscard]] Scope resolve(const Book& book, const ScopeIds& ids);
 
 /// The documented variants and parameters of the KPIs (defaults as in docs/kpis.md).
 struct Options {

@@ -12,6 +12,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "accountkpi/book/book.hpp"
@@ -65,6 +66,9 @@ class SingleClient : public Mandate {
   public:
     /// Throws `std::invalid_argument` when `account` is negative.
     explicit SingleClient(std::int32_t account, std::int32_t manager = none);
+    /// By external ids: `SingleClient(book, "A17")`, `SingleClient(book, "A17", "F05")` (no manager when
+    /// empty). \throws NotFound when the book has no such account or manager.
+    SingleClient(const Book& book, std::string_view account, std::string_view manager = {});
     [[nodiscard]] std::int32_t account() const noexcept { return scope().accounts.front(); }
 };
 
@@ -74,6 +78,11 @@ class ClientPortfolio : public Mandate {
     /// The book of `manager`, restricted to `accounts` when given; throws `std::invalid_argument` when
     /// neither is given.
     explicit ClientPortfolio(std::int32_t manager, std::vector<std::int32_t> accounts = {});
+    /// By external ids: `ClientPortfolio(book, "F05")`, `ClientPortfolio(book, "F05", {"A1", "A2"})`, or
+    /// `ClientPortfolio(book, "", {"A1", "A2"})` without a manager. \throws NotFound naming every id the
+    /// book does not have.
+    ClientPortfolio(const Book& book, std::string_view manager,
+                    const std::vector<std::string>& accounts = {});
 };
 
 /// Revenue, cost and margin over a period and the state of the revenue target.
@@ -106,6 +115,11 @@ class RevenuePortfolio : public Mandate {
     explicit RevenuePortfolio(std::int32_t manager, std::vector<std::int32_t> accounts = {},
                               double revenue_target = std::numeric_limits<double>::quiet_NaN(),
                               std::optional<Period> target_period = std::nullopt);
+    /// By external ids, as `ClientPortfolio(book, manager, accounts)`.
+    RevenuePortfolio(const Book& book, std::string_view manager,
+                     const std::vector<std::string>& accounts = {},
+                     double revenue_target = std::numeric_limits<double>::quiet_NaN(),
+                     std::optional<Period> target_period = std::nullopt);
     [[nodiscard]] double revenue_target() const noexcept { return revenue_target_; }
     [[nodiscard]] const std::optional<Period>& target_period() const noexcept { return target_period_; }
 

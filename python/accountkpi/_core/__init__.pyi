@@ -66,8 +66,12 @@ def period_year_ago(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typin
 def periods(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: str) -> list:
     ...
 def resolve_categories(book: Book, column: str, names: collections.abc.Sequence[str]) -> list[int]:
-    ...
+    """
+    Codes of category names; KeyError naming every one missing.
+    """
 def resolve_ids(book: Book, table: str, ids: list) -> list[int]:
-    ...
+    """
+    Indices of external ids (integers matched through their text); KeyError naming every one missing.
+    """
 __version__: str = '0.1.0'
 schema: list = [('accounts', True, [('account_id', 'key', True, list()), ('name', 'text', False, list()), ('region', 'category', False, list()), ('domain', 'category', False, list()), ('parent_id', 'account', False, list()), ('acquired_on', 'date', False, list()), ('churned_on', 'date', False, list())]), ('managers', False, [('manager_id', 'key', True, list()), ('name', 'text', False, list()), ('role', 'vocabulary', True, ['farmer', 'closer']), ('tier', 'vocabulary', False, ['single_client', 'client_portfolio', 'revenue_portfolio'])]), ('projects', False, [('project_id', 'key', True, list()), ('account_id', 'account', True, list()), ('service_line', 'category', False, list()), ('kind', 'vocabulary', False, ['new', 'upsell', 'cross_sell', 'renewal']), ('signed_on', 'date', True, list()), ('start', 'date', False, list()), ('end', 'date', False, list()), ('value', 'number', True, list()), ('billing', 'vocabulary', False, ['fixed', 'hour', 'day', 'month'])]), ('assignments', False, [('manager_id', 'manager', True, list()), ('account_id', 'account', True, list()), ('project_id', 'project', False, list()), ('start', 'date', True, list()), ('end', 'date', False, list())]), ('revenue', True, [('account_id', 'account', True, list()), ('project_id', 'project', False, list()), ('date', 'date', True, list()), ('amount', 'number', True, list()), ('cost', 'number', False, list()), ('units', 'number', False, list()), ('unit', 'vocabulary', False, ['hour', 'day', 'month'])]), ('interactions', False, [('account_id', 'account', True, list()), ('manager_id', 'manager', False, list()), ('date', 'date', True, list()), ('channel', 'vocabulary', True, ['email', 'call', 'meeting'])]), ('requests', False, [('account_id', 'account', True, list()), ('received_on', 'date', True, list()), ('responded_on', 'date', False, list()), ('project_id', 'project', False, list())]), ('surveys', False, [('account_id', 'account', True, list()), ('date', 'date', True, list()), ('kind', 'vocabulary', True, ['csat', 'nps', 'ces']), ('score', 'number', True, list())]), ('targets', False, [('manager_id', 'manager', True, list()), ('kpi', 'text', True, list()), ('begin', 'date', True, list()), ('end', 'date', True, list()), ('target', 'number', True, list())])]
