@@ -527,22 +527,26 @@ Date add_months(Date d, int months) {
     return Date{sys_days{year_month_day{ym.year(), ym.month(), std::min(ymd.day(), last)}}};
 }
 
-/// Runs `task(t)` for t = 0 .. threads - 1, task 0 on this thread, the others on threads of their own; then
-/// rethrows the first exception of a task, if any.
+/// Runs `task(t)` for t = 0 .. threads - 1 on `executor`, or when it is empty task 0 on this thread and the
+/// others on threads of their own; then rethrows the first exception of a task, if any.
 template <class Task>
-void in_threads(std::size_t threads, const Task& task) {
+void in_threads(std::size_t threads, const Executor& executor, const Task& task) {
     std::vector<std::exception_ptr> errors(threads);
     Interruption* const interruption = detail::current_interruption;  // the caller's, on every thread
-    {
+    const std::function<void(std::size_t)> guarded = [&](std::size_t t) {
+        try {
+            const InterruptionScope scope(interruption);
+            task(t);
+        } catch (...) {
+            errors[t] = std::current_exception();
+        }
+    };
+    if (threads == 1) {
+        guarded(0);
+    } else if (executor) {
+        executor(threads, guarded);
+    } else {
         std::vector<std::jthread> pool;
-        const auto guarded = [&](std::size_t t) {
-            try {
-                const InterruptionScope scope(interruption);
-                task(t);
-            } catch (...) {
-                errors[t] = std::current_exception();
-            }
-        };
         for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
         guarded(0);
     }
@@ -1300,13 +1304,13 @@ State accumulate(const Book& book, const Request& rq) {
     if (st.dense()) {  // the threads write their periods' cells in place
         std::vector<PeriodSlice> slices;
         for (std::size_t t = 0; t < threads; ++t) slices.emplace_back(st, bounds[t]);
-        in_threads(threads, [&](std::size_t t) { run(slices[t], bounds[t], bounds[t + 1]); });
+        in_threads(threads, rq.executor, [&](std::size_t t) { run(slices[t], bounds[t], bounds[t + 1]); });
         for (const auto& slice : slices) slice.fold_into(st);
         return st;
     }
     std::vector<State> parts;
     for (std::size_t t = 0; t < threads; ++t) parts.push_back(new_state(bounds[t + 1] - bounds[t]));
-    in_threads(threads, [&](std::size_t t) { run(parts[t], bounds[t], bounds[t + 1]); });
+    in_threads(threads, rq.executor, [&](std::size_t t) { run(parts[t], bounds[t], bounds[t + 1]); });
     for (std::size_t t = 0; t < threads; ++t) {
         st.adopt(parts[t], bounds[t]);
         parts[t] = State{};  // freed at once: the peak holds the answer and one part, not all of them
@@ -1602,11 +1606,11 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     for (std::size_t k = 0; k < kpis.size(); ++k) {
         if (!account_level(kpis[k]) || st.account_level()) computed.push_back(k);
     }
-    in_threads(threads, [&](std::size_t t) {  // the columns, written on all threads
+    in_threads(threads, rq.executor, [&](std::size_t t) {  // the columns, written on all threads
         for (std::size_t k = t; k < kpis.size(); k += threads) r.values[k].assign(rows, nan);
     });
     constexpr std::size_t block = 256;
-    in_threads(threads, [&](std::size_t t) {
+    in_threads(threads, rq.executor, [&](std::size_t t) {
         const std::size_t first = t * order.size() / threads, last = (t + 1) * order.size() / threads;
         for (std::size_t b = first; b < last; b += block) {
             detail::check_interruption();

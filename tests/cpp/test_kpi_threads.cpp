@@ -3,9 +3,11 @@
 
 #include <bit>
 #include <cstdint>
+#include <functional>
 
 #include "accountkpi/demo.hpp"
 #include "accountkpi/detail/sum.hpp"
+#include "accountkpi/interrupt.hpp"
 #include "accountkpi/kpi.hpp"
 
 using namespace accountkpi;
@@ -62,6 +64,42 @@ TEST(KpiThreads, AnyNumberOfThreadsGivesTheSameBits) {
             expect_same_bits(one, kpi::compute(big_book(), rq));
         }
     }
+}
+
+TEST(KpiThreads, AHostsExecutorRunsTheTasks) {
+    // A host's executor (here: the tasks one after another, in reverse, on the calling thread) gets every
+    // task of a split request, and the answer is the same bits as on the engine's own threads.
+    for (const std::vector<Key>& by : {std::vector<Key>{}, {Key::manager, Key::region}}) {
+        kpi::Request rq = months_of(2024);
+        rq.by = by;
+        rq.threads = 4;
+        const kpi::Result own = kpi::compute(big_book(), rq);
+        std::size_t calls = 0, tasks = 0;
+        rq.executor = [&](std::size_t n, const std::function<void(std::size_t)>& task) {
+            ++calls;
+            for (std::size_t t = n; t-- > 0;) {
+                task(t);
+                ++tasks;
+            }
+        };
+        expect_same_bits(own, kpi::compute(big_book(), rq));
+        EXPECT_GE(calls, 1U);
+        EXPECT_GE(tasks, 2U);  // split: about 2 x 10^5 of work, 10^5 at least per task
+    }
+    // An exception in a task reaches the caller after the executor returns: the stop is requested once the
+    // tasks are handed over, so they throw Interrupted inside the executor.
+    kpi::Request rq = months_of(2024);
+    rq.threads = 2;
+    Interruption stop;
+    bool handed_over = false;
+    rq.executor = [&](std::size_t n, const std::function<void(std::size_t)>& task) {
+        handed_over = true;
+        stop.request();
+        for (std::size_t t = 0; t < n; ++t) task(t);
+    };
+    const InterruptionScope in_scope(&stop);
+    EXPECT_THROW((void)kpi::compute(big_book(), rq), Interrupted);
+    EXPECT_TRUE(handed_over);
 }
 
 TEST(KpiThreads, AdoptingPartsOfPeriodsEqualsTheWhole) {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,6 +24,12 @@
 
 namespace accountkpi::kpi {
 
+/// Runs `task(0)` .. `task(n - 1)` and returns when every one has finished. The tasks are independent (none
+/// waits for another), so an executor may run them on any threads, in any order, or one after another on the
+/// calling thread; they never throw (the engine catches their exceptions and rethrows the first after the
+/// executor returns). A host with its own thread pool passes one that posts the tasks there and waits.
+using Executor = std::function<void(std::size_t n, const std::function<void(std::size_t)>& task)>;
+
 /// What to compute.
 struct Request {
     std::vector<Period> periods;  ///< one or more; may overlap
@@ -29,9 +37,15 @@ struct Request {
     std::vector<Kpi> kpis;        ///< empty: all KPIs
     Options options;
     Scope scope;
-    /// At most this many threads (0: one per core). Large requests split their periods among threads; the
-    /// answer is the same, bit for bit, whatever the number.
+    /// At most this many parallel tasks (0: one per core, `std::thread::hardware_concurrency()`). Only large
+    /// requests split (their periods, or the groups of a large table, with at least 100,000 lines or
+    /// account-periods of work per task), so small ones stay on the calling thread; the answer is the same,
+    /// bit for bit, whatever the number. A back end serving many callers at once usually wants 1 (each
+    /// request on its caller's thread) or its own `executor`.
     unsigned threads = 0;
+    /// Where the parallel tasks run; empty: on the calling thread and `threads - 1` threads started for the
+    /// request (`std::jthread`), joined before it returns.
+    Executor executor;
     /// A value per period and account, period-major (`[p * accounts + a]`), such as each account's predicted
     /// lifetime value at the end of period `p`; `ltv_predicted` is its mean over the group's active clients,
     /// NaN values left out. Empty: `ltv_predicted` is NaN.
