@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string>
 
+#include "accountkpi/book/book.hpp"
+
 namespace accountkpi {
 namespace {
 
@@ -54,8 +56,10 @@ std::string to_string(Kpi k) {
 
 namespace tiers {
 
-std::ostream& operator<<(std::ostream& out, const Scorecard& card) {
-    out << "scorecard " << card.period << ", manager " << card.manager << ": score " << fixed(card.score, 3)
+namespace {
+
+std::ostream& print(std::ostream& out, const Scorecard& card, const std::string& manager) {
+    out << "scorecard " << card.period << ", manager " << manager << ": score " << fixed(card.score, 3)
         << '\n';
     for (const ScoreLine& line : card.lines) {
         out << "  " << line.kpi << ": actual " << fixed(line.actual, 3) << ", target "
@@ -70,8 +74,23 @@ std::ostream& operator<<(std::ostream& out, const Scorecard& card) {
     }
     return out;
 }
+
+}  // namespace
+
+std::ostream& operator<<(std::ostream& out, const Scorecard& card) {
+    return print(out, card, std::to_string(card.manager));
+}
 std::string to_string(const Scorecard& card) {
     return streamed(card);
+}
+
+std::ostream& operator<<(std::ostream& out, const LabelledScorecard& labelled) {
+    const std::int32_t m = labelled.card.manager;
+    return print(out, labelled.card,
+                 m == none ? std::string("(none)") : labelled.book.managers().ids.label(m));
+}
+std::string to_string(const LabelledScorecard& labelled) {
+    return streamed(labelled);
 }
 
 }  // namespace tiers

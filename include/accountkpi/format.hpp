@@ -27,11 +27,25 @@ std::ostream& operator<<(std::ostream& out, Kpi k);
 [[nodiscard]] std::string to_string(Kpi k);
 }  // namespace kpi
 
+class Book;
+
 namespace tiers {
 /// The period and score, then one line per goal (KPI, actual, target, attainment, weight) and the unscored
-/// goals; the manager as its index (a Scorecard does not hold the Book's ids).
+/// goals; the manager as its index (a Scorecard does not hold the Book's ids: see `labelled`).
 std::ostream& operator<<(std::ostream& out, const Scorecard& card);
 [[nodiscard]] std::string to_string(const Scorecard& card);
+
+/// A scorecard printed with its manager's id in `book`: `std::cout << tiers::labelled(book, card)`. Both must
+/// outlive it.
+struct LabelledScorecard {
+    const Book& book;
+    const Scorecard& card;
+};
+[[nodiscard]] inline LabelledScorecard labelled(const Book& book, const Scorecard& card) noexcept {
+    return {book, card};
+}
+std::ostream& operator<<(std::ostream& out, const LabelledScorecard& labelled);
+[[nodiscard]] std::string to_string(const LabelledScorecard& labelled);
 }  // namespace tiers
 
 }  // namespace accountkpi

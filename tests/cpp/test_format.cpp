@@ -5,6 +5,8 @@
 #include <sstream>
 
 #include "accountkpi/format.hpp"
+#include "accountkpi/tiers/mandate.hpp"
+#include "tiers_fixture.hpp"
 
 using namespace accountkpi;
 
@@ -33,4 +35,13 @@ TEST(Format, ScorecardListsItsLinesAndUnscoredGoals) {
               std::string::npos)
         << text;
     EXPECT_NE(text.find("unscored: nps"), std::string::npos) << text;
+}
+
+TEST(Format, LabelledScorecardNamesItsManagerById) {
+    const Book book = fixture::tiers_book();
+    const tiers::Scorecard card = tiers::ClientPortfolio(book, "F2").evaluate(book, Period::quarter(2024, 2));
+    EXPECT_EQ(tiers::to_string(card).rfind("scorecard 2024Q2, manager 1: score", 0), 0U);  // the index
+    const std::string text = tiers::to_string(tiers::labelled(book, card));
+    EXPECT_EQ(text.rfind("scorecard 2024Q2, manager F2: score", 0), 0U) << text;
+    EXPECT_EQ(text.substr(text.find('\n')), tiers::to_string(card).substr(tiers::to_string(card).find('\n')));
 }
