@@ -101,11 +101,42 @@ const Column* Table::find(std::string_view name) const noexcept {
     return nullptr;
 }
 
+namespace {
+
+/// `text` with control characters written as escapes ("\x1b" for ESC): C0 but for the line break, DEL, and
+/// C1 (U+0080-U+009F, two bytes in UTF-8), so that text from the data never moves a terminal's cursor or
+/// rings its bell. The same set as the Python layer escapes.
+std::string printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    const auto escape = [&](unsigned c) {
+        out += "\\x";
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0U;
+        if ((c < 0x20 && c != '\n') || c == 0x7f) {
+            escape(c);
+        } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
+            escape(next);
+            ++i;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string Problem::describe() const {
-    std::string s = table;
+    std::string s = printable(table);
     if (row >= 0) s += " row " + std::to_string(row);
-    if (!column.empty()) s += (row >= 0 ? ", column " : " column ") + column;
-    return s + ": " + reason;
+    if (!column.empty()) s += (row >= 0 ? ", column " : " column ") + printable(column);
+    return s + ": " + printable(reason);
 }
 
 namespace {

@@ -45,3 +45,14 @@ TEST(Format, LabelledScorecardNamesItsManagerById) {
     EXPECT_EQ(text.rfind("scorecard 2024Q2, manager F2: score", 0), 0U) << text;
     EXPECT_EQ(text.substr(text.find('\n')), tiers::to_string(card).substr(tiers::to_string(card).find('\n')));
 }
+
+TEST(Format, ProblemsEscapeControlCharactersFromTheData) {
+    // ESC and BEL from an id, DEL and a C1 control (U+009B, CSI) in a column name; letters and a line break
+    // stay as they are, and so does other UTF-8 ("é").
+    const Problem p{"revenue", 2,
+                    "am\x7f"
+                    "ount\xc2\x9b",
+                    "unknown account 'A\x1b[2J\x07' (é)\nsee docs"};
+    EXPECT_EQ(p.describe(),
+              "revenue row 2, column am\\x7fount\\x9b: unknown account 'A\\x1b[2J\\x07' (é)\nsee docs");
+}
