@@ -92,6 +92,22 @@ def run(size: int, runs: int, log: Any) -> list[Measure]:
         m, theirs = measure("revenue_by_month", size, lib, lambda fn=fn: fn(d), runs=runs)
         keep(m, compare_values(ours["revenue"].to_numpy(), theirs, 1e-12, "12 monthly sums"))
 
+    # A small call: one KPI of one quarter as a DataFrame, against the one-value function (issue 20: the
+    # DataFrame path under 100 microseconds).
+    quarter = ak.Period(f"{YEAR}Q2")
+    m, small = measure(
+        "one_kpi_one_quarter",
+        size,
+        "accountkpi",
+        lambda: book.kpis(quarter, kpis="revenue"),
+        runs=max(runs, 300),
+    )
+    keep(m, "a frame of one row")
+    m, value = measure(
+        "one_kpi_one_quarter", size, "kpi.revenue", lambda: ak.kpi.revenue(book, quarter), runs=max(runs, 300)
+    )
+    keep(m, compare_values(float(small["revenue"].iloc[0]), value, 1e-12, "the quarter's revenue"))
+
     # The grouped table of issue 3, by manager and by account.
     for by in ("manager", "account"):
         workload = f"table_by_{by}"

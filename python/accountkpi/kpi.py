@@ -9,6 +9,7 @@ whose denominator is zero are NaN, never 0. Definitions: ``docs/kpis.md``.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -216,22 +217,46 @@ def _request(
     return plist, keys, names
 
 
+@functools.lru_cache(maxsize=256)
+def _categories(labels: tuple[str, ...], ordered: bool = False) -> pd.CategoricalDtype:
+    """The categorical dtype of ``labels``, made once: pandas checks and hashes the categories each time one
+    is made, which cost more than a small request's whole computation."""
+    return pd.CategoricalDtype(pd.Index(labels), ordered=ordered)
+
+
+@functools.lru_cache(maxsize=256)
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    return pd.Index(names)
+
+
+# Results of up to this many rows are assembled by pandas' array constructor with a column index made once
+# (a few microseconds; it may copy the columns into one block, which costs nothing at this size); larger ones
+# keep the engine's arrays without a copy.
+_SMALL_RESULT = 4096
+
+
 def _frame(book: Book, plist: list[Period], raw: dict[str, Any], options: dict[str, Any]) -> pd.DataFrame:
     """The DataFrame of the engine's columns ``raw`` (labels of keys from ``book``'s dimension tables)."""
     columns: dict[str, Any] = {}
     for key, codes in raw["keys"]:
         if key == "volume_band":
             labels = volume_band_labels(options.get("volume_thresholds", VOLUME_THRESHOLDS))
-            columns[key] = pd.Categorical.from_codes(codes, categories=labels, ordered=True)
+            columns[key] = pd.Categorical.from_codes(codes, dtype=_categories(tuple(labels), True))
             continue
         columns[_KEY_COLUMNS.get(key, key)] = _labels(book, key, codes)
-    labels = [p.label for p in plist]
+    labels = tuple(p.label for p in plist)
     columns["period"] = (
-        pd.Categorical.from_codes(raw["period"], categories=pd.Index(labels).unique())
+        pd.Categorical.from_codes(raw["period"], dtype=_categories(labels))
         if len(set(labels)) == len(labels)
         else np.asarray(labels, dtype=object)[raw["period"]]
     )
     columns.update(raw["values"])
+    rows = len(raw["period"])
+    if rows <= _SMALL_RESULT and hasattr(pd.DataFrame, "_from_arrays"):
+        index = _column_index(tuple(columns))
+        return pd.DataFrame._from_arrays(
+            list(columns.values()), index, pd.RangeIndex(rows), verify_integrity=False
+        )
     return pd.DataFrame(columns, copy=False)  # the engine's arrays, owned by the frame: no copy
 
 
@@ -250,7 +275,7 @@ def _labels(book: Book, key: str, codes: np.ndarray) -> Any:
         values = np.asarray(labels, dtype=object)[safe] if labels else np.full(len(codes), None, dtype=object)
         values[missing] = None
         return values
-    return pd.Categorical.from_codes(np.where(missing, -1, codes), categories=labels)
+    return pd.Categorical.from_codes(np.where(missing, -1, codes), dtype=_categories(tuple(labels)))
 
 
 def _value(name: str, book: Book, period: Period | str, scope: Any, options: dict[str, Any]) -> float:
