@@ -457,26 +457,49 @@ void register_ltv(py::module_& m) {
         py::arg("params"), py::arg("discount_rate"), py::arg("renewals") = 0);
 
     // Simulators
+    for (const bool modified : {false, true}) {
+        m.def(
+            modified ? "simulate_mbgnbd" : "simulate_bgnbd",
+            [modified](const std::array<double, 4>& params, const F64& T, std::uint64_t seed) {
+                const auto t = column(T, "T");
+                ltv::RfmSample s;
+                {
+                    py::gil_scoped_release release;
+                    s = modified ? ltv::simulate_mbgnbd(bgnbd_params(params), t, seed)
+                                 : ltv::simulate_bgnbd(bgnbd_params(params), t, seed);
+                }
+                std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
+                py::dict d;
+                d["frequency"] = adopt(std::move(s.frequency));
+                d["recency"] = adopt(std::move(s.recency));
+                d["T"] = adopt(std::move(s.T));
+                d["lambda"] = adopt(std::move(s.lambda));
+                d["p"] = adopt(std::move(s.p));
+                d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
+                return d;
+            },
+            py::arg("params"), py::arg("T"), py::arg("seed"));
+    }
     m.def(
-        "simulate_bgnbd",
-        [](const std::array<double, 4>& params, const F64& T, std::uint64_t seed) {
-            const auto t = column(T, "T");
-            ltv::RfmSample s;
+        "simulate_bgbb",
+        [](const std::array<double, 4>& params, const F64& n_periods, std::uint64_t seed) {
+            const auto n = column(n_periods, "n_periods");
+            ltv::BgBbSample s;
             {
                 py::gil_scoped_release release;
-                s = ltv::simulate_bgnbd(bgnbd_params(params), t, seed);
+                s = ltv::simulate_bgbb(bgbb_params(params), n, seed);
             }
             std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
             py::dict d;
             d["frequency"] = adopt(std::move(s.frequency));
             d["recency"] = adopt(std::move(s.recency));
-            d["T"] = adopt(std::move(s.T));
-            d["lambda"] = adopt(std::move(s.lambda));
+            d["n_periods"] = adopt(std::move(s.n_periods));
             d["p"] = adopt(std::move(s.p));
+            d["theta"] = adopt(std::move(s.theta));
             d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
             return d;
         },
-        py::arg("params"), py::arg("T"), py::arg("seed"));
+        py::arg("params"), py::arg("n_periods"), py::arg("seed"));
     m.def(
         "simulate_gamma_gamma",
         [](const std::array<double, 3>& params, const F64& frequency, std::uint64_t seed) {

@@ -7,8 +7,11 @@
 
 namespace accountkpi::ltv {
 
-RfmSample simulate_bgnbd(const BgNbdParams& params, std::span<const double> T, std::uint64_t seed) {
-    constexpr std::string_view where = "simulate_bgnbd";
+namespace {
+
+/// BG/NBD customers, or MBG/NBD ones when `drop_at_first` (a dropout chance right after the first purchase).
+RfmSample simulate_bgnbd_family(std::string_view where, const BgNbdParams& params, std::span<const double> T,
+                                std::uint64_t seed, bool drop_at_first) {
     detail::require_parameter(where, "r", params.r);
     detail::require_parameter(where, "alpha", params.alpha);
     detail::require_parameter(where, "a", params.a);
@@ -27,8 +30,8 @@ RfmSample simulate_bgnbd(const BgNbdParams& params, std::span<const double> T, s
         const double lambda = random.gamma(params.r, 1 / params.alpha);
         const double p = random.beta(params.a, params.b);
         double now = 0, last = 0, x = 0;
-        bool alive = true;
-        for (;;) {
+        bool alive = !(drop_at_first && random.chance(p));
+        while (alive) {
             now += random.exponential(1 / lambda);
             if (!(now < T[i])) break;  // also ends when lambda underflowed to 0 (infinite gap)
             x += 1;
@@ -42,6 +45,56 @@ RfmSample simulate_bgnbd(const BgNbdParams& params, std::span<const double> T, s
         out.recency[i] = last;
         out.lambda[i] = lambda;
         out.p[i] = p;
+        out.alive[i] = alive;
+    }
+    return out;
+}
+
+}  // namespace
+
+RfmSample simulate_bgnbd(const BgNbdParams& params, std::span<const double> T, std::uint64_t seed) {
+    return simulate_bgnbd_family("simulate_bgnbd", params, T, seed, false);
+}
+
+RfmSample simulate_mbgnbd(const BgNbdParams& params, std::span<const double> T, std::uint64_t seed) {
+    return simulate_bgnbd_family("simulate_mbgnbd", params, T, seed, true);
+}
+
+BgBbSample simulate_bgbb(const BgBbParams& params, std::span<const double> n_periods, std::uint64_t seed) {
+    constexpr std::string_view where = "simulate_bgbb";
+    detail::require_parameter(where, "alpha", params.alpha);
+    detail::require_parameter(where, "beta", params.beta);
+    detail::require_parameter(where, "gamma", params.gamma);
+    detail::require_parameter(where, "delta", params.delta);
+    detail::require_values(where, "n_periods", n_periods, detail::Bound::positive, /*whole=*/true);
+    accountkpi::detail::Random random(seed);
+    BgBbSample out;
+    const std::size_t n = n_periods.size();
+    out.frequency.resize(n);
+    out.recency.resize(n);
+    out.n_periods.assign(n_periods.begin(), n_periods.end());
+    out.p.resize(n);
+    out.theta.resize(n);
+    out.alive.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double p = random.beta(params.alpha, params.beta);
+        const double theta = random.beta(params.gamma, params.delta);
+        double x = 0, last = 0;
+        bool alive = true;
+        for (double t = 1; t <= n_periods[i]; ++t) {
+            if (random.chance(theta)) {
+                alive = false;
+                break;
+            }
+            if (random.chance(p)) {
+                x += 1;
+                last = t;
+            }
+        }
+        out.frequency[i] = x;
+        out.recency[i] = last;
+        out.p[i] = p;
+        out.theta[i] = theta;
         out.alive[i] = alive;
     }
     return out;

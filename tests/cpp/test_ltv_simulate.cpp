@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "accountkpi/detail/random.hpp"
+#include "accountkpi/ltv/mbgnbd.hpp"
 #include "accountkpi/ltv/simulate.hpp"
 
 using namespace accountkpi::ltv;
@@ -65,6 +66,40 @@ TEST(Simulate, BgNbdParametersAreRecovered) {
     expect_recovered(fit.params.alpha, fit.standard_errors.alpha, truth.alpha, "alpha");
     expect_recovered(fit.params.a, fit.standard_errors.a, truth.a, "a");
     expect_recovered(fit.params.b, fit.standard_errors.b, truth.b, "b");
+}
+
+TEST(Simulate, MbgNbdParametersAreRecovered) {
+    const BgNbdParams truth{0.25, 4.0, 0.8, 2.5};
+    const auto sample = simulate_mbgnbd(truth, observation_times(20000), 2025);
+    // Unlike BG/NBD, a customer without a repeat purchase can be gone (dropped right after the first).
+    std::size_t gone_without_repeat = 0;
+    for (std::size_t i = 0; i < sample.alive.size(); ++i)
+        if (sample.frequency[i] == 0 && !sample.alive[i]) ++gone_without_repeat;
+    EXPECT_GT(gone_without_repeat, 0U);
+    const BgNbdFit fit = fit_mbgnbd(sample.frequency, sample.recency, sample.T);
+    ASSERT_TRUE(fit.convergence.converged) << fit.convergence.message;
+    expect_recovered(fit.params.r, fit.standard_errors.r, truth.r, "r");
+    expect_recovered(fit.params.alpha, fit.standard_errors.alpha, truth.alpha, "alpha");
+    expect_recovered(fit.params.a, fit.standard_errors.a, truth.a, "a");
+    expect_recovered(fit.params.b, fit.standard_errors.b, truth.b, "b");
+}
+
+TEST(Simulate, BgBbParametersAreRecovered) {
+    const BgBbParams truth{1.2, 0.75, 0.65, 2.8};  // near FHS 2010's donation estimates
+    const std::vector<double> n(20000, 6.0);
+    const auto sample = simulate_bgbb(truth, n, 7);
+    for (std::size_t i = 0; i < n.size(); ++i) {
+        ASSERT_LE(sample.frequency[i], sample.recency[i]);
+        ASSERT_LE(sample.recency[i], 6.0);
+        ASSERT_EQ(sample.frequency[i] == 0, sample.recency[i] == 0);
+    }
+    const BgBbFit fit = fit_bgbb(sample.frequency, sample.recency, sample.n_periods);
+    ASSERT_TRUE(fit.convergence.converged) << fit.convergence.message;
+    expect_recovered(fit.params.alpha, fit.standard_errors.alpha, truth.alpha, "alpha");
+    expect_recovered(fit.params.beta, fit.standard_errors.beta, truth.beta, "beta");
+    expect_recovered(fit.params.gamma, fit.standard_errors.gamma, truth.gamma, "gamma");
+    expect_recovered(fit.params.delta, fit.standard_errors.delta, truth.delta, "delta");
+    EXPECT_THROW((void)simulate_bgbb(truth, std::vector<double>{2.5}, 1), std::invalid_argument);
 }
 
 TEST(Simulate, GammaGammaParametersAreRecovered) {

@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/ltv/bgbb.hpp"
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/gamma_gamma.hpp"
 #include "accountkpi/ltv/sbg.hpp"
@@ -28,6 +29,26 @@ struct RfmSample {
 /// first purchase is at 0; exponential gaps with mean 1/lambda; after each repeat purchase the customer drops
 /// out with probability p. \throws std::invalid_argument when a parameter is not > 0 or a T is not > 0.
 RfmSample simulate_bgnbd(const BgNbdParams& params, std::span<const double> T, std::uint64_t seed);
+
+/// Simulates MBG/NBD customers (Batislam, Denizel & Filiztekin 2007) as `simulate_bgnbd`, except that a
+/// customer may also drop out right after the first purchase (at time 0), with the same probability p.
+RfmSample simulate_mbgnbd(const BgNbdParams& params, std::span<const double> T, std::uint64_t seed);
+
+/// Simulated BG/BB customers: transactions at discrete opportunities.
+struct BgBbSample {
+    std::vector<double> frequency;  ///< transactions x in the n opportunities
+    std::vector<double> recency;    ///< t_x: the opportunity of the last transaction (0 when x = 0)
+    std::vector<double> n_periods;  ///< opportunities n
+    std::vector<double> p;          ///< the customer's true chance of a transaction at an opportunity, alive
+    std::vector<double> theta;      ///< the customer's true chance of dropping out before an opportunity
+    std::vector<bool> alive;        ///< true when the customer is still alive after opportunity n
+};
+
+/// Simulates BG/BB customers (Fader, Hardie & Shang 2010), one per entry of `n_periods` (whole, >= 1): p ~
+/// Beta(alpha, beta), theta ~ Beta(gamma, delta); at each opportunity 1..n an alive customer first drops out
+/// with probability theta, and if still alive transacts with probability p. \throws std::invalid_argument
+/// when a parameter is not > 0 or an n_periods is not a whole number >= 1.
+BgBbSample simulate_bgbb(const BgBbParams& params, std::span<const double> n_periods, std::uint64_t seed);
 
 /// Simulates the mean value of each customer's `frequency[i]` (> 0, whole) transactions under the Gamma-Gamma
 /// model: nu ~ Gamma(q, rate v), values ~ Gamma(p, rate nu). Customers with frequency 0 get 0.

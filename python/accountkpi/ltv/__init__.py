@@ -27,7 +27,7 @@ from .beta_geo_beta_binom_fitter import BetaGeoBetaBinomFitter
 from .beta_geo_fitter import BetaGeoFitter
 from .evaluation import Evaluation, evaluate
 from .gamma_gamma_fitter import GammaGammaFitter
-from .generate_data import simulate_bgnbd, simulate_gamma_gamma, simulate_sbg
+from .generate_data import simulate_bgbb, simulate_bgnbd, simulate_gamma_gamma, simulate_mbgnbd, simulate_sbg
 from .intervals import clv_interval
 from .modified_beta_geo_fitter import ModifiedBetaGeoFitter
 from .shifted_beta_geo_fitter import ShiftedBetaGeoFitter
@@ -52,8 +52,10 @@ __all__ = [
     "plotting",
     "predicted_clv",
     "rfm_summary",
+    "simulate_bgbb",
     "simulate_bgnbd",
     "simulate_gamma_gamma",
+    "simulate_mbgnbd",
     "simulate_sbg",
     "summary_data_from_transaction_data",
     "utils",

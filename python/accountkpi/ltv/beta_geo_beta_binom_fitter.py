@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._core import ltv as _ltv
 from ._base import BaseFitter, _broadcast, _column
+from .generate_data import simulate_bgbb
 
 __all__ = ["BetaGeoBetaBinomFitter"]
 
@@ -136,6 +137,34 @@ class BetaGeoBetaBinomFitter(BaseFitter):
             return out
 
         return _broadcast(compute, m_periods_in_future, frequency, recency, n_periods)
+
+    def generate_new_data(
+        self, size: int = 1, n_periods: Any = None, seed: int | None = None
+    ) -> pd.DataFrame:
+        """Simulate ``size`` customers from the fitted model over ``n_periods`` opportunities each
+        (default: the fit's, repeated as needed).
+
+        Returns ``frequency, recency, n_periods`` and the true ``p``, ``theta`` and ``alive`` of each
+        customer.
+
+        Examples
+        --------
+        >>> bbf = BetaGeoBetaBinomFitter()
+        >>> bbf.params_ = pd.Series({"alpha": 1.204, "beta": 0.750, "gamma": 0.657, "delta": 2.783})
+        >>> sim = bbf.generate_new_data(size=4, n_periods=6, seed=1)
+        >>> sim["n_periods"].tolist()
+        [6.0, 6.0, 6.0, 6.0]
+        """
+        if n_periods is None:
+            n_periods = self.data["n_periods"].to_numpy()
+        n = (
+            np.resize(np.asarray(n_periods, dtype=float), size)
+            if np.ndim(n_periods)
+            else np.full(size, n_periods)
+        )
+        if seed is None:
+            seed = int(np.random.default_rng().integers(2**62))
+        return simulate_bgbb(*self._params(), n_periods=n.astype(float), seed=seed)
 
     def expected_number_of_transactions_in_first_n_periods(self, n: int) -> pd.DataFrame:
         """Expected number of customers with x = 0..n transactions in the first n opportunities: P(X(n) = x)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._core import ltv as _ltv
 from ._base import BaseFitter, _broadcast, _column
+from .generate_data import simulate_bgnbd
 
 __all__ = ["BetaGeoFitter"]
 
@@ -56,6 +57,7 @@ class BetaGeoFitter(BaseFitter):
     _alive_core = staticmethod(_ltv.bgnbd_conditional_probability_alive)
     _expectation_core = staticmethod(_ltv.bgnbd_expected_number_of_purchases_up_to_time)
     _pmf_core = staticmethod(_ltv.bgnbd_probability_of_n_purchases_up_to_time)
+    _simulate = staticmethod(simulate_bgnbd)
 
     def __init__(self, penalizer_coef: float = 0.0) -> None:
         self.penalizer_coef = float(penalizer_coef)
@@ -264,11 +266,9 @@ class BetaGeoFitter(BaseFitter):
         >>> len(bgf.generate_new_data(size=5, T=39.0, seed=1))
         5
         """
-        from .generate_data import simulate_bgnbd
-
         if T is None:
             T = self.data["T"].to_numpy()
         times = np.resize(np.asarray(T, dtype=float), size) if np.ndim(T) else np.full(size, float(T))
         if seed is None:
             seed = int(np.random.default_rng().integers(2**62))
-        return simulate_bgnbd(*self._params(), T=times, seed=seed)
+        return self._simulate(*self._params(), T=times, seed=seed)

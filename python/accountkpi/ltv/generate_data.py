@@ -11,7 +11,7 @@ import pandas as pd
 from .._core import ltv as _ltv
 from ._base import _column
 
-__all__ = ["simulate_bgnbd", "simulate_gamma_gamma", "simulate_sbg"]
+__all__ = ["simulate_bgbb", "simulate_bgnbd", "simulate_gamma_gamma", "simulate_mbgnbd", "simulate_sbg"]
 
 
 def simulate_bgnbd(
@@ -41,6 +41,41 @@ def simulate_bgnbd(
     """
     out = _ltv.simulate_bgnbd((r, alpha, a, b), _column(T, "T"), int(seed))
     return pd.DataFrame({k: out[k] for k in ("frequency", "recency", "T", "lambda", "p", "alive")})
+
+
+def simulate_mbgnbd(
+    r: float, alpha: float, a: float, b: float, T: Sequence[float] | np.ndarray, seed: int = 0
+) -> pd.DataFrame:
+    """Draw MBG/NBD customers: as :func:`simulate_bgnbd`, but a customer may also drop out right after the
+    first purchase, with the same probability ``p``.
+
+    Examples
+    --------
+    >>> sim = simulate_mbgnbd(0.25, 4.0, 0.8, 2.5, T=[30.0] * 1000, seed=1)
+    >>> bool(((sim["frequency"] == 0) & ~sim["alive"]).any())  # gone without a repeat purchase
+    True
+    """
+    out = _ltv.simulate_mbgnbd((r, alpha, a, b), _column(T, "T"), int(seed))
+    return pd.DataFrame({k: out[k] for k in ("frequency", "recency", "T", "lambda", "p", "alive")})
+
+
+def simulate_bgbb(
+    alpha: float, beta: float, gamma: float, delta: float, n_periods: Any, seed: int = 0
+) -> pd.DataFrame:
+    """Draw BG/BB customers over ``n_periods`` transaction opportunities each (whole numbers >= 1): at each
+    opportunity an alive customer first drops out with probability ``theta`` ~ Beta(gamma, delta), then
+    transacts with probability ``p`` ~ Beta(alpha, beta).
+
+    Returns ``frequency, recency, n_periods`` and the true ``p``, ``theta`` and ``alive`` of each customer.
+
+    Examples
+    --------
+    >>> sim = simulate_bgbb(1.2, 0.75, 0.66, 2.8, n_periods=[6] * 3, seed=1)
+    >>> list(sim.columns)
+    ['frequency', 'recency', 'n_periods', 'p', 'theta', 'alive']
+    """
+    out = _ltv.simulate_bgbb((alpha, beta, gamma, delta), _column(n_periods, "n_periods"), int(seed))
+    return pd.DataFrame({k: out[k] for k in ("frequency", "recency", "n_periods", "p", "theta", "alive")})
 
 
 def simulate_gamma_gamma(p: float, q: float, v: float, frequency: Any, seed: int = 0) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._core import ltv as _ltv
 from .beta_geo_fitter import BetaGeoFitter
+from .generate_data import simulate_mbgnbd
 
 __all__ = ["ModifiedBetaGeoFitter"]
 
@@ -34,7 +35,4 @@ class ModifiedBetaGeoFitter(BetaGeoFitter):
     _alive_core = staticmethod(_ltv.mbgnbd_conditional_probability_alive)
     _expectation_core = staticmethod(_ltv.mbgnbd_expected_number_of_purchases_up_to_time)
     _pmf_core = staticmethod(_ltv.mbgnbd_probability_of_n_purchases_up_to_time)
-
-    def generate_new_data(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        """Not available: accountkpi simulates BG/NBD customers only (see :func:`simulate_bgnbd`)."""
-        raise NotImplementedError("ModifiedBetaGeoFitter.generate_new_data is not implemented")
+    _simulate = staticmethod(simulate_mbgnbd)
