@@ -2,6 +2,7 @@
 #include "accountkpi/demo.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -38,6 +39,53 @@ struct SpellDates {
     Date end;  // Date::max() while open
 };
 
+/// Days until a request is answered (-1: never), for a client well served or neglected (`ChurnReasons`).
+int response_days(Random& r, bool neglected) {
+    const double u = r.uniform(), unanswered = neglected ? 0.3 : 0.05, late = neglected ? 0.4 : 0.25;
+    if (u < unanswered) return -1;
+    return u < unanswered + late ? r.integer(3, 15) : r.integer(0, 2);
+}
+
+/// What a client got from the company in one month: the signals its decision to stay reacts to.
+struct ServiceMonth {
+    int touches = 0;
+    int late = 0;  ///< requests answered more than 2 days after they came
+    int unanswered = 0;
+    int survey = 0;  ///< the month's last survey answer: -1 dissatisfied, +1 not, 0 none
+};
+
+/// The service a client remembers when it decides whether to stay: its last three months.
+class ServiceMemory {
+  public:
+    void remember(const ServiceMonth& m) noexcept {
+        months_[2] = months_[1];
+        months_[1] = months_[0];
+        months_[0] = m;
+        seen_ = std::min(seen_ + 1, 3);
+        if (m.survey != 0) {
+            unhappy_months_ = m.survey < 0 ? 6 : 0;
+        } else if (unhappy_months_ > 0) {
+            --unhappy_months_;
+        }
+    }
+    /// The log of the factor on the chance of leaving now (see `ChurnReasons`).
+    [[nodiscard]] double log_hazard_ratio(const ChurnReasons& r) const noexcept {
+        int unanswered = 0, late = 0;
+        for (int k = 0; k < seen_; ++k) {
+            unanswered += months_[static_cast<std::size_t>(k)].unanswered;
+            late += months_[static_cast<std::size_t>(k)].late;
+        }
+        const bool silent = seen_ >= 2 && months_[0].touches + months_[1].touches <= 1;
+        return r.unanswered * std::min(unanswered, 3) + r.late * std::min(late, 3) +
+               (unhappy_months_ > 0 ? r.unhappy : 0.0) + (silent ? r.silence : 0.0);
+    }
+
+  private:
+    std::array<ServiceMonth, 3> months_{};
+    int seen_ = 0;
+    int unhappy_months_ = 0;
+};
+
 }  // namespace
 
 std::vector<std::pair<std::string, Table>> tables(const Options& o) {
@@ -47,6 +95,16 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
             "demo options: accounts, years and lines_per_month must be at least 1, managers 0 (automatic) or "
             "at "
             "least 3 (one per tier), closers at least 0");
+    }
+    const ChurnReasons& why = o.churn;
+    const auto probability = [](double p) { return p >= 0 && p <= 1; };
+    const auto strength = [](double s) { return std::isfinite(s) && s >= 0; };
+    if (!probability(why.base) || !probability(why.neglect) || !probability(why.recovery) ||
+        !strength(why.unanswered) || !strength(why.late) || !strength(why.unhappy) ||
+        !strength(why.silence)) {
+        throw std::invalid_argument(
+            "demo options: churn base, neglect and recovery must be chances in [0, 1], the strengths finite "
+            "and >= 0");
     }
     Random rng(o.seed * 0x2545F4914F6CDD1DULL + 17);
     const Date start{o.start_year, 1, 1};
@@ -82,13 +140,89 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         manager_tier.push_back(-1);
     }
 
-    // Accounts and their spells.
+    // Accounts, their spells and the service they get.
     std::vector<std::int64_t> acc_region(static_cast<std::size_t>(n)),
         acc_domain(static_cast<std::size_t>(n));
     std::vector<double> size(static_cast<std::size_t>(n));
     std::vector<std::vector<SpellDates>> spells(static_cast<std::size_t>(n));
     std::vector<std::int64_t> parent(static_cast<std::size_t>(n), -1);
     const int window_days = end - start;
+
+    // Communications, requests and surveys per client month, drawn with the account's own two generators
+    // (`service` for what happens, `when` for the days, drawn only when the events are kept), so that the
+    // other tables are the same with or without them.
+    std::vector<std::int64_t> ia_account, ia_date, ia_channel;
+    std::vector<std::int64_t> sv_account, sv_date, sv_kind;
+    std::vector<double> sv_score;
+    std::vector<std::int64_t> rq_account, rq_received, rq_responded, rq_project;
+    const auto record_request = [&](std::size_t a, Date received, int days, std::int64_t project) {
+        rq_account.push_back(static_cast<std::int64_t>(a));
+        rq_received.push_back(received.days());
+        rq_responded.push_back(days < 0 ? Column::nat : (received + days).days());
+        rq_project.push_back(project);
+    };
+    const auto serve_month = [&](std::size_t a, int m, bool neglected, Random& service, Random& when) {
+        const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
+        const auto day = [&](int last) { return month.begin() + when.integer(0, last); };
+        const double activity = std::sqrt(size[a]), attention = neglected ? 0.2 : 1.0;
+        ServiceMonth got;
+        const int counts[] = {service.poisson(2.0 * activity * attention),
+                              service.poisson(0.8 * activity * attention),
+                              service.poisson(0.3 * activity * attention)};
+        for (std::int64_t ch = 0; ch < 3; ++ch) {
+            got.touches += counts[ch];
+            for (int k = 0; o.events && k < counts[ch]; ++k) {
+                ia_account.push_back(static_cast<std::int64_t>(a));
+                ia_date.push_back(day(month.days() - 1).days());
+                ia_channel.push_back(ch);
+            }
+        }
+        for (int k = service.poisson(0.35 * activity); k > 0; --k) {
+            const int days = response_days(service, neglected);
+            got.unanswered += days < 0;
+            got.late += days > 2;
+            if (o.events) record_request(a, day(month.days() - 1), days, -1);
+        }
+        const auto survey = [&](std::int64_t kind, double score) {
+            got.survey = score <= (kind == 0 ? 2 : 6) ? -1 : 1;
+            if (!o.events) return;
+            sv_account.push_back(static_cast<std::int64_t>(a));
+            sv_date.push_back(day(27).days());
+            sv_kind.push_back(kind);
+            sv_score.push_back(score);
+        };
+        if (m % 3 == 2 && service.chance(0.35)) {
+            const double s = service.uniform() * (neglected ? 0.55 : 1.0);
+            survey(0, s < 0.05 ? 1 : s < 0.12 ? 2 : s < 0.28 ? 3 : s < 0.65 ? 4 : 5);
+        }
+        if (m % 12 == 10 && service.chance(0.5))
+            survey(1, std::clamp(std::round(service.normal(neglected ? 5.6 : 7.6, 2.0)), 0.0, 10.0));
+        return got;
+    };
+    // A spell from `begin`, month by month until the client leaves (returned) or the window closes
+    // (Date::max()): each month the client may slip into or out of neglect, may leave (`ChurnReasons`), and
+    // is served while it is a client in mid-month.
+    const auto serve_spell = [&](std::size_t a, Date begin, Random& service, Random& when) {
+        const double base = why.base / std::pow(size[a], 0.3);
+        const Date from = std::max(begin, start);
+        bool neglected = service.chance(why.neglect / std::max(1e-12, why.neglect + why.recovery));
+        ServiceMemory memory;
+        for (int m = (from.year() - o.start_year) * 12 + static_cast<int>(from.month()) - 1; m < 12 * o.years;
+             ++m) {
+            const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
+            neglected = neglected ? !service.chance(why.recovery) : service.chance(why.neglect);
+            Date churn = Date::max();
+            if (!(month.begin() < begin + 31) &&
+                service.chance(std::min(0.5, base * std::exp(memory.log_hazard_ratio(why)))))
+                churn = month.begin() + service.integer(0, month.days() - 1);
+            const Date mid = month.begin() + 14;
+            if (begin <= mid && mid < churn) memory.remember(serve_month(a, m, neglected, service, when));
+            if (churn != Date::max()) return churn;
+        }
+        return Date::max();
+    };
+
+    const std::uint64_t streams = rng.next();
     for (int i = 0; i < n; ++i) {
         const auto ui = static_cast<std::size_t>(i);
         double u = rng.uniform();
@@ -99,18 +233,14 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         size[ui] = rng.lognormal(0.0, 0.9);
         const bool existing = rng.chance(0.55);
         Date begin = existing ? start - rng.integer(30, 1500) : start + rng.integer(0, window_days - 60);
-        const double monthly_hazard = std::min(0.04, 0.012 / std::pow(size[ui], 0.3));
+        Random service(streams + 2 * static_cast<std::uint64_t>(i)),
+            when(streams + 2 * static_cast<std::uint64_t>(i) + 1);
         for (int spell = 0; spell < 2; ++spell) {
-            const Date from = std::max(begin, start);
-            const double months = rng.exponential(1.0 / (spell == 0 ? monthly_hazard : monthly_hazard / 2));
-            const Date churn = from + static_cast<Date::rep>(std::max(31.0, months * avg_month_days));
-            if (!(churn < end)) {
-                spells[ui].push_back({begin, Date::max()});
-                break;
-            }
+            const Date churn = serve_spell(ui, begin, service, when);
             spells[ui].push_back({begin, churn});
-            const Date again = churn + rng.integer(60, 400);
-            if (spell == 1 || !rng.chance(0.25) || !(again < end - 30)) break;
+            if (churn == Date::max()) break;
+            const Date again = churn + service.integer(60, 400);
+            if (spell == 1 || !service.chance(0.25) || !(again < end - 30)) break;
             begin = again;
         }
         if (i > 10 && rng.chance(0.05)) parent[ui] = rng.integer(0, i - 1);
@@ -168,24 +298,11 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     std::vector<double> pr_value;
     std::vector<std::int64_t> rv_account, rv_project, rv_date, rv_unit;
     std::vector<double> rv_amount, rv_cost, rv_units;
-    std::vector<std::int64_t> rq_account, rq_received, rq_responded, rq_project;
     const auto client_on = [&](std::size_t a, Date d) {
         for (const auto& s : spells[a]) {
             if (s.begin <= d && d < s.end) return true;
         }
         return false;
-    };
-    const auto add_request = [&](std::size_t a, Date received, std::int64_t project) {
-        rq_account.push_back(static_cast<std::int64_t>(a));
-        rq_received.push_back(received.days());
-        const double late = rng.uniform();
-        if (late < 0.07) {
-            rq_responded.push_back(Column::nat);
-        } else {
-            const int days = late < 0.75 ? rng.integer(0, 2) : rng.integer(3, 15);
-            rq_responded.push_back((received + days).days());
-        }
-        rq_project.push_back(project);
     };
     for (int i = 0; i < n; ++i) {
         const auto ui = static_cast<std::size_t>(i);
@@ -244,7 +361,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                 pr_value.push_back(value);
                 if ((kind == ProjectKind::upsell || kind == ProjectKind::cross_sell) && rng.chance(0.3) &&
                     start + 30 < signed_on) {
-                    add_request(ui, signed_on - rng.integer(5, 30), project);
+                    const Date received = signed_on - rng.integer(5, 30);
+                    record_request(ui, received, response_days(rng, false), project);
                 }
 
                 // Monthly revenue while the project runs, the account is a client and the window is open.
@@ -288,43 +406,6 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                 first = false;
                 signed_on = signed_on + static_cast<Date::rep>(
                                             rng.exponential(avg_month_days * 8 / std::sqrt(size[ui] + 0.5)));
-            }
-        }
-    }
-
-    // Communications, requests and surveys per client month.
-    std::vector<std::int64_t> ia_account, ia_date, ia_channel;
-    std::vector<std::int64_t> sv_account, sv_date, sv_kind;
-    std::vector<double> sv_score;
-    for (int i = 0; i < (o.events ? n : 0); ++i) {
-        const auto ui = static_cast<std::size_t>(i);
-        for (int m = 0; m < 12 * o.years; ++m) {
-            const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
-            if (!client_on(ui, month.begin() + 14)) continue;
-            const double activity = std::sqrt(size[ui]);
-            const int counts[] = {rng.poisson(2.0 * activity), rng.poisson(0.8 * activity),
-                                  rng.poisson(0.3 * activity)};
-            for (std::int64_t ch = 0; ch < 3; ++ch) {
-                for (int k = 0; k < counts[ch]; ++k) {
-                    ia_account.push_back(i);
-                    ia_date.push_back((month.begin() + rng.integer(0, month.days() - 1)).days());
-                    ia_channel.push_back(ch);
-                }
-            }
-            for (int k = rng.poisson(0.35 * activity); k > 0; --k)
-                add_request(ui, month.begin() + rng.integer(0, month.days() - 1), -1);
-            if (m % 3 == 2 && rng.chance(0.35)) {
-                const double s = rng.uniform();
-                sv_account.push_back(i);
-                sv_date.push_back((month.begin() + rng.integer(0, 27)).days());
-                sv_kind.push_back(0);
-                sv_score.push_back(s < 0.05 ? 1 : s < 0.12 ? 2 : s < 0.28 ? 3 : s < 0.65 ? 4 : 5);
-            }
-            if (m % 12 == 10 && rng.chance(0.5)) {
-                sv_account.push_back(i);
-                sv_date.push_back((month.begin() + rng.integer(0, 27)).days());
-                sv_kind.push_back(1);
-                sv_score.push_back(std::clamp(std::round(rng.normal(7.6, 2.0)), 0.0, 10.0));
             }
         }
     }

@@ -83,3 +83,22 @@ TEST(Demo, WithoutEventsTheOtherTablesAreTheSame) {
     EXPECT_EQ(full.projects().value, lean.projects().value);
     EXPECT_EQ(full.spells().end, lean.spells().end);
 }
+
+TEST(Demo, ClientsLeaveOnlyForTheReasonsGiven) {
+    // With a zero base chance of leaving, nobody leaves whatever the service: every spell stays open.
+    demo::Options o;
+    o.accounts = 80;
+    o.churn.base = 0;
+    const Book loyal = demo::book(o);
+    const auto& s = loyal.spells();
+    EXPECT_TRUE(std::all_of(s.end.begin(), s.end.end(), [](Date d) { return d == Date::max(); }));
+    // The default reasons make some leave.
+    o.churn = {};
+    const auto& d = demo::book(o).spells();
+    EXPECT_TRUE(std::any_of(d.end.begin(), d.end.end(), [](Date e) { return e != Date::max(); }));
+    o.churn.neglect = 1.5;
+    EXPECT_THROW((void)demo::tables(o), std::invalid_argument);
+    o.churn = {};
+    o.churn.silence = -1;
+    EXPECT_THROW((void)demo::tables(o), std::invalid_argument);
+}
