@@ -35,11 +35,22 @@ import numpy as np
 import pandas as pd
 
 from ._dates import Period
+from .health_backtest import Backtest, WeightsFit, backtest, fit_weights
 
 if TYPE_CHECKING:
     from .book import Book
 
-__all__ = ["COMPONENTS", "DEFAULT_WEIGHTS", "at_risk", "health", "scope_of"]
+__all__ = [
+    "COMPONENTS",
+    "DEFAULT_WEIGHTS",
+    "Backtest",
+    "WeightsFit",
+    "at_risk",
+    "backtest",
+    "fit_weights",
+    "health",
+    "scope_of",
+]
 
 #: The components of the health score.
 COMPONENTS: tuple[str, ...] = ("satisfaction", "cadence", "responsiveness", "trend", "margin")
