@@ -11,10 +11,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .plot_backtest import health_backtest
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["cohort_heatmap", "health_distribution", "kpi_trend", "lorenz", "scorecard", "survival"]
+__all__ = [
+    "cohort_heatmap",
+    "health_backtest",
+    "health_distribution",
+    "kpi_trend",
+    "lorenz",
+    "scorecard",
+    "survival",
+]
 
 
 def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.0)) -> Axes:

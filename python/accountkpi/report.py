@@ -17,6 +17,7 @@ import pandas as pd
 
 from ._dates import Period, periods
 from .book import Book
+from .report_backtest import backtest_section
 
 __all__ = [
     "Review",
@@ -573,6 +574,7 @@ def html_report(
         "whatif": lambda: _whatif(r),
         "concentration": lambda: _concentration(book, p),
         "risk": lambda: _at_risk(r),
+        "backtest": lambda: backtest_section(book, p),
         "ltv": lambda: _ltv(book, p),
         "cohorts": lambda: _cohorts(book, p),
     }

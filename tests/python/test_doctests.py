@@ -18,8 +18,10 @@ MODULES = [
     "accountkpi.tiers",
     "accountkpi.tiers_priority",
     "accountkpi.health",
+    "accountkpi.health_backtest",
     "accountkpi.whatif",
     "accountkpi.plot",
+    "accountkpi.plot_backtest",
     "accountkpi.report",
 ]
 

@@ -235,3 +235,42 @@ def test_low_level_core_matches_hand_values() -> None:
         np.array([[0.0]] * 4 + [[1.0]] * 4), np.array([1, 0, 0, 0, 1, 1, 1, 0], dtype=np.uint8), l2=0.0
     )
     assert fit["coefficients"][0] == pytest.approx(2 * math.log(3))  # logit(3/4) - logit(1/4)
+
+
+def test_report_shows_the_backtest_beside_the_at_risk_list(demo: ak.Book) -> None:
+    from accountkpi.report_backtest import backtest_periods
+
+    quarters = backtest_periods(demo, ak.Period("2025Q2"))
+    # From the quarter of the first revenue line (2023Q1) to the last whose next quarter ends by 2025Q2.
+    assert [quarters[0].label, quarters[-1].label, len(quarters)] == ["2023Q1", "2025Q1", 9]
+    bt = ak.health.backtest(demo, quarters)
+    page = ak.report.html_report(demo, ak.Period("2025Q2"))
+    assert page.index("At-risk accounts") < page.index("Does health predict churn?")
+    assert f"AUC {bt.auc:.2f} (0.5 is chance)" in page
+    assert f"({bt.churners} churned)" in page
+    # Nothing to backtest before the data has a next quarter.
+    assert backtest_periods(demo, ak.Period("2023Q1")) == []
+    assert "Does health predict churn?" not in ak.report.html_report(demo, ak.Period("2023Q1"))
+
+
+def test_plot_draws_roc_and_bands(demo: ak.Book) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    bt = ak.health.backtest(demo, QUARTERS)
+    roc, bands = ak.plot.health_backtest(bt)
+    curve = roc.get_lines()[0]
+    assert list(curve.get_xdata()) == bt.roc["false_positive_rate"].tolist()
+    assert f"AUC {bt.auc:.2f}" in roc.get_legend().get_texts()[0].get_text()
+    heights = [p.get_height() for p in bands.patches]
+    assert heights == pytest.approx(bt.bands["churn_rate"].tolist())
+    matplotlib.pyplot.close("all")
+
+
+def test_docs_health_examples_run() -> None:
+    import doctest
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "health.md"
+    result = doctest.testfile(str(doc), module_relative=False, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 6 and result.failed == 0
