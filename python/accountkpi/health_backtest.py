@@ -149,6 +149,9 @@ def _periods(periods: Iterable[Period | str] | Period | str) -> list[Period]:
     out = [p if isinstance(p, Period) else Period(p) for p in periods]
     if not out:
         raise ValueError("give at least one period")
+    repeated = sorted({p.label for p in out if out.count(p) > 1})
+    if repeated:
+        raise ValueError(f"periods given more than once: {repeated}")
     return out
 
 

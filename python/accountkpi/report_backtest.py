@@ -50,9 +50,9 @@ def backtest_section(book: Book, period: Period) -> str:
     text = (
         f"Backtest of the default health score on this book: at the end of each quarter {window}, "
         f"{bt.accounts:,} client-quarters scored against churn in the next quarter ({bt.churners} churned). "
-        f"AUC {bt.auc:.2f} (0.5 is chance): it ranks the clients who leave {verdict}. The riskiest tenth churned "
-        f"at {bt.top_decile_precision:.1%}, {bt.top_decile_lift:.1f}× the {bt.churn_rate:.1%} of all "
-        f"clients, and held {bt.top_decile_recall:.0%} of the churners."
+        f"AUC {bt.auc:.2f} (0.5 is chance): it ranks the clients who leave {verdict}. The riskiest tenth "
+        f"churned at {bt.top_decile_precision:.1%}, {bt.top_decile_lift:.1f}× the {bt.churn_rate:.1%} of "
+        f"all clients, and held {bt.top_decile_recall:.0%} of the churners."
     )
     if bt.unscored:
         text += (

@@ -156,6 +156,8 @@ def test_bad_arguments() -> None:
         ak.health.backtest(book, ["2024Q1"], horizon=0)
     with pytest.raises(ValueError, match="at least one period"):
         ak.health.backtest(book, [])
+    with pytest.raises(ValueError, match=r"more than once: \['2024Q1'\]"):
+        ak.health.backtest(book, ["2024Q1", ak.Period("2024-01-01", "2024-04-01")])
     with pytest.raises(ValueError, match="top_share"):
         ak.health.backtest(book, ["2024Q1"], top_share=0)
     with pytest.raises(ValueError, match="test_periods"):
