@@ -94,7 +94,8 @@ TEST(Demo, ClientsLeaveOnlyForTheReasonsGiven) {
     EXPECT_TRUE(std::all_of(s.end.begin(), s.end.end(), [](Date d) { return d == Date::max(); }));
     // The default reasons make some leave.
     o.churn = {};
-    const auto& d = demo::book(o).spells();
+    const Book usual = demo::book(o);
+    const auto& d = usual.spells();
     EXPECT_TRUE(std::any_of(d.end.begin(), d.end.end(), [](Date e) { return e != Date::max(); }));
     o.churn.neglect = 1.5;
     EXPECT_THROW((void)demo::tables(o), std::invalid_argument);
