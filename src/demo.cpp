@@ -147,6 +147,9 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     std::vector<std::vector<SpellDates>> spells(static_cast<std::size_t>(n));
     std::vector<std::int64_t> parent(static_cast<std::size_t>(n), -1);
     const int window_days = end - start;
+    // Which client months were neglected (account × month of the window), for the surveys drawn later.
+    const auto window_months = static_cast<std::size_t>(12 * o.years);
+    std::vector<bool> neglected_in(static_cast<std::size_t>(n) * window_months, false);
 
     // Communications, requests and surveys per client month, drawn with the account's own two generators
     // (`service` for what happens, `when` for the days, drawn only when the events are kept), so that the
@@ -216,7 +219,10 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                 service.chance(std::min(0.5, base * std::exp(memory.log_hazard_ratio(why)))))
                 churn = month.begin() + service.integer(0, month.days() - 1);
             const Date mid = month.begin() + 14;
-            if (begin <= mid && mid < churn) memory.remember(serve_month(a, m, neglected, service, when));
+            if (begin <= mid && mid < churn) {
+                neglected_in[a * window_months + static_cast<std::size_t>(m)] = neglected;
+                memory.remember(serve_month(a, m, neglected, service, when));
+            }
             if (churn != Date::max()) return churn;
         }
         return Date::max();
@@ -412,7 +418,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
 
     // Quarterly NPS pulses (a stream of their own, so the events above stay as they were): every client of a
     // single-client farmer answers each quarter, other clients half the time, so NPS is defined for every
-    // farmer in every quarter.
+    // farmer in every quarter. A client answers as it is served, 2 points lower in a neglected month (as the
+    // yearly survey); the pulses are not among the reasons it leaves (`ChurnReasons`).
     std::vector<bool> single_owned(static_cast<std::size_t>(n), false);
     for (int f = 0; f < farmers; ++f) {
         if (manager_tier[static_cast<std::size_t>(f)] != 0) continue;
@@ -427,7 +434,8 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
             sv_account.push_back(i);
             sv_date.push_back((month.begin() + pulse.integer(0, 27)).days());
             sv_kind.push_back(1);
-            sv_score.push_back(std::clamp(std::round(pulse.normal(7.6, 2.0)), 0.0, 10.0));
+            const double mean = neglected_in[ui * window_months + static_cast<std::size_t>(m)] ? 5.6 : 7.6;
+            sv_score.push_back(std::clamp(std::round(pulse.normal(mean, 2.0)), 0.0, 10.0));
         }
     }
 
