@@ -80,13 +80,25 @@ def test_bgnbd_on_the_cdnow_holdout() -> None:
 
 
 def test_holdout_on_a_book() -> None:
-    """The book's revenue lines as a transaction log: calibration to mid-2025, holdout to the end of 2025."""
+    """The book's revenue lines as a transaction log: calibration to mid-2025, holdout to the end of 2025.
+
+    The lines are monthly bills of running projects, and the demo's clients leave at a rate that hardly
+    differs per bill, so the data barely identify BG/NBD's spread of the dropout chance p ~ Beta(a, b):
+    unpenalised, the likelihood peaks at a single p (a, b -> infinity, a / (a + b) about 0.014) on seeds 2,
+    4, 6 and 7 of 0-7 (a fit on the boundary, ConvergenceWarning, correctly), and inside the range on the
+    others (seed 0: a = 24.9, b = 1561), a knife's edge that any change of the demo moves. This test is
+    about `evaluate`, so it fits with a small penalty (0.001), whose maximum is inside the range on all
+    eight seeds (a 0.16-0.24, b 4.3-5.3; the holdout MAE moves from 2.86 to 2.92 purchases on seed 0).
+    """
     revenue = ak.datasets.demo_book().table("revenue")
     revenue = revenue[revenue["amount"] > 0]
     split = ak.ltv.calibration_and_holdout_data(
         revenue, "account_id", "date", "2025-06-30", "2025-12-31", freq="W", monetary_value_col="amount"
     )
-    bgf = BetaGeoFitter().fit(split["frequency_cal"], split["recency_cal"], split["T_cal"])
+    bgf = BetaGeoFitter(penalizer_coef=0.001).fit(
+        split["frequency_cal"], split["recency_cal"], split["T_cal"]
+    )
+    assert bgf.converged_, bgf.convergence_["message"]
     result = evaluate(bgf, split)
     assert len(result.customers) == len(split) > 100
     assert result.by_frequency["customers"].sum() == len(split)
