@@ -170,8 +170,12 @@ def _observations(
 ) -> pd.DataFrame:
     """Every client at the end of each period with its health (and components) and whether it churned
     within the next ``horizon`` periods."""
-    from .health import health
+    from .health import health, scope_of
 
+    scoped = (
+        scope_of(health_options.get("scope"), health_options.get("manager"), health_options.get("accounts"))
+        is not None
+    )
     if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
         raise ValueError(f"horizon must be a whole number of periods >= 1, got {horizon!r}")
     span = book.span
@@ -187,7 +191,7 @@ def _observations(
         h = health(book, p, **health_options)
         out = book.kpis(window, by="account", kpis=["clients_start", "churned_clients"])
         out = out[out["clients_start"] > 0]
-        if health_options.get("scope") is not None:
+        if scoped:  # the scope's clients only (health lists them all, scored or not)
             out = out[out["account_id"].isin(h["account_id"])]
         obs = out[["account_id"]].merge(h, on="account_id", how="left")
         obs["churned"] = out["churned_clients"].to_numpy() > 0
@@ -237,7 +241,8 @@ def backtest(
     Returns
     -------
     Backtest
-        Clients without a health (no component defined) are counted as ``unscored``, never dropped.
+        Clients without a health (fewer than ``min_components`` components defined) are counted as
+        ``unscored``, never dropped.
 
     Examples
     --------

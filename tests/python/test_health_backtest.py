@@ -202,6 +202,23 @@ def test_demo_churn_follows_its_service_not_noise(demo: ak.Book) -> None:
         assert bt.auc > 0.55, component
 
 
+def test_a_manager_scope_counts_only_the_managers_clients(demo: ak.Book) -> None:
+    # manager= and scope= select the same clients; each period's observations are the clients health lists
+    # for that manager (scored or not), not the whole book with the others unscored.
+    last = QUARTERS[-4:]
+    by_manager = ak.health.backtest(demo, last, manager="F05")
+    by_scope = ak.health.backtest(demo, last, scope=ak.Scope(managers=["F05"]))
+    whole = ak.health.backtest(demo, last)
+    assert (by_manager.accounts, by_manager.unscored, by_manager.churners) == (
+        by_scope.accounts,
+        by_scope.unscored,
+        by_scope.churners,
+    )
+    listed = sum(len(ak.health.health(demo, p, manager="F05")) for p in last)
+    assert 0 < by_manager.accounts + by_manager.unscored <= listed
+    assert by_manager.accounts + by_manager.unscored < whole.accounts + whole.unscored
+
+
 def test_fitted_weights_beat_the_defaults_out_of_time(demo: ak.Book) -> None:
     fit = ak.health.fit_weights(demo, QUARTERS)
     assert fit.converged
