@@ -149,16 +149,17 @@ def test_retention_uplift_finite_for_any_points(period: str) -> None:
 
 
 def test_retention_uplift_checks_the_article_on_the_demo() -> None:
-    # The case: 2025Q2 churn 9 of 220 = 4.1% a quarter; +5 points (11 clients) keeps all 9 lost.
-    r = ak.whatif.retention_uplift(ak.datasets.demo_book(), "2025Q2", points=0.05)
-    assert (r.clients_start, r.churned_clients, r.extra_clients_kept) == (220, 9, 9)
+    # The case on the demo book: 2025Q3 churn 10 of 238 = 4.2% a quarter; +5 points (12 clients)
+    # keeps all 10 lost.
+    r = ak.whatif.retention_uplift(ak.datasets.demo_book(), "2025Q3", points=0.05)
+    assert (r.clients_start, r.churned_clients, r.extra_clients_kept) == (238, 10, 10)
     assert r.new_churn_rate == 0 and r.periods == 20  # 5 years of quarters
     # capped at 20 quarters, discounted at 1.1^0.25 - 1 a quarter: V = S g Σ_{t=1..20} ((1 - c) / 1.1^0.25)^t
     q = 1.1**0.25
-    old = sum(((1 - 9 / 220) / q) ** t for t in range(1, 21))
+    old = sum(((1 - 10 / 238) / q) ** t for t in range(1, 21))
     new = sum(q**-t for t in range(1, 21))
-    assert r.horizon_profit == pytest.approx(220 * r.gross_profit_per_client * old)
-    assert r.lifetime_uplift == pytest.approx(220 * r.gross_profit_per_client * (new - old))
+    assert r.horizon_profit == pytest.approx(238 * r.gross_profit_per_client * old)
+    assert r.lifetime_uplift == pytest.approx(238 * r.gross_profit_per_client * (new - old))
     assert r.profit_uplift == pytest.approx(new / old - 1)
     assert 0 < r.profit_uplift < 1  # finite: a churn of 0 no longer means an endless lifetime
 
