@@ -72,11 +72,13 @@ def backtest_section(book: Book, period: Period) -> str:
         columns={"accounts": "clients", "auc": "AUC"}
     )
     per["AUC"] = per["AUC"].map(lambda x: "n/a" if pd.isna(x) else f"{x:.2f}")
+    counts = {"clients": "count", "churned": "count", "churners": "count"}
     charts = _png(lambda ax: roc_curve(bt, ax), (4.6, 3.6)) + _png(
         lambda ax: churn_by_band(bt, ax), (4.6, 3.6)
     )
     return (
         f"<h2>Does health predict churn?</h2><p>{html.escape(text)}</p><div class='row'>"
-        f"<div>{_table(bands)}<h3>By quarter</h3>{_table(per)}</div><div>{charts}</div></div>"
+        f"<div>{_table(bands, units=counts)}<h3>By quarter</h3>{_table(per, units=counts)}</div>"
+        f"<div>{charts}</div></div>"
         "<p>To weigh the components by this book's own history: ak.health.fit_weights (docs/health.md).</p>"
     )

@@ -267,6 +267,10 @@ def test_report_shows_the_backtest_beside_the_at_risk_list(demo: ak.Book) -> Non
     assert page.index("At-risk accounts") < page.index("Does health predict churn?")
     assert f"AUC {bt.auc:.2f} (0.5 is chance)" in page
     assert f"({bt.churners} churned)" in page
+    # Counts as whole numbers: the at-risk band's clients and churners.
+    band = bt.bands.iloc[0]
+    cells = f'<th>at_risk</th><td class="text">0–40</td><td>{band.accounts:,}</td><td>{band.churners:,}</td>'
+    assert cells in page
     # Nothing to backtest before the data has a next quarter.
     assert backtest_periods(demo, ak.Period("2023Q1")) == []
     assert "Does health predict churn?" not in ak.report.html_report(demo, ak.Period("2023Q1"))
