@@ -148,7 +148,7 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     std::vector<std::int64_t> parent(static_cast<std::size_t>(n), -1);
     const int window_days = end - start;
     // Which client months were neglected (account × month of the window), for the surveys drawn later.
-    const auto window_months = static_cast<std::size_t>(12 * o.years);
+    const auto window_months = 12 * static_cast<std::size_t>(o.years);
     std::vector<bool> neglected_in(static_cast<std::size_t>(n) * window_months, false);
 
     // Communications, requests and surveys per client month, drawn with the account's own two generators
