@@ -18,6 +18,7 @@ void register_dates(py::module_& m) {
     m.def("period_month", [](int y, unsigned month) { return days_of(Period::month(y, month)); });
     m.def("period_quarter", [](int y, unsigned q) { return days_of(Period::quarter(y, q)); });
     m.def("period_year", [](int y) { return days_of(Period::year(y)); });
+    m.def("period_week", [](int y, unsigned week) { return days_of(Period::week(y, week)); });
     m.def("period_parse", [](std::string_view text) { return days_of(Period::parse(text)); });
     m.def("period_check", [](Date::rep b, Date::rep e) { return days_of(period_of(b, e)); });
     m.def("period_label", [](Date::rep b, Date::rep e) { return period_of(b, e).label(); });

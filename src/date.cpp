@@ -46,6 +46,41 @@ Date::Date(int y, unsigned m, unsigned d) {
     *this = *date;
 }
 
+namespace {
+
+/// Reads an optional time of day after a date at `pos`: a 'T' or a space, "HH:MM" with optional ":SS" and
+/// fraction ('.' or ','), then an optional offset "Z", "+HH", "+HHMM" or "+HH:MM" (or '-'). The fields are
+/// checked, never applied: the day is the one written.
+bool skip_time(std::string_view s, std::size_t& pos) noexcept {
+    if (pos == s.size()) return true;
+    if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return false;
+    ++pos;
+    const auto field = [&](int max, bool colon) {
+        if (colon && (pos >= s.size() || s[pos++] != ':')) return false;
+        const auto v = read_digits(s, pos, 2);
+        return v && *v <= max;
+    };
+    if (!field(23, false) || !field(59, true)) return false;
+    if (pos < s.size() && s[pos] == ':') {
+        if (!field(60, true)) return false;  // 60: a leap second
+        if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+            const std::size_t digits = ++pos;
+            while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+            if (pos == digits) return false;
+        }
+    }
+    if (pos == s.size()) return true;
+    if (s[pos] == 'Z' || s[pos] == 'z') return ++pos == s.size();
+    if (s[pos] != '+' && s[pos] != '-') return false;
+    ++pos;
+    if (!field(23, false)) return false;
+    if (pos == s.size()) return true;
+    if (s[pos] == ':') ++pos;
+    return field(59, false) && pos == s.size();
+}
+
+}  // namespace
+
 std::optional<Date> Date::try_parse(std::string_view iso) noexcept {
     iso = trim(iso);
     std::size_t pos = 0;
@@ -54,13 +89,14 @@ std::optional<Date> Date::try_parse(std::string_view iso) noexcept {
     const auto m = read_digits(iso, pos, 2);
     if (!m || pos >= iso.size() || iso[pos++] != '-') return std::nullopt;
     const auto d = read_digits(iso, pos, 2);
-    if (!d || pos != iso.size()) return std::nullopt;
+    if (!d || !skip_time(iso, pos)) return std::nullopt;
     return make_date(*y, static_cast<unsigned>(*m), static_cast<unsigned>(*d));
 }
 
 Date Date::parse(std::string_view iso) {
     if (auto d = try_parse(iso)) return *d;
-    throw std::invalid_argument("not an ISO date (YYYY-MM-DD): '" + std::string(iso) + "'");
+    throw std::invalid_argument("not an ISO date (YYYY-MM-DD, optionally with a time and offset): '" +
+                                std::string(iso) + "'");
 }
 
 std::string Date::iso() const {
@@ -96,11 +132,35 @@ Period Period::year(int y) {
     return {Date{y, 1, 1}, Date{y + 1, 1, 1}};
 }
 
+namespace {
+/// The Monday of ISO week 1 of `year`: the Monday on or before 4 January.
+Date first_iso_monday(int year) {
+    const Date jan4{year, 1, 4};
+    const unsigned from_monday = std::chrono::weekday{jan4.sys_days()}.iso_encoding() - 1;
+    return jan4 - static_cast<Date::rep>(from_monday);
+}
+}  // namespace
+
+Period Period::week(int y, unsigned w) {
+    const Date first = first_iso_monday(y);
+    const auto weeks = static_cast<unsigned>((first_iso_monday(y + 1) - first) / 7);  // 52 or 53
+    if (w < 1 || w > weeks) {
+        throw std::invalid_argument("week must be 1-" + std::to_string(weeks) + " in " + std::to_string(y) +
+                                    ", got " + std::to_string(w));
+    }
+    const Date b = first + static_cast<Date::rep>(7 * (w - 1));
+    return {b, b + 7};
+}
+
+bool Period::is_iso_week() const noexcept {
+    return days() == 7 && std::chrono::weekday{begin_.sys_days()}.iso_encoding() == 1;
+}
+
 Period Period::parse(std::string_view text) {
     const std::string_view s = trim(text);
     const auto fail = [&] {
         return std::invalid_argument("not a period: '" + std::string(text) +
-                                     "' (expected 2025, 2025Q1, 2025-03 or 2025-01-01/2025-04-01)");
+                                     "' (expected 2025, 2025Q1, 2025-03, 2025-W03 or 2025-01-01/2025-04-01)");
     };
     if (const auto slash = s.find('/'); slash != std::string_view::npos) {
         const auto b = Date::try_parse(s.substr(0, slash));
@@ -117,6 +177,12 @@ Period Period::parse(std::string_view text) {
         const auto q = read_digits(s, pos, 1);
         if (!q || pos != s.size() || *q < 1 || *q > 4) throw fail();
         return quarter(*y, static_cast<unsigned>(*q));
+    }
+    if (s[pos] == '-' && pos + 1 < s.size() && (s[pos + 1] == 'W' || s[pos + 1] == 'w')) {
+        pos += 2;
+        const auto w = read_digits(s, pos, 2);
+        if (!w || pos != s.size()) throw fail();
+        return week(*y, static_cast<unsigned>(*w));
     }
     if (s[pos] == '-') {
         ++pos;
@@ -167,6 +233,7 @@ Period Period::previous() const {
 
 Period Period::year_ago() const {
     if (is_whole_months()) return {shift_first(begin_, -12), shift_first(end_, -12)};
+    if (is_iso_week()) return {begin_ - 364, end_ - 364};
     const Date b = one_year_earlier(begin_);
     const Date e = one_year_earlier(end_);
     return {b, e > b ? e : b + days()};  // [2024-02-28, 2024-02-29) -> [2023-02-28, 2023-03-01)
@@ -179,6 +246,13 @@ std::string Period::label() const {
         return std::to_string(begin_.year()) + "Q" + std::to_string((begin_.month() - 1) / 3 + 1);
     }
     if (m == 1) return begin_.iso().substr(0, 7);
+    if (is_iso_week()) {
+        const Date thursday = begin_ + 3;  // the week belongs to the ISO year of its Thursday
+        const int week = (thursday - first_iso_monday(thursday.year())) / 7 + 1;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%04d-W%02d", thursday.year(), week);
+        return buf;
+    }
     return begin_.iso() + "/" + end_.iso();
 }
 
@@ -186,6 +260,8 @@ Frequency parse_frequency(std::string_view text) {
     const std::string_view s = trim(text);
     if (s.size() == 1 || (s.size() == 2 && (s[1] == 'S' || s[1] == 's'))) {
         switch (std::toupper(static_cast<unsigned char>(s[0]))) {
+            case 'W':
+                return Frequency::week;
             case 'M':
                 return Frequency::month;
             case 'Q':
@@ -198,12 +274,18 @@ Frequency parse_frequency(std::string_view text) {
         }
     }
     throw std::invalid_argument("unknown frequency '" + std::string(text) +
-                                "' (expected \"M\", \"Q\" or \"Y\")");
+                                "' (expected \"W\", \"M\", \"Q\" or \"Y\")");
 }
 
 std::vector<Period> periods(Date start, Date end, Frequency freq) {
     std::vector<Period> out;
     if (!(start < end)) return out;
+    if (freq == Frequency::week) {
+        const auto from_monday = std::chrono::weekday{start.sys_days()}.iso_encoding() - 1;
+        for (Date b = start - static_cast<Date::rep>(from_monday); b < end; b = b + 7)
+            out.emplace_back(b, b + 7);
+        return out;
+    }
     int y = start.year();
     unsigned m = start.month();
     const unsigned step = freq == Frequency::month ? 1U : freq == Frequency::quarter ? 3U : 12U;

@@ -28,7 +28,10 @@ class Date {
     /// The day `year`-`month`-`day`; throws `std::invalid_argument` when that day does not exist.
     Date(int year, unsigned month, unsigned day);
 
-    /// Parses an ISO date "YYYY-MM-DD"; throws `std::invalid_argument` naming the text when it is not one.
+    /// Parses an ISO 8601 date "YYYY-MM-DD", optionally followed by a time of day ('T' or a space, then
+    /// "HH:MM", ":SS" and a fraction optional) and an offset ("Z", "+HH", "+HHMM", "+HH:MM" or with '-'):
+    /// the day is the calendar day as written, the time and offset are checked but never move it
+    /// ("2024-01-31T23:30:00-05:00" is 2024-01-31). Throws `std::invalid_argument` naming the text otherwise.
     static Date parse(std::string_view iso);
     /// Like `parse`, but returns `std::nullopt` instead of throwing.
     static std::optional<Date> try_parse(std::string_view iso) noexcept;
@@ -78,8 +81,11 @@ class Period {
     static Period quarter(int year, unsigned quarter);
     /// The calendar year `year`.
     static Period year(int year);
-    /// Parses "2025" (a year), "2025Q1" (a quarter), "2025-03" (a month) or "2025-01-01/2025-04-01" (a
-    /// range); throws `std::invalid_argument` naming the text otherwise.
+    /// The ISO 8601 week `week` (1-52, or 53 in years that have one) of the ISO year `year`: Monday to
+    /// Sunday, week 1 being the week with the year's first Thursday.
+    static Period week(int year, unsigned week);
+    /// Parses "2025" (a year), "2025Q1" (a quarter), "2025-03" (a month), "2025-W03" (an ISO week) or
+    /// "2025-01-01/2025-04-01" (a range); throws `std::invalid_argument` naming the text otherwise.
     static Period parse(std::string_view text);
 
     [[nodiscard]] constexpr Date begin() const noexcept { return begin_; }
@@ -91,16 +97,19 @@ class Period {
     [[nodiscard]] bool is_whole_months() const noexcept;
     /// Number of whole calendar months when `is_whole_months()`, else 0.
     [[nodiscard]] int whole_months() const noexcept;
+    /// True when the period is one ISO week: seven days from a Monday.
+    [[nodiscard]] bool is_iso_week() const noexcept;
     /// Length in months: whole months when `is_whole_months()`, else days / (365.2425 / 12).
     [[nodiscard]] double months() const noexcept;
-    /// A readable label: "2025", "2025Q1", "2025-03", or "2025-01-05/2025-02-05".
+    /// A readable label: "2025", "2025Q1", "2025-03", "2025-W03" (an ISO week), or "2025-01-05/2025-02-05".
     [[nodiscard]] std::string label() const;
     /// The period of the same length just before: the previous calendar months when the period is whole
     /// months (2025Q1 -> 2024Q4, 2025-03 -> 2025-02), else the `days()` days before `begin()`. The base of
     /// `nrr_base = previous`.
     [[nodiscard]] Period previous() const;
-    /// The same days a year earlier: 12 months earlier when whole months (2025Q1 -> 2024Q1), else each bound
-    /// one calendar year earlier (29 February -> 28 February). The base of `nrr_base = year_ago`.
+    /// The same days a year earlier: 12 months earlier when whole months (2025Q1 -> 2024Q1), 52 weeks
+    /// earlier for an ISO week (a week from Monday to Monday, as retail compares weeks), else each bound one
+    /// calendar year earlier (29 February -> 28 February). The base of `nrr_base = year_ago`.
     [[nodiscard]] Period year_ago() const;
 
     friend constexpr bool operator==(const Period&, const Period&) noexcept = default;
@@ -110,10 +119,10 @@ class Period {
     Date end_;
 };
 
-/// Frequencies of `periods()`: calendar months, quarters and years.
-enum class Frequency { month, quarter, year };
+/// Frequencies of `periods()`: ISO weeks (Monday to Sunday), calendar months, quarters and years.
+enum class Frequency { week, month, quarter, year };
 
-/// Parses "M", "Q" or "Y" (also "A"), case-insensitive; throws `std::invalid_argument` otherwise.
+/// Parses "W", "M", "Q" or "Y" (also "A"), case-insensitive; throws `std::invalid_argument` otherwise.
 Frequency parse_frequency(std::string_view text);
 
 /// The consecutive calendar periods of `freq` that cover `[start, end)`: the first contains `start`, the last

@@ -21,8 +21,10 @@ _EPOCH = _dt.date(1970, 1, 1)
 def to_day(value: Any) -> int:
     """Days since 1970-01-01 of a date-like value.
 
-    Accepts ISO strings (``"2024-03-01"``), :class:`datetime.date` and :class:`datetime.datetime`,
-    :class:`pandas.Timestamp` and :class:`numpy.datetime64` (the time of day is dropped).
+    Accepts ISO 8601 strings (``"2024-03-01"``, ``"2024-03-01T23:30:00-05:00"``), :class:`datetime.date`
+    and :class:`datetime.datetime`, :class:`pandas.Timestamp` and :class:`numpy.datetime64`. The day is the
+    calendar day as written, in the value's own time zone: the time of day is dropped and an offset or time
+    zone is never applied (``"2024-03-01T23:30:00-05:00"`` is 1 March, as is that instant in UTC+14).
 
     Examples
     --------
@@ -33,6 +35,8 @@ def to_day(value: Any) -> int:
         return _core.date_parse(value)
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         raise TypeError("a date must be a date-like value, not an integer; use numpy.datetime64(n, 'D')")
+    if isinstance(value, pd.Timestamp) and value.tzinfo is not None:
+        value = value.tz_localize(None)  # the wall-clock day, as for text with an offset
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
@@ -44,6 +48,14 @@ def to_day(value: Any) -> int:
     raise TypeError(f"not a date-like value: {value!r}")
 
 
+def _pandas_period(p: pd.Period) -> tuple[int, int]:
+    """The days ``[begin, end)`` of a pandas Period of whole days (a day, week, month, quarter, year...)."""
+    begin, end = p.start_time, (p + 1).start_time
+    if begin != begin.normalize() or end != end.normalize():
+        raise ValueError(f"a Period is whole days; the pandas Period {p} of freq {p.freqstr} is not")
+    return _core.period_check(to_day(begin), to_day(end))
+
+
 def _date(day: int) -> _dt.date:
     return _EPOCH + _dt.timedelta(days=day)
 
@@ -52,8 +64,10 @@ class Period:
     """A half-open range of calendar days ``[begin, end)``.
 
     A day ``d`` belongs to the period when ``begin <= d < end``. Build one from two date-likes, from a label
-    (``Period("2025Q1")``, ``Period("2025-03")``, ``Period("2025")``), or with :meth:`month`, :meth:`quarter`
-    and :meth:`year`.
+    (``Period("2025Q1")``, ``Period("2025-03")``, ``Period("2025")``, ``Period("2025-W03")`` for an ISO
+    week), from a :class:`pandas.Period` of whole days (``pd.Period("2025Q1")``, ``pd.Period("2025-01-06",
+    "W")``), or with :meth:`week`, :meth:`month`, :meth:`quarter` and :meth:`year`. Wherever accountkpi
+    takes a period, it takes any of these.
 
     Examples
     --------
@@ -62,16 +76,24 @@ class Period:
     (91, '2024Q1')
     >>> Period("2025-03") == Period.month(2025, 3)
     True
+    >>> import pandas as pd
+    >>> Period(pd.Period("2025Q1")).label, Period(pd.Period("2025-01-08", "W")).label
+    ('2025Q1', '2025-W02')
     """
 
     __slots__ = ("_begin", "_end")
 
-    def __init__(self, begin: DateLike | Period, end: DateLike | None = None) -> None:
+    def __init__(self, begin: DateLike | Period | pd.Period, end: DateLike | None = None) -> None:
         if isinstance(begin, Period) and end is None:
             b, e = begin._begin, begin._end
+        elif isinstance(begin, pd.Period) and end is None:
+            b, e = _pandas_period(begin)
         elif end is None:
             if not isinstance(begin, str):
-                raise TypeError("Period(label) takes a label such as '2025Q1'; otherwise give begin and end")
+                raise TypeError(
+                    "Period(label) takes a label such as '2025Q1' or a pandas Period; otherwise give begin "
+                    "and end"
+                )
             b, e = _core.period_parse(begin)
         else:
             b, e = _core.period_check(to_day(begin), to_day(end))
@@ -83,6 +105,18 @@ class Period:
         p = cls.__new__(cls)
         p._begin, p._end = days
         return p
+
+    @classmethod
+    def week(cls, year: int, week: int) -> Period:
+        """The ISO 8601 week ``week`` (1-52, or 53 in years that have one) of the ISO year ``year``: Monday to
+        Sunday, week 1 being the week of the year's first Thursday.
+
+        Examples
+        --------
+        >>> Period.week(2025, 1)
+        Period('2024-12-30', '2025-01-06')
+        """
+        return cls._from_days(_core.period_week(year, week))
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
@@ -121,7 +155,8 @@ class Period:
 
     @property
     def label(self) -> str:
-        """``"2025"``, ``"2025Q1"``, ``"2025-03"`` or ``"2025-01-05/2025-02-05"``."""
+        """``"2025"``, ``"2025Q1"``, ``"2025-03"``, ``"2025-W03"`` (an ISO week) or
+        ``"2025-01-05/2025-02-05"``."""
         return _core.period_label(self._begin, self._end)
 
     def previous(self) -> Period:
@@ -138,8 +173,9 @@ class Period:
         return Period._from_days(_core.period_previous(self._begin, self._end))
 
     def year_ago(self) -> Period:
-        """The same days a year earlier: 12 months earlier when the period is whole months, else each bound
-        one calendar year earlier, 29 February becoming 28 February (the base of ``nrr_base="year_ago"``).
+        """The same days a year earlier: 12 months earlier when the period is whole months, 52 weeks earlier
+        for an ISO week (Monday to Monday), else each bound one calendar year earlier, 29 February becoming
+        28 February (the base of ``nrr_base="year_ago"``).
 
         Examples
         --------
@@ -173,7 +209,8 @@ class Period:
 
 
 def periods(start: DateLike, end: DateLike, freq: str = "M") -> list[Period]:
-    """The consecutive calendar periods of ``freq`` (``"M"``, ``"Q"`` or ``"Y"``) covering ``[start, end)``.
+    """The consecutive calendar periods of ``freq`` (``"W"`` for ISO weeks from Monday, ``"M"``, ``"Q"`` or
+    ``"Y"``) covering ``[start, end)``.
 
     The first period contains ``start`` and the last contains the day before ``end``.
 
@@ -181,6 +218,8 @@ def periods(start: DateLike, end: DateLike, freq: str = "M") -> list[Period]:
     --------
     >>> [p.label for p in periods("2024-01-15", "2024-04-01", "M")]
     ['2024-01', '2024-02', '2024-03']
+    >>> [p.label for p in periods("2025-01-01", "2025-01-13", "W")]
+    ['2025-W01', '2025-W02']
     """
     return [Period._from_days(d) for d in _core.periods(to_day(start), to_day(end), freq)]
 

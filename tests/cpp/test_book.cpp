@@ -281,5 +281,6 @@ TEST(Validation, TextDatesAreParsedAndBadOnesReported) {
     b.add("revenue", std::move(revenue));
     const auto ps = problems_of(b);
     ASSERT_EQ(ps.size(), 1U);
-    EXPECT_TRUE(has_problem(ps, "revenue", 0, "date", "not a date (YYYY-MM-DD): '2024-02-30'"));
+    EXPECT_TRUE(has_problem(ps, "revenue", 0, "date",
+                            "not a date (YYYY-MM-DD, optionally with a time and offset): '2024-02-30'"));
 }

@@ -130,3 +130,49 @@ TEST(Period, PreviousAndYearAgoAreTheEngineBases) {
         EXPECT_EQ(p.year_ago(), base_period(p, Options::NrrBase::year_ago)) << p.label();
     }
 }
+
+TEST(Date, ParsesIso8601TimesAndOffsetsToTheDayAsWritten) {
+    // The day as written: the time and the offset are checked, never applied.
+    EXPECT_EQ(Date::parse("2010-12-01 08:26:00"), Date(2010, 12, 1));  // UCI Online Retail's InvoiceDate
+    EXPECT_EQ(Date::parse("2010-12-01T08:26"), Date(2010, 12, 1));
+    EXPECT_EQ(Date::parse("2024-01-31T23:30:00-05:00"), Date(2024, 1, 31));  // 2024-02-01 in UTC: not used
+    EXPECT_EQ(Date::parse("2024-01-01T00:30:00+14:00"), Date(2024, 1, 1));
+    EXPECT_EQ(Date::parse("2024-01-01T00:30:00.123456789Z"), Date(2024, 1, 1));
+    EXPECT_EQ(Date::parse("2024-01-01t12:00:00,5z"), Date(2024, 1, 1));
+    EXPECT_EQ(Date::parse("2024-01-01T12:00:00+0530"), Date(2024, 1, 1));
+    EXPECT_EQ(Date::parse("2024-01-01T12:00:00-08"), Date(2024, 1, 1));
+    EXPECT_EQ(Date::parse("2016-12-31T23:59:60Z"), Date(2016, 12, 31));  // a leap second
+    for (const char* bad :
+         {"2024-01-01T", "2024-01-01 8:26", "2024-01-01T24:00", "2024-01-01T12:60", "2024-01-01T12:00:61",
+          "2024-01-01T12:00:00.", "2024-01-01T12:00+25:00", "2024-01-01T12:00:00+05:", "2024-01-01T12:00Zx",
+          "2024-01-01x12:00", "2024-02-30T00:00:00"}) {
+        EXPECT_FALSE(Date::try_parse(bad)) << bad;
+    }
+}
+
+TEST(Period, IsoWeeksBeginOnMonday) {
+    // 2025-01-01 is a Wednesday: week 1 of 2025 is the week of its first Thursday, from Monday 2024-12-30.
+    EXPECT_EQ(Period::week(2025, 1), Period(Date(2024, 12, 30), Date(2025, 1, 6)));
+    EXPECT_EQ(Period::week(2025, 1).label(), "2025-W01");
+    // 2020 has 53 weeks (it begins on a Wednesday and is a leap year); 2021 has 52.
+    EXPECT_EQ(Period::week(2020, 53), Period(Date(2020, 12, 28), Date(2021, 1, 4)));
+    EXPECT_EQ(Period::week(2020, 53).label(), "2020-W53");
+    EXPECT_THROW(Period::week(2021, 53), std::invalid_argument);
+    EXPECT_THROW(Period::week(2021, 0), std::invalid_argument);
+    EXPECT_EQ(Period::parse("2025-W03"), Period(Date(2025, 1, 13), Date(2025, 1, 20)));
+    EXPECT_THROW(Period::parse("2025-W3"), std::invalid_argument);
+    // Seven days from a Tuesday are no week: a range label.
+    EXPECT_EQ(Period(Date(2025, 1, 14), Date(2025, 1, 21)).label(), "2025-01-14/2025-01-21");
+    // A week's year ago is 52 weeks (364 days) earlier: the same weekdays.
+    EXPECT_EQ(Period::week(2025, 3).year_ago(), Period::week(2024, 3));
+    EXPECT_EQ(Period::week(2025, 3).previous(), Period::week(2025, 2));
+}
+
+TEST(Periods, WeeksCoverTheRangeFromTheMondayOnOrBeforeStart) {
+    // 2025-01-01 (Wednesday) .. 2025-01-13 (Monday): weeks 1 and 2; the Monday 13th is not covered.
+    const auto weeks = accountkpi::periods(Date(2025, 1, 1), Date(2025, 1, 13), Frequency::week);
+    ASSERT_EQ(weeks.size(), 2U);
+    EXPECT_EQ(weeks[0], Period::week(2025, 1));
+    EXPECT_EQ(weeks[1], Period::week(2025, 2));
+    EXPECT_EQ(accountkpi::parse_frequency("w"), Frequency::week);
+}

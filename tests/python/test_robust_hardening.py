@@ -182,7 +182,7 @@ def test_regression_cli_seed_out_of_range_is_one_line() -> None:
 
 
 def test_cli_argument_problems_are_one_line() -> None:
-    _one_line_error(_cli("kpis", "--demo", "--freq", "W"))
+    _one_line_error(_cli("kpis", "--demo", "--freq", "D"))
     _one_line_error(_cli("nonsense"))
     _one_line_error(_cli("kpis", "--demo", "--period", "2024Q9"))
 
