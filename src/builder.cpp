@@ -211,7 +211,7 @@ class Reader {
         }
         for (const auto& c : spec_.columns) {
             if (c.required && !table_->find(c.name)) {
-                report(-1, c.name, "required column is missing");
+                report(-1, c.name, "required column is missing (columns found: " + found_columns() + ")");
                 broken_ = true;
             }
         }
@@ -223,6 +223,12 @@ class Reader {
         std::string out;
         for (const auto& c : spec_.columns) out += (out.empty() ? "" : ", ") + quoted(c.name);
         return out;
+    }
+    /// The table's own columns, for messages: "'Account', 'amount', ..." or "none".
+    [[nodiscard]] std::string found_columns() const {
+        std::string out;
+        for (const auto& entry : table_->columns()) out += (out.empty() ? "" : ", ") + quoted(entry.first);
+        return out.empty() ? "none" : out;
     }
     /// The column `name` to convert (a point where the build may be interrupted), or null.
     [[nodiscard]] const Column* column(std::string_view name) const {
@@ -271,9 +277,9 @@ class Reader {
                 } else if (const auto& p = parsed[static_cast<std::size_t>(code)]) {
                     check(i, p->days());
                 } else {
-                    report(
-                        to_row(i), name,
-                        "not a date (YYYY-MM-DD): " + quoted(t->categories[static_cast<std::size_t>(code)]));
+                    report(to_row(i), name,
+                           "not a date (YYYY-MM-DD, optionally with a time and offset): " +
+                               quoted(t->categories[static_cast<std::size_t>(code)]));
                 }
             }
         } else {
@@ -1421,6 +1427,15 @@ LenientBuild BookBuilder::build_lenient() const {
         }
         cascade();
     }
+}
+
+std::vector<std::string> similar_names(std::string_view given, std::span<const std::string> names) {
+    const std::string plain = normalised_word(given);
+    std::vector<std::string> out;
+    for (const auto& name : names) {
+        if (looks_like(plain, normalised_word(name))) out.push_back(name);
+    }
+    return out;
 }
 
 }  // namespace accountkpi

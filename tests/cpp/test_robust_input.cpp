@@ -122,10 +122,10 @@ TEST(RobustInput, EmptyAndOneRowTables) {
     empty.add("accounts", Table{});
     empty.add("revenue", Table{});
     EXPECT_EQ(described(problems_of(empty)),
-              "accounts column account_id: required column is missing\n"
-              "revenue column account_id: required column is missing\n"
-              "revenue column date: required column is missing\n"
-              "revenue column amount: required column is missing\n");
+              "accounts column account_id: required column is missing (columns found: none)\n"
+              "revenue column account_id: required column is missing (columns found: none)\n"
+              "revenue column date: required column is missing (columns found: none)\n"
+              "revenue column amount: required column is missing (columns found: none)\n");
     Table accounts;
     accounts.add("account_id", texts({}));
     BookBuilder zero;

@@ -125,7 +125,8 @@ TEST(Lenient, StructuralProblemsStillThrow) {
         FAIL() << "expected a ValidationError";
     } catch (const ValidationError& e) {
         ASSERT_EQ(e.problems().size(), 1U);
-        EXPECT_EQ(e.problems()[0].describe(), "revenue column date: required column is missing");
+        EXPECT_EQ(e.problems()[0].describe(),
+                  "revenue column date: required column is missing (columns found: 'account_id', 'amount')");
     }
 }
 

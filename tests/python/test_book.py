@@ -84,7 +84,9 @@ def test_mixed_and_missing_inputs_are_reported() -> None:
         ak.Book.from_frames(accounts=accounts, revenue=revenue)
     reasons = {(t, c): r for t, _, c, r in info.value.problems}
     assert "mixes text and integer ids" in reasons[("accounts", "account_id")]
-    assert reasons[("revenue", "date")] == "required column is missing"
+    assert (
+        reasons[("revenue", "date")] == "required column is missing (columns found: 'account_id', 'amount')"
+    )
 
 
 def test_several_spells_per_account(tiny_frames: dict[str, pd.DataFrame]) -> None:

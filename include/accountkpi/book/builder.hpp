@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,5 +74,11 @@ class BookBuilder {
     Tables tables_;
     std::vector<Problem> rejections_;
 };
+
+/// The names among `names` that `given` likely misspells, in their order: the same but for case and spaces,
+/// or within one edit (insert, delete, substitute, swap two neighbours; two edits for names of more than six
+/// letters). The rule the builder uses to say "did you mean ...?" for unknown columns.
+[[nodiscard]] std::vector<std::string> similar_names(std::string_view given,
+                                                     std::span<const std::string> names);
 
 }  // namespace accountkpi
