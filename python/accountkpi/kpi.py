@@ -146,7 +146,7 @@ def _scope(book: Book, scope: Any, options: dict[str, Any] | None = None) -> dic
 
 
 def _periods(periods: Any) -> list[Period]:
-    if isinstance(periods, (Period, str)):
+    if isinstance(periods, (Period, str, pd.Period)):
         periods = [periods]
     out = [p if isinstance(p, Period) else Period(p) for p in periods]
     if not out:
@@ -310,16 +310,25 @@ def _make(name: str) -> Callable[..., float]:
     summary, formula, edges = DEFINITIONS[name]
     aliases = _ALIASES.get(name, {})
 
+    names = {**aliases, **{v: v for v in aliases.values()}}  # the short name or the one of Book.kpis
+
     def kpi(book: Book, period: Period | str, *, scope: Any = None, **options: Any) -> float:
         engine: dict[str, Any] = {}
         for key, value in options.items():
-            if key not in aliases:
-                allowed = ", ".join(aliases) or "none"
+            if key not in names:
+                allowed = ", ".join(dict.fromkeys(names)) or "none"
                 raise TypeError(f"{name}() got an unexpected option {key!r} (options: {allowed})")
-            engine[aliases[key]] = value
+            if names[key] in engine:
+                raise TypeError(f"{name}() got {key!r} and its other name; give one")
+            engine[names[key]] = value
         return _value(name, book, period, scope, engine)
 
-    opts = ", ".join(f"``{k}``" for k in aliases) or "none"
+    opts = (
+        ", ".join(
+            f"``{k}``" + (f" (or ``{v}`` as in ``Book.kpis``)" if v != k else "") for k, v in aliases.items()
+        )
+        or "none"
+    )
     kpi.__name__ = kpi.__qualname__ = name
     kpi.__doc__ = f"""{summary}
 
