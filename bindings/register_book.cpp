@@ -409,6 +409,34 @@ void register_book(py::module_& m) {
         py::arg("rejected"),
         "Builds a Book from the rows without problems: (Book, [(table, row, column, reason)]) listing every "
         "rejected row (with its dependants); raises ValidationError for problems no row can be blamed for.");
+    m.def(
+        "derive_regions",
+        [](const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& account,
+           const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& region,
+           const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& day, std::size_t accounts,
+           std::size_t regions, std::string_view rule) {
+            const RegionRule r = parse_region_rule(rule);
+            std::vector<std::int32_t> out;
+            {
+                py::gil_scoped_release release;
+                std::vector<Date> days(static_cast<std::size_t>(day.size()));
+                for (std::size_t i = 0; i < days.size(); ++i) days[i] = Date{day.data()[i]};
+                out = derive_regions({account.data(), static_cast<std::size_t>(account.size())},
+                                     {region.data(), static_cast<std::size_t>(region.size())}, days, accounts,
+                                     regions, r);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("account"), py::arg("region"), py::arg("day"), py::arg("accounts"), py::arg("regions"),
+        py::arg("rule"),
+        "The region code of each account of a transaction log by `rule` (see accountkpi::derive_regions).");
+    m.def(
+        "similar_names",
+        [](std::string_view given, const std::vector<std::string>& names) {
+            return similar_names(given, names);
+        },
+        py::arg("given"), py::arg("names"),
+        "The names among `names` that `given` likely misspells (case, spaces, one or two edits), in order.");
     m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
           "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every "
           "problem.");

@@ -204,7 +204,8 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
                 )
 
             return _texts(s.map(iso), (table, name), problems)
-        if pd.api.types.is_string_dtype(dtype):
+        if pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+            # Texts (dictionary-encoded ones too: Arrow and polars strings), parsed once per distinct text.
             return _texts(s, (table, name), problems)
         if pd.api.types.is_numeric_dtype(dtype) and s.isna().all():
             return ("dates", np.full(len(s), np.iinfo(np.int64).min, dtype=np.int64))
@@ -382,10 +383,16 @@ _REJECTED_COLUMNS = ("table", "row", "column", "reason")
 
 
 def _read_csv(
-    path: Path, table: str, columns: list[tuple[str, str, bool, list[str]]], problems: list
+    path: Path,
+    table: str,
+    columns: list[tuple[str, str, bool, list[str]]],
+    problems: list,
+    rename: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """One CSV file as a frame: ids and texts as written (only an empty field is missing), numbers and dates
-    with the usual missing markers; records with another number of fields than the header are reported."""
+    with the usual missing markers; records with another number of fields than the header are reported.
+    ``rename`` maps the Book's column names to the file's."""
+    rename = dict(rename or {})
     # pandas fills short records with missing values silently and refuses a whole file for one long record;
     # count the fields of each record first (the csv module reads quoted line breaks as pandas does).
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -399,16 +406,24 @@ def _read_csv(
             if len(fields) != width:
                 problems.append((table, row, "", f"has {len(fields)} fields, the header has {width}"))
             row += 1
-    text_columns = [c[0] for c in columns if c[1] not in ("date", "number")]
-    return pd.read_csv(
+    missing = [src for src in rename.values() if header is None or src not in header]
+    if missing:
+        found = [str(c) for c in header or []]
+        from .sources import columns_hint
+
+        raise KeyError(f"{path.name}: no column {missing[0]!r} to map; {columns_hint(missing[0], found)}")
+    name = {c[0]: rename.get(c[0], c[0]) for c in columns}  # the file's name of each of the Book's columns
+    text_columns = [name[c[0]] for c in columns if c[1] not in ("date", "number")]
+    frame = pd.read_csv(
         path,
         encoding="utf-8-sig",
         usecols=range(width) if width else None,
         dtype=dict.fromkeys(text_columns, "string"),
         keep_default_na=False,
-        na_values={c[0]: [""] if c[0] in text_columns else _NA_MARKERS for c in columns},
+        na_values={name[c[0]]: [""] if name[c[0]] in text_columns else _NA_MARKERS for c in columns},
         skipinitialspace=True,
     )
+    return frame.rename(columns={src: book for book, src in rename.items()}) if rename else frame
 
 
 # What pandas reads as missing by default; only for number and date columns here.
@@ -458,6 +473,7 @@ class Book:
         *,
         inactivity_days: int = 365,
         on_error: str = "raise",
+        columns: Mapping[str, Mapping[str, str]] | None = None,
     ) -> Any:
         """Validate the tables and build a Book.
 
@@ -466,7 +482,11 @@ class Book:
         accounts, revenue : DataFrame
             Required tables. ``accounts`` has one row per account, or one row per client spell when
             ``acquired_on`` is given on each of the account's rows.
+            Each table may be a pandas DataFrame or any frame speaking the Arrow PyCapsule interface
+            (polars, pyarrow), whose numbers and timestamps without missing values are read without a copy.
         managers, assignments, projects, interactions, requests, surveys, targets : DataFrame, optional
+        columns : dict of table name to {book column: your column}, optional
+            Renames your columns to the Book's, e.g. ``{"revenue": {"account_id": "CustomerID"}}``.
         inactivity_days : int, default 365
             For accounts without ``acquired_on``: client spells are derived from revenue, ending this
             many days after the last revenue date not followed by another within this many days.
@@ -514,7 +534,9 @@ class Book:
             "surveys": surveys,
             "targets": targets,
         }
-        frames = {k: v for k, v in frames.items() if v is not None}
+        from .sources import as_pandas, renamed
+
+        frames = renamed({k: as_pandas(v, k) for k, v in frames.items() if v is not None}, columns)
         inactivity_days = _inactivity_days(inactivity_days)
         if _lenient(on_error):
             return cls._build_lenient(frames, inactivity_days)
@@ -532,7 +554,14 @@ class Book:
                 problems.append((table, -1, "", f"unknown table (expected one of {', '.join(TABLES)})"))
                 continue
             if not isinstance(frame, pd.DataFrame):
-                problems.append((table, -1, "", f"expected a pandas DataFrame, got {type(frame).__name__}"))
+                problems.append(
+                    (
+                        table,
+                        -1,
+                        "",
+                        f"expected a DataFrame (pandas, polars or Arrow), got {type(frame).__name__}",
+                    )
+                )
                 continue
             if frame.columns.duplicated().any():
                 for name in frame.columns[frame.columns.duplicated()].unique():
@@ -584,7 +613,12 @@ class Book:
 
     @classmethod
     def from_csv(
-        cls, directory: str | os.PathLike[str], *, inactivity_days: int = 365, on_error: str = "raise"
+        cls,
+        directory: str | os.PathLike[str],
+        *,
+        columns: Mapping[str, Mapping[str, str]] | None = None,
+        inactivity_days: int = 365,
+        on_error: str = "raise",
     ) -> Any:
         """Read one ``<table>.csv`` per table from ``directory`` and build a Book.
 
@@ -594,7 +628,8 @@ class Book:
         columns the usual markers (``NA``, ``NaN``, ``null``) are missing too. Unreadable files and rows
         whose number of fields differs from the header's are reported in the same
         :class:`ValidationError` as the problems in the rows (rows are 0-based data records, not lines).
-        ``on_error="quarantine"`` returns ``(book, rejected)`` as :meth:`from_frames` does.
+        ``on_error="quarantine"`` returns ``(book, rejected)`` as :meth:`from_frames` does; ``columns``
+        renames the files' columns as in :meth:`from_frames`.
         """
         lenient = _lenient(on_error)
         inactivity_days = _inactivity_days(inactivity_days)
@@ -603,14 +638,14 @@ class Book:
             raise FileNotFoundError(f"no such directory: {directory}")
         frames: dict[str, pd.DataFrame] = {}
         problems: list[tuple[str, int, str, str]] = []
-        for table, (required, columns) in TABLES.items():
+        for table, (required, spec) in TABLES.items():
             path = directory / f"{table}.csv"
             if not path.exists():
                 if required:
                     problems.append((table, -1, "", f"required file {path.name} is missing"))
                 continue
             try:
-                frames[table] = _read_csv(path, table, columns, problems)
+                frames[table] = _read_csv(path, table, spec, problems, (columns or {}).get(table, {}))
             except UnicodeDecodeError as e:
                 problems.append(
                     (table, -1, "", f"{path.name} is not UTF-8 text ({e.reason} at byte {e.start})")
@@ -621,6 +656,14 @@ class Book:
             problems.append(
                 (extra, -1, "", f"unknown table file {extra}.csv (expected one of {', '.join(TABLES)})")
             )
+        return cls._build_found(frames, problems, inactivity_days, lenient)
+
+    @classmethod
+    def _build_found(
+        cls, frames: Mapping[str, pd.DataFrame], problems: list, inactivity_days: int, lenient: bool
+    ) -> Any:
+        """The Book of frames read from files or a database, with the problems found reading them listed
+        beside the core's."""
         structural = any(r < 0 for _, r, _, _ in problems)
         if lenient and not structural:
             return cls._build_lenient(frames, inactivity_days, problems)
@@ -632,8 +675,137 @@ class Book:
             _raise(problems)
         return cls._build(frames, inactivity_days)
 
-    def table(self, name: str) -> pd.DataFrame:
+    @classmethod
+    def from_parquet(
+        cls,
+        directory: str | os.PathLike[str],
+        *,
+        columns: Mapping[str, Mapping[str, str]] | None = None,
+        inactivity_days: int = 365,
+        on_error: str = "raise",
+    ) -> Any:
+        """Read one ``<table>.parquet`` file (or ``<table>/`` folder of Parquet parts) per table from
+        ``directory`` and build a Book, as :meth:`from_csv` does for CSV files (needs ``pyarrow``).
+
+        Columns keep their Parquet types: numbers and timestamps without missing values are not copied on
+        the way in, texts are dictionary-encoded by Arrow. ``columns`` renames source columns as in
+        :meth:`from_frames`.
+        """
+        from .sources import parquet_frames, renamed
+
+        lenient = _lenient(on_error)
+        inactivity_days = _inactivity_days(inactivity_days)
+        frames, problems = parquet_frames(directory)
+        return cls._build_found(renamed(frames, columns), problems, inactivity_days, lenient)
+
+    @classmethod
+    def from_sql(
+        cls,
+        source: Any,
+        queries: Mapping[str, str] | None = None,
+        *,
+        columns: Mapping[str, Mapping[str, str]] | None = None,
+        inactivity_days: int = 365,
+        on_error: str = "raise",
+    ) -> Any:
+        """Read the tables from a database and build a Book.
+
+        Parameters
+        ----------
+        source : str, path or connection
+            A URL: ``postgresql://user@host/db`` (through ADBC: ``pip install adbc-driver-postgresql``),
+            ``sqlite:///path/to/file.db`` (``adbc-driver-sqlite``), ``duckdb:///path/to/file.duckdb``
+            (``duckdb``); a SQLite or DuckDB file's path; or an open connection: ADBC, DuckDB, ``sqlite3``
+            or any DB-API 2 connection (left open).
+        queries : dict of table name to SQL, optional
+            The query that reads each table, e.g. ``{"revenue": "SELECT customer AS account_id, ..."}``.
+            By default each of the Book's tables that the database has (``accounts``, ``revenue``, ...) is
+            read whole with ``SELECT * FROM <table>``.
+        columns, inactivity_days, on_error
+            As in :meth:`from_frames`.
+
+        Notes
+        -----
+        Results come as Arrow tables from ADBC and DuckDB (no per-row Python objects); ``NUMERIC`` and
+        ``DECIMAL`` columns become doubles, as the Book holds money. A query that fails and a required
+        table the database lacks are reported in the :class:`ValidationError` with the data's problems.
+        """
+        from .sources import renamed, sql_frames
+
+        lenient = _lenient(on_error)
+        inactivity_days = _inactivity_days(inactivity_days)
+        frames, problems = sql_frames(source, queries)
+        return cls._build_found(renamed(frames, columns), problems, inactivity_days, lenient)
+
+    @classmethod
+    def from_transactions(
+        cls,
+        transactions: Any,
+        *,
+        account: str = "account_id",
+        date: str = "date",
+        amount: str = "amount",
+        cost: str | None = None,
+        region: str | None = None,
+        region_rule: str = "most_frequent",
+        inactivity_days: int = 365,
+        on_error: str = "raise",
+    ) -> Any:
+        """Build a Book from one transaction log: one row per invoice line (customer, date, amount, and
+        maybe a cost and a region), as billing systems and shops export them.
+
+        Parameters
+        ----------
+        transactions : DataFrame
+            pandas, polars or pyarrow (any object with ``__arrow_c_stream__``).
+        account, date, amount : str
+            The log's columns of the customer id, the date (any date form :meth:`from_frames` takes: ISO
+            text with or without a time and offset, datetimes of any unit or time zone) and the amount.
+        cost, region : str, optional
+            The log's columns of the line's cost and of the customer's region (country...).
+        region_rule : {"most_frequent", "first", "last"}, default "most_frequent"
+            An account's region when its lines name several: the one on most of its lines (a tie goes to
+            the one on the latest line), or the one of its earliest or latest line. Lines are ordered by
+            day, then by their position in the log; lines without a region do not count.
+        inactivity_days, on_error
+            As in :meth:`from_frames`.
+
+        Notes
+        -----
+        The accounts are the distinct customer ids of the log; client spells are derived from the revenue
+        as for accounts without ``acquired_on``. Every line is a revenue line (credit notes included): a
+        line without a customer id or with a bad date or amount is reported (``on_error="raise"``) or
+        rejected (``"quarantine"``), with its position in the log as ``row`` of table ``revenue``, never
+        dropped silently.
+
+        Examples
+        --------
+        >>> import pandas as pd, accountkpi as ak
+        >>> log = pd.DataFrame({"CustomerID": [17850, 17850, 13047],
+        ...                     "InvoiceDate": ["2010-12-01 08:26:00", "2011-01-05T10:00:00+01:00",
+        ...                                     "2010-12-01 08:34:00"],
+        ...                     "Sales": [15.3, 22.0, 54.08],
+        ...                     "Country": ["United Kingdom", "France", "United Kingdom"]})
+        >>> book = ak.Book.from_transactions(log, account="CustomerID", date="InvoiceDate", amount="Sales",
+        ...                                  region="Country", region_rule="last")
+        >>> book.table("accounts")[["account_id", "region"]].astype(str).values.tolist()
+        [['17850', 'France'], ['13047', 'United Kingdom']]
+        """
+        from .sources import transaction_frames
+
+        names = {"account_id": account, "date": date, "amount": amount, "cost": cost, "region": region}
+        for key, value in names.items():
+            if value is not None and not isinstance(value, str):
+                raise TypeError(
+                    f"{key.replace('_id', '')}= must be a column name, got {type(value).__name__}"
+                )
+        frames = transaction_frames(transactions, names, region_rule)
+        return cls.from_frames(**frames, inactivity_days=inactivity_days, on_error=on_error)
+
+    def table(self, name: str, *, output: str = "pandas") -> Any:
         """One table as a DataFrame, in the Book's order (events sorted by date, stable).
+
+        ``output="polars"`` or ``"arrow"`` returns it as a polars DataFrame or a pyarrow Table instead.
 
         ``name`` is one of the input tables or ``"spells"`` (one row per client spell, given or derived).
         Numeric columns are read-only views of the Book's memory (no copy). Event tables carry a derived
@@ -641,7 +813,12 @@ class Book:
         """
         cols = self._core.export_table(name)
         # copy=False: pandas (3, copy-on-write) would otherwise copy every column it is given.
-        return pd.DataFrame({k: _from_core_column(v) for k, v in cols.items()}, copy=False)
+        frame = pd.DataFrame({k: _from_core_column(v) for k, v in cols.items()}, copy=False)
+        if output == "pandas":
+            return frame
+        from .sources import to_output
+
+        return to_output(frame, output)
 
     def kpis(
         self,
@@ -651,8 +828,9 @@ class Book:
         *,
         scope: Any = None,
         ltv_model: Any = None,
+        output: str = "pandas",
         **options: Any,
-    ) -> pd.DataFrame:
+    ) -> Any:
         """KPIs as a DataFrame: one row per (group, period), one column per KPI.
 
         Parameters
@@ -666,6 +844,8 @@ class Book:
         kpis : str or list of str, optional
             KPI names (``accountkpi.kpi.KPIS``); all of them when omitted.
         scope : Scope, list of account ids or dict, optional
+        output : {"pandas", "polars", "arrow"}, default "pandas"
+            The library of the result: a pandas DataFrame, a polars DataFrame or a pyarrow Table.
         **options
             ``retention_method`` ('set' | 'textbook'), ``churn_method`` ('start_cohort' | 'include_new'),
             ``revenue_churn_method`` ('gross' | 'net'), ``nrr_base`` ('previous' | 'year_ago'),
@@ -681,8 +861,10 @@ class Book:
         ['region', 'period', 'revenue', 'nrr']
         """
         from .kpi import table
+        from .sources import to_output
 
-        return table(self, periods, by, kpis, scope=scope, ltv_model=ltv_model, **options)
+        result = table(self, periods, by, kpis, scope=scope, ltv_model=ltv_model, **options)
+        return to_output(result, output)
 
     def cohorts(self, freq: str = "Q", measure: str = "logo", end: Any = None) -> pd.DataFrame:
         """Cohorts by acquisition period × periods since acquisition; see :func:`accountkpi.ltv.cohorts`."""

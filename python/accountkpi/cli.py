@@ -1,4 +1,5 @@
-"""The ``accountkpi`` command line: ``summary``, ``report`` and ``kpis`` over the demo book or CSV files."""
+"""The ``accountkpi`` command line: ``summary``, ``report`` and ``kpis`` over the demo book or your data (CSV
+or Parquet files, a DuckDB or SQLite file, a PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,18 @@ def _seed(text: str) -> int:
 def _source(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--demo", action="store_true", help="use the built-in demo book")
-    source.add_argument("--data", metavar="DIR", help="a directory with one <table>.csv per table")
+    source.add_argument(
+        "--data",
+        metavar="SOURCE",
+        help="a folder with one <table>.csv or <table>.parquet per table, a DuckDB or SQLite file, or a "
+        "postgresql:// (sqlite:///, duckdb:///) URL",
+    )
+    parser.add_argument(
+        "--columns",
+        metavar="FILE",
+        help="a TOML file mapping your column names to the Book's, one section per table "
+        '([revenue] account_id = "CustomerID"), and optionally a [queries] section of SQL per table',
+    )
     parser.add_argument("--seed", type=_seed, default=0, help="seed of the demo book (default 0)")
 
 
@@ -64,7 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     kpis = sub.add_parser("kpis", help="write the KPI table as CSV")
     _source(kpis)
     _when(kpis)
-    kpis.add_argument("--freq", choices=["M", "Q", "Y"], help="split --from/--to into calendar periods")
+    kpis.add_argument(
+        "--freq", choices=["W", "M", "Q", "Y"], help="split --from/--to into ISO weeks or calendar periods"
+    )
     kpis.add_argument(
         "--by",
         action="append",
@@ -193,9 +207,40 @@ def _periods(args: argparse.Namespace, book: Any) -> list[Any]:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from .book import Book
     from .datasets import demo_book
 
     if args.demo:
+        if args.columns:
+            raise ValueError("--columns goes with --data")
         return demo_book(args.seed)
-    return Book.from_csv(args.data)
+    return read_book(args.data, args.columns)
+
+
+def read_book(data: str, columns_file: str | None = None) -> Any:
+    """The Book of ``--data``: a folder of CSV or Parquet files, a database file or URL; ``columns_file``
+    is a TOML mapping {table: {book column: your column}} with an optional ``queries`` table of SQL."""
+    import tomllib
+
+    from .book import Book
+    from .sources import database_kind
+
+    columns: dict[str, Any] = {}
+    if columns_file:
+        with open(columns_file, "rb") as f:
+            try:
+                columns = tomllib.load(f)
+            except tomllib.TOMLDecodeError as e:
+                raise ValueError(f"{columns_file} is not a TOML mapping: {e}") from None
+    queries = columns.pop("queries", None)
+    if database_kind(data):
+        return Book.from_sql(data, queries, columns=columns)
+    if queries is not None:
+        raise ValueError(f"{columns_file}: [queries] is for databases, and {data} is not one")
+    directory = Path(data)
+    if directory.is_dir() and any(directory.glob("*.parquet")):
+        return Book.from_parquet(directory, columns=columns)
+    if not directory.exists():
+        raise FileNotFoundError(f"no such folder or database: {data}")
+    if not directory.is_dir():
+        raise ValueError(f"{data} is neither a folder of CSV or Parquet files nor a DuckDB or SQLite file")
+    return Book.from_csv(directory, columns=columns)

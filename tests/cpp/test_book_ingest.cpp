@@ -333,3 +333,35 @@ TEST(BookIngest, ProjectKindsAreDerivedFromEveryEarlierProjectGivenOrNot) {
               (std::vector<ProjectKind>{ProjectKind::renewal, ProjectKind::upsell, ProjectKind::cross_sell,
                                         ProjectKind::new_business, ProjectKind::renewal}));
 }
+
+TEST(Transactions, RegionRulesOrderLinesByDayThenPosition) {
+    using accountkpi::derive_regions;
+    using accountkpi::RegionRule;
+    // Account 0: region 1 on days 10 and 5 (lines 0 and 3), region 0 on day 1 twice (lines 1 and 2): a tie of
+    // two lines each, won by region 1, whose latest line (day 10) is the latest. Account 1: region 0 on day
+    // 3, region 1 on day 2, then a line without a region (day 9). Account 2: no region on any line.
+    const std::vector<std::int32_t> account{0, 0, 0, 0, 1, 1, 1, 2};
+    const std::vector<std::int32_t> region{1, 0, 0, 1, 0, 1, -1, -1};
+    const std::vector<Date> day{Date{10}, Date{1}, Date{1}, Date{5}, Date{3}, Date{2}, Date{9}, Date{4}};
+    EXPECT_EQ(
+        derive_regions(account, region, day, 3, 2, RegionRule::most_frequent),
+        (std::vector<std::int32_t>{1, 0, -1}));  // account 1: one line each, region 0's (day 3) is the later
+    EXPECT_EQ(derive_regions(account, region, day, 3, 2, RegionRule::first),
+              (std::vector<std::int32_t>{0, 1, -1}));
+    EXPECT_EQ(derive_regions(account, region, day, 3, 2, RegionRule::last),
+              (std::vector<std::int32_t>{1, 0, -1}));
+    EXPECT_EQ(accountkpi::parse_region_rule("last"), RegionRule::last);
+    EXPECT_THROW((void)accountkpi::parse_region_rule("mode"), std::invalid_argument);
+}
+
+TEST(Transactions, ManyRegionsUseTheSparseTallyWithTheSameAnswer) {
+    using accountkpi::derive_regions;
+    using accountkpi::RegionRule;
+    // 4 lines, 2 accounts, 10^4 regions: 2 x 10^4 pairs exceed 4 x 4 + 4096, so the pairs go in a hash map.
+    // Account 0: region 9999 twice, region 5 once; account 1: region 7 once.
+    const std::vector<std::int32_t> account{0, 1, 0, 0};
+    const std::vector<std::int32_t> region{9999, 7, 5, 9999};
+    const std::vector<Date> day{Date{1}, Date{1}, Date{2}, Date{3}};
+    EXPECT_EQ(derive_regions(account, region, day, 2, 10'000, RegionRule::most_frequent),
+              (std::vector<std::int32_t>{9999, 7}));
+}

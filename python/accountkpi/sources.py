@@ -1,0 +1,375 @@
+"""Where a Book's data comes from, and the frame library results go back in.
+
+* Any dataframe: pandas, or anything speaking the Arrow PyCapsule interface (``__arrow_c_stream__``:
+  polars, pyarrow tables and record batches, DuckDB relations...), read without a copy where the types
+  allow (numbers and timestamps without missing values).
+* One transaction log (:func:`transaction_frames`): the accounts table derived from it by a documented rule.
+* Parquet folders (:func:`parquet_frames`) and databases (:func:`sql_frames`): PostgreSQL and SQLite through
+  ADBC, DuckDB through its own Arrow interface, or any DB-API connection.
+
+:class:`accountkpi.Book`'s constructors call these; nothing here validates the data: the core does, once.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+
+__all__ = ["OUTPUTS", "REGION_RULES", "as_pandas", "parquet_frames", "sql_frames", "to_output"]
+
+#: The values of ``output=``: the frame library a result is returned in.
+OUTPUTS = ("pandas", "polars", "arrow")
+#: The values of ``region_rule=`` in :meth:`accountkpi.Book.from_transactions`.
+REGION_RULES = ("most_frequent", "first", "last")
+
+
+def columns_hint(given: str, found: list[str]) -> str:
+    """``"did you mean 'X'? "`` (by the core's edit distance) followed by the list of ``found`` columns."""
+    near = _core.similar_names(given, found)
+    mean = f"did you mean {' or '.join(repr(n) for n in near)}? " if near else ""
+    return f"{mean}(columns found: {', '.join(repr(c) for c in found) or 'none'})"
+
+
+# ---------------------------------------------------------------------------------------------- dataframes
+
+
+def _is_arrow_like(frame: Any) -> bool:
+    return hasattr(frame, "__arrow_c_stream__") or hasattr(frame, "__arrow_c_array__")
+
+
+def _arrow_table(frame: Any) -> Any:
+    import pyarrow as pa
+
+    if isinstance(frame, pa.Table):
+        return frame
+    if isinstance(frame, pa.RecordBatch):
+        return pa.Table.from_batches([frame])
+    if hasattr(frame, "__arrow_c_stream__"):
+        return pa.table(frame)
+    return pa.Table.from_batches([pa.record_batch(frame)])
+
+
+def as_pandas(frame: Any, table: str | None = None) -> Any:
+    """``frame`` as a pandas DataFrame: a pandas frame as it is; an Arrow-speaking one (polars, pyarrow,
+    DuckDB...) column by column, sharing the memory of numbers and timestamps without missing values
+    (``pyarrow`` is needed then). Texts (ids, words, dates written as text) come dictionary-encoded: Arrow
+    computes the dictionary, the Book keeps its codes and parses each distinct text once. Other inputs are
+    returned unchanged for the caller to report."""
+    if isinstance(frame, pd.DataFrame) or not _is_arrow_like(frame):
+        return frame
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .book import TABLES
+
+    data = _arrow_table(frame)
+    roles = {c[0]: c[1] for c in TABLES[table][1]} if table in TABLES else {}
+    columns: dict[str, Any] = {}
+    for name, column in zip(data.column_names, data.columns, strict=True):
+        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            columns[name] = column.to_pandas()
+        elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+            if roles.get(name) != "number":  # ids, texts, dates: parsed once per distinct text
+                columns[name] = pc.dictionary_encode(column.cast(pa.large_string())).to_pandas()
+            else:  # numbers written as text: parsed (and reported by row) by the Book
+                columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
+        elif pa.types.is_decimal(kind):  # NUMERIC / DECIMAL: money as the Book holds it, a double
+            columns[name] = pd.Series(column.cast(pa.float64()).to_numpy(zero_copy_only=False))
+        elif pa.types.is_date(kind):
+            days = column.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
+            values = np.where(np.isnan(days), np.iinfo(np.int64).min, days) if column.null_count else days
+            columns[name] = pd.Series(np.asarray(values, dtype=np.int64).view("datetime64[D]"))
+        elif (pa.types.is_floating(kind) or pa.types.is_integer(kind)) and column.null_count == 0:
+            columns[name] = pd.Series(column.to_numpy(zero_copy_only=True), copy=False)
+        else:  # timestamps (tz-aware stay so: the day is the local one), nulls, booleans...
+            columns[name] = column.to_pandas()
+    return pd.DataFrame(columns, copy=False)
+
+
+def to_output(frame: pd.DataFrame, output: str) -> Any:
+    """``frame`` in the library ``output`` names: ``"pandas"`` (as it is), ``"polars"`` or ``"arrow"``."""
+    if output == "pandas":
+        return frame
+    if output not in OUTPUTS:
+        raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUTS))}, got {output!r}")
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(frame, preserve_index=not isinstance(frame.index, pd.RangeIndex))
+    if output == "arrow":
+        return table
+    import polars as pl
+
+    return pl.from_arrow(table)
+
+
+def renamed(frames: Mapping[str, Any], columns: Mapping[str, Mapping[str, str]] | None) -> dict[str, Any]:
+    """``frames`` with the columns renamed by ``columns`` = {table: {book column: source column}}."""
+    out = dict(frames)
+    for table, mapping in (columns or {}).items():
+        if table not in out or out[table] is None:
+            continue
+        frame = out[table]
+        missing = [src for src in mapping.values() if src not in frame.columns]
+        if missing:
+            found = [str(c) for c in frame.columns]
+            raise KeyError(f"{table}: no column {missing[0]!r} to map; {columns_hint(missing[0], found)}")
+        out[table] = frame.rename(columns={src: book for book, src in mapping.items()})
+    return out
+
+
+# -------------------------------------------------------------------------------------- transaction logs
+
+
+def _days(spec: tuple) -> np.ndarray:
+    """Days since 1970 of a date column as the core reads it; int64 minimum where missing or unreadable."""
+    nat = np.iinfo(np.int64).min
+    if spec[0] == "dates":
+        values = spec[1]
+        unit = spec[2] if len(spec) > 2 else "D"
+        per_day = {"D": 1, "s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
+        return np.where(values == nat, nat, np.floor_divide(values, per_day[unit]))
+    if spec[0] == "texts":
+        codes, uniques = spec[1], spec[2]
+        parsed = np.empty(len(uniques) + 1, dtype=np.int64)
+        parsed[-1] = nat  # code -1: missing
+        for k, text in enumerate(uniques):
+            try:
+                parsed[k] = _core.date_parse(text)
+            except ValueError:
+                parsed[k] = nat
+        return parsed[np.where(codes < 0, len(uniques), codes)]
+    return np.full(len(spec[1]), nat, dtype=np.int64)
+
+
+def derived_regions(ids: pd.Series, regions: pd.Series, dates: pd.Series, rule: str) -> tuple[Any, Any]:
+    """The distinct account ids of a transaction log (in order of first appearance) and each one's region by
+    ``rule``: ``most_frequent`` (the region on most of its lines; a tie goes to the one on the latest line),
+    ``first`` or ``last`` (the region of its earliest or latest line). Lines are ordered by day, then by
+    position; lines without a region do not count, and an account without any has no region. The rule is
+    the core's (``accountkpi::derive_regions``), one linear pass."""
+    from .book import _column_spec
+
+    if rule not in REGION_RULES:
+        raise ValueError(f"region_rule must be one of {', '.join(map(repr, REGION_RULES))}, got {rule!r}")
+    account, accounts = pd.factorize(ids, use_na_sentinel=True)
+    if isinstance(regions.dtype, pd.CategoricalDtype):  # already codes: no hashing
+        region, names = regions.cat.codes.to_numpy(), regions.cat.categories
+    else:
+        region, names = pd.factorize(regions, use_na_sentinel=True)
+    day = _days(_column_spec("revenue", "date", "date", dates, []))
+    # Days outside the calendar the Book takes are as missing: the build reports those lines.
+    day = np.where((day < -(2**31) + 1) | (day > 2**31 - 1), -(2**31), day).astype(np.int32)
+    chosen = _core.derive_regions(account.astype(np.int32), region.astype(np.int32), day, len(accounts),
+                                  len(names), rule)  # fmt: skip
+    if not len(names):
+        return accounts, chosen.astype(object)
+    return accounts, pd.Categorical.from_codes(chosen, categories=names).remove_unused_categories()
+
+
+def transaction_frames(
+    transactions: Any, names: Mapping[str, str | None], region_rule: str
+) -> dict[str, pd.DataFrame]:
+    """The ``accounts`` and ``revenue`` frames of one transaction log; ``names`` maps the Book's
+    ``account_id``, ``date``, ``amount``, ``cost`` and ``region`` to the log's columns (None: absent)."""
+    from .book import _raise
+
+    frame = as_pandas(transactions, "revenue")
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"transactions must be a DataFrame (pandas, polars, Arrow), got {type(frame).__name__}"
+        )
+    found = [str(c) for c in frame.columns]
+    problems = [
+        (
+            "transactions",
+            -1,
+            src,
+            f"no such column (given as {book.replace('_id', '')}=); {columns_hint(src, found)}",
+        )
+        for book, src in names.items()
+        if src is not None and src not in frame.columns
+    ]
+    if problems:
+        _raise(problems)
+    revenue = {book: frame[src] for book, src in names.items() if src is not None and book != "region"}
+    accounts = {"account_id": pd.unique(frame[names["account_id"]].dropna())}
+    if names.get("region") is not None:
+        ids, regions = derived_regions(
+            frame[names["account_id"]], frame[names["region"]], frame[names["date"]], region_rule
+        )
+        accounts = {"account_id": ids, "region": regions}
+    return {"accounts": pd.DataFrame(accounts), "revenue": pd.DataFrame(revenue, copy=False)}
+
+
+# ----------------------------------------------------------------------------------------- files, databases
+
+
+def parquet_frames(directory: str | os.PathLike[str]) -> tuple[dict[str, pd.DataFrame], list[tuple]]:
+    """One frame per ``<table>.parquet`` file (or ``<table>/`` folder of Parquet parts) in ``directory``,
+    and the problems found (missing required tables, unknown table files, unreadable files)."""
+    import pyarrow.parquet as pq
+
+    from .book import TABLES
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"no such directory: {directory}")
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[tuple] = []
+    for table, (required, _) in TABLES.items():
+        path = next((p for p in (directory / f"{table}.parquet", directory / table) if p.exists()), None)
+        if path is None:
+            if required:
+                problems.append((table, -1, "", f"required file {table}.parquet is missing"))
+            continue
+        try:
+            frames[table] = as_pandas(pq.read_table(path), table)
+        except (OSError, ValueError) as e:  # pyarrow's ArrowInvalid is a ValueError
+            problems.append((table, -1, "", f"{path.name} cannot be read as Parquet: {e}"))
+    for extra in sorted(p.stem for p in directory.glob("*.parquet") if p.stem not in TABLES):
+        problems.append(
+            (extra, -1, "", f"unknown table file {extra}.parquet (expected one of {', '.join(TABLES)})")
+        )
+    return frames, problems
+
+
+_DUCKDB_MAGIC = b"DUCK"  # at byte 8 of a DuckDB database file
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def database_kind(source: str) -> str | None:
+    """``"postgresql"``, ``"sqlite"`` or ``"duckdb"`` for a URL or a database file, else None."""
+    lower = source.lower()
+    for prefix, kind in (
+        ("postgresql://", "postgresql"),
+        ("postgres://", "postgresql"),
+        ("sqlite://", "sqlite"),
+        ("duckdb://", "duckdb"),
+    ):
+        if lower.startswith(prefix):
+            return kind
+    path = Path(source)
+    if path.is_file():
+        with open(path, "rb") as f:
+            head = f.read(16)
+        if head == _SQLITE_MAGIC:
+            return "sqlite"
+        if head[8:12] == _DUCKDB_MAGIC:
+            return "duckdb"
+    return None
+
+
+def _file_of(url: str) -> str:
+    """The path of ``sqlite:///path`` or ``duckdb:///path`` (or a plain path)."""
+    for prefix in ("sqlite:///", "duckdb:///", "sqlite://", "duckdb://"):
+        if url.lower().startswith(prefix):
+            return url[len(prefix) :]
+    return url
+
+
+def _connect(source: str) -> tuple[Any, str]:
+    kind = database_kind(source)
+    if kind == "postgresql":
+        import adbc_driver_postgresql.dbapi as adbc_pg
+
+        return adbc_pg.connect(source), kind
+    if kind == "sqlite":
+        import adbc_driver_sqlite.dbapi as adbc_sqlite
+
+        path = _file_of(source)
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"no such database file: {path}")
+        return adbc_sqlite.connect(f"file:{path}?mode=ro"), kind
+    if kind == "duckdb":
+        import duckdb
+
+        path = _file_of(source)
+        if not Path(path).is_file():
+            raise FileNotFoundError(f"no such database file: {path}")
+        return duckdb.connect(path, read_only=True), kind
+    raise ValueError(
+        f"not a database: {source!r} (expected a postgresql:// URL, a sqlite:/// or duckdb:/// URL, or a "
+        "SQLite or DuckDB file)"
+    )
+
+
+def _kind_of(connection: Any) -> str:
+    module = type(connection).__module__
+    if module.startswith("duckdb"):
+        return "duckdb"
+    if module.startswith("adbc_driver_manager"):
+        return "adbc"
+    if isinstance(connection, sqlite3.Connection):
+        return "sqlite3"
+    return "dbapi"
+
+
+def _query(connection: Any, kind: str, sql: str) -> Any:
+    """The result of ``sql`` as an Arrow table (ADBC, DuckDB) or a pandas DataFrame (other DB-API)."""
+    if kind == "duckdb":
+        relation = connection.sql(sql)
+        return relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql)
+        if kind == "adbc":
+            return cursor.fetch_arrow_table()
+        names = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return pd.DataFrame.from_records(rows, columns=names)
+
+
+def _tables_in(connection: Any, kind: str) -> set[str]:
+    """The names of the tables (and views) the connection sees, lower-cased."""
+    if kind == "sqlite3" or (kind == "adbc" and connection.adbc_get_info().get("vendor_name") == "SQLite"):
+        sql = "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+    else:
+        sql = "SELECT table_name FROM information_schema.tables"
+    result = _query(connection, kind, sql)
+    names = result.column(0).to_pylist() if not isinstance(result, pd.DataFrame) else result.iloc[:, 0]
+    return {str(n).lower() for n in names}
+
+
+def sql_frames(
+    source: Any, queries: Mapping[str, str] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[tuple]]:
+    """One frame per table read from a database, and the problems found. ``source`` is a URL
+    (``postgresql://...``, ``sqlite:///path``, ``duckdb:///path``), a SQLite or DuckDB file, or an open
+    connection (ADBC, DuckDB, sqlite3 or any DB-API one), left open. ``queries`` maps table names to SQL;
+    by default each of the Book's tables is ``SELECT * FROM <table>`` when the database has it."""
+    from .book import TABLES
+
+    owned = isinstance(source, (str, os.PathLike))
+    connection, kind = _connect(os.fspath(source)) if owned else (source, _kind_of(source))
+    if kind in ("postgresql", "sqlite"):
+        kind = "adbc"
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[tuple] = []
+    try:
+        if queries is None:
+            present = _tables_in(connection, kind)
+            queries = {t: f"SELECT * FROM {t}" for t in TABLES if t in present}
+            for table, (required, _) in TABLES.items():
+                if required and table not in queries:
+                    problems.append((table, -1, "", "required table is missing from the database"))
+        for table, sql in queries.items():
+            try:
+                frames[table] = as_pandas(_query(connection, kind, sql), table)
+            except Exception as e:
+                problems.append((table, -1, "", f"the query failed: {str(e).strip().splitlines()[0]}"))
+    finally:
+        if owned:
+            connection.close()
+    return frames, problems

@@ -1,0 +1,100 @@
+#include "accountkpi/book/transactions.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+#include "accountkpi/detail/order.hpp"
+
+namespace accountkpi {
+
+RegionRule parse_region_rule(std::string_view text) {
+    if (text == "most_frequent") return RegionRule::most_frequent;
+    if (text == "first") return RegionRule::first;
+    if (text == "last") return RegionRule::last;
+    throw std::invalid_argument("region_rule must be 'most_frequent', 'first' or 'last', got '" +
+                                std::string(text) + "'");
+}
+
+namespace {
+
+/// How often an (account, region) pair occurs and the rank of its latest line.
+struct Tally {
+    std::uint32_t lines = 0;
+    std::uint32_t latest = 0;
+    [[nodiscard]] bool beats(const Tally& other) const noexcept {
+        return lines != other.lines ? lines > other.lines : latest > other.latest;
+    }
+};
+
+}  // namespace
+
+std::vector<std::int32_t> derive_regions(std::span<const std::int32_t> account,
+                                         std::span<const std::int32_t> region, std::span<const Date> day,
+                                         std::size_t accounts, std::size_t regions, RegionRule rule) {
+    const std::size_t n = account.size();
+    if (region.size() != n || day.size() != n) {
+        throw std::invalid_argument("derive_regions: account, region and day need one value per line");
+    }
+    const auto valid = [&](std::int32_t a, std::int32_t r) {
+        return a >= 0 && r >= 0 && static_cast<std::size_t>(a) < accounts &&
+               static_cast<std::size_t>(r) < regions;
+    };
+    // Lines in (day, position) order; empty when the log is in day order already (the common case).
+    const std::vector<std::uint32_t> order =
+        std::is_sorted(day.begin(), day.end()) ? std::vector<std::uint32_t>{} : detail::stable_order(day);
+    const auto line = [&](std::size_t rank) { return order.empty() ? rank : std::size_t{order[rank]}; };
+
+    std::vector<std::int32_t> out(accounts, -1);
+    if (rule != RegionRule::most_frequent) {
+        for (std::size_t rank = 0; rank < n; ++rank) {
+            const std::size_t i = line(rank);
+            const auto a = account[i];
+            if (!valid(a, region[i])) continue;
+            auto& chosen = out[static_cast<std::size_t>(a)];
+            if (rule == RegionRule::last || chosen < 0) chosen = region[i];
+        }
+        return out;
+    }
+    std::vector<Tally> best(accounts);
+    const auto consider = [&](std::size_t a, std::int32_t r, const Tally& t) {
+        if (out[a] < 0 || t.beats(best[a])) {
+            out[a] = r;
+            best[a] = t;
+        }
+    };
+    if (accounts * regions <= 4 * n + 4096) {  // a dense table of the pairs
+        std::vector<Tally> pairs(accounts * regions);
+        for (std::size_t rank = 0; rank < n; ++rank) {
+            const std::size_t i = line(rank);
+            if (!valid(account[i], region[i])) continue;
+            auto& t =
+                pairs[static_cast<std::size_t>(account[i]) * regions + static_cast<std::size_t>(region[i])];
+            ++t.lines;
+            t.latest = static_cast<std::uint32_t>(rank);
+        }
+        for (std::size_t a = 0; a < accounts; ++a) {
+            for (std::size_t r = 0; r < regions; ++r) {
+                const Tally& t = pairs[a * regions + r];
+                if (t.lines > 0) consider(a, static_cast<std::int32_t>(r), t);
+            }
+        }
+        return out;
+    }
+    std::unordered_map<std::uint64_t, Tally> pairs;  // the pairs seen, when a dense table would be too large
+    for (std::size_t rank = 0; rank < n; ++rank) {
+        const std::size_t i = line(rank);
+        if (!valid(account[i], region[i])) continue;
+        auto& t =
+            pairs[static_cast<std::uint64_t>(account[i]) * regions + static_cast<std::uint64_t>(region[i])];
+        ++t.lines;
+        t.latest = static_cast<std::uint32_t>(rank);
+    }
+    for (const auto& [key, t] : pairs) {
+        consider(static_cast<std::size_t>(key / regions), static_cast<std::int32_t>(key % regions), t);
+    }
+    return out;
+}
+
+}  // namespace accountkpi
