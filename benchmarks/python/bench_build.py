@@ -1,0 +1,119 @@
+"""Build speed per line on an Online Retail-like transaction log, from 10^5 to 2 x 10^7 lines (issue 19).
+
+The UCI Online Retail file (541,909 invoice lines, 4,372 customers, 38 countries, one year) is read from
+``--online-retail PATH`` (its CSV export: InvoiceDate, Quantity, UnitPrice, CustomerID, Country) and tiled
+(customers renumbered per tile, dates kept) to each size. Nothing is fetched: without the file, a synthetic
+log of the same shape is generated (about 124 lines per customer, 38 countries, timestamps over one year).
+
+For each size: ``Book.from_transactions`` (ns per line, best of ``--runs``), then the build plus a first
+query (revenue by month) against DuckDB answering the same query straight from the frame; answers are compared
+to the cent before a time is kept.
+
+    python benchmarks/python/bench_build.py --sizes 1e5 1e6 1e7 2e7
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import accountkpi as ak
+from accountkpi.sources import transaction_frames
+
+
+def synthetic(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    customers = max(1, n // 124)
+    seconds = rng.integers(0, 365 * 86_400, n)  # one year of timestamps
+    start = np.datetime64("2010-12-01T00:00:00", "s")
+    return pd.DataFrame(
+        {
+            "CustomerID": rng.integers(12_346, 12_346 + customers, n),
+            "InvoiceDate": start + np.sort(seconds).astype("timedelta64[s]"),
+            "Sales": np.round(rng.gamma(1.5, 12.0, n), 2),
+            "Country": pd.Categorical.from_codes(rng.integers(0, 38, n), [f"country {k}" for k in range(38)]),
+        }
+    )
+
+
+def tiled(path: Path, n: int) -> pd.DataFrame:
+    raw = pd.read_csv(path, usecols=["InvoiceDate", "Quantity", "UnitPrice", "CustomerID", "Country"])
+    raw = raw.dropna(subset=["CustomerID"])
+    base = pd.DataFrame(
+        {
+            "CustomerID": raw["CustomerID"].astype(np.int64).to_numpy(),
+            "InvoiceDate": pd.to_datetime(raw["InvoiceDate"]).to_numpy(),
+            "Sales": (raw["Quantity"] * raw["UnitPrice"]).to_numpy(),
+            "Country": raw["Country"].astype("category"),
+        }
+    )
+    tiles = -(-n // len(base))
+    out = pd.concat([base.assign(CustomerID=base["CustomerID"] + 100_000 * k) for k in range(tiles)])
+    return out.iloc[:n].sort_values("InvoiceDate", kind="stable").reset_index(drop=True)
+
+
+def best(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(runs):
+        gc.collect()
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6, 1e7, 2e7])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--online-retail", type=Path, help="the UCI Online Retail CSV (optional)")
+    args = parser.parse_args()
+    import duckdb
+
+    names = {"account": "CustomerID", "date": "InvoiceDate", "amount": "Sales", "region": "Country"}
+    months = ak.periods("2010-12-01", "2011-12-01", "M")
+    print(
+        "| lines | source | from_transactions (s) | ns per line | of which from_frames, ns per line "
+        "| build + first query (s) | DuckDB query (s) | DuckDB / ours |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for size in args.sizes:
+        n = int(size)
+        log = tiled(args.online_retail, n) if args.online_retail else synthetic(n)
+        source = "Online Retail, tiled" if args.online_retail else "synthetic"
+        build_s, book = best(lambda log=log: ak.Book.from_transactions(log, **names), args.runs)
+        columns = {"account_id": "CustomerID", "date": "InvoiceDate", "amount": "Sales", "region": "Country"}
+        frames = transaction_frames(log, columns, "most_frequent")
+        frames_s, _ = best(lambda frames=frames: ak.Book.from_frames(**frames), args.runs)
+        del frames
+
+        def first_query(log: pd.DataFrame = log) -> np.ndarray:
+            book = ak.Book.from_transactions(log, **names)
+            return book.kpis(months, kpis="revenue")["revenue"].to_numpy()
+
+        both_s, ours = best(first_query, args.runs)
+        con = duckdb.connect()
+        con.register("log", log)
+        sql = (
+            "SELECT date_trunc('month', InvoiceDate) AS m, sum(Sales) FROM log "
+            "WHERE CustomerID IS NOT NULL GROUP BY m ORDER BY m"
+        )
+        duck_s, theirs = best(lambda con=con, sql=sql: con.sql(sql).fetchnumpy(), args.runs)
+        con.close()
+        assert np.allclose(ours, theirs["sum(Sales)"], rtol=0, atol=0.005), (ours, theirs)
+        print(
+            f"| {n:.0e} | {source} | {build_s:.3f} | {build_s / n * 1e9:.1f} | {frames_s / n * 1e9:.1f} "
+            f"| {both_s:.3f} | {duck_s:.3f} "
+            f"| {duck_s / both_s:.2f}x |",
+            flush=True,
+        )
+        del log, book
+
+
+if __name__ == "__main__":
+    main()
