@@ -4,12 +4,14 @@ accountkpi's compiled core; use the package accountkpi instead of this module.
 from __future__ import annotations
 from accountkpi import ValidationError
 import collections.abc
+import numpy
+import numpy.typing
 import typing
 from . import kpi
 from . import ltv
 from . import tiers
 from . import health
-__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'build_book_lenient', 'date_iso', 'date_parse', 'demo_book', 'health', 'key_labels', 'kpi', 'ltv', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_previous', 'period_quarter', 'period_year', 'period_year_ago', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'tiers']
+__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'build_book_lenient', 'date_iso', 'date_parse', 'demo_book', 'derive_regions', 'health', 'key_labels', 'kpi', 'ltv', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_previous', 'period_quarter', 'period_week', 'period_year', 'period_year_ago', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'similar_names', 'tiers']
 class Book:
     """
     The validated, immutable, columnar book of accounts (C++ core).
@@ -43,6 +45,10 @@ def date_parse(arg0: str) -> int:
     ...
 def demo_book(seed: typing.SupportsInt | typing.SupportsIndex = 0, accounts: typing.SupportsInt | typing.SupportsIndex = 300, years: typing.SupportsInt | typing.SupportsIndex = 3, start_year: typing.SupportsInt | typing.SupportsIndex = 2023, lines_per_month: typing.SupportsInt | typing.SupportsIndex = 1, events: bool = True) -> Book:
     ...
+def derive_regions(account: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], region: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], day: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], accounts: typing.SupportsInt | typing.SupportsIndex, regions: typing.SupportsInt | typing.SupportsIndex, rule: str) -> numpy.typing.NDArray[numpy.int32]:
+    """
+    The region code of each account of a transaction log by `rule` (see accountkpi::derive_regions).
+    """
 def key_labels(book: Book, key: str) -> typing.Any:
     ...
 def period_check(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex) -> tuple:
@@ -59,6 +65,8 @@ def period_previous(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typin
     ...
 def period_quarter(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     ...
+def period_week(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex) -> tuple:
+    ...
 def period_year(arg0: typing.SupportsInt | typing.SupportsIndex) -> tuple:
     ...
 def period_year_ago(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex) -> tuple:
@@ -72,6 +80,10 @@ def resolve_categories(book: Book, column: str, names: collections.abc.Sequence[
 def resolve_ids(book: Book, table: str, ids: list) -> list[int]:
     """
     Indices of external ids (integers matched through their text); KeyError naming every one missing.
+    """
+def similar_names(given: str, names: collections.abc.Sequence[str]) -> list[str]:
+    """
+    The names among `names` that `given` likely misspells (case, spaces, one or two edits), in order.
     """
 __version__: str = '0.1.0'
 schema: list = [('accounts', True, [('account_id', 'key', True, list()), ('name', 'text', False, list()), ('region', 'category', False, list()), ('domain', 'category', False, list()), ('parent_id', 'account', False, list()), ('acquired_on', 'date', False, list()), ('churned_on', 'date', False, list())]), ('managers', False, [('manager_id', 'key', True, list()), ('name', 'text', False, list()), ('role', 'vocabulary', True, ['farmer', 'closer']), ('tier', 'vocabulary', False, ['single_client', 'client_portfolio', 'revenue_portfolio'])]), ('projects', False, [('project_id', 'key', True, list()), ('account_id', 'account', True, list()), ('service_line', 'category', False, list()), ('kind', 'vocabulary', False, ['new', 'upsell', 'cross_sell', 'renewal']), ('signed_on', 'date', True, list()), ('start', 'date', False, list()), ('end', 'date', False, list()), ('value', 'number', True, list()), ('billing', 'vocabulary', False, ['fixed', 'hour', 'day', 'month'])]), ('assignments', False, [('manager_id', 'manager', True, list()), ('account_id', 'account', True, list()), ('project_id', 'project', False, list()), ('start', 'date', True, list()), ('end', 'date', False, list())]), ('revenue', True, [('account_id', 'account', True, list()), ('project_id', 'project', False, list()), ('date', 'date', True, list()), ('amount', 'number', True, list()), ('cost', 'number', False, list()), ('units', 'number', False, list()), ('unit', 'vocabulary', False, ['hour', 'day', 'month'])]), ('interactions', False, [('account_id', 'account', True, list()), ('manager_id', 'manager', False, list()), ('date', 'date', True, list()), ('channel', 'vocabulary', True, ['email', 'call', 'meeting'])]), ('requests', False, [('account_id', 'account', True, list()), ('received_on', 'date', True, list()), ('responded_on', 'date', False, list()), ('project_id', 'project', False, list())]), ('surveys', False, [('account_id', 'account', True, list()), ('date', 'date', True, list()), ('kind', 'vocabulary', True, ['csat', 'nps', 'ces']), ('score', 'number', True, list())]), ('targets', False, [('manager_id', 'manager', True, list()), ('kpi', 'text', True, list()), ('begin', 'date', True, list()), ('end', 'date', True, list()), ('target', 'number', True, list())])]
