@@ -277,22 +277,28 @@ def _file_of(url: str) -> str:
     return url
 
 
+def _needs(module: str, package: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(f"reading this database needs {package}: pip install {package}") from None
+
+
 def _connect(source: str) -> tuple[Any, str]:
     kind = database_kind(source)
     if kind == "postgresql":
-        import adbc_driver_postgresql.dbapi as adbc_pg
-
-        return adbc_pg.connect(source), kind
+        return _needs("adbc_driver_postgresql.dbapi", "adbc-driver-postgresql").connect(source), kind
     if kind == "sqlite":
-        import adbc_driver_sqlite.dbapi as adbc_sqlite
+        adbc_sqlite = _needs("adbc_driver_sqlite.dbapi", "adbc-driver-sqlite")
 
         path = _file_of(source)
         if not Path(path).is_file():
             raise FileNotFoundError(f"no such database file: {path}")
         return adbc_sqlite.connect(f"file:{path}?mode=ro"), kind
     if kind == "duckdb":
-        import duckdb
-
+        duckdb = _needs("duckdb", "duckdb")
         path = _file_of(source)
         if not Path(path).is_file():
             raise FileNotFoundError(f"no such database file: {path}")
