@@ -536,7 +536,10 @@ class Book:
         }
         from .sources import as_pandas, renamed
 
-        frames = renamed({k: as_pandas(v, k) for k, v in frames.items() if v is not None}, columns)
+        mapped = columns or {}
+        frames = renamed(
+            {k: as_pandas(v, k, mapped.get(k)) for k, v in frames.items() if v is not None}, mapped
+        )
         inactivity_days = _inactivity_days(inactivity_days)
         if _lenient(on_error):
             return cls._build_lenient(frames, inactivity_days)

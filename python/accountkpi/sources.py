@@ -57,12 +57,12 @@ def _arrow_table(frame: Any) -> Any:
     return pa.Table.from_batches([pa.record_batch(frame)])
 
 
-def as_pandas(frame: Any, table: str | None = None) -> Any:
+def as_pandas(frame: Any, table: str | None = None, names: Mapping[str, str] | None = None) -> Any:
     """``frame`` as a pandas DataFrame: a pandas frame as it is; an Arrow-speaking one (polars, pyarrow,
     DuckDB...) column by column, sharing the memory of numbers and timestamps without missing values
     (``pyarrow`` is needed then). Texts (ids, words, dates written as text) come dictionary-encoded: Arrow
     computes the dictionary, the Book keeps its codes and parses each distinct text once. Other inputs are
-    returned unchanged for the caller to report."""
+    returned unchanged for the caller to report. ``names`` maps the Book's column names to the frame's."""
     if isinstance(frame, pd.DataFrame) or not _is_arrow_like(frame):
         return frame
     import pyarrow as pa
@@ -71,7 +71,8 @@ def as_pandas(frame: Any, table: str | None = None) -> Any:
     from .book import TABLES
 
     data = _arrow_table(frame)
-    roles = {c[0]: c[1] for c in TABLES[table][1]} if table in TABLES else {}
+    names = names or {}
+    roles = {names.get(c[0], c[0]): c[1] for c in TABLES[table][1]} if table in TABLES else {}
     columns: dict[str, Any] = {}
     for name, column in zip(data.column_names, data.columns, strict=True):
         column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
@@ -183,7 +184,7 @@ def transaction_frames(
     ``account_id``, ``date``, ``amount``, ``cost`` and ``region`` to the log's columns (None: absent)."""
     from .book import _raise
 
-    frame = as_pandas(transactions, "revenue")
+    frame = as_pandas(transactions, "revenue", {k: v for k, v in names.items() if v is not None})
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             f"transactions must be a DataFrame (pandas, polars, Arrow), got {type(frame).__name__}"

@@ -362,3 +362,15 @@ def test_text_dates_and_ids_from_polars_and_arrow_are_read_once_per_distinct_tex
     for other in results[1:]:
         pd.testing.assert_frame_equal(other, results[0])
     assert results[0]["date"].astype(str).tolist() == ["2024-01-01", "2024-01-01", "2024-02-03"]
+
+
+def test_arrow_numbers_written_as_text_under_your_own_names_are_parsed_by_row() -> None:
+    # The mapping tells which of your columns are numbers: their texts are parsed (and reported) by row.
+    revenue = pa.table({"who": ["A", "A"], "when": ["2024-01-01", "2024-01-02"], "total": ["1.5", "x"]})
+    columns = {"revenue": {"account_id": "who", "date": "when", "amount": "total"}}
+    with pytest.raises(ak.ValidationError) as e:
+        ak.Book.from_frames(pa.table({"account_id": ["A"]}), revenue, columns=columns)
+    assert [p[1:] for p in e.value.problems] == [(1, "amount", "not a number: 'x'")]
+    log = pa.table({"who": ["A"], "when": ["2024-01-01"], "total": ["2.5"]})
+    book = ak.Book.from_transactions(log, account="who", date="when", amount="total")
+    assert book.table("revenue")["amount"].tolist() == [2.5]
