@@ -413,8 +413,8 @@ void register_book(py::module_& m) {
         "derive_regions",
         [](const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& account,
            const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& region,
-           const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& day, std::size_t accounts,
-           std::size_t regions, std::string_view rule) {
+           const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& day,
+           std::size_t accounts, std::size_t regions, std::string_view rule) {
             const RegionRule r = parse_region_rule(rule);
             std::vector<std::int32_t> out;
             {
