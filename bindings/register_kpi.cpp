@@ -55,7 +55,7 @@ Options options_of(const py::dict& d) {
                                   "nrr_base",         "csat_method",    "ces_method",
                                   "sla_days",         "top_p",          "pareto_threshold",
                                   "hours_per_day",    "days_per_month", "volume_thresholds",
-                                  "ltv_measure"};
+                                  "ltv_measure",      "renewal_weight"};
     for (const auto& [k, v] : d) {
         const auto key = k.cast<std::string>();
         if (std::find_if(std::begin(known), std::end(known), [&](const char* w) { return key == w; }) ==
@@ -91,6 +91,9 @@ Options options_of(const py::dict& d) {
     o.hours_per_day = number(d, "hours_per_day", o.hours_per_day);
     o.days_per_month = number(d, "days_per_month", o.days_per_month);
     o.ltv_revenue = choose<bool>(d, "ltv_measure", {{"gross_profit", false}, {"revenue", true}}, false);
+    o.renewal = choose<Options::RenewalWeight>(
+        d, "renewal_weight",
+        {{"count", Options::RenewalWeight::count}, {"value", Options::RenewalWeight::value}}, o.renewal);
     if (d.contains("volume_thresholds")) {
         const py::object given = d["volume_thresholds"];
         if (py::isinstance<py::str>(given) || !py::isinstance<py::iterable>(given))
@@ -240,6 +243,36 @@ void register_kpi(py::module_& m) {
         },
         py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
         py::arg("scope"), py::arg("account_values") = py::none());
+    m.def(
+        "revenue_bridge",
+        [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
+           const std::vector<std::string>& by, const std::string& base, const py::dict& scope) {
+            py::dict options;
+            options["nrr_base"] = base;
+            const auto rq = request_of(periods, by, {}, options, scope);
+            kpi::Bridge b;
+            {
+                Interruption stop(python_signals);
+                const InterruptionScope in_scope(&stop);
+                py::gil_scoped_release release;
+                b = kpi::revenue_bridge(book, rq.periods, rq.by, rq.options.nrr_base, rq.scope);
+            }
+            py::dict out;
+            py::list keys;
+            for (std::size_t k = 0; k < b.by.size(); ++k)
+                keys.append(
+                    py::make_tuple(std::string(kpi::name(b.by[k])), adopt(std::move(b.key_codes[k]))));
+            out["keys"] = keys;
+            out["period"] = adopt(std::move(b.period));
+            py::dict values;
+            for (kpi::Movement m : kpi::movements)
+                values[py::str(std::string(kpi::name(m)))] =
+                    adopt(std::move(b.millionths[static_cast<std::size_t>(m)]));
+            out["millionths"] = values;
+            return out;
+        },
+        py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("base"), py::arg("scope"),
+        "The revenue bridge per (group, period): key codes, periods and each movement in exact millionths.");
     m.def("base_period", [](Date::rep b, Date::rep e, const std::string& base) {
         py::dict d;
         d["nrr_base"] = base;

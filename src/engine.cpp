@@ -111,6 +111,12 @@ bool account_level(Kpi k) noexcept {
         case Kpi::expansion_revenue:
         case Kpi::contraction_revenue:
         case Kpi::churned_revenue:
+        case Kpi::opening_revenue:
+        case Kpi::new_revenue:
+        case Kpi::reactivated_revenue:
+        case Kpi::resumed_revenue:
+        case Kpi::closing_revenue:
+        case Kpi::quick_ratio:
         case Kpi::requests_per_account:
         case Kpi::projects_per_account:
         case Kpi::touches_per_account_month:
@@ -189,6 +195,26 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
         case Kpi::churned_revenue:
             n(S::churned_revenue);
             break;
+        case Kpi::opening_revenue:
+            n(S::opening);
+            break;
+        case Kpi::new_revenue:
+            n(S::new_revenue);
+            break;
+        case Kpi::reactivated_revenue:
+            n(S::reactivated_revenue);
+            break;
+        case Kpi::resumed_revenue:
+            n(S::resumed_revenue);
+            break;
+        case Kpi::closing_revenue:
+            n(S::closing);
+            break;
+        case Kpi::quick_ratio:
+            for (S m : {S::new_revenue, S::reactivated_revenue, S::resumed_revenue, S::expansion,
+                        S::contraction, S::churned_revenue})
+                n(m);
+            break;
         case Kpi::csat:
             n(C::csat_n);
             n(C::csat_satisfied);
@@ -205,8 +231,16 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
             n(S::ces_sum);
             break;
         case Kpi::renewal_rate:
-            n(C::renewals);
-            n(C::due);
+            if (o.renewal == Options::RenewalWeight::value) {
+                n(S::renewal_value);
+                n(S::due_value);
+            } else {
+                n(C::renewals);
+                n(C::due);
+            }
+            break;
+        case Kpi::backlog:
+            n(S::backlog);
             break;
         case Kpi::request_count:
             n(C::requests);
@@ -348,7 +382,8 @@ std::pair<Needs, bool> needs_of(const Request& rq) {
             nd.counts[static_cast<std::size_t>(m)] = false;
         }
         for (S m : {S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion, S::contraction,
-                    S::churned_revenue, S::touch_days, S::ltv, S::predicted}) {
+                    S::churned_revenue, S::touch_days, S::ltv, S::predicted, S::opening, S::closing,
+                    S::new_revenue, S::reactivated_revenue, S::resumed_revenue}) {
             nd.sums[static_cast<std::size_t>(m)] = false;
         }
         nd.lists[static_cast<std::size_t>(L::account_revenue)] = false;
@@ -711,6 +746,19 @@ std::uint64_t State::composite(std::size_t g) const noexcept {
     return c;
 }
 
+std::vector<std::size_t> State::groups_in_key_order() const {
+    std::vector<std::size_t> order;
+    order.reserve(groups());
+    for (std::size_t g = 0; g < slots(); ++g) {
+        if (in_use(g)) order.push_back(g);
+    }
+    std::vector<std::uint64_t> keys(slots());
+    for (std::size_t g : order) keys[g] = composite(g);
+    const auto by_key = [&](std::size_t x, std::size_t y) { return keys[x] < keys[y]; };
+    if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
+    return order;
+}
+
 std::uint32_t State::add_group(const std::array<std::int32_t, 8>& codes) {
     std::uint64_t c = 0;
     for (std::size_t k = 0; k < by_.size(); ++k) c += static_cast<std::uint64_t>(codes[k] + 1) * radix_[k];
@@ -878,11 +926,13 @@ State accumulate(const Book& book, const Request& rq) {
         nd.any({S::revenue, S::cost, S::amount_hour, S::amount_day, S::amount_month, S::units_hour,
                 S::units_day, S::units_month, S::upsell, S::cross_sell, S::new_business});
     const bool cohort = nd.any({S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion,
-                                S::contraction, S::churned_revenue});
+                                S::contraction, S::churned_revenue, S::opening, S::closing, S::new_revenue,
+                                S::reactivated_revenue, S::resumed_revenue});
     const bool account_revenue = cohort || nd.has(L::account_revenue);
-    const bool projects =
-        nd.any({C::deals, C::renewals}) || nd.any({S::deal_value}) || nd.has(L::deal_values);
-    const bool due = nd.any({C::due});
+    const bool projects = nd.any({C::deals, C::renewals}) || nd.any({S::deal_value, S::renewal_value}) ||
+                          nd.has(L::deal_values);
+    const bool due = nd.any({C::due}) || nd.any({S::due_value});
+    const bool backlog = nd.any({S::backlog});
     const bool interactions = nd.any({C::emails, C::calls, C::meetings});
     const bool last_touch = nd.any({C::touch_n});
     const bool requests = nd.any({C::requests, C::answered, C::unanswered, C::timely, C::converted}) ||
@@ -970,6 +1020,10 @@ State accumulate(const Book& book, const Request& rq) {
         AccountRevenue lifetime;
         std::size_t lifetime_row = 0;
         if (ltv) lifetime.reset(n_accounts);
+        // Backlog: each project's billing from its first line up to the period's end, kept running alike.
+        std::vector<detail::Int128> billed;
+        std::size_t billed_row = 0;
+        if (backlog) billed.assign(prj.size(), 0);
         for (std::size_t pi = chunk_begin; pi < chunk_end; ++pi) {
             detail::check_interruption();
             const Period P = rq.periods[pi];
@@ -1163,7 +1217,14 @@ State accumulate(const Book& book, const Request& rq) {
                         } else if (st.has(S::churned_revenue)) {
                             st.add_exact(S::churned_revenue, cell, r_b - r_p);
                         }
+                    } else if (cohort) {  // no base revenue: the whole change is new, reactivated or resumed
+                        const S movement = is_new        ? S::new_revenue
+                                           : reactivated ? S::reactivated_revenue
+                                                         : S::resumed_revenue;
+                        if (st.has(movement)) st.add_exact(movement, cell, r_p - r_b);
                     }
+                    if (cohort && st.has(S::opening)) st.add_exact(S::opening, cell, r_b);
+                    if (cohort && st.has(S::closing)) st.add_exact(S::closing, cell, r_p);
                     if (nd.has(L::account_revenue) && r_p > 0)
                         st.push(L::account_revenue, g, pl, detail::from_millionths(r_p));
                     if (ltv && active) {
@@ -1201,7 +1262,10 @@ State accumulate(const Book& book, const Request& rq) {
                     if (st.has(C::deals)) st.add(C::deals, cell);
                     if (st.has(S::deal_value)) st.add(S::deal_value, cell, prj.value[i]);
                     if (nd.has(L::deal_values)) st.push(L::deal_values, g, pl, prj.value[i]);
-                    if (prj.kind[i] == ProjectKind::renewal && st.has(C::renewals)) st.add(C::renewals, cell);
+                    if (prj.kind[i] == ProjectKind::renewal) {
+                        if (st.has(C::renewals)) st.add(C::renewals, cell);
+                        if (st.has(S::renewal_value)) st.add(S::renewal_value, cell, prj.value[i]);
+                    }
                 }
             }
             if (due) {
@@ -1212,7 +1276,36 @@ State accumulate(const Book& book, const Request& rq) {
                     const std::int32_t a = prj.account[*it];
                     const std::int32_t m = book.owner(a, i, prj.end[*it]);
                     if (!scope.account(a) || !scope.manager(m)) continue;
-                    st.add(C::due, cell_of(st.group(keyer(a, m, i))));
+                    const std::size_t cell = cell_of(st.group(keyer(a, m, i)));
+                    if (st.has(C::due)) st.add(C::due, cell);
+                    if (st.has(S::due_value)) st.add(S::due_value, cell, prj.value[*it]);
+                }
+            }
+            // Backlog at the period's end: the value of projects signed and not finished (no end, or an end
+            // after the last day) not yet billed, never below 0, for the project's owner on the last day.
+            if (backlog) {
+                const auto upto = static_cast<std::size_t>(
+                    std::lower_bound(rev.date.begin(), rev.date.end(), P.end()) - rev.date.begin());
+                if (upto < billed_row) {  // an earlier end than the last period: start again
+                    std::fill(billed.begin(), billed.end(), 0);
+                    billed_row = 0;
+                }
+                for (; billed_row < upto; ++billed_row) {
+                    detail::interruption_point(billed_row);
+                    const std::int32_t p = rev.project[billed_row];
+                    if (p != none)
+                        billed[static_cast<std::size_t>(p)] += detail::to_millionths(rev.amount[billed_row]);
+                }
+                const Date last = P.end() - 1;
+                for (std::size_t i = 0; i < prj.size() && prj.signed_on[i] <= last; ++i) {
+                    if (!prj.end[i].is_null() && prj.end[i] <= last) continue;  // finished
+                    const detail::Int128 left = detail::to_millionths(prj.value[i]) - billed[i];
+                    if (left <= 0) continue;
+                    const std::int32_t a = prj.account[i];
+                    const auto pi32 = static_cast<std::int32_t>(i);
+                    const std::int32_t m = book.owner(a, pi32, last);
+                    if (!scope.account(a) || !scope.manager(m)) continue;
+                    st.add_exact(S::backlog, cell_of(st.group(keyer(a, m, pi32))), left);
                 }
             }
 
@@ -1355,15 +1448,7 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     const Options& o = rq.options;
     // The groups in use in key order; `cells` indexes the lists' cells (slot * np + period).
     const std::size_t np = st.periods(), slots = st.slots(), cells = slots * np;
-    std::vector<std::size_t> order;
-    order.reserve(st.groups());
-    for (std::size_t g = 0; g < slots; ++g) {
-        if (st.in_use(g)) order.push_back(g);
-    }
-    std::vector<std::uint64_t> composite(slots);
-    for (std::size_t g : order) composite[g] = st.composite(g);
-    const auto by_key = [&](std::size_t x, std::size_t y) { return composite[x] < composite[y]; };
-    if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
+    const std::vector<std::size_t> order = st.groups_in_key_order();
     const std::size_t rows = order.size() * np;
     std::vector<double> period_months(np);
     for (std::size_t p = 0; p < np; ++p) period_months[p] = rq.periods[p].months();
@@ -1470,6 +1555,28 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
             case Kpi::churned_revenue:
                 v = sum(S::churned_revenue);
                 break;
+            case Kpi::opening_revenue:
+                v = sum(S::opening);
+                break;
+            case Kpi::new_revenue:
+                v = sum(S::new_revenue);
+                break;
+            case Kpi::reactivated_revenue:
+                v = sum(S::reactivated_revenue);
+                break;
+            case Kpi::resumed_revenue:
+                v = sum(S::resumed_revenue);
+                break;
+            case Kpi::closing_revenue:
+                v = sum(S::closing);
+                break;
+            case Kpi::quick_ratio: {
+                const detail::Int128 gained = exact(S::new_revenue) + exact(S::reactivated_revenue) +
+                                              exact(S::resumed_revenue) + exact(S::expansion);
+                const detail::Int128 lost = exact(S::contraction) + exact(S::churned_revenue);
+                v = ratio(gained, lost < 0 ? -lost : lost);
+                break;
+            }
             case Kpi::csat:
                 v = o.csat == Options::Satisfaction::share ? ratio(count(C::csat_satisfied), count(C::csat_n))
                                                            : ratio(sum(S::csat_sum), count(C::csat_n));
@@ -1482,7 +1589,12 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
                                                          : ratio(count(C::ces_top), count(C::ces_n));
                 break;
             case Kpi::renewal_rate:
-                v = ratio(count(C::renewals), count(C::due));
+                v = o.renewal == Options::RenewalWeight::value
+                        ? ratio(exact(S::renewal_value), exact(S::due_value))
+                        : ratio(count(C::renewals), count(C::due));
+                break;
+            case Kpi::backlog:
+                v = sum(S::backlog);
                 break;
             case Kpi::request_count:
                 v = count(C::requests);

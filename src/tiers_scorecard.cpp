@@ -59,6 +59,7 @@ Unit unit(kpi::Kpi k, const kpi::Options& options) noexcept {
         case Kpi::ces:
             return options.ces == kpi::Options::Satisfaction::mean ? Unit::scale : Unit::fraction;
         case Kpi::nrr:
+        case Kpi::quick_ratio:
             return Unit::ratio;
         case Kpi::nps:
             return Unit::nps;
@@ -130,6 +131,11 @@ bool is_flow(kpi::Kpi k) noexcept {
         case Kpi::expansion_revenue:
         case Kpi::contraction_revenue:
         case Kpi::churned_revenue:
+        case Kpi::opening_revenue:
+        case Kpi::new_revenue:
+        case Kpi::reactivated_revenue:
+        case Kpi::resumed_revenue:
+        case Kpi::closing_revenue:
         case Kpi::request_count:
         case Kpi::unanswered_requests:
         case Kpi::communications:

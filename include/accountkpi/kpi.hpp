@@ -2,6 +2,7 @@
 /// \file
 /// The KPIs: definitions, options, the grouped engine, concentration over arrays.
 
+#include "accountkpi/kpi/bridge.hpp"         // IWYU pragma: export
 #include "accountkpi/kpi/concentration.hpp"  // IWYU pragma: export
 #include "accountkpi/kpi/engine.hpp"         // IWYU pragma: export
 #include "accountkpi/kpi/kpis.hpp"           // IWYU pragma: export

@@ -86,6 +86,16 @@ class State {
         touch_days,
         ltv,
         predicted,
+        // the revenue bridge (see accountkpi/kpi/bridge.hpp)
+        opening,
+        closing,
+        new_revenue,
+        reactivated_revenue,
+        resumed_revenue,
+        // projects
+        backlog,
+        renewal_value,
+        due_value,
         count_
     };
     enum class Count : std::uint8_t {
@@ -243,6 +253,8 @@ class State {
     void adopt(const State& part, std::size_t first_period);
     /// The composite code of group `g`: sorting groups by it sorts them by their keys.
     [[nodiscard]] std::uint64_t composite(std::size_t g) const noexcept;
+    /// The groups in use, in key order (the order of a result's rows).
+    [[nodiscard]] std::vector<std::size_t> groups_in_key_order() const;
 
     /// The state as a self-describing byte string (little-endian, versioned) for shipping between processes;
     /// only the cells in use are written. Defined in src/engine_state_io.cpp.

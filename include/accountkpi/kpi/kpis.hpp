@@ -32,6 +32,14 @@ namespace accountkpi::kpi {
     X(nps, true) \
     X(ces, true) \
     X(renewal_rate, true) \
+    /* the revenue bridge: opening + new + reactivated + resumed + expansion - contraction - churned = closing */ \
+    X(opening_revenue, true) \
+    X(new_revenue, true) \
+    X(reactivated_revenue, true) \
+    X(resumed_revenue, true) \
+    X(closing_revenue, true) \
+    X(quick_ratio, true) \
+    X(backlog, true) \
     /* strengthening the relationship */ \
     X(request_count, true) \
     X(requests_per_account, true) \

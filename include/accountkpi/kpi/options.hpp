@@ -63,6 +63,7 @@ struct Options {
     enum class RevenueChurn : std::uint8_t { gross, net };
     enum class NrrBase : std::uint8_t { previous, year_ago };
     enum class Satisfaction : std::uint8_t { share, mean };
+    enum class RenewalWeight : std::uint8_t { count, value };
 
     Retention retention = Retention::set;              ///< retention_rate: |S∩E|/|S|, or (|E|-|N|)/|S|
     Churn churn = Churn::start_cohort;                 ///< churn_rate: |C|/|S|, or with the new accounts
@@ -71,6 +72,7 @@ struct Options {
     Satisfaction csat = Satisfaction::share;           ///< csat: share of 4-5, or mean score
     Satisfaction ces = Satisfaction::mean;             ///< ces: mean score, or top-box share (6-7 of 7)
     bool ltv_revenue = false;                          ///< ltv_historical: revenue instead of gross profit
+    RenewalWeight renewal = RenewalWeight::count;      ///< renewal_rate: contracts counted, or their value
     double sla_days = 2;            ///< timely_response_rate: answered within this many days
     double top_p = 0.2;             ///< top_share: fraction of accounts at the top
     double pareto_threshold = 0.8;  ///< pareto_ratio: share of revenue to reach
