@@ -22,7 +22,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "'pip install .' from the source tree (it compiles the C++ core); see README.md. Cause: " + str(exc)
     ) from exc
 
-from . import compare, concentration, datasets, health, kpi, ltv, plot, report, tiers, whatif
+from . import bridge, compare, concentration, datasets, health, kpi, ltv, plot, report, tiers, whatif
 from ._dates import Period, periods
 from .book import Book, ValidationError
 from .kpi import Scope
@@ -35,6 +35,7 @@ __all__ = [
     "Scope",
     "ValidationError",
     "__version__",
+    "bridge",
     "compare",
     "concentration",
     "datasets",

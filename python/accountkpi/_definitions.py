@@ -81,6 +81,43 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "Σ (rev_B - rev_P)",
         "Over NRR-cohort accounts that are not clients at the end.",
     ),
+    "opening_revenue": (
+        "Opening of the revenue bridge: revenue in the base period of the accounts of the group.",
+        "Σ rev_B over all accounts",
+        "B as for NRR (base='year_ago': a year earlier); credit notes count, so it may be below the NRR "
+        "base. opening + new + reactivated + resumed + expansion - contraction - churned = closing, exactly.",
+    ),
+    "new_revenue": (
+        "Revenue change of first-time clients (bridge movement 'new').",
+        "Σ (rev_P - rev_B) over accounts with rev_B <= 0 whose first spell starts in P",
+        "Usually their revenue in P. Unlike new_business_revenue (lines in their own group), per account.",
+    ),
+    "reactivated_revenue": (
+        "Revenue change of returning clients (bridge movement 'reactivated').",
+        "Σ (rev_P - rev_B) over accounts with rev_B <= 0 whose second or later spell starts in P",
+        "A client that leaves and returns inside P with base revenue is expansion or contraction instead.",
+    ),
+    "resumed_revenue": (
+        "Revenue change of the other accounts without base revenue (bridge movement 'resumed').",
+        "Σ (rev_P - rev_B) over accounts with rev_B <= 0 that are neither new nor reactivated in P",
+        "Clients that billed nothing (or a net credit) in B: billing gaps; also late invoices after churn.",
+    ),
+    "closing_revenue": (
+        "Closing of the revenue bridge: revenue in the period of the accounts of the group.",
+        "Σ rev_P over all accounts",
+        "Equals revenue ungrouped; by manager, accounts count for their owner on their reference day.",
+    ),
+    "backlog": (
+        "Contracted value not yet billed at the end of the period.",
+        "Σ max(0, value - billed up to end - 1) over projects signed by end - 1 and not finished by then",
+        "Finished: an end date on or before the last day. value is the contracted total for every billing "
+        "kind (fixed: the price; hour/day/month: the contracted total). Over-billed projects count 0.",
+    ),
+    "quick_ratio": (
+        "Growth efficiency: revenue gained per unit of revenue lost.",
+        "(new + reactivated + resumed + expansion) / |contraction + churned|",
+        "From the revenue bridge (contraction and churned signed). Nothing lost -> NaN. Above 1: growing.",
+    ),
     "csat": (
         "Customer satisfaction.",
         "share of CSAT answers (1-5) that are 4 or 5",
@@ -100,7 +137,7 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "renewal_rate": (
         "Contracts renewed.",
         "renewal projects signed in P / projects whose end date falls in P",
-        "No contract due -> NaN.",
+        "No contract due -> NaN. weight='value': their value, Σ value(renewals) / Σ value(due).",
     ),
     "request_count": ("Client requests received.", "requests with received_on in P", "A count."),
     "requests_per_account": ("Requests per client.", "request_count / active_clients", "No clients -> NaN."),

@@ -869,6 +869,29 @@ class Book:
         result = table(self, periods, by, kpis, scope=scope, ltv_model=ltv_model, **options)
         return to_output(result, output)
 
+    def revenue_bridge(
+        self,
+        periods: Any,
+        by: str | list[str] | None = None,
+        base: str = "previous",
+        *,
+        scope: Any = None,
+        exact: bool = False,
+    ) -> pd.DataFrame:
+        """How revenue moved from the base period: opening, new, reactivated, resumed, expansion,
+        contraction, churned and closing per (group, period), adding up exactly; see
+        :func:`accountkpi.bridge.revenue_bridge`."""
+        from .bridge import revenue_bridge
+
+        return revenue_bridge(self, periods, by, base, scope=scope, exact=exact)
+
+    def renewals(self, as_of: Any, within: Any = "90D", **health_options: Any) -> pd.DataFrame:
+        """Projects ending in ``[as_of, as_of + within)`` with value, billed, burn, margin and the account's
+        health and reasons; see :func:`accountkpi.renewals.renewals`."""
+        from .renewals import renewals
+
+        return renewals(self, as_of, within, **health_options)
+
     def cohorts(self, freq: str = "Q", measure: str = "logo", end: Any = None) -> pd.DataFrame:
         """Cohorts by acquisition period × periods since acquisition; see :func:`accountkpi.ltv.cohorts`."""
         from .ltv import cohorts

@@ -296,6 +296,12 @@ _ALIASES: dict[str, dict[str, str]] = {
     "expansion_revenue": {"base": "nrr_base"},
     "contraction_revenue": {"base": "nrr_base"},
     "churned_revenue": {"base": "nrr_base"},
+    "opening_revenue": {"base": "nrr_base"},
+    "new_revenue": {"base": "nrr_base"},
+    "reactivated_revenue": {"base": "nrr_base"},
+    "resumed_revenue": {"base": "nrr_base"},
+    "closing_revenue": {"base": "nrr_base"},
+    "quick_ratio": {"base": "nrr_base"},
     "csat": {"method": "csat_method"},
     "ces": {"method": "ces_method"},
     "timely_response_rate": {"sla_days": "sla_days"},
@@ -303,6 +309,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "pareto_ratio": {"threshold": "pareto_threshold"},
     "avg_rate_normalised_hour": {"hours_per_day": "hours_per_day", "days_per_month": "days_per_month"},
     "ltv_historical": {"measure": "ltv_measure"},
+    "renewal_rate": {"weight": "renewal_weight"},
 }
 
 

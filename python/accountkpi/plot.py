@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .plot_backtest import health_backtest
+from .plot_bridge import revenue_bridge
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,6 +23,7 @@ __all__ = [
     "health_distribution",
     "kpi_trend",
     "lorenz",
+    "revenue_bridge",
     "scorecard",
     "survival",
 ]

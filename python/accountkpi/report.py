@@ -18,6 +18,7 @@ import pandas as pd
 from ._dates import Period, periods
 from .book import Book
 from .report_backtest import backtest_section
+from .report_bridge import bridge_section, projects_section
 
 __all__ = [
     "Review",
@@ -567,6 +568,8 @@ def html_report(
     builders: dict[str, Callable[[], str]] = {
         "story": lambda: _story_html(r),
         "company": lambda: _company(book, r),
+        "bridge": lambda: bridge_section(book, p, _trend_periods(p, 4)),
+        "projects": lambda: projects_section(book, p, _trend_periods(p, 4)),
         "segments": lambda: _segments(book, p),
         "farmers_closers": lambda: _farmers_closers(r),
         "scorecards": lambda: _scorecards(r),

@@ -11,6 +11,7 @@ MODULES = [
     "accountkpi",
     "accountkpi._dates",
     "accountkpi.book",
+    "accountkpi.bridge",
     "accountkpi.kpi",
     "accountkpi.concentration",
     "accountkpi.datasets",
@@ -22,7 +23,10 @@ MODULES = [
     "accountkpi.whatif",
     "accountkpi.plot",
     "accountkpi.plot_backtest",
+    "accountkpi.plot_bridge",
     "accountkpi.report",
+    "accountkpi.report_bridge",
+    "accountkpi.renewals",
 ]
 
 

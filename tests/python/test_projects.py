@@ -1,0 +1,96 @@
+"""Project KPIs (issue 16): backlog and the value-weighted renewal rate, against values computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+import accountkpi as ak
+
+Q1, Q2 = ak.Period("2024Q1"), ak.Period("2024Q2")
+
+
+@pytest.fixture(scope="module")
+def book() -> ak.Book:
+    accounts = pd.DataFrame({"account_id": ["A", "B"], "acquired_on": ["2023-01-01", "2023-01-01"]})
+    projects = pd.DataFrame(
+        [
+            ("P1", "A", "Cloud", "new", "fixed", "2023-12-01", "2024-06-30", 1000.0),
+            ("P2", "A", "Data", "upsell", "hour", "2024-01-05", None, 200.0),
+            ("P3", "A", "Cloud", "upsell", "month", "2024-02-01", "2025-01-31", 1200.0),
+            ("P4", "B", "Data", "cross_sell", "fixed", "2024-04-02", None, 500.0),
+            ("P5", "A", "Cloud", "new", "fixed", "2023-06-01", "2024-03-15", 400.0),
+            ("P6", "B", "Cloud", "new", "day", "2023-01-01", "2024-03-31", 300.0),
+            ("P7", "B", "Data", "renewal", "fixed", "2024-03-20", None, 420.0),
+        ],
+        columns=["project_id", "account_id", "service_line", "kind", "billing", "signed_on", "end", "value"],
+    )
+    revenue = pd.DataFrame(
+        [
+            ("A", "P1", "2024-01-10", 100.0),
+            ("A", "P1", "2024-03-15", 200.0),
+            ("A", "P2", "2024-02-01", 250.0),
+            ("A", "P3", "2024-03-01", 100.0),
+            ("A", "P5", "2024-01-05", 100.0),
+            ("A", "P1", "2024-04-10", 500.0),
+        ],
+        columns=["account_id", "project_id", "date", "amount"],
+    )
+    return ak.Book.from_frames(accounts=accounts, projects=projects, revenue=revenue)
+
+
+def test_backlog_by_hand(book: ak.Book) -> None:
+    # End of Q1: P1 1000 - 300 = 700; P2 200 - 250 < 0 -> 0; P3 1200 - 100 = 1100; P4 not signed yet;
+    # P5 and P6 finished (P6 on the last day, 2024-03-31); P7 420 unbilled. 700 + 1100 + 420 = 2220
+    assert ak.kpi.backlog(book, Q1) == 2220
+    # End of Q2: P1 finished on 2024-06-30; P3 1100 + P4 500 + P7 420
+    assert ak.kpi.backlog(book, Q2) == 2020
+    assert ak.kpi.backlog(book, "2022") == 0  # nothing signed: 0, not NaN
+    t = book.kpis([Q1, Q2], by="service_line", kpis="backlog").set_index(["service_line", "period"])[
+        "backlog"
+    ]
+    assert t[("Cloud", "2024Q1")] == 700 + 1100 and t[("Data", "2024Q1")] == 420
+    assert t[("Cloud", "2024Q2")] == 1100 and t[("Data", "2024Q2")] == 500 + 420
+    a = book.kpis(Q1, by="account", kpis="backlog").set_index("account_id")["backlog"]
+    assert a["A"] == 700 + 1100 and a["B"] == 420
+
+
+def test_renewal_rate_by_count_and_by_value(book: ak.Book) -> None:
+    # Due in Q1: P5 (400) and P6 (300); renewal signed in Q1: P7 (420)
+    assert ak.kpi.renewal_rate(book, Q1) == pytest.approx(1 / 2)
+    assert ak.kpi.renewal_rate(book, Q1, weight="value") == pytest.approx(420 / 700)
+    assert book.kpis(Q1, kpis="renewal_rate", renewal_weight="value")["renewal_rate"].iloc[
+        0
+    ] == pytest.approx(420 / 700)
+    assert math.isnan(ak.kpi.renewal_rate(book, "2022", weight="value"))  # nothing due
+    with pytest.raises(ValueError, match="renewal_weight"):
+        ak.kpi.renewal_rate(book, Q1, weight="amount")
+
+
+def test_renewals_pipeline_by_hand(book: ak.Book) -> None:
+    # Ending in [2024-03-01, 2024-05-30): P5 (2024-03-15) and P6 (2024-03-31); P1 ends 2024-06-30, later.
+    due = book.renewals("2024-03-01", within="90D")
+    assert due["project_id"].tolist() == ["P5", "P6"]
+    p5 = due.iloc[0]
+    assert p5["account_id"] == "A" and p5["days_to_end"] == 14  # 2024-03-01 -> 2024-03-15
+    assert p5["value"] == 400 and p5["billed"] == 100 and p5["burn"] == pytest.approx(100 / 400)
+    assert p5["margin"] == 1  # billed 100 at no cost
+    p6 = due.iloc[1]
+    assert p6["billed"] == 0 and p6["burn"] == 0 and math.isnan(p6["margin"])  # nothing billed: undefined
+    assert p6["days_to_end"] == 30
+    # Billed counts the lines before as_of only: P1's 2024-03-15 line is after 2024-03-01.
+    later = book.renewals("2024-03-01", within=200).set_index("project_id")
+    assert later.loc["P1", "billed"] == 100 and later.loc["P1", "burn"] == pytest.approx(0.1)
+    assert set(later.index) == {"P1", "P5", "P6"}  # P3 ends 2025-01-31, beyond 200 days; P2, P4, P7 never
+    with pytest.raises(ValueError, match="at least one day"):
+        book.renewals("2024-03-01", within="0D")
+
+
+def test_renewals_on_the_demo_book(demo: ak.Book) -> None:
+    due = demo.renewals("2025-01-01")
+    assert len(due) > 0
+    assert (due["days_to_end"].between(0, 89)).all()
+    assert due["end"].is_monotonic_increasing
+    assert due["reasons"].notna().any()
