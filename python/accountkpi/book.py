@@ -885,6 +885,13 @@ class Book:
 
         return revenue_bridge(self, periods, by, base, scope=scope, exact=exact)
 
+    def project_status(self, as_of: Any) -> pd.DataFrame:
+        """Every project signed before ``as_of``: billed, burn, backlog, margin, effective rate, days to end;
+        see :func:`accountkpi.renewals.project_status`."""
+        from .renewals import project_status
+
+        return project_status(self, as_of)
+
     def renewals(self, as_of: Any, within: Any = "90D", **health_options: Any) -> pd.DataFrame:
         """Projects ending in ``[as_of, as_of + within)`` with value, billed, burn, margin and the account's
         health and reasons; see :func:`accountkpi.renewals.renewals`."""

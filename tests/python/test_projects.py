@@ -29,14 +29,14 @@ def book() -> ak.Book:
     )
     revenue = pd.DataFrame(
         [
-            ("A", "P1", "2024-01-10", 100.0),
-            ("A", "P1", "2024-03-15", 200.0),
-            ("A", "P2", "2024-02-01", 250.0),
-            ("A", "P3", "2024-03-01", 100.0),
-            ("A", "P5", "2024-01-05", 100.0),
-            ("A", "P1", "2024-04-10", 500.0),
+            ("A", "P1", "2024-01-10", 100.0, 60.0, None, None),
+            ("A", "P1", "2024-03-15", 200.0, 90.0, None, None),
+            ("A", "P2", "2024-02-01", 250.0, 200.0, 2.5, "hour"),
+            ("A", "P3", "2024-03-01", 100.0, 0.0, 1.0, "month"),
+            ("A", "P5", "2024-01-05", 100.0, 0.0, None, None),
+            ("A", "P1", "2024-04-10", 500.0, 0.0, None, None),
         ],
-        columns=["account_id", "project_id", "date", "amount"],
+        columns=["account_id", "project_id", "date", "amount", "cost", "units", "unit"],
     )
     return ak.Book.from_frames(accounts=accounts, projects=projects, revenue=revenue)
 
@@ -69,6 +69,24 @@ def test_renewal_rate_by_count_and_by_value(book: ak.Book) -> None:
         ak.kpi.renewal_rate(book, Q1, weight="amount")
 
 
+def test_project_status_by_hand(book: ak.Book) -> None:
+    s = book.project_status("2024-04-01").set_index("project_id")
+    assert sorted(s.index) == ["P1", "P2", "P3", "P5", "P6", "P7"]  # P4 is signed on 2024-04-02
+    # P1: billed 100 + 200 before April, at cost 60 + 90: burn 0.3, margin 150 / 300, backlog 1000 - 300
+    assert (s.loc["P1", "billed"], s.loc["P1", "burn"], s.loc["P1", "backlog"]) == (300, 0.3, 700)
+    assert s.loc["P1", "margin"] == pytest.approx(0.5) and s.loc["P1", "days_to_end"] == 90  # -> 2024-06-30
+    # P2: 2.5 hours for 250 at cost 200: 100 an hour, burn 1.25 (over its 200), no backlog, margin 0.2
+    assert (s.loc["P2", "effective_rate"], s.loc["P2", "burn"], s.loc["P2", "backlog"]) == (100, 1.25, 0)
+    assert s.loc["P2", "margin"] == pytest.approx(0.2) and math.isnan(s.loc["P2", "days_to_end"])
+    assert s.loc["P3", "effective_rate"] == 100 and s.loc["P3", "backlog"] == 1100  # one month billed
+    # P5 and P6 ended in Q1: no backlog, whatever is left unbilled; P7: nothing billed, no rate, no margin
+    assert s.loc["P5", "backlog"] == 0 and s.loc["P6", "backlog"] == 0 and s.loc["P6", "days_to_end"] == -1
+    assert s.loc["P7", "backlog"] == 420 and math.isnan(s.loc["P7", "margin"])
+    assert math.isnan(s.loc["P7", "effective_rate"]) and math.isnan(s.loc["P1", "effective_rate"])
+    # Per project, the backlog KPI at the end of Q1: 700 + 1100 + 420
+    assert s["backlog"].sum() == ak.kpi.backlog(book, Q1) == 2220
+
+
 def test_renewals_pipeline_by_hand(book: ak.Book) -> None:
     # Ending in [2024-03-01, 2024-05-30): P5 (2024-03-15) and P6 (2024-03-31); P1 ends 2024-06-30, later.
     due = book.renewals("2024-03-01", within="90D")
@@ -83,6 +101,7 @@ def test_renewals_pipeline_by_hand(book: ak.Book) -> None:
     # Billed counts the lines before as_of only: P1's 2024-03-15 line is after 2024-03-01.
     later = book.renewals("2024-03-01", within=200).set_index("project_id")
     assert later.loc["P1", "billed"] == 100 and later.loc["P1", "burn"] == pytest.approx(0.1)
+    assert later.loc["P1", "margin"] == pytest.approx(0.4)  # (100 - 60) / 100
     assert set(later.index) == {"P1", "P5", "P6"}  # P3 ends 2025-01-31, beyond 200 days; P2, P4, P7 never
     with pytest.raises(ValueError, match="at least one day"):
         book.renewals("2024-03-01", within="0D")
