@@ -391,6 +391,7 @@ void register_book(py::module_& m) {
             if (key == "region") return py::cast(book.accounts().regions.names);
             if (key == "domain") return py::cast(book.accounts().domains.names);
             if (key == "service_line") return py::cast(book.projects().service_lines.names);
+            if (key == "project") return ids_of(book.projects().ids);
             if (key == "tier") {
                 py::list l;
                 for (auto w : tier_names) l.append(py::str(std::string(w)));

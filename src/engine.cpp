@@ -374,9 +374,10 @@ std::pair<Needs, bool> needs_of(const Request& rq) {
     const auto kpis = kpis_of(rq);
     Needs nd;
     for (Kpi k : kpis) add_needs(k, nd, rq.options);
-    const bool by_line = std::find(rq.by.begin(), rq.by.end(), Key::service_line) != rq.by.end();
+    const bool by_line = std::any_of(rq.by.begin(), rq.by.end(),
+                                     [](Key k) { return k == Key::service_line || k == Key::project; });
     const bool wants_account_level = std::any_of(kpis.begin(), kpis.end(), account_level);
-    if (by_line) {  // per-account measures are undefined by service line: do not accumulate them
+    if (by_line) {  // per-account measures are undefined by project or service line: not accumulated
         for (C m : {C::clients_start, C::clients_end, C::active, C::new_clients, C::churned, C::reactivated,
                     C::retained, C::churned_new, C::touch_n, C::ltv_n, C::predicted_n}) {
             nd.counts[static_cast<std::size_t>(m)] = false;
@@ -459,6 +460,9 @@ class Keyer {
                 case Key::volume_band:
                     out.push_back(n_bands_);
                     break;
+                case Key::project:
+                    out.push_back(book_.projects().size());
+                    break;
             }
         }
         return out;
@@ -489,6 +493,8 @@ class Keyer {
                            : static_cast<std::int32_t>(book_.managers().role[static_cast<std::size_t>(m)]);
             case Key::volume_band:
                 return (*bands_)[ua];
+            case Key::project:
+                return p;
         }
         return none;
     }
@@ -659,19 +665,19 @@ struct AccountRevenue {
 }  // namespace
 
 std::string_view name(Key k) noexcept {
-    static constexpr std::string_view names[] = {"account",      "manager", "region", "domain",
-                                                 "service_line", "tier",    "role",   "volume_band"};
+    static constexpr std::string_view names[] = {
+        "account", "manager", "region", "domain", "service_line", "tier", "role", "volume_band", "project"};
     return names[static_cast<std::size_t>(k)];
 }
 
 Key parse_key(std::string_view text) {
-    for (std::size_t i = 0; i < 8; ++i) {
+    for (std::size_t i = 0; i <= static_cast<std::size_t>(Key::project); ++i) {
         const auto k = static_cast<Key>(i);
         if (name(k) == text) return k;
     }
     throw std::invalid_argument(
         "unknown group key '" + std::string(text) +
-        "' (expected account, manager, region, domain, service_line, tier, role or volume_band)");
+        "' (expected account, manager, region, domain, service_line, tier, role, volume_band or project)");
 }
 
 std::vector<std::string> volume_band_labels(const std::vector<double>& t) {

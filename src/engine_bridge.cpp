@@ -19,10 +19,12 @@ std::string_view name(Movement m) noexcept {
 
 Bridge revenue_bridge(const Book& book, const std::vector<Period>& periods, const std::vector<Key>& by,
                       Options::NrrBase base, const Scope& scope, unsigned threads) {
-    if (std::find(by.begin(), by.end(), Key::service_line) != by.end()) {
-        throw std::invalid_argument(
-            "revenue_bridge: not by service_line (an account's change of revenue belongs to the account, not "
-            "to a service line); group by account, manager, region, domain, tier, role or volume_band");
+    for (Key k : by) {
+        if (k == Key::service_line || k == Key::project) {
+            throw std::invalid_argument("revenue_bridge: not by " + std::string(name(k)) +
+                                        " (an account's change of revenue belongs to the account); group by "
+                                        "account, manager, region, domain, tier, role or volume_band");
+        }
     }
     using S = State::Sum;
     Request rq;

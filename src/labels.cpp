@@ -47,6 +47,9 @@ std::string key_label(const Book& book, Key key, std::int32_t code, const Option
             return word_at(role_names, code, "role");
         case Key::volume_band:
             return word_at(volume_band_labels(options.volume_thresholds), code, "volume band");
+        case Key::project:
+            if (static_cast<std::size_t>(code) >= book.projects().size()) break;
+            return book.projects().ids.label(code);
     }
     throw std::out_of_range("no " + std::string(name(key)) + " with code " + std::to_string(code));
 }

@@ -842,8 +842,9 @@ class Book:
             E.g. ``ak.periods("2024-01-01", "2025-01-01", "M")`` or ``"2024Q1"``.
         by : str or list of str, optional
             Group keys among ``account``, ``manager``, ``region``, ``domain``, ``service_line``, ``tier``,
-            ``role``; a list crosses them. Events count for the manager who owned them at their date; accounts
-            for the manager who owned them on their last client day of the period.
+            ``role``, ``volume_band``, ``project``; a list crosses them. Events count for the manager who
+            owned them at their date; accounts for the manager who owned them on their last client day of
+            the period. By ``project`` or ``service_line`` the per-account KPIs are NaN.
         kpis : str or list of str, optional
             KPI names (``accountkpi.kpi.KPIS``); all of them when omitted.
         scope : Scope, list of account ids or dict, optional

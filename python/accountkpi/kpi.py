@@ -49,12 +49,13 @@ KEYS: tuple[str, ...] = (
     "tier",
     "role",
     "volume_band",
+    "project",
 )
 #: Default volume-band thresholds on trailing-12-month revenue (currency).
 VOLUME_THRESHOLDS: tuple[float, ...] = (50_000.0, 250_000.0, 1_000_000.0)
 #: Whether more is better, per KPI (the default direction of a scorecard).
 HIGHER_IS_BETTER: dict[str, bool] = dict(zip(KPIS, _core.kpi.higher_is_better, strict=True))
-_KEY_COLUMNS = {"account": "account_id", "manager": "manager_id"}
+_KEY_COLUMNS = {"account": "account_id", "manager": "manager_id", "project": "project_id"}
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,7 @@ def _labels(book: Book, key: str, codes: np.ndarray) -> Any:
         labels = labels[1:]
         codes = codes - 1
         missing = codes < 0
-    if key in ("account", "manager"):
+    if key in ("account", "manager", "project"):
         safe = np.where(missing, 0, codes)
         if isinstance(labels, np.ndarray):
             values = labels[safe] if len(labels) else np.zeros(len(codes), dtype=np.int64)

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -85,4 +86,31 @@ TEST(Projects, RenewalRateByCountOrByValue) {
     by_value.renewal = kpi::Options::RenewalWeight::value;
     EXPECT_DOUBLE_EQ(kpi::renewal_rate(book, q1, {}, by_value), 420.0 / 700.0);
     EXPECT_TRUE(std::isnan(kpi::renewal_rate(book, Period::year(2022), {}, by_value)));  // nothing due
+}
+
+TEST(Projects, ByProject) {
+    const Book book = projects_book();
+    kpi::Request rq;
+    rq.periods = {q1};
+    rq.by = {kpi::Key::project};
+    rq.kpis = {kpi::Kpi::revenue, kpi::Kpi::backlog, kpi::Kpi::deals, kpi::Kpi::active_clients};
+    const kpi::Result r = kpi::compute(book, rq);
+    std::map<std::string, std::size_t> row;
+    for (std::size_t i = 0; i < r.rows(); ++i)
+        row[kpi::key_label(book, kpi::Key::project, r.key_codes[0][i])] = i;
+    const auto at = [&](const char* project, kpi::Kpi k) { return r.column(k)[row.at(project)]; };
+    // Revenue in Q1: P1 100 + 200, P2 250, P3 100, P5 100; backlog as in BacklogByHand, per project.
+    EXPECT_DOUBLE_EQ(at("P1", kpi::Kpi::revenue), 300);
+    EXPECT_DOUBLE_EQ(at("P1", kpi::Kpi::backlog), 700);
+    EXPECT_DOUBLE_EQ(at("P2", kpi::Kpi::revenue), 250);
+    EXPECT_DOUBLE_EQ(at("P2", kpi::Kpi::backlog), 0);  // billed beyond its value
+    EXPECT_DOUBLE_EQ(at("P3", kpi::Kpi::backlog), 1100);
+    EXPECT_DOUBLE_EQ(at("P7", kpi::Kpi::backlog), 420);
+    EXPECT_DOUBLE_EQ(at("P7", kpi::Kpi::deals), 1);  // signed in Q1, as P2 and P3
+    EXPECT_DOUBLE_EQ(at("P2", kpi::Kpi::deals) + at("P3", kpi::Kpi::deals), 2);
+    EXPECT_DOUBLE_EQ(at("P5", kpi::Kpi::deals), 0);               // signed in 2023
+    EXPECT_TRUE(std::isnan(at("P1", kpi::Kpi::active_clients)));  // per account: undefined by project
+    EXPECT_EQ(row.count("P4"), 0U);                               // nothing of P4 happens in Q1
+    EXPECT_EQ(kpi::parse_key("project"), kpi::Key::project);
+    EXPECT_THROW((void)kpi::revenue_bridge(book, {q1}, {kpi::Key::project}), std::invalid_argument);
 }

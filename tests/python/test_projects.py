@@ -113,3 +113,33 @@ def test_renewals_on_the_demo_book(demo: ak.Book) -> None:
     assert (due["days_to_end"].between(0, 89)).all()
     assert due["end"].is_monotonic_increasing
     assert due["reasons"].notna().any()
+
+
+def test_kpis_by_project(book: ak.Book) -> None:
+    t = book.kpis(Q1, by="project", kpis=["revenue", "gross_margin", "backlog", "deals", "nrr"])
+    t = t.set_index("project_id")
+    assert t.loc["P1", "revenue"] == 300 and t.loc["P1", "backlog"] == 700
+    assert t.loc["P1", "gross_margin"] == pytest.approx((300 - 150) / 300)  # costs 60 + 90
+    assert t.loc["P2", "gross_margin"] == pytest.approx((250 - 200) / 250) and t.loc["P2", "backlog"] == 0
+    assert t.loc["P3", "backlog"] == 1100 and t.loc["P7", "backlog"] == 420
+    assert t.loc[["P2", "P3", "P7"], "deals"].tolist() == [1, 1, 1]  # signed in Q1
+    assert t["nrr"].isna().all()  # a per-account KPI: undefined by project
+    assert "P4" not in t.index  # signed in Q2
+    assert t["revenue"].sum() == ak.kpi.revenue(book, Q1)
+    with pytest.raises(ValueError, match="project"):
+        book.revenue_bridge(Q1, by="project")
+
+
+def test_cli_kpis_by_project(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "p.csv"
+    args = ["kpis", "--demo", "--period", "2024Q4", "--by", "project", "--kpis", "revenue,backlog"]
+    run = subprocess.run(
+        [sys.executable, "-m", "accountkpi", *args, "--out", str(out)], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    t = pd.read_csv(out)
+    assert list(t.columns) == ["project_id", "period", "revenue", "backlog"]
+    assert len(t) > 100 and (t["backlog"] >= 0).all()

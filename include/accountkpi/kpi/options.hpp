@@ -14,8 +14,20 @@ class Book;
 
 namespace accountkpi::kpi {
 
-/// Keys to group by; a list of them crosses them.
-enum class Key : std::uint8_t { account, manager, region, domain, service_line, tier, role, volume_band };
+/// Keys to group by; a list of them crosses them. `project` and `service_line` are keys of project events
+/// (revenue lines, deals, due contracts, requests that became projects, backlog): per-account KPIs are NaN by
+/// them, and events without a project are in the missing group.
+enum class Key : std::uint8_t {
+    account,
+    manager,
+    region,
+    domain,
+    service_line,
+    tier,
+    role,
+    volume_band,
+    project
+};
 [[nodiscard]] std::string_view name(Key k) noexcept;
 /// The key named `text` ("account", "manager", ...); throws `std::invalid_argument` otherwise.
 [[nodiscard]] Key parse_key(std::string_view text);
