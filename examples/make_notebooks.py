@@ -53,6 +53,29 @@ QUICK_START = [
     ),
     new_markdown_cell("## Cohorts"),
     new_code_cell("cohorts = book.cohorts('Y')\nak.plot.cohort_heatmap(cohorts)\ncohorts"),
+    new_markdown_cell(
+        "## How revenue moved: the bridge\n\nFrom one quarter to the next, every account's change falls in "
+        "one movement (new, reactivated, resumed after a billing gap, expansion, contraction, churned), so "
+        "the bridge adds up to the cent; `exact=True` gives the integer millionths the engine sums."
+    ),
+    new_code_cell(
+        "bridge = book.revenue_bridge(quarters, by='region')\n"
+        "moves = ['opening', 'new', 'reactivated', 'resumed', 'expansion', 'contraction', 'churned']\n"
+        "exact = book.revenue_bridge(quarters, by='region', exact=True)\n"
+        "assert (exact[moves].sum(axis=1) == exact['closing']).all()\n"
+        "ak.plot.revenue_bridge(bridge, period='2025Q2')\n"
+        "bridge[bridge['period'] == '2025Q2']"
+    ),
+    new_code_cell("book.kpis(quarters, kpis=['quick_ratio', 'backlog', 'mrr', 'arr', 'renewal_rate'])"),
+    new_markdown_cell(
+        "## Projects\n\nPer project: billed, burn, backlog, margin and effective rate; the renewals due "
+        "with the account's health; KPIs by project."
+    ),
+    new_code_cell("book.project_status('2025-07-01').sort_values('backlog', ascending=False).head(5)"),
+    new_code_cell("book.renewals('2025-07-01', within='90D').head(10)"),
+    new_code_cell(
+        "book.kpis('2025Q2', by='project', kpis=['revenue', 'gross_margin', 'backlog', 'mrr']).head(5)"
+    ),
 ]
 
 TIERS = [

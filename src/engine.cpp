@@ -242,6 +242,10 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
         case Kpi::backlog:
             n(S::backlog);
             break;
+        case Kpi::mrr:
+        case Kpi::arr:
+            n(S::mrr);
+            break;
         case Kpi::request_count:
             n(C::requests);
             break;
@@ -652,6 +656,17 @@ class PeriodSlice {
     std::vector<Item> items_;
 };
 
+/// The contracted monthly value of project `i` on day `day`: its value over its whole months (start, or the
+/// signing day without one, to end inclusive, in months of 365.2425 / 12 days, rounded, at least 1) when it
+/// is billed by the month, has started by `day` and has an end; else 0.
+double monthly_value(const ProjectTable& prj, std::size_t i, Date day) noexcept {
+    if (prj.billing[i] != Billing::month || prj.end[i].is_null()) return 0.0;
+    const Date first = prj.start[i].is_null() ? prj.signed_on[i] : prj.start[i];
+    if (first > day) return 0.0;
+    const double days = static_cast<double>(prj.end[i] - first + 1);
+    return prj.value[i] / std::max(1.0, std::round(days / (365.2425 / 12)));
+}
+
 /// Per-account revenue over a period, exact in millionths (an account whose lines cancel has exactly 0).
 struct AccountRevenue {
     std::vector<detail::Int128> sums;
@@ -939,6 +954,7 @@ State accumulate(const Book& book, const Request& rq) {
                           nd.has(L::deal_values);
     const bool due = nd.any({C::due}) || nd.any({S::due_value});
     const bool backlog = nd.any({S::backlog});
+    const bool recurring = nd.any({S::mrr});
     const bool interactions = nd.any({C::emails, C::calls, C::meetings});
     const bool last_touch = nd.any({C::touch_n});
     const bool requests = nd.any({C::requests, C::answered, C::unanswered, C::timely, C::converted}) ||
@@ -1287,16 +1303,17 @@ State accumulate(const Book& book, const Request& rq) {
                     if (st.has(S::due_value)) st.add(S::due_value, cell, prj.value[*it]);
                 }
             }
-            // Backlog at the period's end: the value of projects signed and not finished (no end, or an end
-            // after the last day) not yet billed, never below 0, for the project's owner on the last day.
-            if (backlog) {
+            // Projects open at the period's end (signed, and no end or an end after the last day), for their
+            // owner on the last day. Backlog: their value not yet billed, never below 0. MRR: the monthly
+            // value of the month-billed ones that have started, their value spread over their whole months.
+            if (backlog || recurring) {
                 const auto upto = static_cast<std::size_t>(
                     std::lower_bound(rev.date.begin(), rev.date.end(), P.end()) - rev.date.begin());
                 if (upto < billed_row) {  // an earlier end than the last period: start again
                     std::fill(billed.begin(), billed.end(), 0);
                     billed_row = 0;
                 }
-                for (; billed_row < upto; ++billed_row) {
+                for (; backlog && billed_row < upto; ++billed_row) {
                     detail::interruption_point(billed_row);
                     const std::int32_t p = rev.project[billed_row];
                     if (p != none)
@@ -1305,13 +1322,17 @@ State accumulate(const Book& book, const Request& rq) {
                 const Date last = P.end() - 1;
                 for (std::size_t i = 0; i < prj.size() && prj.signed_on[i] <= last; ++i) {
                     if (!prj.end[i].is_null() && prj.end[i] <= last) continue;  // finished
-                    const detail::Int128 left = detail::to_millionths(prj.value[i]) - billed[i];
-                    if (left <= 0) continue;
+                    const detail::Int128 left =
+                        backlog ? detail::to_millionths(prj.value[i]) - billed[i] : detail::Int128{0};
+                    const double monthly = recurring ? monthly_value(prj, i, last) : 0.0;
+                    if (left <= 0 && monthly == 0) continue;
                     const std::int32_t a = prj.account[i];
                     const auto pi32 = static_cast<std::int32_t>(i);
                     const std::int32_t m = book.owner(a, pi32, last);
                     if (!scope.account(a) || !scope.manager(m)) continue;
-                    st.add_exact(S::backlog, cell_of(st.group(keyer(a, m, pi32))), left);
+                    const std::size_t cell = cell_of(st.group(keyer(a, m, pi32)));
+                    if (left > 0) st.add_exact(S::backlog, cell, left);
+                    if (monthly != 0) st.add(S::mrr, cell, monthly);
                 }
             }
 
@@ -1601,6 +1622,12 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
                 break;
             case Kpi::backlog:
                 v = sum(S::backlog);
+                break;
+            case Kpi::mrr:
+                v = sum(S::mrr);
+                break;
+            case Kpi::arr:
+                v = detail::from_millionths(12 * exact(S::mrr));
                 break;
             case Kpi::request_count:
                 v = count(C::requests);

@@ -113,6 +113,17 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "Finished: an end date on or before the last day. value is the contracted total for every billing "
         "kind (fixed: the price; hour/day/month: the contracted total). Over-billed projects count 0.",
     ),
+    "mrr": (
+        "Monthly recurring revenue of month-billed projects (retainers) open at the end of the period.",
+        "Σ value / months(start, end) over month-billed projects started by end - 1 and ending after it",
+        "months: whole months of the contract (start, else signed_on, to end inclusive), at least 1. "
+        "Projects without an end have no term to spread their value over and count 0.",
+    ),
+    "arr": (
+        "Annual recurring revenue: 12 × mrr.",
+        "12 × mrr",
+        "Fixed, hour- and day-billed projects are one-off: they are in neither.",
+    ),
     "quick_ratio": (
         "Growth efficiency: revenue gained per unit of revenue lost.",
         "(new + reactivated + resumed + expansion) / |contraction + churned|",

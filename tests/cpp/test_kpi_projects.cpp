@@ -114,3 +114,15 @@ TEST(Projects, ByProject) {
     EXPECT_EQ(kpi::parse_key("project"), kpi::Key::project);
     EXPECT_THROW((void)kpi::revenue_bridge(book, {q1}, {kpi::Key::project}), std::invalid_argument);
 }
+
+TEST(Projects, MonthlyRecurringRevenueOfRetainers) {
+    const Book book = projects_book();
+    // P3 is billed by the month: 1200 from 2024-02-01 (signed, no start) to 2025-01-31, 366 days = 12.02
+    // months of 30.44 days -> 12 whole months: 100 a month. The others are fixed, hour- or day-billed.
+    EXPECT_DOUBLE_EQ(kpi::mrr(book, q1), 100);
+    EXPECT_DOUBLE_EQ(kpi::arr(book, q1), 1200);
+    EXPECT_DOUBLE_EQ(kpi::mrr(book, Period::quarter(2024, 4)), 100);
+    EXPECT_DOUBLE_EQ(kpi::mrr(book, Period::quarter(2025, 1)), 0);  // ended on 2025-01-31
+    EXPECT_DOUBLE_EQ(kpi::mrr(book, Period::quarter(2023, 4)), 0);  // not signed yet
+    EXPECT_DOUBLE_EQ(kpi::mrr(book, Period::month(2024, 1)), 0);    // signed on 2024-02-01
+}

@@ -143,3 +143,32 @@ def test_cli_kpis_by_project(tmp_path) -> None:
     t = pd.read_csv(out)
     assert list(t.columns) == ["project_id", "period", "revenue", "backlog"]
     assert len(t) > 100 and (t["backlog"] >= 0).all()
+
+
+def test_mrr_and_arr_of_month_billed_projects(book: ak.Book) -> None:
+    # P3 (month-billed): 1200 over 2024-02-01 .. 2025-01-31, 366 days -> 12 whole months: 100 a month
+    assert ak.kpi.mrr(book, Q1) == 100 and ak.kpi.arr(book, Q1) == 1200
+    assert ak.kpi.mrr(book, "2025Q1") == 0  # ended on 2025-01-31
+    assert ak.kpi.mrr(book, "2024-01") == 0  # not started (signed on 2024-02-01, no start)
+    t = book.kpis(Q2, by="service_line", kpis="mrr").set_index("service_line")["mrr"]
+    assert t["Cloud"] == 100  # P1 (fixed) and P5, P6 are not recurring
+    retainer = pd.DataFrame(
+        {
+            "project_id": ["R"],
+            "account_id": ["A"],
+            "billing": ["month"],
+            "signed_on": ["2024-01-01"],
+            "start": ["2024-02-10"],
+            "end": ["2024-08-09"],
+            "value": [6000.0],
+        }
+    )
+    accounts = pd.DataFrame({"account_id": ["A"], "acquired_on": ["2023-01-01"]})
+    revenue = pd.DataFrame({"account_id": ["A"], "date": ["2024-02-15"], "amount": [1000.0]})
+    one = ak.Book.from_frames(accounts=accounts, projects=retainer, revenue=revenue)
+    # 2024-02-10 .. 2024-08-09 inclusive: 182 days = 5.98 months -> 6: 1000 a month from its start
+    assert ak.kpi.mrr(one, "2024-01") == 0 and ak.kpi.mrr(one, "2024-02") == 1000
+    assert ak.kpi.mrr(one, "2024-07") == 1000 and ak.kpi.mrr(one, "2024-08") == 0  # ends on the 9th
+    open_ended = retainer.assign(end=[None])
+    no_term = ak.Book.from_frames(accounts=accounts, projects=open_ended, revenue=revenue)
+    assert ak.kpi.mrr(no_term, "2024-03") == 0  # no term to spread the value over

@@ -94,6 +94,7 @@ class State {
         resumed_revenue,
         // projects
         backlog,
+        mrr,
         renewal_value,
         due_value,
         count_

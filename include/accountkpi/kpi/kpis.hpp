@@ -40,6 +40,8 @@ namespace accountkpi::kpi {
     X(closing_revenue, true) \
     X(quick_ratio, true) \
     X(backlog, true) \
+    X(mrr, true) \
+    X(arr, true) \
     /* strengthening the relationship */ \
     X(request_count, true) \
     X(requests_per_account, true) \
