@@ -15,7 +15,7 @@ from accountkpi import _core
 from accountkpi._dates import periods
 
 HERE = Path(__file__).parent / "state"
-N_SUMS, N_COUNTS = 23, 29
+N_SUMS, N_COUNTS = 32, 29
 
 
 def _days(freq: str) -> list[tuple[int, int]]:
