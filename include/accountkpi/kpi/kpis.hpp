@@ -32,6 +32,7 @@ namespace accountkpi::kpi {
     X(nps, true) \
     X(ces, true) \
     X(renewal_rate, true) \
+    X(handover_churn_rate, false) \
     /* strengthening the relationship */ \
     X(request_count, true) \
     X(requests_per_account, true) \
@@ -46,6 +47,8 @@ namespace accountkpi::kpi {
     X(emails, true) \
     X(calls, true) \
     X(meetings, true) \
+    X(internal_communications, true) \
+    X(client_communications, true) \
     X(touches_per_account_month, true) \
     X(days_since_last_touch, false) \
     /* growing profit */ \

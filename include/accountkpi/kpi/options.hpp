@@ -14,8 +14,27 @@ class Book;
 
 namespace accountkpi::kpi {
 
-/// Keys to group by; a list of them crosses them.
-enum class Key : std::uint8_t { account, manager, region, domain, service_line, tier, role, volume_band };
+/// Keys to group by; a list of them crosses them. The organisation's keys roll up a tree, and their rows
+/// overlap by design: `team` is a manager with everyone below him in the reporting lines, directly or not;
+/// `unit` a unit with its sub-units (the managers whose `unit_id` is in it); `account_group` a top-level
+/// account (following `parent_id`) with all its descendants (see docs/organisation.md).
+enum class Key : std::uint8_t {
+    account,
+    manager,
+    region,
+    domain,
+    service_line,
+    tier,
+    role,
+    volume_band,
+    team,
+    unit,
+    account_group
+};
+/// Whether `k` rolls up a tree (`team`, `unit`, `account_group`).
+[[nodiscard]] constexpr bool rolls_up(Key k) noexcept {
+    return k == Key::team || k == Key::unit || k == Key::account_group;
+}
 [[nodiscard]] std::string_view name(Key k) noexcept;
 /// The key named `text` ("account", "manager", ...); throws `std::invalid_argument` otherwise.
 [[nodiscard]] Key parse_key(std::string_view text);
@@ -76,6 +95,7 @@ struct Options {
     double pareto_threshold = 0.8;  ///< pareto_ratio: share of revenue to reach
     double hours_per_day = 8;       ///< avg_rate_normalised_hour
     double days_per_month = 21;     ///< avg_rate_normalised_hour
+    double handover_days = 90;      ///< handover_churn_rate: churned within this many days of the handover
     /// Volume bands: an account's band in a period is set by its revenue in the 12 months before the period.
     std::vector<double> volume_thresholds{50'000, 250'000, 1'000'000};
 };
