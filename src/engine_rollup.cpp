@@ -69,7 +69,7 @@ State roll_up(const Book& book, State own) {
                 for (auto& t : targets) t[k] = code;
                 continue;
             }
-            const auto& chain = nodes[k][static_cast<std::size_t>(code + 1)];
+            const auto& chain = nodes[k][State::slot_of(code)];
             std::vector<std::array<std::int32_t, 8>> crossed;
             crossed.reserve(targets.size() * chain.size());
             for (const auto& t : targets) {

@@ -10,6 +10,7 @@
 
 #include "accountkpi/book.hpp"
 #include "accountkpi/book/rows.hpp"
+#include "accountkpi/demo.hpp"
 #include "accountkpi/kpi.hpp"
 
 using namespace accountkpi;
@@ -417,4 +418,32 @@ TEST(Org, HandoversFromCloserToFarmer) {
     EXPECT_DOUBLE_EQ(kpi::handover_churn_rate(book, q1, {}, o), 0);
     EXPECT_TRUE(std::isnan(kpi::handover_churn_rate(book, Period::quarter(2024, 2))));  // none: undefined
     EXPECT_THROW((void)handovers(book, q1, 0), std::invalid_argument);
+}
+
+TEST(Org, TheDemoHasTheThreePlacements) {
+    const Book book = demo::book();
+    const auto& u = book.units();
+    ASSERT_EQ(u.size(), 3U);
+    EXPECT_EQ(u.kind, (std::vector<UnitKind>{UnitKind::sales_department, UnitKind::account_management,
+                                             UnitKind::client_unit}));
+    EXPECT_NE(u.account[2], none);
+    const auto& m = book.managers();
+    const auto owner = *m.ids.find(std::string_view("H01"));
+    int sales_farmers = 0, heads = 0;
+    for (std::size_t k = 0; k < m.size(); ++k) {
+        heads += m.role[k] == Role::head;
+        if (m.unit[k] == 0 && m.role[k] == Role::farmer) ++sales_farmers;
+        if (m.unit[k] == 2) {
+            EXPECT_EQ(m.reports_to[k], owner);  // the client unit reports to the owner
+        }
+    }
+    EXPECT_EQ(sales_farmers, 1);
+    EXPECT_EQ(heads, 3);
+    // The owner's team is the whole demo book; the heads' teams split it.
+    kpi::Request rq;
+    rq.periods = {Period::quarter(2025, 2)};
+    rq.by = {kpi::Key::team};
+    rq.kpis = {kpi::Kpi::revenue};
+    const Rows t{book, kpi::compute(book, rq)};
+    EXPECT_DOUBLE_EQ(t.at("H01", kpi::Kpi::revenue), kpi::revenue(book, Period::quarter(2025, 2)));
 }
