@@ -146,7 +146,7 @@ void add_head_targets(const Organisation& org, std::vector<std::int64_t>& manage
             const std::pair key{begin[i], end[i]};
             auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == key; });
             if (it == sums.end()) {
-                sums.push_back({key, 0.0});
+                sums.emplace_back(key, 0.0);
                 it = sums.end() - 1;
             }
             it->second += target[i];
