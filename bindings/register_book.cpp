@@ -222,6 +222,18 @@ py::dict export_table(const Book& book, std::string_view name, py::handle owner)
         out["name"] = py::make_tuple("texts", py::cast(m.name));
         out["role"] = enum_column(m.role, role_names, owner);
         out["tier"] = enum_column(m.tier, tier_names, owner);
+        out["reports_to"] = refs(m.reports_to, m.ids, owner);
+        out["unit_id"] = refs(m.unit, book.units().ids, owner);
+    } else if (name == "units") {
+        const auto& u = book.units();
+        std::vector<std::int32_t> self(u.size());
+        for (std::size_t i = 0; i < self.size(); ++i) self[i] = static_cast<std::int32_t>(i);
+        out["unit_id"] = py::make_tuple("ids", adopt(std::move(self)), ids_of(u.ids));
+        out["name"] = py::make_tuple("texts", py::cast(u.name));
+        out["kind"] = enum_column(u.kind, unit_kind_names, owner);
+        out["head_id"] = refs(u.head, book.managers().ids, owner);
+        out["parent_id"] = refs(u.parent, u.ids, owner);
+        out["account_id"] = refs(u.account, book.accounts().ids, owner);
     } else if (name == "assignments") {
         const auto& t = book.assignments();
         out["manager_id"] = refs(t.manager, book.managers().ids, owner);
@@ -259,6 +271,7 @@ py::dict export_table(const Book& book, std::string_view name, py::handle owner)
         out["manager_id"] = refs(t.manager, book.managers().ids, owner);
         out["date"] = dates(t.date, owner);
         out["channel"] = enum_column(t.channel, channel_names, owner);
+        out["party"] = enum_column(t.party, party_names, owner);
     } else if (name == "requests") {
         const auto& t = book.requests();
         out["account_id"] = refs(t.account, book.accounts().ids, owner);
@@ -283,8 +296,8 @@ py::dict export_table(const Book& book, std::string_view name, py::handle owner)
     } else {
         throw py::key_error(
             "no table '" + std::string(name) +
-            "' (accounts, spells, managers, assignments, projects, revenue, interactions, requests, "
-            "surveys, targets)");
+            "' (accounts, spells, managers, units, assignments, projects, revenue, interactions, "
+            "requests, surveys, targets)");
     }
     return out;
 }
@@ -315,7 +328,7 @@ void register_book(py::module_& m) {
 
     py::list schema_list;
     static constexpr const char* role_words[] = {"key",      "account",    "manager", "project", "text",
-                                                 "category", "vocabulary", "date",    "number"};
+                                                 "category", "vocabulary", "date",    "number",  "unit"};
     for (const auto& t : schema()) {
         py::list columns;
         for (const auto& c : t.columns) {
@@ -335,6 +348,7 @@ void register_book(py::module_& m) {
                  if (table == "accounts") return b.accounts().size();
                  if (table == "spells") return b.spells().size();
                  if (table == "managers") return b.managers().size();
+                 if (table == "units") return b.units().size();
                  if (table == "assignments") return b.assignments().size();
                  if (table == "projects") return b.projects().size();
                  if (table == "revenue") return b.revenue().size();
@@ -386,8 +400,9 @@ void register_book(py::module_& m) {
     m.def(
         "key_labels",
         [](const Book& book, std::string_view key) -> py::object {
-            if (key == "account") return ids_of(book.accounts().ids);
-            if (key == "manager") return ids_of(book.managers().ids);
+            if (key == "account" || key == "account_group") return ids_of(book.accounts().ids);
+            if (key == "manager" || key == "team") return ids_of(book.managers().ids);
+            if (key == "unit") return ids_of(book.units().ids);
             if (key == "region") return py::cast(book.accounts().regions.names);
             if (key == "domain") return py::cast(book.accounts().domains.names);
             if (key == "service_line") return py::cast(book.projects().service_lines.names);
@@ -405,6 +420,25 @@ void register_book(py::module_& m) {
             throw py::key_error("unknown key '" + std::string(key) + "'");
         },
         py::arg("book"), py::arg("key"));
+    m.def(
+        "org_chart",
+        [](const Book& book, Date::rep at) {
+            OrgChart chart;
+            {
+                py::gil_scoped_release release;
+                chart = org_chart(book, Date{at});
+            }
+            py::dict out;
+            out["depth"] = adopt(std::move(chart.depth));
+            out["direct_reports"] = adopt(std::move(chart.direct_reports));
+            out["team_size"] = adopt(std::move(chart.team_size));
+            out["accounts_owned"] = adopt(std::move(chart.accounts_owned));
+            out["team_accounts"] = adopt(std::move(chart.team_accounts));
+            return out;
+        },
+        py::arg("book"), py::arg("at"),
+        "Per manager (by index): depth in the reporting lines, direct reports, team size, accounts owned and "
+        "team accounts on day `at` (days since 1970-01-01).");
     m.def(
         "build_book_lenient", &build_lenient, py::arg("tables"), py::arg("inactivity_days"),
         py::arg("rejected"),

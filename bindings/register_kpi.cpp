@@ -55,7 +55,7 @@ Options options_of(const py::dict& d) {
                                   "nrr_base",         "csat_method",    "ces_method",
                                   "sla_days",         "top_p",          "pareto_threshold",
                                   "hours_per_day",    "days_per_month", "volume_thresholds",
-                                  "ltv_measure",      "renewal_weight"};
+                                  "ltv_measure",      "renewal_weight", "handover_days"};
     for (const auto& [k, v] : d) {
         const auto key = k.cast<std::string>();
         if (std::find_if(std::begin(known), std::end(known), [&](const char* w) { return key == w; }) ==
@@ -90,6 +90,7 @@ Options options_of(const py::dict& d) {
     o.pareto_threshold = number(d, "pareto_threshold", o.pareto_threshold);
     o.hours_per_day = number(d, "hours_per_day", o.hours_per_day);
     o.days_per_month = number(d, "days_per_month", o.days_per_month);
+    o.handover_days = number(d, "handover_days", o.handover_days);
     o.ltv_revenue = choose<bool>(d, "ltv_measure", {{"gross_profit", false}, {"revenue", true}}, false);
     o.renewal = choose<Options::RenewalWeight>(
         d, "renewal_weight",
@@ -265,9 +266,9 @@ void register_kpi(py::module_& m) {
             out["keys"] = keys;
             out["period"] = adopt(std::move(b.period));
             py::dict values;
-            for (kpi::Movement m : kpi::movements)
-                values[py::str(std::string(kpi::name(m)))] =
-                    adopt(std::move(b.millionths[static_cast<std::size_t>(m)]));
+            for (const kpi::Movement movement : kpi::movements)
+                values[py::str(std::string(kpi::name(movement)))] =
+                    adopt(std::move(b.millionths[static_cast<std::size_t>(movement)]));
             out["millionths"] = values;
             return out;
         },

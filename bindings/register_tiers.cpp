@@ -244,6 +244,43 @@ void register_tiers(py::module_& m) {
             return d;
         },
         py::arg("book"), py::arg("period"), py::arg("max_accounts"), py::arg("max_accounts_single_client"));
+    m.def(
+        "handovers",
+        [](const Book& book, const DayPair& period, int days) {
+            const auto facts = [&] {
+                py::gil_scoped_release release;
+                return handovers(book, period_of(period), days);
+            }();
+            const std::size_t n = facts.size();
+            std::vector<std::int32_t> account(n), closer(n), farmer(n);
+            std::vector<Date::rep> day(n), churned_on(n);
+            std::vector<double> since_signing(n), revenue(n);
+            std::vector<std::uint8_t> churned(n);
+            for (std::size_t i = 0; i < n; ++i) {
+                const auto& f = facts[i];
+                account[i] = f.handover.account;
+                closer[i] = f.handover.closer;
+                farmer[i] = f.handover.farmer;
+                day[i] = f.handover.day.days();
+                churned_on[i] = f.churned_on.days();
+                since_signing[i] = f.days_from_signing;
+                revenue[i] = f.revenue_after;
+                churned[i] = f.churned ? 1 : 0;
+            }
+            py::dict d;
+            d["account"] = adopt(std::move(account));
+            d["closer"] = adopt(std::move(closer));
+            d["farmer"] = adopt(std::move(farmer));
+            d["day"] = adopt(std::move(day));
+            d["days_from_signing"] = adopt(std::move(since_signing));
+            d["revenue_after"] = adopt(std::move(revenue));
+            d["churned"] = adopt(std::move(churned));
+            d["churned_on"] = adopt(std::move(churned_on));
+            return d;
+        },
+        py::arg("book"), py::arg("period"), py::arg("days"),
+        "Every handover of an account from a closer to a farmer in the period, with what followed in "
+        "`days`.");
 }
 
 }  // namespace accountkpi::bindings

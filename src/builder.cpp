@@ -615,6 +615,37 @@ std::vector<std::uint32_t> offsets_of(const std::vector<std::int32_t>& sorted_ke
     return offsets;
 }
 
+/// The cycles of the links `parent` (an index, or `none`, per row of a dimension), each once, as its members
+/// in link order from the one with the lowest index.
+std::vector<std::vector<std::size_t>> cycles_of(const std::vector<std::int32_t>& parent) {
+    const std::size_t n = parent.size();
+    std::vector<std::vector<std::size_t>> out;
+    std::vector<std::uint8_t> state(n, 0);  // 0 unvisited, 1 on the current path, 2 done
+    for (std::size_t start = 0; start < n; ++start) {
+        std::vector<std::size_t> path;
+        std::size_t a = start;
+        while (state[a] == 0) {
+            state[a] = 1;
+            path.push_back(a);
+            if (parent[a] == none) break;
+            a = static_cast<std::size_t>(parent[a]);
+        }
+        if (state[a] == 1 && parent[a] != none) {  // a is on the current path: the path from a is a cycle
+            out.emplace_back(std::find(path.begin(), path.end(), a), path.end());
+        }
+        for (auto p : path) state[p] = 2;
+    }
+    return out;
+}
+
+/// A cycle named by its members' labels: "'A' -> 'B' -> 'A'".
+template <class Label>
+std::string cycle_text(const std::vector<std::size_t>& cycle, const Label& label) {
+    std::string out;
+    for (auto a : cycle) out += quoted(label(a)) + " -> ";
+    return out + quoted(label(cycle.front()));
+}
+
 struct Spell {
     std::int32_t account;
     Date begin;
@@ -757,8 +788,8 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                 t.parent[static_cast<std::size_t>(account[i])] = parent[i];
             }
         }
-        // A chain of parents must end: report each account whose parent chain comes back to it, once per
-        // cycle, on the input row that gave that account its parent.
+        // A chain of parents must end: report each cycle once, naming it, on the input row that gave its
+        // first account its parent.
         {
             std::vector<std::int64_t> parent_row(n, -1);
             for (std::size_t i = 0; i < r.rows(); ++i) {
@@ -766,22 +797,11 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                 if (account[i] != none && parent[i] != none && parent[i] != account[i])
                     parent_row[static_cast<std::size_t>(account[i])] = to_row(i);
             }
-            std::vector<std::uint8_t> state(n, 0);  // 0 unvisited, 1 on the current path, 2 done
-            for (std::size_t start = 0; start < n; ++start) {
-                std::vector<std::size_t> path;
-                std::size_t a = start;
-                while (state[a] == 0) {
-                    state[a] = 1;
-                    path.push_back(a);
-                    if (t.parent[a] == none) break;
-                    a = static_cast<std::size_t>(t.parent[a]);
-                }
-                if (state[a] == 1 && t.parent[a] != none) {  // a is on the current path: a cycle
-                    r.report(parent_row[a], "parent_id",
-                             "the parents of account " + quoted(t.ids.label(to_index(a))) +
-                                 " form a cycle back to it");
-                }
-                for (auto p : path) state[p] = 2;
+            const auto label = [&](std::size_t a) { return t.ids.label(to_index(a)); };
+            for (const auto& cycle : cycles_of(t.parent)) {
+                r.report(parent_row[cycle.front()], "parent_id",
+                         "the parents of account " + quoted(label(cycle.front())) +
+                             " form a cycle back to it: " + cycle_text(cycle, label));
             }
         }
         std::stable_sort(spells.begin(), spells.end(), [](const Spell& x, const Spell& y) {
@@ -796,18 +816,26 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         }
     }
 
-    // managers
+    // managers, then units (their heads are managers, and managers belong to units): the managers' units are
+    // read once the units are known.
+    Reader manager_reader = reader("managers");
+    std::vector<std::int32_t> manager_of_row;
     {
-        Reader r = reader("managers");
+        Reader& r = manager_reader;
         auto& t = data->managers;
         std::vector<std::uint8_t> repeated;
-        const auto manager = r.keys("manager_id", t.ids, repeated);
+        manager_of_row = r.keys("manager_id", t.ids, repeated);
+        const auto& manager = manager_of_row;
         const auto name = r.texts("name", false);
         const auto role = r.vocabulary("role", role_names, true, Role::farmer);
         const auto tier = r.vocabulary("tier", tier_names, false, Tier::none);
+        const auto reports_to = r.references("reports_to", t.ids, "manager", false);
         t.name.assign(t.ids.size(), {});
         t.role.assign(t.ids.size(), Role::farmer);
         t.tier.assign(t.ids.size(), Tier::none);
+        t.reports_to.assign(t.ids.size(), none);
+        t.unit.assign(t.ids.size(), none);
+        std::vector<std::int64_t> row_of(t.ids.size(), -1);
         for (std::size_t i = 0; i < r.rows(); ++i) {
             detail::interruption_point(i);
             if (manager[i] == none) continue;
@@ -816,9 +844,81 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                 continue;
             }
             const auto m = static_cast<std::size_t>(manager[i]);
+            row_of[m] = to_row(i);
             t.name[m] = name[i];
             t.role[m] = role[i];
             t.tier[m] = tier[i];
+            if (reports_to[i] == manager[i]) {
+                r.report(to_row(i), "reports_to",
+                         "manager " + quoted(t.ids.label(manager[i])) + " cannot report to himself");
+            } else {
+                t.reports_to[m] = reports_to[i];
+            }
+        }
+        const auto label = [&](std::size_t m) { return t.ids.label(to_index(m)); };
+        for (const auto& cycle : cycles_of(t.reports_to)) {
+            r.report(row_of[cycle.front()], "reports_to",
+                     "the reporting lines of manager " + quoted(label(cycle.front())) +
+                         " form a cycle: " + cycle_text(cycle, label));
+        }
+    }
+    {
+        Reader r = reader("units");
+        auto& t = data->units;
+        std::vector<std::uint8_t> repeated;
+        const auto unit = r.keys("unit_id", t.ids, repeated);
+        const auto name = r.texts("name", false);
+        const auto kind = r.vocabulary("kind", unit_kind_names, true, UnitKind::account_management);
+        const auto head = r.references("head_id", data->managers.ids, "manager", false);
+        const auto parent = r.references("parent_id", t.ids, "unit", false);
+        const auto account = r.references("account_id", data->accounts.ids, "account", false);
+        const auto account_given = r.texts("account_id", false);  // an unknown id is reported as such
+        const std::size_t n = t.ids.size();
+        t.name.assign(n, {});
+        t.kind.assign(n, UnitKind::account_management);
+        t.head.assign(n, none);
+        t.parent.assign(n, none);
+        t.account.assign(n, none);
+        std::vector<std::int64_t> row_of(n, -1);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
+            if (unit[i] == none) continue;
+            const std::string id = quoted(t.ids.label(unit[i]));
+            if (repeated[i]) {
+                r.report(to_row(i), "unit_id", "duplicate unit id " + id);
+                continue;
+            }
+            const auto u = static_cast<std::size_t>(unit[i]);
+            row_of[u] = to_row(i);
+            t.name[u] = name[i];
+            t.kind[u] = kind[i];
+            t.head[u] = head[i];
+            t.account[u] = account[i];
+            if (parent[i] == unit[i]) {
+                r.report(to_row(i), "parent_id", "unit " + id + " cannot be its own parent");
+            } else {
+                t.parent[u] = parent[i];
+            }
+            const bool client_unit = kind[i] == UnitKind::client_unit;
+            if (client_unit && account[i] == none && account_given[i].empty()) {
+                r.report(to_row(i), "account_id", "client unit " + id + " needs the account it serves");
+            } else if (!client_unit && account[i] != none) {
+                r.report(to_row(i), "account_id",
+                         "only a client_unit serves one account; unit " + id + " is a " +
+                             std::string(unit_kind_names[static_cast<std::size_t>(kind[i])]));
+            }
+        }
+        const auto label = [&](std::size_t u) { return t.ids.label(to_index(u)); };
+        for (const auto& cycle : cycles_of(t.parent)) {
+            r.report(row_of[cycle.front()], "parent_id",
+                     "the parents of unit " + quoted(label(cycle.front())) +
+                         " form a cycle: " + cycle_text(cycle, label));
+        }
+        // Each manager's unit.
+        const auto unit_of = manager_reader.references("unit_id", t.ids, "unit", false);
+        auto& m = data->managers;
+        for (std::size_t i = 0; i < unit_of.size(); ++i) {
+            if (manager_of_row[i] != none) m.unit[static_cast<std::size_t>(manager_of_row[i])] = unit_of[i];
         }
     }
 
@@ -998,11 +1098,13 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         auto manager = r.references("manager_id", data->managers.ids, "manager", false);
         auto date = r.dates("date", true);
         auto channel = r.vocabulary("channel", channel_names, true, Channel::email);
+        auto party = r.vocabulary("party", party_names, false, Party::client);
         const auto order = sort_order(date);
         t.date = in_order(std::move(date), order);
         t.account = in_order(std::move(account), order);
         t.manager = in_order(std::move(manager), order);
         t.channel = in_order(std::move(channel), order);
+        t.party = in_order(std::move(party), order);
     }
     {
         Reader r = reader("requests");
@@ -1262,11 +1364,13 @@ auto* find_in(Tables& tables, std::string_view name) {
 std::string_view entity_of(std::string_view table) {
     if (table == "accounts") return "account";
     if (table == "managers") return "manager";
+    if (table == "units") return "unit";
     return "project";
 }
 std::string_view target_of(ColumnRole role) {
     if (role == ColumnRole::account) return "accounts";
     if (role == ColumnRole::manager) return "managers";
+    if (role == ColumnRole::unit) return "units";
     return "projects";
 }
 
@@ -1313,7 +1417,7 @@ LenientBuild BookBuilder::build_lenient() const {
     const auto cascade = [&] {
         do {
             changed = 0;
-            for (std::string_view key_table : {"accounts", "managers", "projects"}) {
+            for (std::string_view key_table : {"accounts", "managers", "units", "projects"}) {
                 State* k = state_of(key_table);
                 if (!k || !k->spec) continue;
                 const Column* key = k->input->find(k->spec->columns.front().name);
@@ -1342,7 +1446,7 @@ LenientBuild BookBuilder::build_lenient() const {
                     if (!s.spec) continue;
                     for (const auto& c : s.spec->columns) {
                         if (c.role != ColumnRole::account && c.role != ColumnRole::manager &&
-                            c.role != ColumnRole::project)
+                            c.role != ColumnRole::project && c.role != ColumnRole::unit)
                             continue;
                         if (target_of(c.role) != key_table) continue;
                         const Column* ref = s.input->find(c.name);

@@ -34,6 +34,133 @@ std::string numbered(std::string_view prefix, int i, int width) {
     return std::string(prefix) + digits;
 }
 
+/// The demo company's organisation (issue 15): the owner over a head of sales and a head of accounting. The
+/// sales department holds the closers and one farmer (the last revenue-portfolio one); the account-management
+/// unit, under the head of accounting, the other farmers; a client unit, reporting to the owner, serves the
+/// largest client that has a farmer of its own (a single-client farmer, who sits there).
+struct Organisation {
+    std::vector<std::int64_t> reports_to, unit;  // per manager: a manager code, a unit code; -1 when none
+    std::vector<std::int64_t> heads;             // the owner, the head of sales, the head of accounting
+    std::vector<std::string> unit_id, unit_name;
+    std::vector<std::int64_t> unit_kind, unit_head, unit_account;  // codes, -1 when none
+
+    /// The `units` table; `account` is the id of the client unit's account.
+    [[nodiscard]] Table units(const std::vector<std::string>& manager_id, const std::string& account) const {
+        std::vector<std::int64_t> codes(unit_id.size());
+        for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = static_cast<std::int64_t>(k);
+        std::vector<std::int64_t> account_code(unit_account.size(), -1);
+        for (std::size_t k = 0; k < account_code.size(); ++k) {
+            if (unit_account[k] >= 0) account_code[k] = 0;
+        }
+        Table t;
+        t.add("unit_id", coded(codes, unit_id));
+        t.add("name", coded(codes, unit_name));
+        t.add("kind", coded(unit_kind, {"sales_department", "account_management", "client_unit"}));
+        t.add("head_id", coded(unit_head, manager_id));
+        t.add("account_id", coded(std::move(account_code), {account}));
+        return t;
+    }
+};
+
+/// Appends the three heads to the managers' columns and places everyone (see `Organisation`); `owned[f]`
+/// are farmer `f`'s accounts, `size` the accounts' sizes.
+Organisation organisation(std::vector<std::string>& manager_id, std::vector<std::string>& manager_name,
+                          std::vector<std::int64_t>& manager_role, std::vector<std::int64_t>& manager_tier,
+                          int farmers, const std::vector<int>& single, const std::vector<int>& revenue_mgr,
+                          const std::vector<std::vector<int>>& owned, const std::vector<double>& size) {
+    Organisation org;
+    const auto first_head = static_cast<std::int64_t>(manager_id.size());
+    const std::int64_t owner = first_head, head_of_sales = first_head + 1,
+                       head_of_accounting = first_head + 2;
+    for (const auto& [id, name] : {std::pair{"H01", "Owner"}, std::pair{"H02", "Head of sales"},
+                                   std::pair{"H03", "Head of accounting"}}) {
+        manager_id.emplace_back(id);
+        manager_name.emplace_back(name);
+        manager_role.push_back(2);  // head
+        manager_tier.push_back(-1);
+    }
+    org.heads = {owner, head_of_sales, head_of_accounting};
+    enum : std::int64_t { sales, accounting, client };
+    org.unit_id = {"U-SALES", "U-AM"};
+    org.unit_name = {"Sales department", "Account management"};
+    org.unit_kind = {0, 1};
+    org.unit_head = {head_of_sales, head_of_accounting};
+    org.unit_account = {-1, -1};
+    // The client unit's farmer: the single-client farmer with the largest account (none in a demo too small
+    // for any single-client farmer to have an account: then no client unit).
+    int dedicated = -1;
+    for (int f : single) {
+        const auto& mine = owned[static_cast<std::size_t>(f)];
+        if (!mine.empty() &&
+            (dedicated < 0 ||
+             size[static_cast<std::size_t>(mine.front())] >
+                 size[static_cast<std::size_t>(owned[static_cast<std::size_t>(dedicated)].front())]))
+            dedicated = f;
+    }
+    if (dedicated >= 0) {
+        org.unit_id.emplace_back("U-CLIENT");
+        org.unit_name.emplace_back("Client unit");
+        org.unit_kind.push_back(2);
+        org.unit_head.push_back(owner);
+        org.unit_account.push_back(owned[static_cast<std::size_t>(dedicated)].front());
+    }
+    const int sales_farmer = revenue_mgr.back();
+    const std::size_t n = manager_id.size();
+    org.reports_to.assign(n, -1);
+    org.unit.assign(n, -1);
+    for (std::size_t m = 0; m < static_cast<std::size_t>(first_head); ++m) {
+        const bool closer = static_cast<int>(m) >= farmers;
+        if (closer || static_cast<int>(m) == sales_farmer) {
+            org.reports_to[m] = head_of_sales;
+            org.unit[m] = sales;
+        } else if (static_cast<int>(m) == dedicated) {
+            org.reports_to[m] = owner;
+            org.unit[m] = client;
+        } else {
+            org.reports_to[m] = head_of_accounting;
+            org.unit[m] = accounting;
+        }
+    }
+    org.reports_to[static_cast<std::size_t>(head_of_sales)] = owner;
+    org.reports_to[static_cast<std::size_t>(head_of_accounting)] = owner;
+    org.unit[static_cast<std::size_t>(head_of_sales)] = sales;
+    org.unit[static_cast<std::size_t>(head_of_accounting)] = accounting;
+    return org;
+}
+
+/// Revenue targets of the heads: the sum of the revenue targets (KPI code 0) of everyone below them, for each
+/// period a member has one.
+void add_head_targets(const Organisation& org, std::vector<std::int64_t>& manager,
+                      std::vector<std::int64_t>& kpi, std::vector<std::int64_t>& begin,
+                      std::vector<std::int64_t>& end, std::vector<double>& target) {
+    const std::size_t rows = manager.size();
+    for (std::int64_t head : org.heads) {
+        std::vector<std::pair<std::pair<std::int64_t, std::int64_t>, double>> sums;  // (begin, end) -> sum
+        for (std::size_t i = 0; i < rows; ++i) {
+            if (kpi[i] != 0) continue;
+            bool below = false;
+            for (std::int64_t up = org.reports_to[static_cast<std::size_t>(manager[i])]; up >= 0 && !below;
+                 up = org.reports_to[static_cast<std::size_t>(up)])
+                below = up == head;
+            if (!below) continue;
+            const std::pair key{begin[i], end[i]};
+            auto it = std::find_if(sums.begin(), sums.end(), [&](const auto& s) { return s.first == key; });
+            if (it == sums.end()) {
+                sums.emplace_back(key, 0.0);
+                it = sums.end() - 1;
+            }
+            it->second += target[i];
+        }
+        for (const auto& [period, sum] : sums) {
+            manager.push_back(head);
+            kpi.push_back(0);
+            begin.push_back(period.first);
+            end.push_back(period.second);
+            target.push_back(sum);
+        }
+    }
+}
+
 struct SpellDates {
     Date begin;
     Date end;  // Date::max() while open
@@ -600,16 +727,24 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         t.add("churned_on", dates(std::move(churned)));
         out.emplace_back("accounts", std::move(t));
     }
+    const Organisation org = organisation(manager_id, manager_name, manager_role, manager_tier, farmers,
+                                          single, revenue_mgr, owned, size);
     {
         std::vector<std::int64_t> codes(manager_id.size());
         for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = static_cast<std::int64_t>(k);
         Table t;
         t.add("manager_id", coded(codes, manager_id));
         t.add("name", coded(codes, manager_name));
-        t.add("role", coded(std::move(manager_role), {"farmer", "closer"}));
+        t.add("role", coded(std::move(manager_role), {"farmer", "closer", "head"}));
         t.add("tier",
               coded(std::move(manager_tier), {"single_client", "client_portfolio", "revenue_portfolio"}));
+        t.add("reports_to", coded(org.reports_to, manager_id));
+        t.add("unit_id", coded(org.unit, org.unit_id));
         out.emplace_back("managers", std::move(t));
+    }
+    {
+        const std::int64_t client = org.unit_account.back();
+        out.emplace_back("units", org.units(manager_id, client >= 0 ? std::to_string(1000 + client) : ""));
     }
     {
         Table t;
@@ -672,6 +807,7 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         t.add("score", Column::numbers(std::move(sv_score)));
         out.emplace_back("surveys", std::move(t));
     }
+    add_head_targets(org, tg_manager, tg_kpi, tg_begin, tg_end, tg_target);
     {
         Table t;
         t.add("manager_id", coded(std::move(tg_manager), manager_id));

@@ -14,8 +14,10 @@
 #include <string>
 #include <thread>
 
+#include "accountkpi/book/org.hpp"
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/kpi/concentration.hpp"
+#include "rollup_detail.hpp"
 
 namespace accountkpi::detail {
 
@@ -129,6 +131,7 @@ bool account_level(Kpi k) noexcept {
         case Kpi::largest_client_share:
         case Kpi::ltv_historical:
         case Kpi::ltv_predicted:
+        case Kpi::handover_churn_rate:
             return true;
         default:
             return false;
@@ -246,6 +249,10 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
         case Kpi::arr:
             n(S::mrr);
             break;
+        case Kpi::handover_churn_rate:
+            n(C::handovers);
+            n(C::handovers_churned);
+            break;
         case Kpi::request_count:
             n(C::requests);
             break;
@@ -298,6 +305,15 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
             break;
         case Kpi::meetings:
             n(C::meetings);
+            break;
+        case Kpi::internal_communications:
+            n(C::internal);
+            break;
+        case Kpi::client_communications:
+            n(C::emails);
+            n(C::calls);
+            n(C::meetings);
+            n(C::internal);
             break;
         case Kpi::touches_per_account_month:
             n(C::emails);
@@ -383,7 +399,8 @@ std::pair<Needs, bool> needs_of(const Request& rq) {
     const bool wants_account_level = std::any_of(kpis.begin(), kpis.end(), account_level);
     if (by_line) {  // per-account measures are undefined by project or service line: not accumulated
         for (C m : {C::clients_start, C::clients_end, C::active, C::new_clients, C::churned, C::reactivated,
-                    C::retained, C::churned_new, C::touch_n, C::ltv_n, C::predicted_n}) {
+                    C::retained, C::churned_new, C::touch_n, C::ltv_n, C::predicted_n, C::handovers,
+                    C::handovers_churned}) {
             nd.counts[static_cast<std::size_t>(m)] = false;
         }
         for (S m : {S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion, S::contraction,
@@ -413,6 +430,7 @@ void check(const Request& rq) {
     fraction(o.top_p, "top_p");
     fraction(o.pareto_threshold, "pareto_threshold");
     if (!(o.sla_days >= 0)) throw std::invalid_argument("sla_days must be >= 0");
+    if (!(o.handover_days > 0)) throw std::invalid_argument("handover_days must be > 0");
     if (!(o.hours_per_day > 0) || !(o.days_per_month > 0)) {
         throw std::invalid_argument("hours_per_day and days_per_month must be > 0");
     }
@@ -467,6 +485,15 @@ class Keyer {
                 case Key::project:
                     out.push_back(book_.projects().size());
                     break;
+                case Key::team:
+                    out.push_back(book_.managers().size());
+                    break;
+                case Key::unit:
+                    out.push_back(book_.units().size());
+                    break;
+                case Key::account_group:
+                    out.push_back(book_.accounts().size());
+                    break;
             }
         }
         return out;
@@ -499,6 +526,12 @@ class Keyer {
                 return (*bands_)[ua];
             case Key::project:
                 return p;
+            case Key::team:  // the owner's own cells; rolled up the reporting lines after the pass
+                return m;
+            case Key::unit:
+                return m == none ? none : book_.managers().unit[static_cast<std::size_t>(m)];
+            case Key::account_group:
+                return a;
         }
         return none;
     }
@@ -680,19 +713,20 @@ struct AccountRevenue {
 }  // namespace
 
 std::string_view name(Key k) noexcept {
-    static constexpr std::string_view names[] = {
-        "account", "manager", "region", "domain", "service_line", "tier", "role", "volume_band", "project"};
+    static constexpr std::string_view names[] = {"account",      "manager", "region", "domain",
+                                                 "service_line", "tier",    "role",   "volume_band",
+                                                 "project",      "team",    "unit",   "account_group"};
     return names[static_cast<std::size_t>(k)];
 }
 
 Key parse_key(std::string_view text) {
-    for (std::size_t i = 0; i <= static_cast<std::size_t>(Key::project); ++i) {
+    for (std::size_t i = 0; i <= static_cast<std::size_t>(Key::account_group); ++i) {
         const auto k = static_cast<Key>(i);
         if (name(k) == text) return k;
     }
-    throw std::invalid_argument(
-        "unknown group key '" + std::string(text) +
-        "' (expected account, manager, region, domain, service_line, tier, role, volume_band or project)");
+    throw std::invalid_argument("unknown group key '" + std::string(text) +
+                                "' (expected account, manager, region, domain, service_line, tier, role, "
+                                "volume_band, project, team, unit or account_group)");
 }
 
 std::vector<std::string> volume_band_labels(const std::vector<double>& t) {
@@ -936,7 +970,19 @@ void State::merge(const State& other) {
 // ---- accumulate
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+/// The state of the request with each event and account in its own group: the organisation's keys (see
+/// `rolls_up`) hold the owner's, his unit's or the account's own cells until `roll_up`.
+State accumulate_own_groups(const Book& book, const Request& rq);
+}  // namespace
+
 State accumulate(const Book& book, const Request& rq) {
+    return roll_up(book, accumulate_own_groups(book, rq));
+}
+
+namespace {
+
+State accumulate_own_groups(const Book& book, const Request& rq) {
     check(rq);
     const auto kpis = kpis_of(rq);
     const Options& o = rq.options;
@@ -955,7 +1001,7 @@ State accumulate(const Book& book, const Request& rq) {
     const bool due = nd.any({C::due}) || nd.any({S::due_value});
     const bool backlog = nd.any({S::backlog});
     const bool recurring = nd.any({S::mrr});
-    const bool interactions = nd.any({C::emails, C::calls, C::meetings});
+    const bool interactions = nd.any({C::emails, C::calls, C::meetings, C::internal});
     const bool last_touch = nd.any({C::touch_n});
     const bool requests = nd.any({C::requests, C::answered, C::unanswered, C::timely, C::converted}) ||
                           nd.has(L::response_days);
@@ -1007,6 +1053,7 @@ State accumulate(const Book& book, const Request& rq) {
     }
 
     const bool ltv = nd.any({C::ltv_n});
+    const bool handover = nd.any({C::handovers});
     const bool predicted = nd.any({C::predicted_n}) && !rq.account_values.empty();
     if (!rq.account_values.empty() && rq.account_values.size() != np * n_accounts) {
         throw std::invalid_argument(
@@ -1025,7 +1072,7 @@ State accumulate(const Book& book, const Request& rq) {
     // The account pass looks up each account's owner only when a key or the scope asks for managers.
     const bool needs_owner =
         !scope_of_request.all_managers() || std::any_of(rq.by.begin(), rq.by.end(), [](Key k) {
-            return k == Key::manager || k == Key::tier || k == Key::role;
+            return k == Key::manager || k == Key::tier || k == Key::role || k == Key::team || k == Key::unit;
         });
     // Accumulates the periods [chunk_begin, chunk_end) into `st`, a state of that many periods or a slice of
     // the whole state. Periods are independent (each reads its own slices), so chunks of them run on threads
@@ -1260,6 +1307,15 @@ State accumulate(const Book& book, const Request& rq) {
                             st.add(S::predicted, cell, value);
                         }
                     }
+                    if (handover && st.has(C::handovers)) {
+                        bool handed = false, churned_after = false;
+                        for (const Handover& h : handovers_of(book, a, P)) {
+                            handed = true;
+                            churned_after = churned_after || churns_within(book, a, h.day, o.handover_days);
+                        }
+                        count(C::handovers, handed);
+                        count(C::handovers_churned, churned_after);
+                    }
                     if (last_touch && in_e) {
                         const auto first = touch_dates.begin() + touch_offsets[ua];
                         const auto end = touch_dates.begin() + touch_offsets[ua + 1];
@@ -1345,7 +1401,11 @@ State accumulate(const Book& book, const Request& rq) {
                     const C channel = t.channel[i] == Channel::email  ? C::emails
                                       : t.channel[i] == Channel::call ? C::calls
                                                                       : C::meetings;
-                    if (st.has(channel)) st.add(channel, cell_of(st.group(keyer(a, m, none))));
+                    const bool internal = t.party[i] == Party::internal && st.has(C::internal);
+                    if (!st.has(channel) && !internal) continue;
+                    const std::size_t cell = cell_of(st.group(keyer(a, m, none)));
+                    if (st.has(channel)) st.add(channel, cell);
+                    if (internal) st.add(C::internal, cell);
                 }
             }
 
@@ -1437,6 +1497,8 @@ State accumulate(const Book& book, const Request& rq) {
     }
     return st;
 }
+
+}  // namespace
 
 // ---- finalize
 // -----------------------------------------------------------------------------------------------
@@ -1629,6 +1691,9 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
             case Kpi::arr:
                 v = detail::from_millionths(12 * exact(S::mrr));
                 break;
+            case Kpi::handover_churn_rate:
+                v = ratio(count(C::handovers_churned), count(C::handovers));
+                break;
             case Kpi::request_count:
                 v = count(C::requests);
                 break;
@@ -1672,6 +1737,12 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
                 break;
             case Kpi::meetings:
                 v = count(C::meetings);
+                break;
+            case Kpi::internal_communications:
+                v = count(C::internal);
+                break;
+            case Kpi::client_communications:
+                v = count(C::emails) + count(C::calls) + count(C::meetings) - count(C::internal);
                 break;
             case Kpi::touches_per_account_month:
                 v = ratio(count(C::emails) + count(C::calls) + count(C::meetings), count(C::active) * months);

@@ -213,7 +213,7 @@ State State::from_bytes(std::string_view bytes) {
     if (n_keys > 7) corrupt("more than 7 group keys");
     for (std::size_t k = 0; k < n_keys; ++k) {
         const auto key = r.get<std::uint8_t>();
-        if (key > static_cast<std::uint8_t>(Key::project)) corrupt("unknown group key");
+        if (key > static_cast<std::uint8_t>(Key::account_group)) corrupt("unknown group key");
         st.by_.push_back(static_cast<Key>(key));
     }
     st.extent_.resize(n_keys);

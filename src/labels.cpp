@@ -30,11 +30,16 @@ std::string key_label(const Book& book, Key key, std::int32_t code, const Option
     if (code == none) return "";
     switch (key) {
         case Key::account:
+        case Key::account_group:
             if (static_cast<std::size_t>(code) >= book.accounts().size()) break;
             return book.accounts().ids.label(code);
         case Key::manager:
+        case Key::team:
             if (static_cast<std::size_t>(code) >= book.managers().size()) break;
             return book.managers().ids.label(code);
+        case Key::unit:
+            if (static_cast<std::size_t>(code) >= book.units().size()) break;
+            return book.units().ids.label(code);
         case Key::region:
             return word_at(book.accounts().regions.names, code, "region");
         case Key::domain:

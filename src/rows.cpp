@@ -172,6 +172,10 @@ RowBuilder& RowBuilder::add(rows::Target row) {
     targets_.push_back(std::move(row));
     return *this;
 }
+RowBuilder& RowBuilder::add(rows::Unit row) {
+    units_.push_back(std::move(row));
+    return *this;
+}
 
 BookBuilder RowBuilder::columnar() const {
     BookBuilder builder(options_);
@@ -198,7 +202,22 @@ BookBuilder RowBuilder::columnar() const {
             "role", r, [](const rows::Manager& x) { return word(some(x.role), role_names); }, true);
         t.texts("tier", r, [](const rows::Manager& x) { return word(x.tier, tier_names); });
         t.texts("name", r, [](const rows::Manager& x) { return x.name; });
+        t.ids("reports_to", r, [](const rows::Manager& x) { return x.reports_to; });
+        t.ids("unit_id", r, [](const rows::Manager& x) { return x.unit_id; });
         builder.add("managers", t.take());
+    }
+    if (!units_.empty()) {
+        TableMaker t("units", problems);
+        const auto& r = units_;
+        t.ids(
+            "unit_id", r, [](const rows::Unit& x) { return some(x.unit_id); }, true);
+        t.texts(
+            "kind", r, [](const rows::Unit& x) { return word(some(x.kind), unit_kind_names); }, true);
+        t.texts("name", r, [](const rows::Unit& x) { return x.name; });
+        t.ids("head_id", r, [](const rows::Unit& x) { return x.head_id; });
+        t.ids("parent_id", r, [](const rows::Unit& x) { return x.parent_id; });
+        t.ids("account_id", r, [](const rows::Unit& x) { return x.account_id; });
+        builder.add("units", t.take());
     }
     if (!assignments_.empty()) {
         TableMaker t("assignments", problems);
@@ -252,6 +271,7 @@ BookBuilder RowBuilder::columnar() const {
         t.texts(
             "channel", r, [](const rows::Interaction& x) { return word(some(x.channel), channel_names); },
             true);
+        t.texts("party", r, [](const rows::Interaction& x) { return word(x.party, party_names); });
         builder.add("interactions", t.take());
     }
     if (!requests_.empty()) {

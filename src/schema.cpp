@@ -6,7 +6,7 @@ namespace {
 using R = ColumnRole;
 
 // The vocabularies without their "not given" word, as the input may spell them.
-constexpr std::array<std::string_view, 2> role_words{"farmer", "closer"};
+constexpr std::array<std::string_view, 3> role_words{"farmer", "closer", "head"};
 constexpr std::array<std::string_view, 3> tier_words{"single_client", "client_portfolio",
                                                      "revenue_portfolio"};
 constexpr std::array<std::string_view, 4> kind_words{"new", "upsell", "cross_sell", "renewal"};
@@ -14,6 +14,9 @@ constexpr std::array<std::string_view, 4> billing_words{"fixed", "hour", "day", 
 constexpr std::array<std::string_view, 3> unit_words{"hour", "day", "month"};
 constexpr std::array<std::string_view, 3> channel_words{"email", "call", "meeting"};
 constexpr std::array<std::string_view, 3> survey_words{"csat", "nps", "ces"};
+constexpr std::array<std::string_view, 2> party_words{"client", "internal"};
+constexpr std::array<std::string_view, 3> unit_kind_words{"sales_department", "account_management",
+                                                          "client_unit"};
 
 constexpr ColumnSpec accounts[] = {
     {"account_id", R::key, true},   {"name", R::text, false},         {"region", R::category, false},
@@ -25,6 +28,16 @@ constexpr ColumnSpec managers[] = {
     {"name", R::text, false},
     {"role", R::vocabulary, true, role_words},
     {"tier", R::vocabulary, false, tier_words},
+    {"reports_to", R::manager, false},
+    {"unit_id", R::unit, false},
+};
+constexpr ColumnSpec units[] = {
+    {"unit_id", R::key, true},
+    {"name", R::text, false},
+    {"kind", R::vocabulary, true, unit_kind_words},
+    {"head_id", R::manager, false},
+    {"parent_id", R::unit, false},
+    {"account_id", R::account, false},
 };
 constexpr ColumnSpec assignments[] = {
     {"manager_id", R::manager, true}, {"account_id", R::account, true}, {"project_id", R::project, false},
@@ -55,6 +68,7 @@ constexpr ColumnSpec interactions[] = {
     {"manager_id", R::manager, false},
     {"date", R::date, true},
     {"channel", R::vocabulary, true, channel_words},
+    {"party", R::vocabulary, false, party_words},
 };
 constexpr ColumnSpec requests[] = {
     {"account_id", R::account, true},
@@ -74,9 +88,10 @@ constexpr ColumnSpec targets[] = {
 };
 
 constexpr TableSpec tables[] = {
-    {"accounts", true, accounts},        {"managers", false, managers}, {"projects", false, projects},
-    {"assignments", false, assignments}, {"revenue", true, revenue},    {"interactions", false, interactions},
-    {"requests", false, requests},       {"surveys", false, surveys},   {"targets", false, targets},
+    {"accounts", true, accounts},          {"managers", false, managers},       {"units", false, units},
+    {"projects", false, projects},         {"assignments", false, assignments}, {"revenue", true, revenue},
+    {"interactions", false, interactions}, {"requests", false, requests},       {"surveys", false, surveys},
+    {"targets", false, targets},
 };
 
 }  // namespace

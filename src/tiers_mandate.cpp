@@ -310,8 +310,10 @@ ScorecardTable scorecards(const Book& book, Period period, const ScoreOptions& o
     const auto add_kpi = [&](Kpi k) {
         if (std::find(all.begin(), all.end(), k) == all.end()) all.push_back(k);
     };
+    bool heads = false;  // heads are scored on their teams' figures
     for (std::size_t m = 0; m < mg.size(); ++m) {
-        if (mg.role[m] != Role::farmer) continue;
+        if (mg.role[m] != Role::farmer && mg.role[m] != Role::head) continue;
+        heads = heads || mg.role[m] == Role::head;
         cards[m] = default_scorecard(mg.tier[m]);
         if (options.book_targets) cards[m] = with_book_goals(book, static_cast<std::int32_t>(m), cards[m]);
     }
@@ -326,22 +328,34 @@ ScorecardTable scorecards(const Book& book, Period period, const ScoreOptions& o
     rq.by = {kpi::Key::manager};
     rq.kpis = all;
     rq.options = options.kpi;
-    const kpi::Result r = kpi::compute(book, rq);
-    std::vector<std::int64_t> row_of(mg.size(), -1);
-    for (std::size_t i = 0; i < r.rows(); ++i) {
-        const auto m = r.key_codes[0][i];
-        if (m != none) row_of[static_cast<std::size_t>(m)] = static_cast<std::int64_t>(i);
+    const kpi::Result own = kpi::compute(book, rq);
+    kpi::Result team;
+    if (heads) {
+        rq.by = {kpi::Key::team};
+        team = kpi::compute(book, rq);
     }
+    const auto rows_of = [&](const kpi::Result& r) {
+        std::vector<std::int64_t> row_of(mg.size(), -1);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            const auto m = r.key_codes[0][i];
+            if (m != none) row_of[static_cast<std::size_t>(m)] = static_cast<std::int64_t>(i);
+        }
+        return row_of;
+    };
+    const std::vector<std::int64_t> own_row = rows_of(own), team_row = rows_of(team);
     for (std::size_t m = 0; m < mg.size(); ++m) {
         const auto& card = cards[m];
         if (card.empty()) continue;
         const auto mi = static_cast<std::int32_t>(m);
+        const bool head = mg.role[m] == Role::head;
+        const kpi::Result& r = head ? team : own;
+        const std::int64_t row = head ? team_row[m] : own_row[m];
         std::vector<double> actuals;
         for (const auto& g : card) {
             const auto column =
                 static_cast<std::size_t>(std::find(all.begin(), all.end(), g.kpi) - all.begin());
             // A manager without any row in the period: flows are 0, ratios undefined.
-            actuals.push_back(row_of[m] >= 0   ? r.values[column][static_cast<std::size_t>(row_of[m])]
+            actuals.push_back(row >= 0         ? r.values[column][static_cast<std::size_t>(row)]
                               : is_flow(g.kpi) ? 0.0
                                                : nan);
         }

@@ -38,6 +38,8 @@ Unit unit(kpi::Kpi k, const kpi::Options& options) noexcept {
         case Kpi::emails:
         case Kpi::calls:
         case Kpi::meetings:
+        case Kpi::internal_communications:
+        case Kpi::client_communications:
         case Kpi::deals:
             return Unit::count;
         case Kpi::retention_rate:
@@ -45,6 +47,7 @@ Unit unit(kpi::Kpi k, const kpi::Options& options) noexcept {
         case Kpi::revenue_churn_rate:
         case Kpi::grr:
         case Kpi::renewal_rate:
+        case Kpi::handover_churn_rate:
         case Kpi::timely_response_rate:
         case Kpi::request_conversion_rate:
         case Kpi::gross_margin:
@@ -142,6 +145,8 @@ bool is_flow(kpi::Kpi k) noexcept {
         case Kpi::emails:
         case Kpi::calls:
         case Kpi::meetings:
+        case Kpi::internal_communications:
+        case Kpi::client_communications:
         case Kpi::revenue:
         case Kpi::cost:
         case Kpi::gross_profit:

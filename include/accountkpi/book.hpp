@@ -8,6 +8,7 @@
 #include "accountkpi/book/errors.hpp"        // IWYU pragma: export
 #include "accountkpi/book/ids.hpp"           // IWYU pragma: export
 #include "accountkpi/book/lookup.hpp"        // IWYU pragma: export
+#include "accountkpi/book/org.hpp"           // IWYU pragma: export
 #include "accountkpi/book/rows.hpp"          // IWYU pragma: export
 #include "accountkpi/book/schema.hpp"        // IWYU pragma: export
 #include "accountkpi/book/table.hpp"         // IWYU pragma: export

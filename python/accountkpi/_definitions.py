@@ -150,6 +150,12 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "renewal projects signed in P / projects whose end date falls in P",
         "No contract due -> NaN. weight='value': their value, Σ value(renewals) / Σ value(due).",
     ),
+    "handover_churn_rate": (
+        "Accounts lost soon after the closer handed them to a farmer.",
+        "accounts handed from a closer to a farmer in P that churn within handover_days (90) of the handover"
+        " / accounts handed over in P",
+        "No handover -> NaN. A handover whose days are not over yet counts the churn known so far.",
+    ),
     "request_count": ("Client requests received.", "requests with received_on in P", "A count."),
     "requests_per_account": ("Requests per client.", "request_count / active_clients", "No clients -> NaN."),
     "request_response_days": (
@@ -183,10 +189,24 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "projects signed in P / active_clients",
         "No clients -> NaN.",
     ),
-    "communications": ("Interactions.", "emails + calls + meetings dated in P", "A count."),
+    "communications": (
+        "Interactions, both sides of the junction.",
+        "emails + calls + meetings dated in P = client_communications + internal_communications",
+        "A count.",
+    ),
     "emails": ("Emails.", "interactions of channel email in P", "A count."),
     "calls": ("Calls.", "interactions of channel call in P", "A count."),
     "meetings": ("Meetings.", "interactions of channel meeting in P", "A count."),
+    "internal_communications": (
+        "Talks with the company's own people on the client's behalf.",
+        "interactions of party internal dated in P",
+        "A count.",
+    ),
+    "client_communications": (
+        "Talks with the client.",
+        "interactions of party client (the default) dated in P",
+        "A count.",
+    ),
     "touches_per_account_month": (
         "Contact cadence.",
         "communications / (active_clients × months in P)",

@@ -34,7 +34,7 @@ total : int
 TABLES: dict[str, tuple[bool, list[tuple[str, str, bool, list[str]]]]] = {
     name: (required, columns) for name, required, columns in _core.schema
 }
-_ID_ROLES = {"key", "account", "manager", "project"}
+_ID_ROLES = {"key", "account", "manager", "project", "unit"}
 _INT32_MIN = np.iinfo(np.int32).min
 _INT32_MAX = np.iinfo(np.int32).max
 _MAX_LISTED = 1000  # problems listed per column by this layer (all are counted by the core's own checks)
@@ -470,6 +470,7 @@ class Book:
         requests: pd.DataFrame | None = None,
         surveys: pd.DataFrame | None = None,
         targets: pd.DataFrame | None = None,
+        units: pd.DataFrame | None = None,
         *,
         inactivity_days: int = 365,
         on_error: str = "raise",
@@ -484,7 +485,12 @@ class Book:
             ``acquired_on`` is given on each of the account's rows.
             Each table may be a pandas DataFrame or any frame speaking the Arrow PyCapsule interface
             (polars, pyarrow), whose numbers and timestamps without missing values are read without a copy.
-        managers, assignments, projects, interactions, requests, surveys, targets : DataFrame, optional
+        managers, assignments, projects, interactions, requests, surveys, targets, units : DataFrame, optional
+            The organisation (all optional, see docs/organisation.md): ``managers.reports_to`` (a
+            manager_id) and ``managers.unit_id``; ``units`` with ``unit_id``, ``name``, ``kind``
+            (``sales_department`` | ``account_management`` | ``client_unit``), ``head_id``, ``parent_id``
+            and ``account_id`` (the client a client unit serves). A reporting line or unit tree with a
+            cycle is a problem naming the cycle.
         columns : dict of table name to {book column: your column}, optional
             Renames your columns to the Book's, e.g. ``{"revenue": {"account_id": "CustomerID"}}``.
         inactivity_days : int, default 365
@@ -533,6 +539,7 @@ class Book:
             "requests": requests,
             "surveys": surveys,
             "targets": targets,
+            "units": units,
         }
         from .sources import as_pandas, renamed
 
@@ -845,6 +852,9 @@ class Book:
             ``role``, ``volume_band``, ``project``; a list crosses them. Events count for the manager who
             owned them at their date; accounts for the manager who owned them on their last client day of
             the period. By ``project`` or ``service_line`` the per-account KPIs are NaN.
+            The organisation's keys roll up a tree and their rows overlap: ``team`` (a manager with everyone
+            below him in the reporting lines), ``unit`` (a unit with its sub-units), ``account_group`` (a
+            top-level account with all its descendants); every ratio is recomputed over the group.
         kpis : str or list of str, optional
             KPI names (``accountkpi.kpi.KPIS``); all of them when omitted.
         scope : Scope, list of account ids or dict, optional
@@ -854,7 +864,8 @@ class Book:
             ``retention_method`` ('set' | 'textbook'), ``churn_method`` ('start_cohort' | 'include_new'),
             ``revenue_churn_method`` ('gross' | 'net'), ``nrr_base`` ('previous' | 'year_ago'),
             ``csat_method`` ('share' | 'mean'), ``ces_method`` ('mean' | 'top_box'), ``sla_days`` (2),
-            ``top_p`` (0.2), ``pareto_threshold`` (0.8), ``hours_per_day`` (8), ``days_per_month`` (21).
+            ``top_p`` (0.2), ``pareto_threshold`` (0.8), ``hours_per_day`` (8), ``days_per_month`` (21),
+            ``handover_days`` (90).
 
         Examples
         --------
@@ -972,6 +983,36 @@ class Book:
         from .compare import compare
 
         return compare(self, period, vs, by, kpis, **kwargs)
+
+    def org_chart(self, at: Any = None) -> pd.DataFrame:
+        """The organisation chart: one row per manager, in the ``managers`` table's order.
+
+        Columns: ``manager_id, name, role, reports_to, unit_id, depth`` (0 at the top of a reporting line),
+        ``direct_reports``, ``team_size`` (the managers of the team, the manager included),
+        ``accounts_owned`` and ``team_accounts`` (accounts whose owner on day ``at`` is the manager, or
+        anyone in the team). ``at`` defaults to the last day with an event. A team is what
+        ``book.kpis(..., by="team")`` rolls up: the manager and everyone below, directly or not.
+
+        Examples
+        --------
+        >>> import accountkpi as ak
+        >>> chart = ak.datasets.demo_book().org_chart()
+        >>> list(chart.columns)[:6]
+        ['manager_id', 'name', 'role', 'reports_to', 'unit_id', 'depth']
+        """
+        from ._dates import to_day
+
+        if at is None:
+            span = self.span
+            day = 0 if span is None else span._end - 1
+        else:
+            day = to_day(at)
+        managers = self.table("managers")
+        chart = _core.org_chart(self._core, day)
+        out = managers[["manager_id", "name", "role", "reports_to", "unit_id"]].copy()
+        for column, values in chart.items():
+            out[column] = values
+        return out
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table the Book was built from, as DataFrames."""

@@ -84,7 +84,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="group key (repeat to cross): account, manager, region, domain, service_line, tier, "
-        "role, volume_band, project",
+        "role, volume_band, project, and the organisation's roll-ups team, unit, account_group",
     )
     kpis.add_argument("--kpis", help="comma-separated KPI names (default: all)")
     kpis.add_argument("--out", default="-", help="output CSV file (default: standard output)")

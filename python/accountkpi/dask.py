@@ -38,7 +38,7 @@ __all__ = ["DIMENSION_TABLES", "EVENT_TABLES", "kpis"]
 #: Tables that are partitioned by account and shuffled (Dask or pandas DataFrames).
 EVENT_TABLES: tuple[str, ...] = ("revenue", "interactions", "requests", "surveys")
 #: Small tables broadcast whole to every worker (a Dask DataFrame given for one is computed first).
-DIMENSION_TABLES: tuple[str, ...] = ("accounts", "managers", "assignments", "projects", "targets")
+DIMENSION_TABLES: tuple[str, ...] = ("accounts", "managers", "units", "assignments", "projects", "targets")
 _PART = "_accountkpi_partition"
 
 

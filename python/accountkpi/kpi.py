@@ -50,12 +50,16 @@ KEYS: tuple[str, ...] = (
     "role",
     "volume_band",
     "project",
+    "team",
+    "unit",
+    "account_group",
 )
 #: Default volume-band thresholds on trailing-12-month revenue (currency).
 VOLUME_THRESHOLDS: tuple[float, ...] = (50_000.0, 250_000.0, 1_000_000.0)
 #: Whether more is better, per KPI (the default direction of a scorecard).
 HIGHER_IS_BETTER: dict[str, bool] = dict(zip(KPIS, _core.kpi.higher_is_better, strict=True))
-_KEY_COLUMNS = {"account": "account_id", "manager": "manager_id", "project": "project_id"}
+_KEY_COLUMNS = {"account": "account_id", "manager": "manager_id", "project": "project_id", "unit": "unit_id"}
+_ID_KEYS = ("account", "manager", "project", "team", "unit", "account_group")
 
 
 @dataclass(frozen=True)
@@ -268,7 +272,7 @@ def _labels(book: Book, key: str, codes: np.ndarray) -> Any:
         labels = labels[1:]
         codes = codes - 1
         missing = codes < 0
-    if key in ("account", "manager", "project"):
+    if key in _ID_KEYS:
         safe = np.where(missing, 0, codes)
         if isinstance(labels, np.ndarray):
             values = labels[safe] if len(labels) else np.zeros(len(codes), dtype=np.int64)
@@ -306,6 +310,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "csat": {"method": "csat_method"},
     "ces": {"method": "ces_method"},
     "timely_response_rate": {"sla_days": "sla_days"},
+    "handover_churn_rate": {"days": "handover_days", "handover_days": "handover_days"},
     "top_share": {"p": "top_p"},
     "pareto_ratio": {"threshold": "pareto_threshold"},
     "avg_rate_normalised_hour": {"hours_per_day": "hours_per_day", "days_per_month": "days_per_month"},

@@ -544,7 +544,9 @@ def html_report(
 
     Sections: the review story (what moved and why), company KPIs against the previous quarter and a year
     ago with their trend, KPIs by tier and region, farmers versus closers, scorecards per manager (score,
-    unscored goals, the goal that cost most), prioritisation per portfolio manager, the what-if, revenue
+    unscored goals, the goal that cost most), the organisation (when the Book has reporting lines or units:
+    the tree of teams with their KPIs and scores, and the three placements of account managers compared),
+    prioritisation per portfolio manager, the what-if, revenue
     concentration, at-risk accounts with reasons, lifetime value by segment, and acquisition cohorts. Counts
     show as integers, ratios as percent, money with thousands separators; every at-risk account is listed.
 
@@ -573,6 +575,7 @@ def html_report(
         "segments": lambda: _segments(book, p),
         "farmers_closers": lambda: _farmers_closers(r),
         "scorecards": lambda: _scorecards(r),
+        "organisation": lambda: _organisation(book, r),
         "priorities": lambda: _priorities_html(r),
         "whatif": lambda: _whatif(r),
         "concentration": lambda: _concentration(book, p),
@@ -742,6 +745,66 @@ def _scorecards(r: Review) -> str:
         f"<details><summary>Every goal of every scorecard</summary>{_table(cards.set_index('manager_id'))}"
         "</details>"
     )
+
+
+_ORG_KPIS = ["revenue", "gross_margin", "nrr", "churn_rate", "clients_end"]
+_PLACEMENTS = {
+    "sales_department": "in the sales department",
+    "account_management": "in an account-management unit",
+    "client_unit": "in a unit dedicated to one client",
+}
+
+
+def _organisation(book: Book, r: Review) -> str:
+    """The reporting lines as a tree of teams (each team's KPIs rolled up, the head's score) and the three
+    placements of account managers compared; empty for a Book without reporting lines or units."""
+    from .kpi import Scope
+
+    managers = book.table("managers")
+    if managers.empty or (managers["reports_to"].isna().all() and managers["unit_id"].isna().all()):
+        return ""
+    p = r.period
+    chart = book.org_chart(p.end - dt.timedelta(days=1)).set_index("manager_id")
+    teams = book.kpis(p, by="team", kpis=_ORG_KPIS).drop(columns="period")
+    teams = teams[teams["team"].notna()].set_index("team")
+    children: dict[Any, list[Any]] = {}
+    for m, boss in chart["reports_to"].items():
+        children.setdefault(None if pd.isna(boss) else boss, []).append(m)
+    order: list[Any] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:  # depth first, in the managers table's order
+        m = stack.pop()
+        order.append(m)
+        stack.extend(reversed(children.get(m, [])))
+    score = r.scorecard_summary["score"] if "score" in r.scorecard_summary else pd.Series(dtype=float)
+    tree = pd.DataFrame(
+        {
+            "team": ["\u00a0\u00a0\u00a0\u00a0" * int(chart.loc[m, "depth"]) + str(m) for m in order],
+            "role": [str(chart.loc[m, "role"]) for m in order],
+            "team_size": [int(chart.loc[m, "team_size"]) for m in order],
+            "team_accounts": [int(chart.loc[m, "team_accounts"]) for m in order],
+            **{k: [teams[k].get(m, np.nan) for m in order] for k in _ORG_KPIS},
+            "score": [score.get(m, np.nan) for m in order],
+        }
+    ).set_index("team")
+    parts = [f"<h3>Teams (each with everyone below)</h3>{_table(tree)}"]
+    units = book.table("units") if "units" in book.table_names else pd.DataFrame()
+    if not units.empty:
+        kinds = dict(zip(units["unit_id"], units["kind"].astype(str), strict=True))
+        rows = {}
+        for kind, label in _PLACEMENTS.items():
+            ids = [
+                m
+                for m, u in zip(managers["manager_id"], managers["unit_id"], strict=True)
+                if kinds.get(u) == kind
+            ]
+            if ids:
+                rows[label] = book.kpis(p, kpis=_ORG_KPIS, scope=Scope(managers=ids)).iloc[0][_ORG_KPIS]
+        if rows:
+            placed = pd.DataFrame(rows).T
+            placed.index.name = "account managers sitting"
+            parts.append(f"<h3>The three placements compared</h3>{_table(placed)}")
+    return f"<h2>The organisation — {html.escape(p.label)}</h2>" + "".join(parts)
 
 
 def _priorities_html(r: Review) -> str:

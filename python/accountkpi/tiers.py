@@ -48,6 +48,7 @@ __all__ = [
     "coverage",
     "default_scorecard",
     "farmers_closers",
+    "handovers",
     "scorecard_summary",
     "scorecards",
     "unit",
@@ -699,3 +700,43 @@ def farmers_closers(
         rev != 0, t["new_logo_revenue"].to_numpy() / np.where(rev != 0, rev, 1), np.nan
     )
     return t
+
+
+def handovers(book: Book, period: Period | str, days: int = 90) -> pd.DataFrame:
+    """Every account handed over from a closer to a farmer in ``period``, and what followed.
+
+    A handover is an assignment of the whole account (no project) to a farmer that starts in ``period`` and
+    makes him the owner, when a closer owned the account the day before.
+
+    Returns
+    -------
+    DataFrame
+        ``account_id, closer_id, farmer_id, handover_on`` (the farmer's first day),
+        ``days_from_signing`` (from the account's first project's signing; NaN without projects),
+        ``revenue_after`` (the account's revenue in the ``days`` days from the handover), ``churned``
+        (the client spell holding the handover ends within ``days`` days) and ``churned_on`` (NaT when
+        not). A handover whose ``days`` are not over yet shows what is known so far. The share of churned
+        handovers is the KPI ``handover_churn_rate`` (option ``handover_days``).
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> h = ak.tiers.handovers(ak.datasets.demo_book(), "2024")
+    >>> list(h.columns)[:4]
+    ['account_id', 'closer_id', 'farmer_id', 'handover_on']
+    """
+    raw = _core.tiers.handovers(book._core, _days(period), int(days))
+    churned_on = raw["churned_on"].astype("datetime64[D]")
+    churned = raw["churned"].astype(bool)
+    return pd.DataFrame(
+        {
+            "account_id": _ids(book, "account", raw["account"]),
+            "closer_id": _ids(book, "manager", raw["closer"]),
+            "farmer_id": _ids(book, "manager", raw["farmer"]),
+            "handover_on": raw["day"].astype("datetime64[D]"),
+            "days_from_signing": raw["days_from_signing"],
+            "revenue_after": raw["revenue_after"],
+            "churned": churned,
+            "churned_on": np.where(churned, churned_on, np.datetime64("NaT")),
+        }
+    )

@@ -28,6 +28,18 @@ def full_frames() -> dict[str, pd.DataFrame]:
                 "name": ["Ann", "Bob"],
                 "role": ["farmer", "closer"],
                 "tier": ["single_client", None],
+                "reports_to": [None, "M1"],
+                "unit_id": ["U1", "U2"],
+            }
+        ),
+        "units": pd.DataFrame(
+            {
+                "unit_id": ["U1", "U2"],
+                "name": ["Accounts", "Client A"],
+                "kind": ["account_management", "client_unit"],
+                "head_id": ["M1", None],
+                "parent_id": [None, "U1"],
+                "account_id": [None, "A"],
             }
         ),
         "projects": pd.DataFrame(
@@ -69,6 +81,7 @@ def full_frames() -> dict[str, pd.DataFrame]:
                 "manager_id": ["M1", None],
                 "date": d(["2023-05-01", "2023-05-02"]),
                 "channel": ["email", "call"],
+                "party": ["client", "internal"],
             }
         ),
         "requests": pd.DataFrame(

@@ -25,6 +25,7 @@ def test_demo_book_scales(demo: ak.Book) -> None:
     assert set(demo.table_names) == {
         "accounts",
         "managers",
+        "units",
         "assignments",
         "projects",
         "revenue",
@@ -41,6 +42,38 @@ def test_cli_summary_on_the_demo() -> None:
     ).stdout
     assert "300 accounts" in out
     assert "by year" in out and "retention_rate" in out
+
+
+def test_the_demo_organisation(demo: ak.Book) -> None:
+    """The three placements of the issue: a sales department with the closers and one farmer, an account-
+    management unit under the head of accounting, a client unit for a client, reporting to the owner."""
+    chart = demo.org_chart().set_index("manager_id")
+    units = demo.table("units").set_index("unit_id")
+    assert units["kind"].astype(str).tolist() == ["sales_department", "account_management", "client_unit"]
+    sales = chart[chart["unit_id"] == "U-SALES"]
+    assert (sales["role"].astype(str) == "farmer").sum() == 1
+    assert set(sales["role"].astype(str)) == {"farmer", "closer", "head"}
+    assert chart.loc["H01", "depth"] == 0 and chart.loc["H01", "team_size"] == len(chart)
+    assert set(chart.loc[chart["unit_id"] == "U-CLIENT", "reports_to"]) == {"H01"}
+    assert chart.loc["H03", "role"] == "head" and chart.loc["H03", "unit_id"] == "U-AM"
+    # The owner's team is the whole book (every account has an owner all along in the demo).
+    whole = demo.kpis("2025Q2", kpis=["revenue", "nrr", "churn_rate"]).iloc[0]
+    top = demo.kpis("2025Q2", by="team", kpis=["revenue", "nrr", "churn_rate"]).set_index("team").loc["H01"]
+    for k in ["revenue", "nrr", "churn_rate"]:
+        assert top[k] == whole[k], k
+
+
+def test_cli_kpis_by_team() -> None:
+    args = ["kpis", "--demo", "--by", "team", "--kpis", "revenue", "--period", "2025Q1"]
+    out = subprocess.run(
+        [sys.executable, "-m", "accountkpi", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = out.splitlines()
+    assert lines[0] == "team,period,revenue"
+    assert any(line.startswith("H01,") for line in lines)
 
 
 def test_cli_reports_bad_csv_as_a_list(tmp_path) -> None:

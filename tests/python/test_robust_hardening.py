@@ -60,8 +60,8 @@ def test_regression_crafted_state_bytes_never_crash_merge_or_finalize() -> None:
     state = _core.kpi.accumulate(book._core, periods, ["region"], ["revenue"], {}, {})
     (raw,) = state.__getstate__()
     assert pickle.loads(pickle.dumps(state)).groups == state.groups
-    # header, one key and its extent, periods, level, 32 sum flags, 29 count flags, lists, groups: the codes
-    codes_at = 12 + 1 + 1 + 8 + 8 + 1 + 1 + 32 + 1 + 29 + 1 + 8
+    # header, one key and its extent, periods, level, 32 sum flags, 32 count flags, lists, groups: the codes
+    codes_at = 12 + 1 + 1 + 8 + 8 + 1 + 1 + 32 + 1 + 32 + 1 + 8
     crafted = bytearray(raw)
     crafted[codes_at : codes_at + 4] = struct.pack("<i", 10**6)  # a region code beyond the book's
     with pytest.raises(ValueError, match="key code out of range"):

@@ -15,7 +15,7 @@ from robust_frames import assert_every_row_accounted_for, full_frames
 import accountkpi as ak
 
 Frames = dict[str, pd.DataFrame]
-ENTITY = {"key": None, "account": "account", "manager": "manager", "project": "project"}
+ENTITY = {"key": None, "account": "account", "manager": "manager", "project": "project", "unit": "unit"}
 MONEY = {("projects", "value"), ("revenue", "amount"), ("revenue", "cost")}
 
 
@@ -246,7 +246,7 @@ def test_empty_tables(table: str) -> None:
         problems = problems_of({**frames, table: empty})
         assert has(problems, "revenue", 0, "account_id", "unknown account id 'A'")
         return
-    if table in ("managers", "projects"):  # what referred to them is reported
+    if table in ("managers", "units", "projects"):  # what referred to them is reported
         problems = problems_of({**frames, table: empty})
         assert all("unknown" in p[3] for p in problems)
         return

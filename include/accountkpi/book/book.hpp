@@ -53,6 +53,20 @@ struct ManagerTable {
     std::vector<std::string> name;
     std::vector<Role> role;
     std::vector<Tier> tier;
+    std::vector<std::int32_t> reports_to;  ///< manager index of the manager one is reporting to, or `none`
+    std::vector<std::int32_t> unit;        ///< unit index (see `UnitTable`), or `none`
+    [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+/// Organisational units: sales departments, account-management units and units dedicated to one client,
+/// nested through `parent`. Reporting lines and the unit tree have no cycles (checked at build).
+struct UnitTable {
+    IdIndex ids;
+    std::vector<std::string> name;  ///< "" when not given
+    std::vector<UnitKind> kind;
+    std::vector<std::int32_t> head;     ///< manager index of the unit's head, or `none`
+    std::vector<std::int32_t> parent;   ///< unit index of the enclosing unit, or `none`
+    std::vector<std::int32_t> account;  ///< a client unit's account index; `none` for the other kinds
     [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
 };
 
@@ -106,6 +120,7 @@ struct InteractionTable {
     std::vector<std::int32_t> account;
     std::vector<std::int32_t> manager;  ///< as given, else the account's owner on `date`, or `none`
     std::vector<Channel> channel;
+    std::vector<Party> party;  ///< `Party::client` when not given
     [[nodiscard]] std::size_t size() const noexcept { return date.size(); }
 };
 
@@ -156,6 +171,7 @@ struct BookData {
     AccountTable accounts;
     SpellTable spells;
     ManagerTable managers;
+    UnitTable units;
     AssignmentTable assignments;
     ProjectTable projects;
     RevenueTable revenue;
@@ -179,6 +195,7 @@ class Book {
     [[nodiscard]] const AccountTable& accounts() const noexcept { return data_->accounts; }
     [[nodiscard]] const SpellTable& spells() const noexcept { return data_->spells; }
     [[nodiscard]] const ManagerTable& managers() const noexcept { return data_->managers; }
+    [[nodiscard]] const UnitTable& units() const noexcept { return data_->units; }
     [[nodiscard]] const AssignmentTable& assignments() const noexcept { return data_->assignments; }
     [[nodiscard]] const ProjectTable& projects() const noexcept { return data_->projects; }
     [[nodiscard]] const RevenueTable& revenue() const noexcept { return data_->revenue; }

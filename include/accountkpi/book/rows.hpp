@@ -72,6 +72,19 @@ struct Manager {
     Role role = Role::farmer;
     std::optional<Tier> tier{};
     std::optional<std::string> name{};
+    std::optional<Id> reports_to{};  ///< the manager_id of the manager one reports to
+    std::optional<Id> unit_id{};     ///< the unit one sits in
+};
+
+/// An organisational unit (`units`): a sales department, an account-management unit or a unit dedicated to
+/// one client (`account_id`).
+struct Unit {
+    Id unit_id;
+    UnitKind kind = UnitKind::account_management;
+    std::optional<std::string> name{};
+    std::optional<Id> head_id{};
+    std::optional<Id> parent_id{};
+    std::optional<Id> account_id{};
 };
 
 /// Who owns an account (or one project of it) from `start` to `end` (`assignments`).
@@ -113,6 +126,7 @@ struct Interaction {
     Day date;
     Channel channel = Channel::email;
     std::optional<Id> manager_id{};
+    std::optional<Party> party{};  ///< `Party::client` when not given
 };
 
 /// A client request and when it was answered (`requests`).
@@ -157,6 +171,7 @@ class RowBuilder {
     RowBuilder& add(rows::Request row);
     RowBuilder& add(rows::Survey row);
     RowBuilder& add(rows::Target row);
+    RowBuilder& add(rows::Unit row);
 
     /// Appends a batch of rows of one table.
     template <class Row>
@@ -188,6 +203,7 @@ class RowBuilder {
     std::vector<rows::Request> requests_;
     std::vector<rows::Survey> surveys_;
     std::vector<rows::Target> targets_;
+    std::vector<rows::Unit> units_;
 };
 
 }  // namespace accountkpi

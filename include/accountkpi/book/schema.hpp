@@ -10,8 +10,9 @@
 
 namespace accountkpi {
 
-/// An account manager's role: farmers keep and grow existing clients, closers win new ones.
-enum class Role : std::uint8_t { farmer, closer };
+/// An account manager's role: farmers keep and grow existing clients, closers win new ones, heads lead people
+/// (the owner, a head of sales or of accounting) and may own accounts too.
+enum class Role : std::uint8_t { farmer, closer, head };
 /// The management tier of a farmer; `none` when not given.
 enum class Tier : std::uint8_t { none, single_client, client_portfolio, revenue_portfolio };
 /// What a project (deal) is to its account; `unspecified` when not given.
@@ -20,11 +21,16 @@ enum class ProjectKind : std::uint8_t { unspecified, new_business, upsell, cross
 enum class Billing : std::uint8_t { none, fixed, hour, day, month };
 /// The channel of a communication.
 enum class Channel : std::uint8_t { email, call, meeting };
+/// Whom a communication was with: the client, or the company's own people on the client's behalf.
+enum class Party : std::uint8_t { client, internal };
+/// Where account managers sit: in the sales department, in a dedicated account-management unit, or in a unit
+/// dedicated to one client.
+enum class UnitKind : std::uint8_t { sales_department, account_management, client_unit };
 /// The kind of a survey answer: CSAT on 1-5, NPS on 0-10, CES on 1-7.
 enum class SurveyKind : std::uint8_t { csat, nps, ces };
 
 /// The words of each vocabulary, in enumerator order (the empty word stands for the "not given" enumerator).
-inline constexpr std::array<std::string_view, 2> role_names{"farmer", "closer"};
+inline constexpr std::array<std::string_view, 3> role_names{"farmer", "closer", "head"};
 inline constexpr std::array<std::string_view, 4> tier_names{"", "single_client", "client_portfolio",
                                                             "revenue_portfolio"};
 inline constexpr std::array<std::string_view, 5> project_kind_names{"", "new", "upsell", "cross_sell",
@@ -32,6 +38,9 @@ inline constexpr std::array<std::string_view, 5> project_kind_names{"", "new", "
 inline constexpr std::array<std::string_view, 5> billing_names{"", "fixed", "hour", "day", "month"};
 inline constexpr std::array<std::string_view, 3> channel_names{"email", "call", "meeting"};
 inline constexpr std::array<std::string_view, 3> survey_kind_names{"csat", "nps", "ces"};
+inline constexpr std::array<std::string_view, 2> party_names{"client", "internal"};
+inline constexpr std::array<std::string_view, 3> unit_kind_names{"sales_department", "account_management",
+                                                                 "client_unit"};
 
 /// The lowest and highest valid score of a survey kind.
 struct ScoreScale {
@@ -61,6 +70,7 @@ enum class ColumnRole : std::uint8_t {
     vocabulary,  ///< one word of a closed vocabulary (role, tier, kind, billing, unit, channel)
     date,        ///< a calendar day
     number,      ///< a finite number (money, units, scores, targets)
+    unit,        ///< a reference to units.unit_id
 };
 
 /// One column of a table's schema.

@@ -106,6 +106,7 @@ class State {
         emails,
         calls,
         meetings,
+        internal,  ///< interactions with party `internal`
         requests,
         answered,
         unanswered,
@@ -129,6 +130,8 @@ class State {
         touch_n,
         ltv_n,
         predicted_n,
+        handovers,          ///< accounts handed from a closer to a farmer in the period
+        handovers_churned,  ///< of them, those that churned within `Options::handover_days`
         count_
     };
     enum class List : std::uint8_t { deal_values, response_days, account_revenue, count_ };
@@ -252,6 +255,12 @@ class State {
     /// request, into this state. When those cells are still empty here, their values become exactly those of
     /// `part` (how a request split by periods among threads is put together).
     void adopt(const State& part, std::size_t first_period);
+    /// Adds each group `g` in use of `own` (a state of the same periods and measures; its keys may differ)
+    /// into each group of this state listed in `into[g]`, in every period, list items included: how the own
+    /// cells of the organisation's keys are merged up their trees (see `Key::team`).
+    void add_into(const State& own, const std::vector<std::vector<std::uint32_t>>& into);
+    /// A state of the same keys, key cardinalities, periods and measures, without groups.
+    [[nodiscard]] State empty_like() const;
     /// The composite code of group `g`: sorting groups by it sorts them by their keys.
     [[nodiscard]] std::uint64_t composite(std::size_t g) const noexcept;
     /// The groups in use, in key order (the order of a result's rows).

@@ -42,6 +42,7 @@ namespace accountkpi::kpi {
     X(backlog, true) \
     X(mrr, true) \
     X(arr, true) \
+    X(handover_churn_rate, false) \
     /* strengthening the relationship */ \
     X(request_count, true) \
     X(requests_per_account, true) \
@@ -56,6 +57,8 @@ namespace accountkpi::kpi {
     X(emails, true) \
     X(calls, true) \
     X(meetings, true) \
+    X(internal_communications, true) \
+    X(client_communications, true) \
     X(touches_per_account_month, true) \
     X(days_since_last_touch, false) \
     /* growing profit */ \

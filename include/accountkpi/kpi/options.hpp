@@ -16,7 +16,10 @@ namespace accountkpi::kpi {
 
 /// Keys to group by; a list of them crosses them. `project` and `service_line` are keys of project events
 /// (revenue lines, deals, due contracts, requests that became projects, backlog): per-account KPIs are NaN by
-/// them, and events without a project are in the missing group.
+/// them, and events without a project are in the missing group. The organisation's keys roll up a tree, and
+/// their rows overlap by design: `team` is a manager with everyone below him in the reporting lines, directly
+/// or not; `unit` a unit with its sub-units (the managers whose `unit_id` is in it); `account_group` a
+/// top-level account (following `parent_id`) with all its descendants (see docs/organisation.md).
 enum class Key : std::uint8_t {
     account,
     manager,
@@ -26,8 +29,15 @@ enum class Key : std::uint8_t {
     tier,
     role,
     volume_band,
-    project
+    project,
+    team,
+    unit,
+    account_group
 };
+/// Whether `k` rolls up a tree (`team`, `unit`, `account_group`).
+[[nodiscard]] constexpr bool rolls_up(Key k) noexcept {
+    return k == Key::team || k == Key::unit || k == Key::account_group;
+}
 [[nodiscard]] std::string_view name(Key k) noexcept;
 /// The key named `text` ("account", "manager", ...); throws `std::invalid_argument` otherwise.
 [[nodiscard]] Key parse_key(std::string_view text);
@@ -90,6 +100,7 @@ struct Options {
     double pareto_threshold = 0.8;  ///< pareto_ratio: share of revenue to reach
     double hours_per_day = 8;       ///< avg_rate_normalised_hour
     double days_per_month = 21;     ///< avg_rate_normalised_hour
+    double handover_days = 90;      ///< handover_churn_rate: churned within this many days of the handover
     /// Volume bands: an account's band in a period is set by its revenue in the 12 months before the period.
     std::vector<double> volume_thresholds{50'000, 250'000, 1'000'000};
 };

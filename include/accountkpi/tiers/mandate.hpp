@@ -135,7 +135,7 @@ class RevenuePortfolio : public Mandate {
     std::optional<Period> target_period_;
 };
 
-/// Every farmer's scorecard as long rows (one per manager and KPI), for `Book.scorecards`.
+/// Every farmer's and head's scorecard as long rows (one per manager and KPI), for `Book.scorecards`.
 struct ScorecardTable {
     std::vector<std::int32_t> manager;
     std::vector<Tier> tier;
@@ -144,9 +144,10 @@ struct ScorecardTable {
     [[nodiscard]] std::size_t rows() const noexcept { return manager.size(); }
 };
 
-/// Evaluates every farmer of the `managers` table over `period`: the tier's default scorecard plus a goal of
-/// weight 1 (default direction) for each KPI the `targets` table sets for the manager beyond it; the scope
-/// is the manager's book. One engine request grouped by manager for all of them. Farmers without a tier are
+/// Evaluates every farmer and head of the `managers` table over `period`: the tier's default scorecard plus a
+/// goal of weight 1 (default direction) for each KPI the `targets` table sets for the manager beyond it; the
+/// scope is a farmer's book, and a head's team (his targets apply to the team: `kpi::Key::team`). One engine
+/// request grouped by manager for the farmers, one by team for the heads. Managers without a tier are
 /// judged on their `targets` rows alone. Rows by manager index, then scorecard order.
 [[nodiscard]] ScorecardTable scorecards(const Book& book, Period period, const ScoreOptions& options = {});
 

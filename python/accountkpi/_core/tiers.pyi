@@ -5,7 +5,7 @@ from __future__ import annotations
 import accountkpi._core
 import collections.abc
 import typing
-__all__: list[str] = ['attainment', 'book_target', 'coverage', 'default_authority', 'default_scorecard', 'evaluate', 'is_flow', 'retention_uplift', 'revenue_status', 'scorecards', 'target_problem', 'unit']
+__all__: list[str] = ['attainment', 'book_target', 'coverage', 'default_authority', 'default_scorecard', 'evaluate', 'handovers', 'is_flow', 'retention_uplift', 'revenue_status', 'scorecards', 'target_problem', 'unit']
 def attainment(actual: typing.SupportsFloat | typing.SupportsIndex, target: typing.SupportsFloat | typing.SupportsIndex, higher_is_better: bool, cap: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
 def book_target(book: accountkpi._core.Book, manager: typing.SupportsInt | typing.SupportsIndex, kpi: str, period: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]) -> float:
@@ -18,6 +18,10 @@ def default_scorecard(tier: str) -> list:
     ...
 def evaluate(book: accountkpi._core.Book, tier: str, manager: typing.SupportsInt | typing.SupportsIndex, accounts: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], goals: collections.abc.Sequence[tuple[str, typing.SupportsFloat | typing.SupportsIndex, typing.SupportsFloat | typing.SupportsIndex, bool, tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex] | None, bool]], period: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex], cap: typing.SupportsFloat | typing.SupportsIndex, book_targets: bool, options: dict) -> tuple[list, float]:
     ...
+def handovers(book: accountkpi._core.Book, period: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex], days: typing.SupportsInt | typing.SupportsIndex) -> dict:
+    """
+    Every handover of an account from a closer to a farmer in the period, with what followed in `days`.
+    """
 def is_flow(arg0: str) -> bool:
     ...
 def retention_uplift(clients_start: typing.SupportsInt | typing.SupportsIndex, churned_clients: typing.SupportsInt | typing.SupportsIndex, gross_profit: typing.SupportsFloat | typing.SupportsIndex, active_clients: typing.SupportsFloat | typing.SupportsIndex, period_years: typing.SupportsFloat | typing.SupportsIndex, points: typing.SupportsFloat | typing.SupportsIndex, horizon_years: typing.SupportsFloat | typing.SupportsIndex, discount: typing.SupportsFloat | typing.SupportsIndex) -> dict:
