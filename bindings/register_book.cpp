@@ -84,8 +84,9 @@ Column column_of(const py::tuple& spec, std::vector<py::object>& keep) {
 
 /// A builder over the tables {name: {column: spec}}; the input arrays are appended to `keep`, which must
 /// outlive the build.
-BookBuilder builder_of(const py::dict& tables, int inactivity_days, std::vector<py::object>& keep) {
-    BookBuilder builder(BuildOptions{inactivity_days});
+BookBuilder builder_of(const py::dict& tables, int inactivity_days, bool strict_columns,
+                       std::vector<py::object>& keep) {
+    BookBuilder builder(BuildOptions{.inactivity_days = inactivity_days, .strict_columns = strict_columns});
     for (const auto& [name, columns] : tables) {
         Table table;
         for (const auto& [column, spec] : columns.cast<py::dict>()) {
@@ -96,9 +97,9 @@ BookBuilder builder_of(const py::dict& tables, int inactivity_days, std::vector<
     return builder;
 }
 
-Book build(const py::dict& tables, int inactivity_days) {
+Book build(const py::dict& tables, int inactivity_days, bool strict_columns) {
     std::vector<py::object> keep;  // the input arrays, alive until the build is done
-    const BookBuilder builder = builder_of(tables, inactivity_days, keep);
+    const BookBuilder builder = builder_of(tables, inactivity_days, strict_columns, keep);
     Interruption stop(python_signals);
     const InterruptionScope scope(&stop);
     py::gil_scoped_release release;
@@ -108,9 +109,10 @@ Book build(const py::dict& tables, int inactivity_days) {
 /// Quarantine mode: (Book, [(table, row, column, reason)]) of the good rows and the rejected ones.
 py::tuple build_lenient(
     const py::dict& tables, int inactivity_days,
-    const std::vector<std::tuple<std::string, std::int64_t, std::string, std::string>>& rejected) {
+    const std::vector<std::tuple<std::string, std::int64_t, std::string, std::string>>& rejected,
+    bool strict_columns) {
     std::vector<py::object> keep;
-    BookBuilder builder = builder_of(tables, inactivity_days, keep);
+    BookBuilder builder = builder_of(tables, inactivity_days, strict_columns, keep);
     for (const auto& [table, row, column, reason] : rejected) builder.reject({table, row, column, reason});
     std::optional<LenientBuild> out;
     {
@@ -441,7 +443,7 @@ void register_book(py::module_& m) {
         "team accounts on day `at` (days since 1970-01-01).");
     m.def(
         "build_book_lenient", &build_lenient, py::arg("tables"), py::arg("inactivity_days"),
-        py::arg("rejected"),
+        py::arg("rejected"), py::arg("strict_columns") = false,
         "Builds a Book from the rows without problems: (Book, [(table, row, column, reason)]) listing every "
         "rejected row (with its dependants); raises ValidationError for problems no row can be blamed for.");
     m.def(
@@ -473,6 +475,7 @@ void register_book(py::module_& m) {
         py::arg("given"), py::arg("names"),
         "The names among `names` that `given` likely misspells (case, spaces, one or two edits), in order.");
     m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
+          py::arg("strict_columns") = false,
           "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every "
           "problem.");
     m.def(

@@ -475,6 +475,7 @@ class Book:
         inactivity_days: int = 365,
         on_error: str = "raise",
         columns: Mapping[str, Mapping[str, str]] | None = None,
+        strict_columns: bool = False,
     ) -> Any:
         """Validate the tables and build a Book.
 
@@ -506,6 +507,10 @@ class Book:
             account's other spell rows go too. Every input row is in the Book or in ``rejected``.
             Problems no row can be blamed for (a missing table or column, a column of the wrong dtype)
             still raise.
+        strict_columns : bool, default False
+            Every column a table does not know is a problem (naming the table's columns). Otherwise unknown
+            columns are ignored, except one that looks like a misspelt known column the table lacks (``cots``
+            for ``cost``): that is always a problem naming the likely column.
 
         Raises
         ------
@@ -549,8 +554,8 @@ class Book:
         )
         inactivity_days = _inactivity_days(inactivity_days)
         if _lenient(on_error):
-            return cls._build_lenient(frames, inactivity_days)
-        return cls._build(frames, inactivity_days)
+            return cls._build_lenient(frames, inactivity_days, strict_columns=strict_columns)
+        return cls._build(frames, inactivity_days, strict_columns=strict_columns)
 
     @staticmethod
     def _convert(
@@ -592,10 +597,12 @@ class Book:
         return tables, problems
 
     @classmethod
-    def _build(cls, frames: Mapping[str, pd.DataFrame], inactivity_days: int) -> Book:
+    def _build(
+        cls, frames: Mapping[str, pd.DataFrame], inactivity_days: int, strict_columns: bool = False
+    ) -> Book:
         tables, problems = cls._convert(frames)
         try:
-            core = _core.build_book(tables, inactivity_days)
+            core = _core.build_book(tables, inactivity_days, strict_columns)
         except ValidationError as e:
             _raise(*_merged(problems, list(e.problems), e.total))
         if problems:
@@ -604,19 +611,23 @@ class Book:
 
     @classmethod
     def _build_lenient(
-        cls, frames: Mapping[str, pd.DataFrame], inactivity_days: int, found: list | None = None
+        cls,
+        frames: Mapping[str, pd.DataFrame],
+        inactivity_days: int,
+        found: list | None = None,
+        strict_columns: bool = False,
     ) -> tuple[Book, pd.DataFrame]:
         tables, problems = cls._convert(frames)
         problems = list(found or []) + problems
         structural = [p for p in problems if p[1] < 0]
         if structural:
             try:
-                _core.build_book(tables, inactivity_days)
+                _core.build_book(tables, inactivity_days, strict_columns)
             except ValidationError as e:
                 _raise(*_merged(problems, list(e.problems), e.total))
             _raise(problems)
         try:
-            core, rejected = _core.build_book_lenient(tables, inactivity_days, problems)
+            core, rejected = _core.build_book_lenient(tables, inactivity_days, problems, strict_columns)
         except ValidationError as e:
             _raise(*_merged(problems, list(e.problems), e.total))
         return cls(core), _rejected_frame(frames, rejected)

@@ -150,3 +150,20 @@ def test_unknown_table_name_raises(tiny_frames: dict[str, pd.DataFrame]) -> None
         ak.Book._build({**tiny_frames, "invoices": tiny_frames["revenue"]}, 365)
     with pytest.raises(KeyError):
         ak.Book.from_frames(**tiny_frames).table("invoices")
+
+
+def test_misspelt_and_unknown_columns() -> None:
+    accounts = pd.DataFrame({"account_id": ["A"], "note": ["key account"]})
+    revenue = pd.DataFrame({"account_id": ["A"], "date": ["2024-01-05"], "amount": [10.0], "cots": [4.0]})
+    # A misspelt known column is always a problem (gross margin would silently be 1.0 without its cost).
+    with pytest.raises(ak.ValidationError, match="revenue column cots: unknown column; did you mean 'cost'"):
+        ak.Book.from_frames(accounts, revenue)
+    revenue = revenue.rename(columns={"cots": "cost"})
+    assert ak.Book.from_frames(accounts, revenue).rows("revenue") == 1  # "note" is ignored by default
+    with pytest.raises(
+        ak.ValidationError, match=r"accounts column note: unknown column \(strict_columns\)"
+    ) as e:
+        ak.Book.from_frames(accounts, revenue, strict_columns=True)
+    assert [p[:3] for p in e.value.problems] == [("accounts", -1, "note")]
+    with pytest.raises(ak.ValidationError, match="strict_columns"):  # a whole column: no row to quarantine
+        ak.Book.from_frames(accounts, revenue, strict_columns=True, on_error="quarantine")
