@@ -139,6 +139,8 @@ _COLUMN_UNITS = {
     "drop_candidates": "count",
     "unhealthy": "count",
     "priority_rank": "count",
+    "team_size": "count",
+    "team_accounts": "count",
     "weight": "scale",
 }
 
