@@ -81,14 +81,15 @@ BgBbSample simulate_bgbb(const BgBbParams& params, std::span<const double> n_per
         const double theta = random.beta(params.gamma, params.delta);
         double x = 0, last = 0;
         bool alive = true;
-        for (double t = 1; t <= n_periods[i]; ++t) {
+        const auto opportunities = static_cast<long>(n_periods[i]);  // whole, checked above
+        for (long t = 1; t <= opportunities; ++t) {
             if (random.chance(theta)) {
                 alive = false;
                 break;
             }
             if (random.chance(p)) {
                 x += 1;
-                last = t;
+                last = static_cast<double>(t);
             }
         }
         out.frequency[i] = x;
