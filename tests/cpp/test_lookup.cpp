@@ -47,6 +47,7 @@ TEST(Lookup, ResolveNamesEveryMissingOne) {
               "no accounts 'A9', 'Q' in the book");
     try {
         (void)resolve(book, Lookup::account, some_missing);
+        ADD_FAILURE() << "resolve found ids the book does not have";
     } catch (const NotFound& e) {
         EXPECT_EQ(e.what_kind(), Lookup::account);
         EXPECT_EQ(e.missing(), (std::vector<std::string>{"A9", "Q"}));
