@@ -148,12 +148,16 @@ def _texts(
     return ("texts", codes, uniques)
 
 
-def _copy_on_write() -> bool:
-    """Whether pandas copies a column before writing to it while another object refers to it (always from
-    pandas 3): only then may a Book share a frame's memory and stay immutable."""
-    if int(pd.__version__.split(".")[0]) >= 3:
-        return True
-    return pd.get_option("mode.copy_on_write") is True
+def _read_only(a: np.ndarray) -> bool:
+    """Whether nobody can write the memory `a` views: `a` and every array it is a view of are read-only (a
+    Book's own columns, Arrow and polars columns read without a copy, arrays frozen by their owner). A
+    frame's column is not: pandas' blocks, or a caller's array a frame was built on with ``copy=False``, stay
+    writable."""
+    while isinstance(a, np.ndarray):
+        if a.flags.writeable:
+            return False
+        a = a.base
+    return True
 
 
 def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list) -> tuple:
@@ -215,12 +219,14 @@ def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list)
         if pd.api.types.is_bool_dtype(dtype):
             problems.append((table, -1, name, "expected numbers, got booleans"))
             return ("numbers", np.full(len(s), np.nan))
-        if dtype == np.float64 and _copy_on_write():
-            # Viewed without a copy; the Book may keep it (in date order) and then holds `s` too, so that
-            # writing to the frame afterwards copies the frame's column (copy on write), not the Book's.
-            return ("numbers", np.ascontiguousarray(s.to_numpy()), s)
         if pd.api.types.is_numeric_dtype(dtype):
-            return ("numbers", np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan)))
+            values = np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
+            if not _read_only(values):
+                # The Book may keep the values as its own column (when in date order), and a Book never
+                # changes: memory that someone can still write is copied (conversions from other dtypes too,
+                # as pandas may hand out its own buffer).
+                values = values.copy()
+            return ("numbers", values)
         coerced = pd.to_numeric(s, errors="coerce")
         bad = np.flatnonzero(coerced.isna().to_numpy() & s.notna().to_numpy())
         for row in bad[:1000]:
@@ -520,9 +526,10 @@ class Book:
         Notes
         -----
         Columns are read without copies where their dtype fits. When ``revenue`` is already sorted by date,
-        its float64 ``amount``, ``cost`` and ``units`` become part of the Book as they are (no copy): the Book
-        keeps the frame's Series alive, and with pandas' copy-on-write (always from pandas 3) writing to the
-        frame afterwards copies the frame's column, never the Book's.
+        its ``amount``, ``cost`` and ``units`` become part of the Book as they are (no copy) when nobody can
+        write their memory (read-only to its root: a Book's own frames from :meth:`to_frames`, Arrow and
+        polars columns); otherwise they are copied once, so that no later edit of the frame or of the arrays
+        it was built on reaches the Book.
 
         Examples
         --------

@@ -64,11 +64,12 @@ def test_a_shared_column_outlives_its_frame_and_ignores_later_writes() -> None:
         }
     )
     accounts = pd.DataFrame({"account_id": [1, 2]})
+    book = ak.Book.from_frames(accounts=accounts, revenue=revenue.copy())
+    revenue = book.table("revenue")  # read-only columns of the Book: the next Book shares them
     book = ak.Book.from_frames(accounts=accounts, revenue=revenue)
     shared = np.shares_memory(book.table("revenue")["amount"].to_numpy(), revenue["amount"].to_numpy())
     assert shared
-    revenue.loc[0, "amount"] = -1.0  # copy on write: the frame gets its own column, the Book keeps its own
-    revenue.iloc[1, 2] = -2.0
+    revenue["amount"] = [-1.0, -2.0, -3.0]  # the frame gets a new column; the Book keeps the shared one
     assert book.table("revenue")["amount"].tolist() == [10.0, 20.0, 30.0]
     del revenue, accounts
     gc.collect()
@@ -153,3 +154,35 @@ def test_quarantine_with_shared_numbers(frames: dict[str, pd.DataFrame]) -> None
     assert book.rows("revenue") == len(revenue) - 2
     kept = revenue.drop(index=[3, 10])
     assert book.table("revenue")["amount"].sum() == pytest.approx(kept["amount"].sum())
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "float32"])
+def test_arrays_a_frame_was_built_on_without_a_copy_cannot_change_the_book(dtype: str) -> None:
+    # Issue 18, item 6: a date-ordered frame built on the caller's arrays with copy=False; the caller writes
+    # to the arrays after the build. The Book's revenue stays 10 + 20 + 30 = 60.
+    amount = np.array([10, 20, 30], dtype=dtype)
+    revenue = pd.DataFrame(
+        {
+            "account_id": [1, 2, 1],
+            "date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+            "amount": amount,
+        },
+        copy=False,
+    )
+    book = ak.Book.from_frames(accounts=pd.DataFrame({"account_id": [1, 2]}), revenue=revenue)
+    amount[:] = 1_000_000
+    revenue.loc[1, "amount"] = 3_000_000
+    assert book.table("revenue")["amount"].tolist() == [10.0, 20.0, 30.0]
+    assert book.kpis("2024-01", kpis=["revenue"])["revenue"].iloc[0] == 60.0
+
+
+def test_read_only_arrays_are_shared_and_writable_ones_copied() -> None:
+    dates = pd.to_datetime(["2024-01-01", "2024-01-02"])
+    frozen = np.array([5.0, 7.0])
+    frozen.flags.writeable = False
+    writable = np.array([5.0, 7.0])
+    accounts = pd.DataFrame({"account_id": [1]})
+    for values, shared in ((frozen, True), (writable, False), (writable[:], False)):
+        revenue = pd.DataFrame({"account_id": [1, 1], "date": dates, "amount": values}, copy=False)
+        book = ak.Book.from_frames(accounts=accounts, revenue=revenue)
+        assert np.shares_memory(book.table("revenue")["amount"].to_numpy(), values) is shared
