@@ -11,6 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// A calendar day, stored as the number of days since 1970-01-01 (the epoch of `std::chrono::sys_days` and of
@@ -130,3 +133,4 @@ Frequency parse_frequency(std::string_view text);
 std::vector<Period> periods(Date start, Date end, Frequency freq);
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

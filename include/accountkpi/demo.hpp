@@ -10,7 +10,9 @@
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/book/table.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::demo {
 
 /// Why clients leave the demo company: the service they get, as the source article describes (most clients
@@ -62,3 +64,4 @@ struct Options {
 [[nodiscard]] Book book(const Options& options = {});
 
 }  // namespace accountkpi::demo
+ACCOUNTKPI_EXPORT_END

@@ -10,9 +10,11 @@
 
 #include "accountkpi/book/errors.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "accountkpi/tiers/scorecard.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 std::ostream& operator<<(std::ostream& out, Date d);
@@ -49,3 +51,4 @@ std::ostream& operator<<(std::ostream& out, const LabelledScorecard& labelled);
 }  // namespace tiers
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

@@ -17,6 +17,9 @@
 #include <thread>
 #include <utility>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// Thrown by a long call that was asked to stop.
@@ -94,3 +97,4 @@ class InterruptionScope {
 };
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

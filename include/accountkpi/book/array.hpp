@@ -10,6 +10,9 @@
 #include <utility>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// An immutable 1-d array of `T`. It owns its values (moved in from a `std::vector`) or views memory owned
@@ -57,3 +60,4 @@ class Array {
 };
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

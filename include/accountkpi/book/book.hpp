@@ -18,7 +18,9 @@
 #include "accountkpi/book/ids.hpp"
 #include "accountkpi/book/schema.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// "No row": the index stored where an optional reference is absent (no project, no owner, no parent).
@@ -223,3 +225,4 @@ class Book {
 };
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

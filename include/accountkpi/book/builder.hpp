@@ -13,8 +13,10 @@
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/book/errors.hpp"
 #include "accountkpi/book/table.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/interrupt.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 namespace detail {
 class ProblemList;
@@ -82,3 +84,4 @@ class BookBuilder {
                                                      std::span<const std::string> names);
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

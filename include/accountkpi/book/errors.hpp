@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// One problem in the input.
@@ -36,3 +39,4 @@ class ValidationError : public std::invalid_argument {
 };
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

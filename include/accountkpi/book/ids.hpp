@@ -9,6 +9,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// The external ids of one table, each once, in index order, with the map back from id to index. A table's
@@ -87,3 +90,4 @@ struct Categories {
 };
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

@@ -10,6 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 class Book;
@@ -43,3 +46,4 @@ class NotFound : public std::out_of_range {
 [[nodiscard]] std::int32_t resolve(const Book& book, Lookup what, std::string_view id);
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

@@ -7,7 +7,9 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// Per manager (by manager index): where he sits and what his team holds on one day. A manager's team is
@@ -56,3 +58,4 @@ struct HandoverFacts {
 [[nodiscard]] bool churns_within(const Book& book, std::int32_t a, Date d, double days, Date* end = nullptr);
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

@@ -30,7 +30,9 @@
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/book/builder.hpp"
 #include "accountkpi/book/schema.hpp"
+#include "accountkpi/export.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 namespace rows {
@@ -207,3 +209,4 @@ class RowBuilder {
 };
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

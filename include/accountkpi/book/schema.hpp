@@ -8,6 +8,9 @@
 #include <span>
 #include <string_view>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// An account manager's role: farmers keep and grow existing clients, closers win new ones, heads lead people
@@ -106,3 +109,4 @@ template <class Enum, std::size_t N>
 }
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

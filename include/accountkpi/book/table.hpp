@@ -17,7 +17,9 @@
 #include <vector>
 
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// The dictionary codes of a text column, a code per row (-1 = missing), in 8, 16, 32 or 64 bits: as
@@ -148,3 +150,4 @@ class Table {
 };
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

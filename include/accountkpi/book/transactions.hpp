@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 
 /// How an account's region is chosen when its lines name several (a customer seen in two countries).
@@ -33,3 +35,4 @@ RegionRule parse_region_rule(std::string_view text);
                                                        std::size_t regions, RegionRule rule);
 
 }  // namespace accountkpi
+ACCOUNTKPI_EXPORT_END

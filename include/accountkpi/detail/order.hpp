@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::detail {
 
 /// The permutation that sorts `dates` ascending, keeping equal days in input order. A counting sort (one pass
@@ -37,3 +39,4 @@ inline std::vector<std::uint32_t> stable_order(std::span<const Date> dates) {
 }
 
 }  // namespace accountkpi::detail
+ACCOUNTKPI_EXPORT_END

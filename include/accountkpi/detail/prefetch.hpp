@@ -1,7 +1,10 @@
 #pragma once
+
+#include "accountkpi/export.hpp"
 // A hint to the processor to bring memory into the cache ahead of a random read or write. Compiles to the
 // prefetch instruction with GCC and Clang and to nothing elsewhere: the answer never depends on it.
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::detail {
 
 /// Fetches the cache line holding `*p` for a read soon.
@@ -19,3 +22,4 @@ inline void prefetch_write([[maybe_unused]] const void* p) noexcept {
 }
 
 }  // namespace accountkpi::detail
+ACCOUNTKPI_EXPORT_END

@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <numbers>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::detail {
 
 class Random {
@@ -95,3 +98,4 @@ class Random {
 };
 
 }  // namespace accountkpi::detail
+ACCOUNTKPI_EXPORT_END

@@ -10,6 +10,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::detail {
 
 /// A signed 128-bit integer (a GCC and Clang extension).
@@ -83,3 +86,4 @@ struct NeumaierSum {
 };
 
 }  // namespace accountkpi::detail
+ACCOUNTKPI_EXPORT_END

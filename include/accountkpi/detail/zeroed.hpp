@@ -14,6 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::detail {
 
 /// `bytes` of zeros in a block of whole huge pages: one kept from an earlier request of that size, cleared,
@@ -72,3 +75,4 @@ template <class T>
 using ZeroedVector = std::vector<T, ZeroedAllocator<T>>;
 
 }  // namespace accountkpi::detail
+ACCOUNTKPI_EXPORT_END

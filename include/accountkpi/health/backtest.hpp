@@ -12,6 +12,9 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::health {
 
 /// How well one set of scores ranks the accounts that churned.
@@ -126,3 +129,4 @@ struct WeightsFit {
                                      const LogisticOptions& options = {});
 
 }  // namespace accountkpi::health
+ACCOUNTKPI_EXPORT_END

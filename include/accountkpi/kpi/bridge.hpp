@@ -13,8 +13,10 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/kpi/options.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::kpi {
 
 /// The columns of a bridge, in the order a waterfall shows them.
@@ -61,3 +63,4 @@ struct Bridge {
                                     const Scope& scope = {}, unsigned threads = 0);
 
 }  // namespace accountkpi::kpi
+ACCOUNTKPI_EXPORT_END

@@ -7,6 +7,9 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::kpi {
 
 /// Share of the total held by the top `ceil(p * n)` values; `p` in (0, 1], default 0.2.
@@ -37,3 +40,4 @@ struct Concentration {
                                                     double threshold) noexcept;
 
 }  // namespace accountkpi::kpi
+ACCOUNTKPI_EXPORT_END

@@ -18,10 +18,12 @@
 #include "accountkpi/detail/prefetch.hpp"
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/detail/zeroed.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/interrupt.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "accountkpi/kpi/options.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::kpi {
 
 /// Runs `task(0)` .. `task(n - 1)` and returns when every one has finished. The tasks are independent (none
@@ -356,3 +358,4 @@ ACCOUNTKPI_KPIS(ACCOUNTKPI_FREE_FUNCTION)
 #undef ACCOUNTKPI_FREE_FUNCTION
 
 }  // namespace accountkpi::kpi
+ACCOUNTKPI_EXPORT_END

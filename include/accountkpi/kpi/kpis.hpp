@@ -7,6 +7,9 @@
 #include <optional>
 #include <string_view>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::kpi {
 
 /// The list of KPIs, as X(name, higher_is_better): one place that the enum, the names and the free functions
@@ -130,3 +133,4 @@ inline constexpr std::array all_kpis{
 }
 
 }  // namespace accountkpi::kpi
+ACCOUNTKPI_EXPORT_END

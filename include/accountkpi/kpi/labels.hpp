@@ -18,8 +18,10 @@
 #include <vector>
 
 #include "accountkpi/book/book.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/kpi/engine.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::kpi {
 
 /// The label of group code `code` under `key` in `book`: the external id of an account or manager, the name
@@ -133,3 +135,4 @@ struct TextTable {
 [[nodiscard]] TextTable to_table(const LabelledResult& result);
 
 }  // namespace accountkpi::kpi
+ACCOUNTKPI_EXPORT_END

@@ -8,6 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi {
 class Book;
 }  // namespace accountkpi
@@ -106,3 +109,4 @@ struct Options {
 };
 
 }  // namespace accountkpi::kpi
+ACCOUNTKPI_EXPORT_END

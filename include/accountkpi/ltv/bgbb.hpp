@@ -15,8 +15,10 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/export.hpp"
 #include "accountkpi/ltv/fit.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// Parameters of the BG/BB model (all > 0).
@@ -83,3 +85,4 @@ std::vector<double> bgbb_conditional_probability_alive(const BgBbParams& params,
 double bgbb_probability_of_n_purchases(const BgBbParams& params, double n, double x);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

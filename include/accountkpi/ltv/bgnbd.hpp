@@ -17,9 +17,11 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/export.hpp"
 #include "accountkpi/ltv/customer.hpp"
 #include "accountkpi/ltv/fit.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// Parameters of the BG/NBD model (all > 0; `alpha` in the time unit of the data).
@@ -110,3 +112,4 @@ std::vector<double> conditional_probability_alive(const BgNbdParams& params,
 double conditional_probability_alive(const BgNbdParams& params, const CustomerRfm& customer);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

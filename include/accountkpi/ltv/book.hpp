@@ -11,8 +11,10 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/ltv/customer.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// What historical LTV and revenue cohorts add up.
@@ -78,3 +80,4 @@ struct RfmSummary {
                              RfmUnit unit = RfmUnit::day);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

@@ -2,6 +2,9 @@
 /// \file
 /// One customer's repeat-purchase summary, the input of the fitted models' scalar predictions.
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// One customer's RFM figures, with lifetimes' meanings, in the time unit of the model's data: `frequency`
@@ -17,3 +20,4 @@ struct CustomerRfm {
 };
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

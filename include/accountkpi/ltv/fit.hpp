@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// Options of a maximum-likelihood fit.
@@ -45,3 +48,4 @@ struct Convergence {
 };
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

@@ -14,9 +14,11 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/export.hpp"
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/fit.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// Parameters of the Gamma-Gamma model (all > 0).
@@ -97,3 +99,4 @@ double customer_lifetime_value(const GammaGammaParams& params, const BgNbdParams
                                double units_per_month = 30.0);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

@@ -2,6 +2,9 @@
 /// \file
 /// The Gauss hypergeometric function 2F1 on [0, 1), as the BG/NBD and sBG formulas need it.
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// Gauss hypergeometric function 2F1(a, b; c; z) = sum_k (a)_k (b)_k / ((c)_k k!) z^k for 0 <= z < 1.
@@ -26,3 +29,4 @@ double hyp2f1(double a, double b, double c, double z) noexcept;
 double scaled_hyp2f1(double s, double a, double b, double c, double z) noexcept;
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

@@ -14,9 +14,11 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/export.hpp"
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/fit.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// Fits MBG/NBD by maximum likelihood, as `fit_bgnbd` fits BG/NBD (Newton's method on the exact Hessian in
@@ -59,3 +61,4 @@ double mbgnbd_conditional_probability_alive(const BgNbdParams& params, const Cus
 double mbgnbd_probability_of_n_purchases_up_to_time(const BgNbdParams& params, double t, double n);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

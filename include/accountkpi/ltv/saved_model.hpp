@@ -8,11 +8,13 @@
 #include <utility>
 #include <vector>
 
+#include "accountkpi/export.hpp"
 #include "accountkpi/ltv/bgbb.hpp"
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/gamma_gamma.hpp"
 #include "accountkpi/ltv/sbg.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// A fitted model as saved: the Python class name and the parameters by name, in the units of the data the
@@ -48,3 +50,4 @@ struct SavedModel {
 [[nodiscard]] SbgParams to_sbg_params(const SavedModel& saved);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

@@ -14,8 +14,10 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/export.hpp"
 #include "accountkpi/ltv/fit.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// Parameters of the sBG model (both > 0).
@@ -80,3 +82,4 @@ double churn_probability(const SbgParams& params, double t);
 double discounted_expected_residual_lifetime(const SbgParams& params, double discount_rate, int renewals = 0);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

@@ -7,6 +7,9 @@
 
 #include <optional>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// Lifetime value of an account paying `margin_per_period` m at the end of each period it stays, retained
@@ -34,3 +37,4 @@ double ltv_simple(double margin_per_period, double churn_per_period, double disc
 double per_period_rate(double annual_rate, int periods_per_year);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

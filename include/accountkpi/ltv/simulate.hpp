@@ -8,11 +8,13 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/export.hpp"
 #include "accountkpi/ltv/bgbb.hpp"
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/gamma_gamma.hpp"
 #include "accountkpi/ltv/sbg.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::ltv {
 
 /// RFM summary of simulated customers (time unit of the `T` given to the simulator).
@@ -63,3 +65,4 @@ std::vector<double> simulate_gamma_gamma(const GammaGammaParams& params, std::sp
 std::vector<double> simulate_sbg(const SbgParams& params, int cohort_size, int periods, std::uint64_t seed);
 
 }  // namespace accountkpi::ltv
+ACCOUNTKPI_EXPORT_END

@@ -9,7 +9,9 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::tiers {
 
 /// What a coverage row reports.
@@ -49,3 +51,4 @@ struct CoverageTable {
 [[nodiscard]] CoverageTable coverage(const Book& book, Period period, const CoverageOptions& options = {});
 
 }  // namespace accountkpi::tiers
+ACCOUNTKPI_EXPORT_END

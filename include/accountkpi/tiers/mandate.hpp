@@ -17,9 +17,11 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/kpi/options.hpp"
 #include "accountkpi/tiers/scorecard.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::tiers {
 
 /// The default scorecard of a tier (documented in docs/tiers.md); `Tier::none` has none. Its targets are
@@ -152,3 +154,4 @@ struct ScorecardTable {
 [[nodiscard]] ScorecardTable scorecards(const Book& book, Period period, const ScoreOptions& options = {});
 
 }  // namespace accountkpi::tiers
+ACCOUNTKPI_EXPORT_END

@@ -14,9 +14,11 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "accountkpi/kpi/options.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::tiers {
 
 /// One line of a scorecard definition.
@@ -132,3 +134,4 @@ struct Scorecard {
                               const std::vector<double>& targets, Period period, double cap);
 
 }  // namespace accountkpi::tiers
+ACCOUNTKPI_EXPORT_END

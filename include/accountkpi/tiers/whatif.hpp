@@ -16,6 +16,9 @@
 
 #include <cstdint>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::tiers {
 
 /// The inputs of `retention_uplift`: what a period of the book says.
@@ -53,3 +56,4 @@ struct RetentionUplift {
                                                double discount);
 
 }  // namespace accountkpi::tiers
+ACCOUNTKPI_EXPORT_END
