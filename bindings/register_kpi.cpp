@@ -303,6 +303,27 @@ void register_kpi(py::module_& m) {
     m.def("volume_band_labels", &kpi::volume_band_labels, py::arg("thresholds"));
     m.def("compound_churn", &kpi::compound_churn, py::arg("churn"), py::arg("periods"));
     m.def("periodic_churn", &kpi::periodic_churn, py::arg("churn"), py::arg("periods"));
+    m.def(
+        "data_coverage",
+        [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& days,
+           const std::vector<std::string>& kpi_names) {
+            std::vector<Period> periods;
+            periods.reserve(days.size());
+            for (const auto& [b, e] : days) periods.emplace_back(Date{b}, Date{e});
+            std::vector<kpi::Kpi> kpis;
+            for (const std::string& n : kpi_names) {
+                const auto k = kpi::parse_kpi(n);
+                if (!k) throw py::value_error("unknown KPI '" + n + "'");
+                kpis.push_back(*k);
+            }
+            const kpi::DataCoverage c = kpi::data_coverage(book, periods, kpis);
+            py::list notes;
+            for (const kpi::CoverageNote& n : c.notes)
+                notes.append(py::make_tuple(n.period, std::string(kpi::name(n.gap)), n.days));
+            return py::make_tuple(notes, c.describe(periods));
+        },
+        py::arg("book"), py::arg("periods"), py::arg("kpis") = std::vector<std::string>{},
+        "The periods the Book's data does not cover, as (period index, gap, days) and a description.");
 }
 
 }  // namespace accountkpi::bindings

@@ -4,6 +4,7 @@
 
 #include "accountkpi/kpi/bridge.hpp"         // IWYU pragma: export
 #include "accountkpi/kpi/concentration.hpp"  // IWYU pragma: export
+#include "accountkpi/kpi/data_coverage.hpp"  // IWYU pragma: export
 #include "accountkpi/kpi/engine.hpp"         // IWYU pragma: export
 #include "accountkpi/kpi/kpis.hpp"           // IWYU pragma: export
 #include "accountkpi/kpi/labels.hpp"         // IWYU pragma: export

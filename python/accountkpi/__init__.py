@@ -25,12 +25,13 @@ except ImportError as exc:  # pragma: no cover - only without a build
 from . import bridge, compare, concentration, datasets, health, kpi, ltv, plot, report, tiers, whatif
 from ._dates import Period, periods
 from .book import Book, ValidationError
-from .kpi import Scope
+from .kpi import DataCoverageWarning, Scope
 
 __version__: str = _core.__version__
 
 __all__ = [
     "Book",
+    "DataCoverageWarning",
     "Period",
     "Scope",
     "ValidationError",

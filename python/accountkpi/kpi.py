@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -28,9 +29,11 @@ if TYPE_CHECKING:
 __all__ = [
     "KPIS",
     "KEYS",
+    "DataCoverageWarning",
     "Scope",
     "avg_rate",
     "compound_churn",
+    "data_coverage",
     "periodic_churn",
     "table",
     "volume_band_labels",
@@ -182,7 +185,50 @@ def table(
     if ltv_model is not None and (not names or "ltv_predicted" in names):
         values = _predicted_values(book, plist, ltv_model)
     raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope, options), values)
+    _warn_coverage(book, days, names)
     return _frame(book, plist, raw, options)
+
+
+class DataCoverageWarning(UserWarning):
+    """A request reaches where the Book's data cannot answer: periods outside the data, partial periods, or
+    periods whose churn the data cannot show (see :func:`data_coverage`). The figures are computed anyway;
+    they describe the data, not the whole period."""
+
+
+def _warn_coverage(book: Book, days: list[tuple[int, int]], kpis: list[str]) -> None:
+    notes, text = _core.kpi.data_coverage(book._core, days, kpis)
+    if notes:
+        warnings.warn(text, DataCoverageWarning, stacklevel=4)
+
+
+def data_coverage(
+    book: Book, periods: Period | str | Sequence[Period | str], kpis: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The periods that the Book's data does not fully cover, one row per period and gap: ``outside`` (no
+    day of the period has data), ``partial`` (more than ``max(7, days / 10)`` of its days lie before the first
+    or after the last dated event), ``churn_unseen`` (client spells are derived from revenue and the period
+    begins within ``inactivity_days`` of the data's first day, so churn in it cannot be seen: only when
+    ``kpis`` (default: all) count churn); ``days`` counts the days concerned. Empty when the data covers
+    every period. :meth:`Book.kpis` warns with a :class:`DataCoverageWarning` for the same periods.
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> book = ak.datasets.demo_book()
+    >>> ak.kpi.data_coverage(book, ["2019Q4", "2024Q1"])
+       period      gap  days
+    0  2019Q4  outside    92
+    """
+    plist = _periods(periods)
+    names = [kpis] if isinstance(kpis, str) else list(kpis or [])
+    notes, _ = _core.kpi.data_coverage(book._core, [(p._begin, p._end) for p in plist], names)
+    return pd.DataFrame(
+        {
+            "period": [plist[i].label for i, _, _ in notes],
+            "gap": [gap for _, gap, _ in notes],
+            "days": np.array([d for _, _, d in notes], dtype=np.int64),
+        }
+    )
 
 
 def _predicted_values(book: Book, plist: list[Period], ltv_model: Any) -> np.ndarray:

@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['State', 'accumulate', 'base_period', 'compound_churn', 'compute', 'finalize', 'gini', 'hhi', 'higher_is_better', 'largest_share', 'lorenz', 'names', 'pareto_ratio', 'periodic_churn', 'revenue_bridge', 'state_checksum', 'top_share', 'volume_band_labels']
+__all__: list[str] = ['State', 'accumulate', 'base_period', 'compound_churn', 'compute', 'data_coverage', 'finalize', 'gini', 'hhi', 'higher_is_better', 'largest_share', 'lorenz', 'names', 'pareto_ratio', 'periodic_churn', 'revenue_bridge', 'state_checksum', 'top_share', 'volume_band_labels']
 class State:
     """
     Mergeable partial accumulations of a KPI request.
@@ -38,6 +38,10 @@ def compound_churn(churn: typing.SupportsFloat | typing.SupportsIndex, periods: 
     ...
 def compute(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], by: collections.abc.Sequence[str], kpis: collections.abc.Sequence[str], options: dict, scope: dict, account_values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None) -> dict:
     ...
+def data_coverage(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], kpis: collections.abc.Sequence[str] = []) -> tuple[list, str]:
+    """
+    The periods the Book's data does not cover, as (period index, gap, days) and a description.
+    """
 def finalize(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], by: collections.abc.Sequence[str], kpis: collections.abc.Sequence[str], options: dict, state: State) -> dict:
     ...
 def gini(arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.float64]) -> float:
