@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -224,7 +223,23 @@ def periods(start: DateLike, end: DateLike, freq: str = "M") -> list[Period]:
     return [Period._from_days(d) for d in _core.periods(to_day(start), to_day(end), freq)]
 
 
-def iter_days(period: Period) -> Iterator[_dt.date]:
-    """The days of ``period``, in order."""
-    for d in range(period._begin, period._end):
-        yield _date(d)
+def as_period(period: Period | DateLike | pd.Period) -> Period:
+    """``period`` as a :class:`Period`: a Period as it is, anything else as ``Period(period)`` takes it
+    (``"2024Q2"``, ``"2024-03"``, a pandas Period...)."""
+    return period if isinstance(period, Period) else Period(period)
+
+
+def as_periods(periods: Any) -> list[Period]:
+    """One period or a sequence of them as a list of :class:`Period` (see :func:`as_period`); at least one.
+
+    Examples
+    --------
+    >>> [p.label for p in as_periods("2024Q1")], [p.label for p in as_periods(["2024-01", "2024-02"])]
+    (['2024Q1'], ['2024-01', '2024-02'])
+    """
+    if isinstance(periods, (Period, str, pd.Period)):
+        periods = [periods]
+    out = [as_period(p) for p in periods]
+    if not out:
+        raise ValueError("give at least one period")
+    return out

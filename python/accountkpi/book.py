@@ -1,43 +1,48 @@
-"""The Book: a company's book of client accounts, validated and stored column by column in C++."""
+"""The Book: a company's book of client accounts, validated and stored column by column in C++.
+
+Its analyses (``book.kpis``, ``book.scorecards``, ``book.health``, ...) are thin forwards to the functions of
+the modules below it (kpi, tiers, health, ltv, ...), which take the book as their first argument; this module
+imports them, never the other way round (docs/architecture.md)."""
 
 from __future__ import annotations
 
 import csv
 import numbers
 import os
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
 from . import _core
+from ._columns import column_spec, from_core_column
+from ._dates import Period, to_day
+from ._schema import TABLES, ValidationError, raise_problems
+from .bridge import revenue_bridge as _revenue_bridge
+from .compare import compare as _compare
+from .health import health as _health
+from .kpi import table as _kpi_table
+from .ltv import cohorts as _cohorts
+from .ltv import historical as _ltv_historical
+from .ltv._book import rfm as _rfm
+from .renewals import project_status as _project_status
+from .renewals import renewals as _renewals
+from .sources import (
+    as_pandas,
+    columns_hint,
+    parquet_frames,
+    renamed,
+    sql_frames,
+    to_output,
+    transaction_frames,
+)
+from .tiers import scorecards as _scorecards
 
 __all__ = ["TABLES", "Book", "ValidationError"]
 
-ValidationError = _core.ValidationError
-ValidationError.__module__ = "accountkpi"
-ValidationError.__doc__ = """Raised when input tables have problems; nothing is built then.
 
-Attributes
-----------
-problems : list of tuple
-    Every problem found (up to 1000): ``(table, row, column, reason)`` with ``row`` the 0-based position
-    of the row in its input table, or -1 when the problem concerns a whole table or column.
-total : int
-    The number of problems found, including any beyond those listed.
-"""
-
-#: The tables a Book can hold, in schema order: {table: (required, [(column, role, required, words)])}.
-TABLES: dict[str, tuple[bool, list[tuple[str, str, bool, list[str]]]]] = {
-    name: (required, columns) for name, required, columns in _core.schema
-}
-_ID_ROLES = {"key", "account", "manager", "project", "unit"}
-_INT32_MIN = np.iinfo(np.int32).min
-_INT32_MAX = np.iinfo(np.int32).max
-_MAX_LISTED = 1000  # problems listed per column by this layer (all are counted by the core's own checks)
 # Columns that the Book derives (the owner at the event's date); shown by table() but never read back.
 _DERIVED = {
     "projects": {"manager_id"},
@@ -45,275 +50,6 @@ _DERIVED = {
     "requests": {"manager_id"},
     "surveys": {"manager_id"},
 }
-
-
-def _problems_frame(problems: list[tuple[str, int, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(problems, columns=["table", "row", "column", "reason"])
-
-
-# Control characters (C0 but for the line break, DEL, C1) and lone surrogates: shown as escapes in messages,
-# so that text from the data never moves a terminal's cursor, rings its bell or breaks its encoding.
-_UNPRINTABLE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _printable(text: str) -> str:
-    """``text`` with control characters and lone surrogates written as escapes (ESC as ``\\x1b``)."""
-    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
-
-
-def _raise(problems: list[tuple[str, int, str, str]], total: int | None = None) -> None:
-    total = len(problems) if total is None else total
-    lines = [f"{total} problem{'s' if total != 1 else ''} in the input:"]
-    for table, row, column, reason in problems[:20]:
-        where = _printable(str(table)) + (f" row {row}" if row >= 0 else "")
-        if column:
-            column = _printable(str(column))
-            where += f", column {column}" if row >= 0 else f" column {column}"
-        lines.append(f"  {where}: {_printable(str(reason))}")
-    if total > 20:
-        lines.append(f"  ... and {total - 20} more")
-    error = ValidationError("\n".join(lines))
-    error.problems = problems
-    error.total = total
-    raise error
-
-
-def _is_utf8(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-_CONTAINERS = (list, dict, set, tuple, np.ndarray, pd.Series, pd.DataFrame)
-
-
-def _scalars(values: pd.Series, where: tuple[str, str] | None, problems: list | None) -> pd.Series:
-    """`values` with containers (lists, dicts, sets, arrays: no cell value at all) made missing, each
-    reported per row."""
-    if not pd.api.types.is_object_dtype(values.dtype):
-        return values
-    bad = values.map(lambda x: isinstance(x, _CONTAINERS)).to_numpy(bool)
-    if not bad.any():
-        return values
-    if where is not None and problems is not None:
-        for row in np.flatnonzero(bad)[:_MAX_LISTED]:
-            kind = type(values.iloc[row]).__name__
-            problems.append((where[0], int(row), where[1], f"expected a single value, got a {kind}"))
-    return values.where(~bad, None)
-
-
-def _strs(values: Any) -> list[str]:
-    """The distinct values of a column as Python strings (converted in bulk: Arrow-backed strings one by one
-    are slow)."""
-    return [u if type(u) is str else str(u) for u in np.asarray(values, dtype=object).tolist()]
-
-
-def _narrow_codes(codes: np.ndarray, n: int) -> np.ndarray:
-    """Dictionary codes (with -1 for missing) in the narrowest signed integer type that holds `n` codes: the
-    core reads any width, so a column of few distinct texts costs a byte or two a row, not eight."""
-    for dtype in (np.int8, np.int16, np.int32):
-        if n <= np.iinfo(dtype).max:
-            return np.ascontiguousarray(codes, dtype=dtype)
-    return np.ascontiguousarray(codes, dtype=np.int64)
-
-
-def _texts(
-    values: pd.Series, where: tuple[str, str] | None = None, problems: list | None = None
-) -> tuple[str, np.ndarray, list[str]]:
-    """Dictionary-encoded texts. Values that are no text at all (lists, dicts, sets) and texts that cannot be
-    encoded as UTF-8 (lone surrogates from a bad decode) are missing here and reported per row in `problems`
-    as (table, row, column, reason) when `where` = (table, column) is given."""
-    if isinstance(values.dtype, pd.CategoricalDtype):  # already dictionary-encoded: keep its categories
-        codes = np.ascontiguousarray(values.cat.codes.to_numpy())  # int8 to int64, as pandas holds them
-        uniques = _strs(values.cat.categories)
-    else:
-        values = _scalars(values, where, problems)
-        codes, found = pd.factorize(values, use_na_sentinel=True)
-        codes = _narrow_codes(codes, len(found))
-        uniques = _strs(found)
-    # One encode of them all, and one per text only when some text is not valid UTF-8.
-    valid = _is_utf8("".join(uniques))
-    invalid = [] if valid else [k for k, u in enumerate(uniques) if not _is_utf8(u)]
-    if invalid:
-        for k in invalid:
-            rows = np.flatnonzero(codes == k)
-            if where is not None and problems is not None:
-                for row in rows[:_MAX_LISTED]:
-                    problems.append((where[0], int(row), where[1], f"not valid UTF-8 text: {uniques[k]!a}"))
-            uniques[k] = ""
-        codes = codes.copy()
-        codes[np.isin(codes, invalid)] = -1
-    return ("texts", codes, uniques)
-
-
-def _read_only(a: np.ndarray) -> bool:
-    """Whether nobody can write the memory `a` views: `a` and every array it is a view of are read-only (a
-    Book's own columns, Arrow and polars columns read without a copy, arrays frozen by their owner). A
-    frame's column is not: pandas' blocks, or a caller's array a frame was built on with ``copy=False``, stay
-    writable."""
-    while isinstance(a, np.ndarray):
-        if a.flags.writeable:
-            return False
-        a = a.base
-    return True
-
-
-def _column_spec(table: str, name: str, role: str, s: pd.Series, problems: list) -> tuple:
-    """The (kind, arrays...) description of one input column, converted without per-row Python work where the
-    dtype allows; what cannot be converted is described as texts, so the C++ validation reports it by row."""
-    dtype = s.dtype
-    if role in _ID_ROLES:
-        if pd.api.types.is_bool_dtype(dtype):
-            problems.append((table, -1, name, "ids must be integers or texts, got booleans"))
-            return _texts(s.astype(str))
-        if pd.api.types.is_integer_dtype(dtype):
-            if pd.api.types.is_unsigned_integer_dtype(dtype) and s.max(skipna=True) > np.iinfo(np.int64).max:
-                return _texts(s.astype("string"))  # beyond int64: kept exact as text ids
-            if s.hasnans:  # nullable integers with missing values
-                return _texts(s.astype("Int64").astype("string"))
-            return ("integers", np.ascontiguousarray(s.to_numpy(dtype=np.int64)))
-        if pd.api.types.is_float_dtype(dtype):
-            v = s.to_numpy(dtype=np.float64, na_value=np.nan)
-            whole = ~np.isnan(v) & np.isfinite(v) & (v == np.round(v)) & (np.abs(v) < 2**53)
-            for row in np.flatnonzero(~np.isnan(v) & ~whole)[:_MAX_LISTED]:
-                problems.append((table, int(row), name, f"id {float(v[row])!r} is not a whole number"))
-            if whole.all():
-                return ("integers", v.astype(np.int64))
-            return _texts(pd.Series(np.where(whole, v, np.nan)).astype("Int64").astype("string"))
-        if pd.api.types.is_object_dtype(dtype):
-            return _object_ids(table, name, _scalars(s, (table, name), problems), problems)
-        return _texts(s, (table, name), problems)
-    if role == "date":
-        if isinstance(dtype, pd.DatetimeTZDtype):
-            s = s.dt.tz_localize(None)
-            dtype = s.dtype
-        if pd.api.types.is_datetime64_dtype(dtype):
-            # In the column's own unit (s, ms, us or ns), viewed as int64 without a copy: the core rounds to
-            # days as numpy does. Going through nanoseconds would wrap dates outside 1677..2262 around into
-            # plausible wrong ones.
-            values = np.ascontiguousarray(s.to_numpy())
-            unit = np.datetime_data(values.dtype)[0]
-            if unit not in ("D", "s", "ms", "us", "ns"):
-                values, unit = values.astype("datetime64[D]"), "D"
-            return ("dates", values.view(np.int64), unit)
-        if pd.api.types.is_object_dtype(dtype):
-            # datetime.date, Timestamps and ISO strings side by side: ISO text for all, parsed in C++.
-            def iso(x: Any) -> Any:
-                return (
-                    x
-                    if isinstance(x, str) or x is None or x is pd.NaT
-                    else (x.isoformat()[:10] if hasattr(x, "isoformat") else ("" if pd.isna(x) else str(x)))
-                )
-
-            return _texts(s.map(iso), (table, name), problems)
-        if pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
-            # Texts (dictionary-encoded ones too: Arrow and polars strings), parsed once per distinct text.
-            return _texts(s, (table, name), problems)
-        if pd.api.types.is_numeric_dtype(dtype) and s.isna().all():
-            return ("dates", np.full(len(s), np.iinfo(np.int64).min, dtype=np.int64))
-        problems.append((table, -1, name, f"expected dates, got a column of dtype {dtype}"))
-        return ("dates", np.full(len(s), np.iinfo(np.int64).min, dtype=np.int64))
-    if role == "number":
-        if pd.api.types.is_bool_dtype(dtype):
-            problems.append((table, -1, name, "expected numbers, got booleans"))
-            return ("numbers", np.full(len(s), np.nan))
-        if pd.api.types.is_numeric_dtype(dtype):
-            values = np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
-            if not _read_only(values):
-                # The Book may keep the values as its own column (when in date order), and a Book never
-                # changes: memory that someone can still write is copied (conversions from other dtypes too,
-                # as pandas may hand out its own buffer).
-                values = values.copy()
-            return ("numbers", values)
-        coerced = pd.to_numeric(s, errors="coerce")
-        bad = np.flatnonzero(coerced.isna().to_numpy() & s.notna().to_numpy())
-        for row in bad[:1000]:
-            problems.append((table, int(row), name, f"not a number: {s.iloc[row]!r}"))
-        return ("numbers", np.ascontiguousarray(coerced.to_numpy(dtype=np.float64, na_value=np.nan)))
-    # text, category, vocabulary
-    if (
-        pd.api.types.is_string_dtype(dtype)
-        or pd.api.types.is_object_dtype(dtype)
-        or isinstance(dtype, pd.CategoricalDtype)
-    ):
-        return _texts(s, (table, name), problems)
-    return _texts(s.astype("string"), (table, name), problems)
-
-
-def _id_kind(x: Any) -> str:
-    if x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and x != x):
-        return "missing"
-    if isinstance(x, (bool, np.bool_)):
-        return "bool"
-    if isinstance(x, str):
-        return "text"
-    if isinstance(x, (int, np.integer)):
-        return "integer"
-    if isinstance(x, (float, np.floating)):
-        return "integer" if np.isfinite(x) and float(x).is_integer() and abs(x) < 2**53 else "fraction"
-    return "other"
-
-
-def _object_ids(table: str, name: str, s: pd.Series, problems: list) -> tuple:
-    """Ids of an object column: all texts, or all integers (a whole float such as 1.0 is the integer 1, as in
-    a float column). Booleans and fractions are problems by row; texts mixed with numbers, by column."""
-    values = s.tolist()
-    kind = np.array([_id_kind(x) for x in values], dtype=object)
-    for row in np.flatnonzero((kind == "bool") | (kind == "fraction"))[:_MAX_LISTED]:
-        what = "a boolean" if kind[row] == "bool" else "not a whole number"
-        problems.append((table, int(row), name, f"id {values[row]!r} is {what}"))
-    numeric = (kind == "integer") | (kind == "fraction")
-    if numeric.any() and (kind == "text").any():
-        problems.append((table, -1, name, "mixes text and integer ids; use one kind"))
-        return _texts(s.astype("string"), (table, name), problems)
-    if not numeric.any():
-        return _texts(s.where(kind != "bool", None).astype("string"), (table, name), problems)
-    ints = [int(x) if k == "integer" else None for x, k in zip(values, kind, strict=True)]
-    if any(x is not None and not -(2**63) <= x < 2**63 for x in ints):  # beyond int64: exact as text
-        return _texts(
-            pd.Series([None if x is None else str(x) for x in ints], dtype="string"), (table, name), problems
-        )
-    column = pd.array(ints, dtype="Int64")
-    if not column.isna().any():
-        return ("integers", np.ascontiguousarray(column.to_numpy(dtype=np.int64)))
-    return _texts(pd.Series(column).astype("string"), (table, name), problems)
-
-
-def _from_core_column(spec: tuple) -> Any:
-    kind = spec[0]
-    if kind == "days":
-        days = spec[1]
-        out = days.astype(np.int64).astype("datetime64[D]")
-        out[(days == _INT32_MIN) | (days == _INT32_MAX)] = np.datetime64("NaT")
-        return out
-    if kind == "numbers":
-        return spec[1]
-    if kind == "bool":
-        return spec[1].astype(bool)
-    if kind == "texts":
-        return np.asarray(spec[1], dtype=object)
-    if kind == "category":
-        return pd.Categorical.from_codes(spec[1], categories=spec[2])
-    if kind == "enum":
-        codes, words = spec[1], spec[2]
-        if words[0] == "":
-            return pd.Categorical.from_codes(codes.astype(np.int16) - 1, categories=words[1:])
-        return pd.Categorical.from_codes(codes.astype(np.int16), categories=words)
-    if kind == "ids":
-        codes, ids = spec[1], spec[2]
-        missing = codes < 0
-        safe = np.where(missing, 0, codes)
-        if isinstance(ids, np.ndarray):
-            values = ids[safe] if len(ids) else np.zeros(len(codes), dtype=np.int64)
-            if missing.any():
-                return pd.arrays.IntegerArray(values.astype(np.int64), missing)
-            return values
-        values = np.asarray(ids, dtype=object)[safe] if ids else np.full(len(codes), None, dtype=object)
-        values[missing] = None
-        return values
-    raise ValueError(f"unknown column kind {kind!r}")
 
 
 #: The range of ``inactivity_days`` (100 years at most: derived dates stay far inside the calendar).
@@ -346,6 +82,15 @@ def _merged(
     columns = {(t, c) for t, r, c, _ in problems if r < 0 and c}
     kept = [p for p in core if (p[0], p[1], p[2]) not in cells and (p[0], p[2]) not in columns]
     return problems + kept, len(problems) + core_total - (len(core) - len(kept))
+
+
+def _raise_with_core(problems: list[tuple[str, int, str, str]], build: Callable[[], Any]) -> NoReturn:
+    """Raises ``problems`` (found in this layer) with those the core finds when it tries to ``build``."""
+    try:
+        build()
+    except ValidationError as e:
+        raise_problems(*_merged(problems, list(e.problems), e.total))
+    raise_problems(problems)
 
 
 def _rejected_frame(
@@ -415,8 +160,6 @@ def _read_csv(
     missing = [src for src in rename.values() if header is None or src not in header]
     if missing:
         found = [str(c) for c in header or []]
-        from .sources import columns_hint
-
         raise KeyError(f"{path.name}: no column {missing[0]!r} to map; {columns_hint(missing[0], found)}")
     name = {c[0]: rename.get(c[0], c[0]) for c in columns}  # the file's name of each of the Book's columns
     text_columns = [name[c[0]] for c in columns if c[1] not in ("date", "number")]
@@ -465,7 +208,7 @@ class Book:
         self._core = core
 
     @classmethod
-    def from_frames(
+    def from_frames(  # noqa: PLR0917 — one frame per table in schema order; accounts, revenue often positional
         cls,
         accounts: pd.DataFrame,
         revenue: pd.DataFrame,
@@ -553,8 +296,6 @@ class Book:
             "targets": targets,
             "units": units,
         }
-        from .sources import as_pandas, renamed
-
         mapped = columns or {}
         frames = renamed(
             {k: as_pandas(v, k, mapped.get(k)) for k, v in frames.items() if v is not None}, mapped
@@ -599,7 +340,7 @@ class Book:
                     # their names (as empty texts) so that it can say so.
                     columns[key] = ("texts", np.full(len(frame), -1, dtype=np.int8), [])
                     continue
-                columns[key] = _column_spec(table, key, role, frame[name], problems)
+                columns[key] = column_spec(table, key, role, frame[name], problems)
             tables[table] = columns
         return tables, problems
 
@@ -611,9 +352,9 @@ class Book:
         try:
             core = _core.build_book(tables, inactivity_days, strict_columns)
         except ValidationError as e:
-            _raise(*_merged(problems, list(e.problems), e.total))
+            raise_problems(*_merged(problems, list(e.problems), e.total))
         if problems:
-            _raise(problems)
+            raise_problems(problems)
         return cls(core)
 
     @classmethod
@@ -628,15 +369,11 @@ class Book:
         problems = list(found or []) + problems
         structural = [p for p in problems if p[1] < 0]
         if structural:
-            try:
-                _core.build_book(tables, inactivity_days, strict_columns)
-            except ValidationError as e:
-                _raise(*_merged(problems, list(e.problems), e.total))
-            _raise(problems)
+            _raise_with_core(problems, lambda: _core.build_book(tables, inactivity_days, strict_columns))
         try:
             core, rejected = _core.build_book_lenient(tables, inactivity_days, problems, strict_columns)
         except ValidationError as e:
-            _raise(*_merged(problems, list(e.problems), e.total))
+            raise_problems(*_merged(problems, list(e.problems), e.total))
         return cls(core), _rejected_frame(frames, rejected)
 
     @classmethod
@@ -696,11 +433,7 @@ class Book:
         if lenient and not structural:
             return cls._build_lenient(frames, inactivity_days, problems)
         if problems:
-            try:
-                cls._build(frames, inactivity_days)
-            except ValidationError as e:
-                _raise(*_merged(problems, list(e.problems), e.total))
-            _raise(problems)
+            _raise_with_core(problems, lambda: cls._build(frames, inactivity_days))
         return cls._build(frames, inactivity_days)
 
     @classmethod
@@ -719,8 +452,6 @@ class Book:
         the way in, texts are dictionary-encoded by Arrow. ``columns`` renames source columns as in
         :meth:`from_frames`.
         """
-        from .sources import parquet_frames, renamed
-
         lenient = _lenient(on_error)
         inactivity_days = _inactivity_days(inactivity_days)
         frames, problems = parquet_frames(directory)
@@ -758,8 +489,6 @@ class Book:
         ``DECIMAL`` columns become doubles, as the Book holds money. A query that fails and a required
         table the database lacks are reported in the :class:`ValidationError` with the data's problems.
         """
-        from .sources import renamed, sql_frames
-
         lenient = _lenient(on_error)
         inactivity_days = _inactivity_days(inactivity_days)
         frames, problems = sql_frames(source, queries)
@@ -819,8 +548,6 @@ class Book:
         >>> book.table("accounts")[["account_id", "region"]].astype(str).values.tolist()
         [['17850', 'France'], ['13047', 'United Kingdom']]
         """
-        from .sources import transaction_frames
-
         names = {"account_id": account, "date": date, "amount": amount, "cost": cost, "region": region}
         for key, value in names.items():
             if value is not None and not isinstance(value, str):
@@ -841,11 +568,9 @@ class Book:
         """
         cols = self._core.export_table(name)
         # copy=False: pandas (3, copy-on-write) would otherwise copy every column it is given.
-        frame = pd.DataFrame({k: _from_core_column(v) for k, v in cols.items()}, copy=False)
+        frame = pd.DataFrame({k: from_core_column(v) for k, v in cols.items()}, copy=False)
         if output == "pandas":
             return frame
-        from .sources import to_output
-
         return to_output(frame, output)
 
     def kpis(
@@ -893,10 +618,7 @@ class Book:
         >>> list(t.columns)
         ['region', 'period', 'revenue', 'nrr']
         """
-        from .kpi import table
-        from .sources import to_output
-
-        result = table(self, periods, by, kpis, scope=scope, ltv_model=ltv_model, **options)
+        result = _kpi_table(self, periods, by, kpis, scope=scope, ltv_model=ltv_model, **options)
         return to_output(result, output)
 
     def revenue_bridge(
@@ -911,35 +633,38 @@ class Book:
         """How revenue moved from the base period: opening, new, reactivated, resumed, expansion,
         contraction, churned and closing per (group, period), adding up exactly; see
         :func:`accountkpi.bridge.revenue_bridge`."""
-        from .bridge import revenue_bridge
-
-        return revenue_bridge(self, periods, by, base, scope=scope, exact=exact)
+        return _revenue_bridge(self, periods, by, base, scope=scope, exact=exact)
 
     def project_status(self, as_of: Any) -> pd.DataFrame:
         """Every project signed before ``as_of``: billed, burn, backlog, margin, effective rate, days to end;
         see :func:`accountkpi.renewals.project_status`."""
-        from .renewals import project_status
-
-        return project_status(self, as_of)
+        return _project_status(self, as_of)
 
     def renewals(self, as_of: Any, within: Any = "90D", **health_options: Any) -> pd.DataFrame:
         """Projects ending in ``[as_of, as_of + within)`` with value, billed, burn, margin and the account's
         health and reasons; see :func:`accountkpi.renewals.renewals`."""
-        from .renewals import renewals
+        return _renewals(self, as_of, within, **health_options)
 
-        return renewals(self, as_of, within, **health_options)
+    def health(self, period: Any, **options: Any) -> pd.DataFrame:
+        """Health score (0-100) of every account that is a client in ``period``, with its components, band
+        and reasons; see :func:`accountkpi.health.health` for the options (``weights``, ``scope``, ...).
+
+        Examples
+        --------
+        >>> import accountkpi as ak
+        >>> h = ak.datasets.demo_book().health("2024Q2")
+        >>> list(h.columns[:3])
+        ['account_id', 'health', 'band']
+        """
+        return _health(self, period, **options)
 
     def cohorts(self, freq: str = "Q", measure: str = "logo", end: Any = None) -> pd.DataFrame:
         """Cohorts by acquisition period × periods since acquisition; see :func:`accountkpi.ltv.cohorts`."""
-        from .ltv import cohorts
-
-        return cohorts(self, freq, measure, end)
+        return _cohorts(self, freq, measure, end)
 
     def ltv_historical(self, end: Any = None, measure: str = "gross_profit") -> pd.Series:
         """Historical LTV per account; see :func:`accountkpi.ltv.historical`."""
-        from .ltv import historical
-
-        return historical(self, end, measure)
+        return _ltv_historical(self, end, measure)
 
     def rfm(self, observation_period_end: Any = None, freq: str = "D") -> pd.DataFrame:
         """RFM summary of the revenue lines, with lifetimes' meaning of ``frequency``, ``recency``, ``T`` and
@@ -959,9 +684,7 @@ class Book:
         >>> list(rfm.columns)
         ['frequency', 'recency', 'T', 'monetary_value']
         """
-        from .ltv._book import rfm
-
-        return rfm(self, observation_period_end, freq)
+        return _rfm(self, observation_period_end, freq)
 
     def scorecards(
         self, period: Any, *, cap: float = 1.5, book_targets: bool = True, **options: Any
@@ -976,9 +699,7 @@ class Book:
         >>> bool(cards.groupby("manager_id")["score"].sum(min_count=1).notna().all())
         True
         """
-        from .tiers import scorecards
-
-        return scorecards(self, period, cap=cap, book_targets=book_targets, **options)
+        return _scorecards(self, period, cap=cap, book_targets=book_targets, **options)
 
     def compare(
         self,
@@ -998,9 +719,7 @@ class Book:
         >>> bool(c["previous_delta"].iloc[0] == c["value"].iloc[0] - c["previous"].iloc[0])
         True
         """
-        from .compare import compare
-
-        return compare(self, period, vs, by, kpis, **kwargs)
+        return _compare(self, period, vs, by, kpis, **kwargs)
 
     def org_chart(self, at: Any = None) -> pd.DataFrame:
         """The organisation chart: one row per manager, in the ``managers`` table's order.
@@ -1018,8 +737,6 @@ class Book:
         >>> list(chart.columns)[:6]
         ['manager_id', 'name', 'role', 'reports_to', 'unit_id', 'depth']
         """
-        from ._dates import to_day
-
         if at is None:
             span = self.span
             day = 0 if span is None else span._end - 1
@@ -1058,8 +775,6 @@ class Book:
     @property
     def span(self) -> Any:
         """The :class:`Period` from the first to the last dated event, or None for a book without events."""
-        from ._dates import Period
-
         days = self._core.span
         return None if days is None else Period._from_days(days)
 

@@ -6,12 +6,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any, NoReturn
 
 import pandas as pd
 
-from .book import _printable
+from ._dates import Period, periods
+from ._schema import printable
+from .book import Book, ValidationError
+from .datasets import demo_book
+from .report import default_period, html_report, summary_text, xlsx_report
+from .sources import database_kind
 
 __all__ = ["main", "neutralise_formulas"]
 
@@ -20,7 +26,7 @@ class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line on standard error (exit code 2)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"accountkpi: {_printable(message)} (see {self.prog} --help)\n")
+        self.exit(2, f"accountkpi: {printable(message)} (see {self.prog} --help)\n")
 
 
 def _seed(text: str) -> int:
@@ -98,15 +104,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _say(message: str) -> None:
-    print(f"accountkpi: {_printable(message)}", file=sys.stderr)
+    print(f"accountkpi: {printable(message)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Runs the command line; returns the exit code (0, or 2 for a problem with the data, a file or an
     argument, each told in one line on standard error; 130 when interrupted)."""
     args = _parser().parse_args(argv)
-    from .book import ValidationError
-
     try:
         _run(args)
     except ValidationError as e:
@@ -135,12 +139,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> None:
     book = _load(args)
     if args.command == "summary":
-        from .report import summary_text
-
         print(summary_text(book))
     elif args.command == "report":
-        from .report import html_report, xlsx_report
-
         period = _periods(args, book)[-1] if _has_period(args) else None
         if args.xlsx:
             xlsx_report(book, args.xlsx, period)
@@ -191,9 +191,6 @@ def _has_period(args: argparse.Namespace) -> bool:
 
 
 def _periods(args: argparse.Namespace, book: Any) -> list[Any]:
-    from ._dates import Period, periods
-    from .report import default_period
-
     if args.period and (args.start or args.stop):
         raise ValueError("give --period or --from/--to, not both")
     if args.period:
@@ -207,8 +204,6 @@ def _periods(args: argparse.Namespace, book: Any) -> list[Any]:
 
 
 def _load(args: argparse.Namespace) -> Any:
-    from .datasets import demo_book
-
     if args.demo:
         if args.columns:
             raise ValueError("--columns goes with --data")
@@ -219,11 +214,6 @@ def _load(args: argparse.Namespace) -> Any:
 def read_book(data: str, columns_file: str | None = None) -> Any:
     """The Book of ``--data``: a folder of CSV or Parquet files, a database file or URL; ``columns_file``
     is a TOML mapping {table: {book column: your column}} with an optional ``queries`` table of SQL."""
-    import tomllib
-
-    from .book import Book
-    from .sources import database_kind
-
     columns: dict[str, Any] = {}
     if columns_file:
         with open(columns_file, "rb") as f:

@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._dates import Period
+from ._dates import Period, as_period
 from .kpi import KPIS
+from .tiers import unit
 
 if TYPE_CHECKING:
     from .book import Book
@@ -22,10 +23,6 @@ __all__ = ["SURVEY_KPIS", "compare", "trailing"]
 SURVEY_KPIS: tuple[str, ...] = ("csat", "nps", "ces")
 
 
-def _period(period: Period | str) -> Period:
-    return period if isinstance(period, Period) else Period(period)
-
-
 def trailing(period: Period | str, months: int) -> Period:
     """The ``months`` calendar months up to the end of ``period`` (the window of a survey KPI).
 
@@ -34,7 +31,7 @@ def trailing(period: Period | str, months: int) -> Period:
     >>> trailing("2025Q2", 12).label
     '2024-07-01/2025-07-01'
     """
-    p = _period(period)
+    p = as_period(period)
     if not (isinstance(months, (int, np.integer)) and not isinstance(months, bool) and months > 0):
         raise ValueError(f"window is a whole number of months > 0, got {months!r}")
     begin = (pd.Timestamp(p.end) - pd.DateOffset(months=int(months))).date()
@@ -51,7 +48,7 @@ def _bases(p: Period, vs: str | Period | Sequence[str | Period]) -> list[tuple[s
             out.append(("year_ago", p.year_ago()))
         else:
             try:
-                base = _period(item)
+                base = as_period(item)
             except (TypeError, ValueError) as e:
                 raise ValueError(
                     f"vs takes 'previous', 'year_ago' or periods (Period or label), got {item!r}"
@@ -114,9 +111,7 @@ def compare(
     ['kpi', 'unit', 'value', 'previous', 'previous_delta', 'previous_relative', 'year_ago', 'year_ago_delta',
      'year_ago_relative']
     """
-    from .tiers import unit
-
-    p = _period(period)
+    p = as_period(period)
     bases = _bases(p, vs)
     plist = [p, *[b for _, b in bases]]
     names = list(KPIS) if kpis is None else [kpis] if isinstance(kpis, str) else list(kpis)

@@ -47,6 +47,24 @@ def _state_size(state: _core.kpi.State) -> int:
     return int(state.nbytes)
 
 
+def _split_tables(tables: Mapping[str, Any]) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """The dimension tables as pandas and the event tables as Dask frames, checked: known tables, the
+    required ones present, an ``account_id`` in every event table."""
+    unknown = sorted(set(tables) - set(EVENT_TABLES) - set(DIMENSION_TABLES))
+    if unknown:
+        known = ", ".join(DIMENSION_TABLES + EVENT_TABLES)
+        raise ValueError(f"unknown table {unknown[0]!r} (expected one of {known})")
+    for required in ("accounts", "revenue"):
+        if required not in tables:
+            raise ValueError(f"the {required!r} table is required")
+    dims = {name: _pandas(tables[name]) for name in DIMENSION_TABLES if name in tables}
+    events = {name: _dask(tables[name]) for name in EVENT_TABLES if name in tables}
+    for name, frame in events.items():
+        if "account_id" not in frame.columns:
+            raise ValueError(f"table {name!r} has no 'account_id' column (see docs/data-model.md)")
+    return dims, events
+
+
 def kpis(
     tables: Mapping[str, Any],
     periods: Period | str | Sequence[Period | str],
@@ -99,19 +117,7 @@ def kpis(
     if split_every < 2:
         raise ValueError(f"split_every must be at least 2, got {split_every}")
     plist, keys, names = _request(periods, by, kpis)
-    unknown = sorted(set(tables) - set(EVENT_TABLES) - set(DIMENSION_TABLES))
-    if unknown:
-        known = ", ".join(DIMENSION_TABLES + EVENT_TABLES)
-        raise ValueError(f"unknown table {unknown[0]!r} (expected one of {known})")
-    for required in ("accounts", "revenue"):
-        if required not in tables:
-            raise ValueError(f"the {required!r} table is required")
-
-    dims = {name: _pandas(tables[name]) for name in DIMENSION_TABLES if name in tables}
-    events = {name: _dask(tables[name]) for name in EVENT_TABLES if name in tables}
-    for name, frame in events.items():
-        if "account_id" not in frame.columns:
-            raise ValueError(f"table {name!r} has no 'account_id' column (see docs/data-model.md)")
+    dims, events = _split_tables(tables)
     # The Book of the dimension tables alone: checked once here; it numbers accounts, managers and
     # categories exactly as every worker's Book will, resolves the scope and labels the result.
     empty = {name: frame._meta for name, frame in events.items()}

@@ -35,7 +35,9 @@ import numpy as np
 import pandas as pd
 
 from ._dates import Period
+from ._health_components import COMPONENTS
 from .health_backtest import Backtest, WeightsFit, backtest, fit_weights
+from .kpi import Scope
 
 if TYPE_CHECKING:
     from .book import Book
@@ -52,8 +54,6 @@ __all__ = [
     "scope_of",
 ]
 
-#: The components of the health score.
-COMPONENTS: tuple[str, ...] = ("satisfaction", "cadence", "responsiveness", "trend", "margin")
 #: Default weights of the components.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "responsiveness": 0.35,
@@ -75,10 +75,6 @@ _KPIS = [
 ]
 
 
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
 def scope_of(scope: Any = None, manager: Any = None, accounts: Any = None) -> Any:
     """One scope from the scoping arguments of the API: ``scope`` (a :class:`~accountkpi.Scope`, a dict or a
     list of account ids), or ``manager=`` and/or ``accounts=``; None for the whole book.
@@ -88,8 +84,6 @@ def scope_of(scope: Any = None, manager: Any = None, accounts: Any = None) -> An
     >>> scope_of(manager="F01")
     Scope(accounts=(), managers=('F01',), regions=(), domains=(), volume_bands=())
     """
-    from .kpi import Scope
-
     if scope is not None and (manager is not None or accounts is not None):
         raise ValueError("give scope= or manager=/accounts=, not both")
     if manager is None and accounts is None:

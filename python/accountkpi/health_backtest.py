@@ -23,14 +23,13 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._dates import Period
+from ._dates import Period, as_periods
+from ._health_components import COMPONENTS
 
 if TYPE_CHECKING:
     from .book import Book
 
 __all__ = ["Backtest", "WeightsFit", "backtest", "fit_weights"]
-
-_RANKING = ("auc", "top_precision", "top_lift", "top_recall")
 
 
 @dataclass(frozen=True)
@@ -143,12 +142,8 @@ class WeightsFit:
         )
 
 
-def _periods(periods: Iterable[Period | str] | Period | str) -> list[Period]:
-    if isinstance(periods, (Period, str)):
-        periods = [periods]
-    out = [p if isinstance(p, Period) else Period(p) for p in periods]
-    if not out:
-        raise ValueError("give at least one period")
+def _distinct_periods(periods: Iterable[Period | str] | Period | str) -> list[Period]:
+    out = as_periods(periods)
     repeated = sorted({p.label for p in out if out.count(p) > 1})
     if repeated:
         raise ValueError(f"periods given more than once: {repeated}")
@@ -170,12 +165,7 @@ def _observations(
 ) -> pd.DataFrame:
     """Every client at the end of each period with its health (and components) and whether it churned
     within the next ``horizon`` periods."""
-    from .health import health, scope_of
-
-    scoped = (
-        scope_of(health_options.get("scope"), health_options.get("manager"), health_options.get("accounts"))
-        is not None
-    )
+    scoped = any(health_options.get(k) is not None for k in ("scope", "manager", "accounts"))
     if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
         raise ValueError(f"horizon must be a whole number of periods >= 1, got {horizon!r}")
     span = book.span
@@ -188,7 +178,7 @@ def _observations(
                 f"period {p.label}: churn within the next {horizon} period(s) ({window.label}) is not known "
                 f"yet ({last}); backtest earlier periods"
             )
-        h = health(book, p, **health_options)
+        h = book.health(p, **health_options)
         out = book.kpis(window, by="account", kpis=["clients_start", "churned_clients"])
         out = out[out["clients_start"] > 0]
         if scoped:  # the scope's clients only (health lists them all, scored or not)
@@ -254,7 +244,7 @@ def backtest(
     >>> bt.bands["band"].tolist()
     ['at_risk', 'watch', 'healthy']
     """
-    ps = _periods(periods)
+    ps = _distinct_periods(periods)
     bands = tuple(health_options.get("bands", (40.0, 70.0)))
     obs = _observations(book, ps, horizon, health_options)
     r = _run(obs, len(ps), bands, top_share)
@@ -341,9 +331,7 @@ def fit_weights(
     >>> bool(fit.auc_test >= fit.auc_test_default)
     True
     """
-    from .health import COMPONENTS
-
-    ps = sorted(_periods(periods), key=lambda p: (p.begin, p.end))
+    ps = sorted(_distinct_periods(periods), key=lambda p: (p.begin, p.end))
     n_test = max(1, len(ps) // 3) if test_periods is None else int(test_periods)
     if not 0 <= n_test < len(ps):
         raise ValueError(

@@ -9,6 +9,7 @@ whose denominator is zero are NaN, never 0. Definitions: ``docs/kpis.md``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 import warnings
@@ -20,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._dates import Period
+from ._columns import id_values
+from ._dates import Period, as_period, as_periods
 from ._definitions import DEFINITIONS
 
 if TYPE_CHECKING:
@@ -153,15 +155,6 @@ def _scope(book: Book, scope: Any, options: dict[str, Any] | None = None) -> dic
     return Scope(accounts=list(scope))._resolve(book)
 
 
-def _periods(periods: Any) -> list[Period]:
-    if isinstance(periods, (Period, str, pd.Period)):
-        periods = [periods]
-    out = [p if isinstance(p, Period) else Period(p) for p in periods]
-    if not out:
-        raise ValueError("give at least one period")
-    return out
-
-
 def table(
     book: Book,
     periods: Period | str | Sequence[Period | str],
@@ -219,7 +212,7 @@ def data_coverage(
        period      gap  days
     0  2019Q4  outside    92
     """
-    plist = _periods(periods)
+    plist = as_periods(periods)
     names = [kpis] if isinstance(kpis, str) else list(kpis or [])
     notes, _ = _core.kpi.data_coverage(book._core, [(p._begin, p._end) for p in plist], names)
     return pd.DataFrame(
@@ -233,8 +226,6 @@ def data_coverage(
 
 def _predicted_values(book: Book, plist: list[Period], ltv_model: Any) -> np.ndarray:
     """Each account's predicted CLV at the end of each period, period-major, NaN without purchases."""
-    import datetime as dt
-
     bgf, ggf, *rest = ltv_model
     settings = {"time": 12, "discount_rate": 0.01, "freq": "W", **(rest[0] if rest else {})}
     ids = _core.key_labels(book._core, "account")
@@ -256,7 +247,7 @@ def _request(
     periods: Any, by: str | Sequence[str] | None, kpis: str | Sequence[str] | None
 ) -> tuple[list[Period], list[str], list[str]]:
     """The periods, group keys and KPI names of a request, checked."""
-    plist = _periods(periods)
+    plist = as_periods(periods)
     keys = [by] if isinstance(by, str) else list(by or [])
     for k in keys:
         if k not in KEYS:
@@ -319,18 +310,12 @@ def _labels(book: Book, key: str, codes: np.ndarray) -> Any:
         codes = codes - 1
         missing = codes < 0
     if key in _ID_KEYS:
-        safe = np.where(missing, 0, codes)
-        if isinstance(labels, np.ndarray):
-            values = labels[safe] if len(labels) else np.zeros(len(codes), dtype=np.int64)
-            return pd.arrays.IntegerArray(values.astype(np.int64), missing) if missing.any() else values
-        values = np.asarray(labels, dtype=object)[safe] if labels else np.full(len(codes), None, dtype=object)
-        values[missing] = None
-        return values
+        return id_values(labels, codes)
     return pd.Categorical.from_codes(np.where(missing, -1, codes), dtype=_categories(tuple(labels)))
 
 
 def _value(name: str, book: Book, period: Period | str, scope: Any, options: dict[str, Any]) -> float:
-    p = period if isinstance(period, Period) else Period(period)
+    p = as_period(period)
     raw = _core.kpi.compute(
         book._core, [(p._begin, p._end)], [], [name], options, _scope(book, scope, options)
     )

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._plotting import axes
+from .concentration import gini, pareto_ratio
+from .concentration import lorenz as lorenz_points
 from .plot_backtest import health_backtest
 from .plot_bridge import revenue_bridge
 
@@ -29,15 +32,6 @@ __all__ = [
 ]
 
 
-def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.0)) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
-
-
 def lorenz(values: Any, ax: Axes | None = None, title: str = "Revenue concentration") -> Axes:
     """Lorenz curve of per-account revenue, with the line of equality and the 80/20 point.
 
@@ -54,11 +48,8 @@ def lorenz(values: Any, ax: Axes | None = None, title: str = "Revenue concentrat
     >>> ax.get_xlabel()
     'Share of accounts (smallest first)'
     """
-    from .concentration import gini, pareto_ratio
-    from .concentration import lorenz as lorenz_points
-
     x, y = lorenz_points(values)
-    ax = _axes(ax, (5.0, 5.0))
+    ax = axes(ax, (5.0, 5.0))
     ax.plot(x, y, color="C0", lw=2, label=f"accounts (Gini {gini(values):.2f})")
     ax.plot([0, 1], [0, 1], color="grey", ls="--", lw=1, label="equal revenue")
     p = pareto_ratio(values)
@@ -89,7 +80,7 @@ def kpi_trend(
     >>> kpi_trend(t, "nrr", by="tier").get_title()
     'nrr by tier'
     """
-    ax = _axes(ax)
+    ax = axes(ax)
     if percent is None:
         percent = kpi.endswith(("rate", "margin", "share", "nrr", "grr", "csat")) or kpi in ("nrr", "grr")
     scale = 100.0 if percent else 1.0
@@ -122,7 +113,7 @@ def cohort_heatmap(table: pd.DataFrame, ax: Axes | None = None, title: str | Non
     'Acquisition cohort'
     """
     cells = table.drop(columns=["size"], errors="ignore")
-    ax = _axes(ax, (8.0, max(3.0, 0.3 * len(cells) + 1.5)))
+    ax = axes(ax, (8.0, max(3.0, 0.3 * len(cells) + 1.5)))
     image = ax.imshow(
         np.ma.masked_invalid(cells.to_numpy(dtype=float)),
         aspect="auto",
@@ -159,7 +150,7 @@ def survival(
     'Share of the cohort still a client'
     """
     s = np.asarray(survivors, dtype=float)
-    ax = _axes(ax)
+    ax = axes(ax)
     ax.plot(np.arange(len(s)), s / s[0], "o", color="C0", label="observed")
     if model is not None:
         t = np.arange((horizon or len(s) * 2) + 1)
@@ -188,7 +179,7 @@ def scorecard(frame: pd.DataFrame, ax: Axes | None = None, cap: float = 1.5) -> 
     >>> scorecard(frame).get_xlabel()
     'Attainment (1 = target)'
     """
-    ax = _axes(ax, (6.0, 0.4 * len(frame) + 1.5))
+    ax = axes(ax, (6.0, 0.4 * len(frame) + 1.5))
     att = frame["attainment"].to_numpy(dtype=float)
     y = np.arange(len(frame))
     colors = ["C2" if a >= 1 else "C3" for a in np.nan_to_num(att, nan=0.0)]
@@ -214,7 +205,7 @@ def health_distribution(scores: Any, ax: Axes | None = None, at_risk_below: floa
     'Health score (0-100)'
     """
     values = np.asarray(scores, dtype=float)
-    ax = _axes(ax)
+    ax = axes(ax)
     ax.hist(values[~np.isnan(values)], bins=np.arange(0, 105, 5), color="C0", edgecolor="white")
     ax.axvline(at_risk_below, color="C3", ls="--", label=f"at risk below {at_risk_below:g}")
     ax.set(title="Account health", xlabel="Health score (0-100)", ylabel="Accounts", xlim=(0, 100))

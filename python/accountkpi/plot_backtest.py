@@ -96,7 +96,7 @@ def health_backtest(backtest: Backtest, axes: Sequence[Axes] | None = None) -> t
     'Share of clients who stayed, flagged'
     """
     if axes is None:
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # optional heavy dependency: imported only to draw
 
         _, axes = plt.subplots(1, 2, figsize=(11.0, 4.0), layout="constrained")
     roc, bands = axes

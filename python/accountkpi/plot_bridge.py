@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ._plotting import axes
 from .bridge import MOVEMENTS
 
 if TYPE_CHECKING:
@@ -47,8 +48,6 @@ def revenue_bridge(
     >>> ax.get_title()
     'Revenue bridge 2024Q2'
     """
-    from .plot import _axes
-
     row, label = _one_period(bridge, period)
     values = row[list(MOVEMENTS)].to_numpy(dtype=float) / scale
     levels = np.r_[0.0, np.cumsum(values[:-1])]  # where each movement starts
@@ -57,7 +56,7 @@ def revenue_bridge(
     heights = np.abs(values)
     heights[0], heights[-1] = values[0], values[-1]
     colors = [_LEVEL] + [_GAIN if v >= 0 else _LOSS for v in values[1:-1]] + [_LEVEL]
-    ax = _axes(ax, (8.0, 4.0))
+    ax = axes(ax, (8.0, 4.0))
     x = np.arange(len(MOVEMENTS))
     ax.bar(x, heights, bottom=bottoms, color=colors, width=0.7)
     for i in range(len(MOVEMENTS) - 2):  # connectors: the level each bar hands on

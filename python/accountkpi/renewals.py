@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._dates import Period, _date, to_day
+from .health import health
 
 if TYPE_CHECKING:
     from .book import Book
@@ -166,8 +167,6 @@ def renewals(book: Book, as_of: Any, within: Any = "90D", **health_options: Any)
     >>> bool((due["days_to_end"] < 90).all())
     True
     """
-    from .health import health
-
     begin = to_day(as_of)
     end = begin + _window(within)
     first, stop = pd.Timestamp(_date(begin)), pd.Timestamp(_date(end))

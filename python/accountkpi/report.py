@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
-import io
 import sys
 import warnings
 from collections.abc import Callable, Iterator
@@ -15,10 +13,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._dates import Period, periods
+from ._dates import Period, as_period, periods
 from .book import Book
+from .compare import compare
+from .health import health
+from .kpi import Scope
+from .ltv import predicted_clv
+from .plot import cohort_heatmap, health_distribution, lorenz, scorecard
 from .report_backtest import backtest_section
 from .report_bridge import bridge_section, projects_section
+from .report_format import format_value, html_table, html_value, kpi_rows, png, unit_of
+from .tiers import UnscoredGoalWarning, farmers_closers, scorecard_summary
+from .tiers_priority import prioritise
+from .whatif import retention_uplift
 
 __all__ = [
     "Review",
@@ -109,167 +116,9 @@ def _text_table(t: pd.DataFrame) -> str:
     return shown.to_string()
 
 
-#: Units of report columns that are not KPIs (KPI columns take :func:`accountkpi.tiers.unit`).
-_COLUMN_UNITS = {
-    "health": "score",
-    "satisfaction": "score",
-    "cadence": "score",
-    "responsiveness": "score",
-    "trend": "score",
-    "margin": "fraction",
-    "growth": "fraction",
-    "priority": "fraction",
-    "score": "fraction",
-    "attainment": "fraction",
-    "points_lost": "points",
-    "new_logo_share": "fraction",
-    "new_logo_revenue": "currency",
-    "existing_revenue": "currency",
-    "base_revenue": "currency",
-    "clv_12_months": "currency",
-    "mean": "currency",
-    "sum": "currency",
-    "count": "count",
-    "requests": "count",
-    "unanswered": "count",
-    "accounts": "count",
-    "clients": "count",
-    "scored": "count",
-    "unscored": "count",
-    "drop_candidates": "count",
-    "unhealthy": "count",
-    "priority_rank": "count",
-    "team_size": "count",
-    "team_accounts": "count",
-    "weight": "scale",
-}
-
-
-def unit_of(name: str) -> str:
-    """The unit a report shows a column or KPI in: a KPI's :func:`accountkpi.tiers.unit`, else the report's
-    own (``score`` 0-100, ``points`` of a score, ...); ``text`` when unknown.
-
-    Examples
-    --------
-    >>> unit_of("retention_rate"), unit_of("active_clients"), unit_of("revenue"), unit_of("health")
-    ('fraction', 'count', 'currency', 'score')
-    """
-    from .kpi import KPIS
-    from .tiers import unit
-
-    if name in KPIS:
-        return unit(name)
-    if name.endswith(("_delta", "_relative")):
-        return name.rsplit("_", 1)[1]
-    return _COLUMN_UNITS.get(name, "text")
-
-
-def format_value(unit: str, x: Any) -> str:
-    """One number as the report shows it: counts as integers, fractions and ratios as percent, money with
-    thousands separators and no decimals, NPS and 0-100 scores with one decimal.
-
-    Examples
-    --------
-    >>> format_value("count", 10.0), format_value("fraction", 0.9612), format_value("currency", 1234567.8)
-    ('10', '96.1%', '1,234,568')
-    >>> format_value("nps", 31.25), format_value("points", 0.0421), format_value("fraction", float("nan"))
-    ('31.2', '4.2 pts', 'n/a')
-    """
-    if x is None or (isinstance(x, (float, np.floating)) and np.isnan(x)):
-        return "n/a"
-    if isinstance(x, (bool, np.bool_)):
-        return "yes" if x else ""
-    if not isinstance(x, (int, float, np.integer, np.floating)):
-        return str(x)
-    if unit in ("count", "currency"):
-        return f"{x:,.0f}"
-    if unit in ("fraction", "ratio", "relative"):
-        return f"{x:.1%}"
-    if unit == "points":
-        return f"{x * 100:.1f} pts"
-    if unit in ("nps", "score", "days"):
-        return f"{x:,.1f}"
-    return f"{x:,.2f}"
-
-
-def _fmt(unit: str, x: Any) -> str:
-    text = html.escape(format_value(unit, x))
-    return '<span class="na">n/a</span>' if text == "n/a" else text
-
-
-#: Columns whose unit is the unit of the KPI named in another column of the same row.
-_BY_ROW_KPI = {"actual": "kpi", "target": "kpi", "gap": "kpi", "value": "kpi"}
-
-
-def _table(frame: pd.DataFrame, index: bool = True, units: dict[str, str] | None = None) -> str:
-    """An HTML table; each number formatted by its column's unit (``units`` overrides :func:`unit_of`), or by
-    the row's KPI for the columns of a goal (``actual``, ``target``, ``gap`` of the ``kpi`` or the
-    ``costliest_kpi``)."""
-    cols = list(frame.columns)
-    col_units = {c: (units or {}).get(str(c), unit_of(str(c))) for c in cols}
-    kpi_col = "kpi" if "kpi" in cols else "costliest_kpi" if "costliest_kpi" in cols else None
-    head = "".join(
-        f"<th>{html.escape(str(c))}</th>" for c in ([frame.index.name or ""] if index else []) + cols
-    )
-    rows = []
-    for key, row in frame.iterrows():
-        cells = [f"<th>{html.escape(str(key))}</th>"] if index else []
-        cells += [
-            f'<td class="text">{html.escape(row[c])}</td>'
-            if isinstance(row[c], str)
-            else f"<td>{_fmt(_cell_unit(c, row, col_units, kpi_col), row[c])}</td>"
-            for c in cols
-        ]
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _cell_unit(column: Any, row: pd.Series, col_units: dict[Any, str], kpi_col: str | None) -> str:
-    if kpi_col is not None and str(column) in _BY_ROW_KPI and isinstance(row[kpi_col], str):
-        return unit_of(row[kpi_col])
-    return col_units[column]
-
-
-def _kpi_rows(frame: pd.DataFrame) -> str:
-    """An HTML table with one KPI a row: each cell formatted by its row's KPI (deltas of a fraction in
-    points, relative deltas in percent)."""
-    cols = list(frame.columns)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in ["KPI", *cols])
-    rows = []
-    for kpi, row in frame.iterrows():
-        u = unit_of(str(kpi))
-        cells = [f"<th>{html.escape(str(kpi))}</th>"]
-        for c in cols:
-            cu = u
-            if str(c).startswith("Δ") and u in ("fraction", "ratio"):
-                cu = "points"
-            elif str(c).startswith("%"):
-                cu = "relative"
-            text = _fmt(cu, row[c])
-            signed = str(c).startswith(("Δ", "%")) and row[c] > 0
-            cells.append(f"<td>{'+' if signed else ''}{text}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _png(draw: Callable[[Any], Any], size: tuple[float, float] = (7.0, 3.6)) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=size, layout="constrained")
-    draw(ax)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="chart" src="data:image/png;base64,{data}">'
-
-
 def _progress(steps: list[str]) -> Iterator[str]:
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # optional: a progress bar when installed
     except ImportError:  # pragma: no cover
         yield from steps
         return
@@ -345,12 +194,7 @@ def review(book: Book, period: Period | str | None = None, *, movers: int = 5) -
     >>> r.unscored, len(r.story) >= 5
     ([], True)
     """
-    from .compare import compare
-    from .health import health
-    from .tiers import farmers_closers
-    from .whatif import retention_uplift
-
-    p = default_period(book) if period is None else period if isinstance(period, Period) else Period(period)
+    p = default_period(book) if period is None else as_period(period)
     company = compare(book, p, kpis=HEADLINE, window=12)
     moved = _movers(book, p, movers)
     cards, summary, unscored = _scorecards_of(book, p)
@@ -378,8 +222,6 @@ def review(book: Book, period: Period | str | None = None, *, movers: int = 5) -
 
 
 def _movers(book: Book, p: Period, n: int) -> pd.DataFrame:
-    from .compare import compare
-
     c = compare(book, p, vs="previous", by="account", kpis="revenue")
     c = c.assign(change=c["previous_delta"].fillna(c["value"]))
     c = c.reindex(c["change"].abs().sort_values(ascending=False, kind="stable").index).head(n)
@@ -389,8 +231,6 @@ def _movers(book: Book, p: Period, n: int) -> pd.DataFrame:
 
 
 def _scorecards_of(book: Book, p: Period) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    from .tiers import UnscoredGoalWarning, scorecard_summary
-
     if "managers" not in book.table_names:
         return pd.DataFrame(), pd.DataFrame(), []
     with warnings.catch_warnings(record=True) as caught:
@@ -404,8 +244,6 @@ def _scorecards_of(book: Book, p: Period) -> tuple[pd.DataFrame, pd.DataFrame, l
 
 
 def _priorities(book: Book, p: Period) -> pd.DataFrame:
-    from .tiers_priority import prioritise
-
     if "managers" not in book.table_names:
         return pd.DataFrame()
     managers = book.table("managers")
@@ -694,7 +532,7 @@ def _company(book: Book, r: Review) -> str:
         f"<h2>Company KPIs — {html.escape(r.period.label)}</h2>"
         "<p class='note'>Against the previous quarter and a year ago; Δ of a rate in points, % relative; "
         "CSAT and NPS over the trailing 12 months.</p>"
-        f"{_kpi_rows(rows)}<div>{_png(draw)}</div>"
+        f"{kpi_rows(rows)}<div>{png(draw)}</div>"
     )
 
 
@@ -713,7 +551,7 @@ def _segments(book: Book, period: Period) -> str:
     for key in ("tier", "region"):
         t = book.kpis(period, by=key, kpis=kpis).drop(columns="period").set_index(key)
         t.index = pd.Index([f"(no {key})" if pd.isna(x) else str(x) for x in t.index], name=key)
-        parts.append(f"<h3>By {key}</h3>{_table(t)}")
+        parts.append(f"<h3>By {key}</h3>{html_table(t)}")
     return "<h2>Segments</h2>" + "".join(parts)
 
 
@@ -722,19 +560,17 @@ def _farmers_closers(r: Review) -> str:
         return ""
     t = r.farmers_closers.astype({"role": str, "period": str}).set_index(["role", "period"])
     t.index = pd.Index([f"{a} {b}" for a, b in t.index], name="role, period")
-    return "<h2>Farmers and closers</h2>" + _table(t)
+    return "<h2>Farmers and closers</h2>" + html_table(t)
 
 
 def _scorecards(r: Review) -> str:
-    from .plot import scorecard
-
     if r.scorecards.empty:
         return ""
     summary = r.scorecard_summary
     cards = r.scorecards.astype({"manager_id": str, "tier": str})
     full = summary[summary["unscored"] == 0]
     best = str((full if len(full) else summary).index[0])
-    chart = _png(lambda ax: scorecard(cards[cards["manager_id"] == best], ax=ax), (6, 0.4 * 10 + 1.5))
+    chart = png(lambda ax: scorecard(cards[cards["manager_id"] == best], ax=ax), (6, 0.4 * 10 + 1.5))
     note = (
         "<p class='warn'>" + html.escape(" ".join(r.unscored)) + "</p>"
         if r.unscored
@@ -742,10 +578,10 @@ def _scorecards(r: Review) -> str:
     )
     label = "the best score" if len(full) else "the best score (not every goal scored)"
     return (
-        f"<h2>Scorecards per manager</h2>{note}<div class='row'><div>{_table(summary)}</div>"
+        f"<h2>Scorecards per manager</h2>{note}<div class='row'><div>{html_table(summary)}</div>"
         f"<div><h3>{html.escape(best)}: {label}</h3>{chart}</div></div>"
-        f"<details><summary>Every goal of every scorecard</summary>{_table(cards.set_index('manager_id'))}"
-        "</details>"
+        "<details><summary>Every goal of every scorecard</summary>"
+        f"{html_table(cards.set_index('manager_id'))}</details>"
     )
 
 
@@ -760,8 +596,6 @@ _PLACEMENTS = {
 def _organisation(book: Book, r: Review) -> str:
     """The reporting lines as a tree of teams (each team's KPIs rolled up, the head's score) and the three
     placements of account managers compared; empty for a Book without reporting lines or units."""
-    from .kpi import Scope
-
     managers = book.table("managers")
     if managers.empty or (managers["reports_to"].isna().all() and managers["unit_id"].isna().all()):
         return ""
@@ -789,7 +623,7 @@ def _organisation(book: Book, r: Review) -> str:
             "score": [score.get(m, np.nan) for m in order],
         }
     ).set_index("team")
-    parts = [f"<h3>Teams (each with everyone below)</h3>{_table(tree)}"]
+    parts = [f"<h3>Teams (each with everyone below)</h3>{html_table(tree)}"]
     units = book.table("units") if "units" in book.table_names else pd.DataFrame()
     if not units.empty:
         kinds = dict(zip(units["unit_id"], units["kind"].astype(str), strict=True))
@@ -805,7 +639,7 @@ def _organisation(book: Book, r: Review) -> str:
         if rows:
             placed = pd.DataFrame(rows).T
             placed.index.name = "account managers sitting"
-            parts.append(f"<h3>The three placements compared</h3>{_table(placed)}")
+            parts.append(f"<h3>The three placements compared</h3>{html_table(placed)}")
     return f"<h2>The organisation — {html.escape(p.label)}</h2>" + "".join(parts)
 
 
@@ -816,7 +650,7 @@ def _priorities_html(r: Review) -> str:
         "<h2>Prioritisation per portfolio manager</h2>"
         "<p class='note'>Each client-portfolio manager's clients "
         "ranked by value, growth, margin and health; drop candidates are loss-making or low-margin and "
-        "shrinking.</p>" + _table(r.priorities.set_index("manager_id"))
+        "shrinking.</p>" + html_table(r.priorities.set_index("manager_id"))
     )
 
 
@@ -831,7 +665,7 @@ def _whatif(r: Review) -> str:
         "profit_uplift": "relative",
     }  # fmt: skip
     rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{_fmt(units.get(str(k), 'currency'), v)}</td></tr>"
+        f"<tr><th>{html.escape(str(k))}</th><td>{html_value(units.get(str(k), 'currency'), v)}</td></tr>"
         for k, v in f["value"].items()
     )
     notes = "".join(f"<li>{html.escape(a)}</li>" for a in w.assumptions)
@@ -842,8 +676,6 @@ def _whatif(r: Review) -> str:
 
 
 def _concentration(book: Book, period: Period) -> str:
-    from .plot import lorenz
-
     per_account = book.kpis(period, by="account", kpis=["revenue"]).set_index("account_id")["revenue"]
     positive = per_account[per_account > 0].sort_values(ascending=False)
     if positive.empty:
@@ -855,23 +687,22 @@ def _concentration(book: Book, period: Period) -> str:
     top.index.name = "account_id"
     top = top.rename(columns={"share": "top_share"})
     return (
-        f"<h2>Revenue concentration</h2><div class='row'><div>{_kpi_rows(facts)}<h3>Top 10 accounts</h3>"
-        f"{_table(top)}</div><div>{_png(lambda ax: lorenz(positive.to_numpy(), ax=ax), (5, 5))}</div></div>"
+        f"<h2>Revenue concentration</h2><div class='row'><div>{kpi_rows(facts)}<h3>Top 10 accounts</h3>"
+        f"{html_table(top)}</div>"
+        f"<div>{png(lambda ax: lorenz(positive.to_numpy(), ax=ax), (5, 5))}</div></div>"
     )
 
 
 def _at_risk(r: Review) -> str:
-    from .plot import health_distribution
-
     if r.health.empty:
         return ""
     shown = r.at_risk[["account_id", "health", "reasons"]].astype({"account_id": str}).set_index("account_id")
     unscored = int(r.health["health"].isna().sum())
-    chart = _png(lambda ax: health_distribution(r.health["health"].dropna(), ax=ax), (6, 3.2))
+    chart = png(lambda ax: health_distribution(r.health["health"].dropna(), ax=ax), (6, 3.2))
     note = f"<p class='note'>{unscored} clients not scored (too little evidence).</p>" if unscored else ""
     return (
         f"<h2>At-risk accounts ({len(r.at_risk)} of {len(r.health)} clients)</h2>{note}<div class='row'>"
-        f"<div>{_table(shown)}</div><div>{chart}</div></div>"
+        f"<div>{html_table(shown)}</div><div>{chart}</div></div>"
     )
 
 
@@ -880,17 +711,16 @@ def _ltv(book: Book, period: Period) -> str:
         columns="period"
     )
     t = t.set_index("region")
-    parts = [f"<h3>Historical LTV (gross profit to date) by region</h3>{_table(t)}"]
+    parts = [f"<h3>Historical LTV (gross profit to date) by region</h3>{html_table(t)}"]
     try:
-        from .ltv import predicted_clv
-
         clv = predicted_clv(book, period.end, time=12, discount_rate=0.01, freq="W")["clv"]
         regions = book.table("accounts").drop_duplicates("account_id").set_index("account_id")["region"]
         frame = pd.DataFrame({"clv_12_months": clv.to_numpy(dtype=float)}, index=clv.index)
         frame["region"] = regions.reindex(frame.index).astype(str).to_numpy()
         by_region = frame.groupby("region")["clv_12_months"].agg(["mean", "sum", "count"])
         parts.append(
-            "<h3>Predicted 12-month revenue value (BG/NBD + Gamma-Gamma) by region</h3>" + _table(by_region)
+            "<h3>Predicted 12-month revenue value (BG/NBD + Gamma-Gamma) by region</h3>"
+            + html_table(by_region)
         )
     except (ValueError, RuntimeError, ImportError) as e:
         parts.append(f"<p class='na'>Predicted LTV not available: {html.escape(str(e))}</p>")
@@ -898,13 +728,11 @@ def _ltv(book: Book, period: Period) -> str:
 
 
 def _cohorts(book: Book, period: Period) -> str:
-    from .plot import cohort_heatmap
-
     table = book.cohorts("Y", end=period.end)
     table = table[table.index >= str(period.begin.year - 6)]
     if table.empty:
         return ""
-    return "<h2>Acquisition cohorts (share still clients)</h2>" + _png(
+    return "<h2>Acquisition cohorts (share still clients)</h2>" + png(
         lambda ax: cohort_heatmap(table, ax=ax), (8, 3.8)
     )
 

@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ._dates import Period, periods
+from .health import backtest
+from .plot_backtest import churn_by_band, roc_curve
+from .report_format import html_table, png
 
 if TYPE_CHECKING:
     from .book import Book
@@ -32,9 +35,6 @@ def backtest_periods(book: Book, period: Period, most: int = 12) -> list[Period]
 
 def backtest_section(book: Book, period: Period) -> str:
     """HTML: next-quarter AUC and lift of the default health score, churn by health band and the chart."""
-    from .health import backtest
-    from .plot_backtest import churn_by_band, roc_curve
-    from .report import _png, _table
 
     quarters = backtest_periods(book, period)
     if not quarters:
@@ -73,12 +73,10 @@ def backtest_section(book: Book, period: Period) -> str:
     )
     per["AUC"] = per["AUC"].map(lambda x: "n/a" if pd.isna(x) else f"{x:.2f}")
     counts = {"clients": "count", "churned": "count", "churners": "count"}
-    charts = _png(lambda ax: roc_curve(bt, ax), (4.6, 3.6)) + _png(
-        lambda ax: churn_by_band(bt, ax), (4.6, 3.6)
-    )
+    charts = png(lambda ax: roc_curve(bt, ax), (4.6, 3.6)) + png(lambda ax: churn_by_band(bt, ax), (4.6, 3.6))
     return (
         f"<h2>Does health predict churn?</h2><p>{html.escape(text)}</p><div class='row'>"
-        f"<div>{_table(bands, units=counts)}<h3>By quarter</h3>{_table(per, units=counts)}</div>"
+        f"<div>{html_table(bands, units=counts)}<h3>By quarter</h3>{html_table(per, units=counts)}</div>"
         f"<div>{charts}</div></div>"
         "<p>To weigh the components by this book's own history: ak.health.fit_weights (docs/health.md).</p>"
     )

@@ -7,6 +7,8 @@ import html
 from typing import TYPE_CHECKING
 
 from .bridge import MOVEMENTS
+from .plot_bridge import revenue_bridge as waterfall
+from .report_format import html_table, png
 
 if TYPE_CHECKING:
     from ._dates import Period
@@ -27,9 +29,6 @@ def bridge_section(book: Book, period: Period, trend: list[Period]) -> str:
     >>> page.startswith("<h2>Revenue bridge — 2024Q2</h2>")
     True
     """
-    from .plot_bridge import revenue_bridge as waterfall
-    from .report import _png, _table
-
     quarters = book.revenue_bridge(trend)
     quick = book.kpis(trend, kpis="quick_ratio")["quick_ratio"].to_numpy()
     by_quarter = quarters.set_index("period")[list(MOVEMENTS)]
@@ -39,14 +38,14 @@ def bridge_section(book: Book, period: Period, trend: list[Period]) -> str:
     by_region = regions.assign(region=regions["region"].astype(str).replace("nan", "(none)"))
     by_region = by_region.set_index("region")[list(MOVEMENTS)]
     units = {m: "currency" for m in MOVEMENTS} | {"quick_ratio": "scale"}
-    chart = _png(lambda ax: waterfall(quarters, period=period, ax=ax), (8.0, 3.8))
+    chart = png(lambda ax: waterfall(quarters, period=period, ax=ax), (8.0, 3.8))
     return (
         f"<h2>Revenue bridge — {html.escape(period.label)}</h2>"
         "<p class='note'>How revenue moved from the quarter before: opening + new + reactivated + resumed + "
         "expansion + contraction + churned = closing, to the cent. Resumed: clients that billed nothing the "
         "quarter before. Quick ratio: gains / losses.</p>"
-        f"<div>{chart}</div><h3>By quarter</h3>{_table(by_quarter, units=units)}"
-        f"<h3>By region, {html.escape(period.label)}</h3>{_table(by_region, units=units)}"
+        f"<div>{chart}</div><h3>By quarter</h3>{html_table(by_quarter, units=units)}"
+        f"<h3>By region, {html.escape(period.label)}</h3>{html_table(by_region, units=units)}"
     )
 
 
@@ -63,7 +62,6 @@ def projects_section(book: Book, period: Period, trend: list[Period]) -> str:
     >>> page.startswith("<h2>Backlog and renewals — 2024Q2</h2>")
     True
     """
-    from .report import _png, _table
 
     if "projects" not in book.table_names or book.rows("projects") == 0:
         return ""
@@ -94,7 +92,7 @@ def projects_section(book: Book, period: Period, trend: list[Period]) -> str:
         "<p class='note'>Backlog: the value of signed, unfinished projects not yet billed (never below 0). "
         f"Renewals: projects whose contract ends in the 90 days after {html.escape(period.label)}, with the "
         "account's health.</p>"
-        f"<div>{_png(draw)}</div>{_table(wide, units=units)}"
+        f"<div>{png(draw)}</div>{html_table(wide, units=units)}"
         f"<h3>Renewals due ({len(shown)}; {due['value'].sum():,.0f} of contract value)</h3>"
-        f"{_table(shown, units=due_units)}"
+        f"{html_table(shown, units=due_units)}"
     )

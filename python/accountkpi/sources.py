@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import sqlite3
 from collections.abc import Mapping
@@ -22,6 +23,8 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._columns import column_spec
+from ._schema import TABLES, raise_problems
 
 __all__ = ["OUTPUTS", "REGION_RULES", "as_pandas", "parquet_frames", "sql_frames", "to_output"]
 
@@ -46,7 +49,7 @@ def _is_arrow_like(frame: Any) -> bool:
 
 
 def _arrow_table(frame: Any) -> Any:
-    import pyarrow as pa
+    import pyarrow as pa  # optional: only for Arrow-speaking frames
 
     if isinstance(frame, pa.Table):
         return frame
@@ -65,10 +68,8 @@ def as_pandas(frame: Any, table: str | None = None, names: Mapping[str, str] | N
     returned unchanged for the caller to report. ``names`` maps the Book's column names to the frame's."""
     if isinstance(frame, pd.DataFrame) or not _is_arrow_like(frame):
         return frame
-    import pyarrow as pa
+    import pyarrow as pa  # optional: only for Arrow-speaking frames
     import pyarrow.compute as pc
-
-    from .book import TABLES
 
     data = _arrow_table(frame)
     names = names or {}
@@ -103,12 +104,12 @@ def to_output(frame: pd.DataFrame, output: str) -> Any:
         return frame
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {', '.join(map(repr, OUTPUTS))}, got {output!r}")
-    import pyarrow as pa
+    import pyarrow as pa  # optional: only for that output
 
     table = pa.Table.from_pandas(frame, preserve_index=not isinstance(frame.index, pd.RangeIndex))
     if output == "arrow":
         return table
-    import polars as pl
+    import polars as pl  # optional: only for that output
 
     return pl.from_arrow(table)
 
@@ -158,8 +159,6 @@ def derived_regions(ids: pd.Series, regions: pd.Series, dates: pd.Series, rule: 
     ``first`` or ``last`` (the region of its earliest or latest line). Lines are ordered by day, then by
     position; lines without a region do not count, and an account without any has no region. The rule is
     the core's (``accountkpi::derive_regions``), one linear pass."""
-    from .book import _column_spec
-
     if rule not in REGION_RULES:
         raise ValueError(f"region_rule must be one of {', '.join(map(repr, REGION_RULES))}, got {rule!r}")
     account, accounts = pd.factorize(ids, use_na_sentinel=True)
@@ -167,7 +166,7 @@ def derived_regions(ids: pd.Series, regions: pd.Series, dates: pd.Series, rule: 
         region, names = regions.cat.codes.to_numpy(), regions.cat.categories
     else:
         region, names = pd.factorize(regions, use_na_sentinel=True)
-    day = _days(_column_spec("revenue", "date", "date", dates, []))
+    day = _days(column_spec("revenue", "date", "date", dates, []))
     # Days outside the calendar the Book takes are as missing: the build reports those lines.
     day = np.where((day < -(2**31) + 1) | (day > 2**31 - 1), -(2**31), day).astype(np.int32)
     chosen = _core.derive_regions(account.astype(np.int32), region.astype(np.int32), day, len(accounts),
@@ -182,8 +181,6 @@ def transaction_frames(
 ) -> dict[str, pd.DataFrame]:
     """The ``accounts`` and ``revenue`` frames of one transaction log; ``names`` maps the Book's
     ``account_id``, ``date``, ``amount``, ``cost`` and ``region`` to the log's columns (None: absent)."""
-    from .book import _raise
-
     frame = as_pandas(transactions, "revenue", {k: v for k, v in names.items() if v is not None})
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
@@ -201,7 +198,7 @@ def transaction_frames(
         if src is not None and src not in frame.columns
     ]
     if problems:
-        _raise(problems)
+        raise_problems(problems)
     revenue = {book: frame[src] for book, src in names.items() if src is not None and book != "region"}
     accounts = {"account_id": pd.unique(frame[names["account_id"]].dropna())}
     if names.get("region") is not None:
@@ -218,9 +215,7 @@ def transaction_frames(
 def parquet_frames(directory: str | os.PathLike[str]) -> tuple[dict[str, pd.DataFrame], list[tuple]]:
     """One frame per ``<table>.parquet`` file (or ``<table>/`` folder of Parquet parts) in ``directory``,
     and the problems found (missing required tables, unknown table files, unreadable files)."""
-    import pyarrow.parquet as pq
-
-    from .book import TABLES
+    import pyarrow.parquet as pq  # optional: only to read Parquet
 
     directory = Path(directory)
     if not directory.is_dir():
@@ -279,8 +274,6 @@ def _file_of(url: str) -> str:
 
 
 def _needs(module: str, package: str) -> Any:
-    import importlib
-
     try:
         return importlib.import_module(module)
     except ImportError:
@@ -356,8 +349,6 @@ def sql_frames(
     (``postgresql://...``, ``sqlite:///path``, ``duckdb:///path``), a SQLite or DuckDB file, or an open
     connection (ADBC, DuckDB, sqlite3 or any DB-API one), left open. ``queries`` maps table names to SQL;
     by default each of the Book's tables is ``SELECT * FROM <table>`` when the database has it."""
-    from .book import TABLES
-
     owned = isinstance(source, (str, os.PathLike))
     connection, kind = _connect(os.fspath(source)) if owned else (source, _kind_of(source))
     if kind in ("postgresql", "sqlite"):

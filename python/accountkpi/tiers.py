@@ -27,8 +27,10 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._dates import Period
+from ._columns import id_values
+from ._dates import Period, as_period
 from .kpi import HIGHER_IS_BETTER, KPIS
+from .tiers_priority import prioritise
 
 if TYPE_CHECKING:
     from .book import Book
@@ -64,12 +66,8 @@ class UnscoredGoalWarning(UserWarning):
     """A goal of a tier's scorecard is unscored for every manager of the tier (no target or no actual)."""
 
 
-def _period(period: Period | str) -> Period:
-    return period if isinstance(period, Period) else Period(period)
-
-
 def _days(period: Period | str) -> tuple[int, int]:
-    p = _period(period)
+    p = as_period(period)
     return (p._begin, p._end)
 
 
@@ -127,7 +125,7 @@ class Goal:
         object.__setattr__(self, "target", float(self.target))
         object.__setattr__(self, "weight", float(self.weight))
         if self.target_period is not None:
-            object.__setattr__(self, "target_period", _period(self.target_period))
+            object.__setattr__(self, "target_period", as_period(self.target_period))
 
     def _tuple(self) -> tuple[str, float, float, bool, tuple[int, int] | None, bool]:
         tp = None if self.target_period is None else _days(self.target_period)
@@ -316,7 +314,7 @@ class Mandate:
         True
         """
         m, accounts = self._indices(book)
-        p = _period(period)
+        p = as_period(period)
         lines, score = _core.tiers.evaluate(
             book._core,
             self.tier,
@@ -403,8 +401,6 @@ class ClientPortfolio(Mandate):
         >>> int(ranked["priority_rank"].iloc[0])
         1
         """
-        from .tiers_priority import prioritise
-
         return prioritise(book, period, manager=self.manager, accounts=self.accounts or None, **kwargs)
 
 
@@ -482,7 +478,7 @@ class RevenuePortfolio(Mandate):
         if revenue_target is not None and not math.isfinite(revenue_target):
             raise ValueError("RevenuePortfolio: the revenue target must be finite")
         self.revenue_target = math.nan if revenue_target is None else float(revenue_target)
-        self.target_period = None if target_period is None else _period(target_period)
+        self.target_period = None if target_period is None else as_period(target_period)
         if scorecard is None and revenue_target is not None:
             goals = default_scorecard(self.tier)
             scorecard = tuple(
@@ -501,7 +497,7 @@ class RevenuePortfolio(Mandate):
         last day of ``period`` (else the calendar year, with a NaN target).
         """
         m, accounts = self._indices(book)
-        p = _period(period)
+        p = as_period(period)
         tp = None if self.target_period is None else _days(self.target_period)
         d = _core.tiers.revenue_status(book._core, m, accounts, self.revenue_target, tp, _days(p), options)
         d["target_period"] = Period._from_days(d["target_period"])
@@ -555,7 +551,7 @@ def scorecards(
             "points_lost": raw["points_lost"],
         }
     )[_COLUMNS]
-    _warn_unscored(out, _period(period))
+    _warn_unscored(out, as_period(period))
     return out
 
 
@@ -616,14 +612,9 @@ def scorecard_summary(cards: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("score", ascending=False, na_position="last", kind="stable")
 
 
-def _ids(book: Book, key: str, codes: np.ndarray) -> np.ndarray:
-    """External ids of account or manager indices; None where the index is -1."""
-    labels = _core.key_labels(book._core, key)
-    labels = np.asarray(labels, dtype=object)
-    out = labels[np.where(codes < 0, 0, codes)] if len(labels) else np.full(len(codes), None, dtype=object)
-    out = out.astype(object)
-    out[codes < 0] = None
-    return out
+def _ids(book: Book, key: str, codes: np.ndarray) -> Any:
+    """External ids of account or manager indices (missing where the index is -1)."""
+    return id_values(_core.key_labels(book._core, key), codes)
 
 
 def coverage(

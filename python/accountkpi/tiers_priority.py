@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ._dates import Period
+from ._dates import Period, as_period
 from .health import _check_fraction, scope_of
 from .health import health as _health
+from .ltv import historical
 
 if TYPE_CHECKING:
     from .book import Book
@@ -22,10 +23,6 @@ __all__ = ["DEFAULT_PRIORITY_WEIGHTS", "prioritise"]
 #: Weights of the priority score's parts (each part in 0-1: percentile ranks of value, growth and margin
 #: within the portfolio, and health / 100).
 DEFAULT_PRIORITY_WEIGHTS: dict[str, float] = {"value": 0.4, "growth": 0.2, "margin": 0.2, "health": 0.2}
-
-
-def _period(period: Period | str) -> Period:
-    return period if isinstance(period, Period) else Period(period)
 
 
 def _account_items(book: Book, p: Period, base: Period, scope: Any) -> pd.DataFrame:
@@ -135,7 +132,7 @@ def prioritise(
     _check_fraction("margin_floor", margin_floor)
     if not (0 <= health_floor <= 100):
         raise ValueError(f"health_floor is a health score 0-100, got {health_floor!r}")
-    p = _period(period)
+    p = as_period(period)
     base = p.previous()
     if manager is None and not accounts:
         raise ValueError("prioritise: give a manager or accounts")
@@ -151,8 +148,6 @@ def prioritise(
         else pd.DataFrame({"account_id": [], "health": []})
     )
     items = items.merge(h[["account_id", "health"]], on="account_id", how="left")
-    from .ltv import historical
-
     lifetime = historical(book, p.end)  # gross profit to date, per account
     items["ltv_historical"] = lifetime.reindex(items["account_id"].to_numpy()).to_numpy()
     rev, base_rev, gp = items["revenue"], items["base_revenue"], items["gross_profit"]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import _core
-from ._dates import Period
+from ._dates import Period, as_period
 
 if TYPE_CHECKING:
     from .book import Book
@@ -120,7 +120,7 @@ def retention_uplift(
     >>> r.profit_next_period > 0, 0 < r.profit_uplift < 1
     (True, True)
     """
-    p = period if isinstance(period, Period) else Period(period)
+    p = as_period(period)
     t = book.kpis(
         p, kpis=["clients_start", "churned_clients", "active_clients", "gross_profit"], scope=scope, **options
     ).iloc[0]

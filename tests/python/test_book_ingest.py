@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import accountkpi as ak
-from accountkpi.book import _narrow_codes
+from accountkpi._columns import narrow_codes
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_a_shared_column_outlives_its_frame_and_ignores_later_writes() -> None:
 
 @pytest.mark.parametrize("n", [3, 127, 128, 40_000], ids=lambda n: f"{n}_texts")
 def test_dictionary_codes_are_as_narrow_as_their_count(n: int) -> None:
-    codes = _narrow_codes(np.array([-1, 0, n - 1], dtype=np.int64), n)
+    codes = narrow_codes(np.array([-1, 0, n - 1], dtype=np.int64), n)
     expected = np.int8 if n <= 127 else np.int16 if n <= 32767 else np.int32
     assert codes.dtype == expected
     assert codes.tolist() == [-1, 0, n - 1]

@@ -26,6 +26,7 @@ MODULES = [
     "accountkpi.plot_bridge",
     "accountkpi.report",
     "accountkpi.report_bridge",
+    "accountkpi.report_format",
     "accountkpi.renewals",
 ]
 

@@ -40,10 +40,6 @@ def _index_of(*values: Any) -> pd.Index | None:
     return None
 
 
-def _result(values: np.ndarray, index: pd.Index | None) -> np.ndarray | pd.Series:
-    return values if index is None else pd.Series(values, index=index)
-
-
 def _broadcast(compute: Callable[..., np.ndarray], *values: Any) -> Any:
     """``compute`` on flat float64 columns of ``values`` broadcast together, returned in their shape.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import warnings
 from typing import Any
 
@@ -10,9 +11,11 @@ import pandas as pd
 
 from .. import _core
 from .._core import ltv as _ltv
+from .._dates import Period, to_day
 from ._base import ConvergenceWarning
 from .beta_geo_fitter import BetaGeoFitter
 from .gamma_gamma_fitter import GammaGammaFitter
+from .utils import rfm_summary
 
 __all__ = ["cohorts", "historical", "ltv_simple", "predicted_clv"]
 
@@ -47,8 +50,6 @@ def ltv_simple(
 
 
 def _end_day(book: Any, end: Any) -> int:
-    from .._dates import to_day
-
     if end is not None:
         return to_day(end)
     span = book.span
@@ -122,8 +123,6 @@ def cohorts(book: Any, freq: str = "Q", measure: str = "logo", end: Any = None) 
     >>> float(table.loc["2023", 0]) <= 1.0
     True
     """
-    from .._dates import Period
-
     if measure not in ("logo", "revenue"):
         raise ValueError(f"measure must be 'logo' or 'revenue', got {measure!r}")
     periods, sizes, ages, cells = _core.ltv.cohorts(
@@ -178,10 +177,6 @@ def predicted_clv(
     >>> bool((margin["clv"].dropna() < clv["clv"].loc[margin["clv"].dropna().index]).mean() > 0.9)
     True
     """
-    import datetime as _dt
-
-    from .utils import rfm_summary
-
     if measure not in ("revenue", "gross_profit"):
         raise ValueError(f"measure must be 'revenue' or 'gross_profit', got {measure!r}")
     day = _end_day(book, end)

@@ -6,6 +6,7 @@ from typing import Any
 
 from .._core import ltv as _ltv
 from ._base import BaseFitter, _broadcast, _column
+from .utils import _customer_lifetime_value
 
 __all__ = ["GammaGammaFitter"]
 
@@ -150,8 +151,6 @@ class GammaGammaFitter(BaseFitter):
         >>> bool(clv[0] > 0)
         True
         """
-        from .utils import _customer_lifetime_value
-
         profit = self.conditional_expected_average_profit(frequency, monetary_value)
         return _customer_lifetime_value(
             transaction_prediction_model, frequency, recency, T, profit, time, discount_rate, freq

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._plotting import axes
 from .evaluation import evaluate
 from .utils import _FREQ_UNITS
 
@@ -27,15 +28,6 @@ __all__ = [
     "plot_period_transactions",
     "plot_probability_alive_matrix",
 ]
-
-
-def _axes(ax: Axes | None, size: tuple[float, float] = (7.0, 4.5)) -> Axes:
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=size, layout="constrained")
-    return ax
 
 
 def plot_period_transactions(
@@ -72,7 +64,7 @@ def plot_period_transactions(
     expected[max_frequency] = weights.sum() - expected[:max_frequency].sum()
     labels = [str(n) for n in counts[:-1]] + [f"{max_frequency}+"]
     frame = pd.DataFrame({"Actual": observed, "Model": expected}, index=labels)
-    ax = frame.plot(kind="bar", ax=_axes(ax), rot=0)
+    ax = frame.plot(kind="bar", ax=axes(ax, (7.0, 4.5)), rot=0)
     ax.set_title(title)
     ax.set_xlabel("Number of Calibration Period Transactions")
     ax.set_ylabel("Customers")
@@ -102,7 +94,7 @@ def plot_calibration_purchases_vs_holdout_purchases(
     2
     """
     table = evaluate(model, calibration_holdout_matrix, max_frequency=n).by_frequency
-    ax = _axes(ax)
+    ax = axes(ax, (7.0, 4.5))
     ax.plot(table.index, table["actual"], marker="o", label="frequency_holdout")
     ax.plot(table.index, table["predicted"], marker="o", label="model_predictions")
     ax.set_title(title)
@@ -115,9 +107,9 @@ def plot_calibration_purchases_vs_holdout_purchases(
 def _matrix(
     Z: np.ndarray, title: str, xlabel: str, ylabel: str, colorbar: str, ax: Axes | None, **kwargs: Any
 ) -> Axes:
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # optional heavy dependency: imported only to draw
 
-    ax = _axes(ax, (6.0, 5.0))
+    ax = axes(ax, (6.0, 5.0))
     image = ax.imshow(Z, aspect="auto", origin="upper", **kwargs)
     plt.colorbar(image, ax=ax, label=colorbar)
     ax.set_title(title)
@@ -241,7 +233,7 @@ def plot_cumulative_transactions(
         span = days[days >= age] - age
         expected[days >= age] += count * np.asarray(model.expected_number_of_purchases_up_to_time(span + 1.0))
     index = pd.date_range(dates.min(), periods=t, freq=_FREQ_UNITS[freq]) if set_index_date else days
-    ax = _axes(ax)
+    ax = axes(ax, (7.0, 4.5))
     ax.plot(index, actual, label="actual")
     ax.plot(index, expected, linestyle="--", label="predicted")
     ax.axvline(index[t_cal] if set_index_date else t_cal, color="k", linestyle=":")
@@ -296,7 +288,7 @@ def plot_history_alive(
     alive = np.asarray(model.conditional_probability_alive(frequency, recency, T), dtype=float)
     alive[now < first] = np.nan
     index = pd.period_range(pd.Period(ordinal=origin, freq=_FREQ_UNITS[freq]), periods=t).to_timestamp()
-    ax = _axes(ax)
+    ax = axes(ax, (7.0, 4.5))
     ax.plot(index, alive, label="P(alive)", **kwargs)
     purchases = [index[int(p - origin)] for p in period if 0 <= p - origin < t]
     for when in purchases:
