@@ -680,44 +680,173 @@ Book BookBuilder::build() const {
     return std::move(*book);
 }
 
-std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& problems) const {
-    auto data = std::make_shared<BookData>();
-    data->options = options_;
-    if (options_.inactivity_days < 1 || options_.inactivity_days > BuildOptions::max_inactivity_days) {
-        problems.add("options", -1, "inactivity_days",
-                     "must be between 1 and " + std::to_string(BuildOptions::max_inactivity_days) +
-                         " days, got " + std::to_string(options_.inactivity_days));
+namespace {
+
+/// Owners at the date of each event: asked once per event, from a copy of the assignments packed 16 bytes
+/// each (an account's are then one read away, not five: events come in date order, accounts at random).
+class OwnerFinder {
+  public:
+    explicit OwnerFinder(const AssignmentTable& t) : t_(t), packed_(t.size()) {
+        for (std::size_t k = 0; k < packed_.size(); ++k)
+            packed_[k] = {t.start[k], t.end[k], t.project[k], t.manager[k]};
     }
 
-    const auto input = [&](std::string_view name) -> const Table* {
-        for (const auto& [n, t] : tables) {
+    /// Sets the manager of each project (at its signing), revenue line, interaction without one, request (at
+    /// its receipt) and survey of `data`.
+    void assign(BookData& data) const {
+        auto& p = data.projects;
+        p.manager = owners(
+            p.account, [](std::size_t i) { return to_index(i); },
+            [&](std::size_t i) { return p.signed_on[i]; });
+        auto& r = data.revenue;
+        r.manager = owners(
+            r.account, [&](std::size_t i) { return r.project[i]; }, [&](std::size_t i) { return r.date[i]; });
+        auto& c = data.interactions;
+        for (std::size_t i = 0; i < c.size(); ++i) {
+            if (c.manager[i] == none) c.manager[i] = owner(c.account[i], none, c.date[i]);
+        }
+        auto& q = data.requests;
+        q.manager.resize(q.size());
+        for (std::size_t i = 0; i < q.size(); ++i)
+            q.manager[i] = owner(q.account[i], q.project[i], q.received_on[i]);
+        auto& v = data.surveys;
+        v.manager.resize(v.size());
+        for (std::size_t i = 0; i < v.size(); ++i) v.manager[i] = owner(v.account[i], none, v.date[i]);
+    }
+
+  private:
+    struct Assignment {
+        Date start, end;
+        std::int32_t project, manager;
+    };
+
+    [[nodiscard]] std::int32_t owner(std::int32_t a, std::int32_t p, Date d) const {
+        const auto ua = static_cast<std::size_t>(a);
+        const auto at = [&](std::uint32_t k) -> const Assignment& { return packed_[k]; };
+        return detail::owner_among(t_.offsets[ua], t_.offsets[ua + 1], p, d, at);
+    }
+
+    /// The owner of each row of the largest tables: the next rows' assignments fetched ahead (their accounts'
+    /// offsets first).
+    template <class ProjectOf, class DateOf>
+    [[nodiscard]] std::vector<std::int32_t> owners(const std::vector<std::int32_t>& account,
+                                                   const ProjectOf& project_of, const DateOf& date_of) const {
+        constexpr std::size_t ahead = fetch_ahead;
+        const std::size_t n = account.size();
+        std::vector<std::int32_t> out(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            detail::interruption_point(i);
+            if (i + 2 * ahead < n)
+                prefetch_read(&t_.offsets[static_cast<std::size_t>(account[i + 2 * ahead])]);
+            if (i + ahead < n && !packed_.empty()) {
+                const auto first = t_.offsets[static_cast<std::size_t>(account[i + ahead])];
+                prefetch_read(&packed_[std::min<std::size_t>(first, packed_.size() - 1)]);
+            }
+            out[i] = owner(account[i], project_of(i), date_of(i));
+        }
+        return out;
+    }
+
+    const AssignmentTable& t_;
+    std::vector<Assignment> packed_;
+};
+
+using InputTables = std::vector<std::pair<std::string, Table>>;
+
+bool spell_order(const Spell& x, const Spell& y) {
+    return x.account != y.account ? x.account < y.account : x.begin < y.begin;
+}
+
+/// Assembles a Book from its input tables in two stages: each table is read and checked by its own step,
+/// every problem reported (`read`); then, when none was found, the derivations queries need (`derive`). The
+/// steps run in the order of the schema's references: accounts, managers and units, projects, then the event
+/// tables that refer to them.
+class Assembly {
+  public:
+    Assembly(const InputTables& tables, Problems& problems, const BuildOptions& options)
+        : tables_(tables), problems_(problems), options_(options), data_(std::make_shared<BookData>()) {
+        data_->options = options;
+    }
+    Assembly(const Assembly&) = delete;
+    Assembly& operator=(const Assembly&) = delete;
+
+    /// Reads and checks every table.
+    void read() {
+        check_options_and_tables();
+        read_accounts();
+        Reader managers = reader("managers");  // read again for the managers' units, once units are known
+        read_managers(managers);
+        read_units(managers);
+        read_projects();
+        read_assignments();
+        read_revenue();
+        read_interactions();
+        read_requests();
+        read_surveys();
+        read_targets();
+    }
+
+    /// The Book of the tables read without a problem.
+    Book derive() {
+        data_->assignments.offsets = offsets_of(data_->assignments.account, data_->accounts.size());
+        derive_spells();
+        derive_project_kinds();
+        derive_owners();
+        return Book(std::move(data_));
+    }
+
+  private:
+    [[nodiscard]] const Table* input(std::string_view name) const {
+        for (const auto& [n, t] : tables_) {
             if (n == name) return &t;
         }
         return nullptr;
-    };
-    for (const auto& [n, t] : tables) {
-        if (!find_table(n)) problems.add(n, -1, "", "unknown table");
     }
-    for (const auto& spec : schema()) {
-        if (input(spec.name)) {
-            data->tables_given.emplace_back(spec.name);
-        } else if (spec.required) {
-            problems.add(spec.name, -1, "", "required table is missing");
+    [[nodiscard]] Reader reader(std::string_view name) const {
+        return Reader(*find_table(name), input(name), problems_, options_.strict_columns);
+    }
+
+    void check_options_and_tables() {
+        if (options_.inactivity_days < 1 || options_.inactivity_days > BuildOptions::max_inactivity_days) {
+            problems_.add("options", -1, "inactivity_days",
+                          "must be between 1 and " + std::to_string(BuildOptions::max_inactivity_days) +
+                              " days, got " + std::to_string(options_.inactivity_days));
+        }
+        for (const auto& [n, t] : tables_) {
+            if (!find_table(n)) problems_.add(n, -1, "", "unknown table");
+        }
+        for (const auto& spec : schema()) {
+            if (input(spec.name)) {
+                data_->tables_given.emplace_back(spec.name);
+            } else if (spec.required) {
+                problems_.add(spec.name, -1, "", "required table is missing");
+            }
         }
     }
-    const auto reader = [&](std::string_view name) {
-        return Reader(*find_table(name), input(name), problems, options_.strict_columns);
-    };
 
     // accounts: one row per account, or one row per spell when acquired_on is given on every row of the
     // account.
-    std::vector<Spell> spells;
-    std::vector<std::uint8_t> spells_given;
-    {
+    void read_accounts() {
         Reader r = reader("accounts");
-        auto& t = data->accounts;
+        auto& t = data_->accounts;
         std::vector<std::uint8_t> repeated;
         const auto account = r.keys("account_id", t.ids, repeated);
+        read_account_rows(r, account, repeated);
+        read_account_parents(r, account);
+        std::stable_sort(spells_.begin(), spells_.end(), spell_order);
+        for (std::size_t k = 1; k < spells_.size(); ++k) {
+            if (spells_[k].account == spells_[k - 1].account && spells_[k].begin < spells_[k - 1].end) {
+                r.report(spells_[k].row, "acquired_on",
+                         "spell overlaps the spell of row " + std::to_string(spells_[k - 1].row) +
+                             " of account " + quoted(t.ids.label(spells_[k].account)));
+            }
+        }
+    }
+
+    /// The accounts' names, regions and domains, and their given spells.
+    void read_account_rows(Reader& r, const std::vector<std::int32_t>& account,
+                           const std::vector<std::uint8_t>& repeated) {
+        auto& t = data_->accounts;
         const auto name = r.texts("name", false);
         const auto region = r.categories("region", t.regions);
         const auto domain = r.categories("domain", t.domains);
@@ -728,7 +857,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         t.region.assign(n, none);
         t.domain.assign(n, none);
         t.parent.assign(n, none);
-        spells_given.assign(n, 0);
+        spells_given_.assign(n, 0);
         std::vector<std::int64_t> first_row(n, -1);
         std::vector<std::uint8_t> without_spell(n, 0);
         for (std::size_t i = 0; i < r.rows(); ++i) {
@@ -762,7 +891,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                 conflict("domain", domain[i] != none && domain[i] != t.domain[ua]);
             }
             if (has_spell) {
-                spells_given[ua] = 1;
+                spells_given_[ua] = 1;
                 Date end = Date::max();
                 if (!churned[i].is_null()) {
                     end = churned[i];
@@ -773,11 +902,17 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                         continue;
                     }
                 }
-                spells.push_back({a, acquired[i], end, 0, to_row(i)});
+                spells_.push_back({a, acquired[i], end, 0, to_row(i)});
             } else if (!churned[i].is_null()) {
                 r.report(to_row(i), "acquired_on", "churned_on is given without acquired_on");
             }
         }
+    }
+
+    /// The accounts' parents. A chain of parents must end: each cycle is reported once, naming it, on the
+    /// input row that gave its first account its parent.
+    void read_account_parents(Reader& r, const std::vector<std::int32_t>& account) {
+        auto& t = data_->accounts;
         const auto parent = r.references("parent_id", t.ids, "account", false);
         for (std::size_t i = 0; i < r.rows(); ++i) {
             detail::interruption_point(i);
@@ -788,44 +923,27 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                 t.parent[static_cast<std::size_t>(account[i])] = parent[i];
             }
         }
-        // A chain of parents must end: report each cycle once, naming it, on the input row that gave its
-        // first account its parent.
-        {
-            std::vector<std::int64_t> parent_row(n, -1);
-            for (std::size_t i = 0; i < r.rows(); ++i) {
-                detail::interruption_point(i);
-                if (account[i] != none && parent[i] != none && parent[i] != account[i])
-                    parent_row[static_cast<std::size_t>(account[i])] = to_row(i);
-            }
-            const auto label = [&](std::size_t a) { return t.ids.label(to_index(a)); };
-            for (const auto& cycle : cycles_of(t.parent)) {
-                r.report(parent_row[cycle.front()], "parent_id",
-                         "the parents of account " + quoted(label(cycle.front())) +
-                             " form a cycle back to it: " + cycle_text(cycle, label));
-            }
+        std::vector<std::int64_t> parent_row(t.ids.size(), -1);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            detail::interruption_point(i);
+            if (account[i] != none && parent[i] != none && parent[i] != account[i])
+                parent_row[static_cast<std::size_t>(account[i])] = to_row(i);
         }
-        std::stable_sort(spells.begin(), spells.end(), [](const Spell& x, const Spell& y) {
-            return x.account != y.account ? x.account < y.account : x.begin < y.begin;
-        });
-        for (std::size_t k = 1; k < spells.size(); ++k) {
-            if (spells[k].account == spells[k - 1].account && spells[k].begin < spells[k - 1].end) {
-                r.report(spells[k].row, "acquired_on",
-                         "spell overlaps the spell of row " + std::to_string(spells[k - 1].row) +
-                             " of account " + quoted(t.ids.label(spells[k].account)));
-            }
+        const auto label = [&](std::size_t a) { return t.ids.label(to_index(a)); };
+        for (const auto& cycle : cycles_of(t.parent)) {
+            r.report(parent_row[cycle.front()], "parent_id",
+                     "the parents of account " + quoted(label(cycle.front())) +
+                         " form a cycle back to it: " + cycle_text(cycle, label));
         }
     }
 
     // managers, then units (their heads are managers, and managers belong to units): the managers' units are
     // read once the units are known.
-    Reader manager_reader = reader("managers");
-    std::vector<std::int32_t> manager_of_row;
-    {
-        Reader& r = manager_reader;
-        auto& t = data->managers;
+    void read_managers(Reader& r) {
+        auto& t = data_->managers;
         std::vector<std::uint8_t> repeated;
-        manager_of_row = r.keys("manager_id", t.ids, repeated);
-        const auto& manager = manager_of_row;
+        manager_of_row_ = r.keys("manager_id", t.ids, repeated);
+        const auto& manager = manager_of_row_;
         const auto name = r.texts("name", false);
         const auto role = r.vocabulary("role", role_names, true, Role::farmer);
         const auto tier = r.vocabulary("tier", tier_names, false, Tier::none);
@@ -862,16 +980,18 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                          " form a cycle: " + cycle_text(cycle, label));
         }
     }
-    {
+
+    /// The units, then each manager's unit (`managers`: the reader of the managers' table).
+    void read_units(Reader& managers) {
         Reader r = reader("units");
-        auto& t = data->units;
+        auto& t = data_->units;
         std::vector<std::uint8_t> repeated;
         const auto unit = r.keys("unit_id", t.ids, repeated);
         const auto name = r.texts("name", false);
         const auto kind = r.vocabulary("kind", unit_kind_names, true, UnitKind::account_management);
-        const auto head = r.references("head_id", data->managers.ids, "manager", false);
+        const auto head = r.references("head_id", data_->managers.ids, "manager", false);
         const auto parent = r.references("parent_id", t.ids, "unit", false);
-        const auto account = r.references("account_id", data->accounts.ids, "account", false);
+        const auto account = r.references("account_id", data_->accounts.ids, "account", false);
         const auto account_given = r.texts("account_id", false);  // an unknown id is reported as such
         const std::size_t n = t.ids.size();
         t.name.assign(n, {});
@@ -914,121 +1034,116 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                      "the parents of unit " + quoted(label(cycle.front())) +
                          " form a cycle: " + cycle_text(cycle, label));
         }
-        // Each manager's unit.
-        const auto unit_of = manager_reader.references("unit_id", t.ids, "unit", false);
-        auto& m = data->managers;
+        const auto unit_of = managers.references("unit_id", t.ids, "unit", false);
+        auto& m = data_->managers;
         for (std::size_t i = 0; i < unit_of.size(); ++i) {
-            if (manager_of_row[i] != none) m.unit[static_cast<std::size_t>(manager_of_row[i])] = unit_of[i];
+            if (manager_of_row_[i] != none) m.unit[static_cast<std::size_t>(manager_of_row_[i])] = unit_of[i];
         }
     }
 
     // projects, stored sorted by signed_on: a project's index is its sorted row.
-    std::vector<std::int32_t>
-        project_of_input;  // input-order project index -> sorted index (when they differ)
-    IdIndex project_input_ids;
-    const IdIndex* project_lookup = &project_input_ids;  // the input's project ids, in input order
-    bool projects_renumbered = true;                     // else the input order is the Book's
-    {
+    void read_projects() {
         Reader r = reader("projects");
-        auto& t = data->projects;
+        auto& t = data_->projects;
         std::vector<std::uint8_t> repeated;
-        const auto project = r.keys("project_id", project_input_ids, repeated);
-        auto account = r.references("account_id", data->accounts.ids, "account", true);
-        auto service_line = r.categories("service_line", t.service_lines);
-        auto kind = r.vocabulary("kind", project_kind_names, false, ProjectKind::unspecified);
-        auto signed_on = r.dates("signed_on", true);
-        auto start = r.dates("start", false);
-        auto end = r.dates("end", false);
-        auto value = r.numbers("value", true);
-        check_money(r, "value", value);
-        auto billing = r.vocabulary("billing", billing_names, false, Billing::none);
+        const auto project = r.keys("project_id", project_input_ids_, repeated);
+        t.account = r.references("account_id", data_->accounts.ids, "account", true);
+        t.service_line = r.categories("service_line", t.service_lines);
+        t.kind = r.vocabulary("kind", project_kind_names, false, ProjectKind::unspecified);
+        t.signed_on = r.dates("signed_on", true);
+        t.start = r.dates("start", false);
+        t.end = r.dates("end", false);
+        t.value = r.numbers("value", true);
+        check_money(r, "value", t.value);
+        t.billing = r.vocabulary("billing", billing_names, false, Billing::none);
         std::vector<std::uint32_t> keep;
         for (std::size_t i = 0; i < r.rows(); ++i) {
             detail::interruption_point(i);
             if (repeated[i]) {
                 r.report(to_row(i), "project_id",
-                         "duplicate project id " + quoted(project_input_ids.label(project[i])));
+                         "duplicate project id " + quoted(project_input_ids_.label(project[i])));
             }
-            if (!start[i].is_null() && !end[i].is_null() && end[i] < start[i]) {
-                r.report(to_row(i), "end", "end " + end[i].iso() + " is before start " + start[i].iso());
+            if (!t.start[i].is_null() && !t.end[i].is_null() && t.end[i] < t.start[i]) {
+                r.report(to_row(i), "end", "end " + t.end[i].iso() + " is before start " + t.start[i].iso());
             }
             if (project[i] != none && !repeated[i]) keep.push_back(static_cast<std::uint32_t>(i));
         }
         std::vector<Date> keep_signed(keep.size());
         for (std::size_t k = 0; k < keep.size(); ++k) {
-            keep_signed[k] = signed_on[keep[k]].is_null() ? Date::min() : signed_on[keep[k]];
+            keep_signed[k] = t.signed_on[keep[k]].is_null() ? Date::min() : t.signed_on[keep[k]];
         }
         const auto order = sort_order(keep_signed);
         if (order.empty() && keep.size() == r.rows()) {
             // Every row a new project, already in signing order: the input order is the Book's.
-            t.ids = std::move(project_input_ids);
-            project_lookup = &t.ids;
-            projects_renumbered = false;
-            t.account = std::move(account);
-            t.service_line = std::move(service_line);
-            t.kind = std::move(kind);
-            t.signed_on = std::move(signed_on);
-            t.start = std::move(start);
-            t.end = std::move(end);
-            t.value = std::move(value);
-            t.billing = std::move(billing);
-        } else {
-            project_of_input.assign(project_input_ids.size(), none);
-            t.ids = IdIndex(project_input_ids.kind());
-            if (const auto& ids = project_input_ids.integers(); !ids.empty()) {
-                const auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
-                t.ids.reserve(ids.size(), *lo, *hi);
-            }
-            for (std::size_t k = 0; k < keep.size(); ++k) {
-                const std::size_t i = keep[order.empty() ? k : order[k]];
-                const auto p = project[i];
-                if (project_input_ids.kind() == IdIndex::Kind::integer) {
-                    (void)t.ids.insert(project_input_ids.integers()[static_cast<std::size_t>(p)]);
-                } else {
-                    (void)t.ids.insert(
-                        std::string_view(project_input_ids.texts()[static_cast<std::size_t>(p)]));
-                }
-                project_of_input[static_cast<std::size_t>(p)] = to_index(k);
-                t.account.push_back(account[i]);
-                t.service_line.push_back(service_line[i]);
-                t.kind.push_back(kind[i]);
-                t.signed_on.push_back(signed_on[i]);
-                t.start.push_back(start[i]);
-                t.end.push_back(end[i]);
-                t.value.push_back(value[i]);
-                t.billing.push_back(billing[i]);
-            }
+            t.ids = std::move(project_input_ids_);
+            project_lookup_ = &t.ids;
+            projects_renumbered_ = false;
+            return;
         }
+        if (!order.empty()) keep = gather(keep, order);
+        renumber_projects(project, keep);
     }
-    const auto project_refs = [&](Reader& r, const std::vector<std::int32_t>& account) {
-        auto project = r.references("project_id", *project_lookup, "project", false);
-        const bool renumber = projects_renumbered;
-        const auto& project_account = data->projects.account;
+
+    /// Keeps the projects of input rows `rows` (one row per project, in signing order) and numbers them in
+    /// that order; `project`: each input row's project in the input's numbering.
+    void renumber_projects(const std::vector<std::int32_t>& project, const std::vector<std::uint32_t>& rows) {
+        auto& t = data_->projects;
+        project_of_input_.assign(project_input_ids_.size(), none);
+        t.ids = IdIndex(project_input_ids_.kind());
+        if (const auto& ids = project_input_ids_.integers(); !ids.empty()) {
+            const auto [lo, hi] = std::minmax_element(ids.begin(), ids.end());
+            t.ids.reserve(ids.size(), *lo, *hi);
+        }
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+            const auto p = static_cast<std::size_t>(project[rows[k]]);
+            if (project_input_ids_.kind() == IdIndex::Kind::integer) {
+                (void)t.ids.insert(project_input_ids_.integers()[p]);
+            } else {
+                (void)t.ids.insert(std::string_view(project_input_ids_.texts()[p]));
+            }
+            project_of_input_[p] = to_index(k);
+        }
+        t.account = gather(t.account, rows);
+        t.service_line = gather(t.service_line, rows);
+        t.kind = gather(t.kind, rows);
+        t.signed_on = gather(t.signed_on, rows);
+        t.start = gather(t.start, rows);
+        t.end = gather(t.end, rows);
+        t.value = gather(t.value, rows);
+        t.billing = gather(t.billing, rows);
+    }
+
+    /// The projects that the rows of `r` refer to, in the Book's numbering; a project of another account than
+    /// the row's (`account`) is reported.
+    std::vector<std::int32_t> project_refs(Reader& r, const std::vector<std::int32_t>& account) {
+        auto project = r.references("project_id", *project_lookup_, "project", false);
+        const bool renumber = projects_renumbered_;
+        const auto& project_account = data_->projects.account;
         for (std::size_t i = 0; i < project.size(); ++i) {
             if (i + fetch_ahead < project.size() && !renumber) {
                 const auto next = project[i + fetch_ahead];
                 if (next != none) prefetch_read(&project_account[static_cast<std::size_t>(next)]);
             }
             if (project[i] == none) continue;
-            if (renumber) project[i] = project_of_input[static_cast<std::size_t>(project[i])];
+            if (renumber) project[i] = project_of_input_[static_cast<std::size_t>(project[i])];
             if (project[i] == none) continue;  // a duplicate project id, reported with projects
             const auto owner_account = project_account[static_cast<std::size_t>(project[i])];
             if (account[i] != none && owner_account != none && owner_account != account[i]) {
                 r.report(to_row(i), "project_id",
-                         "project " + quoted(data->projects.ids.label(project[i])) + " belongs to account " +
-                             quoted(data->accounts.ids.label(owner_account)) + ", not to " +
-                             quoted(data->accounts.ids.label(account[i])));
+                         "project " + quoted(data_->projects.ids.label(project[i])) + " belongs to account " +
+                             quoted(data_->accounts.ids.label(owner_account)) + ", not to " +
+                             quoted(data_->accounts.ids.label(account[i])));
             }
         }
         return project;
-    };
+    }
 
     // assignments, stored sorted by account then start.
-    {
+    void read_assignments() {
         Reader r = reader("assignments");
-        auto& t = data->assignments;
-        const auto manager = r.references("manager_id", data->managers.ids, "manager", true);
-        const auto account = r.references("account_id", data->accounts.ids, "account", true);
+        auto& t = data_->assignments;
+        const auto manager = r.references("manager_id", data_->managers.ids, "manager", true);
+        const auto account = r.references("account_id", data_->accounts.ids, "account", true);
         const auto project = project_refs(r, account);
         const auto start = r.dates("start", true);
         auto end = r.dates("end", false);
@@ -1055,10 +1170,10 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
     // read once, into the Book's arrays in date order, or not at all when they are in date order already
     // (the Book then shares the input's memory); the other columns are put in order one at a time, each
     // freed once gathered.
-    {
+    void read_revenue() {
         Reader r = reader("revenue");
-        auto& t = data->revenue;
-        auto account = r.references("account_id", data->accounts.ids, "account", true);
+        auto& t = data_->revenue;
+        auto account = r.references("account_id", data_->accounts.ids, "account", true);
         auto project = project_refs(r, account);
         auto date = r.dates("date", true);
         const auto amount = r.checked_numbers("amount", true, std::nan(""), true);
@@ -1078,7 +1193,7 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
                 r.report(to_row(i), "units", "a unit is given without the number of units");
             }
         }
-        if (problems.total() == 0) {  // else nothing is built
+        if (problems_.total() == 0) {  // else nothing is built
             const auto order = sort_order(date);
             t.date = in_order(std::move(date), order);
             t.account = in_order(std::move(account), order);
@@ -1091,11 +1206,11 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
     }
 
     // interactions, requests, surveys: sorted by date.
-    {
+    void read_interactions() {
         Reader r = reader("interactions");
-        auto& t = data->interactions;
-        auto account = r.references("account_id", data->accounts.ids, "account", true);
-        auto manager = r.references("manager_id", data->managers.ids, "manager", false);
+        auto& t = data_->interactions;
+        auto account = r.references("account_id", data_->accounts.ids, "account", true);
+        auto manager = r.references("manager_id", data_->managers.ids, "manager", false);
         auto date = r.dates("date", true);
         auto channel = r.vocabulary("channel", channel_names, true, Channel::email);
         auto party = r.vocabulary("party", party_names, false, Party::client);
@@ -1106,10 +1221,11 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         t.channel = in_order(std::move(channel), order);
         t.party = in_order(std::move(party), order);
     }
-    {
+
+    void read_requests() {
         Reader r = reader("requests");
-        auto& t = data->requests;
-        auto account = r.references("account_id", data->accounts.ids, "account", true);
+        auto& t = data_->requests;
+        auto account = r.references("account_id", data_->accounts.ids, "account", true);
         auto received = r.dates("received_on", true);
         auto responded = r.dates("responded_on", false);
         auto project = project_refs(r, account);
@@ -1127,10 +1243,11 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         t.account = in_order(std::move(account), order);
         t.project = in_order(std::move(project), order);
     }
-    {
+
+    void read_surveys() {
         Reader r = reader("surveys");
-        auto& t = data->surveys;
-        auto account = r.references("account_id", data->accounts.ids, "account", true);
+        auto& t = data_->surveys;
+        auto account = r.references("account_id", data_->accounts.ids, "account", true);
         auto date = r.dates("date", true);
         auto kind = r.vocabulary("kind", survey_kind_names, true, SurveyKind::csat);
         auto score = r.numbers("score", true);
@@ -1151,10 +1268,11 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         t.kind = in_order(std::move(kind), order);
         t.score = in_order(std::move(score), order);
     }
-    {
+
+    void read_targets() {
         Reader r = reader("targets");
-        auto& t = data->targets;
-        t.manager = r.references("manager_id", data->managers.ids, "manager", true);
+        auto& t = data_->targets;
+        t.manager = r.references("manager_id", data_->managers.ids, "manager", true);
         t.kpi = r.texts("kpi", true);
         for (std::size_t i = 0; i < t.kpi.size(); ++i) {
             if (!t.kpi[i].empty() && !kpi::parse_kpi(t.kpi[i]))
@@ -1171,42 +1289,35 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         }
     }
 
-    if (problems.total() > 0) return std::nullopt;
-
-    // Everything is valid from here on: derive what queries need.
-    const std::size_t n_accounts = data->accounts.size();
-    data->assignments.offsets = offsets_of(data->assignments.account, n_accounts);
-
     // Spells of accounts without given ones, from revenue: a spell starts at a revenue date with a positive
     // amount and goes on while the next such date comes less than inactivity_days later; it ends
     // inactivity_days after its last revenue date.
-    {
+    void derive_spells() {
+        const std::size_t n_accounts = data_->accounts.size();
         const Date::rep gap = options_.inactivity_days;
         std::vector<Date> open_begin(n_accounts, Date::null()), last(n_accounts, Date::null());
-        const auto& rev = data->revenue;
+        const auto& rev = data_->revenue;
         for (std::size_t i = 0; i < rev.size(); ++i) {
             detail::interruption_point(i);
             const auto a = static_cast<std::size_t>(rev.account[i]);
-            if (spells_given[a] || !(rev.amount[i] > 0)) continue;
+            if (spells_given_[a] || !(rev.amount[i] > 0)) continue;
             const Date d = rev.date[i];
             if (!open_begin[a].is_null() && d < last[a] + gap) {
                 last[a] = d;
                 continue;
             }
             if (!open_begin[a].is_null())
-                spells.push_back({rev.account[i], open_begin[a], last[a] + gap, 1, -1});
+                spells_.push_back({rev.account[i], open_begin[a], last[a] + gap, 1, -1});
             open_begin[a] = d;
             last[a] = d;
         }
         for (std::size_t a = 0; a < n_accounts; ++a) {
             if (!open_begin[a].is_null())
-                spells.push_back({static_cast<std::int32_t>(a), open_begin[a], last[a] + gap, 1, -1});
+                spells_.push_back({static_cast<std::int32_t>(a), open_begin[a], last[a] + gap, 1, -1});
         }
-        std::stable_sort(spells.begin(), spells.end(), [](const Spell& x, const Spell& y) {
-            return x.account != y.account ? x.account < y.account : x.begin < y.begin;
-        });
-        auto& s = data->spells;
-        for (const auto& sp : spells) {
+        std::stable_sort(spells_.begin(), spells_.end(), spell_order);
+        auto& s = data_->spells;
+        for (const auto& sp : spells_) {
             s.account.push_back(sp.account);
             s.begin.push_back(sp.begin);
             s.end.push_back(sp.end);
@@ -1218,8 +1329,9 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
     // Project kinds not given are derived from service lines, in signing order: an account's first project is
     // new business, a service line new to the account is a cross-sell, one it already buys an upsell.
     // Only the projects up to the last one without a kind are walked (none when every kind is given).
-    {
-        auto& p = data->projects;
+    void derive_project_kinds() {
+        auto& p = data_->projects;
+        const std::size_t n_accounts = data_->accounts.size();
         std::size_t walk = 0;
         for (std::size_t i = p.size(); i > 0 && walk == 0; --i) {
             if (p.kind[i - 1] == ProjectKind::unspecified && p.service_line[i - 1] != none) walk = i;
@@ -1241,59 +1353,29 @@ std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& probl
         }
     }
 
-    // Owners at the date of each event: asked once per event, from a copy of the assignments packed 16 bytes
-    // each (an account's are then one read away, not five: events come in date order, accounts at random).
-    {
-        struct Assignment {
-            Date start, end;
-            std::int32_t project, manager;
-        };
-        const auto& t = data->assignments;
-        std::vector<Assignment> packed(t.size());
-        for (std::size_t k = 0; k < packed.size(); ++k)
-            packed[k] = {t.start[k], t.end[k], t.project[k], t.manager[k]};
-        const auto at = [&](std::uint32_t k) -> const Assignment& { return packed[k]; };
-        const auto owner = [&](std::int32_t a, std::int32_t p, Date d) {
-            const auto ua = static_cast<std::size_t>(a);
-            return detail::owner_among(t.offsets[ua], t.offsets[ua + 1], p, d, at);
-        };
-        // The largest tables: the next rows' assignments fetched ahead (their accounts' offsets first).
-        const auto owners = [&](const std::vector<std::int32_t>& account, auto project_of, auto date_of) {
-            constexpr std::size_t ahead = fetch_ahead;
-            const std::size_t n = account.size();
-            std::vector<std::int32_t> out(n);
-            for (std::size_t i = 0; i < n; ++i) {
-                detail::interruption_point(i);
-                if (i + 2 * ahead < n)
-                    prefetch_read(&t.offsets[static_cast<std::size_t>(account[i + 2 * ahead])]);
-                if (i + ahead < n && !packed.empty()) {
-                    const auto first = t.offsets[static_cast<std::size_t>(account[i + ahead])];
-                    prefetch_read(&packed[std::min<std::size_t>(first, packed.size() - 1)]);
-                }
-                out[i] = owner(account[i], project_of(i), date_of(i));
-            }
-            return out;
-        };
-        auto& p = data->projects;
-        p.manager = owners(
-            p.account, [](std::size_t i) { return to_index(i); },
-            [&](std::size_t i) { return p.signed_on[i]; });
-        auto& r = data->revenue;
-        r.manager = owners(
-            r.account, [&](std::size_t i) { return r.project[i]; }, [&](std::size_t i) { return r.date[i]; });
-        auto& c = data->interactions;
-        for (std::size_t i = 0; i < c.size(); ++i) {
-            if (c.manager[i] == none) c.manager[i] = owner(c.account[i], none, c.date[i]);
-        }
-        auto& q = data->requests;
-        q.manager.resize(q.size());
-        for (std::size_t i = 0; i < q.size(); ++i)
-            q.manager[i] = owner(q.account[i], q.project[i], q.received_on[i]);
-        auto& v = data->surveys;
-        v.manager.resize(v.size());
-        for (std::size_t i = 0; i < v.size(); ++i) v.manager[i] = owner(v.account[i], none, v.date[i]);
-    }
-    return Book(std::move(data));
+    void derive_owners() { OwnerFinder(data_->assignments).assign(*data_); }
+
+    const InputTables& tables_;
+    Problems& problems_;
+    const BuildOptions& options_;
+    std::shared_ptr<BookData> data_;
+    std::vector<Spell> spells_;               // given spells (read with accounts), then the derived ones
+    std::vector<std::uint8_t> spells_given_;  // per account: whether its spells are given
+    std::vector<std::int32_t> manager_of_row_;
+    std::vector<std::int32_t>
+        project_of_input_;  // input-order project index -> sorted index (when they differ)
+    IdIndex project_input_ids_;
+    const IdIndex* project_lookup_ = &project_input_ids_;  // the input's project ids, in input order
+    bool projects_renumbered_ = true;                      // else the input order is the Book's
+};
+
+}  // namespace
+
+std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& problems) const {
+    Assembly assembly(tables, problems, options_);
+    assembly.read();
+    if (problems.total() > 0) return std::nullopt;
+    return assembly.derive();
 }
 
 // Quarantine mode: build from the rows without problems, rejecting the bad rows and, through ids, the rows
@@ -1351,15 +1433,6 @@ Column kept_rows(const Column& column, const std::vector<std::uint32_t>& keep) {
         column.data());
 }
 
-/// The table named `name` in `tables`, or nullptr.
-template <class Tables>
-auto* find_in(Tables& tables, std::string_view name) {
-    for (auto& [n, t] : tables) {
-        if (n == name) return &t;
-    }
-    return static_cast<decltype(&tables.front().second)>(nullptr);
-}
-
 /// What a key column of the schema calls one of its rows ("account", "manager", "project").
 std::string_view entity_of(std::string_view table) {
     if (table == "accounts") return "account";
@@ -1374,6 +1447,170 @@ std::string_view target_of(ColumnRole role) {
     return "projects";
 }
 
+/// The rows of each input table that quarantine rejects (in the order the tables were added), and the
+/// problems of each rejected row.
+class Quarantine {
+  public:
+    explicit Quarantine(const InputTables& tables) {
+        for (const auto& [n, t] : tables) {
+            tables_.push_back({n, &t, find_table(n), std::vector<std::uint8_t>(t.rows(), 0), {}});
+            tables_.back().problems.resize(t.rows());
+        }
+    }
+
+    /// Rejects the rows rejected before the build (`BookBuilder::reject`); raises a problem that names no row
+    /// of a table given.
+    void reject_given(const std::vector<Problem>& rejections) {
+        for (const auto& p : rejections) {
+            Rows* s = rows_of(p.table);
+            if (s && p.row >= 0 && static_cast<std::size_t>(p.row) < s->rejected.size()) {
+                mark(*s, p);
+            } else {
+                Problems structural;
+                structural.add(p);
+                structural.raise();
+            }
+        }
+    }
+
+    /// The input tables without their rejected rows (with every row when `all`), and per table the input row
+    /// of each row kept.
+    [[nodiscard]] InputTables kept(bool all, std::vector<std::vector<std::uint32_t>>& rows_kept) const {
+        InputTables out;
+        for (const auto& s : tables_) {
+            std::vector<std::uint32_t> keep;
+            for (std::size_t i = 0; i < s.rejected.size(); ++i) {
+                if (all || !s.rejected[i]) keep.push_back(static_cast<std::uint32_t>(i));
+            }
+            Table t;
+            for (const auto& [name, column] : s.input->columns()) {
+                // A column of another length is a structural problem that the build reports.
+                t.add(name, column.size() == s.rejected.size() ? kept_rows(column, keep) : column);
+            }
+            out.emplace_back(s.name, std::move(t));
+            rows_kept.push_back(std::move(keep));
+        }
+        return out;
+    }
+
+    /// Whether a problem of a build names no row of a table given (no row can be blamed for it).
+    [[nodiscard]] bool structural(const Problems& problems) {
+        bool any = false;
+        for (const auto& p : problems.list()) any = any || p.row < 0 || !rows_of(p.table);
+        return any;
+    }
+
+    /// Rejects the rows with problems in a build from the tables `kept` (`rows_kept`: their input rows); in
+    /// the `first` round a cell already rejected before the build is not listed again.
+    void blame(const Problems& problems, const std::vector<std::vector<std::uint32_t>>& rows_kept,
+               bool first) {
+        for (const auto& p : problems.list()) {
+            std::size_t t = 0;
+            while (tables_[t].name != p.table) ++t;
+            Problem q = p;
+            q.row = rows_kept[t][static_cast<std::size_t>(p.row)];
+            auto& listed = tables_[t].problems[static_cast<std::size_t>(q.row)];
+            const bool given = first && std::any_of(listed.begin(), listed.end(),
+                                                    [&](const Problem& g) { return g.column == q.column; });
+            if (!given) mark(tables_[t], std::move(q));
+        }
+    }
+
+    /// Rows that refer to a rejected account, manager, unit or project are rejected too, until nothing
+    /// changes.
+    void cascade() {
+        do {
+            changed_ = 0;
+            for (std::string_view key_table : {"accounts", "managers", "units", "projects"})
+                reject_dependants(key_table);
+        } while (changed_ > 0);
+    }
+
+    /// Every problem of the rejected rows, in schema table order, then row.
+    [[nodiscard]] std::vector<Problem> rejected() {
+        std::vector<Problem> out;
+        for (const auto& spec : schema()) {
+            if (Rows* s = rows_of(spec.name)) {
+                for (auto& row : s->problems) {
+                    for (auto& p : row) out.push_back(std::move(p));
+                }
+            }
+        }
+        return out;
+    }
+
+  private:
+    struct Rows {
+        std::string name;
+        const Table* input;
+        const TableSpec* spec;
+        std::vector<std::uint8_t> rejected;
+        std::vector<std::vector<Problem>> problems;  // per row
+    };
+
+    Rows* rows_of(std::string_view name) {
+        for (auto& s : tables_) {
+            if (s.name == name) return &s;
+        }
+        return nullptr;
+    }
+
+    void mark(Rows& s, Problem p) {
+        const auto row = static_cast<std::size_t>(p.row);
+        if (!s.rejected[row]) ++changed_;
+        s.rejected[row] = 1;
+        s.problems[row].push_back(std::move(p));
+    }
+
+    /// Rejects the rows of the ids of `key_table` that are rejected in other rows (an account's other
+    /// spells, duplicates) and the rows of any table that refer to them.
+    void reject_dependants(std::string_view key_table) {
+        Rows* k = rows_of(key_table);
+        if (!k || !k->spec) return;
+        const Column* key = k->input->find(k->spec->columns.front().name);
+        if (!key || key->size() != k->input->rows()) return;
+        const auto ids = id_texts(*key);
+        // The first rejected row of each rejected id, for the reason given to its dependants.
+        std::unordered_map<std::string, std::size_t> gone;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (k->rejected[i] && ids[i]) gone.try_emplace(*ids[i], i);
+        }
+        if (gone.empty()) return;
+        reject_referring(*k, std::string(k->spec->columns.front().name), ids, gone, key_table);
+        for (auto& s : tables_) {
+            if (!s.spec) continue;
+            for (const auto& c : s.spec->columns) {
+                if (c.role != ColumnRole::account && c.role != ColumnRole::manager &&
+                    c.role != ColumnRole::project && c.role != ColumnRole::unit)
+                    continue;
+                if (target_of(c.role) != key_table) continue;
+                const Column* ref = s.input->find(c.name);
+                if (!ref || ref->size() != s.input->rows()) continue;
+                reject_referring(s, std::string(c.name), id_texts(*ref), gone, key_table);
+            }
+        }
+    }
+
+    /// Rejects the rows of `s` whose id in `column` (`refs`) is `gone`, naming the rejected row of
+    /// `key_table`.
+    void reject_referring(Rows& s, const std::string& column,
+                          const std::vector<std::optional<std::string>>& refs,
+                          const std::unordered_map<std::string, std::size_t>& gone,
+                          std::string_view key_table) {
+        for (std::size_t i = 0; i < refs.size(); ++i) {
+            if (s.rejected[i] || !refs[i]) continue;
+            if (auto it = gone.find(*refs[i]); it != gone.end()) {
+                mark(s, {s.name, to_row(i), column,
+                         std::string(entity_of(key_table)) + " " + quoted(*refs[i]) + " is rejected (" +
+                             std::string(key_table) + " row " + std::to_string(it->second) + ")"});
+            }
+        }
+    }
+
+    std::vector<Rows> tables_;
+    std::size_t changed_ = 0;  // rows newly rejected in this pass of the cascade
+};
+
 }  // namespace
 
 std::size_t LenientBuild::rejected_rows(std::string_view table) const {
@@ -1385,151 +1622,31 @@ std::size_t LenientBuild::rejected_rows(std::string_view table) const {
     return static_cast<std::size_t>(std::unique(rows.begin(), rows.end()) - rows.begin());
 }
 
+// Each round builds from the rows kept so far; a row's problems found in a round reject it. The first round
+// builds from every row, so that each row's own problems are all listed (a cell already rejected before the
+// build is not listed again).
 LenientBuild BookBuilder::build_lenient() const {
-    // Per input table (in the order added): which rows are rejected, and the problems of each rejected row.
-    struct State {
-        std::string name;
-        const Table* input;
-        const TableSpec* spec;
-        std::vector<std::uint8_t> rejected;
-        std::vector<std::vector<Problem>> problems;  // per row
-    };
-    std::vector<State> states;
-    for (const auto& [n, t] : tables_) {
-        states.push_back({n, &t, find_table(n), std::vector<std::uint8_t>(t.rows(), 0), {}});
-        states.back().problems.resize(t.rows());
-    }
-    const auto state_of = [&](std::string_view name) -> State* {
-        for (auto& s : states) {
-            if (s.name == name) return &s;
-        }
-        return nullptr;
-    };
-    std::size_t changed = 0;
-    const auto mark = [&](State& s, Problem p) {
-        const auto row = static_cast<std::size_t>(p.row);
-        if (!s.rejected[row]) ++changed;
-        s.rejected[row] = 1;
-        s.problems[row].push_back(std::move(p));
-    };
-
-    // Rows that refer to a rejected account, manager or project are rejected too, until nothing changes.
-    const auto cascade = [&] {
-        do {
-            changed = 0;
-            for (std::string_view key_table : {"accounts", "managers", "units", "projects"}) {
-                State* k = state_of(key_table);
-                if (!k || !k->spec) continue;
-                const Column* key = k->input->find(k->spec->columns.front().name);
-                if (!key || key->size() != k->input->rows()) continue;
-                const auto ids = id_texts(*key);
-                // The first rejected row of each rejected id, for the reason given to its dependants.
-                std::unordered_map<std::string, std::size_t> gone;
-                for (std::size_t i = 0; i < ids.size(); ++i) {
-                    if (k->rejected[i] && ids[i]) gone.try_emplace(*ids[i], i);
-                }
-                if (gone.empty()) continue;
-                const std::string entity(entity_of(key_table));
-                const auto because = [&](std::size_t row, const std::string& id) {
-                    return entity + " " + quoted(id) + " is rejected (" + std::string(key_table) + " row " +
-                           std::to_string(row) + ")";
-                };
-                // Other rows of the same id (an account's other spells, duplicates).
-                for (std::size_t i = 0; i < ids.size(); ++i) {
-                    if (k->rejected[i] || !ids[i]) continue;
-                    if (auto it = gone.find(*ids[i]); it != gone.end())
-                        mark(*k, {k->name, to_row(i), std::string(k->spec->columns.front().name),
-                                  because(it->second, *ids[i])});
-                }
-                // Rows of any table that refer to it.
-                for (auto& s : states) {
-                    if (!s.spec) continue;
-                    for (const auto& c : s.spec->columns) {
-                        if (c.role != ColumnRole::account && c.role != ColumnRole::manager &&
-                            c.role != ColumnRole::project && c.role != ColumnRole::unit)
-                            continue;
-                        if (target_of(c.role) != key_table) continue;
-                        const Column* ref = s.input->find(c.name);
-                        if (!ref || ref->size() != s.input->rows()) continue;
-                        const auto refs = id_texts(*ref);
-                        for (std::size_t i = 0; i < refs.size(); ++i) {
-                            if (s.rejected[i] || !refs[i]) continue;
-                            if (auto it = gone.find(*refs[i]); it != gone.end())
-                                mark(s,
-                                     {s.name, to_row(i), std::string(c.name), because(it->second, *refs[i])});
-                        }
-                    }
-                }
-            }
-        } while (changed > 0);
-    };
-
-    for (const auto& p : rejections_) {
-        State* s = state_of(p.table);
-        if (s && p.row >= 0 && static_cast<std::size_t>(p.row) < s->rejected.size()) {
-            mark(*s, p);
-        } else {
-            Problems structural;
-            structural.add(p);
-            structural.raise();
-        }
-    }
-
-    // Each round builds from the rows kept so far; a row's problems found in a round reject it. The first
-    // round builds from every row, so that each row's own problems are all listed (a cell already rejected
-    // before the build is not listed again).
+    Quarantine quarantine(tables_);
+    quarantine.reject_given(rejections_);
     for (int round = 0;; ++round) {
-        Tables kept;
         std::vector<std::vector<std::uint32_t>> rows_kept;  // per table: kept row -> input row
-        for (const auto& s : states) {
-            std::vector<std::uint32_t> keep;
-            for (std::size_t i = 0; i < s.rejected.size(); ++i) {
-                if (round == 0 || !s.rejected[i]) keep.push_back(static_cast<std::uint32_t>(i));
-            }
-            Table t;
-            for (const auto& [name, column] : s.input->columns()) {
-                // A column of another length is a structural problem that the build reports.
-                t.add(name, column.size() == s.rejected.size() ? kept_rows(column, keep) : column);
-            }
-            kept.emplace_back(s.name, std::move(t));
-            rows_kept.push_back(std::move(keep));
-        }
+        const Tables kept = quarantine.kept(round == 0, rows_kept);
         Problems problems(std::numeric_limits<std::size_t>::max());
         auto book = try_build(kept, problems);
         if (book && round == 0 && !rejections_.empty()) {
             book.reset();  // built with the rows rejected before the build: build again without them
         } else if (book) {
-            LenientBuild out{std::move(*book), {}};
-            for (const auto& spec : schema()) {  // schema order, then row
-                if (State* s = state_of(spec.name)) {
-                    for (auto& row : s->problems) {
-                        for (auto& p : row) out.rejected.push_back(std::move(p));
-                    }
-                }
-            }
-            return out;
+            return LenientBuild{std::move(*book), quarantine.rejected()};
         }
-        bool structural = false;
-        for (const auto& p : problems.list()) structural = structural || p.row < 0 || !state_of(p.table);
-        if (structural || round >= 16) {
+        if (quarantine.structural(problems) || round >= 16) {
             // Problems no row can be blamed for; report them with the rows' problems of this round.
             Problems all;
             for (const auto& p : rejections_) all.add(p);
             for (const auto& p : problems.list()) all.add(p);
             all.raise();
         }
-        for (const auto& p : problems.list()) {
-            std::size_t t = 0;
-            while (states[t].name != p.table) ++t;
-            Problem q = p;
-            q.row = rows_kept[t][static_cast<std::size_t>(p.row)];
-            auto& listed = states[t].problems[static_cast<std::size_t>(q.row)];
-            const bool given = round == 0 && std::any_of(listed.begin(), listed.end(), [&](const Problem& g) {
-                                   return g.column == q.column;
-                               });
-            if (!given) mark(states[t], std::move(q));
-        }
-        cascade();
+        quarantine.blame(problems, rows_kept, round == 0);
+        quarantine.cascade();
     }
 }
 
