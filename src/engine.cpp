@@ -16,7 +16,7 @@
 
 #include "accountkpi/book/org.hpp"
 #include "accountkpi/detail/sum.hpp"
-#include "accountkpi/kpi/concentration.hpp"
+#include "engine_detail.hpp"
 #include "rollup_detail.hpp"
 
 namespace accountkpi::detail {
@@ -61,42 +61,11 @@ exact_sum(const double* x, std::size_t n) noexcept {
 namespace accountkpi::kpi {
 namespace {
 
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-/// Below this many revenue lines and account-periods per thread, a request runs on one thread.
-constexpr std::size_t min_work_per_thread = 100'000;
 /// How many lines ahead a pass over lines in date order asks for the cells it will add to.
 constexpr std::size_t prefetch_distance = 16;
-using S = State::Sum;
-using C = State::Count;
-using L = State::List;
 
-double ratio(double num, double den) noexcept {
-    return den == 0 ? nan : num / den;
-}
-/// The ratio of two exact money sums (the millionths cancel).
-double ratio(detail::Int128 num, detail::Int128 den) noexcept {
-    return den == 0 ? nan : detail::to_double(num) / detail::to_double(den);
-}
+}  // namespace
 
-/// What a set of KPIs needs accumulated.
-struct Needs {
-    std::array<bool, State::n_sums> sums{};
-    std::array<bool, State::n_counts> counts{};
-    std::array<bool, State::n_lists> lists{};
-    void operator()(S m) { sums[static_cast<std::size_t>(m)] = true; }
-    void operator()(C m) { counts[static_cast<std::size_t>(m)] = true; }
-    void operator()(L m) { lists[static_cast<std::size_t>(m)] = true; }
-    [[nodiscard]] bool any(std::initializer_list<S> ms) const {
-        return std::any_of(ms.begin(), ms.end(), [&](S m) { return sums[static_cast<std::size_t>(m)]; });
-    }
-    [[nodiscard]] bool any(std::initializer_list<C> ms) const {
-        return std::any_of(ms.begin(), ms.end(), [&](C m) { return counts[static_cast<std::size_t>(m)]; });
-    }
-    [[nodiscard]] bool has(L m) const { return lists[static_cast<std::size_t>(m)]; }
-};
-
-/// KPIs that place each account in one group per period (see docs/kpis.md, "groups"); undefined by service
-/// line.
 bool account_level(Kpi k) noexcept {
     switch (k) {
         case Kpi::clients_start:
@@ -138,26 +107,31 @@ bool account_level(Kpi k) noexcept {
     }
 }
 
-void add_needs(Kpi k, Needs& n, const Options& o) {
+namespace {
+
+// What each KPI needs accumulated, by family (the families of docs/kpis.md); each returns whether `k` is one
+// of its KPIs.
+
+bool add_client_needs(Kpi k, Needs& n, const Options& o) {
     switch (k) {
         case Kpi::clients_start:
             n(C::clients_start);
-            break;
+            return true;
         case Kpi::clients_end:
             n(C::clients_end);
-            break;
+            return true;
         case Kpi::active_clients:
             n(C::active);
-            break;
+            return true;
         case Kpi::new_clients:
             n(C::new_clients);
-            break;
+            return true;
         case Kpi::churned_clients:
             n(C::churned);
-            break;
+            return true;
         case Kpi::reactivations:
             n(C::reactivated);
-            break;
+            return true;
         case Kpi::retention_rate:
             n(C::clients_start);
             if (o.retention == Options::Retention::set) {
@@ -166,7 +140,7 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
                 n(C::clients_end);
                 n(C::new_clients);
             }
-            break;
+            return true;
         case Kpi::churn_rate:
             n(C::churned);
             n(C::clients_start);
@@ -174,65 +148,89 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
                 n(C::new_clients);
                 n(C::churned_new);
             }
-            break;
+            return true;
+        case Kpi::handover_churn_rate:
+            n(C::handovers);
+            n(C::handovers_churned);
+            return true;
+        default:
+            return false;
+    }
+}
+
+/// Revenue retention and the revenue bridge.
+bool add_revenue_retention_needs(Kpi k, Needs& n) {
+    switch (k) {
         case Kpi::revenue_churn_rate:
-            n(S::cohort_base);
-            n(S::churned_revenue);
-            n(S::contraction);
-            n(S::expansion);
-            break;
+            for (S m : {S::cohort_base, S::churned_revenue, S::contraction, S::expansion}) n(m);
+            return true;
         case Kpi::nrr:
             n(S::cohort_base);
             n(S::cohort_current);
-            break;
+            return true;
         case Kpi::grr:
             n(S::cohort_base);
             n(S::cohort_kept);
-            break;
+            return true;
         case Kpi::expansion_revenue:
             n(S::expansion);
-            break;
+            return true;
         case Kpi::contraction_revenue:
             n(S::contraction);
-            break;
+            return true;
         case Kpi::churned_revenue:
             n(S::churned_revenue);
-            break;
+            return true;
         case Kpi::opening_revenue:
             n(S::opening);
-            break;
+            return true;
         case Kpi::new_revenue:
             n(S::new_revenue);
-            break;
+            return true;
         case Kpi::reactivated_revenue:
             n(S::reactivated_revenue);
-            break;
+            return true;
         case Kpi::resumed_revenue:
             n(S::resumed_revenue);
-            break;
+            return true;
         case Kpi::closing_revenue:
             n(S::closing);
-            break;
+            return true;
         case Kpi::quick_ratio:
             for (S m : {S::new_revenue, S::reactivated_revenue, S::resumed_revenue, S::expansion,
                         S::contraction, S::churned_revenue})
                 n(m);
-            break;
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool add_satisfaction_needs(Kpi k, Needs& n) {
+    switch (k) {
         case Kpi::csat:
             n(C::csat_n);
             n(C::csat_satisfied);
             n(S::csat_sum);
-            break;
+            return true;
         case Kpi::nps:
             n(C::nps_n);
             n(C::nps_promoters);
             n(C::nps_detractors);
-            break;
+            return true;
         case Kpi::ces:
             n(C::ces_n);
             n(C::ces_top);
             n(S::ces_sum);
-            break;
+            return true;
+        default:
+            return false;
+    }
+}
+
+/// Projects, deals and contracts.
+bool add_project_needs(Kpi k, Needs& n, const Options& o) {
+    switch (k) {
         case Kpi::renewal_rate:
             if (o.renewal == Options::RenewalWeight::value) {
                 n(S::renewal_value);
@@ -241,148 +239,181 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
                 n(C::renewals);
                 n(C::due);
             }
-            break;
+            return true;
         case Kpi::backlog:
             n(S::backlog);
-            break;
+            return true;
         case Kpi::mrr:
         case Kpi::arr:
             n(S::mrr);
-            break;
-        case Kpi::handover_churn_rate:
-            n(C::handovers);
-            n(C::handovers_churned);
-            break;
-        case Kpi::request_count:
-            n(C::requests);
-            break;
-        case Kpi::requests_per_account:
-            n(C::requests);
-            n(C::active);
-            break;
-        case Kpi::request_response_days:
-            n(C::requests);
-            n(L::response_days);
-            break;
-        case Kpi::unanswered_requests:
-            n(C::unanswered);
-            break;
-        case Kpi::timely_response_rate:
-            n(C::timely);
-            n(C::requests);
-            break;
-        case Kpi::request_conversion_rate:
-            n(C::converted);
-            n(C::requests);
-            break;
+            return true;
         case Kpi::avg_project_size:
         case Kpi::avg_deal_size:
             n(C::deals);
             n(S::deal_value);
-            break;
+            return true;
         case Kpi::median_project_size:
         case Kpi::median_deal_size:
             n(C::deals);
             n(L::deal_values);
-            break;
+            return true;
         case Kpi::projects_per_account:
             n(C::deals);
             n(C::active);
-            break;
+            return true;
         case Kpi::deals:
             n(C::deals);
-            break;
+            return true;
+        default:
+            return false;
+    }
+}
+
+/// Requests and how they are answered.
+bool add_request_needs(Kpi k, Needs& n) {
+    switch (k) {
+        case Kpi::request_count:
+            n(C::requests);
+            return true;
+        case Kpi::requests_per_account:
+            n(C::requests);
+            n(C::active);
+            return true;
+        case Kpi::request_response_days:
+            n(C::requests);
+            n(L::response_days);
+            return true;
+        case Kpi::unanswered_requests:
+            n(C::unanswered);
+            return true;
+        case Kpi::timely_response_rate:
+            n(C::timely);
+            n(C::requests);
+            return true;
+        case Kpi::request_conversion_rate:
+            n(C::converted);
+            n(C::requests);
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool add_communication_needs(Kpi k, Needs& n) {
+    switch (k) {
         case Kpi::communications:
-            n(C::emails);
-            n(C::calls);
-            n(C::meetings);
-            break;
+            for (C m : {C::emails, C::calls, C::meetings}) n(m);
+            return true;
         case Kpi::emails:
             n(C::emails);
-            break;
+            return true;
         case Kpi::calls:
             n(C::calls);
-            break;
+            return true;
         case Kpi::meetings:
             n(C::meetings);
-            break;
+            return true;
         case Kpi::internal_communications:
             n(C::internal);
-            break;
+            return true;
         case Kpi::client_communications:
-            n(C::emails);
-            n(C::calls);
-            n(C::meetings);
-            n(C::internal);
-            break;
+            for (C m : {C::emails, C::calls, C::meetings, C::internal}) n(m);
+            return true;
         case Kpi::touches_per_account_month:
-            n(C::emails);
-            n(C::calls);
-            n(C::meetings);
-            n(C::active);
-            break;
+            for (C m : {C::emails, C::calls, C::meetings, C::active}) n(m);
+            return true;
         case Kpi::days_since_last_touch:
             n(C::touch_n);
             n(S::touch_days);
-            break;
+            return true;
+        default:
+            return false;
+    }
+}
+
+/// Revenue, margin and rates.
+bool add_revenue_needs(Kpi k, Needs& n) {
+    switch (k) {
         case Kpi::revenue:
             n(S::revenue);
-            break;
+            return true;
         case Kpi::cost:
             n(S::cost);
-            break;
+            return true;
         case Kpi::gross_profit:
         case Kpi::gross_margin:
             n(S::revenue);
             n(S::cost);
-            break;
+            return true;
         case Kpi::avg_rate_hour:
             n(S::amount_hour);
             n(S::units_hour);
-            break;
+            return true;
         case Kpi::avg_rate_day:
             n(S::amount_day);
             n(S::units_day);
-            break;
+            return true;
         case Kpi::avg_rate_month:
             n(S::amount_month);
             n(S::units_month);
-            break;
+            return true;
         case Kpi::avg_rate_normalised_hour:
             for (S m : {S::amount_hour, S::amount_day, S::amount_month, S::units_hour, S::units_day,
                         S::units_month})
                 n(m);
-            break;
+            return true;
         case Kpi::arpa:
             n(S::revenue);
             n(C::active);
-            break;
+            return true;
         case Kpi::upsell_revenue:
             n(S::upsell);
-            break;
+            return true;
         case Kpi::cross_sell_revenue:
             n(S::cross_sell);
-            break;
+            return true;
         case Kpi::new_business_revenue:
             n(S::new_business);
-            break;
+            return true;
+        default:
+            return false;
+    }
+}
+
+/// Lifetime value and the concentration of revenue.
+bool add_value_needs(Kpi k, Needs& n) {
+    switch (k) {
         case Kpi::ltv_historical:
             n(S::ltv);
             n(C::ltv_n);
-            break;
+            return true;
         case Kpi::ltv_predicted:
             n(S::predicted);
             n(C::predicted_n);
-            break;
+            return true;
         case Kpi::top_share:
         case Kpi::pareto_ratio:
         case Kpi::gini:
         case Kpi::hhi:
         case Kpi::largest_client_share:
             n(L::account_revenue);
-            break;
+            return true;
+        default:
+            return false;
     }
 }
+
+/// Adds what KPI `k` needs to `n`; throws `std::logic_error` for a KPI that no family knows (a KPI added to
+/// the list without its measures).
+void add_needs(Kpi k, Needs& n, const Options& o) {
+    const bool known = add_client_needs(k, n, o) || add_revenue_retention_needs(k, n) ||
+                       add_satisfaction_needs(k, n) || add_project_needs(k, n, o) ||
+                       add_request_needs(k, n) || add_communication_needs(k, n) || add_revenue_needs(k, n) ||
+                       add_value_needs(k, n);
+    if (!known) throw std::logic_error("KPI '" + std::string(name(k)) + "' has no measures in the engine");
+}
+
+}  // namespace
 
 std::vector<Kpi> kpis_of(const Request& rq) {
     if (rq.kpis.empty()) return {all_kpis.begin(), all_kpis.end()};
@@ -441,6 +472,8 @@ void check(const Request& rq) {
         }
     }
 }
+
+namespace {
 
 /// Maps an event (account, owner, project) to the key codes of the request's keys.
 class Keyer {
@@ -605,34 +638,6 @@ Date add_months(Date d, int months) {
     return Date{sys_days{year_month_day{ym.year(), ym.month(), std::min(ymd.day(), last)}}};
 }
 
-/// Runs `task(t)` for t = 0 .. threads - 1 on `executor`, or when it is empty task 0 on this thread and the
-/// others on threads of their own; then rethrows the first exception of a task, if any.
-template <class Task>
-void in_threads(std::size_t threads, const Executor& executor, const Task& task) {
-    std::vector<std::exception_ptr> errors(threads);
-    Interruption* const interruption = detail::current_interruption;  // the caller's, on every thread
-    const std::function<void(std::size_t)> guarded = [&](std::size_t t) {
-        try {
-            const InterruptionScope scope(interruption);
-            task(t);
-        } catch (...) {
-            errors[t] = std::current_exception();
-        }
-    };
-    if (threads == 1) {
-        guarded(0);
-    } else if (executor) {
-        executor(threads, guarded);
-    } else {
-        std::vector<std::jthread> pool;
-        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
-        guarded(0);
-    }
-    for (const auto& e : errors) {
-        if (e) std::rethrow_exception(e);
-    }
-}
-
 /// The periods [first, first + n) of a dense state (one key) as one thread writes them: cells in place (no
 /// other thread writes them), the groups it uses and its list items apart until `fold_into` (the same calls
 /// as on a `State` of those periods).
@@ -711,6 +716,11 @@ struct AccountRevenue {
 };
 
 }  // namespace
+
+std::vector<std::uint64_t> key_cardinalities(const Book& book, const std::vector<Key>& by,
+                                             std::size_t n_bands) {
+    return Keyer(book, by, n_bands).cardinalities();
+}
 
 std::string_view name(Key k) noexcept {
     static constexpr std::string_view names[] = {"account",      "manager", "region", "domain",
@@ -971,504 +981,616 @@ void State::merge(const State& other) {
 // ---------------------------------------------------------------------------------------------
 
 namespace {
-/// The state of the request with each event and account in its own group: the organisation's keys (see
-/// `rolls_up`) hold the owner's, his unit's or the account's own cells until `roll_up`.
-State accumulate_own_groups(const Book& book, const Request& rq);
-}  // namespace
 
-State accumulate(const Book& book, const Request& rq) {
-    return roll_up(book, accumulate_own_groups(book, rq));
-}
+/// What a request asks of the passes: the tables it reads, and what each line or account adds.
+struct Plan {
+    Needs nd;
+    bool account_pass = false;  // one pass over the accounts per period
+    bool revenue_rows = false, cohort = false, account_revenue = false, projects = false, due = false,
+         backlog = false, recurring = false, interactions = false, last_touch = false, requests = false,
+         surveys = false, ltv = false, handover = false, predicted = false;
+    // What the revenue pass adds per line; with no keys, no scope and only revenue and cost, it needs no
+    // per-line work at all beyond the sums (`totals_only`).
+    bool want_revenue = false, want_cost = false, by_unit = false, by_kind = false, new_business = false,
+         totals_only = false;
+    bool bands_needed = false;  // each account's volume band, per period
+    bool needs_owner = false;   // the account pass looks up each account's owner
+};
 
-namespace {
-
-State accumulate_own_groups(const Book& book, const Request& rq) {
-    check(rq);
-    const auto kpis = kpis_of(rq);
-    const Options& o = rq.options;
-    const std::pair<Needs, bool> plan = needs_of(rq);
-    const Needs& nd = plan.first;
-    const bool account_pass = plan.second;
-    const bool revenue_rows =
+Plan plan_of(const Request& rq, const ScopeFilter& scope) {
+    Plan pl;
+    std::tie(pl.nd, pl.account_pass) = needs_of(rq);
+    const Needs& nd = pl.nd;
+    pl.revenue_rows =
         nd.any({S::revenue, S::cost, S::amount_hour, S::amount_day, S::amount_month, S::units_hour,
                 S::units_day, S::units_month, S::upsell, S::cross_sell, S::new_business});
-    const bool cohort = nd.any({S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion,
-                                S::contraction, S::churned_revenue, S::opening, S::closing, S::new_revenue,
-                                S::reactivated_revenue, S::resumed_revenue});
-    const bool account_revenue = cohort || nd.has(L::account_revenue);
-    const bool projects = nd.any({C::deals, C::renewals}) || nd.any({S::deal_value, S::renewal_value}) ||
-                          nd.has(L::deal_values);
-    const bool due = nd.any({C::due}) || nd.any({S::due_value});
-    const bool backlog = nd.any({S::backlog});
-    const bool recurring = nd.any({S::mrr});
-    const bool interactions = nd.any({C::emails, C::calls, C::meetings, C::internal});
-    const bool last_touch = nd.any({C::touch_n});
-    const bool requests = nd.any({C::requests, C::answered, C::unanswered, C::timely, C::converted}) ||
-                          nd.has(L::response_days);
-    const bool surveys = nd.any({C::csat_n, C::csat_satisfied, C::nps_n, C::nps_promoters, C::nps_detractors,
-                                 C::ces_n, C::ces_top}) ||
-                         nd.any({S::csat_sum, S::ces_sum});
+    pl.cohort = nd.any({S::cohort_base, S::cohort_current, S::cohort_kept, S::expansion, S::contraction,
+                        S::churned_revenue, S::opening, S::closing, S::new_revenue, S::reactivated_revenue,
+                        S::resumed_revenue});
+    pl.account_revenue = pl.cohort || nd.has(L::account_revenue);
+    pl.projects = nd.any({C::deals, C::renewals}) || nd.any({S::deal_value, S::renewal_value}) ||
+                  nd.has(L::deal_values);
+    pl.due = nd.any({C::due}) || nd.any({S::due_value});
+    pl.backlog = nd.any({S::backlog});
+    pl.recurring = nd.any({S::mrr});
+    pl.interactions = nd.any({C::emails, C::calls, C::meetings, C::internal});
+    pl.last_touch = nd.any({C::touch_n});
+    pl.requests = nd.any({C::requests, C::answered, C::unanswered, C::timely, C::converted}) ||
+                  nd.has(L::response_days);
+    pl.surveys = nd.any({C::csat_n, C::csat_satisfied, C::nps_n, C::nps_promoters, C::nps_detractors,
+                         C::ces_n, C::ces_top}) ||
+                 nd.any({S::csat_sum, S::ces_sum});
+    pl.ltv = nd.any({C::ltv_n});
+    pl.handover = nd.any({C::handovers});
+    pl.predicted = nd.any({C::predicted_n}) && !rq.account_values.empty();
+    pl.want_revenue = nd.sums[static_cast<std::size_t>(S::revenue)];
+    pl.want_cost = nd.sums[static_cast<std::size_t>(S::cost)];
+    pl.by_unit =
+        nd.any({S::amount_hour, S::amount_day, S::amount_month, S::units_hour, S::units_day, S::units_month});
+    pl.by_kind = nd.any({S::upsell, S::cross_sell});
+    pl.new_business = nd.any({S::new_business});
+    pl.totals_only = rq.by.empty() && rq.scope.empty() && !pl.by_unit && !pl.by_kind && !pl.new_business;
+    pl.bands_needed =
+        scope.needs_bands() || std::find(rq.by.begin(), rq.by.end(), Key::volume_band) != rq.by.end();
+    pl.needs_owner = !scope.all_managers() || std::any_of(rq.by.begin(), rq.by.end(), [](Key k) {
+        return k == Key::manager || k == Key::tier || k == Key::role || k == Key::team || k == Key::unit;
+    });
+    return pl;
+}
 
-    const std::size_t n_bands = o.volume_thresholds.size() + 1;
-    const Keyer keyer_of_request(book, rq.by, n_bands);
-    const ScopeFilter scope_of_request(book, rq.scope, n_bands);
-    const bool bands_needed = scope_of_request.needs_bands() ||
-                              std::find(rq.by.begin(), rq.by.end(), Key::volume_band) != rq.by.end();
-    const auto cardinalities = keyer_of_request.cardinalities();
-    const auto new_state = [&](std::size_t periods) {
-        State s(rq.by, cardinalities, periods, nd.sums, nd.counts, account_pass);
-        if (rq.by.empty()) (void)s.group({});  // the ungrouped answer always has its one group
-        return s;
-    };
-    const std::size_t np = rq.periods.size();
-    const auto& acc = book.accounts();
-    const auto& sp = book.spells();
-    const auto& rev = book.revenue();
-    const auto& prj = book.projects();
-    const std::size_t n_accounts = acc.size();
-    const auto first_begin = [&](std::size_t a) {
-        return sp.offsets[a] < sp.offsets[a + 1] ? sp.begin[sp.offsets[a]] : Date::max();
-    };
-
-    // Per-request indexes, only when needed: projects by end date; each account's interaction dates.
+/// Per-request indexes, built once and only when needed: projects by end date; each account's interaction
+/// dates.
+struct Indexes {
     std::vector<std::uint32_t> by_end;
-    if (due) {
-        for (std::size_t i = 0; i < prj.size(); ++i) {
-            if (!prj.end[i].is_null()) by_end.push_back(static_cast<std::uint32_t>(i));
-        }
-        std::stable_sort(by_end.begin(), by_end.end(),
-                         [&](auto x, auto y) { return prj.end[x] < prj.end[y]; });
-    }
     std::vector<std::uint32_t> touch_offsets;
     std::vector<Date> touch_dates;
-    if (last_touch && account_pass) {
+};
+
+Indexes indexes_of(const Book& book, const Plan& plan) {
+    Indexes ix;
+    const auto& prj = book.projects();
+    if (plan.due) {
+        for (std::size_t i = 0; i < prj.size(); ++i) {
+            if (!prj.end[i].is_null()) ix.by_end.push_back(static_cast<std::uint32_t>(i));
+        }
+        std::stable_sort(ix.by_end.begin(), ix.by_end.end(),
+                         [&](auto x, auto y) { return prj.end[x] < prj.end[y]; });
+    }
+    if (plan.last_touch && plan.account_pass) {
         const auto& it = book.interactions();
-        touch_offsets.assign(n_accounts + 1, 0);
-        for (auto a : it.account) ++touch_offsets[static_cast<std::size_t>(a) + 1];
-        std::partial_sum(touch_offsets.begin(), touch_offsets.end(), touch_offsets.begin());
-        touch_dates.resize(it.size());
-        std::vector<std::uint32_t> fill(touch_offsets.begin(), touch_offsets.end() - 1);
+        const std::size_t n_accounts = book.accounts().size();
+        ix.touch_offsets.assign(n_accounts + 1, 0);
+        for (auto a : it.account) ++ix.touch_offsets[static_cast<std::size_t>(a) + 1];
+        std::partial_sum(ix.touch_offsets.begin(), ix.touch_offsets.end(), ix.touch_offsets.begin());
+        ix.touch_dates.resize(it.size());
+        std::vector<std::uint32_t> fill(ix.touch_offsets.begin(), ix.touch_offsets.end() - 1);
         for (std::size_t i = 0; i < it.size(); ++i)
-            touch_dates[fill[static_cast<std::size_t>(it.account[i])]++] = it.date[i];
+            ix.touch_dates[fill[static_cast<std::size_t>(it.account[i])]++] = it.date[i];
+    }
+    return ix;
+}
+
+/// What an account's spells say about period P: client on the day before it (`in_s`) and on its last day
+/// (`in_e`), active in it, new, reactivated or churned in it; `reference`, the last day in P on which it was
+/// a client (the day its owner is asked for).
+struct SpellFacts {
+    bool in_s = false, in_e = false, active = false, is_new = false, reactivated = false, churned = false,
+         churned_new = false;
+    Date reference;
+};
+
+/// Accumulates a chunk of the request's periods into `Cells` (a `State` of those periods, or a `PeriodSlice`
+/// of the whole state), one method per table read. Periods are independent (each reads its own slices), so
+/// chunks of them run on threads of their own; within a chunk the running sums (each account's lifetime
+/// revenue, each project's billing) carry from one period to the next.
+template <class Cells>
+class PeriodAccumulator {
+  public:
+    PeriodAccumulator(const Book& book, const Request& rq, const Plan& plan, const Indexes& ix,
+                      const Keyer& keyer, const ScopeFilter& scope, Cells& st)
+        : book_(book),
+          rq_(rq),
+          o_(rq.options),
+          plan_(plan),
+          ix_(ix),
+          sp_(book.spells()),
+          rev_(book.revenue()),
+          prj_(book.projects()),
+          n_accounts_(book.accounts().size()),
+          st_(st),
+          keyer_(keyer),
+          scope_(scope),
+          P_(rq.periods.front()) {
+        keyer_.set_bands(&bands_);
+        scope_.set_bands(&bands_);
+        if (plan_.ltv) lifetime_.reset(n_accounts_);
+        if (plan_.backlog) billed_.assign(prj_.size(), 0);
+    }
+    PeriodAccumulator(const PeriodAccumulator&) = delete;
+    PeriodAccumulator& operator=(const PeriodAccumulator&) = delete;
+
+    /// Accumulates the request's periods [begin, end) into the cells' periods 0 .. end - begin.
+    void run(std::size_t begin, std::size_t end) {
+        for (std::size_t pi = begin; pi < end; ++pi) {
+            detail::check_interruption();
+            pi_ = pi;
+            pl_ = pi - begin;
+            P_ = rq_.periods[pi];
+            if (plan_.bands_needed) assign_bands();
+            if (plan_.revenue_rows || plan_.account_revenue) add_revenue();
+            if (plan_.account_pass) add_accounts();
+            if (plan_.account_revenue) std::swap(previous_, current_);
+            if (plan_.projects) add_signed_projects();
+            if (plan_.due) add_due_projects();
+            if (plan_.backlog || plan_.recurring) add_open_projects();
+            if (plan_.interactions) add_interactions();
+            if (plan_.requests) add_requests();
+            if (plan_.surveys) add_surveys();
+        }
     }
 
-    const bool ltv = nd.any({C::ltv_n});
-    const bool handover = nd.any({C::handovers});
-    const bool predicted = nd.any({C::predicted_n}) && !rq.account_values.empty();
+  private:
+    [[nodiscard]] std::size_t cell_of(std::uint32_t g) const noexcept { return st_.cell(g, pl_); }
+    [[nodiscard]] Date first_begin(std::size_t a) const noexcept {
+        return sp_.offsets[a] < sp_.offsets[a + 1] ? sp_.begin[sp_.offsets[a]] : Date::max();
+    }
+    void count(C m, std::size_t cell, bool yes) {
+        if (yes && st_.has(m)) st_.add(m, cell);
+    }
+
+    /// Each account's volume band: its revenue in the 12 months before P.
+    void assign_bands() {
+        AccountRevenue trailing;
+        trailing.reset(n_accounts_);
+        const auto [lo, hi] = rows_in(rev_.date, Period{add_months(P_.begin(), -12), P_.begin()});
+        for (std::size_t i = lo; i < hi; ++i)
+            trailing.add(static_cast<std::size_t>(rev_.account[i]), rev_.amount[i]);
+        bands_.resize(n_accounts_);
+        for (std::size_t a = 0; a < n_accounts_; ++a) {
+            const double money = detail::from_millionths(trailing[a]);
+            bands_[a] = static_cast<std::int32_t>(
+                std::upper_bound(o_.volume_thresholds.begin(), o_.volume_thresholds.end(), money) -
+                o_.volume_thresholds.begin());
+        }
+    }
+
+    // ---- revenue: the lines of P, their measures, and each account's revenue in P
+
+    void add_revenue() {
+        if (plan_.account_revenue) current_.reset(n_accounts_);
+        current_.range = P_;
+        const auto [lo, hi] = rows_in(rev_.date, P_);
+        if (plan_.revenue_rows && plan_.totals_only) {
+            // Ungrouped and unscoped: a period's revenue and cost are sums of contiguous slices.
+            const std::size_t cell = cell_of(0);
+            for (const auto& [m, column] :
+                 {std::pair{S::revenue, &rev_.amount}, std::pair{S::cost, &rev_.cost}}) {
+                if (!st_.has(m)) continue;
+                st_.add_exact(m, cell, detail::exact_sum(column->data() + lo, hi - lo));
+            }
+        }
+        if (plan_.account_revenue && (plan_.totals_only || !plan_.revenue_rows)) {
+            for (std::size_t i = lo; i < hi; ++i) {
+                detail::interruption_point(i - lo);
+                const std::int32_t a = rev_.account[i];
+                if (!scope_.account(a)) continue;
+                current_.add(static_cast<std::size_t>(a), rev_.amount[i]);
+            }
+        }
+        if (plan_.revenue_rows && !plan_.totals_only) {
+            for (std::size_t i = lo; i < hi; ++i) {
+                detail::interruption_point(i - lo);
+                if (i + prefetch_distance < hi) {  // lines come in date order: accounts at random
+                    const std::size_t j = i + prefetch_distance;
+                    const std::int32_t a = rev_.account[j];
+                    if (plan_.account_revenue) current_.prefetch(static_cast<std::size_t>(a));
+                    st_.prefetch(keyer_(a, rev_.manager[j], rev_.project[j]), pl_);
+                }
+                add_revenue_line(i);
+            }
+        }
+    }
+
+    [[gnu::always_inline]] void add_revenue_line(std::size_t i) {
+        const std::int32_t a = rev_.account[i];
+        if (!scope_.account(a)) return;
+        // The amount in millionths once, for every money measure it goes into.
+        const detail::Int128 amount = detail::to_millionths(rev_.amount[i]);
+        const auto ua = static_cast<std::size_t>(a);
+        if (plan_.account_revenue) current_.sums[ua] += amount;
+        const std::int32_t m = rev_.manager[i];
+        if (!scope_.manager(m)) return;
+        const std::int32_t p = rev_.project[i];
+        const std::size_t cell = cell_of(st_.group(keyer_(a, m, p)));
+        if (plan_.want_revenue) st_.add_exact(S::revenue, cell, amount);
+        if (plan_.want_cost) st_.add(S::cost, cell, rev_.cost[i]);
+        if (plan_.by_unit) add_by_unit(cell, rev_.unit[i], amount, rev_.units[i]);
+        if (plan_.by_kind && p != none) {
+            const ProjectKind kind = prj_.kind[static_cast<std::size_t>(p)];
+            if (kind == ProjectKind::upsell && st_.has(S::upsell)) st_.add_exact(S::upsell, cell, amount);
+            if (kind == ProjectKind::cross_sell && st_.has(S::cross_sell))
+                st_.add_exact(S::cross_sell, cell, amount);
+        }
+        if (plan_.new_business && P_.contains(first_begin(ua))) st_.add_exact(S::new_business, cell, amount);
+    }
+
+    /// A line's amount and units, by its unit of time.
+    void add_by_unit(std::size_t cell, Billing unit, detail::Int128 amount, double units) {
+        const auto add = [&](S amount_in, S units_in) {
+            if (st_.has(amount_in)) st_.add_exact(amount_in, cell, amount);
+            if (st_.has(units_in)) st_.add(units_in, cell, units);
+        };
+        switch (unit) {
+            case Billing::hour:
+                add(S::amount_hour, S::units_hour);
+                break;
+            case Billing::day:
+                add(S::amount_day, S::units_day);
+                break;
+            case Billing::month:
+                add(S::amount_month, S::units_month);
+                break;
+            default:
+                break;
+        }
+    }
+
+    // ---- accounts: each account once, for the client-set measures, cohort revenue, concentration, last
+    // touch
+
+    void add_accounts() {
+        const AccountRevenue* b_rev = plan_.cohort ? &base_revenue() : nullptr;
+        if (plan_.ltv) advance_lifetime();
+        for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
+            detail::interruption_point(ua);
+            add_account(ua, b_rev);
+        }
+    }
+
+    /// Each account's revenue in P's base period (that of the period before when they are the same).
+    const AccountRevenue& base_revenue() {
+        const Period B = base_period(P_, o_.nrr_base);
+        if (previous_.range && *previous_.range == B) return previous_;
+        base_.reset(n_accounts_);
+        base_.range = B;
+        const auto [lo, hi] = rows_in(rev_.date, B);
+        for (std::size_t i = lo; i < hi; ++i) {
+            detail::interruption_point(i - lo);
+            base_.add(static_cast<std::size_t>(rev_.account[i]), rev_.amount[i]);
+        }
+        return base_;
+    }
+
+    /// Historical LTV: each account's gross profit (or revenue) from its first line up to P's end, kept
+    /// running so that periods in ascending order read each line once.
+    void advance_lifetime() {
+        const auto upto = static_cast<std::size_t>(
+            std::lower_bound(rev_.date.begin(), rev_.date.end(), P_.end()) - rev_.date.begin());
+        if (upto < lifetime_row_) {  // an earlier end than the last period: start again
+            lifetime_.reset(n_accounts_);
+            lifetime_row_ = 0;
+        }
+        for (; lifetime_row_ < upto; ++lifetime_row_) {
+            detail::interruption_point(lifetime_row_);
+            const auto ua = static_cast<std::size_t>(rev_.account[lifetime_row_]);
+            lifetime_.add(ua, rev_.amount[lifetime_row_]);
+            if (!o_.ltv_revenue) lifetime_.add(ua, -rev_.cost[lifetime_row_]);
+        }
+    }
+
+    [[nodiscard]] SpellFacts spell_facts(std::size_t ua) const noexcept {
+        const Date b = P_.begin(), last = P_.end() - 1;
+        SpellFacts f;
+        f.reference = last;
+        bool reference_set = false;
+        for (auto k = sp_.offsets[ua]; k < sp_.offsets[ua + 1]; ++k) {
+            const Date sb = sp_.begin[k], se = sp_.end[k];
+            const bool contains_before = sb < b && b - 1 < se;  // client on b - 1
+            if (contains_before) {
+                f.in_s = true;
+                f.churned = se <= last;
+            }
+            if (sb <= last && last < se) f.in_e = true;
+            if (sb <= last && b < se) {
+                f.active = true;
+                const Date last_day = std::min(se - 1, last);
+                if (!reference_set || f.reference < last_day) f.reference = last_day;
+                reference_set = true;
+            }
+            if (P_.contains(sb)) {
+                if (k == sp_.offsets[ua]) {
+                    f.is_new = true;
+                    f.churned_new = se <= last;
+                } else {
+                    f.reactivated = true;
+                }
+            }
+        }
+        return f;
+    }
+
+    [[gnu::always_inline]] void add_account(std::size_t ua, const AccountRevenue* b_rev) {
+        const auto a = static_cast<std::int32_t>(ua);
+        if (!scope_.account(a)) return;
+        const SpellFacts f = spell_facts(ua);
+        const detail::Int128 r_p = plan_.account_revenue ? current_[ua] : 0;
+        const detail::Int128 r_b = b_rev ? (*b_rev)[ua] : 0;
+        if (!f.active && !f.in_s && r_p == 0 && r_b == 0) return;
+        const std::int32_t owner = plan_.needs_owner ? book_.owner(a, none, f.reference) : none;
+        if (!scope_.manager(owner)) return;
+        const std::uint32_t g = st_.group(keyer_(a, owner, none));
+        const std::size_t cell = cell_of(g);
+        count(C::clients_start, cell, f.in_s);
+        count(C::clients_end, cell, f.in_e);
+        count(C::active, cell, f.active);
+        count(C::new_clients, cell, f.is_new);
+        count(C::reactivated, cell, f.reactivated);
+        count(C::churned, cell, f.in_s && f.churned);
+        count(C::retained, cell, f.in_s && f.in_e);
+        count(C::churned_new, cell, f.is_new && f.churned_new);
+        if (plan_.cohort) add_cohort(cell, f, r_p, r_b);
+        if (plan_.nd.has(L::account_revenue) && r_p > 0)
+            st_.push(L::account_revenue, g, pl_, detail::from_millionths(r_p));
+        if (plan_.ltv && f.active) {
+            st_.add(C::ltv_n, cell);
+            st_.add_exact(S::ltv, cell, lifetime_[ua]);
+        }
+        if (plan_.predicted && f.active) {
+            const double value = rq_.account_values[pi_ * n_accounts_ + ua];
+            if (!std::isnan(value)) {
+                st_.add(C::predicted_n, cell);
+                st_.add(S::predicted, cell, value);
+            }
+        }
+        if (plan_.handover && st_.has(C::handovers)) add_handovers(a, cell);
+        if (plan_.last_touch && f.in_e) add_last_touch(ua, cell);
+    }
+
+    /// An account's revenue in P (`r_p`) against its base period's (`r_b`): the cohort's measures and the
+    /// revenue bridge.
+    void add_cohort(std::size_t cell, const SpellFacts& f, detail::Int128 r_p, detail::Int128 r_b) {
+        constexpr detail::Int128 zero = 0;
+        if (r_b > 0) {
+            if (st_.has(S::cohort_base)) st_.add_exact(S::cohort_base, cell, r_b);
+            if (st_.has(S::cohort_current)) st_.add_exact(S::cohort_current, cell, r_p);
+            // Kept revenue lies in [0, base]: credit notes beyond the billing keep nothing.
+            if (st_.has(S::cohort_kept)) st_.add_exact(S::cohort_kept, cell, std::clamp(r_p, zero, r_b));
+            if (f.in_e) {
+                if (st_.has(S::expansion)) st_.add_exact(S::expansion, cell, std::max(zero, r_p - r_b));
+                if (st_.has(S::contraction)) st_.add_exact(S::contraction, cell, std::max(zero, r_b - r_p));
+            } else if (st_.has(S::churned_revenue)) {
+                st_.add_exact(S::churned_revenue, cell, r_b - r_p);
+            }
+        } else {  // no base revenue: the whole change is new, reactivated or resumed
+            const S movement = f.is_new        ? S::new_revenue
+                               : f.reactivated ? S::reactivated_revenue
+                                               : S::resumed_revenue;
+            if (st_.has(movement)) st_.add_exact(movement, cell, r_p - r_b);
+        }
+        if (st_.has(S::opening)) st_.add_exact(S::opening, cell, r_b);
+        if (st_.has(S::closing)) st_.add_exact(S::closing, cell, r_p);
+    }
+
+    /// Whether account `a` was handed over in P, and whether it churned soon after.
+    void add_handovers(std::int32_t a, std::size_t cell) {
+        bool handed = false, churned_after = false;
+        for (const Handover& h : handovers_of(book_, a, P_)) {
+            handed = true;
+            churned_after = churned_after || churns_within(book_, a, h.day, o_.handover_days);
+        }
+        count(C::handovers, cell, handed);
+        count(C::handovers_churned, cell, churned_after);
+    }
+
+    /// The days from an account's last interaction up to P's last day.
+    void add_last_touch(std::size_t ua, std::size_t cell) {
+        const Date last = P_.end() - 1;
+        const auto first = ix_.touch_dates.begin() + ix_.touch_offsets[ua];
+        const auto end = ix_.touch_dates.begin() + ix_.touch_offsets[ua + 1];
+        const auto after = std::upper_bound(first, end, last);
+        if (after != first) {
+            st_.add(C::touch_n, cell);
+            st_.add(S::touch_days, cell, static_cast<double>(last - *(after - 1)));
+        }
+    }
+
+    // ---- projects: signed in P, contracts ending in P, open at P's end
+
+    void add_signed_projects() {
+        const auto [lo, hi] = rows_in(prj_.signed_on, P_);
+        for (std::size_t i = lo; i < hi; ++i) {
+            const std::int32_t a = prj_.account[i], m = prj_.manager[i];
+            if (!scope_.account(a) || !scope_.manager(m)) continue;
+            const std::uint32_t g = st_.group(keyer_(a, m, static_cast<std::int32_t>(i)));
+            const std::size_t cell = cell_of(g);
+            if (st_.has(C::deals)) st_.add(C::deals, cell);
+            if (st_.has(S::deal_value)) st_.add(S::deal_value, cell, prj_.value[i]);
+            if (plan_.nd.has(L::deal_values)) st_.push(L::deal_values, g, pl_, prj_.value[i]);
+            if (prj_.kind[i] == ProjectKind::renewal) {
+                if (st_.has(C::renewals)) st_.add(C::renewals, cell);
+                if (st_.has(S::renewal_value)) st_.add(S::renewal_value, cell, prj_.value[i]);
+            }
+        }
+    }
+
+    void add_due_projects() {
+        auto it = std::lower_bound(ix_.by_end.begin(), ix_.by_end.end(), P_.begin(),
+                                   [&](std::uint32_t i, Date d) { return prj_.end[i] < d; });
+        for (; it != ix_.by_end.end() && prj_.end[*it] < P_.end(); ++it) {
+            const auto i = static_cast<std::int32_t>(*it);
+            const std::int32_t a = prj_.account[*it];
+            const std::int32_t m = book_.owner(a, i, prj_.end[*it]);
+            if (!scope_.account(a) || !scope_.manager(m)) continue;
+            const std::size_t cell = cell_of(st_.group(keyer_(a, m, i)));
+            if (st_.has(C::due)) st_.add(C::due, cell);
+            if (st_.has(S::due_value)) st_.add(S::due_value, cell, prj_.value[*it]);
+        }
+    }
+
+    /// Projects open at the period's end (signed, and no end or an end after the last day), for their owner
+    /// on the last day. Backlog: their value not yet billed, never below 0. MRR: the monthly value of the
+    /// month-billed ones that have started, their value spread over their whole months.
+    void add_open_projects() {
+        if (plan_.backlog) advance_billing();
+        const Date last = P_.end() - 1;
+        for (std::size_t i = 0; i < prj_.size() && prj_.signed_on[i] <= last; ++i) {
+            if (!prj_.end[i].is_null() && prj_.end[i] <= last) continue;  // finished
+            const detail::Int128 left =
+                plan_.backlog ? detail::to_millionths(prj_.value[i]) - billed_[i] : detail::Int128{0};
+            const double monthly = plan_.recurring ? monthly_value(prj_, i, last) : 0.0;
+            if (left <= 0 && monthly == 0) continue;
+            const std::int32_t a = prj_.account[i];
+            const auto pi32 = static_cast<std::int32_t>(i);
+            const std::int32_t m = book_.owner(a, pi32, last);
+            if (!scope_.account(a) || !scope_.manager(m)) continue;
+            const std::size_t cell = cell_of(st_.group(keyer_(a, m, pi32)));
+            if (left > 0) st_.add_exact(S::backlog, cell, left);
+            if (monthly != 0) st_.add(S::mrr, cell, monthly);
+        }
+    }
+
+    /// Backlog: each project's billing from its first line up to P's end, kept running like the lifetime
+    /// revenue.
+    void advance_billing() {
+        const auto upto = static_cast<std::size_t>(
+            std::lower_bound(rev_.date.begin(), rev_.date.end(), P_.end()) - rev_.date.begin());
+        if (upto < billed_row_) {  // an earlier end than the last period: start again
+            std::fill(billed_.begin(), billed_.end(), 0);
+            billed_row_ = 0;
+        }
+        for (; billed_row_ < upto; ++billed_row_) {
+            detail::interruption_point(billed_row_);
+            const std::int32_t p = rev_.project[billed_row_];
+            if (p != none)
+                billed_[static_cast<std::size_t>(p)] += detail::to_millionths(rev_.amount[billed_row_]);
+        }
+    }
+
+    // ---- interactions, requests, surveys of P
+
+    void add_interactions() {
+        const auto& t = book_.interactions();
+        const auto [lo, hi] = rows_in(t.date, P_);
+        for (std::size_t i = lo; i < hi; ++i) {
+            const std::int32_t a = t.account[i], m = t.manager[i];
+            if (!scope_.account(a) || !scope_.manager(m)) continue;
+            const C channel = t.channel[i] == Channel::email  ? C::emails
+                              : t.channel[i] == Channel::call ? C::calls
+                                                              : C::meetings;
+            const bool internal = t.party[i] == Party::internal && st_.has(C::internal);
+            if (!st_.has(channel) && !internal) continue;
+            const std::size_t cell = cell_of(st_.group(keyer_(a, m, none)));
+            if (st_.has(channel)) st_.add(channel, cell);
+            if (internal) st_.add(C::internal, cell);
+        }
+    }
+
+    void add_requests() {
+        const auto& t = book_.requests();
+        const auto [lo, hi] = rows_in(t.received_on, P_);
+        for (std::size_t i = lo; i < hi; ++i) {
+            const std::int32_t a = t.account[i], m = t.manager[i];
+            if (!scope_.account(a) || !scope_.manager(m)) continue;
+            const std::uint32_t g = st_.group(keyer_(a, m, t.project[i]));
+            const std::size_t cell = cell_of(g);
+            if (st_.has(C::requests)) st_.add(C::requests, cell);
+            if (t.responded_on[i].is_null()) {
+                if (st_.has(C::unanswered)) st_.add(C::unanswered, cell);
+            } else {
+                const auto days = static_cast<double>(t.responded_on[i] - t.received_on[i]);
+                if (st_.has(C::answered)) st_.add(C::answered, cell);
+                if (plan_.nd.has(L::response_days)) st_.push(L::response_days, g, pl_, days);
+                if (days <= o_.sla_days && st_.has(C::timely)) st_.add(C::timely, cell);
+            }
+            if (t.project[i] != none && st_.has(C::converted)) st_.add(C::converted, cell);
+        }
+    }
+
+    void add_surveys() {
+        const auto& t = book_.surveys();
+        const auto [lo, hi] = rows_in(t.date, P_);
+        for (std::size_t i = lo; i < hi; ++i) {
+            const std::int32_t a = t.account[i], m = t.manager[i];
+            if (!scope_.account(a) || !scope_.manager(m)) continue;
+            add_survey(cell_of(st_.group(keyer_(a, m, none))), t.kind[i], t.score[i]);
+        }
+    }
+
+    void add_survey(std::size_t cell, SurveyKind kind, double score) {
+        switch (kind) {
+            case SurveyKind::csat:
+                count(C::csat_n, cell, true);
+                count(C::csat_satisfied, cell, score >= 4);
+                if (st_.has(S::csat_sum)) st_.add(S::csat_sum, cell, score);
+                break;
+            case SurveyKind::nps:
+                count(C::nps_n, cell, true);
+                count(C::nps_promoters, cell, score >= 9);
+                count(C::nps_detractors, cell, score <= 6);
+                break;
+            case SurveyKind::ces:
+                count(C::ces_n, cell, true);
+                count(C::ces_top, cell, score >= 6);
+                if (st_.has(S::ces_sum)) st_.add(S::ces_sum, cell, score);
+                break;
+        }
+    }
+
+    const Book& book_;
+    const Request& rq_;
+    const Options& o_;
+    const Plan& plan_;
+    const Indexes& ix_;
+    const SpellTable& sp_;
+    const RevenueTable& rev_;
+    const ProjectTable& prj_;
+    std::size_t n_accounts_;
+    Cells& st_;
+    std::vector<std::int32_t> bands_;  // each account's volume band in P
+    Keyer keyer_;
+    ScopeFilter scope_;
+    std::size_t pi_ = 0, pl_ = 0;  // P: the request's period pi_, the cells' period pl_
+    Period P_;
+    AccountRevenue current_, previous_, base_;  // each account's revenue in P, the period before, P's base
+    AccountRevenue lifetime_;                   // each account's lifetime revenue up to P's end
+    std::size_t lifetime_row_ = 0;              // the revenue lines in `lifetime_`
+    std::vector<detail::Int128> billed_;        // each project's billing up to P's end
+    std::size_t billed_row_ = 0;                // the revenue lines in `billed_`
+};
+
+/// The state of a request whose organisation keys (see `rolls_up`) hold the owner's, his unit's or the
+/// account's own cells until `roll_up`.
+State accumulate_own_groups(const Book& book, const Request& rq) {
+    check(rq);
+    const std::size_t n_bands = rq.options.volume_thresholds.size() + 1;
+    const Keyer keyer(book, rq.by, n_bands);
+    const ScopeFilter scope(book, rq.scope, n_bands);
+    const Plan plan = plan_of(rq, scope);
+    const std::size_t np = rq.periods.size();
+    const std::size_t n_accounts = book.accounts().size();
+    const Indexes ix = indexes_of(book, plan);
     if (!rq.account_values.empty() && rq.account_values.size() != np * n_accounts) {
         throw std::invalid_argument(
             "account_values must hold one value per period and account: " + std::to_string(np * n_accounts) +
             " values, got " + std::to_string(rq.account_values.size()));
     }
-    // What the revenue pass adds per line; with no keys, no scope and only revenue and cost, it needs no
-    // per-line work at all beyond the sums.
-    const bool want_revenue = nd.sums[static_cast<std::size_t>(S::revenue)];
-    const bool want_cost = nd.sums[static_cast<std::size_t>(S::cost)];
-    const bool by_unit =
-        nd.any({S::amount_hour, S::amount_day, S::amount_month, S::units_hour, S::units_day, S::units_month});
-    const bool by_kind = nd.any({S::upsell, S::cross_sell});
-    const bool new_business = nd.any({S::new_business});
-    const bool totals_only = rq.by.empty() && rq.scope.empty() && !by_unit && !by_kind && !new_business;
-    // The account pass looks up each account's owner only when a key or the scope asks for managers.
-    const bool needs_owner =
-        !scope_of_request.all_managers() || std::any_of(rq.by.begin(), rq.by.end(), [](Key k) {
-            return k == Key::manager || k == Key::tier || k == Key::role || k == Key::team || k == Key::unit;
-        });
-    // Accumulates the periods [chunk_begin, chunk_end) into `st`, a state of that many periods or a slice of
-    // the whole state. Periods are independent (each reads its own slices), so chunks of them run on threads
-    // of their own.
+    const auto cardinalities = keyer.cardinalities();
+    const auto new_state = [&](std::size_t periods) {
+        State s(rq.by, cardinalities, periods, plan.nd.sums, plan.nd.counts, plan.account_pass);
+        if (rq.by.empty()) (void)s.group({});  // the ungrouped answer always has its one group
+        return s;
+    };
     const auto run = [&](auto& st, std::size_t chunk_begin, std::size_t chunk_end) {
-        std::vector<std::int32_t> bands;
-        Keyer keyer = keyer_of_request;
-        ScopeFilter scope = scope_of_request;
-        keyer.set_bands(&bands);
-        scope.set_bands(&bands);
-        AccountRevenue current, previous, base;
-        // Historical LTV: each account's gross profit (or revenue) from its first line up to the period's
-        // end, kept running so that periods in ascending order read each line once.
-        AccountRevenue lifetime;
-        std::size_t lifetime_row = 0;
-        if (ltv) lifetime.reset(n_accounts);
-        // Backlog: each project's billing from its first line up to the period's end, kept running alike.
-        std::vector<detail::Int128> billed;
-        std::size_t billed_row = 0;
-        if (backlog) billed.assign(prj.size(), 0);
-        for (std::size_t pi = chunk_begin; pi < chunk_end; ++pi) {
-            detail::check_interruption();
-            const Period P = rq.periods[pi];
-            const std::size_t pl = pi - chunk_begin;  // the period in `st`
-            const auto cell_of = [&](std::uint32_t g) { return st.cell(g, pl); };
-            if (bands_needed) {  // each account's band: its revenue in the 12 months before P
-                AccountRevenue trailing;
-                trailing.reset(n_accounts);
-                const auto [lo, hi] = rows_in(rev.date, Period{add_months(P.begin(), -12), P.begin()});
-                for (std::size_t i = lo; i < hi; ++i)
-                    trailing.add(static_cast<std::size_t>(rev.account[i]), rev.amount[i]);
-                bands.resize(n_accounts);
-                for (std::size_t a = 0; a < n_accounts; ++a) {
-                    const double money = detail::from_millionths(trailing[a]);
-                    bands[a] = static_cast<std::int32_t>(
-                        std::upper_bound(o.volume_thresholds.begin(), o.volume_thresholds.end(), money) -
-                        o.volume_thresholds.begin());
-                }
-            }
-
-            // Revenue lines of P: row measures, and each account's revenue in P.
-            if (revenue_rows || account_revenue) {
-                if (account_revenue) current.reset(n_accounts);
-                current.range = P;
-                const auto [lo, hi] = rows_in(rev.date, P);
-                if (revenue_rows && totals_only) {
-                    // Ungrouped and unscoped: a period's revenue and cost are sums of contiguous slices.
-                    const std::size_t cell = cell_of(0);
-                    for (const auto& [m, column] :
-                         {std::pair{S::revenue, &rev.amount}, std::pair{S::cost, &rev.cost}}) {
-                        if (!st.has(m)) continue;
-                        st.add_exact(m, cell, detail::exact_sum(column->data() + lo, hi - lo));
-                    }
-                }
-                if (account_revenue && (totals_only || !revenue_rows)) {
-                    for (std::size_t i = lo; i < hi; ++i) {
-                        detail::interruption_point(i - lo);
-                        const std::int32_t a = rev.account[i];
-                        if (!scope.account(a)) continue;
-                        const auto ua = static_cast<std::size_t>(a);
-                        current.add(ua, rev.amount[i]);
-                    }
-                }
-                if (revenue_rows && !totals_only) {
-                    for (std::size_t i = lo; i < hi; ++i) {
-                        detail::interruption_point(i - lo);
-                        if (i + prefetch_distance < hi) {  // lines come in date order: accounts at random
-                            const std::size_t j = i + prefetch_distance;
-                            const std::int32_t a = rev.account[j];
-                            if (account_revenue) current.prefetch(static_cast<std::size_t>(a));
-                            st.prefetch(keyer(a, rev.manager[j], rev.project[j]), pl);
-                        }
-                        const std::int32_t a = rev.account[i];
-                        if (!scope.account(a)) continue;
-                        // The amount in millionths once, for every money measure it goes into.
-                        const detail::Int128 amount = detail::to_millionths(rev.amount[i]);
-                        const auto ua = static_cast<std::size_t>(a);
-                        if (account_revenue) current.sums[ua] += amount;
-                        const std::int32_t m = rev.manager[i];
-                        if (!scope.manager(m)) continue;
-                        const std::int32_t p = rev.project[i];
-                        const std::size_t cell = cell_of(st.group(keyer(a, m, p)));
-                        if (want_revenue) st.add_exact(S::revenue, cell, amount);
-                        if (want_cost) st.add(S::cost, cell, rev.cost[i]);
-                        if (by_unit) {
-                            switch (rev.unit[i]) {
-                                case Billing::hour:
-                                    if (st.has(S::amount_hour)) st.add_exact(S::amount_hour, cell, amount);
-                                    if (st.has(S::units_hour)) st.add(S::units_hour, cell, rev.units[i]);
-                                    break;
-                                case Billing::day:
-                                    if (st.has(S::amount_day)) st.add_exact(S::amount_day, cell, amount);
-                                    if (st.has(S::units_day)) st.add(S::units_day, cell, rev.units[i]);
-                                    break;
-                                case Billing::month:
-                                    if (st.has(S::amount_month)) st.add_exact(S::amount_month, cell, amount);
-                                    if (st.has(S::units_month)) st.add(S::units_month, cell, rev.units[i]);
-                                    break;
-                                default:
-                                    break;
-                            }
-                        }
-                        if (by_kind && p != none) {
-                            const ProjectKind kind = prj.kind[static_cast<std::size_t>(p)];
-                            if (kind == ProjectKind::upsell && st.has(S::upsell))
-                                st.add_exact(S::upsell, cell, amount);
-                            if (kind == ProjectKind::cross_sell && st.has(S::cross_sell))
-                                st.add_exact(S::cross_sell, cell, amount);
-                        }
-                        if (new_business && P.contains(first_begin(ua)))
-                            st.add_exact(S::new_business, cell, amount);
-                    }
-                }
-            }
-
-            // Each account once: client-set measures, cohort revenue, concentration, last touch.
-            if (account_pass) {
-                const AccountRevenue* b_rev = nullptr;
-                if (cohort) {
-                    const Period B = base_period(P, o.nrr_base);
-                    if (previous.range && *previous.range == B) {
-                        b_rev = &previous;
-                    } else {
-                        base.reset(n_accounts);
-                        base.range = B;
-                        const auto [lo, hi] = rows_in(rev.date, B);
-                        for (std::size_t i = lo; i < hi; ++i) {
-                            detail::interruption_point(i - lo);
-                            const auto ua = static_cast<std::size_t>(rev.account[i]);
-                            base.add(ua, rev.amount[i]);
-                        }
-                        b_rev = &base;
-                    }
-                }
-                if (ltv) {
-                    const auto upto = static_cast<std::size_t>(
-                        std::lower_bound(rev.date.begin(), rev.date.end(), P.end()) - rev.date.begin());
-                    if (upto < lifetime_row) {  // an earlier end than the last period: start again
-                        lifetime.reset(n_accounts);
-                        lifetime_row = 0;
-                    }
-                    for (; lifetime_row < upto; ++lifetime_row) {
-                        detail::interruption_point(lifetime_row);
-                        const auto ua = static_cast<std::size_t>(rev.account[lifetime_row]);
-                        lifetime.add(ua, rev.amount[lifetime_row]);
-                        if (!o.ltv_revenue) lifetime.add(ua, -rev.cost[lifetime_row]);
-                    }
-                }
-                const Date b = P.begin(), last = P.end() - 1;
-                for (std::size_t ua = 0; ua < n_accounts; ++ua) {
-                    detail::interruption_point(ua);
-                    const auto a = static_cast<std::int32_t>(ua);
-                    if (!scope.account(a)) continue;
-                    bool in_s = false, in_e = false, active = false, is_new = false, reactivated = false,
-                         churned = false, churned_new = false;
-                    Date reference = last;
-                    bool reference_set = false;
-                    for (auto k = sp.offsets[ua]; k < sp.offsets[ua + 1]; ++k) {
-                        const Date sb = sp.begin[k], se = sp.end[k];
-                        const bool contains_before = sb < b && b - 1 < se;  // client on b - 1
-                        if (contains_before) {
-                            in_s = true;
-                            churned = se <= last;
-                        }
-                        if (sb <= last && last < se) in_e = true;
-                        if (sb <= last && b < se) {
-                            active = true;
-                            const Date last_day = std::min(se - 1, last);
-                            if (!reference_set || reference < last_day) reference = last_day;
-                            reference_set = true;
-                        }
-                        if (P.contains(sb)) {
-                            if (k == sp.offsets[ua]) {
-                                is_new = true;
-                                churned_new = se <= last;
-                            } else {
-                                reactivated = true;
-                            }
-                        }
-                    }
-                    const detail::Int128 r_p = account_revenue ? current[ua] : 0;
-                    const detail::Int128 r_b = b_rev ? (*b_rev)[ua] : 0;
-                    if (!active && !in_s && r_p == 0 && r_b == 0) continue;
-                    const std::int32_t owner = needs_owner ? book.owner(a, none, reference) : none;
-                    if (!scope.manager(owner)) continue;
-                    const std::uint32_t g = st.group(keyer(a, owner, none));
-                    const std::size_t cell = cell_of(g);
-                    const auto count = [&](C m, bool yes) {
-                        if (yes && st.has(m)) st.add(m, cell);
-                    };
-                    count(C::clients_start, in_s);
-                    count(C::clients_end, in_e);
-                    count(C::active, active);
-                    count(C::new_clients, is_new);
-                    count(C::reactivated, reactivated);
-                    count(C::churned, in_s && churned);
-                    count(C::retained, in_s && in_e);
-                    count(C::churned_new, is_new && churned_new);
-                    if (cohort && r_b > 0) {
-                        constexpr detail::Int128 zero = 0;
-                        if (st.has(S::cohort_base)) st.add_exact(S::cohort_base, cell, r_b);
-                        if (st.has(S::cohort_current)) st.add_exact(S::cohort_current, cell, r_p);
-                        // Kept revenue lies in [0, base]: credit notes beyond the billing keep nothing.
-                        if (st.has(S::cohort_kept))
-                            st.add_exact(S::cohort_kept, cell, std::clamp(r_p, zero, r_b));
-                        if (in_e) {
-                            if (st.has(S::expansion))
-                                st.add_exact(S::expansion, cell, std::max(zero, r_p - r_b));
-                            if (st.has(S::contraction))
-                                st.add_exact(S::contraction, cell, std::max(zero, r_b - r_p));
-                        } else if (st.has(S::churned_revenue)) {
-                            st.add_exact(S::churned_revenue, cell, r_b - r_p);
-                        }
-                    } else if (cohort) {  // no base revenue: the whole change is new, reactivated or resumed
-                        const S movement = is_new        ? S::new_revenue
-                                           : reactivated ? S::reactivated_revenue
-                                                         : S::resumed_revenue;
-                        if (st.has(movement)) st.add_exact(movement, cell, r_p - r_b);
-                    }
-                    if (cohort && st.has(S::opening)) st.add_exact(S::opening, cell, r_b);
-                    if (cohort && st.has(S::closing)) st.add_exact(S::closing, cell, r_p);
-                    if (nd.has(L::account_revenue) && r_p > 0)
-                        st.push(L::account_revenue, g, pl, detail::from_millionths(r_p));
-                    if (ltv && active) {
-                        st.add(C::ltv_n, cell);
-                        st.add_exact(S::ltv, cell, lifetime[ua]);
-                    }
-                    if (predicted && active) {
-                        const double value = rq.account_values[pi * n_accounts + ua];
-                        if (!std::isnan(value)) {
-                            st.add(C::predicted_n, cell);
-                            st.add(S::predicted, cell, value);
-                        }
-                    }
-                    if (handover && st.has(C::handovers)) {
-                        bool handed = false, churned_after = false;
-                        for (const Handover& h : handovers_of(book, a, P)) {
-                            handed = true;
-                            churned_after = churned_after || churns_within(book, a, h.day, o.handover_days);
-                        }
-                        count(C::handovers, handed);
-                        count(C::handovers_churned, churned_after);
-                    }
-                    if (last_touch && in_e) {
-                        const auto first = touch_dates.begin() + touch_offsets[ua];
-                        const auto end = touch_dates.begin() + touch_offsets[ua + 1];
-                        const auto after = std::upper_bound(first, end, last);
-                        if (after != first) {
-                            st.add(C::touch_n, cell);
-                            st.add(S::touch_days, cell, static_cast<double>(last - *(after - 1)));
-                        }
-                    }
-                }
-            }
-            if (account_revenue) std::swap(previous, current);
-
-            // Projects signed in P, and contracts ending in P.
-            if (projects) {
-                const auto [lo, hi] = rows_in(prj.signed_on, P);
-                for (std::size_t i = lo; i < hi; ++i) {
-                    const std::int32_t a = prj.account[i], m = prj.manager[i];
-                    if (!scope.account(a) || !scope.manager(m)) continue;
-                    const std::uint32_t g = st.group(keyer(a, m, static_cast<std::int32_t>(i)));
-                    const std::size_t cell = cell_of(g);
-                    if (st.has(C::deals)) st.add(C::deals, cell);
-                    if (st.has(S::deal_value)) st.add(S::deal_value, cell, prj.value[i]);
-                    if (nd.has(L::deal_values)) st.push(L::deal_values, g, pl, prj.value[i]);
-                    if (prj.kind[i] == ProjectKind::renewal) {
-                        if (st.has(C::renewals)) st.add(C::renewals, cell);
-                        if (st.has(S::renewal_value)) st.add(S::renewal_value, cell, prj.value[i]);
-                    }
-                }
-            }
-            if (due) {
-                auto it = std::lower_bound(by_end.begin(), by_end.end(), P.begin(),
-                                           [&](std::uint32_t i, Date d) { return prj.end[i] < d; });
-                for (; it != by_end.end() && prj.end[*it] < P.end(); ++it) {
-                    const auto i = static_cast<std::int32_t>(*it);
-                    const std::int32_t a = prj.account[*it];
-                    const std::int32_t m = book.owner(a, i, prj.end[*it]);
-                    if (!scope.account(a) || !scope.manager(m)) continue;
-                    const std::size_t cell = cell_of(st.group(keyer(a, m, i)));
-                    if (st.has(C::due)) st.add(C::due, cell);
-                    if (st.has(S::due_value)) st.add(S::due_value, cell, prj.value[*it]);
-                }
-            }
-            // Projects open at the period's end (signed, and no end or an end after the last day), for their
-            // owner on the last day. Backlog: their value not yet billed, never below 0. MRR: the monthly
-            // value of the month-billed ones that have started, their value spread over their whole months.
-            if (backlog || recurring) {
-                const auto upto = static_cast<std::size_t>(
-                    std::lower_bound(rev.date.begin(), rev.date.end(), P.end()) - rev.date.begin());
-                if (upto < billed_row) {  // an earlier end than the last period: start again
-                    std::fill(billed.begin(), billed.end(), 0);
-                    billed_row = 0;
-                }
-                for (; backlog && billed_row < upto; ++billed_row) {
-                    detail::interruption_point(billed_row);
-                    const std::int32_t p = rev.project[billed_row];
-                    if (p != none)
-                        billed[static_cast<std::size_t>(p)] += detail::to_millionths(rev.amount[billed_row]);
-                }
-                const Date last = P.end() - 1;
-                for (std::size_t i = 0; i < prj.size() && prj.signed_on[i] <= last; ++i) {
-                    if (!prj.end[i].is_null() && prj.end[i] <= last) continue;  // finished
-                    const detail::Int128 left =
-                        backlog ? detail::to_millionths(prj.value[i]) - billed[i] : detail::Int128{0};
-                    const double monthly = recurring ? monthly_value(prj, i, last) : 0.0;
-                    if (left <= 0 && monthly == 0) continue;
-                    const std::int32_t a = prj.account[i];
-                    const auto pi32 = static_cast<std::int32_t>(i);
-                    const std::int32_t m = book.owner(a, pi32, last);
-                    if (!scope.account(a) || !scope.manager(m)) continue;
-                    const std::size_t cell = cell_of(st.group(keyer(a, m, pi32)));
-                    if (left > 0) st.add_exact(S::backlog, cell, left);
-                    if (monthly != 0) st.add(S::mrr, cell, monthly);
-                }
-            }
-
-            if (interactions) {
-                const auto& t = book.interactions();
-                const auto [lo, hi] = rows_in(t.date, P);
-                for (std::size_t i = lo; i < hi; ++i) {
-                    const std::int32_t a = t.account[i], m = t.manager[i];
-                    if (!scope.account(a) || !scope.manager(m)) continue;
-                    const C channel = t.channel[i] == Channel::email  ? C::emails
-                                      : t.channel[i] == Channel::call ? C::calls
-                                                                      : C::meetings;
-                    const bool internal = t.party[i] == Party::internal && st.has(C::internal);
-                    if (!st.has(channel) && !internal) continue;
-                    const std::size_t cell = cell_of(st.group(keyer(a, m, none)));
-                    if (st.has(channel)) st.add(channel, cell);
-                    if (internal) st.add(C::internal, cell);
-                }
-            }
-
-            if (requests) {
-                const auto& t = book.requests();
-                const auto [lo, hi] = rows_in(t.received_on, P);
-                for (std::size_t i = lo; i < hi; ++i) {
-                    const std::int32_t a = t.account[i], m = t.manager[i];
-                    if (!scope.account(a) || !scope.manager(m)) continue;
-                    const std::uint32_t g = st.group(keyer(a, m, t.project[i]));
-                    const std::size_t cell = cell_of(g);
-                    if (st.has(C::requests)) st.add(C::requests, cell);
-                    if (t.responded_on[i].is_null()) {
-                        if (st.has(C::unanswered)) st.add(C::unanswered, cell);
-                    } else {
-                        const auto days = static_cast<double>(t.responded_on[i] - t.received_on[i]);
-                        if (st.has(C::answered)) st.add(C::answered, cell);
-                        if (nd.has(L::response_days)) st.push(L::response_days, g, pl, days);
-                        if (days <= o.sla_days && st.has(C::timely)) st.add(C::timely, cell);
-                    }
-                    if (t.project[i] != none && st.has(C::converted)) st.add(C::converted, cell);
-                }
-            }
-
-            if (surveys) {
-                const auto& t = book.surveys();
-                const auto [lo, hi] = rows_in(t.date, P);
-                for (std::size_t i = lo; i < hi; ++i) {
-                    const std::int32_t a = t.account[i], m = t.manager[i];
-                    if (!scope.account(a) || !scope.manager(m)) continue;
-                    const std::size_t cell = cell_of(st.group(keyer(a, m, none)));
-                    const double score = t.score[i];
-                    const auto count = [&](C c, bool yes) {
-                        if (yes && st.has(c)) st.add(c, cell);
-                    };
-                    switch (t.kind[i]) {
-                        case SurveyKind::csat:
-                            count(C::csat_n, true);
-                            count(C::csat_satisfied, score >= 4);
-                            if (st.has(S::csat_sum)) st.add(S::csat_sum, cell, score);
-                            break;
-                        case SurveyKind::nps:
-                            count(C::nps_n, true);
-                            count(C::nps_promoters, score >= 9);
-                            count(C::nps_detractors, score <= 6);
-                            break;
-                        case SurveyKind::ces:
-                            count(C::ces_n, true);
-                            count(C::ces_top, score >= 6);
-                            if (st.has(S::ces_sum)) st.add(S::ces_sum, cell, score);
-                            break;
-                    }
-                }
-            }
-        }
+        PeriodAccumulator accumulator(book, rq, plan, ix, keyer, scope, st);
+        accumulator.run(chunk_begin, chunk_end);
     };
 
     // One chunk of contiguous periods per thread when there is enough work; the chunks' cells (disjoint
     // periods) are copied into the answer in chunk order, so that it is the same, bit for bit, for any
     // number of threads.
-    std::size_t work = account_pass ? n_accounts * np : 0;
+    std::size_t work = plan.account_pass ? n_accounts * np : 0;
     for (const Period& P : rq.periods) {
-        const auto [lo, hi] = rows_in(rev.date, P);
+        const auto [lo, hi] = rows_in(book.revenue().date, P);
         work += hi - lo;
     }
     std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
@@ -1500,349 +1622,8 @@ State accumulate_own_groups(const Book& book, const Request& rq) {
 
 }  // namespace
 
-// ---- finalize
-// -----------------------------------------------------------------------------------------------
-
-namespace {
-
-/// Per-cell medians of a (cell, value) list; NaN where a cell has no value.
-std::vector<double> medians(std::vector<std::pair<std::uint32_t, double>> pairs, std::size_t cells) {
-    std::vector<double> out(cells, nan);
-    std::sort(pairs.begin(), pairs.end());
-    for (std::size_t i = 0; i < pairs.size();) {
-        std::size_t j = i;
-        while (j < pairs.size() && pairs[j].first == pairs[i].first) ++j;
-        const std::size_t n = j - i, mid = i + n / 2;
-        out[pairs[i].first] = n % 2 ? pairs[mid].second : (pairs[mid - 1].second + pairs[mid].second) / 2;
-        i = j;
-    }
-    return out;
-}
-
-}  // namespace
-
-Result finalize(const Book& book, const Request& rq, const State& st) {
-    check(rq);
-    {
-        const auto [nd, account_pass] = needs_of(rq);
-        const auto cardinalities =
-            Keyer(book, rq.by, rq.options.volume_thresholds.size() + 1).cardinalities();
-        if (!st.fits(rq.by, cardinalities, rq.periods.size(), nd.sums, nd.counts, account_pass)) {
-            throw std::invalid_argument(
-                "finalize: the state comes from another request or book (its keys, their sizes, its periods "
-                "or its measures differ)");
-        }
-    }
-    const auto kpis = kpis_of(rq);
-    const Options& o = rq.options;
-    // The groups in use in key order; `cells` indexes the lists' cells (slot * np + period).
-    const std::size_t np = st.periods(), slots = st.slots(), cells = slots * np;
-    const std::vector<std::size_t> order = st.groups_in_key_order();
-    const std::size_t rows = order.size() * np;
-    std::vector<double> period_months(np);
-    for (std::size_t p = 0; p < np; ++p) period_months[p] = rq.periods[p].months();
-
-    const bool need = [&] {
-        for (Kpi k : kpis) {
-            if (k == Kpi::median_deal_size || k == Kpi::median_project_size) return true;
-        }
-        return false;
-    }();
-    const std::vector<double> median_deal =
-        need ? medians(st.list(L::deal_values), cells) : std::vector<double>{};
-    const bool need_response = std::find(kpis.begin(), kpis.end(), Kpi::request_response_days) != kpis.end();
-    const std::vector<double> median_response =
-        need_response ? medians(st.list(L::response_days), cells) : std::vector<double>{};
-    std::vector<Concentration> conc;
-    const bool need_conc = std::any_of(kpis.begin(), kpis.end(), [](Kpi k) {
-        return k == Kpi::top_share || k == Kpi::pareto_ratio || k == Kpi::gini || k == Kpi::hhi ||
-               k == Kpi::largest_client_share;
-    });
-    if (need_conc && st.account_level()) {
-        conc.assign(cells, Concentration{nan, nan, nan, nan, nan});
-        auto pairs = st.list(L::account_revenue);
-        std::sort(pairs.begin(), pairs.end());
-        std::vector<double> values;
-        for (std::size_t i = 0; i < pairs.size();) {
-            std::size_t j = i;
-            values.clear();
-            while (j < pairs.size() && pairs[j].first == pairs[i].first) values.push_back(pairs[j++].second);
-            conc[pairs[i].first] = concentration_of_sorted(values, o.top_p, o.pareto_threshold);
-            i = j;
-        }
-    }
-
-    Result r;
-    r.by = st.by();
-    r.kpis = kpis;
-    r.key_codes.assign(r.by.size(), {});
-    r.values.assign(kpis.size(), {});
-    for (auto& v : r.key_codes) v.reserve(rows);
-    r.period.reserve(rows);
-    // Rows in key order, each group's periods in order.
-    for (std::size_t g : order) {
-        for (std::size_t p = 0; p < np; ++p) {
-            for (std::size_t k = 0; k < r.by.size(); ++k) r.key_codes[k].push_back(st.code(g, k));
-            r.period.push_back(static_cast<std::int32_t>(p));
-        }
-    }
-    // The value of KPI `kpi` in the cell stored at `cell` (`at` in the lists, period `p`).
-    const auto value_of = [&](Kpi kpi, std::size_t cell, std::size_t at, std::size_t p) {
-        const auto sum = [&](S m) { return st.value(m, cell); };
-        const auto exact = [&](S m) { return st.millionths(m, cell); };
-        const auto count = [&](C m) { return static_cast<double>(st.value(m, cell)); };
-        const double months = period_months[p];
-        double v = nan;
-        switch (kpi) {
-            case Kpi::clients_start:
-                v = count(C::clients_start);
-                break;
-            case Kpi::clients_end:
-                v = count(C::clients_end);
-                break;
-            case Kpi::active_clients:
-                v = count(C::active);
-                break;
-            case Kpi::new_clients:
-                v = count(C::new_clients);
-                break;
-            case Kpi::churned_clients:
-                v = count(C::churned);
-                break;
-            case Kpi::reactivations:
-                v = count(C::reactivated);
-                break;
-            case Kpi::retention_rate:
-                v = o.retention == Options::Retention::set
-                        ? ratio(count(C::retained), count(C::clients_start))
-                        : ratio(count(C::clients_end) - count(C::new_clients), count(C::clients_start));
-                break;
-            case Kpi::churn_rate:
-                v = o.churn == Options::Churn::start_cohort
-                        ? ratio(count(C::churned), count(C::clients_start))
-                        : ratio(count(C::churned) + count(C::churned_new),
-                                count(C::clients_start) + count(C::new_clients));
-                break;
-            case Kpi::revenue_churn_rate: {
-                detail::Int128 lost = exact(S::churned_revenue) + exact(S::contraction);
-                if (o.revenue_churn == Options::RevenueChurn::net) lost -= exact(S::expansion);
-                v = ratio(lost, exact(S::cohort_base));
-                break;
-            }
-            case Kpi::nrr:
-                v = ratio(exact(S::cohort_current), exact(S::cohort_base));
-                break;
-            case Kpi::grr:
-                v = ratio(exact(S::cohort_kept), exact(S::cohort_base));
-                break;
-            case Kpi::expansion_revenue:
-                v = sum(S::expansion);
-                break;
-            case Kpi::contraction_revenue:
-                v = sum(S::contraction);
-                break;
-            case Kpi::churned_revenue:
-                v = sum(S::churned_revenue);
-                break;
-            case Kpi::opening_revenue:
-                v = sum(S::opening);
-                break;
-            case Kpi::new_revenue:
-                v = sum(S::new_revenue);
-                break;
-            case Kpi::reactivated_revenue:
-                v = sum(S::reactivated_revenue);
-                break;
-            case Kpi::resumed_revenue:
-                v = sum(S::resumed_revenue);
-                break;
-            case Kpi::closing_revenue:
-                v = sum(S::closing);
-                break;
-            case Kpi::quick_ratio: {
-                const detail::Int128 gained = exact(S::new_revenue) + exact(S::reactivated_revenue) +
-                                              exact(S::resumed_revenue) + exact(S::expansion);
-                const detail::Int128 lost = exact(S::contraction) + exact(S::churned_revenue);
-                v = ratio(gained, lost < 0 ? -lost : lost);
-                break;
-            }
-            case Kpi::csat:
-                v = o.csat == Options::Satisfaction::share ? ratio(count(C::csat_satisfied), count(C::csat_n))
-                                                           : ratio(sum(S::csat_sum), count(C::csat_n));
-                break;
-            case Kpi::nps:
-                v = 100.0 * ratio(count(C::nps_promoters) - count(C::nps_detractors), count(C::nps_n));
-                break;
-            case Kpi::ces:
-                v = o.ces == Options::Satisfaction::mean ? ratio(sum(S::ces_sum), count(C::ces_n))
-                                                         : ratio(count(C::ces_top), count(C::ces_n));
-                break;
-            case Kpi::renewal_rate:
-                v = o.renewal == Options::RenewalWeight::value
-                        ? ratio(exact(S::renewal_value), exact(S::due_value))
-                        : ratio(count(C::renewals), count(C::due));
-                break;
-            case Kpi::backlog:
-                v = sum(S::backlog);
-                break;
-            case Kpi::mrr:
-                v = sum(S::mrr);
-                break;
-            case Kpi::arr:
-                v = detail::from_millionths(12 * exact(S::mrr));
-                break;
-            case Kpi::handover_churn_rate:
-                v = ratio(count(C::handovers_churned), count(C::handovers));
-                break;
-            case Kpi::request_count:
-                v = count(C::requests);
-                break;
-            case Kpi::requests_per_account:
-                v = ratio(count(C::requests), count(C::active));
-                break;
-            case Kpi::request_response_days:
-                v = median_response[at];
-                break;
-            case Kpi::unanswered_requests:
-                v = count(C::unanswered);
-                break;
-            case Kpi::timely_response_rate:
-                v = ratio(count(C::timely), count(C::requests));
-                break;
-            case Kpi::request_conversion_rate:
-                v = ratio(count(C::converted), count(C::requests));
-                break;
-            case Kpi::avg_project_size:
-            case Kpi::avg_deal_size:
-                v = ratio(sum(S::deal_value), count(C::deals));
-                break;
-            case Kpi::median_project_size:
-            case Kpi::median_deal_size:
-                v = median_deal[at];
-                break;
-            case Kpi::projects_per_account:
-                v = ratio(count(C::deals), count(C::active));
-                break;
-            case Kpi::deals:
-                v = count(C::deals);
-                break;
-            case Kpi::communications:
-                v = count(C::emails) + count(C::calls) + count(C::meetings);
-                break;
-            case Kpi::emails:
-                v = count(C::emails);
-                break;
-            case Kpi::calls:
-                v = count(C::calls);
-                break;
-            case Kpi::meetings:
-                v = count(C::meetings);
-                break;
-            case Kpi::internal_communications:
-                v = count(C::internal);
-                break;
-            case Kpi::client_communications:
-                v = count(C::emails) + count(C::calls) + count(C::meetings) - count(C::internal);
-                break;
-            case Kpi::touches_per_account_month:
-                v = ratio(count(C::emails) + count(C::calls) + count(C::meetings), count(C::active) * months);
-                break;
-            case Kpi::days_since_last_touch:
-                v = ratio(sum(S::touch_days), count(C::touch_n));
-                break;
-            case Kpi::revenue:
-                v = sum(S::revenue);
-                break;
-            case Kpi::cost:
-                v = sum(S::cost);
-                break;
-            case Kpi::gross_profit:
-                v = detail::from_millionths(exact(S::revenue) - exact(S::cost));
-                break;
-            case Kpi::gross_margin:
-                v = ratio(exact(S::revenue) - exact(S::cost), exact(S::revenue));
-                break;
-            case Kpi::avg_rate_hour:
-                v = ratio(sum(S::amount_hour), sum(S::units_hour));
-                break;
-            case Kpi::avg_rate_day:
-                v = ratio(sum(S::amount_day), sum(S::units_day));
-                break;
-            case Kpi::avg_rate_month:
-                v = ratio(sum(S::amount_month), sum(S::units_month));
-                break;
-            case Kpi::avg_rate_normalised_hour:
-                v = ratio(sum(S::amount_hour) + sum(S::amount_day) + sum(S::amount_month),
-                          sum(S::units_hour) +
-                              o.hours_per_day * (sum(S::units_day) + o.days_per_month * sum(S::units_month)));
-                break;
-            case Kpi::arpa:
-                v = ratio(sum(S::revenue), count(C::active));
-                break;
-            case Kpi::upsell_revenue:
-                v = sum(S::upsell);
-                break;
-            case Kpi::cross_sell_revenue:
-                v = sum(S::cross_sell);
-                break;
-            case Kpi::new_business_revenue:
-                v = sum(S::new_business);
-                break;
-            case Kpi::ltv_historical:
-                v = ratio(sum(S::ltv), count(C::ltv_n));
-                break;
-            case Kpi::ltv_predicted:
-                v = ratio(sum(S::predicted), count(C::predicted_n));
-                break;
-            case Kpi::top_share:
-                v = conc[at].top_share;
-                break;
-            case Kpi::pareto_ratio:
-                v = conc[at].pareto_ratio;
-                break;
-            case Kpi::gini:
-                v = conc[at].gini;
-                break;
-            case Kpi::hhi:
-                v = conc[at].hhi;
-                break;
-            case Kpi::largest_client_share:
-                v = conc[at].largest_share;
-                break;
-        }
-        return v;
-    };
-    // Blocks of groups in key order, the groups shared among threads when the table is large: within a block,
-    // one KPI column at a time (the KPI's branch the same all along), the block's records read from memory
-    // once and from the cache for the other KPIs. Account-level KPIs without an account pass are NaN.
-    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
-    threads = std::min({threads, std::max<std::size_t>(1, order.size()),
-                        std::max<std::size_t>(1, rows * kpis.size() / min_work_per_thread)});
-    std::vector<std::size_t> computed;
-    for (std::size_t k = 0; k < kpis.size(); ++k) {
-        if (!account_level(kpis[k]) || st.account_level()) computed.push_back(k);
-    }
-    in_threads(threads, rq.executor, [&](std::size_t t) {  // the columns, written on all threads
-        for (std::size_t k = t; k < kpis.size(); k += threads) r.values[k].assign(rows, nan);
-    });
-    constexpr std::size_t block = 256;
-    in_threads(threads, rq.executor, [&](std::size_t t) {
-        const std::size_t first = t * order.size() / threads, last = (t + 1) * order.size() / threads;
-        for (std::size_t b = first; b < last; b += block) {
-            detail::check_interruption();
-            const std::size_t e = std::min(last, b + block);
-            for (std::size_t k : computed) {
-                double* const column = r.values[k].data();
-                const Kpi kpi = kpis[k];
-                for (std::size_t i = b; i < e; ++i) {
-                    const std::size_t g = order[i];
-                    for (std::size_t p = 0; p < np; ++p)
-                        column[i * np + p] = value_of(kpi, st.cell(g, p), g * np + p, p);
-                }
-            }
-        }
-    });
-    return r;
+State accumulate(const Book& book, const Request& rq) {
+    return roll_up(book, accumulate_own_groups(book, rq));
 }
 
 const std::vector<double>& Result::column(Kpi k) const {

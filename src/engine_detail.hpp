@@ -1,0 +1,99 @@
+#pragma once
+// Private to the engine (src/engine.cpp, src/engine_finalize.cpp): what accumulating and finalizing a request
+// share. Nothing here is part of the public API.
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "accountkpi/book/book.hpp"
+#include "accountkpi/detail/sum.hpp"
+#include "accountkpi/interrupt.hpp"
+#include "accountkpi/kpi/engine.hpp"
+
+namespace accountkpi::kpi {
+
+inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+/// Below this many revenue lines and account-periods (or cells and KPIs) per thread, a request runs on one
+/// thread.
+inline constexpr std::size_t min_work_per_thread = 100'000;
+using S = State::Sum;
+using C = State::Count;
+using L = State::List;
+
+[[nodiscard]] inline double ratio(double num, double den) noexcept {
+    return den == 0 ? nan : num / den;
+}
+/// The ratio of two exact money sums (the millionths cancel).
+[[nodiscard]] inline double ratio(detail::Int128 num, detail::Int128 den) noexcept {
+    return den == 0 ? nan : detail::to_double(num) / detail::to_double(den);
+}
+
+/// What a set of KPIs needs accumulated.
+struct Needs {
+    std::array<bool, State::n_sums> sums{};
+    std::array<bool, State::n_counts> counts{};
+    std::array<bool, State::n_lists> lists{};
+    void operator()(S m) { sums[static_cast<std::size_t>(m)] = true; }
+    void operator()(C m) { counts[static_cast<std::size_t>(m)] = true; }
+    void operator()(L m) { lists[static_cast<std::size_t>(m)] = true; }
+    [[nodiscard]] bool any(std::initializer_list<S> ms) const {
+        return std::any_of(ms.begin(), ms.end(), [&](S m) { return sums[static_cast<std::size_t>(m)]; });
+    }
+    [[nodiscard]] bool any(std::initializer_list<C> ms) const {
+        return std::any_of(ms.begin(), ms.end(), [&](C m) { return counts[static_cast<std::size_t>(m)]; });
+    }
+    [[nodiscard]] bool has(L m) const { return lists[static_cast<std::size_t>(m)]; }
+};
+
+/// KPIs that place each account in one group per period (see docs/kpis.md, "groups"); undefined by service
+/// line.
+[[nodiscard]] bool account_level(Kpi k) noexcept;
+/// The request's KPIs (all of them when it names none).
+[[nodiscard]] std::vector<Kpi> kpis_of(const Request& rq);
+/// What a request accumulates: its measures, and whether it makes the pass over the accounts.
+[[nodiscard]] std::pair<Needs, bool> needs_of(const Request& rq);
+/// Throws `std::invalid_argument` when the request cannot be served (no period, repeated keys, options out of
+/// range).
+void check(const Request& rq);
+/// The number of distinct codes of each key of `by` in `book` (`n_bands` volume bands).
+[[nodiscard]] std::vector<std::uint64_t> key_cardinalities(const Book& book, const std::vector<Key>& by,
+                                                           std::size_t n_bands);
+
+/// Runs `task(t)` for t = 0 .. threads - 1 on `executor`, or when it is empty task 0 on this thread and the
+/// others on threads of their own; then rethrows the first exception of a task, if any.
+template <class Task>
+void in_threads(std::size_t threads, const Executor& executor, const Task& task) {
+    std::vector<std::exception_ptr> errors(threads);
+    Interruption* const interruption = detail::current_interruption;  // the caller's, on every thread
+    const std::function<void(std::size_t)> guarded = [&](std::size_t t) {
+        try {
+            const InterruptionScope scope(interruption);
+            task(t);
+        } catch (...) {
+            errors[t] = std::current_exception();
+        }
+    };
+    if (threads == 1) {
+        guarded(0);
+    } else if (executor) {
+        executor(threads, guarded);
+    } else {
+        std::vector<std::jthread> pool;
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
+        guarded(0);
+    }
+    for (const auto& e : errors) {
+        if (e) std::rethrow_exception(e);
+    }
+}
+
+}  // namespace accountkpi::kpi

@@ -1,0 +1,394 @@
+// Finalizing a request: the state's cells turned into KPI values, one case per KPI (see
+// accountkpi/kpi/engine.hpp and docs/kpis.md for the definitions).
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "accountkpi/kpi/concentration.hpp"
+#include "accountkpi/kpi/engine.hpp"
+#include "engine_detail.hpp"
+
+namespace accountkpi::kpi {
+namespace {
+
+/// Per-cell medians of a (cell, value) list; NaN where a cell has no value.
+std::vector<double> medians(std::vector<std::pair<std::uint32_t, double>> pairs, std::size_t cells) {
+    std::vector<double> out(cells, nan);
+    std::sort(pairs.begin(), pairs.end());
+    for (std::size_t i = 0; i < pairs.size();) {
+        std::size_t j = i;
+        while (j < pairs.size() && pairs[j].first == pairs[i].first) ++j;
+        const std::size_t n = j - i, mid = i + n / 2;
+        out[pairs[i].first] = n % 2 ? pairs[mid].second : (pairs[mid - 1].second + pairs[mid].second) / 2;
+        i = j;
+    }
+    return out;
+}
+
+/// Per-cell concentration of the accounts' revenue (NaN where a cell has none).
+std::vector<Concentration> concentrations(const State& st, std::size_t cells, const Options& o) {
+    std::vector<Concentration> conc(cells, Concentration{nan, nan, nan, nan, nan});
+    auto pairs = st.list(L::account_revenue);
+    std::sort(pairs.begin(), pairs.end());
+    std::vector<double> values;
+    for (std::size_t i = 0; i < pairs.size();) {
+        std::size_t j = i;
+        values.clear();
+        while (j < pairs.size() && pairs[j].first == pairs[i].first) values.push_back(pairs[j++].second);
+        conc[pairs[i].first] = concentration_of_sorted(values, o.top_p, o.pareto_threshold);
+        i = j;
+    }
+    return conc;
+}
+
+bool wants(const std::vector<Kpi>& kpis, std::initializer_list<Kpi> any) {
+    return std::any_of(kpis.begin(), kpis.end(),
+                       [&](Kpi k) { return std::find(any.begin(), any.end(), k) != any.end(); });
+}
+
+/// The KPI values of a state's cells: each KPI's definition over a cell's measures, with what some KPIs need
+/// beyond them (medians and concentration per cell, each period's length in months), made once.
+class CellValues {
+  public:
+    CellValues(const State& st, const Request& rq, const std::vector<Kpi>& kpis)
+        : st_(st), o_(rq.options), period_months_(st.periods()) {
+        const std::size_t cells = st.slots() * st.periods();  // the lists' cells: slot * periods + period
+        for (std::size_t p = 0; p < period_months_.size(); ++p) period_months_[p] = rq.periods[p].months();
+        if (wants(kpis, {Kpi::median_deal_size, Kpi::median_project_size}))
+            median_deal_ = medians(st.list(L::deal_values), cells);
+        if (wants(kpis, {Kpi::request_response_days}))
+            median_response_ = medians(st.list(L::response_days), cells);
+        if (st.account_level() &&
+            wants(kpis, {Kpi::top_share, Kpi::pareto_ratio, Kpi::gini, Kpi::hhi, Kpi::largest_client_share}))
+            conc_ = concentrations(st, cells, o_);
+    }
+
+    /// The value of KPI `kpi` in the cell stored at `cell` (`at` in the lists, period `p`).
+    // One case per KPI, each its definition in a line or two: a table of definitions, which a split by family
+    // would only cut apart behind a second switch.
+    // NOLINTNEXTLINE(readability-function-size)
+    [[nodiscard]] double operator()(Kpi kpi, std::size_t cell, std::size_t at, std::size_t p) const {
+        double v = nan;
+        switch (kpi) {
+            case Kpi::clients_start:
+                v = count(cell, C::clients_start);
+                break;
+            case Kpi::clients_end:
+                v = count(cell, C::clients_end);
+                break;
+            case Kpi::active_clients:
+                v = count(cell, C::active);
+                break;
+            case Kpi::new_clients:
+                v = count(cell, C::new_clients);
+                break;
+            case Kpi::churned_clients:
+                v = count(cell, C::churned);
+                break;
+            case Kpi::reactivations:
+                v = count(cell, C::reactivated);
+                break;
+            case Kpi::retention_rate:
+                v = o_.retention == Options::Retention::set
+                        ? ratio(count(cell, C::retained), count(cell, C::clients_start))
+                        : ratio(count(cell, C::clients_end) - count(cell, C::new_clients),
+                                count(cell, C::clients_start));
+                break;
+            case Kpi::churn_rate:
+                v = o_.churn == Options::Churn::start_cohort
+                        ? ratio(count(cell, C::churned), count(cell, C::clients_start))
+                        : ratio(count(cell, C::churned) + count(cell, C::churned_new),
+                                count(cell, C::clients_start) + count(cell, C::new_clients));
+                break;
+            case Kpi::revenue_churn_rate: {
+                detail::Int128 lost = exact(cell, S::churned_revenue) + exact(cell, S::contraction);
+                if (o_.revenue_churn == Options::RevenueChurn::net) lost -= exact(cell, S::expansion);
+                v = ratio(lost, exact(cell, S::cohort_base));
+                break;
+            }
+            case Kpi::nrr:
+                v = ratio(exact(cell, S::cohort_current), exact(cell, S::cohort_base));
+                break;
+            case Kpi::grr:
+                v = ratio(exact(cell, S::cohort_kept), exact(cell, S::cohort_base));
+                break;
+            case Kpi::expansion_revenue:
+                v = sum(cell, S::expansion);
+                break;
+            case Kpi::contraction_revenue:
+                v = sum(cell, S::contraction);
+                break;
+            case Kpi::churned_revenue:
+                v = sum(cell, S::churned_revenue);
+                break;
+            case Kpi::opening_revenue:
+                v = sum(cell, S::opening);
+                break;
+            case Kpi::new_revenue:
+                v = sum(cell, S::new_revenue);
+                break;
+            case Kpi::reactivated_revenue:
+                v = sum(cell, S::reactivated_revenue);
+                break;
+            case Kpi::resumed_revenue:
+                v = sum(cell, S::resumed_revenue);
+                break;
+            case Kpi::closing_revenue:
+                v = sum(cell, S::closing);
+                break;
+            case Kpi::quick_ratio: {
+                const detail::Int128 gained = exact(cell, S::new_revenue) +
+                                              exact(cell, S::reactivated_revenue) +
+                                              exact(cell, S::resumed_revenue) + exact(cell, S::expansion);
+                const detail::Int128 lost = exact(cell, S::contraction) + exact(cell, S::churned_revenue);
+                v = ratio(gained, lost < 0 ? -lost : lost);
+                break;
+            }
+            case Kpi::csat:
+                v = o_.csat == Options::Satisfaction::share
+                        ? ratio(count(cell, C::csat_satisfied), count(cell, C::csat_n))
+                        : ratio(sum(cell, S::csat_sum), count(cell, C::csat_n));
+                break;
+            case Kpi::nps:
+                v = 100.0 * ratio(count(cell, C::nps_promoters) - count(cell, C::nps_detractors),
+                                  count(cell, C::nps_n));
+                break;
+            case Kpi::ces:
+                v = o_.ces == Options::Satisfaction::mean
+                        ? ratio(sum(cell, S::ces_sum), count(cell, C::ces_n))
+                        : ratio(count(cell, C::ces_top), count(cell, C::ces_n));
+                break;
+            case Kpi::renewal_rate:
+                v = o_.renewal == Options::RenewalWeight::value
+                        ? ratio(exact(cell, S::renewal_value), exact(cell, S::due_value))
+                        : ratio(count(cell, C::renewals), count(cell, C::due));
+                break;
+            case Kpi::backlog:
+                v = sum(cell, S::backlog);
+                break;
+            case Kpi::mrr:
+                v = sum(cell, S::mrr);
+                break;
+            case Kpi::arr:
+                v = detail::from_millionths(12 * exact(cell, S::mrr));
+                break;
+            case Kpi::handover_churn_rate:
+                v = ratio(count(cell, C::handovers_churned), count(cell, C::handovers));
+                break;
+            case Kpi::request_count:
+                v = count(cell, C::requests);
+                break;
+            case Kpi::requests_per_account:
+                v = ratio(count(cell, C::requests), count(cell, C::active));
+                break;
+            case Kpi::request_response_days:
+                v = median_response_[at];
+                break;
+            case Kpi::unanswered_requests:
+                v = count(cell, C::unanswered);
+                break;
+            case Kpi::timely_response_rate:
+                v = ratio(count(cell, C::timely), count(cell, C::requests));
+                break;
+            case Kpi::request_conversion_rate:
+                v = ratio(count(cell, C::converted), count(cell, C::requests));
+                break;
+            case Kpi::avg_project_size:
+            case Kpi::avg_deal_size:
+                v = ratio(sum(cell, S::deal_value), count(cell, C::deals));
+                break;
+            case Kpi::median_project_size:
+            case Kpi::median_deal_size:
+                v = median_deal_[at];
+                break;
+            case Kpi::projects_per_account:
+                v = ratio(count(cell, C::deals), count(cell, C::active));
+                break;
+            case Kpi::deals:
+                v = count(cell, C::deals);
+                break;
+            case Kpi::communications:
+                v = count(cell, C::emails) + count(cell, C::calls) + count(cell, C::meetings);
+                break;
+            case Kpi::emails:
+                v = count(cell, C::emails);
+                break;
+            case Kpi::calls:
+                v = count(cell, C::calls);
+                break;
+            case Kpi::meetings:
+                v = count(cell, C::meetings);
+                break;
+            case Kpi::internal_communications:
+                v = count(cell, C::internal);
+                break;
+            case Kpi::client_communications:
+                v = count(cell, C::emails) + count(cell, C::calls) + count(cell, C::meetings) -
+                    count(cell, C::internal);
+                break;
+            case Kpi::touches_per_account_month:
+                v = ratio(count(cell, C::emails) + count(cell, C::calls) + count(cell, C::meetings),
+                          count(cell, C::active) * period_months_[p]);
+                break;
+            case Kpi::days_since_last_touch:
+                v = ratio(sum(cell, S::touch_days), count(cell, C::touch_n));
+                break;
+            case Kpi::revenue:
+                v = sum(cell, S::revenue);
+                break;
+            case Kpi::cost:
+                v = sum(cell, S::cost);
+                break;
+            case Kpi::gross_profit:
+                v = detail::from_millionths(exact(cell, S::revenue) - exact(cell, S::cost));
+                break;
+            case Kpi::gross_margin:
+                v = ratio(exact(cell, S::revenue) - exact(cell, S::cost), exact(cell, S::revenue));
+                break;
+            case Kpi::avg_rate_hour:
+                v = ratio(sum(cell, S::amount_hour), sum(cell, S::units_hour));
+                break;
+            case Kpi::avg_rate_day:
+                v = ratio(sum(cell, S::amount_day), sum(cell, S::units_day));
+                break;
+            case Kpi::avg_rate_month:
+                v = ratio(sum(cell, S::amount_month), sum(cell, S::units_month));
+                break;
+            case Kpi::avg_rate_normalised_hour:
+                v = ratio(sum(cell, S::amount_hour) + sum(cell, S::amount_day) + sum(cell, S::amount_month),
+                          sum(cell, S::units_hour) +
+                              o_.hours_per_day *
+                                  (sum(cell, S::units_day) + o_.days_per_month * sum(cell, S::units_month)));
+                break;
+            case Kpi::arpa:
+                v = ratio(sum(cell, S::revenue), count(cell, C::active));
+                break;
+            case Kpi::upsell_revenue:
+                v = sum(cell, S::upsell);
+                break;
+            case Kpi::cross_sell_revenue:
+                v = sum(cell, S::cross_sell);
+                break;
+            case Kpi::new_business_revenue:
+                v = sum(cell, S::new_business);
+                break;
+            case Kpi::ltv_historical:
+                v = ratio(sum(cell, S::ltv), count(cell, C::ltv_n));
+                break;
+            case Kpi::ltv_predicted:
+                v = ratio(sum(cell, S::predicted), count(cell, C::predicted_n));
+                break;
+            case Kpi::top_share:
+                v = conc_[at].top_share;
+                break;
+            case Kpi::pareto_ratio:
+                v = conc_[at].pareto_ratio;
+                break;
+            case Kpi::gini:
+                v = conc_[at].gini;
+                break;
+            case Kpi::hhi:
+                v = conc_[at].hhi;
+                break;
+            case Kpi::largest_client_share:
+                v = conc_[at].largest_share;
+                break;
+        }
+        return v;
+    }
+
+  private:
+    [[nodiscard]] double sum(std::size_t cell, S m) const noexcept { return st_.value(m, cell); }
+    [[nodiscard]] detail::Int128 exact(std::size_t cell, S m) const noexcept {
+        return st_.millionths(m, cell);
+    }
+    [[nodiscard]] double count(std::size_t cell, C m) const noexcept {
+        return static_cast<double>(st_.value(m, cell));
+    }
+
+    const State& st_;
+    const Options& o_;
+    std::vector<double> period_months_;
+    std::vector<double> median_deal_, median_response_;
+    std::vector<Concentration> conc_;
+};
+
+/// Throws `std::invalid_argument` unless `st` has the shape that accumulating `rq` over `book` gives.
+void check_fits(const Book& book, const Request& rq, const State& st) {
+    const auto [nd, account_pass] = needs_of(rq);
+    const auto cardinalities = key_cardinalities(book, rq.by, rq.options.volume_thresholds.size() + 1);
+    if (!st.fits(rq.by, cardinalities, rq.periods.size(), nd.sums, nd.counts, account_pass)) {
+        throw std::invalid_argument(
+            "finalize: the state comes from another request or book (its keys, their sizes, its periods "
+            "or its measures differ)");
+    }
+}
+
+/// The result's rows: the groups `order` (in key order), each group's periods in order; no values yet.
+Result rows_of(const State& st, const std::vector<std::size_t>& order, const std::vector<Kpi>& kpis) {
+    const std::size_t np = st.periods(), rows = order.size() * np;
+    Result r;
+    r.by = st.by();
+    r.kpis = kpis;
+    r.key_codes.assign(r.by.size(), {});
+    r.values.assign(kpis.size(), {});
+    for (auto& v : r.key_codes) v.reserve(rows);
+    r.period.reserve(rows);
+    for (std::size_t g : order) {
+        for (std::size_t p = 0; p < np; ++p) {
+            for (std::size_t k = 0; k < r.by.size(); ++k) r.key_codes[k].push_back(st.code(g, k));
+            r.period.push_back(static_cast<std::int32_t>(p));
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+Result finalize(const Book& book, const Request& rq, const State& st) {
+    check(rq);
+    check_fits(book, rq, st);
+    const auto kpis = kpis_of(rq);
+    const std::size_t np = st.periods();
+    const std::vector<std::size_t> order = st.groups_in_key_order();
+    const std::size_t rows = order.size() * np;
+    const CellValues value_of(st, rq, kpis);
+    Result r = rows_of(st, order, kpis);
+    // Blocks of groups in key order, the groups shared among threads when the table is large: within a block,
+    // one KPI column at a time (the KPI's branch the same all along), the block's records read from memory
+    // once and from the cache for the other KPIs. Account-level KPIs without an account pass are NaN.
+    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
+    threads = std::min({threads, std::max<std::size_t>(1, order.size()),
+                        std::max<std::size_t>(1, rows * kpis.size() / min_work_per_thread)});
+    std::vector<std::size_t> computed;
+    for (std::size_t k = 0; k < kpis.size(); ++k) {
+        if (!account_level(kpis[k]) || st.account_level()) computed.push_back(k);
+    }
+    in_threads(threads, rq.executor, [&](std::size_t t) {  // the columns, written on all threads
+        for (std::size_t k = t; k < kpis.size(); k += threads) r.values[k].assign(rows, nan);
+    });
+    constexpr std::size_t block = 256;
+    in_threads(threads, rq.executor, [&](std::size_t t) {
+        const std::size_t first = t * order.size() / threads, last = (t + 1) * order.size() / threads;
+        for (std::size_t b = first; b < last; b += block) {
+            detail::check_interruption();
+            const std::size_t e = std::min(last, b + block);
+            for (std::size_t k : computed) {
+                double* const column = r.values[k].data();
+                const Kpi kpi = kpis[k];
+                for (std::size_t i = b; i < e; ++i) {
+                    const std::size_t g = order[i];
+                    for (std::size_t p = 0; p < np; ++p)
+                        column[i * np + p] = value_of(kpi, st.cell(g, p), g * np + p, p);
+                }
+            }
+        }
+    });
+    return r;
+}
+
+}  // namespace accountkpi::kpi
