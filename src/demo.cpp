@@ -213,9 +213,7 @@ class ServiceMemory {
     int unhappy_months_ = 0;
 };
 
-}  // namespace
-
-std::vector<std::pair<std::string, Table>> tables(const Options& o) {
+void check_options(const Options& o) {
     if (o.accounts < 1 || o.years < 1 || o.lines_per_month < 1 || o.managers < 0 || o.closers < 0 ||
         (o.managers > 0 && o.managers < 3)) {
         throw std::invalid_argument(
@@ -233,65 +231,134 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
             "demo options: churn base, neglect and recovery must be chances in [0, 1], the strengths finite "
             "and >= 0");
     }
-    Random rng(o.seed * 0x2545F4914F6CDD1DULL + 17);
-    const Date start{o.start_year, 1, 1};
-    const Date end{o.start_year + o.years, 1, 1};
-    const int n = o.accounts;
-    const int farmers = o.managers > 0 ? o.managers : std::max(6, n / 25);
-    const int closers = o.closers > 0 ? o.closers : std::max(2, n / 60);
+}
 
-    // Dimensions.
-    const std::vector<std::string> regions{"EMEA", "North America", "APAC", "LATAM"};
-    const double region_weight[] = {0.4, 0.3, 0.2, 0.1};
-    const std::vector<std::string> domains{"finance",       "healthcare",    "retail",
-                                           "manufacturing", "public sector", "telecom"};
-    const std::vector<std::string> service_lines{"development", "support", "consulting", "cloud", "data"};
+/// A column of days, owning them.
+Column dates(std::vector<std::int64_t> d) {
+    auto owned_days = std::make_shared<const std::vector<std::int64_t>>(std::move(d));
+    return Column::dates(std::span<const std::int64_t>(*owned_days), owned_days);
+}
+
+/// Account ids as a user would give them (1000 + index; -1 stays missing).
+std::vector<std::int64_t> account_ids(const std::vector<std::int64_t>& idx) {
+    std::vector<std::int64_t> out(idx.size());
+    for (std::size_t k = 0; k < idx.size(); ++k) out[k] = idx[k] < 0 ? -1 : 1000 + idx[k];
+    return out;
+}
+
+/// The demo company as it is drawn: the columns of each table, filled step by step. The steps draw from one
+/// shared stream (`rng`) in a fixed order, and from streams of their own (each account's service, the NPS
+/// pulses, the steady retainers), so the same options always give the same tables.
+struct DemoCompany {
+    explicit DemoCompany(const Options& options)
+        : o(options),
+          why(options.churn),
+          rng(options.seed * 0x2545F4914F6CDD1DULL + 17),
+          pulse(options.seed * 0x9E3779B97F4A7C15ULL + 29),
+          steady(options.seed * 0xD1B54A32D192ED03ULL + 31),
+          start(options.start_year, 1, 1),
+          end(options.start_year + options.years, 1, 1),
+          n(options.accounts),
+          farmers(options.managers > 0 ? options.managers : std::max(6, n / 25)),
+          closers(options.closers > 0 ? options.closers : std::max(2, n / 60)),
+          window_days(end - start),
+          window_months(12 * static_cast<std::size_t>(options.years)) {}
+
+    /// Every table, drawn.
+    std::vector<std::pair<std::string, Table>> tables() {
+        draw_managers();
+        draw_accounts();
+        draw_assignments();
+        draw_projects();
+        draw_pulses();
+        draw_retainers();
+        draw_targets();
+        return assemble();
+    }
 
     // Managers: farmers of the three tiers, then closers.
-    std::vector<std::string> manager_id, manager_name;
-    std::vector<std::int64_t> manager_role, manager_tier;
-    std::vector<int> single, portfolio, revenue_mgr;
-    const int n_single = std::max(1, farmers * 3 / 10), n_revenue = std::max(1, farmers * 3 / 10);
-    for (int f = 0; f < farmers; ++f) {
-        manager_id.push_back(numbered("F", f + 1, 2));
-        manager_name.push_back("Farmer " + std::to_string(f + 1));
-        manager_role.push_back(0);
-        const int tier = f < n_single ? 0 : f < farmers - n_revenue ? 1 : 2;
-        manager_tier.push_back(tier);
-        (tier == 0 ? single : tier == 1 ? portfolio : revenue_mgr).push_back(f);
-    }
-    for (int c = 0; c < closers; ++c) {
-        manager_id.push_back(numbered("C", c + 1, 2));
-        manager_name.push_back("Closer " + std::to_string(c + 1));
-        manager_role.push_back(1);
-        manager_tier.push_back(-1);
+    void draw_managers() {
+        const int n_single = std::max(1, farmers * 3 / 10), n_revenue = std::max(1, farmers * 3 / 10);
+        for (int f = 0; f < farmers; ++f) {
+            manager_id.push_back(numbered("F", f + 1, 2));
+            manager_name.push_back("Farmer " + std::to_string(f + 1));
+            manager_role.push_back(0);
+            const int tier = f < n_single ? 0 : f < farmers - n_revenue ? 1 : 2;
+            manager_tier.push_back(tier);
+            (tier == 0 ? single : tier == 1 ? portfolio : revenue_mgr).push_back(f);
+        }
+        for (int c = 0; c < closers; ++c) {
+            manager_id.push_back(numbered("C", c + 1, 2));
+            manager_name.push_back("Closer " + std::to_string(c + 1));
+            manager_role.push_back(1);
+            manager_tier.push_back(-1);
+        }
     }
 
     // Accounts, their spells and the service they get.
-    std::vector<std::int64_t> acc_region(static_cast<std::size_t>(n)),
-        acc_domain(static_cast<std::size_t>(n));
-    std::vector<double> size(static_cast<std::size_t>(n));
-    std::vector<std::vector<SpellDates>> spells(static_cast<std::size_t>(n));
-    std::vector<std::int64_t> parent(static_cast<std::size_t>(n), -1);
-    const int window_days = end - start;
-    // Which client months were neglected (account × month of the window), for the surveys drawn later.
-    const auto window_months = 12 * static_cast<std::size_t>(o.years);
-    std::vector<bool> neglected_in(static_cast<std::size_t>(n) * window_months, false);
+    void draw_accounts() {
+        const auto un = static_cast<std::size_t>(n);
+        acc_region.assign(un, 0);
+        acc_domain.assign(un, 0);
+        size.assign(un, 0.0);
+        spells.assign(un, {});
+        parent.assign(un, -1);
+        neglected_in.assign(un * window_months, false);
+        const std::uint64_t streams = rng.next();
+        for (int i = 0; i < n; ++i) {
+            const auto ui = static_cast<std::size_t>(i);
+            double u = rng.uniform();
+            std::size_t r = 0;
+            while (r + 1 < regions.size() && u >= region_weight[r]) u -= region_weight[r++];
+            acc_region[ui] = static_cast<std::int64_t>(r);
+            acc_domain[ui] = rng.integer(0, static_cast<int>(domains.size()) - 1);
+            size[ui] = rng.lognormal(0.0, 0.9);
+            const bool existing = rng.chance(0.55);
+            Date begin = existing ? start - rng.integer(30, 1500) : start + rng.integer(0, window_days - 60);
+            Random service(streams + 2 * static_cast<std::uint64_t>(i)),
+                when(streams + 2 * static_cast<std::uint64_t>(i) + 1);
+            for (int spell = 0; spell < 2; ++spell) {
+                const Date churn = serve_spell(ui, begin, service, when);
+                spells[ui].push_back({begin, churn});
+                if (churn == Date::max()) break;
+                const Date again = churn + service.integer(60, 400);
+                if (spell == 1 || !service.chance(0.25) || !(again < end - 30)) break;
+                begin = again;
+            }
+            if (i > 10 && rng.chance(0.05)) parent[ui] = rng.integer(0, i - 1);
+        }
+    }
 
-    // Communications, requests and surveys per client month, drawn with the account's own two generators
-    // (`service` for what happens, `when` for the days, drawn only when the events are kept), so that the
-    // other tables are the same with or without them.
-    std::vector<std::int64_t> ia_account, ia_date, ia_channel;
-    std::vector<std::int64_t> sv_account, sv_date, sv_kind;
-    std::vector<double> sv_score;
-    std::vector<std::int64_t> rq_account, rq_received, rq_responded, rq_project;
-    const auto record_request = [&](std::size_t a, Date received, int days, std::int64_t project) {
-        rq_account.push_back(static_cast<std::int64_t>(a));
-        rq_received.push_back(received.days());
-        rq_responded.push_back(days < 0 ? Column::nat : (received + days).days());
-        rq_project.push_back(project);
-    };
-    const auto serve_month = [&](std::size_t a, int m, bool neglected, Random& service, Random& when) {
+    /// A spell of account `a` from `begin`, month by month until the client leaves (returned) or the window
+    /// closes (Date::max()): each month the client may slip into or out of neglect, may leave
+    /// (`ChurnReasons`), and is served while it is a client in mid-month.
+    Date serve_spell(std::size_t a, Date begin, Random& service, Random& when) {
+        const double base = why.base / std::pow(size[a], 0.3);
+        const Date from = std::max(begin, start);
+        bool neglected = service.chance(why.neglect / std::max(1e-12, why.neglect + why.recovery));
+        ServiceMemory memory;
+        for (int m = (from.year() - o.start_year) * 12 + static_cast<int>(from.month()) - 1; m < 12 * o.years;
+             ++m) {
+            const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
+            neglected = neglected ? !service.chance(why.recovery) : service.chance(why.neglect);
+            Date churn = Date::max();
+            if (!(month.begin() < begin + 31) &&
+                service.chance(std::min(0.5, base * std::exp(memory.log_hazard_ratio(why)))))
+                churn = month.begin() + service.integer(0, month.days() - 1);
+            const Date mid = month.begin() + 14;
+            if (begin <= mid && mid < churn) {
+                neglected_in[a * window_months + static_cast<std::size_t>(m)] = neglected;
+                memory.remember(serve_month(a, m, neglected, service, when));
+            }
+            if (churn != Date::max()) return churn;
+        }
+        return Date::max();
+    }
+
+    /// Communications, requests and surveys of account `a` in month `m` of the window, drawn with the
+    /// account's own two generators (`service` for what happens, `when` for the days, drawn only when the
+    /// events are kept), so that the other tables are the same with or without them.
+    ServiceMonth serve_month(std::size_t a, int m, bool neglected, Random& service, Random& when) {
         const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
         const auto day = [&](int last) { return month.begin() + when.integer(0, last); };
         const double activity = std::sqrt(size[a]), attention = neglected ? 0.2 : 1.0;
@@ -328,241 +395,223 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         if (m % 12 == 10 && service.chance(0.5))
             survey(1, std::clamp(std::round(service.normal(neglected ? 5.6 : 7.6, 2.0)), 0.0, 10.0));
         return got;
-    };
-    // A spell from `begin`, month by month until the client leaves (returned) or the window closes
-    // (Date::max()): each month the client may slip into or out of neglect, may leave (`ChurnReasons`), and
-    // is served while it is a client in mid-month.
-    const auto serve_spell = [&](std::size_t a, Date begin, Random& service, Random& when) {
-        const double base = why.base / std::pow(size[a], 0.3);
-        const Date from = std::max(begin, start);
-        bool neglected = service.chance(why.neglect / std::max(1e-12, why.neglect + why.recovery));
-        ServiceMemory memory;
-        for (int m = (from.year() - o.start_year) * 12 + static_cast<int>(from.month()) - 1; m < 12 * o.years;
-             ++m) {
-            const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
-            neglected = neglected ? !service.chance(why.recovery) : service.chance(why.neglect);
-            Date churn = Date::max();
-            if (!(month.begin() < begin + 31) &&
-                service.chance(std::min(0.5, base * std::exp(memory.log_hazard_ratio(why)))))
-                churn = month.begin() + service.integer(0, month.days() - 1);
-            const Date mid = month.begin() + 14;
-            if (begin <= mid && mid < churn) {
-                neglected_in[a * window_months + static_cast<std::size_t>(m)] = neglected;
-                memory.remember(serve_month(a, m, neglected, service, when));
-            }
-            if (churn != Date::max()) return churn;
-        }
-        return Date::max();
-    };
+    }
 
-    const std::uint64_t streams = rng.next();
-    for (int i = 0; i < n; ++i) {
-        const auto ui = static_cast<std::size_t>(i);
-        double u = rng.uniform();
-        std::size_t r = 0;
-        while (r + 1 < regions.size() && u >= region_weight[r]) u -= region_weight[r++];
-        acc_region[ui] = static_cast<std::int64_t>(r);
-        acc_domain[ui] = rng.integer(0, static_cast<int>(domains.size()) - 1);
-        size[ui] = rng.lognormal(0.0, 0.9);
-        const bool existing = rng.chance(0.55);
-        Date begin = existing ? start - rng.integer(30, 1500) : start + rng.integer(0, window_days - 60);
-        Random service(streams + 2 * static_cast<std::uint64_t>(i)),
-            when(streams + 2 * static_cast<std::uint64_t>(i) + 1);
-        for (int spell = 0; spell < 2; ++spell) {
-            const Date churn = serve_spell(ui, begin, service, when);
-            spells[ui].push_back({begin, churn});
-            if (churn == Date::max()) break;
-            const Date again = churn + service.integer(60, 400);
-            if (spell == 1 || !service.chance(0.25) || !(again < end - 30)) break;
-            begin = again;
+    void record_request(std::size_t a, Date received, int days, std::int64_t project) {
+        rq_account.push_back(static_cast<std::int64_t>(a));
+        rq_received.push_back(received.days());
+        rq_responded.push_back(days < 0 ? Column::nat : (received + days).days());
+        rq_project.push_back(project);
+    }
+
+    [[nodiscard]] bool client_on(std::size_t a, Date d) const {
+        for (const auto& s : spells[a]) {
+            if (s.begin <= d && d < s.end) return true;
         }
-        if (i > 10 && rng.chance(0.05)) parent[ui] = rng.integer(0, i - 1);
+        return false;
+    }
+
+    int pick(const std::vector<int>& pool) {
+        return pool[static_cast<std::size_t>(rng.integer(0, static_cast<int>(pool.size()) - 1))];
     }
 
     // Who owns each account: single-client farmers one mid-size account each, portfolio farmers the smaller
     // accounts, revenue-portfolio farmers the larger; new accounts start with a closer for 90 days; one
     // account in ten changes farmer once.
-    std::vector<std::int64_t> as_manager, as_account, as_start, as_end;
-    const auto pick = [&](const std::vector<int>& pool) {
-        return pool[static_cast<std::size_t>(rng.integer(0, static_cast<int>(pool.size()) - 1))];
-    };
-    std::vector<double> sorted_size(size);
-    std::sort(sorted_size.begin(), sorted_size.end());
-    const double median_size = sorted_size[sorted_size.size() / 2];
-    std::size_t next_single = 0;
-    std::vector<std::vector<int>> owned(static_cast<std::size_t>(farmers));
-    for (int i = 0; i < n; ++i) {
-        const auto ui = static_cast<std::size_t>(i);
-        int farmer;
-        if (next_single < single.size() && size[ui] > median_size * 0.8 && rng.chance(0.3)) {
-            farmer = single[next_single++];
-        } else {
-            farmer = size[ui] < median_size ? pick(portfolio) : pick(revenue_mgr);
-        }
-        const Date acquired = spells[ui].front().begin;
-        Date farmer_from = acquired;
-        if (!(acquired < start)) {
-            as_manager.push_back(farmers + rng.integer(0, closers - 1));
-            as_account.push_back(i);
-            as_start.push_back(acquired.days());
-            as_end.push_back((acquired + 90).days());
-            farmer_from = acquired + 90;
-        }
-        if (rng.chance(0.1) && single.end() == std::find(single.begin(), single.end(), farmer)) {
-            const Date handover = start + rng.integer(60, window_days - 60);
-            if (farmer_from < handover) {
-                as_manager.push_back(farmer);
-                as_account.push_back(i);
-                as_start.push_back(farmer_from.days());
-                as_end.push_back(handover.days());
+    void draw_assignments() {
+        std::vector<double> sorted_size(size);
+        std::sort(sorted_size.begin(), sorted_size.end());
+        const double median_size = sorted_size[sorted_size.size() / 2];
+        std::size_t next_single = 0;
+        owned.assign(static_cast<std::size_t>(farmers), {});
+        for (int i = 0; i < n; ++i) {
+            const auto ui = static_cast<std::size_t>(i);
+            int farmer;
+            if (next_single < single.size() && size[ui] > median_size * 0.8 && rng.chance(0.3)) {
+                farmer = single[next_single++];
+            } else {
                 farmer = size[ui] < median_size ? pick(portfolio) : pick(revenue_mgr);
-                farmer_from = handover;
             }
+            const Date acquired = spells[ui].front().begin;
+            Date farmer_from = acquired;
+            if (!(acquired < start)) {
+                assign(farmers + rng.integer(0, closers - 1), i, acquired, (acquired + 90).days());
+                farmer_from = acquired + 90;
+            }
+            if (rng.chance(0.1) && single.end() == std::find(single.begin(), single.end(), farmer)) {
+                const Date handover = start + rng.integer(60, window_days - 60);
+                if (farmer_from < handover) {
+                    assign(farmer, i, farmer_from, handover.days());
+                    farmer = size[ui] < median_size ? pick(portfolio) : pick(revenue_mgr);
+                    farmer_from = handover;
+                }
+            }
+            assign(farmer, i, farmer_from, Column::nat);
+            owned[static_cast<std::size_t>(farmer)].push_back(i);
         }
-        as_manager.push_back(farmer);
-        as_account.push_back(i);
-        as_start.push_back(farmer_from.days());
-        as_end.push_back(Column::nat);
-        owned[static_cast<std::size_t>(farmer)].push_back(i);
+    }
+
+    void assign(std::int64_t manager, int account, Date from, std::int64_t until) {
+        as_manager.push_back(manager);
+        as_account.push_back(account);
+        as_start.push_back(from.days());
+        as_end.push_back(until);
     }
 
     // Projects, their revenue, and the requests some of them came from.
-    std::vector<std::int64_t> pr_id, pr_account, pr_line, pr_kind, pr_signed, pr_start, pr_end, pr_billing;
-    std::vector<double> pr_value;
-    std::vector<std::int64_t> rv_account, rv_project, rv_date, rv_unit;
-    std::vector<double> rv_amount, rv_cost, rv_units;
-    const auto client_on = [&](std::size_t a, Date d) {
-        for (const auto& s : spells[a]) {
-            if (s.begin <= d && d < s.end) return true;
+    void draw_projects() {
+        for (int i = 0; i < n; ++i) {
+            const auto ui = static_cast<std::size_t>(i);
+            std::vector<int> lines_bought;
+            for (std::size_t s = 0; s < spells[ui].size(); ++s) draw_spell_projects(i, s, lines_bought);
         }
-        return false;
-    };
-    for (int i = 0; i < n; ++i) {
-        const auto ui = static_cast<std::size_t>(i);
-        std::vector<int> lines_bought;
-        const double base = 9000.0 * size[ui];  // typical monthly spend
-        for (std::size_t s = 0; s < spells[ui].size(); ++s) {
-            const auto& spell = spells[ui][s];
-            const Date from = std::max(spell.begin, start - 365);
-            const Date to = std::min(spell.end, end);
-            const bool new_here = !(spell.begin < start - 365);
-            Date signed_on = new_here ? spell.begin : from + static_cast<Date::rep>(rng.exponential(120.0));
-            bool first = true;
-            while (signed_on < to) {
-                ProjectKind kind;
-                if (first && new_here && s == 0) {
-                    kind = ProjectKind::new_business;
-                } else {
-                    const double k = rng.uniform();
-                    kind = k < 0.4    ? ProjectKind::upsell
-                           : k < 0.65 ? ProjectKind::cross_sell
-                                      : ProjectKind::renewal;
-                }
-                if (lines_bought.empty() && kind != ProjectKind::new_business) kind = ProjectKind::cross_sell;
-                if (lines_bought.size() == service_lines.size() && kind == ProjectKind::cross_sell)
-                    kind = ProjectKind::upsell;
-                int line;
-                if (kind == ProjectKind::cross_sell || kind == ProjectKind::new_business) {
-                    do {
-                        line = rng.integer(0, static_cast<int>(service_lines.size()) - 1);
-                    } while (lines_bought.size() < service_lines.size() &&
-                             std::find(lines_bought.begin(), lines_bought.end(), line) != lines_bought.end());
-                    if (std::find(lines_bought.begin(), lines_bought.end(), line) == lines_bought.end())
-                        lines_bought.push_back(line);
-                } else {
-                    line = lines_bought[static_cast<std::size_t>(
-                        rng.integer(0, static_cast<int>(lines_bought.size()) - 1))];
-                }
-                const double b = rng.uniform();
-                const Billing billing = b < 0.3    ? Billing::fixed
-                                        : b < 0.6  ? Billing::hour
-                                        : b < 0.85 ? Billing::day
-                                                   : Billing::month;
-                const int months = rng.integer(2, 12);
-                const double value = cents(base * months * rng.lognormal(0.0, 0.35) * 0.5);
-                const Date p_start = signed_on + rng.integer(0, 21);
-                const Date p_end = p_start + static_cast<Date::rep>(months * avg_month_days);
-                const auto project = static_cast<std::int64_t>(pr_id.size());
-                pr_id.push_back(100000 + project);
-                pr_account.push_back(i);
-                pr_line.push_back(line);
-                pr_kind.push_back(static_cast<std::int64_t>(kind) - 1);
-                pr_signed.push_back(signed_on.days());
-                pr_start.push_back(p_start.days());
-                pr_end.push_back(p_end.days());
-                pr_billing.push_back(static_cast<std::int64_t>(billing) - 1);
-                pr_value.push_back(value);
-                if ((kind == ProjectKind::upsell || kind == ProjectKind::cross_sell) && rng.chance(0.3) &&
-                    start + 30 < signed_on) {
-                    const Date received = signed_on - rng.integer(5, 30);
-                    record_request(ui, received, response_days(rng, false), project);
-                }
+    }
 
-                // Monthly revenue while the project runs, the account is a client and the window is open.
-                const double margin = rng.normal(0.32, 0.12);
-                const double rate = billing == Billing::hour ? rng.uniform(70, 160) : rng.uniform(600, 1200);
-                const double monthly = value / months;
-                for (int m = 0; m < months; ++m) {
-                    const Date month_begin = p_start + static_cast<Date::rep>(m * avg_month_days);
-                    if (!(month_begin < end) || !client_on(ui, month_begin)) break;
-                    if (month_begin < start) continue;
-                    for (int l = 0; l < o.lines_per_month; ++l) {
-                        const Date d = std::min(month_begin + rng.integer(0, 27), end - 1);
-                        const double share = monthly / o.lines_per_month * rng.uniform(0.85, 1.15);
-                        double units = std::nan(""), amount = share;
-                        if (billing == Billing::hour || billing == Billing::day) {
-                            units = std::round(share / rate * 4) / 4;
-                            amount = units * rate;
-                        } else if (billing == Billing::month) {
-                            units = 1.0 / o.lines_per_month;
-                        }
-                        amount = cents(amount);
-                        rv_account.push_back(i);
-                        rv_project.push_back(pr_id.back());
-                        rv_date.push_back(d.days());
-                        rv_amount.push_back(amount);
-                        rv_cost.push_back(cents(amount * (1 - margin)));
-                        rv_units.push_back(units);
-                        rv_unit.push_back(billing == Billing::fixed ? -1
-                                                                    : static_cast<std::int64_t>(billing) - 2);
-                        if (rng.chance(0.004)) {  // a credit note
-                            rv_account.push_back(i);
-                            rv_project.push_back(pr_id.back());
-                            rv_date.push_back(std::min(d + rng.integer(5, 40), end - 1).days());
-                            rv_amount.push_back(-cents(amount * rng.uniform(0.1, 1.0)));
-                            rv_cost.push_back(0.0);
-                            rv_units.push_back(std::nan(""));
-                            rv_unit.push_back(-1);
-                        }
-                    }
+    /// The projects of spell `s` of account `i` (`lines_bought`: the service lines it has bought so far).
+    void draw_spell_projects(int i, std::size_t s, std::vector<int>& lines_bought) {
+        const auto ui = static_cast<std::size_t>(i);
+        const auto& spell = spells[ui][s];
+        const Date from = std::max(spell.begin, start - 365);
+        const Date to = std::min(spell.end, end);
+        const bool new_here = !(spell.begin < start - 365);
+        Date signed_on = new_here ? spell.begin : from + static_cast<Date::rep>(rng.exponential(120.0));
+        bool first = true;
+        while (signed_on < to) {
+            ProjectKind kind;
+            if (first && new_here && s == 0) {
+                kind = ProjectKind::new_business;
+            } else {
+                const double k = rng.uniform();
+                kind = k < 0.4    ? ProjectKind::upsell
+                       : k < 0.65 ? ProjectKind::cross_sell
+                                  : ProjectKind::renewal;
+            }
+            if (lines_bought.empty() && kind != ProjectKind::new_business) kind = ProjectKind::cross_sell;
+            if (lines_bought.size() == service_lines.size() && kind == ProjectKind::cross_sell)
+                kind = ProjectKind::upsell;
+            const int line = service_line(kind, lines_bought);
+            draw_project(i, kind, line, signed_on);
+            first = false;
+            signed_on = signed_on + static_cast<Date::rep>(
+                                        rng.exponential(avg_month_days * 8 / std::sqrt(size[ui] + 0.5)));
+        }
+    }
+
+    /// The service line of a project of `kind`: a new one for a cross-sell or new business (any, once the
+    /// client buys them all), else one it buys already.
+    int service_line(ProjectKind kind, std::vector<int>& lines_bought) {
+        int line;
+        if (kind == ProjectKind::cross_sell || kind == ProjectKind::new_business) {
+            do {
+                line = rng.integer(0, static_cast<int>(service_lines.size()) - 1);
+            } while (lines_bought.size() < service_lines.size() &&
+                     std::find(lines_bought.begin(), lines_bought.end(), line) != lines_bought.end());
+            if (std::find(lines_bought.begin(), lines_bought.end(), line) == lines_bought.end())
+                lines_bought.push_back(line);
+        } else {
+            line = lines_bought[static_cast<std::size_t>(
+                rng.integer(0, static_cast<int>(lines_bought.size()) - 1))];
+        }
+        return line;
+    }
+
+    /// A project of account `i` signed on `signed_on`, the request it may have come from, and its revenue.
+    void draw_project(int i, ProjectKind kind, int line, Date signed_on) {
+        const auto ui = static_cast<std::size_t>(i);
+        const double base = 9000.0 * size[ui];  // typical monthly spend
+        const double b = rng.uniform();
+        const Billing billing = b < 0.3    ? Billing::fixed
+                                : b < 0.6  ? Billing::hour
+                                : b < 0.85 ? Billing::day
+                                           : Billing::month;
+        const int months = rng.integer(2, 12);
+        const double value = cents(base * months * rng.lognormal(0.0, 0.35) * 0.5);
+        const Date p_start = signed_on + rng.integer(0, 21);
+        const Date p_end = p_start + static_cast<Date::rep>(months * avg_month_days);
+        const auto project = static_cast<std::int64_t>(pr_id.size());
+        pr_id.push_back(100000 + project);
+        pr_account.push_back(i);
+        pr_line.push_back(line);
+        pr_kind.push_back(static_cast<std::int64_t>(kind) - 1);
+        pr_signed.push_back(signed_on.days());
+        pr_start.push_back(p_start.days());
+        pr_end.push_back(p_end.days());
+        pr_billing.push_back(static_cast<std::int64_t>(billing) - 1);
+        pr_value.push_back(value);
+        if ((kind == ProjectKind::upsell || kind == ProjectKind::cross_sell) && rng.chance(0.3) &&
+            start + 30 < signed_on) {
+            const Date received = signed_on - rng.integer(5, 30);
+            record_request(ui, received, response_days(rng, false), project);
+        }
+        draw_project_revenue(i, billing, months, value, p_start);
+    }
+
+    /// Monthly revenue of the last project drawn while it runs, the account is a client and the window is
+    /// open; now and then a credit note.
+    void draw_project_revenue(int i, Billing billing, int months, double value, Date p_start) {
+        const auto ui = static_cast<std::size_t>(i);
+        const double margin = rng.normal(0.32, 0.12);
+        const double rate = billing == Billing::hour ? rng.uniform(70, 160) : rng.uniform(600, 1200);
+        const double monthly = value / months;
+        for (int m = 0; m < months; ++m) {
+            const Date month_begin = p_start + static_cast<Date::rep>(m * avg_month_days);
+            if (!(month_begin < end) || !client_on(ui, month_begin)) break;
+            if (month_begin < start) continue;
+            for (int l = 0; l < o.lines_per_month; ++l) {
+                const Date d = std::min(month_begin + rng.integer(0, 27), end - 1);
+                const double share = monthly / o.lines_per_month * rng.uniform(0.85, 1.15);
+                double units = std::nan(""), amount = share;
+                if (billing == Billing::hour || billing == Billing::day) {
+                    units = std::round(share / rate * 4) / 4;
+                    amount = units * rate;
+                } else if (billing == Billing::month) {
+                    units = 1.0 / o.lines_per_month;
                 }
-                first = false;
-                signed_on = signed_on + static_cast<Date::rep>(
-                                            rng.exponential(avg_month_days * 8 / std::sqrt(size[ui] + 0.5)));
+                amount = cents(amount);
+                add_line(i, d, amount, cents(amount * (1 - margin)), units,
+                         billing == Billing::fixed ? -1 : static_cast<std::int64_t>(billing) - 2);
+                if (rng.chance(0.004)) {  // a credit note
+                    const Date on = std::min(d + rng.integer(5, 40), end - 1);
+                    add_line(i, on, -cents(amount * rng.uniform(0.1, 1.0)), 0.0, std::nan(""), -1);
+                }
             }
         }
+    }
+
+    /// A revenue line of account `i` on the last project drawn.
+    void add_line(int i, Date d, double amount, double cost, double units, std::int64_t unit) {
+        rv_account.push_back(i);
+        rv_project.push_back(pr_id.back());
+        rv_date.push_back(d.days());
+        rv_amount.push_back(amount);
+        rv_cost.push_back(cost);
+        rv_units.push_back(units);
+        rv_unit.push_back(unit);
     }
 
     // Quarterly NPS pulses (a stream of their own, so the events above stay as they were): every client of a
     // single-client farmer answers each quarter, other clients half the time, so NPS is defined for every
     // farmer in every quarter. A client answers as it is served, 2 points lower in a neglected month (as the
     // yearly survey); the pulses are not among the reasons it leaves (`ChurnReasons`).
-    std::vector<bool> single_owned(static_cast<std::size_t>(n), false);
-    for (int f = 0; f < farmers; ++f) {
-        if (manager_tier[static_cast<std::size_t>(f)] != 0) continue;
-        for (int a : owned[static_cast<std::size_t>(f)]) single_owned[static_cast<std::size_t>(a)] = true;
-    }
-    Random pulse(o.seed * 0x9E3779B97F4A7C15ULL + 29);
-    for (int i = 0; i < (o.events ? n : 0); ++i) {
-        const auto ui = static_cast<std::size_t>(i);
-        for (int m = 1; m < 12 * o.years; m += 3) {
-            const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
-            if (!client_on(ui, month.begin() + 14) || !pulse.chance(single_owned[ui] ? 1.0 : 0.5)) continue;
-            sv_account.push_back(i);
-            sv_date.push_back((month.begin() + pulse.integer(0, 27)).days());
-            sv_kind.push_back(1);
-            const double mean = neglected_in[ui * window_months + static_cast<std::size_t>(m)] ? 5.6 : 7.6;
-            sv_score.push_back(std::clamp(std::round(pulse.normal(mean, 2.0)), 0.0, 10.0));
+    void draw_pulses() {
+        single_owned.assign(static_cast<std::size_t>(n), false);
+        for (int f = 0; f < farmers; ++f) {
+            if (manager_tier[static_cast<std::size_t>(f)] != 0) continue;
+            for (int a : owned[static_cast<std::size_t>(f)]) single_owned[static_cast<std::size_t>(a)] = true;
+        }
+        for (int i = 0; i < (o.events ? n : 0); ++i) {
+            const auto ui = static_cast<std::size_t>(i);
+            for (int m = 1; m < 12 * o.years; m += 3) {
+                const Period month = Period::month(o.start_year + m / 12, static_cast<unsigned>(m % 12 + 1));
+                if (!client_on(ui, month.begin() + 14) || !pulse.chance(single_owned[ui] ? 1.0 : 0.5))
+                    continue;
+                sv_account.push_back(i);
+                sv_date.push_back((month.begin() + pulse.integer(0, 27)).days());
+                sv_kind.push_back(1);
+                const double mean =
+                    neglected_in[ui * window_months + static_cast<std::size_t>(m)] ? 5.6 : 7.6;
+                sv_score.push_back(std::clamp(std::round(pulse.normal(mean, 2.0)), 0.0, 10.0));
+            }
         }
     }
 
@@ -571,45 +620,43 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     // the single-client scorecard is defined in every quarter.
     // Its own stream, drawn whether or not the event tables are made, so projects, revenue and targets are
     // the same either way.
-    Random steady(o.seed * 0xD1B54A32D192ED03ULL + 31);
-    for (int i = 0; i < n; ++i) {
-        const auto ui = static_cast<std::size_t>(i);
-        if (!single_owned[ui]) continue;
-        for (int q = 0; q < 4 * o.years; ++q) {
-            const Period quarter = Period::quarter(o.start_year + q / 4, static_cast<unsigned>(q % 4 + 1));
-            const Date signed_on = quarter.begin() + steady.integer(0, 20);
-            if (!client_on(ui, signed_on)) continue;
-            const double value = cents(9000.0 * size[ui] * 0.3 * 3 * steady.uniform(0.9, 1.1));
-            pr_id.push_back(100000 + static_cast<std::int64_t>(pr_id.size()));
-            pr_account.push_back(i);
-            pr_line.push_back(1);  // support
-            pr_kind.push_back(
-                static_cast<std::int64_t>(q == 0 ? ProjectKind::cross_sell : ProjectKind::renewal) - 1);
-            pr_signed.push_back(signed_on.days());
-            pr_start.push_back(signed_on.days());
-            pr_end.push_back((signed_on + 91).days());
-            pr_billing.push_back(static_cast<std::int64_t>(Billing::month) - 1);
-            pr_value.push_back(value);
-            for (int m = 0; m < 3; ++m) {
-                const Date d = signed_on + static_cast<Date::rep>(m * avg_month_days);
-                if (!(d < end) || !client_on(ui, d)) break;
-                const double amount = cents(value / 3);
-                rv_account.push_back(i);
-                rv_project.push_back(pr_id.back());
-                rv_date.push_back(d.days());
-                rv_amount.push_back(amount);
-                rv_cost.push_back(cents(amount * 0.65));
-                rv_units.push_back(1.0);
-                rv_unit.push_back(static_cast<std::int64_t>(Billing::month) - 2);
-            }
-            const Date received = quarter.begin() + steady.integer(25, 60);
-            const int answer_days = steady.integer(0, 4);
-            if (!o.events) continue;
-            rq_account.push_back(i);
-            rq_received.push_back(received.days());
-            rq_responded.push_back((received + answer_days).days());
-            rq_project.push_back(-1);
+    void draw_retainers() {
+        for (int i = 0; i < n; ++i) {
+            if (!single_owned[static_cast<std::size_t>(i)]) continue;
+            for (int q = 0; q < 4 * o.years; ++q) draw_retainer(i, q);
         }
+    }
+
+    /// The retainer of account `i` in quarter `q` of the window (none when it is no client on the day).
+    void draw_retainer(int i, int q) {
+        const auto ui = static_cast<std::size_t>(i);
+        const Period quarter = Period::quarter(o.start_year + q / 4, static_cast<unsigned>(q % 4 + 1));
+        const Date signed_on = quarter.begin() + steady.integer(0, 20);
+        if (!client_on(ui, signed_on)) return;
+        const double value = cents(9000.0 * size[ui] * 0.3 * 3 * steady.uniform(0.9, 1.1));
+        pr_id.push_back(100000 + static_cast<std::int64_t>(pr_id.size()));
+        pr_account.push_back(i);
+        pr_line.push_back(1);  // support
+        pr_kind.push_back(static_cast<std::int64_t>(q == 0 ? ProjectKind::cross_sell : ProjectKind::renewal) -
+                          1);
+        pr_signed.push_back(signed_on.days());
+        pr_start.push_back(signed_on.days());
+        pr_end.push_back((signed_on + 91).days());
+        pr_billing.push_back(static_cast<std::int64_t>(Billing::month) - 1);
+        pr_value.push_back(value);
+        for (int m = 0; m < 3; ++m) {
+            const Date d = signed_on + static_cast<Date::rep>(m * avg_month_days);
+            if (!(d < end) || !client_on(ui, d)) break;
+            const double amount = cents(value / 3);
+            add_line(i, d, amount, cents(amount * 0.65), 1.0, static_cast<std::int64_t>(Billing::month) - 2);
+        }
+        const Date received = quarter.begin() + steady.integer(25, 60);
+        const int answer_days = steady.integer(0, 4);
+        if (!o.events) return;
+        rq_account.push_back(i);
+        rq_received.push_back(received.days());
+        rq_responded.push_back((received + answer_days).days());
+        rq_project.push_back(-1);
     }
 
     // Yearly targets: revenue for every farmer (what their final accounts billed that year, times a stretch
@@ -617,85 +664,87 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
     // default target: gross profit for revenue-portfolio farmers (their accounts' gross profit that year
     // times a stretch), average project size for single-client farmers (their accounts' mean project
     // value over the years times a stretch). The stretches come from the steady stream.
-    std::vector<std::int64_t> tg_manager, tg_kpi, tg_begin, tg_end;
-    std::vector<double> tg_target;
-    const std::vector<std::string> kpis{"revenue", "nps", "retention_rate", "gross_profit",
-                                        "avg_project_size"};
-    std::vector<int> final_farmer(static_cast<std::size_t>(n), -1);
-    for (int f = 0; f < farmers; ++f) {
-        for (int a : owned[static_cast<std::size_t>(f)]) final_farmer[static_cast<std::size_t>(a)] = f;
-    }
-    std::vector<double> billed(static_cast<std::size_t>(farmers) * static_cast<std::size_t>(o.years), 0.0);
-    std::vector<double> profit(billed.size(), 0.0);
-    for (std::size_t k = 0; k < rv_account.size(); ++k) {
-        const int f = final_farmer[static_cast<std::size_t>(rv_account[k])];
-        const int y = Date{static_cast<Date::rep>(rv_date[k])}.year() - o.start_year;
-        if (f >= 0 && y >= 0 && y < o.years) {
-            const auto at =
-                static_cast<std::size_t>(f) * static_cast<std::size_t>(o.years) + static_cast<std::size_t>(y);
-            billed[at] += rv_amount[k];
-            profit[at] += rv_amount[k] - rv_cost[k];
+    void draw_targets() {
+        std::vector<int> final_farmer(static_cast<std::size_t>(n), -1);
+        for (int f = 0; f < farmers; ++f) {
+            for (int a : owned[static_cast<std::size_t>(f)]) final_farmer[static_cast<std::size_t>(a)] = f;
+        }
+        std::vector<double> billed(static_cast<std::size_t>(farmers) * static_cast<std::size_t>(o.years),
+                                   0.0);
+        std::vector<double> profit(billed.size(), 0.0);
+        for (std::size_t k = 0; k < rv_account.size(); ++k) {
+            const int f = final_farmer[static_cast<std::size_t>(rv_account[k])];
+            const int y = Date{static_cast<Date::rep>(rv_date[k])}.year() - o.start_year;
+            if (f >= 0 && y >= 0 && y < o.years) {
+                const auto at = static_cast<std::size_t>(f) * static_cast<std::size_t>(o.years) +
+                                static_cast<std::size_t>(y);
+                billed[at] += rv_amount[k];
+                profit[at] += rv_amount[k] - rv_cost[k];
+            }
+        }
+        std::vector<double> project_value(static_cast<std::size_t>(farmers), 0.0);
+        std::vector<int> project_count(static_cast<std::size_t>(farmers), 0);
+        for (std::size_t k = 0; k < pr_account.size(); ++k) {
+            const int f = final_farmer[static_cast<std::size_t>(pr_account[k])];
+            if (f < 0) continue;
+            project_value[static_cast<std::size_t>(f)] += pr_value[k];
+            ++project_count[static_cast<std::size_t>(f)];
+        }
+        for (int f = 0; f < farmers; ++f) {
+            for (int y = 0; y < o.years; ++y) {
+                const Period year = Period::year(o.start_year + y);
+                const double stretch = rng.uniform(0.9, 1.25);
+                const auto fi = static_cast<std::size_t>(f);
+                const auto at = fi * static_cast<std::size_t>(o.years) + static_cast<std::size_t>(y);
+                add_target(f, 0, year, std::max(1000.0, std::round(billed[at] * stretch / 1000) * 1000));
+                const auto tier = manager_tier[fi];
+                if (tier != 2) add_target(f, tier == 0 ? 1 : 2, year, tier == 0 ? 30.0 : 0.9);
+                if (tier == 2)
+                    add_target(
+                        f, 3, year,
+                        std::max(1000.0, std::round(profit[at] * steady.uniform(0.9, 1.2) / 1000) * 1000));
+                if (tier == 0 && project_count[fi] > 0) {
+                    const double mean = project_value[fi] / project_count[fi];
+                    add_target(f, 4, year,
+                               std::max(1000.0, std::round(mean * steady.uniform(0.9, 1.2) / 1000) * 1000));
+                }
+            }
         }
     }
-    std::vector<double> project_value(static_cast<std::size_t>(farmers), 0.0);
-    std::vector<int> project_count(static_cast<std::size_t>(farmers), 0);
-    for (std::size_t k = 0; k < pr_account.size(); ++k) {
-        const int f = final_farmer[static_cast<std::size_t>(pr_account[k])];
-        if (f < 0) continue;
-        project_value[static_cast<std::size_t>(f)] += pr_value[k];
-        ++project_count[static_cast<std::size_t>(f)];
-    }
-    const auto add_target = [&](int f, int kpi, const Period& year, double target) {
+
+    void add_target(int f, int kpi, const Period& year, double target) {
         tg_manager.push_back(f);
         tg_kpi.push_back(kpi);
         tg_begin.push_back(year.begin().days());
         tg_end.push_back(year.end().days());
         tg_target.push_back(target);
-    };
-    for (int f = 0; f < farmers; ++f) {
-        for (int y = 0; y < o.years; ++y) {
-            const Period year = Period::year(o.start_year + y);
-            const double stretch = rng.uniform(0.9, 1.25);
-            const double base = billed[static_cast<std::size_t>(f) * static_cast<std::size_t>(o.years) +
-                                       static_cast<std::size_t>(y)];
-            tg_manager.push_back(f);
-            tg_kpi.push_back(0);
-            tg_begin.push_back(year.begin().days());
-            tg_end.push_back(year.end().days());
-            tg_target.push_back(std::max(1000.0, std::round(base * stretch / 1000) * 1000));
-            const auto tier = manager_tier[static_cast<std::size_t>(f)];
-            if (tier != 2) {
-                tg_manager.push_back(f);
-                tg_kpi.push_back(tier == 0 ? 1 : 2);
-                tg_begin.push_back(year.begin().days());
-                tg_end.push_back(year.end().days());
-                tg_target.push_back(tier == 0 ? 30.0 : 0.9);
-            }
-            const auto fi = static_cast<std::size_t>(f);
-            const auto at = fi * static_cast<std::size_t>(o.years) + static_cast<std::size_t>(y);
-            if (tier == 2)
-                add_target(f, 3, year,
-                           std::max(1000.0, std::round(profit[at] * steady.uniform(0.9, 1.2) / 1000) * 1000));
-            if (tier == 0 && project_count[fi] > 0) {
-                const double mean = project_value[fi] / project_count[fi];
-                add_target(f, 4, year,
-                           std::max(1000.0, std::round(mean * steady.uniform(0.9, 1.2) / 1000) * 1000));
-            }
-        }
     }
 
-    // The tables, as a user would hand them over: integer account and project ids, text manager ids.
-    const auto account_ids = [](const std::vector<std::int64_t>& idx) {
-        std::vector<std::int64_t> out(idx.size());
-        for (std::size_t k = 0; k < idx.size(); ++k) out[k] = idx[k] < 0 ? -1 : 1000 + idx[k];
+    // ---- the tables, as a user would hand them over: integer account and project ids, text manager ids
+
+    std::vector<std::pair<std::string, Table>> assemble() {
+        std::vector<std::pair<std::string, Table>> out;
+        out.emplace_back("accounts", accounts_table());
+        const Organisation org = organisation(manager_id, manager_name, manager_role, manager_tier, farmers,
+                                              single, revenue_mgr, owned, size);
+        out.emplace_back("managers", managers_table(org));
+        const std::int64_t client = org.unit_account.back();
+        out.emplace_back("units", org.units(manager_id, client >= 0 ? std::to_string(1000 + client) : ""));
+        out.emplace_back("projects", projects_table());
+        out.emplace_back("assignments", assignments_table());
+        out.emplace_back("revenue", revenue_table());
+        if (o.events) {
+            out.emplace_back("interactions", interactions_table());
+            out.emplace_back("requests", requests_table());
+            out.emplace_back("surveys", surveys_table());
+        }
+        add_head_targets(org, tg_manager, tg_kpi, tg_begin, tg_end, tg_target);
+        out.emplace_back("targets", targets_table());
         return out;
-    };
-    const auto dates = [](std::vector<std::int64_t> d) {
-        auto owned_days = std::make_shared<const std::vector<std::int64_t>>(std::move(d));
-        return Column::dates(std::span<const std::int64_t>(*owned_days), owned_days);
-    };
-    std::vector<std::pair<std::string, Table>> out;
-    {
+    }
+
+    /// One row per spell.
+    [[nodiscard]] Table accounts_table() const {
         std::vector<std::int64_t> id, region, domain, par, acquired, churned;
         std::vector<std::int64_t> name_code;
         std::vector<std::string> names;
@@ -712,24 +761,21 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
                 churned.push_back(s.end == Date::max() ? Column::nat : s.end.days());
             }
         }
-        std::vector<std::int64_t> parent_codes(par.size());
         std::vector<std::string> parent_names;
         parent_names.reserve(static_cast<std::size_t>(n));
-        for (std::size_t k = 0; k < par.size(); ++k) parent_codes[k] = par[k];
         for (int i = 0; i < n; ++i) parent_names.push_back(std::to_string(1000 + i));
         Table t;
         t.add("account_id", Column::integers(std::move(id)));
         t.add("name", coded(std::move(name_code), std::move(names)));
         t.add("region", coded(std::move(region), regions));
         t.add("domain", coded(std::move(domain), domains));
-        t.add("parent_id", coded(std::move(parent_codes), std::move(parent_names)));
+        t.add("parent_id", coded(std::move(par), std::move(parent_names)));
         t.add("acquired_on", dates(std::move(acquired)));
         t.add("churned_on", dates(std::move(churned)));
-        out.emplace_back("accounts", std::move(t));
+        return t;
     }
-    const Organisation org = organisation(manager_id, manager_name, manager_role, manager_tier, farmers,
-                                          single, revenue_mgr, owned, size);
-    {
+
+    [[nodiscard]] Table managers_table(const Organisation& org) {
         std::vector<std::int64_t> codes(manager_id.size());
         for (std::size_t k = 0; k < codes.size(); ++k) codes[k] = static_cast<std::int64_t>(k);
         Table t;
@@ -740,13 +786,10 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
               coded(std::move(manager_tier), {"single_client", "client_portfolio", "revenue_portfolio"}));
         t.add("reports_to", coded(org.reports_to, manager_id));
         t.add("unit_id", coded(org.unit, org.unit_id));
-        out.emplace_back("managers", std::move(t));
+        return t;
     }
-    {
-        const std::int64_t client = org.unit_account.back();
-        out.emplace_back("units", org.units(manager_id, client >= 0 ? std::to_string(1000 + client) : ""));
-    }
-    {
+
+    [[nodiscard]] Table projects_table() {
         Table t;
         t.add("project_id", Column::integers(std::move(pr_id)));
         t.add("account_id", Column::integers(account_ids(pr_account)));
@@ -757,17 +800,19 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         t.add("end", dates(std::move(pr_end)));
         t.add("value", Column::numbers(std::move(pr_value)));
         t.add("billing", coded(std::move(pr_billing), {"fixed", "hour", "day", "month"}));
-        out.emplace_back("projects", std::move(t));
+        return t;
     }
-    {
+
+    [[nodiscard]] Table assignments_table() {
         Table t;
         t.add("manager_id", coded(std::move(as_manager), manager_id));
         t.add("account_id", Column::integers(account_ids(as_account)));
         t.add("start", dates(std::move(as_start)));
         t.add("end", dates(std::move(as_end)));
-        out.emplace_back("assignments", std::move(t));
+        return t;
     }
-    {
+
+    [[nodiscard]] Table revenue_table() {
         Table t;
         t.add("account_id", Column::integers(account_ids(rv_account)));
         t.add("project_id", Column::integers(std::move(rv_project)));
@@ -776,16 +821,18 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         t.add("cost", Column::numbers(std::move(rv_cost)));
         t.add("units", Column::numbers(std::move(rv_units)));
         t.add("unit", coded(std::move(rv_unit), {"hour", "day", "month"}));
-        out.emplace_back("revenue", std::move(t));
+        return t;
     }
-    if (o.events) {
+
+    [[nodiscard]] Table interactions_table() {
         Table t;
         t.add("account_id", Column::integers(account_ids(ia_account)));
         t.add("date", dates(std::move(ia_date)));
         t.add("channel", coded(std::move(ia_channel), {"email", "call", "meeting"}));
-        out.emplace_back("interactions", std::move(t));
+        return t;
     }
-    if (o.events) {
+
+    [[nodiscard]] Table requests_table() {
         std::vector<std::int64_t> project_codes(rq_project.size());
         std::vector<std::string> project_names;
         for (std::size_t k = 0; k < rq_project.size(); ++k) {
@@ -797,27 +844,76 @@ std::vector<std::pair<std::string, Table>> tables(const Options& o) {
         t.add("received_on", dates(std::move(rq_received)));
         t.add("responded_on", dates(std::move(rq_responded)));
         t.add("project_id", coded(std::move(project_codes), std::move(project_names)));
-        out.emplace_back("requests", std::move(t));
+        return t;
     }
-    if (o.events) {
+
+    [[nodiscard]] Table surveys_table() {
         Table t;
         t.add("account_id", Column::integers(account_ids(sv_account)));
         t.add("date", dates(std::move(sv_date)));
         t.add("kind", coded(std::move(sv_kind), {"csat", "nps", "ces"}));
         t.add("score", Column::numbers(std::move(sv_score)));
-        out.emplace_back("surveys", std::move(t));
+        return t;
     }
-    add_head_targets(org, tg_manager, tg_kpi, tg_begin, tg_end, tg_target);
-    {
+
+    [[nodiscard]] Table targets_table() {
+        const std::vector<std::string> kpis{"revenue", "nps", "retention_rate", "gross_profit",
+                                            "avg_project_size"};
         Table t;
         t.add("manager_id", coded(std::move(tg_manager), manager_id));
         t.add("kpi", coded(std::move(tg_kpi), kpis));
         t.add("begin", dates(std::move(tg_begin)));
         t.add("end", dates(std::move(tg_end)));
         t.add("target", Column::numbers(std::move(tg_target)));
-        out.emplace_back("targets", std::move(t));
+        return t;
     }
-    return out;
+
+    const Options& o;
+    const ChurnReasons& why;
+    Random rng, pulse, steady;  // the shared stream; the NPS pulses'; the retainers' and targets' stretches
+    const Date start, end;      // the window
+    const int n, farmers, closers;
+    const int window_days;
+    const std::size_t window_months;
+
+    const std::vector<std::string> regions{"EMEA", "North America", "APAC", "LATAM"};
+    static constexpr std::array<double, 4> region_weight{0.4, 0.3, 0.2, 0.1};
+    const std::vector<std::string> domains{"finance",       "healthcare",    "retail",
+                                           "manufacturing", "public sector", "telecom"};
+    const std::vector<std::string> service_lines{"development", "support", "consulting", "cloud", "data"};
+
+    std::vector<std::string> manager_id, manager_name;
+    std::vector<std::int64_t> manager_role, manager_tier;
+    std::vector<int> single, portfolio, revenue_mgr;  // the farmers of each tier
+
+    std::vector<std::int64_t> acc_region, acc_domain, parent;
+    std::vector<double> size;
+    std::vector<std::vector<SpellDates>> spells;
+    std::vector<bool> neglected_in;  // which client months were neglected (account × month of the window)
+
+    std::vector<std::int64_t> ia_account, ia_date, ia_channel;
+    std::vector<std::int64_t> sv_account, sv_date, sv_kind;
+    std::vector<double> sv_score;
+    std::vector<std::int64_t> rq_account, rq_received, rq_responded, rq_project;
+
+    std::vector<std::int64_t> as_manager, as_account, as_start, as_end;
+    std::vector<std::vector<int>> owned;  // each farmer's accounts
+    std::vector<bool> single_owned;       // each account: whether a single-client farmer owns it
+
+    std::vector<std::int64_t> pr_id, pr_account, pr_line, pr_kind, pr_signed, pr_start, pr_end, pr_billing;
+    std::vector<double> pr_value;
+    std::vector<std::int64_t> rv_account, rv_project, rv_date, rv_unit;
+    std::vector<double> rv_amount, rv_cost, rv_units;
+
+    std::vector<std::int64_t> tg_manager, tg_kpi, tg_begin, tg_end;
+    std::vector<double> tg_target;
+};
+
+}  // namespace
+
+std::vector<std::pair<std::string, Table>> tables(const Options& o) {
+    check_options(o);
+    return DemoCompany(o).tables();
 }
 
 Book book(const Options& options) {
