@@ -15,11 +15,9 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
-#include "accountkpi/detail/prefetch.hpp"
-#include "accountkpi/detail/sum.hpp"
-#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/export.hpp"
 #include "accountkpi/interrupt.hpp"
+#include "accountkpi/kpi/detail/state.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "accountkpi/kpi/options.hpp"
 
@@ -61,198 +59,18 @@ struct Request {
 /// The raw, mergeable accumulations of a request (counts, compensated sums, value lists for exact medians and
 /// concentration), per cell = (group, period). Two states of the same Book and request whose scopes share no
 /// account merge into the state of the union of the scopes (see `merge`).
-class State {
+///
+/// Its cells (the measures of each cell, their layout, the groups in use) are the engine's own, in
+/// `detail::StateCells` (accountkpi/kpi/detail/state.hpp); what a user calls is here and `groups()`,
+/// `periods()` and `by()`.
+class State : public detail::StateCells {
   public:
-    /// Measures: what is accumulated per cell.
-    enum class Sum : std::uint8_t {
-        revenue,
-        cost,
-        amount_hour,
-        amount_day,
-        amount_month,
-        units_hour,
-        units_day,
-        units_month,
-        upsell,
-        cross_sell,
-        new_business,
-        deal_value,
-        cohort_base,
-        cohort_current,
-        cohort_kept,
-        expansion,
-        contraction,
-        churned_revenue,
-        csat_sum,
-        ces_sum,
-        touch_days,
-        ltv,
-        predicted,
-        // the revenue bridge (see accountkpi/kpi/bridge.hpp)
-        opening,
-        closing,
-        new_revenue,
-        reactivated_revenue,
-        resumed_revenue,
-        // projects
-        backlog,
-        mrr,
-        renewal_value,
-        due_value,
-        count_
-    };
-    enum class Count : std::uint8_t {
-        deals,
-        renewals,
-        due,
-        emails,
-        calls,
-        meetings,
-        internal,  ///< interactions with party `internal`
-        requests,
-        answered,
-        unanswered,
-        timely,
-        converted,
-        csat_n,
-        csat_satisfied,
-        nps_n,
-        nps_promoters,
-        nps_detractors,
-        ces_n,
-        ces_top,
-        clients_start,
-        clients_end,
-        active,
-        new_clients,
-        churned,
-        reactivated,
-        retained,
-        churned_new,
-        touch_n,
-        ltv_n,
-        predicted_n,
-        handovers,          ///< accounts handed from a closer to a farmer in the period
-        handovers_churned,  ///< of them, those that churned within `Options::handover_days`
-        count_
-    };
-    enum class List : std::uint8_t { deal_values, response_days, account_revenue, count_ };
-    static constexpr std::size_t n_sums = static_cast<std::size_t>(Sum::count_);
-    static constexpr std::size_t n_counts = static_cast<std::size_t>(Count::count_);
-    static constexpr std::size_t n_lists = static_cast<std::size_t>(List::count_);
-
-    State() = default;
-    /// `cardinalities[k]`: the number of distinct codes of key `by[k]` in the Book.
-    State(std::vector<Key> by, const std::vector<std::uint64_t>& cardinalities, std::size_t n_periods,
-          std::array<bool, n_sums> sums, std::array<bool, n_counts> counts, bool account_level);
-
-    /// The group of the key codes `codes` (one per key of `by`; `none` for a missing value), added if new.
-    std::uint32_t group(const std::array<std::int32_t, 8>& codes) {
-        if (dense_) {  // one key: the group is the code's slot
-            const std::size_t c = slot_of(codes[0]);
-            if (!used_[c]) {
-                used_[c] = 1;
-                ++n_used_;
-            }
-            return static_cast<std::uint32_t>(c);
-        }
-        return add_group(codes);
-    }
-    /// The groups in use.
-    [[nodiscard]] std::size_t groups() const noexcept { return dense_ ? n_used_ : n_groups_; }
-    /// Group numbers run from 0 to `slots()`; those not `in_use` hold nothing. With one key of a small
-    /// cardinality every code has its slot, in code order (no lookup, and states of the same request number
-    /// their groups alike); otherwise groups are numbered as they appear and all are in use.
-    [[nodiscard]] std::size_t slots() const noexcept { return n_groups_; }
-    [[nodiscard]] bool in_use(std::size_t g) const noexcept { return !dense_ || used_[g] != 0; }
-    /// The slot of key code `code` (`none`, the missing value, first) in a dense state.
-    [[nodiscard]] static std::size_t slot_of(std::int32_t code) noexcept {
-        return static_cast<std::size_t>(static_cast<std::int64_t>(code) + 1);
-    }
-    /// Whether every code of the one key has its slot (groups need no lookup, and `use` applies).
-    [[nodiscard]] bool dense() const noexcept { return dense_; }
-    /// Marks slot `g` of a dense state as in use (as `group` does).
-    void use(std::size_t g) noexcept {
-        if (!used_[g]) {
-            used_[g] = 1;
-            ++n_used_;
-        }
-    }
-    [[nodiscard]] std::size_t periods() const noexcept { return n_periods_; }
-    [[nodiscard]] const std::vector<Key>& by() const noexcept { return by_; }
-    /// Key code `k` of group `g`.
-    [[nodiscard]] std::int32_t code(std::size_t g, std::size_t k) const noexcept {
-        return group_codes_[g * by_.size() + k];
-    }
-    [[nodiscard]] bool account_level() const noexcept { return account_level_; }
-
-    /// Where the cell (group `g`, period `p`) is stored: period-major, so that a pass over the groups of one
-    /// period (the pass over the accounts) reads and writes memory in order. Valid until the next `group`
-    /// call that adds a group.
-    [[nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept { return p * capacity_ + g; }
-    /// Money (see `is_money`) is summed exactly in millionths; other sums are compensated.
-    [[gnu::always_inline]] void add(Sum m, std::size_t cell, double x) noexcept {
-        double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
-        if (is_money(m)) {
-            detail::add_exact(pair, detail::to_millionths(x));
-        } else {
-            detail::neumaier_add(pair[0], pair[1], x);
-        }
-    }
-    /// Adds `n` millionths to money measure `m`.
-    [[gnu::always_inline]] void add_exact(Sum m, std::size_t cell, detail::Int128 n) noexcept {
-        detail::add_exact(&sums_[cell * sum_width_ + sum_at_[idx(m)]], n);
-    }
-    /// Whether measure `m` is money, summed exactly (everything but units, scores, days and predicted
-    /// values, which need not be whole millionths).
-    [[nodiscard]] static constexpr bool is_money(Sum m) noexcept {
-        return m != Sum::units_hour && m != Sum::units_day && m != Sum::units_month && m != Sum::csat_sum &&
-               m != Sum::ces_sum && m != Sum::touch_days && m != Sum::predicted;
-    }
-    [[gnu::always_inline]] void add(Count m, std::size_t cell, std::int64_t n = 1) noexcept {
-        counts_[cell * count_width_ + count_at_[idx(m)]] += n;
-    }
-    /// Tells the cache that the cell of the key codes `codes` in period `p` is about to be written (a dense
-    /// state's cell is known before its group is used; otherwise nothing).
-    void prefetch(const std::array<std::int32_t, 8>& codes, std::size_t p) const noexcept {
-        if (dense_) {
-            const std::size_t at = cell(slot_of(codes[0]), p);
-            if (sum_width_ > 0) detail::prefetch_write(sums_.data() + at * sum_width_);
-            if (count_width_ > 0) detail::prefetch_write(counts_.data() + at * count_width_);
-        }
-    }
-    /// Adds `x` to list `l` of the cell (group `g`, period `p`).
-    void push(List l, std::size_t g, std::size_t p, double x) {
-        lists_[static_cast<std::size_t>(l)].emplace_back(static_cast<std::uint32_t>(g * n_periods_ + p), x);
-    }
-    [[nodiscard]] bool has(Sum m) const noexcept { return sum_on_[idx(m)]; }
-    [[nodiscard]] bool has(Count m) const noexcept { return count_on_[idx(m)]; }
-    /// The value of measure `m` in the cell stored at `cell` (see `cell`).
-    [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept {
-        const double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
-        return is_money(m) ? detail::from_millionths(detail::load_exact(pair)) : pair[0] + pair[1];
-    }
-    /// Money measure `m` of the cell stored at `cell`, in millionths (exact).
-    [[nodiscard]] detail::Int128 millionths(Sum m, std::size_t cell) const noexcept {
-        return detail::load_exact(&sums_[cell * sum_width_ + sum_at_[idx(m)]]);
-    }
-    [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
-        return counts_[cell * count_width_ + count_at_[idx(m)]];
-    }
-    /// The (g * periods() + p, value) pairs of a list, in no particular order.
-    [[nodiscard]] const std::vector<std::pair<std::uint32_t, double>>& list(List l) const noexcept {
-        return lists_[static_cast<std::size_t>(l)];
-    }
+    using StateCells::StateCells;
 
     /// Adds `other` (same Book, same request, scopes without a common account) into this state; throws
     /// `std::invalid_argument`, changing nothing, when `other` has other keys, key cardinalities, periods or
     /// measures.
     void merge(const State& other);
-    /// Whether this state has the shape that `accumulate` gives a request with these keys, key
-    /// cardinalities, number of periods and measures (what `finalize` checks a state against).
-    [[nodiscard]] bool fits(const std::vector<Key>& by, const std::vector<std::uint64_t>& cardinalities,
-                            std::size_t n_periods, const std::array<bool, n_sums>& sums,
-                            const std::array<bool, n_counts>& counts, bool account_level) const;
     /// Adds `part`, the state of the periods `first_period` to `first_period + part.periods()` of the same
     /// request, into this state. When those cells are still empty here, their values become exactly those of
     /// `part` (how a request split by periods among threads is put together).
@@ -263,11 +81,6 @@ class State {
     void add_into(const State& own, const std::vector<std::vector<std::uint32_t>>& into);
     /// A state of the same keys, key cardinalities, periods and measures, without groups.
     [[nodiscard]] State empty_like() const;
-    /// The composite code of group `g`: sorting groups by it sorts them by their keys.
-    [[nodiscard]] std::uint64_t composite(std::size_t g) const noexcept;
-    /// The groups in use, in key order (the order of a result's rows).
-    [[nodiscard]] std::vector<std::size_t> groups_in_key_order() const;
-
     /// The state as a self-describing byte string (little-endian, versioned) for shipping between processes;
     /// only the cells in use are written. Defined in src/engine_state_io.cpp.
     [[nodiscard]] std::string to_bytes() const;
@@ -282,40 +95,8 @@ class State {
     [[nodiscard]] static std::uint64_t checksum(std::string_view bytes) noexcept;
 
   private:
-    static constexpr std::size_t idx(Sum m) noexcept { return static_cast<std::size_t>(m); }
-    static constexpr std::size_t idx(Count m) noexcept { return static_cast<std::size_t>(m); }
-    void grow(std::size_t groups);
-    void lay_out_records();
-    /// Adds the record of sums `from` (of a state of the same layout) into the record `into`.
-    void add_sums(double* into, const double* from) const noexcept;
-    std::uint32_t add_group(const std::array<std::int32_t, 8>& codes);
     /// The group here of each group in use of `other` (a state of the same request), added where new.
     std::vector<std::uint32_t> groups_of(const State& other);
-
-    std::vector<Key> by_;
-    std::size_t n_periods_ = 1;
-    bool account_level_ = false;
-    std::array<bool, n_sums> sum_on_{};
-    std::array<bool, n_counts> count_on_{};
-    // [period][group (capacity_ of them)][sum that is on] (sum, compensation): all the sums of a cell in one
-    // record, so that a revenue line adding revenue and cost touches one cache line; counts alike.
-    detail::ZeroedVector<double> sums_;
-    detail::ZeroedVector<std::int64_t> counts_;
-    std::array<std::uint8_t, n_sums> sum_at_{};  // where each sum that is on sits in a record
-    std::array<bool, n_sums> money_pair_{};      // whether the k-th pair of a record is an exact money sum
-    std::array<std::uint8_t, n_counts> count_at_{};
-    std::size_t sum_width_ = 0, count_width_ = 0;  // doubles and counts in a record
-    std::array<std::vector<std::pair<std::uint32_t, double>>, n_lists> lists_;
-    std::vector<std::int32_t> group_codes_;  // [group][key]
-    std::vector<std::uint32_t> lut_;         // dense composite code -> group + 1 (0: none yet)
-    std::vector<std::uint64_t> radix_;
-    std::vector<std::uint64_t> extent_;  // per key: its cardinality + 1 (the missing value)
-    std::unordered_map<std::uint64_t, std::uint32_t> overflow_;  // composite -> group, when no LUT
-    std::size_t capacity_ = 0;                                   // groups with room in every period
-    std::size_t n_groups_ = 0;                                   // slots
-    bool dense_ = false;                                         // one slot per code of the one key
-    std::vector<std::uint8_t> used_;                             // dense: whether a slot is in use
-    std::size_t n_used_ = 0;
 };
 
 /// The engine's answer: one row per (group, period), groups in key order, a column per KPI.

@@ -1,0 +1,222 @@
+// The engine's states: the layout of their cells and their groups (accountkpi/kpi/detail/state.hpp), and how
+// states of one request are put together (merge, adopt).
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+
+#include "accountkpi/kpi/engine.hpp"
+
+namespace accountkpi::detail {
+
+StateCells::StateCells(std::vector<kpi::Key> by, const std::vector<std::uint64_t>& cardinalities,
+                       std::size_t n_periods, std::array<bool, n_sums> sums,
+                       std::array<bool, n_counts> counts, bool account_level)
+    : by_(std::move(by)),
+      n_periods_(n_periods),
+      account_level_(account_level),
+      sum_on_(sums),
+      count_on_(counts) {
+    lay_out_records();
+    std::uint64_t product = 1;
+    bool small = true;
+    for (auto c : cardinalities) {
+        radix_.push_back(product);
+        extent_.push_back(c + 1);
+        if (product > (std::uint64_t{1} << 40) / (c + 1)) small = false;
+        product *= c + 1;  // + 1: the missing value
+    }
+    if (small && product <= (std::uint64_t{1} << 26)) {
+        if (by_.size() == 1) {  // one slot per code, in code order; room for all of them from the start
+            dense_ = true;
+            n_groups_ = static_cast<std::size_t>(product);
+            group_codes_.resize(n_groups_);
+            std::iota(group_codes_.begin(), group_codes_.end(), -1);
+            used_.assign(n_groups_, 0);
+            grow(n_groups_);
+        } else {
+            lut_.assign(product, 0);
+        }
+    }
+}
+
+std::uint64_t StateCells::composite(std::size_t g) const noexcept {
+    std::uint64_t c = 0;
+    for (std::size_t k = 0; k < by_.size(); ++k) {
+        c += static_cast<std::uint64_t>(group_codes_[g * by_.size() + k] + 1) * radix_[k];
+    }
+    return c;
+}
+
+std::vector<std::size_t> StateCells::groups_in_key_order() const {
+    std::vector<std::size_t> order;
+    order.reserve(groups());
+    for (std::size_t g = 0; g < slots(); ++g) {
+        if (in_use(g)) order.push_back(g);
+    }
+    std::vector<std::uint64_t> keys(slots());
+    for (std::size_t g : order) keys[g] = composite(g);
+    const auto by_key = [&](std::size_t x, std::size_t y) { return keys[x] < keys[y]; };
+    if (!std::is_sorted(order.begin(), order.end(), by_key)) std::sort(order.begin(), order.end(), by_key);
+    return order;
+}
+
+std::uint32_t StateCells::add_group(const std::array<std::int32_t, 8>& codes) {
+    std::uint64_t c = 0;
+    for (std::size_t k = 0; k < by_.size(); ++k) c += static_cast<std::uint64_t>(codes[k] + 1) * radix_[k];
+    std::uint32_t* slot = nullptr;
+    if (!lut_.empty()) {
+        slot = &lut_[c];
+        if (*slot != 0) return *slot - 1;
+    } else if (auto it = overflow_.find(c); it != overflow_.end()) {
+        return it->second;
+    }
+    const auto g = static_cast<std::uint32_t>(n_groups_++);
+    for (std::size_t k = 0; k < by_.size(); ++k) group_codes_.push_back(codes[k]);
+    if (slot) {
+        *slot = g + 1;
+    } else {
+        overflow_.emplace(c, g);
+    }
+    grow(g + 1);
+    return g;
+}
+
+namespace {
+
+/// `v`, `width` values per (period, group) stored period-major with room for `from` groups a period, laid out
+/// again with room for `to` >= `from` groups; the new cells are 0.
+template <class Vector>
+void relayout(Vector& v, std::size_t width, std::size_t periods, std::size_t from, std::size_t to) {
+    Vector out(width * to * periods);
+    if (!v.empty()) {
+        for (std::size_t p = 0; p < periods; ++p) {
+            std::copy_n(v.begin() + static_cast<std::ptrdiff_t>(width * from * p), width * from,
+                        out.begin() + static_cast<std::ptrdiff_t>(width * to * p));
+        }
+    }
+    v = std::move(out);
+}
+
+}  // namespace
+
+void StateCells::lay_out_records() {
+    sum_width_ = count_width_ = 0;
+    money_pair_ = {};
+    for (std::size_t m = 0; m < n_sums; ++m) {
+        sum_at_[m] = static_cast<std::uint8_t>(sum_width_);
+        if (sum_on_[m]) {
+            money_pair_[sum_width_ / 2] = is_money(static_cast<Sum>(m));
+            sum_width_ += 2;
+        }
+    }
+    for (std::size_t m = 0; m < n_counts; ++m) {
+        count_at_[m] = static_cast<std::uint8_t>(count_width_);
+        if (count_on_[m]) ++count_width_;
+    }
+}
+
+void StateCells::add_sums(double* into, const double* from) const noexcept {
+    for (std::size_t j = 0; j < sum_width_; j += 2) {
+        if (money_pair_[j / 2]) {
+            detail::add_exact(into + j, detail::load_exact(from + j));
+        } else if (into[j] == 0 && into[j + 1] == 0) {  // an empty cell: a copy, the same bits
+            into[j] = from[j];
+            into[j + 1] = from[j + 1];
+        } else {
+            detail::neumaier_add(into[j], into[j + 1], from[j]);
+            detail::neumaier_add(into[j], into[j + 1], from[j + 1]);
+        }
+    }
+}
+
+void StateCells::grow(std::size_t groups) {
+    if (groups <= capacity_) return;
+    const std::size_t from = capacity_;
+    capacity_ = std::max(groups, 2 * capacity_);
+    relayout(sums_, sum_width_, n_periods_, from, capacity_);
+    relayout(counts_, count_width_, n_periods_, from, capacity_);
+}
+
+bool StateCells::fits(const std::vector<kpi::Key>& by, const std::vector<std::uint64_t>& cardinalities,
+                      std::size_t n_periods, const std::array<bool, n_sums>& sums,
+                      const std::array<bool, n_counts>& counts, bool account_level) const {
+    if (by != by_ || cardinalities.size() != extent_.size() || n_periods != n_periods_ || sums != sum_on_ ||
+        counts != count_on_ || account_level != account_level_)
+        return false;
+    for (std::size_t k = 0; k < extent_.size(); ++k) {
+        if (cardinalities[k] + 1 != extent_[k]) return false;
+    }
+    return true;
+}
+
+}  // namespace accountkpi::detail
+
+namespace accountkpi::kpi {
+
+std::vector<std::uint32_t> State::groups_of(const State& other) {
+    std::vector<std::uint32_t> here(other.slots());
+    for (std::size_t g = 0; g < other.slots(); ++g) {
+        if (!other.in_use(g)) continue;
+        std::array<std::int32_t, 8> codes{};
+        for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = other.code(g, k);
+        here[g] = group(codes);
+    }
+    return here;
+}
+
+void State::adopt(const State& part, std::size_t first_period) {
+    if (part.by_ != by_ || part.extent_ != extent_ || part.sum_on_ != sum_on_ ||
+        part.count_on_ != count_on_ || part.account_level_ != account_level_ ||
+        first_period + part.n_periods_ > n_periods_) {
+        throw std::invalid_argument("adopt: the states come from different requests or books");
+    }
+    const std::size_t np = n_periods_, pp = part.n_periods_;
+    const std::size_t slots = part.slots();
+    const std::vector<std::uint32_t> to = groups_of(part);
+    for (std::size_t p = 0; p < pp; ++p) {
+        for (std::size_t g = 0; g < slots; ++g) {
+            if (!part.in_use(g)) continue;
+            const std::size_t here = cell(to[g], first_period + p), there = part.cell(g, p);
+            add_sums(sums_.data() + here * sum_width_, part.sums_.data() + there * sum_width_);
+            for (std::size_t j = 0; j < count_width_; ++j)
+                counts_[here * count_width_ + j] += part.counts_[there * count_width_ + j];
+        }
+    }
+    for (std::size_t l = 0; l < n_lists; ++l) {
+        for (const auto& [at, x] : part.lists_[l]) {
+            lists_[l].emplace_back(static_cast<std::uint32_t>(to[at / pp] * np + first_period + at % pp), x);
+        }
+    }
+}
+
+void State::merge(const State& other) {
+    if (&other == this) {  // its own cells and lists would change under the loops: merge a copy
+        merge(State(other));
+        return;
+    }
+    if (other.by_ != by_ || other.n_periods_ != n_periods_ || other.extent_ != extent_ ||
+        other.sum_on_ != sum_on_ || other.count_on_ != count_on_ || other.account_level_ != account_level_) {
+        throw std::invalid_argument("merge: the states come from different requests or books");
+    }
+    const std::size_t np = n_periods_;
+    const std::size_t slots = other.slots();
+    const std::vector<std::uint32_t> map = groups_of(other);
+    for (std::size_t p = 0; p < np; ++p) {
+        for (std::size_t g = 0; g < slots; ++g) {
+            if (!other.in_use(g)) continue;
+            const std::size_t from = other.cell(g, p), to = cell(map[g], p);
+            add_sums(sums_.data() + to * sum_width_, other.sums_.data() + from * sum_width_);
+            for (std::size_t j = 0; j < count_width_; ++j)
+                counts_[to * count_width_ + j] += other.counts_[from * count_width_ + j];
+        }
+    }
+    for (std::size_t l = 0; l < n_lists; ++l) {
+        for (const auto& [at, x] : other.lists_[l]) {
+            lists_[l].emplace_back(static_cast<std::uint32_t>(map[at / np] * np + at % np), x);
+        }
+    }
+}
+
+}  // namespace accountkpi::kpi
