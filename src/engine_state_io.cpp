@@ -194,6 +194,10 @@ std::uint64_t State::checksum(std::string_view bytes) noexcept {
     return h;
 }
 
+// A reader of the format above: one check per field, in the order of the fields, each throwing before
+// anything is allocated for what a field claims; split, the order of the checks would be spread over
+// functions that share the half-read state.
+// NOLINTNEXTLINE(readability-function-size)
 State State::from_bytes(std::string_view bytes) {
     constexpr std::size_t tail = sizeof(std::uint64_t);
     if (bytes.size() < sizeof(magic) + 2 * sizeof(std::uint32_t) + tail ||
