@@ -314,6 +314,11 @@ void add_needs(Kpi k, Needs& n, const Options& o) {
             n(S::revenue);
             n(C::active);
             break;
+        case Kpi::gross_profit_per_account:
+            n(S::revenue);
+            n(S::cost);
+            n(C::active);
+            break;
         case Kpi::upsell_revenue:
             n(S::upsell);
             break;
@@ -1735,6 +1740,9 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
                 break;
             case Kpi::arpa:
                 v = ratio(sum(S::revenue), count(C::active));
+                break;
+            case Kpi::gross_profit_per_account:
+                v = ratio(detail::from_millionths(exact(S::revenue) - exact(S::cost)), count(C::active));
                 break;
             case Kpi::upsell_revenue:
                 v = sum(S::upsell);

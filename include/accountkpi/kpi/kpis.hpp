@@ -293,6 +293,9 @@ inline constexpr std::array<OptionInfo, 14> option_table{{
     X(arpa, higher, account, stock, currency, none, \
       "Average revenue per account.", \
       "revenue / active_clients") \
+    X(gross_profit_per_account, higher, account, stock, currency, none, \
+      "Gross profit per active client.", \
+      "gross_profit / active_clients") \
     X(upsell_revenue, higher, event, flow, currency, none, \
       "Upsell revenue.", \
       "revenue in P of projects of kind upsell") \
