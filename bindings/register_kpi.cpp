@@ -1,5 +1,6 @@
 // Bindings of the KPI engine (accountkpi._core.kpi): the grouped table, the mergeable state, concentration
 // over arrays. Arguments are converted first; the computation runs without the GIL.
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,18 +52,15 @@ double number(const py::dict& options, const char* key, double fallback) {
 }
 
 Options options_of(const py::dict& d) {
-    static const char* known[] = {"retention_method", "churn_method",   "revenue_churn_method",
-                                  "nrr_base",         "csat_method",    "ces_method",
-                                  "sla_days",         "top_p",          "pareto_threshold",
-                                  "hours_per_day",    "days_per_month", "volume_thresholds",
-                                  "ltv_measure",      "renewal_weight", "handover_days"};
+    constexpr std::string_view thresholds = "volume_thresholds";  // of grouping, no KPI's option
     for (const auto& [k, v] : d) {
         const auto key = k.cast<std::string>();
-        if (std::find_if(std::begin(known), std::end(known), [&](const char* w) { return key == w; }) ==
-            std::end(known)) {
+        const auto is_key = [&](const kpi::OptionInfo& o) { return o.key == key; };
+        if (key != thresholds && std::none_of(kpi::option_table.begin(), kpi::option_table.end(), is_key)) {
             std::string list;
-            for (const char* w : known) list += (list.empty() ? "" : ", ") + std::string(w);
-            throw py::type_error("unknown KPI option '" + key + "' (known: " + list + ")");
+            for (const kpi::OptionInfo& o : kpi::option_table) list += std::string(o.key) + ", ";
+            throw py::type_error("unknown KPI option '" + key + "' (known: " + list +
+                                 std::string(thresholds) + ")");
         }
     }
     Options o;
@@ -156,16 +154,53 @@ std::vector<double> values_of(const Values& a) {
     return {a.data(), a.data() + a.shape(0)};
 }
 
+/// The KPI registry as columns (name, definition, formula, unit, higher_is_better, level, flow, options: the
+/// keys of the options that change each KPI), one item per KPI in enum order.
+py::dict registry_columns() {
+    py::list names, definitions, formulas, units, hib, levels, flows, options;
+    for (const kpi::KpiInfo& i : kpi::registry) {
+        names.append(py::str(std::string(i.name)));
+        definitions.append(py::str(std::string(i.definition)));
+        formulas.append(py::str(std::string(i.formula)));
+        units.append(py::str(std::string(kpi::name(i.unit))));
+        hib.append(i.higher_is_better);
+        levels.append(py::str(std::string(kpi::name(i.level))));
+        flows.append(i.flow);
+        py::list keys;
+        for (const kpi::OptionInfo& o : kpi::option_table) {
+            if (i.options.contains(o.option)) keys.append(py::str(std::string(o.key)));
+        }
+        options.append(keys);
+    }
+    py::dict out;
+    out["name"] = names;
+    out["definition"] = definitions;
+    out["formula"] = formulas;
+    out["unit"] = units;
+    out["higher_is_better"] = hib;
+    out["level"] = levels;
+    out["flow"] = flows;
+    out["options"] = options;
+    return out;
+}
+
 }  // namespace
 
 void register_kpi(py::module_& m) {
-    py::list names, hib;
-    for (kpi::Kpi k : kpi::all_kpis) {
-        names.append(py::str(std::string(kpi::name(k))));
-        hib.append(kpi::higher_is_better(k));
-    }
-    m.attr("names") = names;
-    m.attr("higher_is_better") = hib;
+    m.def("registry", &registry_columns,
+          "The KPI registry as columns: name, definition, formula, unit, higher_is_better, level, flow, "
+          "options "
+          "(the option keys that change each KPI), one item per KPI in the engine's order.");
+    m.def(
+        "options",
+        [] {
+            py::list rows;
+            for (const kpi::OptionInfo& o : kpi::option_table)
+                rows.append(py::make_tuple(std::string(o.field), std::string(o.key), std::string(o.keyword)));
+            return rows;
+        },
+        "The KPI options as (field of kpi::Options, key of a request's options, keyword of the one-value "
+        "functions).");
 
     py::class_<kpi::State>(m, "State", "Mergeable partial accumulations of a KPI request.")
         .def("merge", &kpi::State::merge, py::arg("other"), py::call_guard<py::gil_scoped_release>())

@@ -66,47 +66,6 @@ constexpr std::size_t prefetch_distance = 16;
 
 }  // namespace
 
-bool account_level(Kpi k) noexcept {
-    switch (k) {
-        case Kpi::clients_start:
-        case Kpi::clients_end:
-        case Kpi::active_clients:
-        case Kpi::new_clients:
-        case Kpi::churned_clients:
-        case Kpi::reactivations:
-        case Kpi::retention_rate:
-        case Kpi::churn_rate:
-        case Kpi::revenue_churn_rate:
-        case Kpi::nrr:
-        case Kpi::grr:
-        case Kpi::expansion_revenue:
-        case Kpi::contraction_revenue:
-        case Kpi::churned_revenue:
-        case Kpi::opening_revenue:
-        case Kpi::new_revenue:
-        case Kpi::reactivated_revenue:
-        case Kpi::resumed_revenue:
-        case Kpi::closing_revenue:
-        case Kpi::quick_ratio:
-        case Kpi::requests_per_account:
-        case Kpi::projects_per_account:
-        case Kpi::touches_per_account_month:
-        case Kpi::days_since_last_touch:
-        case Kpi::arpa:
-        case Kpi::top_share:
-        case Kpi::pareto_ratio:
-        case Kpi::gini:
-        case Kpi::hhi:
-        case Kpi::largest_client_share:
-        case Kpi::ltv_historical:
-        case Kpi::ltv_predicted:
-        case Kpi::handover_churn_rate:
-            return true;
-        default:
-            return false;
-    }
-}
-
 namespace {
 
 // What each KPI needs accumulated, by family (the families of docs/kpis.md); each returns whether `k` is one
@@ -364,6 +323,11 @@ bool add_revenue_needs(Kpi k, Needs& n) {
             return true;
         case Kpi::arpa:
             n(S::revenue);
+            n(C::active);
+            return true;
+        case Kpi::gross_profit_per_account:
+            n(S::revenue);
+            n(S::cost);
             n(C::active);
             return true;
         case Kpi::upsell_revenue:

@@ -54,9 +54,6 @@ struct Needs {
     [[nodiscard]] bool has(L m) const { return lists[static_cast<std::size_t>(m)]; }
 };
 
-/// KPIs that place each account in one group per period (see docs/kpis.md, "groups"); undefined by service
-/// line.
-[[nodiscard]] bool account_level(Kpi k) noexcept;
 /// The request's KPIs (all of them when it names none).
 [[nodiscard]] std::vector<Kpi> kpis_of(const Request& rq);
 /// What a request accumulates: its measures, and whether it makes the pass over the accounts.

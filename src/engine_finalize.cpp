@@ -267,6 +267,10 @@ class CellValues {
             case Kpi::arpa:
                 v = ratio(sum(cell, S::revenue), count(cell, C::active));
                 break;
+            case Kpi::gross_profit_per_account:
+                v = ratio(detail::from_millionths(exact(cell, S::revenue) - exact(cell, S::cost)),
+                          count(cell, C::active));
+                break;
             case Kpi::upsell_revenue:
                 v = sum(cell, S::upsell);
                 break;

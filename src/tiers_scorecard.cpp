@@ -23,83 +23,6 @@ Goal goal(kpi::Kpi k, double target, double weight) {
     return Goal{k, target, weight, kpi::higher_is_better(k), std::nullopt, false};
 }
 
-Unit unit(kpi::Kpi k, const kpi::Options& options) noexcept {
-    using kpi::Kpi;
-    switch (k) {
-        case Kpi::clients_start:
-        case Kpi::clients_end:
-        case Kpi::active_clients:
-        case Kpi::new_clients:
-        case Kpi::churned_clients:
-        case Kpi::reactivations:
-        case Kpi::request_count:
-        case Kpi::unanswered_requests:
-        case Kpi::communications:
-        case Kpi::emails:
-        case Kpi::calls:
-        case Kpi::meetings:
-        case Kpi::internal_communications:
-        case Kpi::client_communications:
-        case Kpi::deals:
-            return Unit::count;
-        case Kpi::retention_rate:
-        case Kpi::churn_rate:
-        case Kpi::revenue_churn_rate:
-        case Kpi::grr:
-        case Kpi::renewal_rate:
-        case Kpi::handover_churn_rate:
-        case Kpi::timely_response_rate:
-        case Kpi::request_conversion_rate:
-        case Kpi::gross_margin:
-        case Kpi::top_share:
-        case Kpi::pareto_ratio:
-        case Kpi::gini:
-        case Kpi::hhi:
-        case Kpi::largest_client_share:
-            return Unit::fraction;
-        case Kpi::csat:
-            return options.csat == kpi::Options::Satisfaction::share ? Unit::fraction : Unit::scale;
-        case Kpi::ces:
-            return options.ces == kpi::Options::Satisfaction::mean ? Unit::scale : Unit::fraction;
-        case Kpi::nrr:
-        case Kpi::quick_ratio:
-            return Unit::ratio;
-        case Kpi::nps:
-            return Unit::nps;
-        case Kpi::requests_per_account:
-        case Kpi::projects_per_account:
-        case Kpi::touches_per_account_month:
-            return Unit::per_account;
-        case Kpi::request_response_days:
-        case Kpi::days_since_last_touch:
-            return Unit::days;
-        default:
-            return Unit::currency;
-    }
-}
-
-std::string_view name(Unit u) noexcept {
-    switch (u) {
-        case Unit::count:
-            return "count";
-        case Unit::fraction:
-            return "fraction";
-        case Unit::ratio:
-            return "ratio";
-        case Unit::nps:
-            return "nps";
-        case Unit::scale:
-            return "scale";
-        case Unit::currency:
-            return "currency";
-        case Unit::per_account:
-            return "per_account";
-        case Unit::days:
-            return "days";
-    }
-    return "currency";
-}
-
 std::string target_problem(kpi::Kpi k, double target, const kpi::Options& options) {
     if (std::isnan(target)) return {};
     const std::string value = detail_number(target);
@@ -122,41 +45,6 @@ std::string target_problem(kpi::Kpi k, double target, const kpi::Options& option
         default:
             return target < 0 ? value + " is negative for a " + std::string(name(unit(k, options)))
                               : std::string{};
-    }
-}
-
-bool is_flow(kpi::Kpi k) noexcept {
-    using kpi::Kpi;
-    switch (k) {
-        case Kpi::new_clients:
-        case Kpi::churned_clients:
-        case Kpi::reactivations:
-        case Kpi::expansion_revenue:
-        case Kpi::contraction_revenue:
-        case Kpi::churned_revenue:
-        case Kpi::opening_revenue:
-        case Kpi::new_revenue:
-        case Kpi::reactivated_revenue:
-        case Kpi::resumed_revenue:
-        case Kpi::closing_revenue:
-        case Kpi::request_count:
-        case Kpi::unanswered_requests:
-        case Kpi::communications:
-        case Kpi::emails:
-        case Kpi::calls:
-        case Kpi::meetings:
-        case Kpi::internal_communications:
-        case Kpi::client_communications:
-        case Kpi::revenue:
-        case Kpi::cost:
-        case Kpi::gross_profit:
-        case Kpi::deals:
-        case Kpi::upsell_revenue:
-        case Kpi::cross_sell_revenue:
-        case Kpi::new_business_revenue:
-            return true;
-        default:
-            return false;
     }
 }
 

@@ -16,6 +16,7 @@ from ._dates import Period, periods
 from ._schema import printable
 from .book import Book, ValidationError
 from .datasets import demo_book
+from .kpi import kpi_table
 from .report import default_period, html_report, summary_text, xlsx_report
 from .sources import database_kind
 
@@ -65,6 +66,14 @@ def _when(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="stop", metavar="DATE", help="first day after the period (with --from)")
 
 
+def _kpi_list() -> str:
+    """The KPIs with their unit and definition, from the core's KPI registry (:func:`kpi_table`)."""
+    table = kpi_table()
+    width = max(map(len, table.index))
+    rows = [f"  {name:<{width}}  {row.unit:<11}  {row.definition}" for name, row in table.iterrows()]
+    return "KPIs (name, unit, definition; docs/kpis.md has the formulas and variants):\n" + "\n".join(rows)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="accountkpi", description="Account-management KPIs over a book of client accounts.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -79,7 +88,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write the review's tables to an Excel workbook instead (needs openpyxl)",
     )
-    kpis = sub.add_parser("kpis", help="write the KPI table as CSV")
+    kpis = sub.add_parser(
+        "kpis",
+        help="write the KPI table as CSV",
+        epilog=_kpi_list(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _source(kpis)
     _when(kpis)
     kpis.add_argument(
@@ -92,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         help="group key (repeat to cross): account, manager, region, domain, service_line, tier, "
         "role, volume_band, project, and the organisation's roll-ups team, unit, account_group",
     )
-    kpis.add_argument("--kpis", help="comma-separated KPI names (default: all)")
+    kpis.add_argument("--kpis", help="comma-separated KPI names, listed below (default: all)")
     kpis.add_argument("--out", default="-", help="output CSV file (default: standard output)")
     kpis.add_argument(
         "--keep-formulas",

@@ -23,10 +23,12 @@ import pandas as pd
 from . import _core
 from ._columns import id_values
 from ._dates import Period, as_period, as_periods
-from ._definitions import DEFINITIONS
+from ._definitions import NOTES
 
 if TYPE_CHECKING:
     from .book import Book
+
+_REGISTRY: dict[str, list[Any]] = _core.kpi.registry()
 
 __all__ = [
     "KPIS",
@@ -36,14 +38,15 @@ __all__ = [
     "avg_rate",
     "compound_churn",
     "data_coverage",
+    "kpi_table",
     "periodic_churn",
     "table",
     "volume_band_labels",
-    *DEFINITIONS,
+    *_REGISTRY["name"],
 ]
 
-#: Every KPI name, in the engine's order.
-KPIS: tuple[str, ...] = tuple(_core.kpi.names)
+#: Every KPI name, in the engine's order (the C++ core's KPI registry; browse it with :func:`kpi_table`).
+KPIS: tuple[str, ...] = tuple(_REGISTRY["name"])
 #: Keys to group by.
 KEYS: tuple[str, ...] = (
     "account",
@@ -62,7 +65,7 @@ KEYS: tuple[str, ...] = (
 #: Default volume-band thresholds on trailing-12-month revenue (currency).
 VOLUME_THRESHOLDS: tuple[float, ...] = (50_000.0, 250_000.0, 1_000_000.0)
 #: Whether more is better, per KPI (the default direction of a scorecard).
-HIGHER_IS_BETTER: dict[str, bool] = dict(zip(KPIS, _core.kpi.higher_is_better, strict=True))
+HIGHER_IS_BETTER: dict[str, bool] = dict(zip(KPIS, _REGISTRY["higher_is_better"], strict=True))
 _KEY_COLUMNS = {"account": "account_id", "manager": "manager_id", "project": "project_id", "unit": "unit_id"}
 _ID_KEYS = ("account", "manager", "project", "team", "unit", "account_group")
 
@@ -322,39 +325,42 @@ def _value(name: str, book: Book, period: Period | str, scope: Any, options: dic
     return float(raw["values"][name][0])
 
 
-# Per-KPI option names that the one-value functions accept, mapped to the engine's option names.
-_ALIASES: dict[str, dict[str, str]] = {
-    "retention_rate": {"method": "retention_method"},
-    "churn_rate": {"method": "churn_method"},
-    "revenue_churn_rate": {"method": "revenue_churn_method", "base": "nrr_base"},
-    "nrr": {"base": "nrr_base"},
-    "grr": {"base": "nrr_base"},
-    "expansion_revenue": {"base": "nrr_base"},
-    "contraction_revenue": {"base": "nrr_base"},
-    "churned_revenue": {"base": "nrr_base"},
-    "opening_revenue": {"base": "nrr_base"},
-    "new_revenue": {"base": "nrr_base"},
-    "reactivated_revenue": {"base": "nrr_base"},
-    "resumed_revenue": {"base": "nrr_base"},
-    "closing_revenue": {"base": "nrr_base"},
-    "quick_ratio": {"base": "nrr_base"},
-    "csat": {"method": "csat_method"},
-    "ces": {"method": "ces_method"},
-    "timely_response_rate": {"sla_days": "sla_days"},
-    "handover_churn_rate": {"days": "handover_days", "handover_days": "handover_days"},
-    "top_share": {"p": "top_p"},
-    "pareto_ratio": {"threshold": "pareto_threshold"},
-    "avg_rate_normalised_hour": {"hours_per_day": "hours_per_day", "days_per_month": "days_per_month"},
-    "ltv_historical": {"measure": "ltv_measure"},
-    "renewal_rate": {"weight": "renewal_weight"},
-}
+def kpi_table() -> pd.DataFrame:
+    """The KPI registry of the C++ core as a DataFrame, one row per KPI in the engine's order.
+
+    Columns: ``definition`` (one line), ``formula``, ``unit`` (``count``, ``fraction``, ``ratio``, ``nps``,
+    ``scale``, ``currency``, ``per_account`` or ``days``, under the default options),
+    ``higher_is_better``, ``level`` (``event``: each event in the group of its own attributes;
+    ``account``: each account in one group per period, NaN by service line and project), ``flow`` (adds up
+    over days, so a target is pro-rated by days) and ``options`` (the options of
+    :meth:`accountkpi.Book.kpis` that change it).
+
+    Examples
+    --------
+    >>> table = kpi_table()
+    >>> row = table.loc["retention_rate"]
+    >>> row["unit"], bool(row["higher_is_better"]), row["level"], bool(row["flow"]), row["options"]
+    ('fraction', True, 'account', False, ('retention_method',))
+    >>> table[table["unit"] == "days"].index.tolist()
+    ['request_response_days', 'days_since_last_touch']
+    """
+    columns = {k: v for k, v in _REGISTRY.items() if k != "name"}
+    columns["options"] = [tuple(o) for o in _REGISTRY["options"]]
+    return pd.DataFrame(columns, index=pd.Index(KPIS, name="kpi"))
+
+
+def _options_of(name: str) -> list[tuple[str, str]]:
+    """The options that change KPI ``name``, each as (its keyword in the one-value function, ``method``; its
+    name in :meth:`accountkpi.Book.kpis`, ``retention_method``)."""
+    keyword = {key: word for _, key, word in _core.kpi.options()}
+    return [(keyword[key], key) for key in _REGISTRY["options"][KPIS.index(name)]]
 
 
 def _make(name: str) -> Callable[..., float]:
-    summary, formula, edges = DEFINITIONS[name]
-    aliases = _ALIASES.get(name, {})
-
-    names = {**aliases, **{v: v for v in aliases.values()}}  # the short name or the one of Book.kpis
+    row = KPIS.index(name)
+    summary, formula, edges = _REGISTRY["definition"][row], _REGISTRY["formula"][row], NOTES.get(name, "")
+    options_of = _options_of(name)
+    names = {**dict(options_of), **{key: key for _, key in options_of}}  # the keyword or the Book.kpis name
 
     def kpi(book: Book, period: Period | str, *, scope: Any = None, **options: Any) -> float:
         engine: dict[str, Any] = {}
@@ -369,7 +375,7 @@ def _make(name: str) -> Callable[..., float]:
 
     opts = (
         ", ".join(
-            f"``{k}``" + (f" (or ``{v}`` as in ``Book.kpis``)" if v != k else "") for k, v in aliases.items()
+            f"``{k}``" + (f" (or ``{v}`` as in ``Book.kpis``)" if v != k else "") for k, v in options_of
         )
         or "none"
     )
@@ -402,7 +408,7 @@ def _make(name: str) -> Callable[..., float]:
 
 
 _module = sys.modules[__name__]
-for _name in DEFINITIONS:
+for _name in KPIS:
     setattr(_module, _name, _make(_name))
 
 

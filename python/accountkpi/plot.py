@@ -14,6 +14,7 @@ import pandas as pd
 from ._plotting import axes
 from .concentration import gini, pareto_ratio
 from .concentration import lorenz as lorenz_points
+from .kpi import kpi_table
 from .plot_backtest import health_backtest
 from .plot_bridge import revenue_bridge
 
@@ -69,7 +70,8 @@ def lorenz(values: Any, ax: Axes | None = None, title: str = "Revenue concentrat
 def kpi_trend(
     table: pd.DataFrame, kpi: str, by: str | None = None, ax: Axes | None = None, percent: bool | None = None
 ) -> Axes:
-    """A KPI over periods, one line per group, from a :meth:`Book.kpis` table.
+    """A KPI over periods, one line per group, from a :meth:`Book.kpis` table; ``percent`` (by default when
+    the KPI's unit is a fraction or a ratio, see :func:`accountkpi.kpi.kpi_table`) shows it times 100.
 
     Examples
     --------
@@ -82,7 +84,7 @@ def kpi_trend(
     """
     ax = axes(ax)
     if percent is None:
-        percent = kpi.endswith(("rate", "margin", "share", "nrr", "grr", "csat")) or kpi in ("nrr", "grr")
+        percent = kpi_table()["unit"].get(kpi) in ("fraction", "ratio")  # as the report shows them
     scale = 100.0 if percent else 1.0
     labels = [str(p) for p in pd.unique(table["period"].astype(str))]
     if by is None:

@@ -54,20 +54,6 @@ HEADLINE = [
     "timely_response_rate",
     "top_share",
 ]
-_PERCENT = {
-    "retention_rate",
-    "churn_rate",
-    "nrr",
-    "grr",
-    "gross_margin",
-    "csat",
-    "timely_response_rate",
-    "top_share",
-    "revenue_churn_rate",
-    "request_conversion_rate",
-    "attainment",
-    "largest_client_share",
-}
 
 
 def default_period(book: Book) -> Period:
@@ -109,7 +95,7 @@ def summary_text(book: Book) -> str:
 def _text_table(t: pd.DataFrame) -> str:
     shown = t.copy()
     for c in shown.columns:
-        if c in _PERCENT:
+        if unit_of(str(c)) in ("fraction", "ratio"):  # as format_value shows them
             shown[c] = shown[c].map(lambda x: "n/a" if pd.isna(x) else f"{x:.1%}")
         elif pd.api.types.is_float_dtype(shown[c]):
             shown[c] = shown[c].map(lambda x: "n/a" if pd.isna(x) else f"{x:,.0f}")

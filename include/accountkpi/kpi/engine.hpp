@@ -130,7 +130,7 @@ struct Result {
 [[nodiscard]] double periodic_churn(double churn, double k) noexcept;
 
 /// Free functions, one per KPI: `kpi::retention_rate(book, period, scope, options)`.
-#define ACCOUNTKPI_FREE_FUNCTION(kpi_name, hib)                                                    \
+#define ACCOUNTKPI_FREE_FUNCTION(kpi_name, ...)                                                    \
     [[nodiscard]] inline double kpi_name(const Book& book, Period period, const Scope& scope = {}, \
                                          const Options& options = {}) {                            \
         return value(book, Kpi::kpi_name, period, scope, options);                                 \

@@ -43,26 +43,17 @@ struct Goal {
 [[nodiscard]] Goal goal(kpi::Kpi k, double target, double weight);
 
 /// Whether `k` is a flow that adds up over days (revenue, counts), whose target is pro-rated by days; ratios,
-/// rates, scores and shares are not.
-[[nodiscard]] bool is_flow(kpi::Kpi k) noexcept;
+/// rates, scores and shares are not (the registry's `KpiInfo::flow`).
+[[nodiscard]] constexpr bool is_flow(kpi::Kpi k) noexcept {
+    return kpi::info(k).flow;
+}
 
-/// The unit a KPI is measured in, which its targets must be given in.
-enum class Unit {
-    count,        ///< clients, requests, deals: >= 0
-    fraction,     ///< rates and shares, 0.9 = 90%: within [-1, 1]
-    ratio,        ///< NRR, 1.1 = 110%: within [0, 10]
-    nps,          ///< NPS points: within [-100, 100]
-    scale,        ///< a survey scale (CES, CSAT as a mean): >= 0
-    currency,     ///< any finite amount
-    per_account,  ///< counts per account (or per account-month): >= 0
-    days,         ///< >= 0
-};
+/// The unit a KPI is measured in, which its targets must be given in (the registry's,
+/// accountkpi/kpi/kpis.hpp).
+using kpi::name;
+using kpi::Unit;
+using kpi::unit;
 
-/// The unit of KPI `k` under `options` (CSAT is a fraction with `csat_method = share`, a scale with `mean`;
-/// CES a fraction with `ces_method = top_box`).
-[[nodiscard]] Unit unit(kpi::Kpi k, const kpi::Options& options = {}) noexcept;
-/// "count", "fraction", "ratio", "nps", "scale", "currency", "per_account" or "days".
-[[nodiscard]] std::string_view name(Unit u) noexcept;
 /// Why `target` is not a valid target for KPI `k` in its unit ("90 is outside [-1, 1] for a fraction (0.9
 /// is 90%)"), or an empty string when it is valid. NaN (no target) is valid.
 [[nodiscard]] std::string target_problem(kpi::Kpi k, double target, const kpi::Options& options = {});
