@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "accountkpi/book.hpp"
-
 #include "accountkpi/health.hpp"
 #include "pybind11.hpp"
 
@@ -76,7 +75,8 @@ std::span<const double> matrix_span(const Doubles& a, std::size_t& columns) {
 py::dict health_dict(health::HealthTable&& t) {
     std::vector<std::int8_t> band(t.rows());
     for (std::size_t i = 0; i < t.rows(); ++i) {
-        band[i] = t.band[i] == health::HealthBand::unscored ? std::int8_t{-1} : static_cast<std::int8_t>(t.band[i]);
+        band[i] =
+            t.band[i] == health::HealthBand::unscored ? std::int8_t{-1} : static_cast<std::int8_t>(t.band[i]);
     }
     py::dict d;
     d["account"] = adopt(std::move(t.account));
@@ -133,7 +133,8 @@ void register_health(py::module_& m) {
             return health_dict(std::move(t));
         },
         py::arg("book"), py::arg("period"), py::arg("scope"), py::arg("rule"), py::arg("options"),
-        "The health score of every client of the period listed by the scope, worst first, with its components "
+        "The health score of every client of the period listed by the scope, worst first, with its "
+        "components "
         "and reasons (band: 0 at_risk, 1 watch, 2 healthy, -1 not scored).");
     m.def(
         "ranking",

@@ -48,7 +48,8 @@ void add(std::string& reasons, const std::string& text) {
 std::string reasons_of(const Evidence& e, const std::array<double, n_components>& c, const HealthOptions& o) {
     using detail::whole_text;
     std::string out;
-    if (e.unanswered_requests > 0) add(out, whole_text(std::trunc(e.unanswered_requests)) + " request(s) unanswered");
+    if (e.unanswered_requests > 0)
+        add(out, whole_text(std::trunc(e.unanswered_requests)) + " request(s) unanswered");
     if (c[responsiveness] < 80) {
         add(out, whole_text(e.timely_response_rate * e.request_count) + " of " +
                      whole_text(std::trunc(e.request_count)) + " requests answered within " +
@@ -100,9 +101,15 @@ BookEvidence evidence_of(const Book& book, Period period, const kpi::Options& op
     kpi::Request rq;
     rq.periods = {period};
     rq.by = {kpi::Key::account};
-    rq.kpis = {Kpi::active_clients,       Kpi::nps,          Kpi::csat,
-               Kpi::touches_per_account_month, Kpi::request_count, Kpi::timely_response_rate,
-               Kpi::unanswered_requests,  Kpi::nrr,          Kpi::gross_margin};
+    rq.kpis = {Kpi::active_clients,
+               Kpi::nps,
+               Kpi::csat,
+               Kpi::touches_per_account_month,
+               Kpi::request_count,
+               Kpi::timely_response_rate,
+               Kpi::unanswered_requests,
+               Kpi::nrr,
+               Kpi::gross_margin};
     rq.options = options;
     const kpi::Result r = kpi::compute(book, rq);
     BookEvidence out{std::vector<Evidence>(book.accounts().size()),
@@ -202,7 +209,8 @@ std::string_view name(HealthBand b) noexcept {
 void check(const HealthOptions& o) {
     double total = 0;
     for (double w : o.weights) {
-        if (!std::isfinite(w) || w < 0) throw std::invalid_argument("health weights must be finite, >= 0 and not all 0");
+        if (!std::isfinite(w) || w < 0)
+            throw std::invalid_argument("health weights must be finite, >= 0 and not all 0");
         total += w;
     }
     if (!(total > 0)) throw std::invalid_argument("health weights must be finite, >= 0 and not all 0");
@@ -222,7 +230,8 @@ void check(const HealthOptions& o) {
 AccountHealth score(const Evidence& e, const HealthOptions& o) {
     AccountHealth h;
     h.components = components(e, o);
-    const tiers::WeightedScore composite = tiers::weighted_score(h.components, o.weights, static_cast<std::size_t>(std::max(o.min_components, 1)));
+    const tiers::WeightedScore composite = tiers::weighted_score(
+        h.components, o.weights, static_cast<std::size_t>(std::max(o.min_components, 1)));
     h.health = clip100(composite.value - o.unanswered_penalty * e.unanswered_requests);
     h.band = band_of(h.health, o);
     h.reasons = composite.scored() ? reasons_of(e, h.components, o) : not_scored(h.components);

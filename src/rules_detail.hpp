@@ -4,10 +4,10 @@
 // external ids.
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <string>
 #include <cstdint>
+#include <cstdio>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <system_error>
 
@@ -71,7 +71,8 @@ inline std::string percent_text(double fraction) {
 /// `std::invalid_argument` unless `value` is in (0, 1].
 inline void check_fraction(std::string_view name, double value) {
     if (value > 0 && value <= 1) return;
-    const std::string hint = value > 1 && value <= 100 ? " (did you mean " + general_text(value / 100) + "?)" : "";
+    const std::string hint =
+        value > 1 && value <= 100 ? " (did you mean " + general_text(value / 100) + "?)" : "";
     throw std::invalid_argument(std::string(name) + " is a fraction in (0, 1] (0.15 = 15%), got " +
                                 general_text(value) + hint);
 }

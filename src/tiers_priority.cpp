@@ -77,7 +77,8 @@ PriorityTable items_of(const Book& book, const kpi::Result& r, PriorityLevel lev
         if (r.period[i] == 0) {
             t.revenue[j] = revenue[i];
             t.gross_profit[j] = profit[i];
-            if (level == PriorityLevel::account) client[j] = r.column(kpi::Kpi::active_clients)[i] > 0 ? 1 : 0;
+            if (level == PriorityLevel::account)
+                client[j] = r.column(kpi::Kpi::active_clients)[i] > 0 ? 1 : 0;
         } else {
             t.base_revenue[j] = std::isnan(revenue[i]) ? 0 : revenue[i];
         }
@@ -142,8 +143,11 @@ void flag_items(PriorityTable& t, const PriorityOptions& o) {
         const bool loss = t.gross_profit[j] < 0;
         const bool shrinking = t.growth[j] <= -o.shrink;
         const bool low = t.margin[j] >= 0 && t.margin[j] < o.margin_floor;
-        if (loss) flag(t, j, RiskFlag::loss_making, "gross profit " + detail::float_text(detail::round_to(t.gross_profit[j], 2)));
-        if (shrinking) flag(t, j, RiskFlag::shrinking, "revenue " + detail::whole_text(t.growth[j] * 100) + "%");
+        if (loss)
+            flag(t, j, RiskFlag::loss_making,
+                 "gross profit " + detail::float_text(detail::round_to(t.gross_profit[j], 2)));
+        if (shrinking)
+            flag(t, j, RiskFlag::shrinking, "revenue " + detail::whole_text(t.growth[j] * 100) + "%");
         if (low) {
             flag(t, j, RiskFlag::low_margin,
                  "margin " + detail::float_text(detail::round_to(t.margin[j] * 100, 1)) + "% (floor " +
@@ -222,12 +226,13 @@ std::string_view name(RiskFlag f) noexcept {
 PriorityTable prioritise(const Book& book, Period period, const kpi::Scope& portfolio,
                          const PriorityOptions& options) {
     check(options, portfolio);
-    PriorityTable t = items_of(book, items_request(book, period, period.previous(), portfolio, options),
-                               options.level);
+    PriorityTable t =
+        items_of(book, items_request(book, period, period.previous(), portfolio, options), options.level);
     std::vector<double> account_health(book.accounts().size(), nan);
     if (t.rows() > 0) {
         const health::HealthTable h = health::health(book, period, {}, options.health);
-        for (std::size_t i = 0; i < h.rows(); ++i) account_health[static_cast<std::size_t>(h.account[i])] = h.health[i];
+        for (std::size_t i = 0; i < h.rows(); ++i)
+            account_health[static_cast<std::size_t>(h.account[i])] = h.health[i];
     }
     const std::vector<double> lifetime = ltv::historical(book, period.end());
     for (std::size_t j = 0; j < t.rows(); ++j) {

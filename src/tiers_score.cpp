@@ -10,8 +10,7 @@ namespace accountkpi::tiers {
 
 WeightedScore weighted_score(std::span<const double> values, std::span<const double> weights,
                              std::size_t min_defined) {
-    if (values.size() != weights.size())
-        throw std::invalid_argument("weighted_score: one weight per value");
+    if (values.size() != weights.size()) throw std::invalid_argument("weighted_score: one weight per value");
     std::size_t weighted = 0;
     WeightedScore out;
     for (std::size_t i = 0; i < values.size(); ++i) {

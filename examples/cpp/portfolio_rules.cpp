@@ -26,12 +26,12 @@ int main() {
         tiers::PriorityOptions options;
         options.margin_floor = 0.2;
         const tiers::PriorityTable ranked = tiers::prioritise(book, Period::year(2024), portfolio, options);
-        std::printf("portfolio of %s, 2024: %zu accounts\n", managers.ids.label(static_cast<std::int32_t>(m)).c_str(),
-                    ranked.rows());
+        std::printf("portfolio of %s, 2024: %zu accounts\n",
+                    managers.ids.label(static_cast<std::int32_t>(m)).c_str(), ranked.rows());
         for (std::size_t i = 0; i < ranked.rows() && i < 3; ++i) {
-            std::printf("  #%zu %-8s priority %.3f%s %s\n", i + 1, book.accounts().ids.label(ranked.item[i]).c_str(),
-                        ranked.priority[i], ranked.drop_candidate[i] ? " (drop candidate)" : "",
-                        ranked.reasons[i].c_str());
+            std::printf("  #%zu %-8s priority %.3f%s %s\n", i + 1,
+                        book.accounts().ids.label(ranked.item[i]).c_str(), ranked.priority[i],
+                        ranked.drop_candidate[i] ? " (drop candidate)" : "", ranked.reasons[i].c_str());
         }
         break;
     }

@@ -11,8 +11,8 @@
 #include "tiers_fixture.hpp"
 
 using namespace accountkpi;
-using health::HealthBand;
 using health::Component;
+using health::HealthBand;
 
 namespace {
 std::size_t c(Component x) {
@@ -131,7 +131,8 @@ TEST(HealthScore, RefusesOptionsOutOfRange) {
         (void)health::health(book, q2, {}, o);
         ADD_FAILURE() << "no throw";
     } catch (const std::invalid_argument& e) {
-        EXPECT_STREQ(e.what(), "margin_target is a fraction in (0, 1] (0.15 = 15%), got 30 (did you mean 0.3?)");
+        EXPECT_STREQ(e.what(),
+                     "margin_target is a fraction in (0, 1] (0.15 = 15%), got 30 (did you mean 0.3?)");
     }
     o = {};
     o.weights = {0, 0, 0, 0, 0};

@@ -52,7 +52,8 @@ TEST(Prioritise, AccountsByHand) {
     o.margin_floor = 0.25;
     const PriorityTable s = tiers::prioritise(book, Period::quarter(2024, 2), manager(book, "F2"), o);
     EXPECT_TRUE(s.drop_candidate[1]);
-    EXPECT_EQ(s.reasons[1], "shrinking: revenue -50%; low_margin: margin 20.0% (floor 25%); unhealthy: health 14.8");
+    EXPECT_EQ(s.reasons[1],
+              "shrinking: revenue -50%; low_margin: margin 20.0% (floor 25%); unhealthy: health 14.8");
 }
 
 TEST(Prioritise, ClientsWithoutRevenueAreListed) {
@@ -100,7 +101,8 @@ TEST(Prioritise, RefusesBadOptions) {
         (void)tiers::prioritise(book, q2, manager(book, "F2"), o);
         ADD_FAILURE() << "no throw";
     } catch (const std::invalid_argument& e) {
-        EXPECT_STREQ(e.what(), "margin_floor is a fraction in (0, 1] (0.15 = 15%), got 15 (did you mean 0.15?)");
+        EXPECT_STREQ(e.what(),
+                     "margin_floor is a fraction in (0, 1] (0.15 = 15%), got 15 (did you mean 0.15?)");
     }
     o = {};
     o.health_floor = 400;

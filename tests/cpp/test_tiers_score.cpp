@@ -50,13 +50,17 @@ TEST(WeightedScore, TooFewDefinedPartsScoreNothing) {
     EXPECT_DOUBLE_EQ(one.weight, 0);
     // two defined: (40 + 60) / 2 = 50
     EXPECT_DOUBLE_EQ(weighted_score(std::vector<double>{undefined, 40, 60}, w, 2).value, 50);
-    // the requirement is capped at the parts with a weight: one weighted part is enough when it is the only one
+    // the requirement is capped at the parts with a weight: one weighted part is enough when it is the only
+    // one
     EXPECT_DOUBLE_EQ(
         weighted_score(std::vector<double>{undefined, 40, 60}, std::vector<double>{0, 1, 0}, 2).value, 40);
 }
 
 TEST(WeightedScore, RefusesBadWeights) {
-    EXPECT_THROW((void)weighted_score(std::vector<double>{1, 2}, std::vector<double>{1}), std::invalid_argument);
-    EXPECT_THROW((void)weighted_score(std::vector<double>{1}, std::vector<double>{-1}), std::invalid_argument);
-    EXPECT_THROW((void)weighted_score(std::vector<double>{1}, std::vector<double>{undefined}), std::invalid_argument);
+    EXPECT_THROW((void)weighted_score(std::vector<double>{1, 2}, std::vector<double>{1}),
+                 std::invalid_argument);
+    EXPECT_THROW((void)weighted_score(std::vector<double>{1}, std::vector<double>{-1}),
+                 std::invalid_argument);
+    EXPECT_THROW((void)weighted_score(std::vector<double>{1}, std::vector<double>{undefined}),
+                 std::invalid_argument);
 }

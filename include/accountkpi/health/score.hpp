@@ -49,8 +49,8 @@ struct HealthOptions {
     /// Weights by `Component` (finite, >= 0, not all 0; any scale): responsiveness weighs most.
     std::array<double, n_components> weights{0.2, 0.15, 0.35, 0.2, 0.1};
     double at_risk_below = 40;  ///< below: `at_risk`
-    double watch_below = 70;    ///< below (and not at risk): `watch`; 0 <= at_risk_below <= watch_below <= 100
-    double cadence_target = 2;  ///< touches a month that score 100 (> 0)
+    double watch_below = 70;  ///< below (and not at risk): `watch`; 0 <= at_risk_below <= watch_below <= 100
+    double cadence_target = 2;       ///< touches a month that score 100 (> 0)
     double margin_target = 0.3;      ///< a fraction in (0, 1]: the gross margin that scores 100
     double unanswered_penalty = 15;  ///< points off per request still unanswered (>= 0)
     int min_components = 2;          ///< 1 to 5
@@ -92,8 +92,8 @@ struct HealthTable {
     std::vector<double> health;
     std::vector<HealthBand> band;
     std::array<std::vector<double>, n_components> components;  ///< by `Component`
-    std::vector<std::int64_t> requests;                           ///< requests received in the period
-    std::vector<std::int64_t> unanswered;                         ///< of them, still unanswered
+    std::vector<std::int64_t> requests;                        ///< requests received in the period
+    std::vector<std::int64_t> unanswered;                      ///< of them, still unanswered
     std::vector<std::string> reasons;
     [[nodiscard]] std::size_t rows() const noexcept { return account.size(); }
 };

@@ -47,7 +47,7 @@ struct PriorityOptions {
     PriorityLevel level = PriorityLevel::account;
     /// Weights by `PriorityPart` (finite, >= 0, not all 0).
     std::array<double, 4> weights{0.4, 0.2, 0.2, 0.2};
-    double shrink = 0.1;        ///< a fraction in (0, 1], or 0: growth at or below −shrink is shrinking
+    double shrink = 0.1;         ///< a fraction in (0, 1], or 0: growth at or below −shrink is shrinking
     double margin_floor = 0.15;  ///< a fraction in (0, 1]
     double health_floor = 40;    ///< a health score, 0-100
     /// Options of the health score (its KPI options are those of every KPI read).
@@ -63,10 +63,11 @@ struct PriorityTable {
     std::vector<double> growth;
     std::vector<double> gross_profit;
     std::vector<double> margin;
-    std::vector<double> health;          ///< the account's; NaN when not scored or not a client
-    std::vector<double> ltv_historical;  ///< the account's gross profit from its first line to the period's end
-    std::vector<double> priority;        ///< 0-1; NaN when no part is defined
-    std::vector<std::uint8_t> flags;     ///< `RiskFlag` bits
+    std::vector<double> health;  ///< the account's; NaN when not scored or not a client
+    std::vector<double>
+        ltv_historical;               ///< the account's gross profit from its first line to the period's end
+    std::vector<double> priority;     ///< 0-1; NaN when no part is defined
+    std::vector<std::uint8_t> flags;  ///< `RiskFlag` bits
     std::vector<std::uint8_t> drop_candidate;
     std::vector<std::string> risk_flags;  ///< the flags' names, "; "-joined
     std::vector<std::string> reasons;     ///< "shrinking: revenue -50%; low_margin: margin 20.0% (floor 25%)"
