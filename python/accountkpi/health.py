@@ -34,7 +34,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from . import _core
@@ -95,7 +94,7 @@ def _rule(
     unknown = set(w) - set(COMPONENTS)
     if unknown:
         raise ValueError(f"unknown health component(s) {sorted(unknown)}; expected {list(COMPONENTS)}")
-    if isinstance(min_components, bool) or not isinstance(min_components, (int, np.integer)):
+    if min_components not in range(1, len(COMPONENTS) + 1):
         raise ValueError(f"min_components is 1 to {len(COMPONENTS)}, got {min_components!r}")
     return {
         "weights": [float(w.get(c, 0.0)) for c in COMPONENTS],
