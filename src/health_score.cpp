@@ -86,10 +86,6 @@ HealthBand band_of(double health, const HealthOptions& o) noexcept {
     return health < o.watch_below ? HealthBand::watch : HealthBand::healthy;
 }
 
-std::string number(double x) {
-    return detail::float_text(x);
-}
-
 /// The evidence of every account (by account index) over `period`, and whether it is a client then.
 struct BookEvidence {
     std::vector<Evidence> evidence;
@@ -149,13 +145,18 @@ std::vector<std::uint8_t> clients_in(const Book& book, Period period, const kpi:
     return out;
 }
 
+/// A count the engine gives as a double, as an integer (0 when undefined).
+std::int64_t count_of(double x) noexcept {
+    return std::isnan(x) ? 0 : static_cast<std::int64_t>(x);
+}
+
 void append(HealthTable& t, std::int32_t account, const Evidence& e, AccountHealth&& h) {
     t.account.push_back(account);
     t.health.push_back(h.health);
     t.band.push_back(h.band);
     for (std::size_t c = 0; c < n_components; ++c) t.components[c].push_back(h.components[c]);
-    t.requests.push_back(static_cast<std::int64_t>(e.request_count));
-    t.unanswered.push_back(static_cast<std::int64_t>(e.unanswered_requests));
+    t.requests.push_back(count_of(e.request_count));
+    t.unanswered.push_back(count_of(e.unanswered_requests));
     t.reasons.push_back(std::move(h.reasons));
 }
 
@@ -216,7 +217,8 @@ void check(const HealthOptions& o) {
     if (!(total > 0)) throw std::invalid_argument("health weights must be finite, >= 0 and not all 0");
     if (!(0 <= o.at_risk_below && o.at_risk_below <= o.watch_below && o.watch_below <= 100)) {
         throw std::invalid_argument("bands must satisfy 0 <= at_risk <= watch <= 100, got (" +
-                                    number(o.at_risk_below) + ", " + number(o.watch_below) + ")");
+                                    detail::general_text(o.at_risk_below) + ", " +
+                                    detail::general_text(o.watch_below) + ")");
     }
     if (!(o.cadence_target > 0 && o.unanswered_penalty >= 0))
         throw std::invalid_argument("cadence_target must be > 0, unanswered_penalty >= 0");
