@@ -29,8 +29,10 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/kpi/options.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::health {
 
 /// The components of the health score, in the order of `HealthOptions::weights` and `AccountHealth`.
@@ -109,3 +111,4 @@ struct HealthTable {
 [[nodiscard]] HealthTable at_risk(const HealthTable& table);
 
 }  // namespace accountkpi::health
+ACCOUNTKPI_EXPORT_END

@@ -21,9 +21,11 @@
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/date.hpp"
+#include "accountkpi/export.hpp"
 #include "accountkpi/health/score.hpp"
 #include "accountkpi/kpi/options.hpp"
 
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::tiers {
 
 /// What is ranked.
@@ -83,3 +85,4 @@ struct PriorityTable {
                                        const PriorityOptions& options = {});
 
 }  // namespace accountkpi::tiers
+ACCOUNTKPI_EXPORT_END

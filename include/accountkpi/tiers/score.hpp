@@ -8,6 +8,9 @@
 #include <limits>
 #include <span>
 
+#include "accountkpi/export.hpp"
+
+ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::tiers {
 
 /// A weighted score and what it was computed from.
@@ -31,3 +34,4 @@ struct WeightedScore {
                                            std::size_t min_defined = 1);
 
 }  // namespace accountkpi::tiers
+ACCOUNTKPI_EXPORT_END
