@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "accountkpi/health/score.hpp"
 #include "accountkpi/interrupt.hpp"
 #include "accountkpi/kpi/options.hpp"
 
@@ -63,6 +64,13 @@ inline bool python_signals() {
 /// The KPI options of a Python dict of engine option names (defined in register_kpi.cpp); raises TypeError
 /// on an unknown name and ValueError on an unknown choice.
 kpi::Options kpi_options(const py::dict& options);
+/// The scope of a dict of index lists ("accounts", "managers", "regions", "domains", "volume_bands"), as
+/// the Python layer resolves it (defined in register_kpi.cpp).
+kpi::Scope kpi_scope(const py::dict& scope);
+/// The health score's options: `rule` holds `weights` (five, by component), `bands` (two),
+/// `cadence_target`, `margin_target`, `unanswered_penalty` and `min_components`; `options` the KPI options
+/// (defined in register_health.cpp).
+health::HealthOptions health_options(const py::dict& rule, const py::dict& options);
 
 void register_dates(py::module_& m);
 void register_book(py::module_& m);

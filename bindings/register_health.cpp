@@ -1,8 +1,13 @@
-// Bindings of the health backtest (accountkpi._core.health): the ranking of scores against churn and the
-// fitted weights. Arguments are converted first; the computation runs without the GIL.
+// Bindings of account health (accountkpi._core.health): the health score with its reasons, the ranking of
+// scores against churn and the fitted weights. Arguments are converted first; the computation runs without
+// the GIL.
+#include <array>
 #include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "accountkpi/book.hpp"
 #include "accountkpi/health.hpp"
 #include "pybind11.hpp"
 
@@ -67,9 +72,70 @@ std::span<const double> matrix_span(const Doubles& a, std::size_t& columns) {
     return {a.data(), static_cast<std::size_t>(a.size())};
 }
 
+py::dict health_dict(health::HealthTable&& t) {
+    std::vector<std::int8_t> band(t.rows());
+    for (std::size_t i = 0; i < t.rows(); ++i) {
+        band[i] =
+            t.band[i] == health::HealthBand::unscored ? std::int8_t{-1} : static_cast<std::int8_t>(t.band[i]);
+    }
+    py::dict d;
+    d["account"] = adopt(std::move(t.account));
+    d["health"] = adopt(std::move(t.health));
+    d["band"] = adopt(std::move(band));
+    for (std::size_t c = 0; c < health::n_components; ++c) {
+        d[py::str(std::string(health::name(static_cast<health::Component>(c))))] =
+            adopt(std::move(t.components[c]));
+    }
+    d["requests"] = adopt(std::move(t.requests));
+    d["unanswered"] = adopt(std::move(t.unanswered));
+    d["reasons"] = py::cast(t.reasons);
+    return d;
+}
+
 }  // namespace
 
+health::HealthOptions health_options(const py::dict& rule, const py::dict& options) {
+    health::HealthOptions o;
+    o.weights = rule["weights"].cast<std::array<double, health::n_components>>();
+    const auto bands = rule["bands"].cast<std::pair<double, double>>();
+    o.at_risk_below = bands.first;
+    o.watch_below = bands.second;
+    o.cadence_target = rule["cadence_target"].cast<double>();
+    o.margin_target = rule["margin_target"].cast<double>();
+    o.unanswered_penalty = rule["unanswered_penalty"].cast<double>();
+    o.min_components = rule["min_components"].cast<int>();
+    o.kpi = kpi_options(options);
+    return o;
+}
+
 void register_health(py::module_& m) {
+    py::list components, defaults;
+    const health::HealthOptions standard;
+    for (std::size_t c = 0; c < health::n_components; ++c) {
+        components.append(py::str(std::string(health::name(static_cast<health::Component>(c)))));
+        defaults.append(standard.weights[c]);
+    }
+    m.attr("components") = py::tuple(components);
+    m.attr("default_weights") = py::tuple(defaults);
+    m.def(
+        "score",
+        [](const Book& book, const std::pair<Date::rep, Date::rep>& period, const py::dict& scope,
+           const py::dict& rule, const py::dict& options) {
+            const health::HealthOptions o = health_options(rule, options);
+            const kpi::Scope listed = kpi_scope(scope);
+            Interruption stop(python_signals);
+            const InterruptionScope in_scope(&stop);
+            health::HealthTable t;
+            {
+                py::gil_scoped_release release;
+                t = health::health(book, Period{Date{period.first}, Date{period.second}}, listed, o);
+            }
+            return health_dict(std::move(t));
+        },
+        py::arg("book"), py::arg("period"), py::arg("scope"), py::arg("rule"), py::arg("options"),
+        "The health score of every client of the period listed by the scope, worst first, with its "
+        "components "
+        "and reasons (band: 0 at_risk, 1 watch, 2 healthy, -1 not scored).");
     m.def(
         "ranking",
         [](const Doubles& health, const Flags& churned, double top_share) {

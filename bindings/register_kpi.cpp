@@ -121,15 +121,7 @@ kpi::Request request_of(const std::vector<std::pair<Date::rep, Date::rep>>& peri
         rq.kpis.push_back(*parsed);
     }
     rq.options = options_of(options);
-    const auto list = [&](const char* key) {
-        return scope.contains(key) ? scope[key].cast<std::vector<std::int32_t>>()
-                                   : std::vector<std::int32_t>{};
-    };
-    rq.scope.accounts = list("accounts");
-    rq.scope.managers = list("managers");
-    rq.scope.regions = list("regions");
-    rq.scope.domains = list("domains");
-    rq.scope.volume_bands = list("volume_bands");
+    rq.scope = kpi_scope(scope);
     return rq;
 }
 
@@ -364,6 +356,20 @@ void register_kpi(py::module_& m) {
 }  // namespace accountkpi::bindings
 
 namespace accountkpi::bindings {
+
+kpi::Scope kpi_scope(const py::dict& scope) {
+    const auto list = [&](const char* key) {
+        return scope.contains(key) ? scope[key].cast<std::vector<std::int32_t>>()
+                                   : std::vector<std::int32_t>{};
+    };
+    kpi::Scope s;
+    s.accounts = list("accounts");
+    s.managers = list("managers");
+    s.regions = list("regions");
+    s.domains = list("domains");
+    s.volume_bands = list("volume_bands");
+    return s;
+}
 
 kpi::Options kpi_options(const py::dict& options) {
     return options_of(options);

@@ -1,5 +1,7 @@
 // Bindings of the management tiers (accountkpi._core.tiers): mandates evaluated into scorecards, the revenue
-// status, every farmer's scorecard. Arguments are converted first; the computation runs without the GIL.
+// status, every farmer's scorecard, the portfolio's prioritisation. Arguments are converted first; the
+// computation runs without the GIL.
+#include <array>
 #include <optional>
 #include <string>
 
@@ -60,9 +62,68 @@ std::unique_ptr<tiers::Mandate> mandate_of(const std::string& tier, std::int32_t
     }
 }
 
+tiers::PriorityLevel level_of(const std::string& word) {
+    if (word == "account") return tiers::PriorityLevel::account;
+    if (word == "project") return tiers::PriorityLevel::project;
+    throw py::value_error("level must be 'account' or 'project', got '" + word + "'");
+}
+
+py::dict priority_dict(tiers::PriorityTable&& t) {
+    py::dict d;
+    d["item"] = adopt(std::move(t.item));
+    d["account"] = adopt(std::move(t.account));
+    d["revenue"] = adopt(std::move(t.revenue));
+    d["base_revenue"] = adopt(std::move(t.base_revenue));
+    d["growth"] = adopt(std::move(t.growth));
+    d["gross_profit"] = adopt(std::move(t.gross_profit));
+    d["margin"] = adopt(std::move(t.margin));
+    d["health"] = adopt(std::move(t.health));
+    d["ltv_historical"] = adopt(std::move(t.ltv_historical));
+    d["priority"] = adopt(std::move(t.priority));
+    d["drop_candidate"] = adopt(std::move(t.drop_candidate));
+    d["risk_flags"] = py::cast(t.risk_flags);
+    d["reasons"] = py::cast(t.reasons);
+    return d;
+}
+
 }  // namespace
 
 void register_tiers(py::module_& m) {
+    py::list parts, defaults;
+    const tiers::PriorityOptions standard;
+    for (std::size_t p = 0; p < standard.weights.size(); ++p) {
+        parts.append(py::str(std::string(tiers::name(static_cast<tiers::PriorityPart>(p)))));
+        defaults.append(standard.weights[p]);
+    }
+    m.attr("priority_parts") = py::tuple(parts);
+    m.attr("default_priority_weights") = py::tuple(defaults);
+    m.def(
+        "prioritise",
+        [](const Book& book, const DayPair& period, const py::dict& portfolio, const std::string& level,
+           const std::array<double, 4>& weights, double shrink, double margin_floor, double health_floor,
+           const py::dict& health_rule, const py::dict& options) {
+            tiers::PriorityOptions o;
+            o.level = level_of(level);
+            o.weights = weights;
+            o.shrink = shrink;
+            o.margin_floor = margin_floor;
+            o.health_floor = health_floor;
+            o.health = health_options(health_rule, options);
+            const kpi::Scope scope = kpi_scope(portfolio);
+            Interruption stop(python_signals);
+            const InterruptionScope in_scope(&stop);
+            tiers::PriorityTable t;
+            {
+                py::gil_scoped_release release;
+                t = tiers::prioritise(book, period_of(period), scope, o);
+            }
+            return priority_dict(std::move(t));
+        },
+        py::arg("book"), py::arg("period"), py::arg("portfolio"), py::arg("level"), py::arg("weights"),
+        py::arg("shrink"), py::arg("margin_floor"), py::arg("health_floor"), py::arg("health_rule"),
+        py::arg("options"),
+        "The portfolio's accounts or projects ranked by priority (value, growth, margin, health), flagged, "
+        "with their reasons; item: account or project index.");
     m.def(
         "default_scorecard",
         [](const std::string& tier) { return goal_tuples(tiers::default_scorecard(tier_of(tier))); },
@@ -117,6 +178,26 @@ void register_tiers(py::module_& m) {
         py::arg("clients_start"), py::arg("churned_clients"), py::arg("gross_profit"),
         py::arg("active_clients"), py::arg("period_years"), py::arg("points"), py::arg("horizon_years"),
         py::arg("discount"));
+    m.def(
+        "retention_inputs",
+        [](const Book& book, const DayPair& period, const py::dict& scope, const py::dict& options) {
+            const kpi::Scope s = kpi_scope(scope);
+            const kpi::Options o = kpi_options(options);
+            const tiers::RetentionInputs in = [&] {
+                py::gil_scoped_release release;
+                return tiers::retention_inputs(book, period_of(period), s, o);
+            }();
+            py::dict d;
+            d["clients_start"] = in.clients_start;
+            d["churned_clients"] = in.churned_clients;
+            d["gross_profit"] = in.gross_profit;
+            d["active_clients"] = in.active_clients;
+            d["period_years"] = in.period_years;
+            return d;
+        },
+        py::arg("book"), py::arg("period"), py::arg("scope"), py::arg("options"),
+        "What the book says over the period for the retention what-if: clients at the start, churned, "
+        "active, the gross profit, and the period's length in years.");
     m.def("attainment", &tiers::attainment, py::arg("actual"), py::arg("target"), py::arg("higher_is_better"),
           py::arg("cap"));
     m.def(

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "accountkpi/tiers/score.hpp"
 #include "accountkpi/tiers/scorecard.hpp"
 
 namespace accountkpi::tiers {
@@ -106,7 +107,7 @@ Scorecard score(const std::vector<Goal>& goals, const std::vector<double>& actua
         throw std::invalid_argument("score: one actual and one target per goal");
     if (!(cap > 0)) throw std::invalid_argument("the attainment cap must be > 0, got " + std::to_string(cap));
     Scorecard card{Tier::none, none, period, {}, nan};
-    double weights = 0, weighted = 0;
+    std::vector<double> attained, weights;
     for (std::size_t i = 0; i < goals.size(); ++i) {
         const Goal& g = goals[i];
         if (!(g.weight > 0) || !std::isfinite(g.weight)) {
@@ -117,17 +118,16 @@ Scorecard score(const std::vector<Goal>& goals, const std::vector<double>& actua
         const double gap = g.higher_is_better ? targets[i] - actuals[i] : actuals[i] - targets[i];
         card.lines.push_back(
             ScoreLine{g.kpi, actuals[i], targets[i], a, g.weight, nan, g.higher_is_better, gap, nan});
-        if (!std::isnan(a)) {
-            weights += g.weight;
-            weighted += g.weight * a;
-        }
+        attained.push_back(a);
+        weights.push_back(g.weight);
     }
-    if (weights > 0) {
-        card.score = weighted / weights;
+    const WeightedScore total = weighted_score(attained, weights);
+    card.score = total.value;
+    if (total.scored()) {
         for (auto& l : card.lines) {
             if (!l.scored()) continue;
-            l.score = l.weight * l.attainment / weights;
-            l.points_lost = l.weight * std::max(0.0, 1.0 - l.attainment) / weights;
+            l.score = l.weight * l.attainment / total.weight;
+            l.points_lost = l.weight * std::max(0.0, 1.0 - l.attainment) / total.weight;
         }
     }
     return card;

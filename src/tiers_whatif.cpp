@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "accountkpi/kpi/engine.hpp"
 #include "accountkpi/tiers/whatif.hpp"
 
 namespace accountkpi::tiers {
@@ -57,6 +58,21 @@ RetentionUplift retention_uplift(const RetentionInputs& in, double points, doubl
     r.lifetime_uplift = r.new_horizon_profit - r.horizon_profit;
     r.profit_uplift = r.horizon_profit != 0 ? r.new_horizon_profit / r.horizon_profit - 1 : nan;
     return r;
+}
+
+RetentionInputs retention_inputs(const Book& book, Period period, const kpi::Scope& scope,
+                                 const kpi::Options& options) {
+    using kpi::Kpi;
+    kpi::Request rq;
+    rq.periods = {period};
+    rq.kpis = {Kpi::clients_start, Kpi::churned_clients, Kpi::active_clients, Kpi::gross_profit};
+    rq.options = options;
+    rq.scope = scope;
+    const kpi::Result r = kpi::compute(book, rq);
+    const auto first = [&](Kpi k) { return r.rows() > 0 ? r.column(k)[0] : 0.0; };
+    return RetentionInputs{static_cast<std::int64_t>(first(Kpi::clients_start)),
+                           static_cast<std::int64_t>(first(Kpi::churned_clients)), first(Kpi::gross_profit),
+                           first(Kpi::active_clients), period.months() / 12};
 }
 
 }  // namespace accountkpi::tiers

@@ -1,5 +1,8 @@
 """Client-portfolio prioritisation: the portfolio's accounts (or projects) ranked by value, growth, margin and
 health, with candidates to drop flagged and the reason behind each flag.
+
+The rule lives in the C++ core (``accountkpi::tiers::prioritise``); this module converts the arguments and
+returns the frame.
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import _core
 from ._dates import Period, as_period
-from .health import _check_fraction, scope_of
-from .health import health as _health
-from .ltv import historical
+from .health import _rule, scope_of
+from .kpi import _labels, _scope
 
 if TYPE_CHECKING:
     from .book import Book
@@ -22,57 +25,10 @@ __all__ = ["DEFAULT_PRIORITY_WEIGHTS", "prioritise"]
 
 #: Weights of the priority score's parts (each part in 0-1: percentile ranks of value, growth and margin
 #: within the portfolio, and health / 100).
-DEFAULT_PRIORITY_WEIGHTS: dict[str, float] = {"value": 0.4, "growth": 0.2, "margin": 0.2, "health": 0.2}
-
-
-def _account_items(book: Book, p: Period, base: Period, scope: Any) -> pd.DataFrame:
-    t = book.kpis([p, base], by="account", kpis=["revenue", "gross_profit", "active_clients"], scope=scope)
-    cur = t[t["period"] == p.label].set_index("account_id")
-    prev = t[t["period"] == base.label].set_index("account_id")
-    items = pd.DataFrame({"revenue": cur["revenue"], "gross_profit": cur["gross_profit"]})
-    items["base_revenue"] = prev["revenue"].reindex(items.index).fillna(0.0)
-    # Every client of the portfolio (with or without revenue) and every account that billed in either period.
-    items = items[
-        (cur["active_clients"] > 0)
-        | (items["revenue"] != 0)
-        | (items["gross_profit"] != 0)
-        | (items["base_revenue"] != 0)
-    ]
-    items.index.name = "item"
-    items["account_id"] = items.index
-    return items.reset_index()
-
-
-def _project_items(
-    book: Book, p: Period, base: Period, manager: Any, accounts: Sequence[Any] | None
-) -> pd.DataFrame:
-    rev = book.table("revenue")
-    rev = rev[rev["project_id"].notna()] if "project_id" in rev.columns else rev.iloc[:0]
-    if manager is not None:
-        rev = rev[rev["manager_id"] == manager]
-    if accounts:
-        rev = rev[rev["account_id"].isin(list(accounts))]
-    day = rev["date"].to_numpy().astype("datetime64[D]").astype(np.int64)
-    in_p = (day >= p._begin) & (day < p._end)
-    in_b = (day >= base._begin) & (day < base._end)
-    rev = rev.assign(profit=rev["amount"] - rev["cost"])
-    cur = (
-        rev[in_p]
-        .groupby("project_id")
-        .agg(account_id=("account_id", "first"), revenue=("amount", "sum"), gross_profit=("profit", "sum"))
-    )
-    prev = (
-        rev[in_b]
-        .groupby("project_id")
-        .agg(account_id=("account_id", "first"), base_revenue=("amount", "sum"))
-    )
-    items = cur.join(prev["base_revenue"], how="outer")
-    items["account_id"] = cur["account_id"].combine_first(prev["account_id"])
-    items[["revenue", "gross_profit", "base_revenue"]] = items[
-        ["revenue", "gross_profit", "base_revenue"]
-    ].fillna(0.0)
-    items.index.name = "item"
-    return items.reset_index()
+DEFAULT_PRIORITY_WEIGHTS: dict[str, float] = dict(
+    zip(_core.tiers.priority_parts, _core.tiers.default_priority_weights, strict=True)
+)
+_HEALTH_RULE = ("bands", "cadence_target", "margin_target", "unanswered_penalty", "min_components")
 
 
 def prioritise(
@@ -98,7 +54,10 @@ def prioritise(
 
     Every client of the portfolio is ranked, those without revenue in ``period`` included (value 0). The
     health is the account's one score (:func:`accountkpi.health.health`, from all its evidence, whatever the
-    portfolio).
+    portfolio). ``**health_options`` are the health score's (``bands``, ``cadence_target``,
+    ``margin_target``, ``unanswered_penalty``, ``min_components``, and its weights as ``health_weights``) and
+    KPI options (e.g. ``sla_days``). The ranking runs in the C++ core (``accountkpi::tiers::prioritise``: two
+    engine requests and a pass over the revenue lines, without the GIL).
 
     Flags (``risk_flags``), each with its reason: ``loss_making`` (gross profit < 0), ``shrinking``
     (growth ≤ −``shrink``), ``low_margin`` (0 ≤ margin < ``margin_floor``, a fraction: 0.15 = 15%),
@@ -125,95 +84,33 @@ def prioritise(
     w = dict(DEFAULT_PRIORITY_WEIGHTS if weights is None else weights)
     if set(w) - set(DEFAULT_PRIORITY_WEIGHTS):
         raise ValueError(f"priority weights are among {list(DEFAULT_PRIORITY_WEIGHTS)}, got {sorted(w)}")
-    if any(not np.isfinite(v) or v < 0 for v in w.values()) or sum(w.values()) <= 0:
-        raise ValueError("priority weights must be finite, >= 0 and not all 0")
-    if shrink != 0:
-        _check_fraction("shrink", shrink)
-    _check_fraction("margin_floor", margin_floor)
-    if not (0 <= health_floor <= 100):
-        raise ValueError(f"health_floor is a health score 0-100, got {health_floor!r}")
+    rule_args = {k: health_options.pop(k) for k in _HEALTH_RULE if k in health_options}
+    rule = _rule(health_options.pop("health_weights", None), **rule_args)
     p = as_period(period)
-    base = p.previous()
-    if manager is None and not accounts:
-        raise ValueError("prioritise: give a manager or accounts")
-    scope = scope_of(None, manager, list(accounts) if accounts else None)
-    items = (
-        _account_items(book, p, base, scope)
-        if level == "account"
-        else _project_items(book, p, base, manager, accounts)
+    portfolio = scope_of(None, manager, list(accounts) if accounts else None)
+    raw = _core.tiers.prioritise(
+        book._core,
+        (p._begin, p._end),
+        _scope(book, portfolio, health_options),
+        level,
+        [float(w.get(c, 0.0)) for c in DEFAULT_PRIORITY_WEIGHTS],
+        float(shrink),
+        float(margin_floor),
+        float(health_floor),
+        rule,
+        health_options,
     )
-    h = (
-        _health(book, p, accounts=list(items["account_id"].unique()), **health_options)
-        if len(items)
-        else pd.DataFrame({"account_id": [], "health": []})
-    )
-    items = items.merge(h[["account_id", "health"]], on="account_id", how="left")
-    lifetime = historical(book, p.end)  # gross profit to date, per account
-    items["ltv_historical"] = lifetime.reindex(items["account_id"].to_numpy()).to_numpy()
-    rev, base_rev, gp = items["revenue"], items["base_revenue"], items["gross_profit"]
-    items["growth"] = np.where(base_rev > 0, rev / base_rev.where(base_rev > 0, 1) - 1, np.nan)
-    items["margin"] = np.where(rev != 0, gp / rev.where(rev != 0, 1), np.nan)
-    parts = pd.DataFrame(
+    out = pd.DataFrame(
         {
-            "value": items["revenue"].rank(pct=True),
-            "growth": items["growth"].rank(pct=True),
-            "margin": items["margin"].rank(pct=True),
-            "health": items["health"] / 100,
+            "priority_rank": np.arange(1, len(raw["item"]) + 1),
+            "item": _labels(book, level, raw["item"]),
+            "account_id": _labels(book, "account", raw["account"]),
         }
     )
-    wv = np.array([w.get(c, 0.0) for c in parts.columns])
-    vals = parts.to_numpy()
-    defined = ~np.isnan(vals) & (wv > 0)
-    den = (defined * wv).sum(axis=1)
-    num = np.where(defined, vals * wv, 0).sum(axis=1)
-    items["priority"] = np.where(den > 0, num / np.where(den > 0, den, 1), np.nan)
-
-    loss = gp < 0
-    shrinking = items["growth"] <= -shrink
-    low = (items["margin"] >= 0) & (items["margin"] < margin_floor)
-    unhealthy = items["health"] < health_floor
-    rules = [
-        ("loss_making", loss, "gross profit " + gp.round(2).astype(str)),
-        (
-            "shrinking",
-            shrinking,
-            "revenue " + (items["growth"] * 100).round().astype("Int64").astype(str) + "%",
-        ),
-        (
-            "low_margin",
-            low,
-            "margin " + (items["margin"] * 100).round(1).astype(str) + f"% (floor {margin_floor:.0%})",
-        ),
-        ("unhealthy", unhealthy, "health " + items["health"].round(1).astype(str)),
-    ]
-    flags = pd.Series([""] * len(items), dtype=object)
-    reasons = pd.Series([""] * len(items), dtype=object)
-    for name, mask, text in rules:
-        m = np.asarray(mask.fillna(False), dtype=bool)
-        sep = np.where(flags == "", "", "; ")
-        flags = flags.where(~m, flags + sep + name)
-        reasons = reasons.where(~m, reasons + sep + name + ": " + text.astype(object))
-    items["risk_flags"] = flags
-    items["drop_candidate"] = np.asarray(((loss | low) & shrinking).fillna(False), dtype=bool)
-    items["reasons"] = reasons
-    items = items.sort_values(
-        ["priority", "revenue", "item"], ascending=[False, False, True], na_position="last"
-    )
-    items.insert(0, "priority_rank", np.arange(1, len(items) + 1))
-    columns = [
-        "priority_rank",
-        "item",
-        "account_id",
-        "revenue",
-        "base_revenue",
-        "growth",
-        "gross_profit",
-        "margin",
-        "health",
-        "ltv_historical",
-        "priority",
-        "risk_flags",
-        "drop_candidate",
-        "reasons",
-    ]
-    return items[columns].reset_index(drop=True)
+    for c in ("revenue", "base_revenue", "growth", "gross_profit", "margin", "health", "ltv_historical"):
+        out[c] = raw[c]
+    out["priority"] = raw["priority"]
+    out["risk_flags"] = pd.Series(raw["risk_flags"], dtype=object)
+    out["drop_candidate"] = raw["drop_candidate"].astype(bool)
+    out["reasons"] = pd.Series(raw["reasons"], dtype=object)
+    return out

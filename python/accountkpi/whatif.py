@@ -1,7 +1,8 @@
 """What-if estimates from the book's own numbers, with their assumptions stated in the result.
 
-The arithmetic lives in the C++ core (``accountkpi::tiers::retention_uplift``); this module reads the
-period's counts and margins from the Book and states the assumptions.
+The arithmetic lives in the C++ core (``accountkpi::tiers::retention_inputs`` reads the period's counts and
+margins from the Book, ``accountkpi::tiers::retention_uplift`` estimates); this module states the
+assumptions.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 
 from . import _core
 from ._dates import Period, as_period
+from .kpi import _scope
 
 if TYPE_CHECKING:
     from .book import Book
@@ -121,13 +123,10 @@ def retention_uplift(
     (True, True)
     """
     p = as_period(period)
-    t = book.kpis(
-        p, kpis=["clients_start", "churned_clients", "active_clients", "gross_profit"], scope=scope, **options
-    ).iloc[0]
-    s, churned = int(t["clients_start"]), int(t["churned_clients"])
-    years = p.months / 12
+    t = _core.tiers.retention_inputs(book._core, (p._begin, p._end), _scope(book, scope, options), options)
+    s, churned = t["clients_start"], t["churned_clients"]
     r = _core.tiers.retention_uplift(
-        s, churned, float(t["gross_profit"]), float(t["active_clients"]), years, float(points),
+        s, churned, t["gross_profit"], t["active_clients"], t["period_years"], float(points),
         float(horizon), float(discount),
     )  # fmt: skip
     assumptions = (

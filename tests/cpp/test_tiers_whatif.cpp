@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "accountkpi/tiers/whatif.hpp"
+#include "tiers_fixture.hpp"
 
 using namespace accountkpi::tiers;
 
@@ -57,4 +58,25 @@ TEST(RetentionUplift, BadInputIsAClearError) {
     EXPECT_THROW((void)retention_uplift(quarter, 0.05, 5, -0.1), std::invalid_argument);
     EXPECT_THROW((void)retention_uplift({1, 2, 0, 1, 1}, 0.05, 5, 0.1), std::invalid_argument);  // C > S
     EXPECT_TRUE(std::isnan(retention_uplift({0, 0, 0, 0, 1}, 0.05, 5, 0.1).churn_rate));         // S = 0
+}
+
+TEST(RetentionUplift, InputsReadFromTheBook) {
+    // The tiers book over 2024Q2: S = {A, B, C, D} (E arrives 05-01), C churns 06-15; gross profit
+    // 600 + 200 - 500 + 4000 + 400 = 4700 over 5 active clients; a quarter is 3 / 12 = 0.25 years: the inputs
+    // of `quarter` above, so the same estimate.
+    const accountkpi::Book book = fixture::tiers_book();
+    const RetentionInputs in = retention_inputs(book, accountkpi::Period::quarter(2024, 2));
+    EXPECT_EQ(in.clients_start, 4);
+    EXPECT_EQ(in.churned_clients, 1);
+    EXPECT_DOUBLE_EQ(in.gross_profit, 4700);
+    EXPECT_DOUBLE_EQ(in.active_clients, 5);
+    EXPECT_DOUBLE_EQ(in.period_years, 0.25);
+    EXPECT_DOUBLE_EQ(retention_uplift(in, 0.25, 1, 0).lifetime_uplift, 4 * 940 * (4 - 2.05078125));
+    // F2's book alone: B and C at the start, C lost; 200 - 500 = -300 over 2 active clients
+    accountkpi::kpi::Scope f2;
+    f2.managers = {*book.managers().ids.find("F2")};
+    const RetentionInputs mine = retention_inputs(book, accountkpi::Period::quarter(2024, 2), f2);
+    EXPECT_EQ(mine.clients_start, 2);
+    EXPECT_EQ(mine.churned_clients, 1);
+    EXPECT_DOUBLE_EQ(mine.gross_profit, -300);
 }

@@ -23,6 +23,8 @@ namespace fixture {
 struct TiersBook {
     bool overlapping_target = false;  ///< add a second F3 revenue row overlapping 2024
     bool unknown_kpi_target = false;  ///< add a target for a KPI that does not exist
+    /// A's revenue lines by project: its Q1 line in P0 (signed 2023-12-01, worth 1000), its Q2 lines in P1
+    bool project_lines = false;
 };
 
 inline accountkpi::Book tiers_book(TiersBook o = {}) {
@@ -50,10 +52,17 @@ inline accountkpi::Book tiers_book(TiersBook o = {}) {
     b.add("assignments", std::move(assignments));
 
     Table projects;
-    projects.add("project_id", texts({"P1"}));
-    projects.add("account_id", texts({"A"}));
-    projects.add("signed_on", days({"2024-04-05"}));
-    projects.add("value", numbers({5000}));
+    if (o.project_lines) {
+        projects.add("project_id", texts({"P0", "P1"}));
+        projects.add("account_id", texts({"A", "A"}));
+        projects.add("signed_on", days({"2023-12-01", "2024-04-05"}));
+        projects.add("value", numbers({1000, 5000}));
+    } else {
+        projects.add("project_id", texts({"P1"}));
+        projects.add("account_id", texts({"A"}));
+        projects.add("signed_on", days({"2024-04-05"}));
+        projects.add("value", numbers({5000}));
+    }
     b.add("projects", std::move(projects));
 
     Table revenue;
@@ -62,6 +71,7 @@ inline accountkpi::Book tiers_book(TiersBook o = {}) {
                               "2024-03-01", "2024-06-01", "2024-05-01", "2024-05-20"}));
     revenue.add("amount", numbers({1000, 1200, 300, 2000, 1000, 1000, 2000, 10000, 500}));
     revenue.add("cost", numbers({600, 700, 200, 1000, 800, 500, 2500, 6000, 100}));
+    if (o.project_lines) revenue.add("project_id", texts({"P0", "P1", "P1", "", "", "", "", "", ""}));
     b.add("revenue", std::move(revenue));
 
     Table surveys;

@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 import tiers_books
 
 import accountkpi as ak
+import accountkpi.tiers_priority
 
 Q2 = "2024Q2"
 
@@ -85,6 +87,34 @@ def test_prioritise_projects_runs_on_demo() -> None:
     assert r["priority_rank"].tolist() == list(range(1, len(r) + 1))
     assert r["item"].is_unique
     assert (r["priority"].dropna().between(0, 1)).all()
+
+
+def test_prioritise_projects_by_hand() -> None:
+    # A's Q1 line (1000 / 600) in P0 (signed 2023-12-01), its Q2 lines (1200 / 700 + 300 / 200) in P1;
+    # F1 owns A
+    f = tiers_books.frames()
+    projects = pd.DataFrame(
+        {
+            "project_id": ["P0", "P1"],
+            "account_id": ["A", "A"],
+            "signed_on": tiers_books.D("2023-12-01", "2024-04-05"),
+            "value": [1000.0, 5000.0],
+        }
+    )
+    revenue = f["revenue"].assign(project_id=["P0", "P1", "P1", None, None, None, None, None, None])
+    b = tiers_books.book(projects=projects, revenue=revenue)
+    r = ak.tiers_priority.prioritise(b, Q2, manager="F1", level="project")
+    # P1: revenue 1500 (rank pct 1), no base (growth NaN), margin 600 / 1500 = .4 (1), health of A 55 (.55)
+    #     -> (.4*1 + .2*1 + .2*.55) / .8 = .8875
+    # P0: revenue 0 (.5), growth 0 / 1000 - 1 = -1 (1), margin NaN, health .55 -> (.2 + .2 + .11) / .8 = .6375
+    assert r["item"].tolist() == ["P1", "P0"]
+    assert r["account_id"].tolist() == ["A", "A"]
+    assert r["priority"].tolist() == pytest.approx([0.8875, 0.6375])
+    assert r["base_revenue"].tolist() == [0.0, 1000.0]
+    assert r.loc[1, "reasons"] == "shrinking: revenue -100%" and not r.loc[1, "drop_candidate"]
+    # a book without project lines ranks no project (an empty frame, not an error)
+    empty = ak.tiers_priority.prioritise(tiers_books.book(), Q2, manager="F1", level="project")
+    assert empty.empty and list(empty.columns) == list(r.columns)
 
 
 def test_farmers_closers_by_hand(book: ak.Book) -> None:

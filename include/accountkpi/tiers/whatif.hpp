@@ -16,7 +16,10 @@
 
 #include <cstdint>
 
+#include "accountkpi/book/book.hpp"
+#include "accountkpi/date.hpp"
 #include "accountkpi/export.hpp"
+#include "accountkpi/kpi/options.hpp"
 
 ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::tiers {
@@ -29,6 +32,11 @@ struct RetentionInputs {
     double active_clients = 0;         ///< clients on any day of the period
     double period_years = 1;           ///< > 0 (a quarter is 0.25)
 };
+
+/// What `book` says over `period` within `scope`: the clients at the start, those churned, the gross profit
+/// and the clients active (one engine request), and the period's length in years (`period.months() / 12`).
+[[nodiscard]] RetentionInputs retention_inputs(const Book& book, Period period, const kpi::Scope& scope = {},
+                                               const kpi::Options& options = {});
 
 /// Every number of the estimate (currency; rates as fractions 0-1).
 struct RetentionUplift {

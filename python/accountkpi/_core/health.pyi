@@ -2,11 +2,12 @@
 Account health: its backtest against churn and fitted weights
 """
 from __future__ import annotations
+import accountkpi._core
 import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['backtest', 'fit_logistic', 'fit_weights', 'ranking']
+__all__: list[str] = ['backtest', 'components', 'default_weights', 'fit_logistic', 'fit_weights', 'ranking', 'score']
 def backtest(health: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], churned: typing.Annotated[numpy.typing.ArrayLike, numpy.uint8], period: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], periods: typing.SupportsInt | typing.SupportsIndex, band_edges: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex], top_share: typing.SupportsFloat | typing.SupportsIndex = 0.1) -> dict:
     """
     Backtest of health scores against churn: pooled ranking, per period, churn by band, ROC curve.
@@ -23,3 +24,9 @@ def ranking(health: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], chu
     """
     AUC, churn rate and the top share's precision, lift and recall of health scores against churn.
     """
+def score(book: accountkpi._core.Book, period: tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex], scope: dict, rule: dict, options: dict) -> dict:
+    """
+    The health score of every client of the period listed by the scope, worst first, with its components and reasons (band: 0 at_risk, 1 watch, 2 healthy, -1 not scored).
+    """
+components: tuple = ('satisfaction', 'cadence', 'responsiveness', 'trend', 'margin')
+default_weights: tuple = (0.2, 0.15, 0.35, 0.2, 0.1)
