@@ -891,7 +891,7 @@ class PeriodAccumulator {
     [[nodiscard]] Date first_begin(std::size_t a) const noexcept {
         return sp_.offsets[a] < sp_.offsets[a + 1] ? sp_.begin[sp_.offsets[a]] : Date::max();
     }
-    void count(C m, std::size_t cell, bool yes) {
+    [[gnu::always_inline]] void count(C m, std::size_t cell, bool yes) {
         if (yes && st_.has(m)) st_.add(m, cell);
     }
 
@@ -972,24 +972,26 @@ class PeriodAccumulator {
     }
 
     /// A line's amount and units, by its unit of time.
-    void add_by_unit(std::size_t cell, Billing unit, detail::Int128 amount, double units) {
-        const auto add = [&](S amount_in, S units_in) {
-            if (st_.has(amount_in)) st_.add_exact(amount_in, cell, amount);
-            if (st_.has(units_in)) st_.add(units_in, cell, units);
-        };
+    [[gnu::always_inline]] void add_by_unit(std::size_t cell, Billing unit, detail::Int128 amount,
+                                            double units) {
         switch (unit) {
             case Billing::hour:
-                add(S::amount_hour, S::units_hour);
+                add_in_unit(cell, S::amount_hour, amount, S::units_hour, units);
                 break;
             case Billing::day:
-                add(S::amount_day, S::units_day);
+                add_in_unit(cell, S::amount_day, amount, S::units_day, units);
                 break;
             case Billing::month:
-                add(S::amount_month, S::units_month);
+                add_in_unit(cell, S::amount_month, amount, S::units_month, units);
                 break;
             default:
                 break;
         }
+    }
+    [[gnu::always_inline]] void add_in_unit(std::size_t cell, S amount_in, detail::Int128 amount, S units_in,
+                                            double units) {
+        if (st_.has(amount_in)) st_.add_exact(amount_in, cell, amount);
+        if (st_.has(units_in)) st_.add(units_in, cell, units);
     }
 
     // ---- accounts: each account once, for the client-set measures, cohort revenue, concentration, last

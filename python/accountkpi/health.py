@@ -40,7 +40,7 @@ from . import _core
 from ._dates import Period, as_period
 from ._health_components import COMPONENTS
 from .health_backtest import Backtest, WeightsFit, backtest, fit_weights
-from .kpi import Scope, _labels, _scope
+from .kpi import Scope, _labels, _scope, _warn_coverage
 
 if TYPE_CHECKING:
     from .book import Book
@@ -60,6 +60,18 @@ __all__ = [
 #: Default weights of the components.
 DEFAULT_WEIGHTS: dict[str, float] = dict(zip(COMPONENTS, _core.health.default_weights, strict=True))
 _BANDS = ["at_risk", "watch", "healthy"]
+#: The KPIs the score reads (for the data-coverage warning).
+_KPIS = [
+    "active_clients",
+    "nps",
+    "csat",
+    "touches_per_account_month",
+    "request_count",
+    "timely_response_rate",
+    "unanswered_requests",
+    "nrr",
+    "gross_margin",
+]
 
 
 def scope_of(scope: Any = None, manager: Any = None, accounts: Any = None) -> Any:
@@ -170,6 +182,7 @@ def health(
     p = as_period(period)
     listed = _scope(book, scope_of(scope, manager, accounts), options)
     raw = _core.health.score(book._core, (p._begin, p._end), listed, rule, options)
+    _warn_coverage(book, [(p._begin, p._end)], _KPIS)
     out = pd.DataFrame({"account_id": _labels(book, "account", raw["account"]), "health": raw["health"]})
     out["band"] = pd.Categorical.from_codes(raw["band"], categories=_BANDS)
     for c in COMPONENTS:

@@ -16,7 +16,7 @@ import pandas as pd
 from . import _core
 from ._dates import Period, as_period
 from .health import _rule, scope_of
-from .kpi import _labels, _scope
+from .kpi import _labels, _scope, _warn_coverage
 
 if TYPE_CHECKING:
     from .book import Book
@@ -100,6 +100,8 @@ def prioritise(
         rule,
         health_options,
     )
+    base = p.previous()
+    _warn_coverage(book, [(p._begin, p._end), (base._begin, base._end)], ["revenue", "gross_profit"])
     out = pd.DataFrame(
         {
             "priority_rank": np.arange(1, len(raw["item"]) + 1),

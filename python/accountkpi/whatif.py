@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _core
 from ._dates import Period, as_period
-from .kpi import _scope
+from .kpi import _scope, _warn_coverage
 
 if TYPE_CHECKING:
     from .book import Book
@@ -124,6 +124,8 @@ def retention_uplift(
     """
     p = as_period(period)
     t = _core.tiers.retention_inputs(book._core, (p._begin, p._end), _scope(book, scope, options), options)
+    kpis = ["clients_start", "churned_clients", "active_clients", "gross_profit"]
+    _warn_coverage(book, [(p._begin, p._end)], kpis)
     s, churned = t["clients_start"], t["churned_clients"]
     r = _core.tiers.retention_uplift(
         s, churned, t["gross_profit"], t["active_clients"], t["period_years"], float(points),

@@ -198,3 +198,15 @@ def test_health_demo_in_range() -> None:
     h = ak.health.health(ak.datasets.demo_book(), "2024Q2")
     assert np.all((h["health"].dropna() >= 0) & (h["health"].dropna() <= 100))
     assert set(h["band"].dropna()) <= {"at_risk", "watch", "healthy"}
+
+
+def test_rules_warn_where_the_data_does_not_reach(book: ak.Book) -> None:
+    # the tiers book's data runs from 2024-01-15 to 2024-06-20: 2024Q4 is outside it, as Book.kpis warns
+    with pytest.warns(ak.DataCoverageWarning, match="2024Q4"):
+        h = ak.health.health(book, "2024Q4")
+    # the clients are still clients, but nothing but a cadence of 0 is known of them: not scored
+    assert h["health"].isna().all() and set(h["reasons"]) == {"not scored: only cadence known"}
+    with pytest.warns(ak.DataCoverageWarning, match="2024Q4"):
+        ak.tiers_priority.prioritise(book, "2024Q4", manager="F2")
+    with pytest.warns(ak.DataCoverageWarning, match="2024Q4"):
+        ak.whatif.retention_uplift(book, "2024Q4")
