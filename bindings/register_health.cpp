@@ -109,13 +109,13 @@ health::HealthOptions health_options(const py::dict& rule, const py::dict& optio
 }
 
 void register_health(py::module_& m) {
-    py::list components, defaults;
+    py::list component_names, defaults;
     const health::HealthOptions standard;
     for (std::size_t c = 0; c < health::n_components; ++c) {
-        components.append(py::str(std::string(health::name(static_cast<health::Component>(c)))));
+        component_names.append(py::str(std::string(health::name(static_cast<health::Component>(c)))));
         defaults.append(standard.weights[c]);
     }
-    m.attr("components") = py::tuple(components);
+    m.attr("components") = py::tuple(component_names);
     m.attr("default_weights") = py::tuple(defaults);
     m.def(
         "score",
