@@ -23,7 +23,7 @@ for spec in "${targets[@]}"; do
   mkdir -p "$out/corpus-$target"
   if [ ! -x "$out/$target" ] || [ -n "$(find src include "fuzz/$target.cpp" -newer "$out/$target" | head -1)" ]; then
     echo "fuzz: building $out/$target"
-    "$CXX" "${flags[@]}" src/*.cpp "fuzz/$target.cpp" -o "$out/$target"
+    "$CXX" "${flags[@]}" $(find src -name '*.cpp' | sort) "fuzz/$target.cpp" -o "$out/$target"
   fi
   echo "fuzz: $target: replaying the regression inputs"
   "$out/$target" -runs=0 "$regressions"/* >/dev/null 2>&1 || { "$out/$target" -runs=0 "$regressions"/*; exit 1; }

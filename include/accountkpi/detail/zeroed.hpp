@@ -20,7 +20,7 @@ ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::detail {
 
 /// `bytes` of zeros in a block of whole huge pages: one kept from an earlier request of that size, cleared,
-/// or new memory from the operating system. Throws `std::bad_alloc`. Defined in src/zeroed.cpp.
+/// or new memory from the operating system. Throws `std::bad_alloc`. Defined in src/detail/zeroed.cpp.
 [[nodiscard]] void* zeroed_block(std::size_t bytes);
 /// Gives back a block of `zeroed_block(bytes)`: kept for the next request while the blocks kept stay within
 /// 256 MiB (and 8 blocks), else returned to the operating system.

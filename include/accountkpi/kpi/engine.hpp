@@ -82,7 +82,7 @@ class State : public detail::StateCells {
     /// A state of the same keys, key cardinalities, periods and measures, without groups.
     [[nodiscard]] State empty_like() const;
     /// The state as a self-describing byte string (little-endian, versioned) for shipping between processes;
-    /// only the cells in use are written. Defined in src/engine_state_io.cpp.
+    /// only the cells in use are written. Defined in src/kpi/engine_state_io.cpp.
     [[nodiscard]] std::string to_bytes() const;
     /// The exact size of `to_bytes()` in bytes, without writing it.
     [[nodiscard]] std::size_t serialized_size() const noexcept;

@@ -1,10 +1,11 @@
 // Shifted-beta-geometric model of contract renewals: fit on survivor counts, survival, retention, DERL.
+#include "accountkpi/ltv/sbg.hpp"
+
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <cstdint>
 
 #include "accountkpi/ltv/hypergeometric.hpp"
-#include "accountkpi/ltv/sbg.hpp"
 #include "ltv_detail.hpp"
 
 namespace accountkpi::ltv {

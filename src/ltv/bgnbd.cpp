@@ -1,4 +1,6 @@
 // BG/NBD: validation, the vectorised log-likelihood with its analytic gradient, the fit and the predictions.
+#include "accountkpi/ltv/bgnbd.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -10,7 +12,6 @@
 #include <limits>
 #include <numeric>
 
-#include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/hypergeometric.hpp"
 #include "accountkpi/ltv/mbgnbd.hpp"
 #include "ltv_detail.hpp"

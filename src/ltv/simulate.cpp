@@ -1,8 +1,9 @@
 // Simulators of the lifetime-value models, with the library's deterministic generator.
+#include "accountkpi/ltv/simulate.hpp"
+
 #include <cmath>
 
 #include "accountkpi/detail/random.hpp"
-#include "accountkpi/ltv/simulate.hpp"
 #include "ltv_detail.hpp"
 
 namespace accountkpi::ltv {

@@ -1,10 +1,10 @@
 // The weighted score shared by the scorecard, the health score and the prioritisation.
+#include "accountkpi/tiers/score.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
-
-#include "accountkpi/tiers/score.hpp"
 
 namespace accountkpi::tiers {
 

@@ -1,5 +1,7 @@
 // Reading the JSON of a saved model (see include/accountkpi/ltv/saved_model.hpp): a small recursive-descent
 // reader that keeps "model", "params" and "convergence.converged" and skips every other value.
+#include "accountkpi/ltv/saved_model.hpp"
+
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -9,7 +11,6 @@
 #include <sstream>
 #include <string>
 
-#include "accountkpi/ltv/saved_model.hpp"
 #include "ltv_detail.hpp"
 
 namespace accountkpi::ltv {

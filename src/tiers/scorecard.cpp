@@ -1,4 +1,6 @@
 // Scorecards: attainment, pro-rating, targets from the Book, and the weighted score (kpi-definitions §6).
+#include "accountkpi/tiers/scorecard.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "accountkpi/tiers/score.hpp"
-#include "accountkpi/tiers/scorecard.hpp"
 
 namespace accountkpi::tiers {
 namespace {

@@ -1,4 +1,6 @@
 // Gamma-Gamma spend model: validation, log-likelihood with analytic gradient, fit, predictions and the CLV.
+#include "accountkpi/ltv/gamma_gamma.hpp"
+
 #include <algorithm>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
@@ -7,7 +9,6 @@
 #include <cstdint>
 #include <numeric>
 
-#include "accountkpi/ltv/gamma_gamma.hpp"
 #include "ltv_detail.hpp"
 
 namespace accountkpi::ltv {

@@ -1,7 +1,8 @@
 // The simple lifetime-value formula (kpi-definitions section 4).
+#include "accountkpi/ltv/simple.hpp"
+
 #include <cmath>
 
-#include "accountkpi/ltv/simple.hpp"
 #include "ltv_detail.hpp"
 
 namespace accountkpi::ltv {

@@ -1,5 +1,7 @@
 // The backtest of a health score against churn (AUC with mid-ranks, the top share, bands, ROC) and the
 // fit of its weights by a non-negative ridge logistic regression (Newton's method on Eigen).
+#include "accountkpi/health/backtest.hpp"
+
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
@@ -9,8 +11,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
-
-#include "accountkpi/health/backtest.hpp"
 
 namespace accountkpi::health {
 namespace {

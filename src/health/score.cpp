@@ -1,5 +1,7 @@
 // Account health with its reasons (docs/health.md): the components, the weighted composite
 // (tiers::weighted_score), the bands and the texts; over a Book, one engine request by account.
+#include "accountkpi/health/score.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,10 +11,9 @@
 #include <utility>
 #include <vector>
 
-#include "accountkpi/health/score.hpp"
+#include "../tiers/rules_detail.hpp"
 #include "accountkpi/kpi/engine.hpp"
 #include "accountkpi/tiers/score.hpp"
-#include "rules_detail.hpp"
 
 namespace accountkpi::health {
 namespace {

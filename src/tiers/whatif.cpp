@@ -1,4 +1,6 @@
 // What-if: the profit effect of keeping more clients over a capped, discounted horizon.
+#include "accountkpi/tiers/whatif.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -6,7 +8,6 @@
 #include <string>
 
 #include "accountkpi/kpi/engine.hpp"
-#include "accountkpi/tiers/whatif.hpp"
 
 namespace accountkpi::tiers {
 namespace {

@@ -1,5 +1,7 @@
 // Portfolio prioritisation (include/accountkpi/tiers/priority.hpp): the items from the engine, the parts as
 // percentile ranks, the weighted score (tiers::weighted_score), the flags and their reasons.
+#include "accountkpi/tiers/priority.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,7 +13,6 @@
 
 #include "accountkpi/kpi/engine.hpp"
 #include "accountkpi/ltv/book.hpp"
-#include "accountkpi/tiers/priority.hpp"
 #include "accountkpi/tiers/score.hpp"
 #include "rules_detail.hpp"
 

@@ -1,4 +1,6 @@
 // Lifetime value measured on a Book: historical LTV per account, cohort tables, the RFM summary.
+#include "accountkpi/ltv/book.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "accountkpi/detail/sum.hpp"
-#include "accountkpi/ltv/book.hpp"
 
 namespace accountkpi::ltv {
 

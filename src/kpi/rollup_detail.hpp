@@ -1,5 +1,6 @@
 #pragma once
-// Private to the engine (src/engine.cpp, src/engine_rollup.cpp): the roll-up of the organisation's keys.
+// Private to the engine (src/kpi/engine.cpp, src/kpi/engine_rollup.cpp): the roll-up of the organisation's
+// keys.
 
 #include "accountkpi/book/book.hpp"
 #include "accountkpi/kpi/engine.hpp"

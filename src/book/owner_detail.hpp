@@ -1,7 +1,7 @@
 #pragma once
-// Private helper of the Book and its builder (src/book.cpp, src/builder.cpp): who owns an account, or one of
-// its projects, on a day, among the account's assignments. One definition for `Book::owner` and for the
-// builder, which asks it once per event from a packed copy of the assignments.
+// Private helper of the Book and its builder (src/book/book.cpp, src/book/builder.cpp): who owns an account,
+// or one of its projects, on a day, among the account's assignments. One definition for `Book::owner` and for
+// the builder, which asks it once per event from a packed copy of the assignments.
 
 #include <cstdint>
 

@@ -1,6 +1,6 @@
 #pragma once
-// Private to the engine (src/engine.cpp, src/engine_finalize.cpp): what accumulating and finalizing a request
-// share. Nothing here is part of the public API.
+// Private to the engine (src/kpi/engine.cpp, src/kpi/engine_finalize.cpp): what accumulating and finalizing a
+// request share. Nothing here is part of the public API.
 
 #include <algorithm>
 #include <array>

@@ -1,5 +1,7 @@
 // Mandates of the three tiers, their evaluation through the KPI engine, the revenue-portfolio status and the
 // scorecards of every farmer in one grouped request.
+#include "accountkpi/tiers/mandate.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,7 +11,6 @@
 
 #include "accountkpi/book/lookup.hpp"
 #include "accountkpi/kpi/engine.hpp"
-#include "accountkpi/tiers/mandate.hpp"
 
 namespace accountkpi::tiers {
 namespace {

@@ -1,9 +1,9 @@
 // Coverage checks over the assignments: one pass over each account's client spells and assignments.
+#include "accountkpi/tiers/coverage.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
-
-#include "accountkpi/tiers/coverage.hpp"
 
 namespace accountkpi::tiers {
 

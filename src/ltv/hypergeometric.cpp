@@ -1,9 +1,9 @@
 // The Gauss hypergeometric series 2F1 on [0, 1) (see include/accountkpi/ltv/hypergeometric.hpp).
+#include "accountkpi/ltv/hypergeometric.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include "accountkpi/ltv/hypergeometric.hpp"
 
 namespace accountkpi::ltv {
 

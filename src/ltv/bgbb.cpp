@@ -1,5 +1,7 @@
 // BG/BB: validation, the log-likelihood of distinct (x, t_x, n) patterns with its exact gradient and
 // Hessian, the fit and the predictions (see include/accountkpi/ltv/bgbb.hpp).
+#include "accountkpi/ltv/bgbb.hpp"
+
 #include <algorithm>
 #include <array>
 #include <boost/math/special_functions/digamma.hpp>
@@ -10,7 +12,6 @@
 #include <numeric>
 #include <string>
 
-#include "accountkpi/ltv/bgbb.hpp"
 #include "ltv_detail.hpp"
 
 namespace accountkpi::ltv {

@@ -1,5 +1,5 @@
 // The revenue bridge: the engine's bridge measures (accumulated in the pass over the accounts, see
-// src/engine.cpp) laid out as one exact column per movement.
+// src/kpi/engine.cpp) laid out as one exact column per movement.
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
