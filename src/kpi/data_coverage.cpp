@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <string_view>
 
 #include "accountkpi/book/book.hpp"
@@ -80,29 +81,36 @@ DataCoverage data_coverage(const Book& book, std::span<const Period> periods, st
 
 std::string DataCoverage::describe(std::span<const Period> periods) const {
     constexpr std::array gaps{CoverageGap::outside, CoverageGap::partial, CoverageGap::churn_unseen};
-    const std::string range = data ? data->begin().iso() + " to " + (data->end() - 1).iso() : "";
+    const std::string first = data ? data->begin().iso() : "";
+    const std::string last = data ? (data->end() - 1).iso() : "";
+    const std::string from = churn_from ? churn_from->iso() : "";
     std::string text;
+    const auto append = [&text](std::initializer_list<std::string_view> parts) {
+        for (std::string_view part : parts) text += part;
+    };
     for (CoverageGap gap : gaps) {
         std::string labels;
         for (const CoverageNote& n : notes) {
-            if (n.gap == gap) labels += (labels.empty() ? "" : ", ") + periods[n.period].label();
+            if (n.gap != gap) continue;
+            if (!labels.empty()) labels += ", ";
+            labels += periods[n.period].label();
         }
         if (labels.empty()) continue;
         if (!text.empty()) text += '\n';
         switch (gap) {
             case CoverageGap::outside:
-                text += "no data in " + labels + " (the data runs from " + range + ")";
+                append({"no data in ", labels, " (the data runs from ", first, " to ", last, ")"});
                 break;
             case CoverageGap::partial:
-                text += "partial data in " + labels + " (the data runs from " + range +
-                        "): its figures cover part of the period";
+                append({"partial data in ", labels, " (the data runs from ", first, " to ", last,
+                        "): its figures cover part of the period"});
                 break;
             case CoverageGap::churn_unseen:
-                text += "churn before " + churn_from->iso() + " cannot be seen in " + labels +
+                append({"churn before ", from, " cannot be seen in ", labels,
                         " (client spells derived from revenue end inactivity_days after the last revenue, "
-                        "and the data "
-                        "starts on " +
-                        data->begin().iso() + "): churn and retention look better than they were";
+                        "and the "
+                        "data starts on ",
+                        first, "): churn and retention look better than they were"});
                 break;
         }
     }
