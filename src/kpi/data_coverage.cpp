@@ -107,10 +107,9 @@ std::string DataCoverage::describe(std::span<const Period> periods) const {
                 break;
             case CoverageGap::churn_unseen:
                 append({"churn before ", from, " cannot be seen in ", labels,
-                        " (client spells derived from revenue end inactivity_days after the last revenue, "
-                        "and the "
-                        "data starts on ",
-                        first, "): churn and retention look better than they were"});
+                        " (client spells derived from revenue end ",
+                        "inactivity_days after the last revenue, and the data starts on ", first,
+                        "): churn and retention look better than they were"});
                 break;
         }
     }
