@@ -3,7 +3,7 @@
 The pages are the Markdown files beside this one (MyST), the notebooks of ``examples/`` with their stored
 outputs (myst-nb, never executed here), the Python API from the docstrings (autodoc, autosummary, napoleon)
 and the C++ API from the headers' Doxygen comments (doxygen, then Breathe). ``_ext/generate.py`` writes the
-pages that come from the library itself (the KPI table, the API pages) into ``generated/``
+pages that come from the library itself (the KPI table, the API pages, the gallery) into ``generated/``
 before the build reads anything.
 """
 

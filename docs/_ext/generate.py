@@ -3,6 +3,7 @@
 - ``generated/kpi-table.md``: the KPI definitions table, from ``accountkpi.kpi.KPIS`` and each KPI's
   docstring;
 - ``generated/examples/*.ipynb``: copies of the notebooks of ``examples/`` (stored with their outputs);
+- ``generated/gallery.md`` and its PNGs: the charts of ``accountkpi.plot`` (``gallery.py``);
 - the C++ API: doxygen's XML of ``include/accountkpi`` for Breathe (``docs/Doxyfile``).
 """
 
@@ -17,6 +18,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import gallery
 from sphinx.application import Sphinx
 from sphinx.pycode import ModuleAnalyzer
 from sphinx.util import logging
@@ -167,6 +169,7 @@ def generate(app: Sphinx, config: object) -> None:
     _write(GENERATED / "kpi-table.md", kpi_table())
     _write(GENERATED / "api.md", api_page())
     app.config.autosummary_context = {"data_of": data_of()}
+    _write(GENERATED / "gallery.md", gallery.write(GENERATED / "gallery"))
     notebooks()
     doxygen(app)
 
