@@ -259,6 +259,21 @@ def execute(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(HERE)}},
     )
     client.execute()
+    for cell in nb.cells:  # one stream output per run of prints: how the kernel flushed them is not content
+        merged: list = []
+        for out in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (
+                out.output_type == "stream"
+                and last
+                and last.output_type == "stream"
+                and last.name == out.name
+            ):
+                last.text += out.text
+            else:
+                merged.append(out)
+        if cell.cell_type == "code":
+            cell.outputs = merged
     return nb
 
 

@@ -1,7 +1,6 @@
 """Writes the site's pages that come from the library itself, before Sphinx reads the sources.
 
-- ``generated/kpi-table.md``: the KPI definitions table, from ``accountkpi.kpi.KPIS`` and each KPI's
-  docstring;
+- ``generated/kpi-table.md``: the KPI definitions table, from the core's registry (``kpi.kpi_table()``);
 - ``generated/examples/*.ipynb``: copies of the notebooks of ``examples/`` (stored with their outputs);
 - ``generated/gallery.md`` and its PNGs: the charts of ``accountkpi.plot`` (``gallery.py``);
 - the C++ API: doxygen's XML of ``include/accountkpi`` for Breathe (``docs/Doxyfile``).
@@ -58,25 +57,24 @@ def _cell(text: str) -> str:
 
 
 def kpi_table() -> str:
-    """The KPI definitions table: name, what it measures, formula, higher is better."""
+    """The KPI definitions table, from the core's KPI registry (``accountkpi.kpi.kpi_table()``)."""
+    table = ak.kpi.kpi_table()
     rows = [
         "# KPI definitions table",
         "",
-        f"The {len(ak.kpi.KPIS)} KPIs the engine computes, in its order, generated from",
-        "`accountkpi.kpi.KPIS` and each KPI's docstring. The formulas, variants and edge cases are explained",
-        "in [the KPI reference](../kpis.md).",
+        f"The {len(table)} KPIs the engine computes, in its order, from the C++ core's KPI registry",
+        "(`accountkpi.kpi.kpi_table()`). The formulas, variants and edge cases are explained in",
+        "[the KPI reference](../kpis.md).",
         "",
-        "| KPI | What it measures | Formula | Higher is better |",
-        "| --- | --- | --- | --- |",
+        "| KPI | Definition | Formula | Unit | Higher is better | Level | Options |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for name in ak.kpi.KPIS:
-        doc = getattr(ak.kpi, name).__doc__ or ""
-        summary = doc.strip().split("\n\n")[0]
-        formula = re.search(r"Formula: ``(.*?)``", doc, re.S)
-        better = "yes" if ak.kpi.HIGHER_IS_BETTER[name] else "no"
+    for name, row in table.iterrows():
+        options = ", ".join(f"`{o}`" for o in row["options"])
         rows.append(
-            f"| {{py:func}}`{name} <accountkpi.kpi.{name}>` | {_cell(summary)} | "
-            f"{'`' + _cell(formula.group(1)) + '`' if formula else ''} | {better} |"
+            f"| {{py:func}}`{name} <accountkpi.kpi.{name}>` | {_cell(row['definition'])} | "
+            f"`{_cell(row['formula'])}` | {row['unit']} | {'yes' if row['higher_is_better'] else 'no'} | "
+            f"{row['level']} | {options} |"
         )
     return "\n".join(rows) + "\n"
 

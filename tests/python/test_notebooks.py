@@ -3,7 +3,8 @@
 The notebooks are stored executed (examples/make_notebooks.py) so that a reader sees their tables and charts
 without running anything; a notebook whose stored outputs differ from a fresh run is stale and fails here.
 Compared: the text of every output (streams, ``text/plain``, ``text/html``, errors) with memory addresses and
-timings blanked; for images only that there is one and its type (PNG bytes vary with the Matplotlib build).
+timings blanked, consecutive prints as one text; for images only that there is one and its type (PNG bytes
+vary with the Matplotlib build).
 """
 
 from __future__ import annotations
@@ -42,8 +43,11 @@ def outputs(nb: nbformat.NotebookNode) -> list[list[tuple[str, ...]]]:
         seen: list[tuple[str, ...]] = []
         for out in cell.get("outputs", []):
             kind = out.output_type
-            if kind == "stream":
-                seen.append((kind, out.name, _text(out.text)))
+            if kind == "stream":  # consecutive prints are one text however the kernel flushed them
+                if seen and seen[-1][:2] == (kind, out.name):
+                    seen[-1] = (kind, out.name, seen[-1][2] + _text(out.text))
+                else:
+                    seen.append((kind, out.name, _text(out.text)))
             elif kind == "error":
                 seen.append((kind, out.ename, _text(out.evalue)))
             else:
