@@ -97,6 +97,8 @@ class Goal:
         True for the goals of :func:`default_scorecard`: the Book's ``targets`` table wins over their target.
         A target you set (``False``) wins over the table.
 
+    Notes
+    -----
     A target must be in the KPI's unit (:func:`unit`): a fraction target of 90 (meaning 90%) is refused when
     the scorecard is evaluated, naming the goal.
 

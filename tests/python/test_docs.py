@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import re
 from pathlib import Path
 
 import pytest
@@ -20,3 +21,13 @@ def test_getting_your_data_in_recipes() -> None:
     )
     assert result.attempted >= 15
     assert result.failed == 0
+
+
+def test_readme_links_resolve() -> None:
+    """The README's relative links (to the docs' pages and the notebooks) name files that exist."""
+    readme = DOCS.parent / "README.md"
+    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", readme.read_text(encoding="utf-8"))
+    relative = [link for link in links if "://" not in link]
+    assert len(relative) >= 10
+    missing = [link for link in relative if not (DOCS.parent / link).exists()]
+    assert not missing

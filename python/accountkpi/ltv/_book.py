@@ -158,9 +158,10 @@ def predicted_clv(
 
     Returns
     -------
-    DataFrame indexed by ``account_id`` (accounts with a purchase before the last day): ``frequency, recency,
-    T, monetary_value, probability_alive, expected_purchases`` (over ``time`` months) and ``clv``
-    (discounted revenue, or gross profit, over ``time`` months).
+    DataFrame
+        Indexed by ``account_id`` (accounts with a purchase before the last day): ``frequency``, ``recency``,
+        ``T``, ``monetary_value``, ``probability_alive``, ``expected_purchases`` (over ``time`` months) and
+        ``clv`` (discounted revenue, or gross profit, over ``time`` months).
 
     Raises
     ------
