@@ -177,6 +177,9 @@ RowBuilder& RowBuilder::add(rows::Unit row) {
     return *this;
 }
 
+// One short block per table, each turning its rows into the columns of the columnar builder: a table of
+// tables, which a split per table would only scatter.
+// NOLINTNEXTLINE(readability-function-size)
 BookBuilder RowBuilder::columnar() const {
     BookBuilder builder(options_);
     std::vector<Problem> problems;

@@ -229,6 +229,8 @@ class GammaDifferences {
 /// MBG/NBD (`d.modified`) has b+x+1 in place of b+x in A2, b+x in place of b+x-1 in A4, and the A4 term for
 /// x = 0 too.
 /// `scratch` holds the per-evaluation table of log(alpha + tau) and 1/(alpha + tau).
+// The likelihood, its gradient and Hessian term by term as derived above: one derivation, kept in one place.
+// NOLINTNEXTLINE(readability-function-size)
 double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d* gradient,
                       Eigen::Matrix4d* hessian, std::vector<double>& scratch) {
     const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
