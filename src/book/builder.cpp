@@ -790,6 +790,7 @@ class Assembly {
     Book derive() {
         data_->assignments.offsets = offsets_of(data_->assignments.account, data_->accounts.size());
         derive_spells();
+        derive_sightings();
         derive_project_kinds();
         derive_owners();
         return Book(std::move(data_));
@@ -1324,6 +1325,30 @@ class Assembly {
             s.derived.push_back(sp.derived);
         }
         s.offsets = offsets_of(s.account, n_accounts);
+    }
+
+    // Each account's first and last dated row (see `AccountTable::first_seen`).
+    void derive_sightings() {
+        auto& acc = data_->accounts;
+        acc.first_seen.assign(acc.size(), Date::max());
+        acc.last_seen.assign(acc.size(), Date::null());
+        const auto see = [&](const std::vector<std::int32_t>& account, const std::vector<Date>& first,
+                             const std::vector<Date>* last) {
+            for (std::size_t i = 0; i < account.size(); ++i) {
+                detail::interruption_point(i);
+                const auto a = static_cast<std::size_t>(account[i]);
+                acc.first_seen[a] = std::min(acc.first_seen[a], first[i]);
+                const Date until = last == nullptr        ? first[i]
+                                   : (*last)[i].is_null() ? Date::max()
+                                                          : (*last)[i];
+                acc.last_seen[a] = std::max({acc.last_seen[a], first[i], until});
+            }
+        };
+        see(data_->revenue.account, data_->revenue.date, nullptr);
+        see(data_->projects.account, data_->projects.signed_on, &data_->projects.end);
+        see(data_->interactions.account, data_->interactions.date, nullptr);
+        see(data_->requests.account, data_->requests.received_on, nullptr);
+        see(data_->surveys.account, data_->surveys.date, nullptr);
     }
 
     // Project kinds not given are derived from service lines, in signing order: an account's first project is

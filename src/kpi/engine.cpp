@@ -385,14 +385,19 @@ std::vector<Kpi> kpis_of(const Request& rq) {
 }
 
 /// What a request accumulates: its measures, and whether it makes the pass over the accounts.
+/// Whether `by` groups by project or service line (the groups are projects', not accounts').
+bool by_line(const std::vector<Key>& by) {
+    return std::any_of(by.begin(), by.end(),
+                       [](Key k) { return k == Key::service_line || k == Key::project; });
+}
+
 std::pair<Needs, bool> needs_of(const Request& rq) {
     const auto kpis = kpis_of(rq);
     Needs nd;
     for (Kpi k : kpis) add_needs(k, nd, rq.options);
-    const bool by_line = std::any_of(rq.by.begin(), rq.by.end(),
-                                     [](Key k) { return k == Key::service_line || k == Key::project; });
+    const bool line_keys = by_line(rq.by);
     const bool wants_account_level = std::any_of(kpis.begin(), kpis.end(), account_level);
-    if (by_line) {  // per-account measures are undefined by project or service line: not accumulated
+    if (line_keys) {  // per-account measures are undefined by project or service line: not accumulated
         for (C m : {C::clients_start, C::clients_end, C::active, C::new_clients, C::churned, C::reactivated,
                     C::retained, C::churned_new, C::touch_n, C::ltv_n, C::predicted_n, C::handovers,
                     C::handovers_churned}) {
@@ -405,7 +410,7 @@ std::pair<Needs, bool> needs_of(const Request& rq) {
         }
         nd.lists[static_cast<std::size_t>(L::account_revenue)] = false;
     }
-    return {nd, wants_account_level && !by_line};
+    return {nd, wants_account_level && !line_keys};
 }
 
 void check(const Request& rq) {
@@ -752,11 +757,16 @@ struct Plan {
          totals_only = false;
     bool bands_needed = false;  // each account's volume band, per period
     bool needs_owner = false;   // the account pass looks up each account's owner
+    // A grouped request keyed by accounts (not by project or service line) has a row for every account on the
+    // book in its periods, whatever the KPIs: the account pass adds them, or a pass of its own
+    // (`known_rows`).
+    bool known_rows = false;
 };
 
 Plan plan_of(const Request& rq, const ScopeFilter& scope) {
     Plan pl;
     std::tie(pl.nd, pl.account_pass) = needs_of(rq);
+    pl.known_rows = !rq.by.empty() && !by_line(rq.by);
     const Needs& nd = pl.nd;
     pl.revenue_rows =
         nd.any({S::revenue, S::cost, S::amount_hour, S::amount_day, S::amount_month, S::units_hour,
@@ -875,7 +885,10 @@ class PeriodAccumulator {
             P_ = rq_.periods[pi];
             if (plan_.bands_needed) assign_bands();
             if (plan_.revenue_rows || plan_.account_revenue) add_revenue();
-            if (plan_.account_pass) add_accounts();
+            if (plan_.account_pass)
+                add_accounts();
+            else if (plan_.known_rows)
+                add_known_accounts();
             if (plan_.account_revenue) std::swap(previous_, current_);
             if (plan_.projects) add_signed_projects();
             if (plan_.due) add_due_projects();
@@ -998,6 +1011,7 @@ class PeriodAccumulator {
     // touch
 
     void add_accounts() {
+        known_from_ = std::min(P_.begin(), base_period(P_, o_.nrr_base).begin());
         const AccountRevenue* b_rev = plan_.cohort ? &base_revenue() : nullptr;
         if (plan_.ltv) advance_lifetime();
         for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
@@ -1068,16 +1082,56 @@ class PeriodAccumulator {
         return f;
     }
 
+    /// Whether account `ua` is on the book in P: a client in P or on the day before, or seen (its first to
+    /// its last dated row) in P or in P's base period.
+    [[nodiscard]] bool known(std::size_t ua, const SpellFacts& f) const noexcept {
+        const auto& acc = book_.accounts();
+        return f.active || f.in_s || (acc.first_seen[ua] < P_.end() && known_from_ <= acc.last_seen[ua]);
+    }
+
+    /// The group of account `a` on the book in P, keyed by its owner on its reference day; with manager
+    /// keys, also the groups of every manager owning it (or one of its projects) some time in P.
+    std::int32_t add_known(std::int32_t a, const SpellFacts& f) {
+        const std::int32_t owner = plan_.needs_owner ? book_.owner(a, none, f.reference) : none;
+        if (plan_.needs_owner) {
+            const auto& as = book_.assignments();
+            const auto ua = static_cast<std::size_t>(a);
+            for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {
+                if (as.start[k] < P_.end() && P_.begin() < as.end[k] && scope_.manager(as.manager[k]))
+                    st_.group(keyer_(a, as.manager[k], none));
+            }
+        }
+        return owner;
+    }
+
+    /// The rows of the accounts on the book in P, for grouped requests without an account pass.
+    void add_known_accounts() {
+        known_from_ = std::min(P_.begin(), base_period(P_, o_.nrr_base).begin());
+        for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
+            detail::interruption_point(ua);
+            const auto a = static_cast<std::int32_t>(ua);
+            if (!scope_.account(a)) continue;
+            const SpellFacts f = spell_facts(ua);
+            if (!known(ua, f)) continue;
+            const std::int32_t owner = add_known(a, f);
+            if (scope_.manager(owner)) st_.group(keyer_(a, owner, none));
+        }
+    }
+
     [[gnu::always_inline]] void add_account(std::size_t ua, const AccountRevenue* b_rev) {
         const auto a = static_cast<std::int32_t>(ua);
         if (!scope_.account(a)) return;
         const SpellFacts f = spell_facts(ua);
         const detail::Int128 r_p = plan_.account_revenue ? current_[ua] : 0;
         const detail::Int128 r_b = b_rev ? (*b_rev)[ua] : 0;
-        if (!f.active && !f.in_s && r_p == 0 && r_b == 0) return;
-        const std::int32_t owner = plan_.needs_owner ? book_.owner(a, none, f.reference) : none;
+        const bool measured = f.active || f.in_s || r_p != 0 || r_b != 0;
+        if (!measured && !(plan_.known_rows && known(ua, f))) return;
+        const std::int32_t owner = plan_.known_rows    ? add_known(a, f)
+                                   : plan_.needs_owner ? book_.owner(a, none, f.reference)
+                                                       : none;
         if (!scope_.manager(owner)) return;
         const std::uint32_t g = st_.group(keyer_(a, owner, none));
+        if (!measured) return;  // on the book in P without a measure: a row of its own, nothing added
         const std::size_t cell = cell_of(g);
         count(C::clients_start, cell, f.in_s);
         count(C::clients_end, cell, f.in_e);
@@ -1310,6 +1364,8 @@ class PeriodAccumulator {
     ScopeFilter scope_;
     std::size_t pi_ = 0, pl_ = 0;  // P: the request's period pi_, the cells' period pl_
     Period P_;
+    Date known_from_;  // accounts seen since this day (P's or its base period's first day) are on the book in
+                       // P
     AccountRevenue current_, previous_, base_;  // each account's revenue in P, the period before, P's base
     AccountRevenue lifetime_;                   // each account's lifetime revenue up to P's end
     std::size_t lifetime_row_ = 0;              // the revenue lines in `lifetime_`

@@ -33,6 +33,12 @@ struct AccountTable {
     std::vector<std::int32_t> region;  ///< code into `regions`, or `none`
     std::vector<std::int32_t> domain;  ///< code into `domains`, or `none`
     std::vector<std::int32_t> parent;  ///< account index of the parent account, or `none`
+    /// Derived: the first and the last day of the account's dated rows (revenue lines, interactions, requests
+    /// received, surveys, and each project from its signing to its end, `Date::max()` while it has none);
+    /// `Date::max()` and `Date::null()` for an account without any. A grouped request's rows are the accounts
+    /// seen or a client in its periods (see `kpi::Request`).
+    std::vector<Date> first_seen;
+    std::vector<Date> last_seen;
     Categories regions;
     Categories domains;
     [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }

@@ -33,8 +33,10 @@ using Executor = std::function<void(std::size_t n, const std::function<void(std:
 /// What to compute.
 struct Request {
     std::vector<Period> periods;  ///< one or more; may overlap
-    std::vector<Key> by;          ///< empty: one group, the whole scope
-    std::vector<Kpi> kpis;        ///< empty: all KPIs
+    /// Empty: one group, the whole scope. Keyed by accounts (no `project` or `service_line`), the groups are
+    /// the same whatever the KPIs: those of every account on the book in a period (docs/kpis.md, "Rows").
+    std::vector<Key> by;
+    std::vector<Kpi> kpis;  ///< empty: all KPIs
     Options options;
     Scope scope;
     /// At most this many parallel tasks (0: one per core, `std::thread::hardware_concurrency()`). Only large
