@@ -117,6 +117,26 @@ TEST(BookBuilder, DerivesSpellsFromRevenueWhenNotGiven) {
     EXPECT_EQ(s.offsets, (std::vector<std::uint32_t>{0, 2, 2}));
 }
 
+TEST(BookBuilder, SightingsSpanEachAccountsDatedRows) {
+    Table accounts;
+    accounts.add("account_id", texts({"A", "B", "C"}));
+    BookBuilder b;
+    b.add("accounts", std::move(accounts));
+    // A: lines on 2024-03-01 and 2024-01-10 (input out of order). B: a line on 2024-02-01 and a call on
+    // 2024-06-30. C: nothing dated.
+    b.add("revenue",
+          revenue_rows({"A", "B", "A"}, {"2024-03-01", "2024-02-01", "2024-01-10"}, {1.0, 2.0, 3.0}));
+    Table interactions;
+    interactions.add("account_id", texts({"B"}));
+    interactions.add("date", days({"2024-06-30"}));
+    interactions.add("channel", texts({"call"}));
+    b.add("interactions", std::move(interactions));
+    const Book book = b.build();
+    const auto& acc = book.accounts();
+    EXPECT_EQ(acc.first_seen, (std::vector<Date>{Date(2024, 1, 10), Date(2024, 2, 1), Date::max()}));
+    EXPECT_EQ(acc.last_seen, (std::vector<Date>{Date(2024, 3, 1), Date(2024, 6, 30), Date::null()}));
+}
+
 TEST(BookBuilder, ExactlyInactivityDaysLaterStartsANewSpell) {
     Table accounts;
     accounts.add("account_id", texts({"A"}));
