@@ -14,7 +14,7 @@ out=build/fuzz
 CXX="${CXX_FUZZ:-clang++}"
 eigen=$(pkg-config --cflags-only-I eigen3 2>/dev/null || echo -I/usr/include/eigen3)
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-       -Iinclude ${eigen/-I/-isystem } -DACCOUNTKPI_VERSION=\"fuzz\")
+       -Iinclude -Isrc ${eigen/-I/-isystem } -DACCOUNTKPI_VERSION=\"fuzz\")
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 targets=("fuzz_book fuzz/corpus fuzz/regressions 4096" "fuzz_state fuzz/state/corpus fuzz/state/regressions 65536")
 share=$(( seconds / ${#targets[@]} ))

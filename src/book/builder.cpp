@@ -17,6 +17,7 @@
 #include "accountkpi/detail/order.hpp"
 #include "accountkpi/detail/prefetch.hpp"
 #include "accountkpi/kpi/kpis.hpp"
+#include "detail/text.hpp"
 #include "owner_detail.hpp"
 
 namespace accountkpi {
@@ -119,12 +120,6 @@ std::string unknown_kpi(const std::string& given) {
         if (looks_like(plain, kpi::name(k))) near += (near.empty() ? "" : " or ") + quoted(kpi::name(k));
     }
     return "unknown KPI " + quoted(given) + (near.empty() ? "" : "; did you mean " + near + "?");
-}
-
-std::string number_text(double x) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.10g", x);
-    return buf;
 }
 
 using detail::prefetch_read;
@@ -1257,7 +1252,7 @@ class Assembly {
             const auto scale = score_scale(kind[i]);
             if (!std::isnan(score[i]) && (score[i] < scale.low || score[i] > scale.high)) {
                 r.report(to_row(i), "score",
-                         "score " + number_text(score[i]) + " is outside the " +
+                         "score " + detail::number_text(score[i], 10) + " is outside the " +
                              std::string(survey_kind_names[static_cast<std::size_t>(kind[i])]) + " scale " +
                              std::to_string(static_cast<int>(scale.low)) + "-" +
                              std::to_string(static_cast<int>(scale.high)));

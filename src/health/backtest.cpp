@@ -12,16 +12,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "detail/text.hpp"
+
 namespace accountkpi::health {
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-std::string number(double v) {
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
 
 [[noreturn]] void fail(const std::string& message) {
     throw std::invalid_argument("accountkpi::health: " + message);
@@ -41,7 +37,7 @@ void require_outcome(std::span<const std::uint8_t> churned, std::size_t i) {
 void require_health(std::span<const double> health, std::size_t i) {
     const double h = health[i];
     if (!std::isnan(h) && !(h >= 0 && h <= 100))
-        fail("health[" + std::to_string(i) + "] = " + number(h) + " is outside [0, 100]");
+        fail("health[" + std::to_string(i) + "] = " + detail::number_text(h) + " is outside [0, 100]");
 }
 
 double ratio(double num, double den) {
@@ -112,11 +108,12 @@ Ranking rank(std::span<const double> health, std::span<const std::uint8_t> churn
 
 void require_options(const BacktestOptions& o) {
     if (!(o.top_share > 0 && o.top_share <= 1))
-        fail("top_share = " + number(o.top_share) + " is not in (0, 1]");
+        fail("top_share = " + detail::number_text(o.top_share) + " is not in (0, 1]");
     for (std::size_t k = 0; k < o.band_edges.size(); ++k) {
         const double e = o.band_edges[k];
         if (!(e > 0 && e < 100) || (k > 0 && !(o.band_edges[k - 1] < e)))
-            fail("band edges must increase within (0, 100), got " + number(e) + " at " + std::to_string(k));
+            fail("band edges must increase within (0, 100), got " + detail::number_text(e) + " at " +
+                 std::to_string(k));
     }
 }
 
@@ -338,7 +335,7 @@ LogisticFit fit_logistic(std::span<const double> x, std::size_t columns, std::sp
         fail("x has " + std::to_string(x.size()) + " values, not " + std::to_string(y.size()) + " rows of " +
              std::to_string(columns));
     if (!(options.l2 >= 0) || !std::isfinite(options.l2))
-        fail("l2 = " + number(options.l2) + " must be finite and >= 0");
+        fail("l2 = " + detail::number_text(options.l2) + " must be finite and >= 0");
     if (options.max_iterations < 1) fail("max_iterations must be >= 1");
     if (!(options.tolerance > 0)) fail("tolerance must be > 0");
     const auto n = static_cast<Eigen::Index>(y.size());
@@ -352,7 +349,7 @@ LogisticFit fit_logistic(std::span<const double> x, std::size_t columns, std::sp
         for (std::size_t j = 0; j < columns; ++j) {
             const double v = x[ui * columns + j];
             if (!std::isfinite(v))
-                fail("x[" + std::to_string(ui) + ", " + std::to_string(j) + "] = " + number(v) +
+                fail("x[" + std::to_string(ui) + ", " + std::to_string(j) + "] = " + detail::number_text(v) +
                      " is not finite");
             design(i, static_cast<Eigen::Index>(j) + 1) = v;
         }
@@ -377,13 +374,14 @@ WeightsFit fit_weights(std::span<const double> components, std::size_t columns,
             const double v = row[j];
             if (std::isnan(v)) continue;
             if (!(v >= 0 && v <= 100))
-                fail("components[" + std::to_string(i) + ", " + std::to_string(j) + "] = " + number(v) +
-                     " is outside [0, 100]");
+                fail("components[" + std::to_string(i) + ", " + std::to_string(j) +
+                     "] = " + detail::number_text(v) + " is outside [0, 100]");
             sum += v;
             ++defined;
         }
         if (!(unanswered[i] >= 0) || !std::isfinite(unanswered[i]))
-            fail("unanswered[" + std::to_string(i) + "] = " + number(unanswered[i]) + " is not a count >= 0");
+            fail("unanswered[" + std::to_string(i) + "] = " + detail::number_text(unanswered[i]) +
+                 " is not a count >= 0");
         if (churned[i] > 1)
             fail("churned[" + std::to_string(i) + "] = " + std::to_string(churned[i]) + " is not 0 or 1");
         if (defined == 0) continue;

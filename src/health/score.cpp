@@ -54,7 +54,7 @@ std::string reasons_of(const Evidence& e, const std::array<double, n_components>
     if (c[responsiveness] < 80) {
         add(out, whole_text(e.timely_response_rate * e.request_count) + " of " +
                      whole_text(std::trunc(e.request_count)) + " requests answered within " +
-                     detail::general_text(o.kpi.sla_days) + " days");
+                     detail::number_text(o.kpi.sla_days) + " days");
     }
     if (c[satisfaction] < 50) {
         add(out, std::isnan(e.nps) ? "CSAT " + whole_text(e.csat * 100) + "% satisfied"
@@ -62,7 +62,7 @@ std::string reasons_of(const Evidence& e, const std::array<double, n_components>
     }
     if (c[cadence] < 50) {
         add(out, detail::float_text(detail::round_to(e.touches_per_account_month, 2)) +
-                     " touches a month (target " + detail::general_text(o.cadence_target) + ")");
+                     " touches a month (target " + detail::number_text(o.cadence_target) + ")");
     }
     if (c[trend] < 40) add(out, "revenue " + whole_text((e.nrr - 1) * 100) + "% on the previous period");
     if (c[margin] < 50) {
@@ -218,8 +218,8 @@ void check(const HealthOptions& o) {
     if (!(total > 0)) throw std::invalid_argument("health weights must be finite, >= 0 and not all 0");
     if (!(0 <= o.at_risk_below && o.at_risk_below <= o.watch_below && o.watch_below <= 100)) {
         throw std::invalid_argument("bands must satisfy 0 <= at_risk <= watch <= 100, got (" +
-                                    detail::general_text(o.at_risk_below) + ", " +
-                                    detail::general_text(o.watch_below) + ")");
+                                    detail::number_text(o.at_risk_below) + ", " +
+                                    detail::number_text(o.watch_below) + ")");
     }
     if (!(o.cadence_target > 0 && o.unanswered_penalty >= 0))
         throw std::invalid_argument("cadence_target must be > 0, unanswered_penalty >= 0");

@@ -22,16 +22,14 @@
 #include <vector>
 
 #include "accountkpi/ltv/fit.hpp"
+#include "detail/text.hpp"
 
 namespace accountkpi::ltv::detail {
 
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 inline std::string format_number(double v) {
-    std::ostringstream out;
-    out.precision(17);
-    out << v;
-    return out.str();
+    return accountkpi::detail::number_text(v, 17);
 }
 
 [[noreturn]] inline void fail(std::string_view where, std::string_view message) {

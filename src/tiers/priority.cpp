@@ -32,7 +32,7 @@ void check(const PriorityOptions& o, const kpi::Scope& portfolio) {
     detail::check_fraction("margin_floor", o.margin_floor);
     if (!(o.health_floor >= 0 && o.health_floor <= 100)) {
         throw std::invalid_argument("health_floor is a health score 0-100, got " +
-                                    detail::general_text(o.health_floor));
+                                    detail::number_text(o.health_floor));
     }
     if (portfolio.managers.empty() && portfolio.accounts.empty())
         throw std::invalid_argument("prioritise: give a manager or accounts");

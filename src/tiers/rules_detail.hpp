@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "accountkpi/book/ids.hpp"
+#include "detail/text.hpp"
 
 namespace accountkpi::detail {
 
@@ -53,13 +54,6 @@ inline std::string whole_text(double x) {
     return std::string(buf) == "-0" ? "0" : buf;
 }
 
-/// `x` in `printf`'s `%g` (Python's `:g`): "2", "0.5", "1e+06".
-inline std::string general_text(double x) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", x);
-    return buf;
-}
-
 /// A fraction as a whole percent (Python's `:.0%`): 0.3 -> "30%".
 inline std::string percent_text(double fraction) {
     char buf[64];
@@ -72,9 +66,9 @@ inline std::string percent_text(double fraction) {
 inline void check_fraction(std::string_view name, double value) {
     if (value > 0 && value <= 1) return;
     const std::string hint =
-        value > 1 && value <= 100 ? " (did you mean " + general_text(value / 100) + "?)" : "";
+        value > 1 && value <= 100 ? " (did you mean " + number_text(value / 100) + "?)" : "";
     throw std::invalid_argument(std::string(name) + " is a fraction in (0, 1] (0.15 = 15%), got " +
-                                general_text(value) + hint);
+                                number_text(value) + hint);
 }
 
 /// Whether the external id of index `a` sorts before that of `b` (integers by value, texts by bytes).

@@ -9,16 +9,11 @@
 #include <string>
 
 #include "accountkpi/tiers/score.hpp"
+#include "detail/text.hpp"
 
 namespace accountkpi::tiers {
 namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-std::string detail_number(double x) {
-    std::ostringstream out;
-    out << x;
-    return out.str();
-}
 }  // namespace
 
 Goal goal(kpi::Kpi k, double target, double weight) {
@@ -27,12 +22,12 @@ Goal goal(kpi::Kpi k, double target, double weight) {
 
 std::string target_problem(kpi::Kpi k, double target, const kpi::Options& options) {
     if (std::isnan(target)) return {};
-    const std::string value = detail_number(target);
+    const std::string value = detail::number_text(target);
     if (!std::isfinite(target)) return value + " is not finite";
     const auto outside = [&](double lo, double hi, const std::string& hint) {
         return target < lo || target > hi
-                   ? value + " is outside [" + detail_number(lo) + ", " + detail_number(hi) + "] for a " +
-                         std::string(name(unit(k, options))) + hint
+                   ? value + " is outside [" + detail::number_text(lo) + ", " + detail::number_text(hi) +
+                         "] for a " + std::string(name(unit(k, options))) + hint
                    : std::string{};
     };
     switch (unit(k, options)) {
