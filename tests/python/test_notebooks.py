@@ -73,7 +73,8 @@ def stale_cells(stored: nbformat.NotebookNode, fresh: nbformat.NotebookNode) -> 
 
 
 def test_there_are_notebooks() -> None:
-    assert len(NOTEBOOKS) >= 3
+    assert len(NOTEBOOKS) >= 4
+    assert EXAMPLES / "04_crm_export_to_quarterly_review.ipynb" in NOTEBOOKS
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
