@@ -1,13 +1,18 @@
-"""The gallery: every chart of ``accountkpi.plot``, each drawn at build time by the few lines shown beside it
-(``generated/gallery.md`` and its PNGs).
+"""The gallery: every chart of ``accountkpi.plot`` and ``accountkpi.ltv.plotting``, each drawn at build time
+by the few lines shown beside it, and the sections of the account review report (``generated/gallery.md``, its
+PNGs and the whole report as a download).
 
-A chart of ``accountkpi.plot.__all__`` without an entry here fails the build, so the gallery stays complete.
+A chart of ``accountkpi.plot.__all__`` or ``accountkpi.ltv.plotting.__all__`` without an entry here fails the
+build, so the gallery stays complete.
 """
 
 from __future__ import annotations
 
+import html
+import re
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import accountkpi as ak
 
@@ -103,31 +108,120 @@ CHARTS: list[tuple[str, str, str]] = [
 ]
 
 
+# The model checks of accountkpi.ltv.plotting (lifetimes' plots), on the CDNOW sample in weeks.
+LTV_CHARTS: list[tuple[str, str, str]] = [
+    (
+        "accountkpi.ltv.plotting.plot_period_transactions",
+        "BG/NBD: customers by number of repeat purchases, observed and expected",
+        """
+        import accountkpi as ak
+
+        summary = ak.datasets.load_cdnow_summary_with_monetary_value()
+        bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+        ak.ltv.plotting.plot_period_transactions(bgf)
+        """,
+    ),
+    (
+        "accountkpi.ltv.plotting.plot_calibration_purchases_vs_holdout_purchases",
+        "Holdout purchases against the model's prediction, by calibration frequency",
+        """
+        import accountkpi as ak
+
+        transactions = ak.datasets.load_cdnow_sample()
+        split = ak.ltv.calibration_and_holdout_data(
+            transactions, "id", "date", "1997-09-30", "1998-06-30", freq="W"
+        )
+        bgf = ak.ltv.BetaGeoFitter().fit(split["frequency_cal"], split["recency_cal"], split["T_cal"])
+        ak.ltv.plotting.plot_calibration_purchases_vs_holdout_purchases(bgf, split)
+        """,
+    ),
+    (
+        "accountkpi.ltv.plotting.plot_frequency_recency_matrix",
+        "Expected purchases in the next year, by frequency and recency",
+        """
+        import accountkpi as ak
+
+        summary = ak.datasets.load_cdnow_summary_with_monetary_value()
+        bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+        ak.ltv.plotting.plot_frequency_recency_matrix(bgf, T=52)
+        """,
+    ),
+    (
+        "accountkpi.ltv.plotting.plot_probability_alive_matrix",
+        "The probability that a customer is still alive, by frequency and recency",
+        """
+        import accountkpi as ak
+
+        summary = ak.datasets.load_cdnow_summary_with_monetary_value()
+        bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+        ak.ltv.plotting.plot_probability_alive_matrix(bgf)
+        """,
+    ),
+    (
+        "accountkpi.ltv.plotting.plot_cumulative_transactions",
+        "Cumulative repeat purchases, observed and predicted, past the calibration period",
+        """
+        import accountkpi as ak
+
+        transactions = ak.datasets.load_cdnow_sample()
+        split = ak.ltv.calibration_and_holdout_data(
+            transactions, "id", "date", "1997-09-30", "1998-06-30", freq="W"
+        )
+        bgf = ak.ltv.BetaGeoFitter().fit(split["frequency_cal"], split["recency_cal"], split["T_cal"])
+        ak.ltv.plotting.plot_cumulative_transactions(
+            bgf, transactions, "date", "id", t=78, t_cal=39, freq="W", xlabel="week"
+        )
+        """,
+    ),
+    (
+        "accountkpi.ltv.plotting.plot_history_alive",
+        "One customer's probability of being alive, week by week, with her purchases",
+        """
+        import accountkpi as ak
+
+        transactions = ak.datasets.load_cdnow_sample()
+        summary = ak.ltv.summary_data_from_transaction_data(transactions, "id", "date", freq="W")
+        bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+        one = transactions[transactions["id"] == 1]
+        ak.ltv.plotting.plot_history_alive(bgf, 78, one, "date", freq="W")
+        """,
+    ),
+]
+
+
+# The account review report (accountkpi.report.html_report), shown section by section.
+REPORT = """
+import accountkpi as ak
+
+book = ak.datasets.demo_book(seed=0)
+page = ak.report.html_report(book, "2025Q2")  # one self-contained HTML page
+"""
+
+# The report's own layout rules, for its sections inside the site's page.
+_REPORT_STYLE = (
+    "<style>.ak-report .row { display: flex; gap: 2em; flex-wrap: wrap; align-items: flex-start; } "
+    ".ak-report img { max-width: 100%; } .ak-report table { border-collapse: collapse; font-size: 0.85em; } "
+    ".ak-report th, .ak-report td { padding: 0.2em 0.6em; border-bottom: 1px solid #ddd; "
+    "text-align: right; } "
+    ".ak-report .note, .ak-report .na { color: #555; } .ak-report .warn { color: #b00; }</style>"
+)
+
+
 def _slug(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
-def write(out: Path) -> str:
-    """Draws every chart into ``out`` (PNG) and returns the gallery page (MyST Markdown)."""
-    import matplotlib  # optional heavy dependency: imported only to draw
+def _missing(module: Any, charts: list[tuple[str, str, str]]) -> list[str]:
+    shown = {name for name, _, _ in charts}
+    return sorted(f"{module.__name__}.{n}" for n in module.__all__ if f"{module.__name__}.{n}" not in shown)
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt  # (as above)
 
-    shown = {name for name, _, _ in CHARTS}
-    missing = sorted(f"accountkpi.plot.{n}" for n in ak.plot.__all__ if f"accountkpi.plot.{n}" not in shown)
-    if missing:
-        raise RuntimeError(f"docs/_ext/gallery.py: no gallery entry for {', '.join(missing)}")
-    out.mkdir(parents=True, exist_ok=True)
-    page = [
-        "# Gallery",
-        "",
-        "The charts `accountkpi.plot` draws, each with the lines that make it (on the seeded demo book).",
-        "They are drawn when the site is built, so each picture is what the code beside it gives today.",
-        "Every function returns its Matplotlib axes: pass `ax=` to draw into a figure of your own.",
-        "",
-    ]
-    for name, title, code in CHARTS:
+def _draw(charts: list[tuple[str, str, str]], out: Path) -> list[str]:
+    """Runs each chart's code, saves its figure in ``out`` and returns its entries of the page."""
+    import matplotlib.pyplot as plt  # optional heavy dependency: imported only to draw
+
+    page = []
+    for name, title, code in charts:
         source = textwrap.dedent(code).strip()
         plt.close("all")
         exec(compile(source, f"<gallery {name}>", "exec"), {})  # the gallery's own snippets, above
@@ -135,7 +229,7 @@ def write(out: Path) -> str:
         fig.savefig(out / f"{_slug(name)}.png", dpi=80, bbox_inches="tight", metadata={"Software": None})
         plt.close("all")
         page += [
-            f"## {title}",
+            f"### {title}",
             "",
             f"{{py:func}}`{name}`",
             "",
@@ -146,4 +240,78 @@ def write(out: Path) -> str:
             f"![{title}](gallery/{_slug(name)}.png)",
             "",
         ]
+    return page
+
+
+def _report(out: Path) -> list[str]:
+    """The report's sections, each as the report shows it (its tables and embedded charts), and the whole
+    report as a download."""
+    scope: dict[str, Any] = {}
+    exec(compile(REPORT.strip(), "<gallery report>", "exec"), scope)  # the gallery's own snippet, above
+    page: str = scope["page"]
+    (out / "account-review.html").write_text(page, encoding="utf-8")
+    body = page[page.index("<body>") + len("<body>") : page.rindex("</body>")]
+    sections = re.split(r"(?=<h2>)", body)[1:]  # each section opens with its <h2> heading
+    if not sections:
+        raise RuntimeError("docs/_ext/gallery.py: the report has no <h2> sections to show")
+    lines = [
+        "## The account review report",
+        "",
+        "{py:func}`accountkpi.report.html_report` writes the quarterly account review as one",
+        "self-contained page (tables and charts embedded; it opens offline in any browser). Its sections",
+        "follow, each as the report shows it, made by these lines;",
+        "{download}`the whole report <gallery/account-review.html>`.",
+        "",
+        "```python",
+        REPORT.strip(),
+        "```",
+        "",
+        "```{raw} html",
+        _REPORT_STYLE,
+        "```",
+        "",
+    ]
+    for section in sections:
+        heading, _, rest = section.partition("</h2>")
+        title = html.unescape(re.sub(r"<[^>]+>", "", heading))
+        lines += [
+            f"### {title}",
+            "",
+            "```{raw} html",
+            f"<div class='ak-report'>{rest.strip()}</div>",
+            "```",
+            "",
+        ]
+    return lines
+
+
+def write(out: Path) -> str:
+    """Draws every chart into ``out`` (PNG) and returns the gallery page (MyST Markdown)."""
+    import matplotlib  # optional heavy dependency: imported only to draw
+
+    matplotlib.use("Agg")
+
+    missing = _missing(ak.plot, CHARTS) + _missing(ak.ltv.plotting, LTV_CHARTS)
+    if missing:
+        raise RuntimeError(f"docs/_ext/gallery.py: no gallery entry for {', '.join(missing)}")
+    out.mkdir(parents=True, exist_ok=True)
+    page = [
+        "# Gallery",
+        "",
+        "The charts accountkpi draws, each with the lines that make it (on the seeded demo book and the",
+        "CDNOW sample), and the sections of the account review report. They are drawn when the site is",
+        "built, so each picture is what the code beside it gives today. Every chart function returns its",
+        "Matplotlib axes: pass `ax=` to draw into a figure of your own.",
+        "",
+        "## Charts of `accountkpi.plot`",
+        "",
+        *_draw(CHARTS, out),
+        "## Model checks of `accountkpi.ltv.plotting`",
+        "",
+        "The plots of lifetimes' `plotting` module for the fitted lifetime-value models, on the CDNOW",
+        "sample (2,357 customers, in weeks; see the notebook *Lifetime value on CDNOW*).",
+        "",
+        *_draw(LTV_CHARTS, out),
+        *_report(out),
+    ]
     return "\n".join(page)
