@@ -3,7 +3,8 @@
 - ``generated/kpi-table.md``: the KPI definitions table, from the core's registry (``kpi.kpi_table()``);
 - ``generated/examples/*.ipynb``: copies of the notebooks of ``examples/`` (stored with their outputs);
 - ``generated/gallery.md`` and its PNGs: the charts of ``accountkpi.plot`` (``gallery.py``);
-- the C++ API: doxygen's XML of ``include/accountkpi`` for Breathe (``docs/Doxyfile``).
+- ``generated/cpp/<area>.md``: the C++ API, one page per area of ``include/accountkpi`` (``book``, ``kpi``,
+  ``ltv``, ...), from doxygen's XML of its headers read by Breathe (``docs/Doxyfile``).
 """
 
 from __future__ import annotations
@@ -154,13 +155,87 @@ def notebooks() -> None:
         _write(target / path.name, path.read_text(encoding="utf-8"))
 
 
+INCLUDE = ROOT / "include" / "accountkpi"
+
+
+def cpp_areas() -> dict[str, list[Path]]:
+    """The public headers by area: those of ``include/accountkpi/<area>/`` (the umbrella ``<area>.hpp``
+    beside the folder includes them), and ``core`` for the other headers at the top; ``detail`` folders
+    hold no public API."""
+    areas = {
+        d.name: sorted(h for h in d.rglob("*.hpp") if "detail" not in h.relative_to(INCLUDE).parts)
+        for d in sorted(INCLUDE.iterdir())
+        if d.is_dir() and d.name != "detail"
+    }
+    umbrellas = {f"{area}.hpp" for area in areas} | {"accountkpi.hpp"}
+    areas["core"] = [h for h in sorted(INCLUDE.glob("*.hpp")) if h.name not in umbrellas]
+    return areas
+
+
+def _brief(header: Path) -> str:
+    """The first sentence of a header's ``/// \\file`` comment."""
+    lines = header.read_text(encoding="utf-8").splitlines()
+    start = lines.index("/// \\file") + 1 if "/// \\file" in lines else len(lines)
+    text = []
+    for line in lines[start:]:
+        if not line.startswith("///") or line.strip() == "///":
+            break
+        text.append(line[3:].strip())
+    paragraph = " ".join(text)
+    first = re.match(r"(.+?[.])(\s+[A-Z(`]|$)", paragraph)  # its first sentence
+    return first.group(1) if first else paragraph
+
+
+def cpp_page(area: str, headers: list[Path]) -> str:
+    """The C++ API page of one area: its headers with their briefs, then the declarations of its namespaces
+    from the headers' Doxygen comments (Breathe; public members only, as the headers promise them)."""
+    umbrella = INCLUDE / f"{area}.hpp"
+    if umbrella.exists():
+        intro = [_brief(umbrella), "", f"`#include <accountkpi/{area}.hpp>` includes these headers:"]
+    else:
+        intro = ["The headers outside the areas, each included by `accountkpi/accountkpi.hpp`:"]
+    listed = [f"- `{h.relative_to(INCLUDE.parent).as_posix()}`: {_brief(h)}" for h in headers]
+    return "\n".join(
+        [
+            f"# C++ API: {area}",
+            "",
+            *intro,
+            "",
+            *listed,
+            "",
+            "```{doxygennamespace} accountkpi",
+            f":project: {area}",
+            ":members:",
+            ":undoc-members:",
+            "```",
+            "",
+        ]
+    )
+
+
 def doxygen(app: Sphinx) -> None:
-    """Runs doxygen on the public headers into the build's doctrees folder and points Breathe at its XML."""
-    out = Path(app.doctreedir).parent / "doxygen"
-    out.mkdir(parents=True, exist_ok=True)
-    config = (DOCS / "Doxyfile").read_text(encoding="utf-8") + f"\nOUTPUT_DIRECTORY = {out}\n"
-    subprocess.run(["doxygen", "-"], input=config, text=True, cwd=ROOT, check=True, env={**os.environ})
-    app.config.breathe_projects = {"accountkpi": str(out / "xml")}
+    """Runs doxygen on the public headers of each area into the build's doctrees folder, writes each area's
+    page, and points Breathe at the XML (one project per area: a header's name is unique within its area,
+    as Breathe's ``doxygenfile`` needs, not across areas: ``book/book.hpp`` and ``ltv/book.hpp``)."""
+    root = Path(app.doctreedir).parent / "doxygen"
+    areas = cpp_areas()
+    target = GENERATED / "cpp"
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("*.md"):
+        if old.stem not in areas:
+            old.unlink()
+    projects = {}
+    for area, headers in areas.items():
+        out = root / area
+        out.mkdir(parents=True, exist_ok=True)
+        inputs = " ".join(h.relative_to(ROOT).as_posix() for h in headers)
+        config = (DOCS / "Doxyfile").read_text(
+            encoding="utf-8"
+        ) + f"\nINPUT = {inputs}\nOUTPUT_DIRECTORY = {out}\n"
+        subprocess.run(["doxygen", "-"], input=config, text=True, cwd=ROOT, check=True, env={**os.environ})
+        projects[area] = str(out / "xml")
+        _write(target / f"{area}.md", cpp_page(area, headers))
+    app.config.breathe_projects = projects
 
 
 def generate(app: Sphinx, config: object) -> None:
