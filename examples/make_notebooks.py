@@ -420,6 +420,11 @@ CRM_REVIEW = [
         "for heading in re.findall('<h2>(.*?)</h2>', page.read_text(encoding='utf-8')):\n"
         "    print(heading)"
     ),
+    new_markdown_cell(
+        "The export and the report were written to a temporary folder; with your own files, point "
+        "`export` at the folder your systems write and the report where your team reads it."
+    ),
+    new_code_cell("import shutil\n\nshutil.rmtree(export.parent)"),
 ]
 
 
