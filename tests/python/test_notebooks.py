@@ -102,7 +102,7 @@ def test_notebook_runs_and_its_outputs_are_current(path: Path) -> None:
     assert not errors
     stale = stale_cells(stored, fresh)
     assert not stale, (
-        f"{path.name}: stored outputs are stale; run `python examples/make_notebooks.py`:\n"
+        f"{path.name}: stored outputs are stale; run `python examples/make_notebooks.py {path.name[:2]}`:\n"
         + "\n".join(stale)
     )
 
