@@ -51,7 +51,8 @@ def revenue_bridge(
     Parameters
     ----------
     book : Book
-    periods : Period, str or list of them
+    periods : Period, str or list
+        A period or its label, or a list of them.
     by : str or list of str, optional
         Account-level keys (``account``, ``manager``, ``region``, ``domain``, ``tier``, ``role``,
         ``volume_band``): an account counts in the group it has in the period, as for ``nrr``. Not
@@ -59,7 +60,8 @@ def revenue_bridge(
     base : {'previous', 'year_ago'}
         The base period of the opening: the period just before (as for NRR), or the same period a year
         earlier.
-    scope : Scope, list of account ids or dict, optional
+    scope : Scope, list or dict, optional
+        A Scope, a list of account ids or a dict, as :meth:`~accountkpi.Book.kpis` takes it.
     exact : bool
         Whole millionths of the currency unit (``int64``) instead of currency units.
 

@@ -77,11 +77,12 @@ def compare(
     ----------
     book : Book
     period : Period or str
-    vs : "previous", "year_ago", a Period or a label, or a sequence of them
-        ``"previous"`` is :meth:`Period.previous` (2025Q2 -> 2025Q1), ``"year_ago"`` :meth:`Period.year_ago`
-        (2025Q2 -> 2024Q2); another period is named by its label.
+    vs : str, Period or sequence
+        ``"previous"``, ``"year_ago"``, a period or its label, or a sequence of them: ``"previous"`` is
+        :meth:`~accountkpi.Period.previous` (2025Q2 -> 2025Q1), ``"year_ago"``
+        :meth:`~accountkpi.Period.year_ago` (2025Q2 -> 2024Q2); another period is named by its label.
     by : str or list of str, optional
-        Group keys, as :meth:`Book.kpis` takes them.
+        Group keys, as :meth:`~accountkpi.Book.kpis` takes them.
     kpis : str or list of str, optional
         KPI names; all of them when omitted.
     scope : Scope, optional
@@ -90,7 +91,7 @@ def compare(
         ``window`` months up to its end (:func:`trailing`), so a quarter without a survey still has a
         trailing-12-month NPS. The other KPIs keep their period.
     **options
-        KPI options, as :meth:`Book.kpis` takes them.
+        KPI options, as :meth:`~accountkpi.Book.kpis` takes them.
 
     Returns
     -------

@@ -1,4 +1,4 @@
-"""The same KPIs on a Dask cluster, for books too large for one machine: :func:`kpis`.
+"""The same KPIs on a Dask cluster, for books too large for one machine: :func:`~accountkpi.dask.kpis`.
 
 The event tables (``revenue``, ``interactions``, ``requests``, ``surveys``) are Dask DataFrames partitioned
 any way; they are shuffled so that each of ``partitions`` account partitions holds every event of its

@@ -70,8 +70,9 @@ def lorenz(values: Any, ax: Axes | None = None, title: str = "Revenue concentrat
 def kpi_trend(
     table: pd.DataFrame, kpi: str, by: str | None = None, ax: Axes | None = None, percent: bool | None = None
 ) -> Axes:
-    """A KPI over periods, one line per group, from a :meth:`Book.kpis` table; ``percent`` (by default when
-    the KPI's unit is a fraction or a ratio, see :func:`accountkpi.kpi.kpi_table`) shows it times 100.
+    """A KPI over periods, one line per group, from a :meth:`~accountkpi.Book.kpis` table; ``percent`` (by
+    default when the KPI's unit is a fraction or a ratio, see :func:`accountkpi.kpi.kpi_table`) shows it times
+    100.
 
     Examples
     --------
@@ -104,7 +105,8 @@ def kpi_trend(
 
 
 def cohort_heatmap(table: pd.DataFrame, ax: Axes | None = None, title: str | None = None) -> Axes:
-    """Heatmap of a cohort table (:meth:`Book.cohorts`): cohorts down, periods since acquisition across.
+    """Heatmap of a cohort table (:meth:`~accountkpi.Book.cohorts`): cohorts down, periods since acquisition
+    across.
 
     Examples
     --------

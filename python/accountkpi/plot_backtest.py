@@ -77,12 +77,12 @@ def health_backtest(backtest: Backtest, axes: Sequence[Axes] | None = None) -> t
     ----------
     backtest : Backtest
         From :func:`accountkpi.health.backtest`.
-    axes : pair of Axes, optional
+    axes : sequence of Axes, optional
         Where to draw (a new figure with two panels when omitted).
 
     Returns
     -------
-    (Axes, Axes)
+    tuple of Axes
         The ROC panel and the bands panel.
 
     Examples
