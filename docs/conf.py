@@ -80,7 +80,10 @@ nitpicky = True
 # Types of other libraries (the site has no intersphinx inventories: it builds offline) and numpydoc's words.
 nitpick_ignore = [
     ("py:class", name)
-    for name in ("DataFrame", "Series", "Axes", "array-like", "sequence", "iterable", "mapping", "timedelta")
+    for name in (
+        *("DataFrame", "Series", "Axes", "timedelta"),
+        *("array-like", "date-like", "sequence", "iterable", "mapping"),
+    )
 ]
 # Breathe links a class's #include line to doxygen's page of the header (label "<name>_8hpp"): the site has
 # the areas' pages instead.

@@ -116,10 +116,21 @@ def type_docstring(  # noqa: PLR0917 - the signature of Sphinx's autodoc-process
 #: generated/cpp; the other API pages are to follow.
 NITPICKY_API = (
     "accountkpi.bridge",
+    "accountkpi.cli",
     "accountkpi.compare",
+    "accountkpi.concentration",
+    "accountkpi.health",
+    "accountkpi.health_backtest",
+    "accountkpi.ltv.plotting",
     "accountkpi.plot",
     "accountkpi.plot_backtest",
     "accountkpi.plot_bridge",
+    "accountkpi.renewals",
+    "accountkpi.report",
+    "accountkpi.report_backtest",
+    "accountkpi.report_bridge",
+    "accountkpi.report_format",
+    "accountkpi.whatif",
 )
 
 

@@ -148,8 +148,8 @@ def health(
         The same as ``scope=Scope(managers=[manager], accounts=accounts)``.
     weights : mapping, optional
         Weights of the components (missing ones are 0); :data:`DEFAULT_WEIGHTS` when omitted.
-    bands : (float, float)
-        Below the first: ``at_risk``; below the second: ``watch``; else ``healthy``.
+    bands : tuple of float
+        Two bounds. Below the first: ``at_risk``; below the second: ``watch``; else ``healthy``.
     cadence_target, margin_target, unanswered_penalty : float
         ``margin_target`` is a fraction (0.3 = 30%).
     min_components : int, default 2

@@ -217,9 +217,10 @@ def backtest(
     Parameters
     ----------
     book : Book
-    periods : Period, str or iterable of them
-        E.g. ``ak.periods("2023-01-01", "2025-10-01", "Q")``. The churn window after each is the next
-        ``horizon`` periods of the same length; it must end within the book's data.
+    periods : Period, str or iterable
+        One period or several, each a Period or its label, e.g.
+        ``ak.periods("2023-01-01", "2025-10-01", "Q")``. The churn window after each is the next ``horizon``
+        periods of the same length; it must end within the book's data.
     horizon : int
         Periods ahead in which a churn counts (1: the next quarter after a quarter).
     top_share : float
@@ -304,8 +305,8 @@ def fit_weights(
     Parameters
     ----------
     book : Book
-    periods : Period, str or iterable of them
-        In time order (sorted by begin here).
+    periods : Period, str or iterable
+        One period or several, each a Period or its label, in time order (sorted by begin here).
     horizon : int
     test_periods : int, optional
         The last periods kept out of the fit to validate it (default a third, at least 1); 0 fits on all
