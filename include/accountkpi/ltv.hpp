@@ -11,6 +11,7 @@
 #include "accountkpi/ltv/gamma_gamma.hpp"     // IWYU pragma: export
 #include "accountkpi/ltv/hypergeometric.hpp"  // IWYU pragma: export
 #include "accountkpi/ltv/mbgnbd.hpp"          // IWYU pragma: export
+#include "accountkpi/ltv/pareto_nbd.hpp"      // IWYU pragma: export
 #include "accountkpi/ltv/saved_model.hpp"     // IWYU pragma: export
 #include "accountkpi/ltv/sbg.hpp"             // IWYU pragma: export
 #include "accountkpi/ltv/simple.hpp"          // IWYU pragma: export

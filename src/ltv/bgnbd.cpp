@@ -19,27 +19,8 @@
 namespace accountkpi::ltv {
 namespace {
 
-void validate_rfm(std::string_view where, std::span<const double> frequency, std::span<const double> recency,
-                  std::span<const double> T) {
-    detail::require_non_empty(where, "frequency", frequency);
-    detail::require_same_size(where, "recency", recency, "frequency", frequency);
-    detail::require_same_size(where, "T", T, "frequency", frequency);
-    detail::require_values(where, "frequency", frequency, detail::Bound::non_negative, /*whole=*/true);
-    detail::require_values(where, "recency", recency, detail::Bound::non_negative);
-    detail::require_values(where, "T", T, detail::Bound::non_negative);
-    for (std::size_t i = 0; i < recency.size(); ++i)
-        if (recency[i] > T[i])
-            detail::fail_at(where, "recency", i, recency[i],
-                            "exceeds T[" + std::to_string(i) + "] = " + detail::format_number(T[i]));
-}
-
-void validate_weights(std::string_view where, std::span<const double> weights,
-                      std::span<const double> frequency) {
-    if (weights.empty()) return;
-    detail::require_same_size(where, "weights", weights, "frequency", frequency);
-    detail::require_values(where, "weights", weights, detail::Bound::non_negative);
-    if (std::accumulate(weights.begin(), weights.end(), 0.0) <= 0) detail::fail(where, "weights are all 0");
-}
+using detail::validate_rfm;
+using detail::validate_weights;
 
 void validate_params(std::string_view where, const BgNbdParams& p) {
     detail::require_parameter(where, "r", p.r);

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 #include <span>
 #include <sstream>
 #include <stdexcept>
@@ -78,6 +79,30 @@ inline void require_options(std::string_view where, const FitOptions& options) {
         fail(where, "penalizer_coef = " + format_number(options.penalizer_coef) + " must be finite and >= 0");
     if (options.max_iterations < 1) fail(where, "max_iterations must be >= 1");
     if (!(options.gradient_tolerance > 0)) fail(where, "gradient_tolerance must be > 0");
+}
+
+/// The RFM columns of the BG/NBD family: same non-empty size, x whole >= 0, 0 <= t_x <= T, all finite.
+inline void validate_rfm(std::string_view where, std::span<const double> frequency,
+                         std::span<const double> recency, std::span<const double> T) {
+    require_non_empty(where, "frequency", frequency);
+    require_same_size(where, "recency", recency, "frequency", frequency);
+    require_same_size(where, "T", T, "frequency", frequency);
+    require_values(where, "frequency", frequency, Bound::non_negative, /*whole=*/true);
+    require_values(where, "recency", recency, Bound::non_negative);
+    require_values(where, "T", T, Bound::non_negative);
+    for (std::size_t i = 0; i < recency.size(); ++i)
+        if (recency[i] > T[i])
+            fail_at(where, "recency", i, recency[i],
+                    "exceeds T[" + std::to_string(i) + "] = " + format_number(T[i]));
+}
+
+/// Optional weights: empty, or one finite value >= 0 per row, not all 0.
+inline void validate_weights(std::string_view where, std::span<const double> weights,
+                             std::span<const double> frequency) {
+    if (weights.empty()) return;
+    require_same_size(where, "weights", weights, "frequency", frequency);
+    require_values(where, "weights", weights, Bound::non_negative);
+    if (std::accumulate(weights.begin(), weights.end(), 0.0) <= 0) fail(where, "weights are all 0");
 }
 
 /// Index of each row's whole-number x >= 0 among the distinct values `distinct` (increasing), which it fills

@@ -224,6 +224,11 @@ BgNbdParams to_bgnbd_params(const SavedModel& saved) {
     return {s.parameter("r"), s.parameter("alpha"), s.parameter("a"), s.parameter("b")};
 }
 
+ParetoNbdParams to_pareto_nbd_params(const SavedModel& saved) {
+    const SavedModel& s = require_model(saved, "to_pareto_nbd_params", {"ParetoNBDFitter"});
+    return {s.parameter("r"), s.parameter("alpha"), s.parameter("s"), s.parameter("beta")};
+}
+
 GammaGammaParams to_gamma_gamma_params(const SavedModel& saved) {
     const SavedModel& s = require_model(saved, "to_gamma_gamma_params", {"GammaGammaFitter"});
     return {s.parameter("p"), s.parameter("q"), s.parameter("v")};

@@ -12,6 +12,7 @@
 #include "accountkpi/ltv/bgbb.hpp"
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/gamma_gamma.hpp"
+#include "accountkpi/ltv/pareto_nbd.hpp"
 #include "accountkpi/ltv/sbg.hpp"
 
 ACCOUNTKPI_EXPORT_BEGIN
@@ -39,6 +40,10 @@ struct SavedModel {
 /// The parameters of a saved BetaGeoFitter or ModifiedBetaGeoFitter (r, alpha, a, b), for the BG/NBD or
 /// MBG/NBD functions. \throws std::invalid_argument for another model or a missing parameter.
 [[nodiscard]] BgNbdParams to_bgnbd_params(const SavedModel& saved);
+
+/// The parameters of a saved ParetoNBDFitter (r, alpha, s, beta), for the Pareto/NBD functions.
+/// \throws std::invalid_argument for another model or a missing parameter.
+[[nodiscard]] ParetoNbdParams to_pareto_nbd_params(const SavedModel& saved);
 
 /// The parameters of a saved GammaGammaFitter (p, q, v). \throws std::invalid_argument otherwise.
 [[nodiscard]] GammaGammaParams to_gamma_gamma_params(const SavedModel& saved);

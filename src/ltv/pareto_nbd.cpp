@@ -1,0 +1,355 @@
+// Pareto/NBD: the log-likelihood in FHL's 2F1 form with its exact gradient, the fit and the predictions.
+#include "accountkpi/ltv/pareto_nbd.hpp"
+
+#include <boost/math/special_functions/beta.hpp>
+#include <boost/math/special_functions/digamma.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+#include <cmath>
+#include <cstdint>
+
+#include "accountkpi/ltv/hypergeometric.hpp"
+#include "ltv_detail.hpp"
+
+namespace accountkpi::ltv {
+namespace {
+
+using Vector = Eigen::Vector4d;
+
+void validate_params(std::string_view where, const ParetoNbdParams& p) {
+    detail::require_parameter(where, "r", p.r);
+    detail::require_parameter(where, "alpha", p.alpha);
+    detail::require_parameter(where, "s", p.s);
+    detail::require_parameter(where, "beta", p.beta);
+}
+
+ParetoNbdParams as_params(const Vector& v) {
+    return {v(0), v(1), v(2), v(3)};
+}
+
+/// S(b, c, z) = sum_n (b)_n / (c)_n z^n (= 2F1(1, b; c; z)) for 0 <= z < 1, 0 < b <= c, with its partial
+/// derivatives, summed term by term: t_{n+1} = t_n (b+n)/(c+n) z, d t_n/db = t_n sum_{j<n} 1/(b+j),
+/// d t_n/dc = -t_n sum_{j<n} 1/(c+j), d t_n/dz = n t_n / z. Since b <= c the terms fall at least as fast as
+/// z^n; the sums stop once the geometric bound on every tail is below 1e-17 of the value, which takes about
+/// 40 / (1 - z) terms. NaN after `max_terms` (z above about 0.9998: one of alpha + y, beta + y over 5,000
+/// times the other), so that a fit running to such a boundary stops there instead of summing for minutes.
+struct Series {
+    double value = detail::nan, d_b = detail::nan, d_c = detail::nan, d_z = detail::nan;
+};
+
+constexpr long max_terms = 200'000;
+
+Series ratio_series(double b, double c, double z) {
+    Series out;
+    if (z == 0) return {1, 0, 0, b / c};
+    double term = 1, sum = 1, sum_b = 0, sum_c = 0, sum_n = 0, harmonic_b = 0, harmonic_c = 0;
+    for (long n = 0; n < max_terms; ++n) {
+        const auto nd = static_cast<double>(n);
+        const double inverse_b = 1 / (b + nd), inverse_c = 1 / (c + nd);
+        harmonic_b += inverse_b;
+        harmonic_c += inverse_c;
+        term *= (b + nd) * inverse_c * z;  // t_{n+1}
+        sum += term;
+        sum_b += term * harmonic_b;
+        sum_c -= term * harmonic_c;
+        sum_n += term * (nd + 1);
+        // The weighted terms t_n (n + H_b + H_c) fall by at most z (n+3)/(n+2) from one to the next.
+        const double q = z * (nd + 3) / (nd + 2);
+        if (q < 1 && term * (nd + 2 + harmonic_b + harmonic_c) * q / (1 - q) <= 1e-17 * sum) {
+            out.value = sum;
+            out.d_b = sum_b;
+            out.d_c = sum_c;
+            out.d_z = sum_n / z;
+            return out;
+        }
+    }
+    return out;
+}
+
+/// ln and gradient (in r, alpha, s, beta) of (k+s) F(y) in FHL's closed form of I (pareto_nbd.hpp), k = r+x.
+/// By Euler's transformation, for alpha >= beta (z = (alpha-beta)/(alpha+y))
+///   2F1(k+s, s+1; k+s+1; z) / (alpha+y)^(k+s) = (alpha+y)^-k (beta+y)^-s S(k, k+s+1, z),
+/// and for alpha < beta (z = (beta-alpha)/(beta+y))
+///   2F1(k+s, k; k+s+1; z) / (beta+y)^(k+s) = (alpha+y)^(1-k) (beta+y)^-(s+1) S(s+1, k+s+1, z).
+struct LogTerm {
+    double value = detail::nan;
+    Vector gradient;
+};
+
+LogTerm log_term(const ParetoNbdParams& p, double k, double y) {
+    const double ay = p.alpha + y, by = p.beta + y, la = std::log(ay), lb = std::log(by);
+    LogTerm out;
+    if (p.alpha >= p.beta) {
+        const Series S = ratio_series(k, k + p.s + 1, (p.alpha - p.beta) / ay);
+        const double db = S.d_b / S.value, dc = S.d_c / S.value, dz = S.d_z / S.value;
+        out.value = -k * la - p.s * lb + std::log(S.value);
+        out.gradient << -la + db + dc, -k / ay + dz * by / (ay * ay), -lb + dc, -p.s / by - dz / ay;
+    } else {
+        const Series S = ratio_series(p.s + 1, k + p.s + 1, (p.beta - p.alpha) / by);
+        const double db = S.d_b / S.value, dc = S.d_c / S.value, dz = S.d_z / S.value;
+        out.value = (1 - k) * la - (p.s + 1) * lb + std::log(S.value);
+        out.gradient << -la + dc, (1 - k) / ay - dz / by, -lb + db + dc,
+            -(p.s + 1) / by + dz * ay / (by * by);
+    }
+    return out;
+}
+
+/// What a customer's likelihood shares with every other customer of the same frequency x: lnG(r+x) - lnG(r),
+/// psi(r+x) - psi(r), and the log-term at y = 0 (t_x = 0 for every customer without repeat purchases).
+struct PerFrequency {
+    double log_gamma = detail::nan, digamma = detail::nan;
+    LogTerm at_zero;
+};
+
+PerFrequency per_frequency(const ParetoNbdParams& p, double x) {
+    using boost::math::digamma;
+    const double k = p.r + x;
+    return {std::lgamma(k) - std::lgamma(p.r), digamma(k) - digamma(p.r), log_term(p, k, 0)};
+}
+
+/// One customer: ln L with its gradient (when `gradient` is not null) and P(alive). With E = (alpha+T)^-k
+/// (beta+T)^-s and I as in pareto_nbd.hpp,
+///   ln L = lnG(r+x) - lnG(r) + r ln(alpha) + s ln(beta) + ln(E + s I),
+/// and the gradient of the last term is P grad ln E + (1-P) grad ln(s I), P = E / (E + s I) = P(alive).
+struct Row {
+    double log_likelihood = detail::nan;
+    double alive = detail::nan;
+};
+
+Row row(const ParetoNbdParams& p, const PerFrequency& shared, double x, double tx, double T,
+        Vector* gradient) {
+    const double k = p.r + x;
+    const double log_E = -k * std::log(p.alpha + T) - p.s * std::log(p.beta + T);
+    double log_sI = -std::numeric_limits<double>::infinity();
+    Vector grad_sI = Vector::Zero();
+    if (tx < T) {
+        const LogTerm first = tx == 0 ? shared.at_zero : log_term(p, k, tx), last = log_term(p, k, T);
+        const double d = std::exp(last.value - first.value);  // F(T) / F(t_x) < 1
+        if (d < 1) {
+            log_sI = std::log(p.s) + first.value + std::log1p(-d) - std::log(k + p.s);
+            if (gradient) {
+                grad_sI = (first.gradient - d * last.gradient) / (1 - d);
+                grad_sI(0) -= 1 / (k + p.s);
+                grad_sI(2) += 1 / p.s - 1 / (k + p.s);
+            }
+        }
+    }
+    const double top = std::max(log_E, log_sI);
+    const double total = top + std::log(std::exp(log_E - top) + std::exp(log_sI - top));
+    Row out;
+    out.alive = std::exp(log_E - total);
+    const double log_alpha = std::log(p.alpha), log_beta = std::log(p.beta);
+    out.log_likelihood = shared.log_gamma + p.r * log_alpha + p.s * log_beta + total;
+    if (gradient) {
+        const double died = std::exp(log_sI - total);
+        const Vector grad_E(-std::log(p.alpha + T), -k / (p.alpha + T), -std::log(p.beta + T),
+                            -p.s / (p.beta + T));
+        *gradient = Vector(shared.digamma + log_alpha, p.r / p.alpha, log_beta, p.s / p.beta) +
+                    out.alive * grad_E + died * grad_sI;
+    }
+    return out;
+}
+
+Row row(const ParetoNbdParams& p, double x, double tx, double T) {
+    return row(p, per_frequency(p, x), x, tx, T, nullptr);
+}
+
+/// sum_i w_i ln L_i and its exact gradient (inputs validated by the caller). The per-frequency terms are
+/// computed once per distinct x below 4,096.
+double sum_log_likelihood(const ParetoNbdParams& p, std::span<const double> frequency,
+                          std::span<const double> recency, std::span<const double> T,
+                          std::span<const double> weights, Vector* gradient) {
+    constexpr double cached = 4096;
+    std::vector<PerFrequency> cache;
+    std::vector<char> known;
+    double ll = 0;
+    Vector g = Vector::Zero(), gi;
+    for (std::size_t i = 0; i < frequency.size(); ++i) {
+        const double w = weights.empty() ? 1.0 : weights[i], x = frequency[i];
+        if (w == 0) continue;
+        PerFrequency fresh;
+        const PerFrequency* shared = &fresh;
+        if (x < cached) {
+            const auto j = static_cast<std::size_t>(x);
+            if (j >= cache.size()) {
+                cache.resize(j + 1);
+                known.resize(j + 1, 0);
+            }
+            if (!known[j]) {
+                cache[j] = per_frequency(p, x);
+                known[j] = 1;
+            }
+            shared = &cache[j];
+        } else {
+            fresh = per_frequency(p, x);
+        }
+        const Row one = row(p, *shared, x, recency[i], T[i], gradient ? &gi : nullptr);
+        ll += w * one.log_likelihood;
+        if (gradient) g += w * gi;
+    }
+    if (gradient) *gradient = g;
+    return ll;
+}
+
+/// The log-likelihood, its gradient and (when asked) its Hessian by forward differences of the exact
+/// gradient, H(:, j) = (g(theta + h_j e_j) - g(theta)) / h_j with h_j = 1e-6 theta_j, symmetrised: four more
+/// gradients, where central differences would take eight (their error, about 1e-6 relative, is far below
+/// what a standard error or a Newton step needs).
+double log_likelihood(const ParetoNbdParams& p, std::span<const double> frequency,
+                      std::span<const double> recency, std::span<const double> T,
+                      std::span<const double> weights, Vector* gradient, Eigen::Matrix4d* hessian) {
+    Vector g;
+    const double ll = sum_log_likelihood(p, frequency, recency, T, weights, &g);
+    if (gradient) *gradient = g;
+    if (hessian) {
+        const Vector theta(p.r, p.alpha, p.s, p.beta);
+        Eigen::Matrix4d h;
+        for (int j = 0; j < 4; ++j) {
+            Vector shifted = theta, gj;
+            const double step = 1e-6 * theta(j);
+            shifted(j) += step;
+            sum_log_likelihood(as_params(shifted), frequency, recency, T, weights, &gj);
+            h.col(j) = (gj - g) / step;
+        }
+        *hessian = (h + h.transpose()) / 2;
+    }
+    return ll;
+}
+
+/// (1 - (1 + u)^-a) / a, and its limit ln(1 + u) at a = 0.
+double growth(double a, double u) {
+    return a == 0 ? std::log1p(u) : -std::expm1(-a * std::log1p(u)) / a;
+}
+
+void require_horizon(std::string_view where, double t) {
+    if (!(t >= 0) || !std::isfinite(t))
+        detail::fail(where, "t = " + detail::format_number(t) + " must be >= 0");
+}
+
+}  // namespace
+
+ParetoNbdFit fit_pareto_nbd(std::span<const double> frequency, std::span<const double> recency,
+                            std::span<const double> T, std::span<const double> weights,
+                            const FitOptions& options) {
+    constexpr std::string_view where = "fit_pareto_nbd";
+    detail::validate_rfm(where, frequency, recency, T);
+    detail::validate_weights(where, weights, frequency);
+    detail::require_options(where, options);
+    ParetoNbdFit fit;
+    double max_T = 0;
+    for (std::size_t i = 0; i < T.size(); ++i) {
+        fit.total_weight += weights.empty() ? 1.0 : weights[i];
+        max_T = std::max(max_T, T[i]);
+    }
+    if (!(max_T > 0)) {
+        fit.convergence.message =
+            "not converged: every customer has T = 0, so the data say nothing about the parameters";
+        return fit;
+    }
+    // Newton's method over u = ln(r, alpha, s, beta) from r = s = 1 and alpha = beta = 1 in the time unit
+    // where max(T) = 10; the penalty sees alpha and beta in the unit where max(T) = 1, as lifetimes 0.11.
+    detail::LogSpaceObjective<4> objective;
+    objective.total_weight = fit.total_weight;
+    objective.lambda = options.penalizer_coef;
+    objective.penalty_scale = Vector(1, 1 / max_T, 1, 1 / max_T);
+    objective.unit = Vector(1, max_T, 1, max_T);
+    const double start = std::log(max_T / 10);
+    const auto result = detail::fit_in_log_space<4>(
+        [&](const Vector& theta, Vector* gradient, Eigen::Matrix4d* hessian) {
+            return log_likelihood(as_params(theta), frequency, recency, T, weights, gradient, hessian);
+        },
+        objective, Vector(0, start, 0, start), options, {"r", "alpha", "s", "beta"}, fit.convergence);
+    fit.params = as_params(result.theta);
+    fit.log_likelihood = result.log_likelihood;
+    fit.covariance = result.covariance;
+    fit.standard_errors = as_params(fit.covariance.diagonal().array().sqrt());
+    return fit;
+}
+
+double pareto_nbd_log_likelihood(const ParetoNbdParams& params, std::span<const double> frequency,
+                                 std::span<const double> recency, std::span<const double> T,
+                                 std::span<const double> weights, Eigen::Vector4d* gradient,
+                                 Eigen::Matrix4d* hessian) {
+    constexpr std::string_view where = "pareto_nbd_log_likelihood";
+    validate_params(where, params);
+    detail::validate_rfm(where, frequency, recency, T);
+    detail::validate_weights(where, weights, frequency);
+    return log_likelihood(params, frequency, recency, T, weights, gradient, hessian);
+}
+
+double pareto_nbd_expected_number_of_purchases_up_to_time(const ParetoNbdParams& p, double t) {
+    validate_params("pareto_nbd_expected_number_of_purchases_up_to_time", p);
+    if (!(t >= 0) || !std::isfinite(t)) return detail::nan;
+    return p.r / p.alpha * p.beta * growth(p.s - 1, t / p.beta);
+}
+
+std::vector<double> pareto_nbd_conditional_expected_number_of_purchases_up_to_time(
+    const ParetoNbdParams& p, double t, std::span<const double> frequency, std::span<const double> recency,
+    std::span<const double> T) {
+    constexpr std::string_view where = "pareto_nbd_conditional_expected_number_of_purchases_up_to_time";
+    validate_params(where, p);
+    detail::validate_rfm(where, frequency, recency, T);
+    require_horizon(where, t);
+    std::vector<double> out(frequency.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const double x = frequency[i], bT = p.beta + T[i];
+        const double alive = row(p, x, recency[i], T[i]).alive;
+        out[i] = t == 0 ? 0.0 : (p.r + x) / (p.alpha + T[i]) * bT * growth(p.s - 1, t / bT) * alive;
+    }
+    return out;
+}
+
+double pareto_nbd_conditional_expected_number_of_purchases_up_to_time(const ParetoNbdParams& params, double t,
+                                                                      const CustomerRfm& customer) {
+    return pareto_nbd_conditional_expected_number_of_purchases_up_to_time(
+        params, t, {&customer.frequency, 1}, {&customer.recency, 1}, {&customer.T, 1})[0];
+}
+
+std::vector<double> pareto_nbd_conditional_probability_alive(const ParetoNbdParams& p,
+                                                             std::span<const double> frequency,
+                                                             std::span<const double> recency,
+                                                             std::span<const double> T) {
+    constexpr std::string_view where = "pareto_nbd_conditional_probability_alive";
+    validate_params(where, p);
+    detail::validate_rfm(where, frequency, recency, T);
+    std::vector<double> out(frequency.size());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = row(p, frequency[i], recency[i], T[i]).alive;
+    return out;
+}
+
+double pareto_nbd_conditional_probability_alive(const ParetoNbdParams& params, const CustomerRfm& customer) {
+    return pareto_nbd_conditional_probability_alive(params, {&customer.frequency, 1}, {&customer.recency, 1},
+                                                    {&customer.T, 1})[0];
+}
+
+double pareto_nbd_probability_of_n_purchases_up_to_time(const ParetoNbdParams& p, double t, double n) {
+    constexpr std::string_view where = "pareto_nbd_probability_of_n_purchases_up_to_time";
+    validate_params(where, p);
+    require_horizon(where, t);
+    if (!(n >= 0) || !std::isfinite(n) || n != std::floor(n))
+        detail::fail(where, "n = " + detail::format_number(n) + " must be a whole number >= 0");
+    if (t == 0) return n == 0 ? 1.0 : 0.0;
+    using boost::math::lgamma;
+    const double r = p.r, s = p.s, rs = r + s;
+    // Still alive at t after n purchases.
+    const double alive =
+        std::exp(lgamma(r + n) - lgamma(r) - lgamma(n + 1) + r * std::log(p.alpha / (p.alpha + t)) +
+                 n * std::log(t / (p.alpha + t)) + s * std::log(p.beta / (p.beta + t)));
+    // Died before t after n purchases: alpha^r beta^s B(r+n, s+1)/B(r, s) [B1 - sum_i ... B2(i)], each term
+    // in logs relative to the larger of alpha, beta.
+    const bool alpha_larger = p.alpha >= p.beta;
+    const double base = alpha_larger ? p.alpha : p.beta, gap = std::abs(p.alpha - p.beta);
+    const double b = alpha_larger ? s + 1 : r + n, c = rs + n + 1;
+    const double log_scale = r * std::log(p.alpha) + s * std::log(p.beta) +
+                             std::log(boost::math::beta(r + n, s + 1)) - std::log(boost::math::beta(r, s));
+    double bracket = std::exp(log_scale - rs * std::log(base)) * hyp2f1(rs, b, c, gap / base);
+    const auto count = static_cast<std::int64_t>(n);
+    for (std::int64_t k = 0; k <= count; ++k) {
+        const auto i = static_cast<double>(k);
+        const double log_weight =
+            lgamma(rs + i) - lgamma(rs) - lgamma(i + 1) + i * std::log(t) - (rs + i) * std::log(base + t);
+        bracket -= std::exp(log_scale + log_weight) * hyp2f1(rs + i, b, c, gap / (base + t));
+    }
+    return alive + bracket;
+}
+
+}  // namespace accountkpi::ltv
