@@ -65,6 +65,9 @@ GammaGammaParams gg_params(const std::array<double, 3>& p) {
 ltv::BgBbParams bgbb_params(const std::array<double, 4>& p) {
     return {p[0], p[1], p[2], p[3]};
 }
+ltv::ParetoNbdParams pareto_params(const std::array<double, 4>& p) {
+    return {p[0], p[1], p[2], p[3]};
+}
 SbgParams sbg_params(const std::array<double, 2>& p) {
     return {p[0], p[1]};
 }
@@ -72,6 +75,9 @@ SbgParams sbg_params(const std::array<double, 2>& p) {
 /// The parameters of each model in the order the Python layer reads them.
 std::array<double, 4> values(const BgNbdParams& p) {
     return {p.r, p.alpha, p.a, p.b};
+}
+std::array<double, 4> values(const ltv::ParetoNbdParams& p) {
+    return {p.r, p.alpha, p.s, p.beta};
 }
 std::array<double, 3> values(const GammaGammaParams& p) {
     return {p.p, p.q, p.v};
@@ -106,6 +112,92 @@ py::array_t<double> map_scalar(const F64& t, Fn&& fn) {
         for (std::size_t i = 0; i < in.size(); ++i) out[i] = fn(in[i]);
     }
     return adopt(std::move(out));
+}
+
+/// Pareto/NBD: the same functions as BG/NBD, prefixed pareto_nbd_.
+void register_pareto_nbd(py::module_& m) {
+    m.def(
+        "fit_pareto_nbd",
+        [](const F64& frequency, const F64& recency, const F64& T, const std::optional<F64>& weights,
+           double penalizer_coef, int max_iterations, double gradient_tolerance,
+           std::vector<double> initial) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
+            const auto w = optional_column(weights, "weights");
+            ltv::ParetoNbdFit fit;
+            {
+                py::gil_scoped_release release;
+                fit = ltv::fit_pareto_nbd(
+                    f, r, t, w,
+                    options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
+            }
+            return fit_dict(fit);
+        },
+        py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
+        py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
+        py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{},
+        "Fit Pareto/NBD; returns a dict like fit_bgnbd (params r, alpha, s, beta).");
+    m.def(
+        "pareto_nbd_log_likelihood",
+        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T,
+           const std::optional<F64>& weights) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
+            const auto w = optional_column(weights, "weights");
+            py::gil_scoped_release release;
+            return ltv::pareto_nbd_log_likelihood(pareto_params(params), f, r, t, w);
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
+        py::arg("weights") = py::none());
+    m.def(
+        "pareto_nbd_conditional_expected_number_of_purchases_up_to_time",
+        [](const std::array<double, 4>& params, double t, const F64& frequency, const F64& recency,
+           const F64& T) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       tt = column(T, "T");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::pareto_nbd_conditional_expected_number_of_purchases_up_to_time(
+                    pareto_params(params), t, f, r, tt);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("t"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
+    m.def(
+        "pareto_nbd_conditional_probability_alive",
+        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       tt = column(T, "T");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::pareto_nbd_conditional_probability_alive(pareto_params(params), f, r, tt);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
+    m.def(
+        "pareto_nbd_expected_number_of_purchases_up_to_time",
+        [](const std::array<double, 4>& params, const F64& t) {
+            const ltv::ParetoNbdParams p = pareto_params(params);
+            return map_scalar(
+                t, [&](double x) { return ltv::pareto_nbd_expected_number_of_purchases_up_to_time(p, x); });
+        },
+        py::arg("params"), py::arg("t"));
+    m.def(
+        "pareto_nbd_probability_of_n_purchases_up_to_time",
+        [](const std::array<double, 4>& params, const F64& t, const F64& n) {
+            const auto tt = column(t, "t"), nn = column(n, "n");
+            if (tt.size() != nn.size()) throw py::value_error("t and n must have the same size");
+            std::vector<double> out(tt.size());
+            {
+                py::gil_scoped_release release;
+                for (std::size_t i = 0; i < out.size(); ++i)
+                    out[i] = ltv::pareto_nbd_probability_of_n_purchases_up_to_time(pareto_params(params),
+                                                                                   tt[i], nn[i]);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("t"), py::arg("n"));
 }
 
 }  // namespace
@@ -279,6 +371,8 @@ void register_ltv(py::module_& m) {
             return adopt(std::move(out));
         },
         py::arg("params"), py::arg("t"), py::arg("n"));
+
+    register_pareto_nbd(m);
 
     // BG/BB
     m.def(

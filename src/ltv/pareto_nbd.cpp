@@ -349,7 +349,8 @@ double pareto_nbd_probability_of_n_purchases_up_to_time(const ParetoNbdParams& p
             lgamma(rs + i) - lgamma(rs) - lgamma(i + 1) + i * std::log(t) - (rs + i) * std::log(base + t);
         bracket -= std::exp(log_scale + log_weight) * hyp2f1(rs + i, b, c, gap / (base + t));
     }
-    return alive + bracket;
+    // The bracket is a difference of nearly equal terms for large n: rounding may leave it a hair below 0.
+    return alive + std::max(0.0, bracket);
 }
 
 }  // namespace accountkpi::ltv

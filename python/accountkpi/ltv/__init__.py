@@ -1,13 +1,14 @@
 """Lifetime-value models with the interface of the Python package ``lifetimes``.
 
 ``import accountkpi.ltv as lifetimes``-style use: the fitters ``BetaGeoFitter`` (BG/NBD),
-``ModifiedBetaGeoFitter`` (MBG/NBD), ``BetaGeoBetaBinomFitter`` (BG/BB, discrete time), ``GammaGammaFitter``
-(spend), ``ShiftedBetaGeoFitter`` (contract renewals), with lifetimes' method and attribute names, inputs
-(``frequency``, ``recency``, ``T``, ``monetary_value`` with lifetimes' meaning and units) and lifetime-value
-conventions; ``summary_data_from_transaction_data`` and ``calibration_and_holdout_data`` to build their
-inputs. The work is done by the compiled core (``accountkpi._core.ltv``) on numpy arrays, without the GIL
-during fits. Lifetime value measured on a Book: ``historical``, ``cohorts``, ``predicted_clv``. See
-``docs/ltv.md`` for the formulas and for where accountkpi differs from lifetimes.
+``ModifiedBetaGeoFitter`` (MBG/NBD), ``ParetoNBDFitter`` (Pareto/NBD), ``BetaGeoBetaBinomFitter`` (BG/BB,
+discrete time), ``GammaGammaFitter`` (spend), ``ShiftedBetaGeoFitter`` (contract renewals), with lifetimes'
+method and attribute names, inputs (``frequency``, ``recency``, ``T``, ``monetary_value`` with lifetimes'
+meaning and units) and lifetime-value conventions; ``summary_data_from_transaction_data`` and
+``calibration_and_holdout_data`` to build their inputs. The work is done by the compiled core
+(``accountkpi._core.ltv``) on numpy arrays, without the GIL during fits. Lifetime value measured on a Book:
+``historical``, ``cohorts``, ``predicted_clv``. See ``docs/ltv.md`` for the formulas and for where accountkpi
+differs from lifetimes.
 
 Examples
 --------
@@ -27,9 +28,17 @@ from .beta_geo_beta_binom_fitter import BetaGeoBetaBinomFitter
 from .beta_geo_fitter import BetaGeoFitter
 from .evaluation import Evaluation, evaluate
 from .gamma_gamma_fitter import GammaGammaFitter
-from .generate_data import simulate_bgbb, simulate_bgnbd, simulate_gamma_gamma, simulate_mbgnbd, simulate_sbg
+from .generate_data import (
+    simulate_bgbb,
+    simulate_bgnbd,
+    simulate_gamma_gamma,
+    simulate_mbgnbd,
+    simulate_pareto_nbd,
+    simulate_sbg,
+)
 from .intervals import clv_interval
 from .modified_beta_geo_fitter import ModifiedBetaGeoFitter
+from .pareto_nbd_fitter import ParetoNBDFitter
 from .shifted_beta_geo_fitter import ShiftedBetaGeoFitter
 from .utils import calibration_and_holdout_data, rfm_summary, summary_data_from_transaction_data
 
@@ -42,6 +51,7 @@ __all__ = [
     "GammaGammaFitter",
     "ModifiedBetaGeoFitter",
     "NotFittedError",
+    "ParetoNBDFitter",
     "ShiftedBetaGeoFitter",
     "calibration_and_holdout_data",
     "clv_interval",
@@ -56,6 +66,7 @@ __all__ = [
     "simulate_bgnbd",
     "simulate_gamma_gamma",
     "simulate_mbgnbd",
+    "simulate_pareto_nbd",
     "simulate_sbg",
     "summary_data_from_transaction_data",
     "utils",
