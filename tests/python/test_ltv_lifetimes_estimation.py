@@ -6,8 +6,8 @@ asserted with the same tolerances.
 Where a lifetimes test reads lifetimes' private state, the check is on the same meaning through accountkpi's
 attributes; the docstring of each such test says what was adapted and why. Not honoured: the two tests on
 ``save_model``'s ``values_to_save`` / ``save_generate_data_method`` (accountkpi saves JSON, never methods or
-placeholder values: there is nothing executable to leave out). ParetoNBDFitter is not implemented yet, so
-its tests are not here. The sums-of-customers tests compare with a relative tolerance of 1e-15 where
+placeholder values: there is nothing executable to leave out). ParetoNBDFitter's tests are in
+test_ltv_pareto_nbd.py. The sums-of-customers tests compare with a relative tolerance of 1e-15 where
 lifetimes asks for equality (accountkpi sums grouped terms in another order), and the index tests compare with
 ``list(index)`` (pandas 3 deprecates comparing an Index with a ``range``)."""
 
