@@ -146,7 +146,10 @@ def test_iso_text_dates_with_times_and_offsets_count_on_the_day_as_written() -> 
     with pytest.raises(ak.ValidationError) as e:
         ak.Book.from_frames(pd.DataFrame({"account_id": ["A"]}), bad)
     assert [(p[1], p[2]) for p in e.value.problems] == [(0, "date"), (1, "date")]
-    assert "not a date (YYYY-MM-DD, optionally with a time and offset): '2024-01-31 8:26'" in str(e.value)
+    assert (
+        "not a date (ISO 8601: 2024-03-01, 20240301, 2024-W09-5, 2024W095 or 2024-061, optionally with a "
+        "time and offset): '2024-01-31 8:26'" in str(e.value)
+    )
 
 
 def test_iso_weeks_and_weekly_periods() -> None:
