@@ -143,6 +143,28 @@ def _rejected_frame(
 _REJECTED_COLUMNS = ("table", "row", "column", "reason")
 
 
+def _in_log(problem: tuple[str, int, str, str], log: Mapping[str, str]) -> tuple[str, int, str, str]:
+    """A problem of the revenue built from a transaction log as the log has it: table ``transactions``,
+    the log's column names (``log``: {book column: log column}); the rows are the log's already."""
+    table, row, column, reason = problem
+    if table != "revenue":
+        return problem
+    return ("transactions", row, log.get(column, column), reason)
+
+
+def _rejected_in_log(rejected: pd.DataFrame, log: Mapping[str, str]) -> pd.DataFrame:
+    """The rejected lines of a transaction log (see :func:`_rejected_frame`) under the log's names."""
+    lines = rejected["table"] == "revenue"
+    out = rejected.assign(
+        table=rejected["table"].where(~lines, "transactions"),
+        column=[
+            ", ".join(log.get(c, c) for c in columns.split(", ")) if line and columns else columns
+            for columns, line in zip(rejected["column"], lines, strict=True)
+        ],
+    )
+    return out.rename(columns={b: s for b, s in log.items() if b in out and s not in _REJECTED_COLUMNS})
+
+
 def _read_csv(
     path: Path,
     table: str,
@@ -484,6 +506,7 @@ class Book:
         columns: Mapping[str, Mapping[str, str]] | None = None,
         inactivity_days: int = 365,
         on_error: str = "raise",
+        keep: str = "first",
     ) -> Any:
         """Read one ``<table>.parquet`` file (or ``<table>/`` folder of Parquet parts) per table from
         ``directory`` and build a Book, as :meth:`from_csv` does for CSV files (needs ``pyarrow``).
@@ -552,7 +575,6 @@ class Book:
         region_rule: str = "most_frequent",
         inactivity_days: int = 365,
         on_error: str = "raise",
-        keep: str = "first",
     ) -> Any:
         """Build a Book from one transaction log: one row per invoice line (customer, date, amount, and
         maybe a cost and a region), as billing systems and shops export them.
@@ -578,8 +600,9 @@ class Book:
         The accounts are the distinct customer ids of the log; client spells are derived from the revenue
         as for accounts without ``acquired_on``. Every line is a revenue line (credit notes included): a
         line without a customer id or with a bad date or amount is reported (``on_error="raise"``) or
-        rejected (``"quarantine"``), with its position in the log as ``row`` of table ``revenue``, never
-        dropped silently.
+        rejected (``"quarantine"``), never dropped silently, as the log has it: table ``transactions``,
+        ``row`` its position in the log and ``column`` the log's own name (``InvoiceDate``, not ``date``);
+        the rejected lines' values come under the log's names too.
 
         Examples
         --------
@@ -601,7 +624,16 @@ class Book:
                     f"{key.replace('_id', '')}= must be a column name, got {type(value).__name__}"
                 )
         frames = transaction_frames(transactions, names, region_rule)
-        return cls.from_frames(**frames, inactivity_days=inactivity_days, on_error=on_error)
+        log = {book: src for book, src in names.items() if src is not None}
+        try:
+            built = cls.from_frames(**frames, inactivity_days=inactivity_days, on_error=on_error)
+        except ValidationError as e:
+            problems, total = [_in_log(p, log) for p in e.problems], e.total
+        else:
+            if not isinstance(built, tuple):
+                return built
+            return built[0], _rejected_in_log(built[1], log)
+        raise_problems(problems, total)
 
     def table(self, name: str, *, output: str = "pandas") -> Any:
         """One table as a DataFrame, in the Book's order (events sorted by date, stable).

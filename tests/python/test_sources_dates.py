@@ -76,7 +76,7 @@ def test_a_transaction_log_and_csv_files_read_them_the_same_way(tmp_path) -> Non
     )
     with pytest.raises(ak.ValidationError) as e:
         ak.Book.from_transactions(log, account="customer", date="when", amount="total")
-    assert e.value.problems == [("revenue", 2, "date", f"{FORMS}: '2011-W53-1'")]
+    assert e.value.problems == [("transactions", 2, "when", f"{FORMS}: '2011-W53-1'")]
     pd.DataFrame({"account_id": [7]}).to_csv(tmp_path / "accounts.csv", index=False)
     log.iloc[:2].rename(columns={"customer": "account_id", "when": "date", "total": "amount"}).to_csv(
         tmp_path / "revenue.csv", index=False
