@@ -985,8 +985,9 @@ class Assembly {
             if (spell_i || spell_k) {
                 if (spell_column || !d.given) continue;  // the spells' own dates; a value left out
             }
-            r.report(to_row(i), d.column,
-                     again + " with another " + std::string(d.column) + ": " + d.values + kept);
+            std::string reason = again;
+            reason.append(" with another ").append(d.column).append(": ").append(d.values).append(kept);
+            r.report(to_row(i), d.column, std::move(reason));
         }
         if (spell_i || spell_k) return spell_i && spell_k;
         r.supersede(to_row(i));
