@@ -84,9 +84,8 @@ Column column_of(const py::tuple& spec, std::vector<py::object>& keep) {
 
 /// A builder over the tables {name: {column: spec}}; the input arrays are appended to `keep`, which must
 /// outlive the build.
-BookBuilder builder_of(const py::dict& tables, int inactivity_days, bool strict_columns,
-                       std::vector<py::object>& keep) {
-    BookBuilder builder(BuildOptions{.inactivity_days = inactivity_days, .strict_columns = strict_columns});
+BookBuilder builder_of(const py::dict& tables, const BuildOptions& options, std::vector<py::object>& keep) {
+    BookBuilder builder(options);
     for (const auto& [name, columns] : tables) {
         Table table;
         for (const auto& [column, spec] : columns.cast<py::dict>()) {
@@ -97,9 +96,20 @@ BookBuilder builder_of(const py::dict& tables, int inactivity_days, bool strict_
     return builder;
 }
 
-Book build(const py::dict& tables, int inactivity_days, bool strict_columns) {
+/// The build options of the Python API: `keep_row` is "first" or "last" (`BuildOptions::keep`).
+BuildOptions options_of(int inactivity_days, bool strict_columns, std::string_view keep_row) {
+    if (keep_row != "first" && keep_row != "last") {
+        throw py::value_error("keep must be 'first' or 'last', got '" + std::string(keep_row) + "'");
+    }
+    return {.inactivity_days = inactivity_days,
+            .strict_columns = strict_columns,
+            .keep = keep_row == "first" ? KeepRow::first : KeepRow::last};
+}
+
+Book build(const py::dict& tables, int inactivity_days, bool strict_columns, std::string_view keep_row) {
     std::vector<py::object> keep;  // the input arrays, alive until the build is done
-    const BookBuilder builder = builder_of(tables, inactivity_days, strict_columns, keep);
+    const BookBuilder builder =
+        builder_of(tables, options_of(inactivity_days, strict_columns, keep_row), keep);
     Interruption stop(python_signals);
     const InterruptionScope scope(&stop);
     py::gil_scoped_release release;
@@ -110,9 +120,9 @@ Book build(const py::dict& tables, int inactivity_days, bool strict_columns) {
 py::tuple build_lenient(
     const py::dict& tables, int inactivity_days,
     const std::vector<std::tuple<std::string, std::int64_t, std::string, std::string>>& rejected,
-    bool strict_columns) {
+    bool strict_columns, std::string_view keep_row) {
     std::vector<py::object> keep;
-    BookBuilder builder = builder_of(tables, inactivity_days, strict_columns, keep);
+    BookBuilder builder = builder_of(tables, options_of(inactivity_days, strict_columns, keep_row), keep);
     for (const auto& [table, row, column, reason] : rejected) builder.reject({table, row, column, reason});
     std::optional<LenientBuild> out;
     {
@@ -443,7 +453,7 @@ void register_book(py::module_& m) {
         "team accounts on day `at` (days since 1970-01-01).");
     m.def(
         "build_book_lenient", &build_lenient, py::arg("tables"), py::arg("inactivity_days"),
-        py::arg("rejected"), py::arg("strict_columns") = false,
+        py::arg("rejected"), py::arg("strict_columns") = false, py::arg("keep") = "first",
         "Builds a Book from the rows without problems: (Book, [(table, row, column, reason)]) listing every "
         "rejected row (with its dependants); raises ValidationError for problems no row can be blamed for.");
     m.def(
@@ -475,7 +485,7 @@ void register_book(py::module_& m) {
         py::arg("given"), py::arg("names"),
         "The names among `names` that `given` likely misspells (case, spaces, one or two edits), in order.");
     m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
-          py::arg("strict_columns") = false,
+          py::arg("strict_columns") = false, py::arg("keep") = "first",
           "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every "
           "problem.");
     m.def(

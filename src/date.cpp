@@ -48,9 +48,9 @@ Date::Date(int y, unsigned m, unsigned d) {
 
 namespace {
 
-/// Reads an optional time of day after a date at `pos`: a 'T' or a space, "HH:MM" with optional ":SS" and
-/// fraction ('.' or ','), then an optional offset "Z", "+HH", "+HHMM" or "+HH:MM" (or '-'). The fields are
-/// checked, never applied: the day is the one written.
+/// Reads an optional time of day after a date at `pos`: a 'T' or a space, then "HH:MM" with optional ":SS"
+/// and fraction ('.' or ','), or the same without colons ("HHMM", "HHMMSS"), then an optional offset "Z",
+/// "+HH", "+HHMM" or "+HH:MM" (or '-'). The fields are checked, never applied: the day is the one written.
 bool skip_time(std::string_view s, std::size_t& pos) noexcept {
     if (pos == s.size()) return true;
     if (s[pos] != 'T' && s[pos] != 't' && s[pos] != ' ') return false;
@@ -60,9 +60,11 @@ bool skip_time(std::string_view s, std::size_t& pos) noexcept {
         const auto v = read_digits(s, pos, 2);
         return v && *v <= max;
     };
-    if (!field(23, false) || !field(59, true)) return false;
-    if (pos < s.size() && s[pos] == ':') {
-        if (!field(60, true)) return false;  // 60: a leap second
+    if (!field(23, false)) return false;
+    const bool colon = pos < s.size() && s[pos] == ':';  // extended "08:26", else basic "0826"
+    if (!field(59, colon)) return false;
+    if (pos < s.size() && (colon ? s[pos] == ':' : s[pos] >= '0' && s[pos] <= '9')) {
+        if (!field(60, colon)) return false;  // 60: a leap second
         if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
             const std::size_t digits = ++pos;
             while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
@@ -79,24 +81,68 @@ bool skip_time(std::string_view s, std::size_t& pos) noexcept {
     return field(59, false) && pos == s.size();
 }
 
+/// The Monday of ISO week 1 of `year`: the Monday on or before 4 January.
+sys_days iso_week_one(int y) noexcept {
+    const sys_days jan4{year{y} / January / 4};
+    return jan4 - days{weekday{jan4}.iso_encoding() - 1};
+}
+
+/// The day of ISO week date `y`-W`w`-`d` (week 1 to 52 or 53, day 1 Monday to 7 Sunday), if it exists.
+std::optional<Date> week_date(int y, int w, int d) noexcept {
+    const sys_days first = iso_week_one(y);
+    const auto weeks = (iso_week_one(y + 1) - first).count() / 7;
+    if (w < 1 || w > weeks || d < 1 || d > 7) return std::nullopt;
+    return Date{first + days{7 * (w - 1) + d - 1}};
+}
+
+/// The day `d` (1 to 365 or 366) of year `y`, if it exists.
+std::optional<Date> ordinal_date(int y, int d) noexcept {
+    const sys_days jan1{year{y} / January / 1};
+    const auto length = (sys_days{year{y + 1} / January / 1} - jan1).count();
+    if (d < 1 || d > length) return std::nullopt;
+    return Date{jan1 + days{d - 1}};
+}
+
+/// The date at the start of `s` in one of ISO 8601's forms: calendar ("2011-02-05", "20110205"), week
+/// ("2011-W05-6", "2011W056") or ordinal ("2011-036"); advances `pos` past it.
+std::optional<Date> read_date(std::string_view s, std::size_t& pos) noexcept {
+    const auto y = read_digits(s, pos, 4);
+    if (!y) return std::nullopt;
+    const bool extended = pos < s.size() && s[pos] == '-';
+    if (extended) ++pos;
+    if (pos < s.size() && s[pos] == 'W') {
+        ++pos;
+        const auto w = read_digits(s, pos, 2);
+        if (!w || (extended && (pos >= s.size() || s[pos++] != '-'))) return std::nullopt;
+        const auto d = read_digits(s, pos, 1);
+        return d ? week_date(*y, *w, *d) : std::nullopt;
+    }
+    const std::size_t after_year = pos;
+    const auto m = read_digits(s, pos, 2);
+    if (!m) return std::nullopt;
+    if (extended && pos < s.size() && s[pos] != '-') {  // "2011-036": the 36th day
+        pos = after_year;
+        const auto d = read_digits(s, pos, 3);
+        return d ? ordinal_date(*y, *d) : std::nullopt;
+    }
+    if (extended && (pos >= s.size() || s[pos++] != '-')) return std::nullopt;
+    const auto d = read_digits(s, pos, 2);
+    return d ? make_date(*y, static_cast<unsigned>(*m), static_cast<unsigned>(*d)) : std::nullopt;
+}
+
 }  // namespace
 
 std::optional<Date> Date::try_parse(std::string_view iso) noexcept {
     iso = trim(iso);
     std::size_t pos = 0;
-    const auto y = read_digits(iso, pos, 4);
-    if (!y || pos >= iso.size() || iso[pos++] != '-') return std::nullopt;
-    const auto m = read_digits(iso, pos, 2);
-    if (!m || pos >= iso.size() || iso[pos++] != '-') return std::nullopt;
-    const auto d = read_digits(iso, pos, 2);
-    if (!d || !skip_time(iso, pos)) return std::nullopt;
-    return make_date(*y, static_cast<unsigned>(*m), static_cast<unsigned>(*d));
+    const auto date = read_date(iso, pos);
+    if (!date || !skip_time(iso, pos)) return std::nullopt;
+    return date;
 }
 
 Date Date::parse(std::string_view iso) {
     if (auto d = try_parse(iso)) return *d;
-    throw std::invalid_argument("not an ISO date (YYYY-MM-DD, optionally with a time and offset): '" +
-                                std::string(iso) + "'");
+    throw std::invalid_argument("not a date (" + std::string(Date::forms) + "): '" + std::string(iso) + "'");
 }
 
 std::string Date::iso() const {
@@ -133,11 +179,9 @@ Period Period::year(int y) {
 }
 
 namespace {
-/// The Monday of ISO week 1 of `year`: the Monday on or before 4 January.
+/// The Monday of ISO week 1 of `year`.
 Date first_iso_monday(int year) {
-    const Date jan4{year, 1, 4};
-    const unsigned from_monday = std::chrono::weekday{jan4.sys_days()}.iso_encoding() - 1;
-    return jan4 - static_cast<Date::rep>(from_monday);
+    return Date{iso_week_one(year)};
 }
 }  // namespace
 

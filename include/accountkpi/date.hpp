@@ -31,11 +31,18 @@ class Date {
     /// The day `year`-`month`-`day`; throws `std::invalid_argument` when that day does not exist.
     Date(int year, unsigned month, unsigned day);
 
-    /// Parses an ISO 8601 date "YYYY-MM-DD", optionally followed by a time of day ('T' or a space, then
-    /// "HH:MM", ":SS" and a fraction optional) and an offset ("Z", "+HH", "+HHMM", "+HH:MM" or with '-'):
-    /// the day is the calendar day as written, the time and offset are checked but never move it
-    /// ("2024-01-31T23:30:00-05:00" is 2024-01-31). Throws `std::invalid_argument` naming the text otherwise.
+    /// Parses an ISO 8601 date: a calendar date "YYYY-MM-DD" or "YYYYMMDD", a week date "YYYY-Www-D" or
+    /// "YYYYWwwD" (ISO week `ww`, day `D` from 1 Monday to 7 Sunday: "2011-W05-3" is 2011-02-02) or an
+    /// ordinal date "YYYY-DDD" ("2011-036" is 2011-02-05), optionally followed by a time of day ('T' or a
+    /// space, then "HH:MM" or "HHMM", seconds and a fraction optional) and an offset ("Z", "+HH", "+HHMM",
+    /// "+HH:MM" or with '-'): the day is the calendar day as written, the time and offset are checked but
+    /// never move it ("2024-01-31T23:30:00-05:00" is 2024-01-31). Days, weeks and months that do not exist
+    /// ("2011-W53-1": 2011 has 52 weeks; "20111301") are not dates. Throws `std::invalid_argument` naming
+    /// the text otherwise.
     static Date parse(std::string_view iso);
+    /// The forms `parse` reads, for messages.
+    static constexpr std::string_view forms =
+        "ISO 8601: 2024-03-01, 20240301, 2024-W09-5, 2024W095 or 2024-061, optionally with a time and offset";
     /// Like `parse`, but returns `std::nullopt` instead of throwing.
     static std::optional<Date> try_parse(std::string_view iso) noexcept;
 

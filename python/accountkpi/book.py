@@ -66,6 +66,16 @@ def _inactivity_days(value: Any) -> int:
     return int(value)
 
 
+#: The values of ``keep=``: which row stands for an account given by several rows that are not its spells.
+_KEEP = ("first", "last")
+
+
+def _keep(keep: Any) -> str:
+    if keep not in _KEEP:
+        raise ValueError(f"keep must be 'first' or 'last', got {keep!r}")
+    return str(keep)
+
+
 def _lenient(on_error: str) -> bool:
     if on_error not in ("raise", "quarantine"):
         raise ValueError(f"on_error must be 'raise' or 'quarantine', got {on_error!r}")
@@ -133,6 +143,28 @@ def _rejected_frame(
 _REJECTED_COLUMNS = ("table", "row", "column", "reason")
 
 
+def _in_log(problem: tuple[str, int, str, str], log: Mapping[str, str]) -> tuple[str, int, str, str]:
+    """A problem of the revenue built from a transaction log as the log has it: table ``transactions``,
+    the log's column names (``log``: {book column: log column}); the rows are the log's already."""
+    table, row, column, reason = problem
+    if table != "revenue":
+        return problem
+    return ("transactions", row, log.get(column, column), reason)
+
+
+def _rejected_in_log(rejected: pd.DataFrame, log: Mapping[str, str]) -> pd.DataFrame:
+    """The rejected lines of a transaction log (see :func:`_rejected_frame`) under the log's names."""
+    lines = rejected["table"] == "revenue"
+    out = rejected.assign(
+        table=rejected["table"].where(~lines, "transactions"),
+        column=[
+            ", ".join(log.get(c, c) for c in columns.split(", ")) if line and columns else columns
+            for columns, line in zip(rejected["column"], lines, strict=True)
+        ],
+    )
+    return out.rename(columns={b: s for b, s in log.items() if b in out and s not in _REJECTED_COLUMNS})
+
+
 def _read_csv(
     path: Path,
     table: str,
@@ -163,11 +195,13 @@ def _read_csv(
         raise KeyError(f"{path.name}: no column {missing[0]!r} to map; {columns_hint(missing[0], found)}")
     name = {c[0]: rename.get(c[0], c[0]) for c in columns}  # the file's name of each of the Book's columns
     text_columns = [name[c[0]] for c in columns if c[1] not in ("date", "number")]
+    # Dates stay text for the core's one date rule (pandas would read 20110205 as an integer).
+    date_columns = [name[c[0]] for c in columns if c[1] == "date"]
     frame = pd.read_csv(
         path,
         encoding="utf-8-sig",
         usecols=range(width) if width else None,
-        dtype=dict.fromkeys(text_columns, "string"),
+        dtype=dict.fromkeys(text_columns + date_columns, "string"),
         keep_default_na=False,
         na_values={name[c[0]]: [""] if name[c[0]] in text_columns else _NA_MARKERS for c in columns},
         skipinitialspace=True,
@@ -225,6 +259,7 @@ class Book:
         on_error: str = "raise",
         columns: Mapping[str, Mapping[str, str]] | None = None,
         strict_columns: bool = False,
+        keep: str = "first",
     ) -> Any:
         """Validate the tables and build a Book.
 
@@ -260,6 +295,15 @@ class Book:
             Every column a table does not know is a problem (naming the table's columns). Otherwise unknown
             columns are ignored, except one that looks like a misspelt known column the table lacks (``cots``
             for ``cost``): that is always a problem naming the likely column.
+        keep : {"first", "last"}, default "first"
+            The row that stands for an account given by several ``accounts`` rows that are not its spells
+            (no ``acquired_on``: a CRM export with a client twice, or in two countries), or by a row that
+            repeats another exactly: its first row in the input or its last (the latest update, in an
+            export that appends changes). The other rows are problems naming the kept row and each column
+            that differs with both values (``on_error="raise"``: all of them in one error), or, with
+            ``on_error="quarantine"``, rejected rows: the account stays, with its revenue and everything
+            else that refers to it. Rows with ``acquired_on`` are the account's spells: all count, and the
+            names, regions, domains and parents they give must agree with the kept row's.
 
         Raises
         ------
@@ -302,8 +346,10 @@ class Book:
         )
         inactivity_days = _inactivity_days(inactivity_days)
         if _lenient(on_error):
-            return cls._build_lenient(frames, inactivity_days, strict_columns=strict_columns)
-        return cls._build(frames, inactivity_days, strict_columns=strict_columns)
+            return cls._build_lenient(
+                frames, inactivity_days, strict_columns=strict_columns, keep=_keep(keep)
+            )
+        return cls._build(frames, inactivity_days, strict_columns=strict_columns, keep=_keep(keep))
 
     @staticmethod
     def _convert(
@@ -346,11 +392,15 @@ class Book:
 
     @classmethod
     def _build(
-        cls, frames: Mapping[str, pd.DataFrame], inactivity_days: int, strict_columns: bool = False
+        cls,
+        frames: Mapping[str, pd.DataFrame],
+        inactivity_days: int,
+        strict_columns: bool = False,
+        keep: str = "first",
     ) -> Book:
         tables, problems = cls._convert(frames)
         try:
-            core = _core.build_book(tables, inactivity_days, strict_columns)
+            core = _core.build_book(tables, inactivity_days, strict_columns, keep)
         except ValidationError as e:
             raise_problems(*_merged(problems, list(e.problems), e.total))
         if problems:
@@ -364,14 +414,17 @@ class Book:
         inactivity_days: int,
         found: list | None = None,
         strict_columns: bool = False,
+        keep: str = "first",
     ) -> tuple[Book, pd.DataFrame]:
         tables, problems = cls._convert(frames)
         problems = list(found or []) + problems
         structural = [p for p in problems if p[1] < 0]
         if structural:
-            _raise_with_core(problems, lambda: _core.build_book(tables, inactivity_days, strict_columns))
+            _raise_with_core(
+                problems, lambda: _core.build_book(tables, inactivity_days, strict_columns, keep)
+            )
         try:
-            core, rejected = _core.build_book_lenient(tables, inactivity_days, problems, strict_columns)
+            core, rejected = _core.build_book_lenient(tables, inactivity_days, problems, strict_columns, keep)
         except ValidationError as e:
             raise_problems(*_merged(problems, list(e.problems), e.total))
         return cls(core), _rejected_frame(frames, rejected)
@@ -384,19 +437,23 @@ class Book:
         columns: Mapping[str, Mapping[str, str]] | None = None,
         inactivity_days: int = 365,
         on_error: str = "raise",
+        keep: str = "first",
     ) -> Any:
         """Read one ``<table>.csv`` per table from ``directory`` and build a Book.
 
-        Files are UTF-8 (a byte-order mark is allowed); dates are ISO ``YYYY-MM-DD``; quoted fields may hold
+        Files are UTF-8 (a byte-order mark is allowed); dates are ISO 8601 text (``2024-03-01``,
+        ``20240301``, ``2024-W09-5``, with or without a time: see docs/data-model.md); quoted fields may hold
         commas and line breaks. Ids, names and words are read as text, exactly as written (``007`` stays
         ``"007"``, ``NA`` is the text ``"NA"``): only an empty field is missing there; in number and date
         columns the usual markers (``NA``, ``NaN``, ``null``) are missing too. Unreadable files and rows
         whose number of fields differs from the header's are reported in the same
         :class:`ValidationError` as the problems in the rows (rows are 0-based data records, not lines).
         ``on_error="quarantine"`` returns ``(book, rejected)`` as :meth:`from_frames` does; ``columns``
-        renames the files' columns as in :meth:`from_frames`.
+        renames the files' columns and ``keep`` chooses the row of an account given twice, as in
+        :meth:`from_frames`.
         """
         lenient = _lenient(on_error)
+        keep = _keep(keep)
         inactivity_days = _inactivity_days(inactivity_days)
         directory = Path(directory)
         if not directory.is_dir():
@@ -421,20 +478,25 @@ class Book:
             problems.append(
                 (extra, -1, "", f"unknown table file {extra}.csv (expected one of {', '.join(TABLES)})")
             )
-        return cls._build_found(frames, problems, inactivity_days, lenient)
+        return cls._build_found(frames, problems, inactivity_days, lenient, keep)
 
     @classmethod
     def _build_found(
-        cls, frames: Mapping[str, pd.DataFrame], problems: list, inactivity_days: int, lenient: bool
+        cls,
+        frames: Mapping[str, pd.DataFrame],
+        problems: list,
+        inactivity_days: int,
+        lenient: bool,
+        keep: str = "first",
     ) -> Any:
         """The Book of frames read from files or a database, with the problems found reading them listed
         beside the core's."""
         structural = any(r < 0 for _, r, _, _ in problems)
         if lenient and not structural:
-            return cls._build_lenient(frames, inactivity_days, problems)
+            return cls._build_lenient(frames, inactivity_days, problems, keep=keep)
         if problems:
-            _raise_with_core(problems, lambda: cls._build(frames, inactivity_days))
-        return cls._build(frames, inactivity_days)
+            _raise_with_core(problems, lambda: cls._build(frames, inactivity_days, keep=keep))
+        return cls._build(frames, inactivity_days, keep=keep)
 
     @classmethod
     def from_parquet(
@@ -444,18 +506,20 @@ class Book:
         columns: Mapping[str, Mapping[str, str]] | None = None,
         inactivity_days: int = 365,
         on_error: str = "raise",
+        keep: str = "first",
     ) -> Any:
         """Read one ``<table>.parquet`` file (or ``<table>/`` folder of Parquet parts) per table from
         ``directory`` and build a Book, as :meth:`from_csv` does for CSV files (needs ``pyarrow``).
 
         Columns keep their Parquet types: numbers and timestamps without missing values are not copied on
-        the way in, texts are dictionary-encoded by Arrow. ``columns`` renames source columns as in
-        :meth:`from_frames`.
+        the way in, texts are dictionary-encoded by Arrow. ``columns`` renames source columns and ``keep``
+        chooses the row of an account given twice, as in :meth:`from_frames`.
         """
         lenient = _lenient(on_error)
+        keep = _keep(keep)
         inactivity_days = _inactivity_days(inactivity_days)
         frames, problems = parquet_frames(directory)
-        return cls._build_found(renamed(frames, columns), problems, inactivity_days, lenient)
+        return cls._build_found(renamed(frames, columns), problems, inactivity_days, lenient, keep)
 
     @classmethod
     def from_sql(
@@ -466,6 +530,7 @@ class Book:
         columns: Mapping[str, Mapping[str, str]] | None = None,
         inactivity_days: int = 365,
         on_error: str = "raise",
+        keep: str = "first",
     ) -> Any:
         """Read the tables from a database and build a Book.
 
@@ -479,8 +544,10 @@ class Book:
         queries : dict of table name to SQL, optional
             The query that reads each table, e.g. ``{"revenue": "SELECT customer AS account_id, ..."}``.
             By default each of the Book's tables that the database has (``accounts``, ``revenue``, ...) is
-            read whole with ``SELECT * FROM <table>``.
-        columns, inactivity_days, on_error
+            read, only the columns the Book uses (under the names ``columns`` maps them to), so that
+            the other columns of a wide CRM table stay in the database. A column that looks like a
+            misspelt Book column is read too, and named in the error with a suggestion.
+        columns, inactivity_days, on_error, keep
             As in :meth:`from_frames`.
 
         Notes
@@ -490,9 +557,10 @@ class Book:
         table the database lacks are reported in the :class:`ValidationError` with the data's problems.
         """
         lenient = _lenient(on_error)
+        keep = _keep(keep)
         inactivity_days = _inactivity_days(inactivity_days)
-        frames, problems = sql_frames(source, queries)
-        return cls._build_found(renamed(frames, columns), problems, inactivity_days, lenient)
+        frames, problems = sql_frames(source, queries, columns)
+        return cls._build_found(renamed(frames, columns), problems, inactivity_days, lenient, keep)
 
     @classmethod
     def from_transactions(
@@ -532,8 +600,9 @@ class Book:
         The accounts are the distinct customer ids of the log; client spells are derived from the revenue
         as for accounts without ``acquired_on``. Every line is a revenue line (credit notes included): a
         line without a customer id or with a bad date or amount is reported (``on_error="raise"``) or
-        rejected (``"quarantine"``), with its position in the log as ``row`` of table ``revenue``, never
-        dropped silently.
+        rejected (``"quarantine"``), never dropped silently, as the log has it: table ``transactions``,
+        ``row`` its position in the log and ``column`` the log's own name (``InvoiceDate``, not ``date``);
+        the rejected lines' values come under the log's names too.
 
         Examples
         --------
@@ -555,7 +624,16 @@ class Book:
                     f"{key.replace('_id', '')}= must be a column name, got {type(value).__name__}"
                 )
         frames = transaction_frames(transactions, names, region_rule)
-        return cls.from_frames(**frames, inactivity_days=inactivity_days, on_error=on_error)
+        log = {book: src for book, src in names.items() if src is not None}
+        try:
+            built = cls.from_frames(**frames, inactivity_days=inactivity_days, on_error=on_error)
+        except ValidationError as e:
+            problems, total = [_in_log(p, log) for p in e.problems], e.total
+        else:
+            if not isinstance(built, tuple):
+                return built
+            return built[0], _rejected_in_log(built[1], log)
+        raise_problems(problems, total)
 
     def table(self, name: str, *, output: str = "pandas") -> Any:
         """One table as a DataFrame, in the Book's order (events sorted by date, stable).

@@ -20,7 +20,7 @@ from .kpi import kpi_table
 from .report import default_period, html_report, summary_text, xlsx_report
 from .sources import database_kind
 
-__all__ = ["main", "neutralise_formulas"]
+__all__ = ["main", "neutralise_formulas", "read_mapping"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,8 +52,9 @@ def _source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--columns",
         metavar="FILE",
-        help="a TOML file mapping your column names to the Book's, one section per table "
-        '([revenue] account_id = "CustomerID"), and optionally a [queries] section of SQL per table',
+        help="a TOML (.toml) or YAML (.yaml, .yml: needs PyYAML) file mapping your column names to the "
+        'Book\'s, one section per table ([revenue] account_id = "CustomerID", or revenue: {account_id: '
+        "CustomerID}), and optionally a queries section of SQL per table",
     )
     parser.add_argument("--seed", type=_seed, default=0, help="seed of the demo book (default 0)")
 
@@ -225,16 +226,59 @@ def _load(args: argparse.Namespace) -> Any:
     return read_book(args.data, args.columns)
 
 
+def _load_mapping_text(path: Path) -> Any:
+    """The contents of a TOML or YAML file (by its extension); ValueError when it cannot be read as one."""
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        with open(path, "rb") as f:
+            try:
+                return tomllib.load(f)
+            except tomllib.TOMLDecodeError as e:
+                raise ValueError(f"{path} is not valid TOML: {e}") from None
+    if suffix in (".yaml", ".yml"):
+        try:
+            import yaml  # optional: only for YAML mapping files
+        except ImportError:
+            raise ImportError(f"reading {path} needs PyYAML: pip install pyyaml") from None
+        with open(path, encoding="utf-8") as f:
+            try:
+                return yaml.safe_load(f)
+            except yaml.YAMLError as e:
+                raise ValueError(f"{path} is not valid YAML: {' '.join(str(e).split())}") from None
+    raise ValueError(f"{path}: a column mapping is a .toml, .yaml or .yml file")
+
+
+def read_mapping(path: str) -> dict[str, dict[str, str]]:
+    """The column mapping of a TOML or YAML file: {table: {book column: your column}}, and optionally
+    ``queries``: {table: SQL}. Every entry is checked: a table maps names to names.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "columns.yaml"
+    >>> _ = f.write_text("revenue:\n  account_id: CustomerID\n  amount: Sales\n")
+    >>> read_mapping(str(f))
+    {'revenue': {'account_id': 'CustomerID', 'amount': 'Sales'}}
+    """
+    content = _load_mapping_text(Path(path))
+    if content is None:  # an empty YAML file
+        return {}
+    if not isinstance(content, dict):
+        raise ValueError(f"{path}: expected one section per table, got a {type(content).__name__}")
+    for table, entries in content.items():
+        if not isinstance(entries, dict):
+            raise ValueError(f"{path}: {table} must map names to names, got a {type(entries).__name__}")
+        for key, value in entries.items():
+            if not isinstance(key, str) or not isinstance(value, str):
+                raise ValueError(f"{path}: {table}.{key} must be a name, got {value!r}")
+    return content
+
+
 def read_book(data: str, columns_file: str | None = None) -> Any:
     """The Book of ``--data``: a folder of CSV or Parquet files, a database file or URL; ``columns_file``
-    is a TOML mapping {table: {book column: your column}} with an optional ``queries`` table of SQL."""
-    columns: dict[str, Any] = {}
-    if columns_file:
-        with open(columns_file, "rb") as f:
-            try:
-                columns = tomllib.load(f)
-            except tomllib.TOMLDecodeError as e:
-                raise ValueError(f"{columns_file} is not a TOML mapping: {e}") from None
+    is a TOML or YAML mapping {table: {book column: your column}} with an optional ``queries`` table of
+    SQL (:func:`read_mapping`)."""
+    columns: dict[str, Any] = read_mapping(columns_file) if columns_file else {}
     queries = columns.pop("queries", None)
     if database_kind(data):
         return Book.from_sql(data, queries, columns=columns)

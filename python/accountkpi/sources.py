@@ -331,6 +331,15 @@ def _query(connection: Any, kind: str, sql: str) -> Any:
     return pd.DataFrame.from_records(rows, columns=names)
 
 
+def _recover(connection: Any) -> None:
+    """Ends the transaction a failed query left aborted (PostgreSQL refuses every later query until then),
+    so that each table's query is tried and its own problem reported."""
+    try:
+        connection.rollback()
+    except Exception:  # nothing to roll back (DuckDB, autocommit), or no transactions at all
+        pass
+
+
 def _tables_in(connection: Any, kind: str) -> set[str]:
     """The names of the tables (and views) the connection sees, lower-cased."""
     if kind == "sqlite3" or (kind == "adbc" and connection.adbc_get_info().get("vendor_name") == "SQLite"):
@@ -342,13 +351,54 @@ def _tables_in(connection: Any, kind: str) -> set[str]:
     return {str(n).lower() for n in names}
 
 
+def _quoted(name: str) -> str:
+    """``name`` as a quoted SQL identifier (PostgreSQL, SQLite and DuckDB alike)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns_of(result: Any) -> list[str]:
+    return [str(c) for c in (result.columns if isinstance(result, pd.DataFrame) else result.column_names)]
+
+
+def _book_query(
+    connection: Any, kind: str, table: str, mapping: Mapping[str, str], problems: list[tuple]
+) -> str:
+    """The query that reads only the columns of ``table`` the Book uses, under their names in the database
+    (``mapping``: {book column: database column}), so that a wide CRM table does not travel. Columns that
+    look like a misspelt Book column the table lacks come too, for the Book to name them; a mapped or
+    required column the table lacks is reported here with every column it has."""
+    try:
+        found = _columns_of(_query(connection, kind, f"SELECT * FROM {table} LIMIT 0"))  # the names only
+    except Exception:  # reported by table when the query proper fails too
+        _recover(connection)
+        return f"SELECT * FROM {table}"
+    for src in mapping.values():
+        if src not in found:
+            raise KeyError(f"{table}: no column {src!r} to map; {columns_hint(src, found)}")
+    source = {name: mapping.get(name, name) for name, *_ in TABLES[table][1]}
+    wanted = [src for src in source.values() if src in found]
+    lacking = [src for src in source.values() if src not in found]
+    wanted += [c for c in found if c not in wanted and _core.similar_names(c, lacking)]
+    for name, _, required, _ in TABLES[table][1]:
+        if required and source[name] not in found:
+            problems.append(
+                (table, -1, name, f"required column is missing; {columns_hint(source[name], found)}")
+            )
+    if not wanted:
+        return f"SELECT * FROM {table} LIMIT 0"
+    return f"SELECT {', '.join(map(_quoted, wanted))} FROM {table}"
+
+
 def sql_frames(
-    source: Any, queries: Mapping[str, str] | None = None
+    source: Any,
+    queries: Mapping[str, str] | None = None,
+    columns: Mapping[str, Mapping[str, str]] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[tuple]]:
     """One frame per table read from a database, and the problems found. ``source`` is a URL
     (``postgresql://...``, ``sqlite:///path``, ``duckdb:///path``), a SQLite or DuckDB file, or an open
     connection (ADBC, DuckDB, sqlite3 or any DB-API one), left open. ``queries`` maps table names to SQL;
-    by default each of the Book's tables is ``SELECT * FROM <table>`` when the database has it."""
+    by default each of the Book's tables that the database has is read, only the columns the Book uses
+    (named as ``columns`` maps them: {table: {book column: database column}})."""
     owned = isinstance(source, (str, os.PathLike))
     connection, kind = _connect(os.fspath(source)) if owned else (source, _kind_of(source))
     if kind in ("postgresql", "sqlite"):
@@ -358,7 +408,11 @@ def sql_frames(
     try:
         if queries is None:
             present = _tables_in(connection, kind)
-            queries = {t: f"SELECT * FROM {t}" for t in TABLES if t in present}
+            queries = {
+                t: _book_query(connection, kind, t, (columns or {}).get(t, {}), problems)
+                for t in TABLES
+                if t in present
+            }
             for table, (required, _) in TABLES.items():
                 if required and table not in queries:
                     problems.append((table, -1, "", "required table is missing from the database"))
@@ -367,6 +421,7 @@ def sql_frames(
                 frames[table] = as_pandas(_query(connection, kind, sql), table)
             except Exception as e:
                 problems.append((table, -1, "", f"the query failed: {str(e).strip().splitlines()[0]}"))
+                _recover(connection)
     finally:
         if owned:
             connection.close()

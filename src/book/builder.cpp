@@ -36,8 +36,14 @@ class detail::ProblemList {
         ++total_;
         if (list_.size() < limit_) list_.push_back(std::move(p));
     }
+    /// Marks row `row` of `table` as superseded: another row of its id stands for it (`BuildOptions::keep`),
+    /// so rejecting it (quarantine) takes nothing else with it.
+    void supersede(std::string_view table, std::int64_t row) { superseded_.emplace_back(table, row); }
     [[nodiscard]] std::size_t total() const noexcept { return total_; }
     [[nodiscard]] const std::vector<Problem>& list() const noexcept { return list_; }
+    [[nodiscard]] const std::vector<std::pair<std::string, std::int64_t>>& superseded() const noexcept {
+        return superseded_;
+    }
     [[noreturn]] void raise() {
         if (list_.size() > ValidationError::max_listed) list_.resize(ValidationError::max_listed);
         throw ValidationError(std::move(list_), total_);
@@ -47,6 +53,7 @@ class detail::ProblemList {
     std::size_t limit_;
     std::vector<Problem> list_;
     std::size_t total_ = 0;
+    std::vector<std::pair<std::string, std::int64_t>> superseded_;
 };
 
 namespace {
@@ -233,6 +240,8 @@ class Reader {
     void report(std::int64_t row, std::string_view column, std::string reason) {
         problems_.add(spec_.name, row, column, std::move(reason));
     }
+    /// Row `row` is superseded by another row of its id (see `ProblemList::supersede`).
+    void supersede(std::int64_t row) { problems_.supersede(spec_.name, row); }
 
     /// Days; `Date::null()` where missing (a problem when `required`), out of range or unreadable.
     std::vector<Date> dates(std::string_view name, bool required) {
@@ -273,8 +282,8 @@ class Reader {
                     check(i, p->days());
                 } else {
                     report(to_row(i), name,
-                           "not a date (YYYY-MM-DD, optionally with a time and offset): " +
-                               quoted(t->categories[static_cast<std::size_t>(code)]));
+                           "not a date (" + std::string(Date::forms) +
+                               "): " + quoted(t->categories[static_cast<std::size_t>(code)]));
                 }
             }
         } else {
@@ -748,6 +757,66 @@ class OwnerFinder {
 
 using InputTables = std::vector<std::pair<std::string, Table>>;
 
+/// The columns of the accounts table as read, one value per input row.
+struct AccountRows {
+    std::vector<std::int32_t> account;
+    std::vector<std::string> name;
+    std::vector<std::int32_t> region;
+    std::vector<std::int32_t> domain;
+    std::vector<std::int32_t> parent;
+    std::vector<Date> acquired;
+    std::vector<Date> churned;
+
+    /// One column in which rows `i` and `k` differ: its name, whether row `i` gives a value, and the two
+    /// values as text.
+    struct Difference {
+        std::string_view column;
+        bool given;
+        std::string values;
+    };
+
+    /// The columns in which rows `i` and `k` differ (a missing value differs from a given one).
+    [[nodiscard]] std::vector<Difference> differences(std::size_t i, std::size_t k,
+                                                      const AccountTable& t) const {
+        std::vector<Difference> out;
+        const auto add = [&](std::string_view column, bool differs, bool given, const std::string& here,
+                             const std::string& there) {
+            if (differs)
+                out.push_back({column, given, here + " here, " + there + " in row " + std::to_string(k)});
+        };
+        const auto text = [](const std::string& s) { return s.empty() ? std::string("none") : quoted(s); };
+        const auto word = [](const Categories& c, std::int32_t code) {
+            return code == none ? std::string("none") : quoted(c.names[static_cast<std::size_t>(code)]);
+        };
+        const auto id = [&](std::int32_t a) {
+            return a == none ? std::string("none") : quoted(t.ids.label(a));
+        };
+        const auto day = [](Date d) { return d.is_null() ? std::string("none") : d.iso(); };
+        add("name", name[i] != name[k], !name[i].empty(), text(name[i]), text(name[k]));
+        add("region", region[i] != region[k], region[i] != none, word(t.regions, region[i]),
+            word(t.regions, region[k]));
+        add("domain", domain[i] != domain[k], domain[i] != none, word(t.domains, domain[i]),
+            word(t.domains, domain[k]));
+        add("parent_id", parent[i] != parent[k], parent[i] != none, id(parent[i]), id(parent[k]));
+        add("acquired_on", acquired[i] != acquired[k], !acquired[i].is_null(), day(acquired[i]),
+            day(acquired[k]));
+        add("churned_on", churned[i] != churned[k], !churned[i].is_null(), day(churned[i]), day(churned[k]));
+        return out;
+    }
+};
+
+/// The row that stands for each of `accounts` accounts: its first row or its last (`keep`).
+std::vector<std::int64_t> kept_rows_of(const std::vector<std::int32_t>& account, std::size_t accounts,
+                                       KeepRow keep) {
+    std::vector<std::int64_t> kept(accounts, -1);
+    for (std::size_t i = 0; i < account.size(); ++i) {
+        if (account[i] == none) continue;
+        auto& k = kept[static_cast<std::size_t>(account[i])];
+        if (k < 0 || keep == KeepRow::last) k = to_row(i);
+    }
+    return kept;
+}
+
 bool spell_order(const Spell& x, const Spell& y) {
     return x.account != y.account ? x.account < y.account : x.begin < y.begin;
 }
@@ -821,14 +890,23 @@ class Assembly {
     }
 
     // accounts: one row per account, or one row per spell when acquired_on is given on every row of the
-    // account.
+    // account. An account given by several rows without spells (or by exact duplicates) is its kept row
+    // (`BuildOptions::keep`); every other row is a problem naming the kept row and what differs.
     void read_accounts() {
         Reader r = reader("accounts");
         auto& t = data_->accounts;
         std::vector<std::uint8_t> repeated;
-        const auto account = r.keys("account_id", t.ids, repeated);
-        read_account_rows(r, account, repeated);
-        read_account_parents(r, account);
+        AccountRows rows;
+        rows.account = r.keys("account_id", t.ids, repeated);
+        rows.name = r.texts("name", false);
+        rows.region = r.categories("region", t.regions);
+        rows.domain = r.categories("domain", t.domains);
+        rows.parent = r.references("parent_id", t.ids, "account", false);
+        rows.acquired = r.dates("acquired_on", false);
+        rows.churned = r.dates("churned_on", false);
+        const auto kept = kept_rows_of(rows.account, t.ids.size(), options_.keep);
+        read_account_rows(r, rows, kept);
+        read_account_parents(r, rows, kept);
         std::stable_sort(spells_.begin(), spells_.end(), spell_order);
         for (std::size_t k = 1; k < spells_.size(); ++k) {
             if (spells_[k].account == spells_[k - 1].account && spells_[k].begin < spells_[k - 1].end) {
@@ -839,91 +917,99 @@ class Assembly {
         }
     }
 
-    /// The accounts' names, regions and domains, and their given spells.
-    void read_account_rows(Reader& r, const std::vector<std::int32_t>& account,
-                           const std::vector<std::uint8_t>& repeated) {
+    /// The accounts' names, regions and domains (their kept rows'), and their given spells; the repeated
+    /// rows checked against the kept ones.
+    void read_account_rows(Reader& r, const AccountRows& rows, const std::vector<std::int64_t>& kept) {
         auto& t = data_->accounts;
-        const auto name = r.texts("name", false);
-        const auto region = r.categories("region", t.regions);
-        const auto domain = r.categories("domain", t.domains);
-        const auto acquired = r.dates("acquired_on", false);
-        const auto churned = r.dates("churned_on", false);
         const std::size_t n = t.ids.size();
         t.name.assign(n, {});
         t.region.assign(n, none);
         t.domain.assign(n, none);
         t.parent.assign(n, none);
         spells_given_.assign(n, 0);
-        std::vector<std::int64_t> first_row(n, -1);
-        std::vector<std::uint8_t> without_spell(n, 0);
+        for (std::size_t a = 0; a < n; ++a) {
+            const auto k = static_cast<std::size_t>(kept[a]);
+            t.name[a] = rows.name[k];
+            t.region[a] = rows.region[k];
+            t.domain[a] = rows.domain[k];
+        }
         for (std::size_t i = 0; i < r.rows(); ++i) {
             detail::interruption_point(i);
-            const auto a = account[i];
+            const auto a = rows.account[i];
             if (a == none) continue;
-            const auto ua = static_cast<std::size_t>(a);
-            const bool has_spell = !acquired[i].is_null();
-            if (!repeated[i]) {
-                first_row[ua] = to_row(i);
-                t.name[ua] = name[i];
-                t.region[ua] = region[i];
-                t.domain[ua] = domain[i];
-                without_spell[ua] = !has_spell;
-            } else {
-                if (without_spell[ua] || !has_spell) {
-                    r.report(to_row(i), "account_id",
-                             "duplicate account id " + quoted(t.ids.label(a)) + " (first in row " +
-                                 std::to_string(first_row[ua]) +
-                                 "); an account with several spells needs acquired_on on each of its rows");
-                }
-                const auto conflict = [&](std::string_view col, bool differs) {
-                    if (differs) {
-                        r.report(
-                            to_row(i), col,
-                            "differs from row " + std::to_string(first_row[ua]) + " of the same account");
-                    }
-                };
-                conflict("name", !name[i].empty() && name[i] != t.name[ua]);
-                conflict("region", region[i] != none && region[i] != t.region[ua]);
-                conflict("domain", domain[i] != none && domain[i] != t.domain[ua]);
-            }
-            if (has_spell) {
-                spells_given_[ua] = 1;
+            const auto k = static_cast<std::size_t>(kept[static_cast<std::size_t>(a)]);
+            if (k != i && !check_repeated_account(r, rows, i, k)) continue;
+            if (!rows.acquired[i].is_null()) {
+                spells_given_[static_cast<std::size_t>(a)] = 1;
                 Date end = Date::max();
-                if (!churned[i].is_null()) {
-                    end = churned[i];
-                    if (!(acquired[i] < end)) {
-                        r.report(
-                            to_row(i), "churned_on",
-                            "churned_on " + end.iso() + " is not after acquired_on " + acquired[i].iso());
+                if (!rows.churned[i].is_null()) {
+                    end = rows.churned[i];
+                    if (!(rows.acquired[i] < end)) {
+                        r.report(to_row(i), "churned_on",
+                                 "churned_on " + end.iso() + " is not after acquired_on " +
+                                     rows.acquired[i].iso());
                         continue;
                     }
                 }
-                spells_.push_back({a, acquired[i], end, 0, to_row(i)});
-            } else if (!churned[i].is_null()) {
+                spells_.push_back({a, rows.acquired[i], end, 0, to_row(i)});
+            } else if (!rows.churned[i].is_null()) {
                 r.report(to_row(i), "acquired_on", "churned_on is given without acquired_on");
             }
         }
     }
 
-    /// The accounts' parents. A chain of parents must end: each cycle is reported once, naming it, on the
-    /// input row that gave its first account its parent.
-    void read_account_parents(Reader& r, const std::vector<std::int32_t>& account) {
-        auto& t = data_->accounts;
-        const auto parent = r.references("parent_id", t.ids, "account", false);
-        for (std::size_t i = 0; i < r.rows(); ++i) {
-            detail::interruption_point(i);
-            if (account[i] == none || parent[i] == none) continue;
-            if (parent[i] == account[i]) {
-                r.report(to_row(i), "parent_id", "an account cannot be its own parent");
-            } else {
-                t.parent[static_cast<std::size_t>(account[i])] = parent[i];
-            }
+    /// Checks row `i` of an account against its kept row `k`. False when row `i` is not one of the account's
+    /// spells but a row superseded by row `k`: an exact duplicate, or another row of an account without
+    /// spells. Spell rows must agree with the kept row where they give a name, region, domain or parent.
+    bool check_repeated_account(Reader& r, const AccountRows& rows, std::size_t i, std::size_t k) {
+        const auto& t = data_->accounts;
+        const std::string again = "account " + quoted(t.ids.label(rows.account[i])) + " is given again";
+        const std::string kept =
+            " (the row kept: keep='" + std::string(options_.keep == KeepRow::first ? "first" : "last") + "')";
+        const auto differences = rows.differences(i, k, t);
+        if (differences.empty()) {
+            r.report(to_row(i), "account_id",
+                     again + ": an exact duplicate of row " + std::to_string(k) + kept);
+            r.supersede(to_row(i));
+            return false;
         }
+        const bool spell_i = !rows.acquired[i].is_null();
+        const bool spell_k = !rows.acquired[k].is_null();
+        if (spell_i != spell_k) {
+            r.report(to_row(i), "account_id",
+                     again + " (row " + std::to_string(k) + kept +
+                         "); an account with several spells needs acquired_on on each of its rows");
+        }
+        for (const auto& d : differences) {
+            const bool spell_column = d.column == "acquired_on" || d.column == "churned_on";
+            if (spell_i || spell_k) {
+                if (spell_column || !d.given) continue;  // the spells' own dates; a value left out
+            }
+            std::string reason = again;
+            reason.append(" with another ").append(d.column).append(": ").append(d.values).append(kept);
+            r.report(to_row(i), d.column, std::move(reason));
+        }
+        if (spell_i || spell_k) return spell_i && spell_k;
+        r.supersede(to_row(i));
+        return false;
+    }
+
+    /// The accounts' parents (their kept rows'). A chain of parents must end: each cycle is reported once,
+    /// naming it, on the input row that gave its first account its parent.
+    void read_account_parents(Reader& r, const AccountRows& rows, const std::vector<std::int64_t>& kept) {
+        auto& t = data_->accounts;
         std::vector<std::int64_t> parent_row(t.ids.size(), -1);
         for (std::size_t i = 0; i < r.rows(); ++i) {
             detail::interruption_point(i);
-            if (account[i] != none && parent[i] != none && parent[i] != account[i])
-                parent_row[static_cast<std::size_t>(account[i])] = to_row(i);
+            const auto a = rows.account[i];
+            const auto p = rows.parent[i];
+            if (a == none || p == none) continue;
+            if (p == a) {
+                r.report(to_row(i), "parent_id", "an account cannot be its own parent");
+            } else if (kept[static_cast<std::size_t>(a)] == to_row(i)) {
+                t.parent[static_cast<std::size_t>(a)] = p;
+                parent_row[static_cast<std::size_t>(a)] = to_row(i);
+            }
         }
         const auto label = [&](std::size_t a) { return t.ids.label(to_index(a)); };
         for (const auto& cycle : cycles_of(t.parent)) {
@@ -1473,7 +1559,12 @@ class Quarantine {
   public:
     explicit Quarantine(const InputTables& tables) {
         for (const auto& [n, t] : tables) {
-            tables_.push_back({n, &t, find_table(n), std::vector<std::uint8_t>(t.rows(), 0), {}});
+            tables_.push_back({n,
+                               &t,
+                               find_table(n),
+                               std::vector<std::uint8_t>(t.rows(), 0),
+                               {},
+                               std::vector<std::uint8_t>(t.rows(), 0)});
             tables_.back().problems.resize(t.rows());
         }
     }
@@ -1534,6 +1625,11 @@ class Quarantine {
                                                     [&](const Problem& g) { return g.column == q.column; });
             if (!given) mark(tables_[t], std::move(q));
         }
+        for (const auto& [table, row] : problems.superseded()) {
+            std::size_t t = 0;
+            while (tables_[t].name != table) ++t;
+            tables_[t].superseded[rows_kept[t][static_cast<std::size_t>(row)]] = 1;
+        }
     }
 
     /// Rows that refer to a rejected account, manager, unit or project are rejected too, until nothing
@@ -1566,6 +1662,7 @@ class Quarantine {
         const TableSpec* spec;
         std::vector<std::uint8_t> rejected;
         std::vector<std::vector<Problem>> problems;  // per row
+        std::vector<std::uint8_t> superseded;        // rows another row of their id stands for
     };
 
     Rows* rows_of(std::string_view name) {
@@ -1590,10 +1687,11 @@ class Quarantine {
         const Column* key = k->input->find(k->spec->columns.front().name);
         if (!key || key->size() != k->input->rows()) return;
         const auto ids = id_texts(*key);
-        // The first rejected row of each rejected id, for the reason given to its dependants.
+        // The first rejected row of each rejected id, for the reason given to its dependants. A row that
+        // another row of its id stands for (superseded) takes nothing with it.
         std::unordered_map<std::string, std::size_t> gone;
         for (std::size_t i = 0; i < ids.size(); ++i) {
-            if (k->rejected[i] && ids[i]) gone.try_emplace(*ids[i], i);
+            if (k->rejected[i] && !k->superseded[i] && ids[i]) gone.try_emplace(*ids[i], i);
         }
         if (gone.empty()) return;
         reject_referring(*k, std::string(k->spec->columns.front().name), ids, gone, key_table);

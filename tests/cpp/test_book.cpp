@@ -199,7 +199,7 @@ TEST(Validation, ReportsEveryProblemWithTableRowColumnAndReason) {
     b.add("revenue", std::move(revenue));
     b.add("surveys", std::move(surveys));
     const auto ps = problems_of(b);
-    EXPECT_TRUE(has_problem(ps, "accounts", 1, "account_id", "duplicate account id 'A'"));
+    EXPECT_TRUE(has_problem(ps, "accounts", 1, "account_id", "an exact duplicate of row 0"));
     EXPECT_TRUE(has_problem(ps, "accounts", 2, "account_id", "empty id"));
     EXPECT_TRUE(has_problem(ps, "accounts", 3, "churned_on", "not after acquired_on"));
     EXPECT_TRUE(has_problem(ps, "revenue", 0, "units", "negative units"));
@@ -212,6 +212,62 @@ TEST(Validation, ReportsEveryProblemWithTableRowColumnAndReason) {
     EXPECT_TRUE(has_problem(ps, "surveys", 0, "score", "outside the nps scale 0-10"));
     EXPECT_TRUE(has_problem(ps, "surveys", 1, "score", "outside the csat scale 1-5"));
     EXPECT_EQ(ps.size(), 12U);
+}
+
+namespace {
+
+/// C is in two countries (rows 0 and 2), B is given twice exactly (rows 1 and 3), D twice with another region
+/// and domain (rows 4 and 5); none has spells of its own.
+BookBuilder accounts_given_twice(KeepRow keep) {
+    Table accounts;
+    accounts.add("account_id", texts({"C", "B", "C", "B", "D", "D"}));
+    accounts.add("region", texts({"United Kingdom", "EMEA", "France", "EMEA", "EMEA", "APAC"}));
+    accounts.add("domain", texts({"", "", "", "", "retail", "banking"}));
+    BookBuilder b(BuildOptions{.keep = keep});
+    b.add("accounts", std::move(accounts));
+    b.add("revenue",
+          revenue_rows({"C", "B", "D", "C"}, {"2024-01-05", "2024-01-06", "2024-01-07", "2024-02-01"},
+                       {10.0, 20.0, 30.0, 40.0}));
+    return b;
+}
+
+}  // namespace
+
+TEST(Validation, AnAccountGivenTwiceIsReportedOnEveryRowButTheKeptOneWithWhatDiffers) {
+    const auto first = problems_of(accounts_given_twice(KeepRow::first));
+    EXPECT_TRUE(has_problem(first, "accounts", 2, "region",
+                            "account 'C' is given again with another region: 'France' here, 'United Kingdom' "
+                            "in row 0 (the row kept: keep='first')"));
+    EXPECT_TRUE(has_problem(first, "accounts", 3, "account_id",
+                            "account 'B' is given again: an exact duplicate of row 1 (the row kept"));
+    EXPECT_TRUE(has_problem(first, "accounts", 5, "region", "'APAC' here, 'EMEA' in row 4"));
+    EXPECT_TRUE(has_problem(first, "accounts", 5, "domain", "'banking' here, 'retail' in row 4"));
+    EXPECT_EQ(first.size(), 4U);  // no hint about acquired_on: none of them has spells
+
+    const auto last = problems_of(accounts_given_twice(KeepRow::last));
+    EXPECT_TRUE(has_problem(last, "accounts", 0, "region",
+                            "'United Kingdom' here, 'France' in row 2 (the row kept: keep='last')"));
+    EXPECT_TRUE(has_problem(last, "accounts", 1, "account_id", "an exact duplicate of row 3"));
+    EXPECT_TRUE(has_problem(last, "accounts", 4, "region", "'EMEA' here, 'APAC' in row 5"));
+    EXPECT_TRUE(has_problem(last, "accounts", 4, "domain", "'retail' here, 'banking' in row 5"));
+    EXPECT_EQ(last.size(), 4U);
+}
+
+TEST(Validation, SpellRowsMustAgreeWithTheKeptRowAndAllNeedAcquiredOn) {
+    Table accounts;
+    accounts.add("account_id", texts({"A", "A", "A", "B", "B"}));
+    accounts.add("name", texts({"Acme", "", "Acme Ltd", "Bolt", "Bolt"}));
+    accounts.add("acquired_on", days({"2022-01-01", "2023-01-01", "2024-01-01", "2022-01-01", ""}));
+    accounts.add("churned_on", days({"2022-06-01", "2023-06-01", "", "", ""}));
+    BookBuilder b;
+    b.add("accounts", std::move(accounts));
+    b.add("revenue", revenue_rows({"A"}, {"2024-01-05"}, {1.0}));
+    const auto ps = problems_of(b);
+    // Row 1 leaves the name out (allowed for a spell); row 2 names A otherwise.
+    EXPECT_TRUE(has_problem(ps, "accounts", 2, "name", "'Acme Ltd' here, 'Acme' in row 0"));
+    EXPECT_TRUE(has_problem(ps, "accounts", 4, "account_id",
+                            "an account with several spells needs acquired_on on each of its rows"));
+    EXPECT_EQ(ps.size(), 2U);
 }
 
 TEST(Validation, MissingTablesAndColumnsAndMisnamedColumns) {
@@ -302,5 +358,6 @@ TEST(Validation, TextDatesAreParsedAndBadOnesReported) {
     const auto ps = problems_of(b);
     ASSERT_EQ(ps.size(), 1U);
     EXPECT_TRUE(has_problem(ps, "revenue", 0, "date",
-                            "not a date (YYYY-MM-DD, optionally with a time and offset): '2024-02-30'"));
+                            "not a date (ISO 8601: 2024-03-01, 20240301, 2024-W09-5, 2024W095 or 2024-061, "
+                            "optionally with a time and offset): '2024-02-30'"));
 }

@@ -25,7 +25,7 @@ TEST(Date, ParsesAndPrintsIso) {
     EXPECT_FALSE(Date::try_parse("2023-02-29"));  // not a leap year
     EXPECT_FALSE(Date::try_parse("2023-13-01"));
     EXPECT_FALSE(Date::try_parse("2023-1-01"));
-    EXPECT_FALSE(Date::try_parse("20230101"));
+    EXPECT_FALSE(Date::try_parse("2023-0101"));  // the extended and basic forms are not mixed
     EXPECT_FALSE(Date::try_parse(""));
     EXPECT_THROW(Date::parse("yesterday"), std::invalid_argument);
     EXPECT_THROW(Date(2023, 2, 29), std::invalid_argument);
@@ -147,6 +147,43 @@ TEST(Date, ParsesIso8601TimesAndOffsetsToTheDayAsWritten) {
           "2024-01-01T12:00:00.", "2024-01-01T12:00+25:00", "2024-01-01T12:00:00+05:", "2024-01-01T12:00Zx",
           "2024-01-01x12:00", "2024-02-30T00:00:00"}) {
         EXPECT_FALSE(Date::try_parse(bad)) << bad;
+    }
+}
+
+TEST(Date, ParsesIso8601CompactWeekAndOrdinalDates) {
+    // Compact (basic) calendar dates, with or without a time in either form.
+    EXPECT_EQ(Date::parse("20110205"), Date(2011, 2, 5));
+    EXPECT_EQ(Date::parse("20110205T082600"), Date(2011, 2, 5));
+    EXPECT_EQ(Date::parse("20110205T0826+0100"), Date(2011, 2, 5));
+    EXPECT_EQ(Date::parse("20110205 08:26:00"), Date(2011, 2, 5));
+    // Week dates. 4 January 2011 is a Tuesday, so week 1 of 2011 begins on Monday 2011-01-03 and week 5 on
+    // 2011-01-31 (+ 4 x 7 days): its day 3 (Wednesday) is 2011-02-02, its day 6 (Saturday) 2011-02-05.
+    EXPECT_EQ(Date::parse("2011-W05-3"), Date(2011, 2, 2));
+    EXPECT_EQ(Date::parse("2011W056"), Date(2011, 2, 5));
+    EXPECT_EQ(Date::parse("2011-W05-6T10:00:00Z"), Date(2011, 2, 5));
+    // 4 January 2009 is a Sunday: week 1 of 2009 begins on Monday 2008-12-29, in the calendar year before.
+    EXPECT_EQ(Date::parse("2009-W01-1"), Date(2008, 12, 29));
+    // 2020 has 53 weeks; the Sunday of its week 53 (Monday 2020-12-28) is 2021-01-03.
+    EXPECT_EQ(Date::parse("2020-W53-7"), Date(2021, 1, 3));
+    // Ordinal dates: day 36 of 2011 is 5 February (31 days of January + 5); 2012 is a leap year.
+    EXPECT_EQ(Date::parse("2011-036"), Date(2011, 2, 5));
+    EXPECT_EQ(Date::parse("2012-366"), Date(2012, 12, 31));
+    for (const char* bad :
+         {"2011-W54-1",  // no week 54
+          "2011-W53-1",  // 2011 has 52 weeks (2012's week 1 begins on 2012-01-02, 364 days after 2011's)
+          "2011-W00-1", "2011-W05-0", "2011-W05-8", "2011-W5-3", "2011-W053", "2011W05-3", "2011w05-3",
+          "20111301",  // no month 13
+          "20110230", "2011020", "201102051", "201102-05", "20110205T08", "2011-366", "2011-000", "2011-36",
+          "2011-0361"}) {
+        EXPECT_FALSE(Date::try_parse(bad)) << bad;
+    }
+    try {
+        (void)Date::parse("2011-W54-1");
+        ADD_FAILURE() << "parsed";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "not a date (ISO 8601: 2024-03-01, 20240301, 2024-W09-5, 2024W095 or 2024-061, optionally "
+                  "with a time and offset): '2011-W54-1'");
     }
 }
 

@@ -96,6 +96,40 @@ TEST(Lenient, GoodRowsMakeTheBookBadOnesAndTheirDependantsAreListed) {
     EXPECT_EQ(book.accounts().ids.label(1), "D");
 }
 
+TEST(Lenient, AnAccountGivenTwiceKeepsOneRowAndEverythingThatRefersToIt) {
+    // C in two countries (rows 0, 2), B twice exactly (rows 1, 3), D with another region and domain (4, 5).
+    for (const KeepRow keep : {KeepRow::first, KeepRow::last}) {
+        Table accounts;
+        accounts.add("account_id", texts({"C", "B", "C", "B", "D", "D"}));
+        accounts.add("region", texts({"United Kingdom", "EMEA", "France", "EMEA", "EMEA", "APAC"}));
+        accounts.add("domain", texts({"", "", "", "", "retail", "banking"}));
+        Table revenue;
+        revenue.add("account_id", texts({"C", "B", "D", "C"}));
+        revenue.add("date", days({"2024-01-05", "2024-01-06", "2024-01-07", "2024-02-01"}));
+        revenue.add("amount", numbers({10.0, 20.0, 30.0, 40.0}));
+        BookBuilder b(BuildOptions{.keep = keep});
+        b.add("accounts", std::move(accounts));
+        b.add("revenue", std::move(revenue));
+        const LenientBuild out = b.build_lenient();
+        const Book& book = out.book;
+        const bool first = keep == KeepRow::first;
+        EXPECT_TRUE(rejected(out, "accounts", first ? 2 : 0, "region", "is given again with another region"));
+        EXPECT_TRUE(rejected(out, "accounts", first ? 3 : 1, "account_id", "an exact duplicate of row"));
+        EXPECT_TRUE(rejected(out, "accounts", first ? 5 : 4, "domain", "is given again with another domain"));
+        EXPECT_EQ(out.rejected_rows("accounts"), 3U);
+        EXPECT_EQ(out.rejected_rows("revenue"), 0U);  // the accounts stay, with all their revenue
+        EXPECT_EQ(out.rejected.size(), 4U);           // D's row: its region and its domain
+        ASSERT_EQ(book.accounts().size(), 3U);
+        EXPECT_EQ(book.revenue().size(), 4U);
+        const auto region_of = [&](const std::string& id) {
+            const auto a = static_cast<std::size_t>(*book.accounts().ids.find(std::string_view(id)));
+            return book.accounts().regions.names[static_cast<std::size_t>(book.accounts().region[a])];
+        };
+        EXPECT_EQ(region_of("C"), first ? "United Kingdom" : "France");
+        EXPECT_EQ(region_of("D"), first ? "EMEA" : "APAC");
+    }
+}
+
 TEST(Lenient, CleanInputRejectsNothingAndEqualsTheStrictBuild) {
     Table accounts;
     accounts.add("account_id", texts({"A"}));

@@ -164,7 +164,7 @@ def _damage(  # noqa: C901, PLR0911, PLR0912, PLR0915
         damaged = set_cell(frames, table, column, pd.NaT)
         return damaged, expect(1, column, "missing date") if required else "optional"
     if damage == "not-a-date":
-        return set_cell(frames, table, column, "31/12/2023"), expect(1, column, "not a date (YYYY-MM-DD")
+        return set_cell(frames, table, column, "31/12/2023"), expect(1, column, "not a date (ISO 8601")
     if damage == "int-dtype":
         damaged = {**frames, table: frame.assign(**{column: np.arange(len(frame))})}
         return damaged, expect(-1, column, "expected dates, got a column of dtype int64")

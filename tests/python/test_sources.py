@@ -101,7 +101,7 @@ def test_polars_transaction_log_with_timestamps_and_nulls() -> None:
     with pytest.raises(ak.ValidationError) as e:
         ak.Book.from_transactions(log, account="customer", date="at", amount="sales")
     # The line without a customer (row 2) and the one without an amount (row 3), by their rows in the log.
-    assert sorted((p[1], p[2]) for p in e.value.problems) == [(2, "account_id"), (3, "amount")]
+    assert sorted((p[1], p[2]) for p in e.value.problems) == [(2, "customer"), (3, "sales")]
     book, rejected = ak.Book.from_transactions(
         log, account="customer", date="at", amount="sales", on_error="quarantine"
     )
@@ -270,6 +270,15 @@ def test_database_problems_are_listed(postgres_url: str) -> None:
     failed = [p for p in e.value.problems if p[3].startswith("the query failed")]
     assert [p[:3] for p in failed] == [("revenue", -1, "")]
     assert 'relation "nowhere" does not exist' in failed[0][3]
+    # Each failed query is reported with its own reason, not the first one's aborted transaction.
+    with pytest.raises(ak.ValidationError) as e:
+        ak.Book.from_sql(
+            postgres_url, {"accounts": "SELECT * FROM crm_one", "revenue": "SELECT * FROM crm_two"}
+        )
+    failed = [p for p in e.value.problems if p[3].startswith("the query failed")]
+    assert [p[0] for p in failed] == ["accounts", "revenue"]
+    assert 'relation "crm_one" does not exist' in failed[0][3]
+    assert 'relation "crm_two" does not exist' in failed[1][3]
 
 
 def test_a_database_without_the_required_tables(tmp_path: Path) -> None:
@@ -355,7 +364,12 @@ def test_text_dates_and_ids_from_polars_and_arrow_are_read_once_per_distinct_tex
         with pytest.raises(ak.ValidationError) as e:
             ak.Book.from_transactions(frame, **names)
         assert [p[1:] for p in e.value.problems] == [
-            (3, "date", "not a date (YYYY-MM-DD, optionally with a time and offset): 'not a day'")
+            (
+                3,
+                "at",
+                "not a date (ISO 8601: 2024-03-01, 20240301, 2024-W09-5, 2024W095 or 2024-061, optionally "
+                "with a time and offset): 'not a day'",
+            )
         ]
         book, _ = ak.Book.from_transactions(frame, **names, on_error="quarantine")
         results.append(book.table("revenue").astype({"account_id": object}))
@@ -374,3 +388,100 @@ def test_arrow_numbers_written_as_text_under_your_own_names_are_parsed_by_row() 
     log = pa.table({"who": ["A"], "when": ["2024-01-01"], "total": ["2.5"]})
     book = ak.Book.from_transactions(log, account="who", date="when", amount="total")
     assert book.table("revenue")["amount"].tolist() == [2.5]
+
+
+# ------------------------------------------------------------------------- from_sql reads the Book's columns
+
+# A wide CRM: the Book reads the customer (under its own name), the region, the date and the amount; the
+# notes, the phone and the invoice PDF stay in the database.
+WIDE = {
+    "accounts": pd.DataFrame(
+        {
+            "Customer": ["A", "B"],
+            "notes": ["long text " * 100] * 2,
+            "region": ["EMEA", "APAC"],
+            "phone": ["1", "2"],
+        }
+    ),
+    "revenue": pd.DataFrame(
+        {
+            "invoice_pdf": [b"%PDF".hex()] * 2,
+            "Customer": ["A", "B"],
+            "date": ["2024-01-05", "2024-02-01"],
+            "amount": [100.0, 50.0],
+        }
+    ),
+}
+WIDE_COLUMNS = {"accounts": {"account_id": "Customer"}, "revenue": {"account_id": "Customer"}}
+
+
+def _database(kind: str, tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    if kind == "sqlite":
+        import sqlite3
+
+        with sqlite3.connect(path) as conn:
+            for name, frame in tables.items():
+                frame.to_sql(name, conn, index=False)
+        return path
+    duckdb = pytest.importorskip("duckdb")
+    with duckdb.connect(str(path)) as conn:
+        for name, frame in tables.items():
+            conn.register("frame", frame)
+            conn.execute(f"CREATE TABLE {name} AS SELECT * FROM frame")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb"])
+def test_without_queries_only_the_columns_the_book_uses_are_read(kind: str, tmp_path: Path) -> None:
+    from accountkpi.sources import sql_frames
+
+    path = _database(kind, WIDE, tmp_path / f"crm.{kind}")
+    frames, problems = sql_frames(path, None, WIDE_COLUMNS)
+    assert problems == []
+    assert list(frames["accounts"].columns) == ["Customer", "region"]  # in the Book's column order
+    assert list(frames["revenue"].columns) == ["Customer", "date", "amount"]
+    book = ak.Book.from_sql(path, columns=WIDE_COLUMNS)
+    assert book.kpis("2024Q1", by="region", kpis="revenue")[["region", "revenue"]].values.tolist() == [
+        ["EMEA", 100.0],
+        ["APAC", 50.0],
+    ]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "duckdb"])
+def test_a_misspelt_or_missing_column_is_named_with_every_column_the_table_has(
+    kind: str, tmp_path: Path
+) -> None:
+    tables = {"accounts": WIDE["accounts"], "revenue": WIDE["revenue"].rename(columns={"amount": "ammount"})}
+    path = _database(kind, tables, tmp_path / f"crm.{kind}")
+    with pytest.raises(ak.ValidationError) as e:
+        ak.Book.from_sql(path, columns=WIDE_COLUMNS)
+    assert sorted(e.value.problems) == [
+        ("revenue", -1, "ammount", "unknown column; did you mean 'amount'?"),
+        (
+            "revenue",
+            -1,
+            "amount",
+            "required column is missing; did you mean 'ammount'? "
+            "(columns found: 'invoice_pdf', 'Customer', 'date', 'ammount')",
+        ),
+    ]
+    with pytest.raises(KeyError, match=r"revenue: no column 'Client' to map; .*'Customer'"):
+        ak.Book.from_sql(path, columns={**WIDE_COLUMNS, "revenue": {"account_id": "Client"}})
+
+
+def test_without_queries_postgresql_reads_only_the_books_columns(postgres_url: str) -> None:
+    from accountkpi.sources import sql_frames
+
+    dbapi = pytest.importorskip("adbc_driver_postgresql.dbapi")
+    with dbapi.connect(postgres_url, autocommit=True) as conn, conn.cursor() as cursor:
+        cursor.execute("CREATE DATABASE crm")
+    url = postgres_url.replace("/postgres?", "/crm?")  # a database of its own, on the same server
+    with dbapi.connect(url) as conn, conn.cursor() as cursor:
+        for name, frame in WIDE.items():
+            cursor.adbc_ingest(name, pa.Table.from_pandas(frame, preserve_index=False), mode="create")
+        conn.commit()
+    frames, problems = sql_frames(url, None, WIDE_COLUMNS)
+    assert problems == []
+    assert list(frames["accounts"].columns) == ["Customer", "region"]
+    assert list(frames["revenue"].columns) == ["Customer", "date", "amount"]
+    assert ak.kpi.revenue(ak.Book.from_sql(url, columns=WIDE_COLUMNS), "2024Q1") == 150.0

@@ -95,9 +95,12 @@ def test_a_line_without_a_customer_is_reported_or_quarantined_never_dropped() ->
     log.loc[2, "CustomerID"] = np.nan
     with pytest.raises(ak.ValidationError) as e:
         ak.Book.from_transactions(log, **NAMES, region="Country")
-    assert [(p[0], p[1], p[2]) for p in e.value.problems] == [("revenue", 2, "account_id")]
+    # Named as the log has it: its table, its row, its column.
+    assert [(p[0], p[1], p[2]) for p in e.value.problems] == [("transactions", 2, "CustomerID")]
     book, rejected = ak.Book.from_transactions(log, **NAMES, region="Country", on_error="quarantine")
-    assert rejected["row"].tolist() == [2]
+    assert rejected[["table", "row", "column"]].values.tolist() == [["transactions", 2, "CustomerID"]]
+    # The line's values under the log's names.
+    assert rejected[["InvoiceDate", "Sales"]].values.tolist() == [[log["InvoiceDate"][2], log["Sales"][2]]]
     assert book.rows("revenue") == 5  # 6 lines: 5 in the Book, 1 rejected
     assert book.n_accounts == 3  # 13047 still has its line of 31 January
 
@@ -146,7 +149,10 @@ def test_iso_text_dates_with_times_and_offsets_count_on_the_day_as_written() -> 
     with pytest.raises(ak.ValidationError) as e:
         ak.Book.from_frames(pd.DataFrame({"account_id": ["A"]}), bad)
     assert [(p[1], p[2]) for p in e.value.problems] == [(0, "date"), (1, "date")]
-    assert "not a date (YYYY-MM-DD, optionally with a time and offset): '2024-01-31 8:26'" in str(e.value)
+    assert (
+        "not a date (ISO 8601: 2024-03-01, 20240301, 2024-W09-5, 2024W095 or 2024-061, optionally with a "
+        "time and offset): '2024-01-31 8:26'" in str(e.value)
+    )
 
 
 def test_iso_weeks_and_weekly_periods() -> None:

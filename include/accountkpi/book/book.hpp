@@ -162,6 +162,13 @@ struct TargetTable {
     [[nodiscard]] std::size_t size() const noexcept { return manager.size(); }
 };
 
+/// Which row stands for an account given by several `accounts` rows that are not separate spells (see
+/// `BuildOptions::keep`).
+enum class KeepRow : std::uint8_t {
+    first,  ///< the account's first row in the input
+    last,   ///< its last row (the latest update, in an export that appends changes)
+};
+
 /// Options of building a Book.
 struct BuildOptions {
     /// Days without revenue after which an account whose spells are not given stops being a client, from 1
@@ -172,6 +179,12 @@ struct BuildOptions {
     /// those that look like a misspelt known column the table lacks (case, spaces, or one edit away; two for
     /// names of more than six letters), which are problems that name the likely column.
     bool strict_columns = false;
+    /// The row that stands for an account given by several rows without `acquired_on` (a CRM export with a
+    /// client twice), or by rows that repeat another exactly. The other rows are problems naming the kept
+    /// row and each column that differs (`build`); `build_lenient` rejects them alone, keeping the account
+    /// and everything that refers to it. Rows with `acquired_on` are the account's spells: all are kept, and
+    /// their names, regions, domains and parents must agree with the kept row's.
+    KeepRow keep = KeepRow::first;
 };
 
 /// Everything a Book holds. Built only by `BookBuilder`.

@@ -31,11 +31,11 @@ class Book:
     @property
     def span(self) -> typing.Any:
         ...
-def build_book(tables: dict, inactivity_days: typing.SupportsInt | typing.SupportsIndex = 365, strict_columns: bool = False) -> Book:
+def build_book(tables: dict, inactivity_days: typing.SupportsInt | typing.SupportsIndex = 365, strict_columns: bool = False, keep: str = 'first') -> Book:
     """
     Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every problem.
     """
-def build_book_lenient(tables: dict, inactivity_days: typing.SupportsInt | typing.SupportsIndex, rejected: collections.abc.Sequence[tuple[str, typing.SupportsInt | typing.SupportsIndex, str, str]], strict_columns: bool = False) -> tuple:
+def build_book_lenient(tables: dict, inactivity_days: typing.SupportsInt | typing.SupportsIndex, rejected: collections.abc.Sequence[tuple[str, typing.SupportsInt | typing.SupportsIndex, str, str]], strict_columns: bool = False, keep: str = 'first') -> tuple:
     """
     Builds a Book from the rows without problems: (Book, [(table, row, column, reason)]) listing every rejected row (with its dependants); raises ValidationError for problems no row can be blamed for.
     """
