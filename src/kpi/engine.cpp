@@ -12,7 +12,6 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 #include "accountkpi/book/org.hpp"
 #include "accountkpi/detail/sum.hpp"
@@ -1408,8 +1407,7 @@ State accumulate_own_groups(const Book& book, const Request& rq) {
         const auto [lo, hi] = rows_in(book.revenue().date, P);
         work += hi - lo;
     }
-    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
-    threads = std::min({threads, np, std::max<std::size_t>(1, work / min_work_per_thread)});
+    const std::size_t threads = threads_for(rq.threads, np, work);
     if (threads <= 1) {
         State st = new_state(np);
         run(st, 0, np);
