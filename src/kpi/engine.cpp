@@ -624,6 +624,7 @@ class PeriodSlice {
                                          std::size_t p) const noexcept {
         st_.prefetch(codes, first_ + p);
     }
+    [[nodiscard]] bool worth_prefetching() const noexcept { return st_.worth_prefetching(); }
     template <class M, class X>
     [[gnu::always_inline]] void add(M m, std::size_t cell, X x) noexcept {
         st_.add(m, cell, x);
@@ -947,13 +948,15 @@ class PeriodAccumulator {
             }
         }
         if (plan_.revenue_rows && !plan_.totals_only) {
+            const bool cells_ahead = st_.worth_prefetching();
+            const bool ahead = plan_.account_revenue || cells_ahead;
             for (std::size_t i = lo; i < hi; ++i) {
                 detail::interruption_point(i - lo);
-                if (i + prefetch_distance < hi) {  // lines come in date order: accounts at random
+                if (ahead && i + prefetch_distance < hi) {  // lines come in date order: accounts at random
                     const std::size_t j = i + prefetch_distance;
                     const std::int32_t a = rev_.account[j];
                     if (plan_.account_revenue) current_.prefetch(static_cast<std::size_t>(a));
-                    st_.prefetch(keyer_(a, rev_.manager[j], rev_.project[j]), pl_);
+                    if (cells_ahead) st_.prefetch(keyer_(a, rev_.manager[j], rev_.project[j]), pl_);
                 }
                 add_revenue_line(i);
             }
