@@ -80,6 +80,10 @@ std::map<std::pair<std::int32_t, int>, double> reference_revenue(const Book& boo
     for (std::size_t i = 0; i < r.size(); ++i) {
         const int m = month_index(r.date[i]);
         if (m < 0) continue;
+        if (by == Key::region) {
+            sums[{book.accounts().region[static_cast<std::size_t>(r.account[i])], m}].add(r.amount[i]);
+            continue;
+        }
         if (by != Key::team) {
             sums[{by == Key::account ? r.account[i] : r.manager[i], m}].add(r.amount[i]);
             continue;
@@ -154,6 +158,72 @@ void BM_RevenueByMonth(benchmark::State& state) {
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>((hi - lo) * 8));
 }
 
+/// A small call (issue 20): one KPI of one quarter, ungrouped; its cost is the request's fixed cost more than
+/// the quarter's lines. Compare with `BM_RevenueByMonth`.
+void BM_OneKpiOneQuarter(benchmark::State& state) {
+    const Book& book = book_of(state.range(0));
+    kpi::Request rq;
+    rq.periods = {Period::quarter(year, 2)};
+    rq.kpis = {Kpi::revenue};
+    kpi::Result r;
+    for (auto _ : state) {
+        r = kpi::compute(book, rq);
+        benchmark::DoNotOptimize(r);
+    }
+    const auto [lo, hi] = rows_in(book.revenue().date, rq.periods[0]);
+    detail::NeumaierSum expected;
+    for (std::size_t i = lo; i < hi; ++i) expected.add(book.revenue().amount[i]);
+    if (!close(r.values[0][0], expected.value(), 1e-12))
+        return fail(state, "the quarter's revenue differs from the plain loop");
+    state.counters["lines"] = static_cast<double>(hi - lo);
+}
+
+/// Simple sums by one key of few groups (issue 20): revenue and gross margin by region, 12 months. Compare
+/// with `BM_SumTouchedColumns`, the floor.
+void BM_SumsByRegion(benchmark::State& state) {
+    const Book& book = book_of(state.range(0));
+    kpi::Request rq;
+    rq.periods = months();
+    rq.by = {Key::region};
+    rq.kpis = {Kpi::revenue, Kpi::gross_margin};
+    kpi::Result r;
+    for (auto _ : state) {
+        r = kpi::compute(book, rq);
+        benchmark::DoNotOptimize(r);
+    }
+    const auto expected = reference_revenue(book, Key::region);
+    for (std::size_t i = 0; i < r.rows(); ++i) {
+        const auto it = expected.find({r.key_codes[0][i], r.period[i]});
+        const double want = it == expected.end() ? 0.0 : it->second;
+        if (!close(r.values[0][i], want, 1e-12)) return fail(state, "revenue differs from the plain loop");
+    }
+    const auto [lo, hi] = rows_in(book.revenue().date, Period::year(year));
+    state.counters["lines"] = static_cast<double>(hi - lo);
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>((hi - lo) * 20));
+}
+
+/// The floor of `BM_SumsByRegion`: one plain pass over the columns it must read for the year's lines (amount,
+/// cost, account), summing each.
+void BM_SumTouchedColumns(benchmark::State& state) {
+    const Book& book = book_of(state.range(0));
+    const auto [lo, hi] = rows_in(book.revenue().date, Period::year(year));
+    const auto& rev = book.revenue();
+    double s = 0;
+    for (auto _ : state) {
+        double amount = 0, cost = 0;
+        std::int64_t accounts = 0;
+        for (std::size_t i = lo; i < hi; ++i) {
+            amount += rev.amount[i];
+            cost += rev.cost[i];
+            accounts += rev.account[i];
+        }
+        s = amount + cost + static_cast<double>(accounts);
+        benchmark::DoNotOptimize(s);
+    }
+    if (!(s > 0)) fail(state, "no revenue");
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>((hi - lo) * 20));
+}
+
 /// The floor of a one-pass KPI: summing the amounts of the same lines (the year's, a contiguous slice) with a
 /// plain loop, as numpy's `amount[lo:hi].sum()` does.
 void BM_SumColumn(benchmark::State& state) {
@@ -224,7 +294,10 @@ BENCHMARK_CAPTURE(BM_Table, by_manager, Key::manager)->Apply(sizes);
 BENCHMARK_CAPTURE(BM_Table, by_team, Key::team)->Apply(sizes);
 BENCHMARK_CAPTURE(BM_Table, by_account, Key::account)->Apply(sizes);
 BENCHMARK(BM_RevenueByMonth)->Apply(sizes);
+BENCHMARK(BM_OneKpiOneQuarter)->Apply(sizes)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SumColumn)->Apply(sizes);
+BENCHMARK(BM_SumsByRegion)->Apply(sizes);
+BENCHMARK(BM_SumTouchedColumns)->Apply(sizes);
 BENCHMARK(BM_Concentration)->Apply(sizes);
 BENCHMARK(BM_Build)->Apply(sizes);
 

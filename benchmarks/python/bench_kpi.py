@@ -16,7 +16,7 @@ from typing import Any
 import competitors as c
 import numpy as np
 import pandas as pd
-from common import Measure, compare_tables, compare_values, measure, write_json
+from common import Measure, compare_tables, compare_values, duration, measure, write_json
 
 import accountkpi as ak
 
@@ -43,7 +43,7 @@ def run(size: int, runs: int, log: Any) -> list[Measure]:
         m.extra.update(extra)
         out.append(m)
         print(
-            f"  {m.workload:<22} {m.library:<10} {m.seconds * 1e3:10.1f} ms"
+            f"  {m.workload:<22} {m.library:<10} {duration(m.seconds):>13}"
             f"  peak {m.peak_bytes / 2**20:8.1f} MiB  ({check})",
             file=log,
             flush=True,

@@ -52,6 +52,13 @@ class Measure:
         return asdict(self)
 
 
+def duration(seconds: float) -> str:
+    """A time as the tables show it: microseconds below a millisecond (small calls), then ms, then s."""
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} us"
+    return f"{seconds * 1e3:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
 def measure(
     workload: str, size: int, library: str, fn: Callable[[], Any], runs: int = 3
 ) -> tuple[Measure, Any]:

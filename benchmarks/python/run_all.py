@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_kpi
 import bench_ltv
+from common import duration
 
 HERE = Path(__file__).resolve().parent
 README = HERE.parent / "README.md"
@@ -79,21 +80,17 @@ def table(results: list[dict[str, Any]]) -> str:
         ratio = a["seconds"] / r["seconds"]
         peaks = f"{a['peak_bytes'] / 2**20:.0f} / {r['peak_bytes'] / 2**20:.0f}"
         rows.append(
-            f"| {r['workload']} | {r['size']:,} | {r['library']} | {_time(a['seconds'])} "
-            f"| {_time(r['seconds'])} | **{ratio:.3f}** | {peaks} |"
+            f"| {r['workload']} | {r['size']:,} | {r['library']} | {duration(a['seconds'])} "
+            f"| {duration(r['seconds'])} | **{ratio:.3f}** | {peaks} |"
         )
     for r in results:
         if r["workload"] == "build":
             inputs = r["extra"]["input_bytes"] / 2**20
             rows.append(
                 f"| build (Book.from_frames) | {r['size']:,} | input columns {inputs:.0f} MiB"
-                f" | {_time(r['seconds'])} | | | peak / input = **{r['extra']['peak_over_input']:.2f}** |"
+                f" | {duration(r['seconds'])} | | | peak / input = **{r['extra']['peak_over_input']:.2f}** |"
             )
     return "\n".join(rows)
-
-
-def _time(s: float) -> str:
-    return f"{s * 1e3:.1f} ms" if s < 10 else f"{s:.1f} s"
 
 
 def main() -> None:

@@ -234,12 +234,21 @@ class Book:
     (2, 2)
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ("_core", "_derived")
 
     def __init__(self, core: _core.Book) -> None:
         if not isinstance(core, _core.Book):
             raise TypeError("use Book.from_frames(...) or Book.from_csv(...) to build a Book")
         self._core = core
+        self._derived: dict[Any, Any] = {}
+
+    def _memo(self, what: Any, make: Callable[[], Any]) -> Any:
+        """``make()``, made once per Book (which never changes) and kept under ``what``: the key labels and
+        dtypes of the result frames, which a small request would otherwise rebuild every time."""
+        try:
+            return self._derived[what]
+        except KeyError:
+            return self._derived.setdefault(what, make())
 
     @classmethod
     def from_frames(  # noqa: PLR0917 — one frame per table in schema order; accounts, revenue often positional

@@ -25,6 +25,11 @@ from ._columns import id_values
 from ._dates import Period, as_period, as_periods
 from ._definitions import NOTES
 
+try:  # pandas >= 3: a frame from its blocks as they are
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:  # pandas 2
+    _from_blocks = None
+
 if TYPE_CHECKING:
     from .book import Book
 
@@ -274,9 +279,26 @@ def _column_index(names: tuple[str, ...]) -> pd.Index:
     return pd.Index(names)
 
 
-# Results of up to this many rows are assembled by pandas' array constructor with a column index made once
-# (a few microseconds; it may copy the columns into one block, which costs nothing at this size); larger ones
-# keep the engine's arrays without a copy.
+def _texts_array(texts: Sequence[str]) -> Any:
+    """``texts`` as the array a DataFrame's constructor makes of them (``str`` under pandas 3), or None when
+    it keeps them as Python objects."""
+    array = pd.Series(np.asarray(texts, dtype=object), copy=False).array
+    return None if array.dtype == object else array
+
+
+@functools.lru_cache(maxsize=256)
+def _period_labels(days: tuple[tuple[int, int], ...]) -> tuple[pd.CategoricalDtype | None, Any]:
+    """The period column's dtype for ``days``: the categories of the periods' labels, or when two periods
+    share a label, None and the labels as a frame holds texts (made once per list of periods)."""
+    labels = tuple(_core.period_label(b, e) for b, e in days)
+    if len(set(labels)) == len(labels):
+        return _categories(labels), None
+    texts = _texts_array(labels)
+    return None, np.asarray(labels, dtype=object) if texts is None else texts
+
+
+# Results of up to this many rows hold their KPI columns in one block (copied together, which costs nothing
+# at this size, and makes row access fast); larger ones keep the engine's arrays without a copy.
 _SMALL_RESULT = 4096
 
 
@@ -284,37 +306,64 @@ def _frame(book: Book, plist: list[Period], raw: dict[str, Any], options: dict[s
     """The DataFrame of the engine's columns ``raw`` (labels of keys from ``book``'s dimension tables)."""
     columns: dict[str, Any] = {}
     for key, codes in raw["keys"]:
-        if key == "volume_band":
-            labels = volume_band_labels(options.get("volume_thresholds", VOLUME_THRESHOLDS))
-            columns[key] = pd.Categorical.from_codes(codes, dtype=_categories(tuple(labels), True))
-            continue
-        columns[_KEY_COLUMNS.get(key, key)] = _labels(book, key, codes)
-    labels = tuple(p.label for p in plist)
-    columns["period"] = (
-        pd.Categorical.from_codes(raw["period"], dtype=_categories(labels))
-        if len(set(labels)) == len(labels)
-        else np.asarray(labels, dtype=object)[raw["period"]]
-    )
+        columns[_KEY_COLUMNS.get(key, key)] = _key_column(book, key, codes, options)
+    dtype, texts = _period_labels(tuple((p._begin, p._end) for p in plist))
+    codes = raw["period"]
+    columns["period"] = texts.take(codes) if dtype is None else pd.Categorical.from_codes(codes, dtype=dtype)
     columns.update(raw["values"])
-    rows = len(raw["period"])
-    if rows <= _SMALL_RESULT and hasattr(pd.DataFrame, "_from_arrays"):
-        index = _column_index(tuple(columns))
-        return pd.DataFrame._from_arrays(
-            list(columns.values()), index, pd.RangeIndex(rows), verify_integrity=False
-        )
-    return pd.DataFrame(columns, copy=False)  # the engine's arrays, owned by the frame: no copy
+    return _assemble(columns, len(codes))
+
+
+def _assemble(columns: dict[str, Any], rows: int) -> pd.DataFrame:
+    """The frame of ``columns`` as ``pd.DataFrame(columns)`` makes it, from its blocks when pandas can (a few
+    microseconds, against tens for the constructor's checks and inference, which the columns have had)."""
+    if _from_blocks is None:
+        return pd.DataFrame(columns, copy=False)  # the engine's arrays, owned by the frame: no copy
+    blocks: list[tuple[Any, np.ndarray]] = []
+    numbers: list[int] = []
+    for i, values in enumerate(columns.values()):
+        if not isinstance(values, np.ndarray):
+            blocks.append((values, np.array([i])))
+        elif values.dtype == np.float64 and rows <= _SMALL_RESULT:
+            numbers.append(i)
+        else:
+            blocks.append((values.reshape(1, -1), np.array([i])))
+    if numbers:
+        values = list(columns.values())
+        blocks.append((np.vstack([values[i] for i in numbers]), np.array(numbers)))
+    return _from_blocks(blocks, pd.RangeIndex(rows), _column_index(tuple(columns)).copy())
+
+
+def _key_column(book: Book, key: str, codes: np.ndarray, options: dict[str, Any]) -> Any:
+    """The column of group ``key`` at ``codes`` (-1 for none)."""
+    if key == "volume_band":
+        labels = volume_band_labels(options.get("volume_thresholds", VOLUME_THRESHOLDS))
+        return pd.Categorical.from_codes(codes, dtype=_categories(tuple(labels), True))
+    return _labels(book, key, codes)
 
 
 def _labels(book: Book, key: str, codes: np.ndarray) -> Any:
-    labels = _core.key_labels(book._core, key)
-    missing = codes < 0
-    if key in ("tier",):
-        labels = labels[1:]
-        codes = codes - 1
-        missing = codes < 0
+    """The labels of ``key`` (a dimension of ``book``) at ``codes``, -1 for none: ids, or categories."""
     if key in _ID_KEYS:
-        return id_values(labels, codes)
-    return pd.Categorical.from_codes(np.where(missing, -1, codes), dtype=_categories(tuple(labels)))
+        ids, texts = book._memo(("ids", key), lambda: _ids(book, key))
+        if texts is not None and (codes >= 0).any():  # texts as a frame holds them; all missing: objects
+            return texts.take(codes, allow_fill=True)
+        return id_values(ids, codes)
+    dtype = book._memo(("categories", key), lambda: _key_categories(book, key))
+    if key == "tier":  # code 0 is no tier
+        codes = codes - 1
+    return pd.Categorical.from_codes(np.where(codes < 0, -1, codes), dtype=dtype)
+
+
+def _ids(book: Book, key: str) -> tuple[Any, Any]:
+    """The external ids of ``key``'s codes, and when they are texts the array a frame makes of them."""
+    ids = _core.key_labels(book._core, key)
+    return ids, None if isinstance(ids, np.ndarray) else _texts_array(ids)
+
+
+def _key_categories(book: Book, key: str) -> pd.CategoricalDtype:
+    labels = _core.key_labels(book._core, key)
+    return _categories(tuple(labels[1:] if key == "tier" else labels))
 
 
 def _value(name: str, book: Book, period: Period | str, scope: Any, options: dict[str, Any]) -> float:

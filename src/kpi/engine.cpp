@@ -12,7 +12,6 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 #include "accountkpi/book/org.hpp"
 #include "accountkpi/detail/sum.hpp"
@@ -625,6 +624,7 @@ class PeriodSlice {
                                          std::size_t p) const noexcept {
         st_.prefetch(codes, first_ + p);
     }
+    [[nodiscard]] bool worth_prefetching() const noexcept { return st_.worth_prefetching(); }
     template <class M, class X>
     [[gnu::always_inline]] void add(M m, std::size_t cell, X x) noexcept {
         st_.add(m, cell, x);
@@ -948,13 +948,15 @@ class PeriodAccumulator {
             }
         }
         if (plan_.revenue_rows && !plan_.totals_only) {
+            const bool cells_ahead = st_.worth_prefetching();
+            const bool ahead = plan_.account_revenue || cells_ahead;
             for (std::size_t i = lo; i < hi; ++i) {
                 detail::interruption_point(i - lo);
-                if (i + prefetch_distance < hi) {  // lines come in date order: accounts at random
+                if (ahead && i + prefetch_distance < hi) {  // lines come in date order: accounts at random
                     const std::size_t j = i + prefetch_distance;
                     const std::int32_t a = rev_.account[j];
                     if (plan_.account_revenue) current_.prefetch(static_cast<std::size_t>(a));
-                    st_.prefetch(keyer_(a, rev_.manager[j], rev_.project[j]), pl_);
+                    if (cells_ahead) st_.prefetch(keyer_(a, rev_.manager[j], rev_.project[j]), pl_);
                 }
                 add_revenue_line(i);
             }
@@ -1408,8 +1410,7 @@ State accumulate_own_groups(const Book& book, const Request& rq) {
         const auto [lo, hi] = rows_in(book.revenue().date, P);
         work += hi - lo;
     }
-    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
-    threads = std::min({threads, np, std::max<std::size_t>(1, work / min_work_per_thread)});
+    const std::size_t threads = threads_for(rq.threads, np, work);
     if (threads <= 1) {
         State st = new_state(np);
         run(st, 0, np);

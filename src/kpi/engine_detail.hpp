@@ -25,6 +25,16 @@ inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 /// Below this many revenue lines and account-periods (or cells and KPIs) per thread, a request runs on one
 /// thread.
 inline constexpr std::size_t min_work_per_thread = 100'000;
+/// The threads of a step of `work` units that splits into at most `parts` pieces: one per
+/// `min_work_per_thread` units, at most `requested` (0: one per core). The cores are counted only when more
+/// than one thread could be used: glibc reads them from /sys on every call, which cost a small request more
+/// than its whole computation.
+[[nodiscard]] inline std::size_t threads_for(std::size_t requested, std::size_t parts, std::size_t work) {
+    const std::size_t most = std::min(parts, work / min_work_per_thread);
+    if (most <= 1) return 1;
+    return std::min<std::size_t>(
+        most, requested > 0 ? requested : std::max(1U, std::thread::hardware_concurrency()));
+}
 using S = State::Sum;
 using C = State::Count;
 using L = State::List;

@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -365,9 +364,7 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     // Blocks of groups in key order, the groups shared among threads when the table is large: within a block,
     // one KPI column at a time (the KPI's branch the same all along), the block's records read from memory
     // once and from the cache for the other KPIs. Account-level KPIs without an account pass are NaN.
-    std::size_t threads = rq.threads > 0 ? rq.threads : std::max(1U, std::thread::hardware_concurrency());
-    threads = std::min({threads, std::max<std::size_t>(1, order.size()),
-                        std::max<std::size_t>(1, rows * kpis.size() / min_work_per_thread)});
+    const std::size_t threads = threads_for(rq.threads, order.size(), rows * kpis.size());
     std::vector<std::size_t> computed;
     for (std::size_t k = 0; k < kpis.size(); ++k) {
         if (!account_level(kpis[k]) || st.account_level()) computed.push_back(k);

@@ -116,6 +116,67 @@ def test_row_order_does_not_change_any_result(demo: ak.Book) -> None:
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)
 
 
+def _as_given_before(column: pd.Series) -> object:
+    """A result column as the engine's labels reached the DataFrame constructor before frames were assembled
+    from blocks: text ids as Python objects with None where missing, everything else as its array."""
+    if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
+        return np.array([None if pd.isna(x) else x for x in column], dtype=object)
+    return column.array
+
+
+def _unowned_book() -> ak.Book:
+    """Text manager ids and an account nobody owns: a missing id in the manager column."""
+    accounts = pd.DataFrame({"account_id": ["A", "B"], "region": ["EMEA", "APAC"]})
+    managers = pd.DataFrame({"manager_id": ["M1"], "role": ["farmer"], "tier": ["single_client"]})
+    assignments = pd.DataFrame({"manager_id": ["M1"], "account_id": ["A"], "start": ["2023-01-01"]})
+    revenue = pd.DataFrame(
+        {"account_id": ["A", "B"], "date": ["2024-01-10", "2024-02-14"], "amount": [1.0, 2.0]}
+    )
+    return ak.Book.from_frames(accounts=accounts, managers=managers, assignments=assignments, revenue=revenue)
+
+
+@pytest.mark.parametrize(
+    ("book", "periods", "by"),
+    [
+        ("demo", "2024Q2", None),
+        ("demo", YEAR, "manager"),
+        ("demo", YEAR, "account"),
+        ("demo", ["2024Q1", "2024Q2"], ["region", "tier"]),
+        ("demo", ["2024Q1", "2024Q1"], "volume_band"),  # one label twice: the period column is text
+        ("demo", YEAR, ["team", "role"]),
+        ("demo", "2024Q2", "project"),
+        ("unowned", YEAR, "manager"),
+        ("unowned", "2030Q1", "manager"),  # no row: empty columns
+    ],
+    ids=[
+        "ungrouped",
+        "manager",
+        "account",
+        "region-tier",
+        "volume_band-repeated-period",
+        "team-role",
+        "project",
+        "missing-manager",
+        "no-row",
+    ],
+)
+def test_result_frames_are_what_the_dataframe_constructor_makes(
+    demo: ak.Book, monkeypatch: pytest.MonkeyPatch, book: str, periods: object, by: object
+) -> None:
+    b = demo if book == "demo" else _unowned_book()
+    kpis = ["revenue", "nrr", "clients_end"]
+    small = b.kpis(periods, by=by, kpis=kpis)
+    expected = pd.DataFrame({c: _as_given_before(small[c]) for c in small.columns})
+    pd.testing.assert_frame_equal(small, expected, check_exact=True)
+    monkeypatch.setattr(ak.kpi, "_SMALL_RESULT", 0)  # the large results' path: a block per column
+    pd.testing.assert_frame_equal(b.kpis(periods, by=by, kpis=kpis), expected, check_exact=True)
+    if book == "unowned" and len(small):
+        assert small["manager_id"].isna().sum() == len(small) // 2  # B's rows
+    t = b.kpis(periods, by=by, kpis=kpis)  # a result's index and columns are its own
+    t.columns.name, t.index.name = "kpi", "row"
+    assert b.kpis(periods, by=by, kpis=kpis).columns.name is None
+
+
 def test_one_period_or_many_give_the_same_rows(demo: ak.Book) -> None:
     many = demo.kpis(YEAR, by="tier", kpis=["revenue", "nrr", "retention_rate", "median_deal_size"])
     one = demo.kpis(YEAR[5], by="tier", kpis=["revenue", "nrr", "retention_rate", "median_deal_size"])

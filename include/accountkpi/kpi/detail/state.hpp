@@ -185,6 +185,13 @@ class StateCells {
             if (count_width_ > 0) detail::prefetch_write(counts_.data() + at * count_width_);
         }
     }
+    /// Whether asking the cache for cells ahead (`prefetch`) can pay: a dense state larger than a core's L2
+    /// cache. A few groups' cells (by region) stay in the cache, and finding the cell of a line ahead costs a
+    /// lookup of its own.
+    [[nodiscard]] bool worth_prefetching() const noexcept {
+        constexpr std::size_t cache_bytes = std::size_t{1} << 20;
+        return dense_ && (sums_.size() + counts_.size()) * sizeof(double) > cache_bytes;
+    }
     /// Adds `x` to list `l` of the cell (group `g`, period `p`).
     void push(List l, std::size_t g, std::size_t p, double x) {
         lists_[static_cast<std::size_t>(l)].emplace_back(static_cast<std::uint32_t>(g * n_periods_ + p), x);
