@@ -249,7 +249,7 @@ def _load_mapping_text(path: Path) -> Any:
 
 
 def read_mapping(path: str) -> dict[str, dict[str, str]]:
-    """The column mapping of a TOML or YAML file: {table: {book column: your column}}, and optionally
+    r"""The column mapping of a TOML or YAML file: {table: {book column: your column}}, and optionally
     ``queries``: {table: SQL}. Every entry is checked: a table maps names to names.
 
     Examples
