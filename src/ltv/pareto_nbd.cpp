@@ -105,8 +105,9 @@ struct PerFrequency {
 
 PerFrequency per_frequency(const ParetoNbdParams& p, double x) {
     using boost::math::digamma;
+    using boost::math::lgamma;  // std::lgamma writes the global signgam: not thread safe
     const double k = p.r + x;
-    return {std::lgamma(k) - std::lgamma(p.r), digamma(k) - digamma(p.r), log_term(p, k, 0)};
+    return {lgamma(k) - lgamma(p.r), digamma(k) - digamma(p.r), log_term(p, k, 0)};
 }
 
 /// One customer: ln L with its gradient (when `gradient` is not null) and P(alive). With E = (alpha+T)^-k
