@@ -29,9 +29,9 @@ class ParetoNBDFitter(BetaGeoFitter):
     >>> pnbd = ParetoNBDFitter()
     >>> pnbd.params_ = pd.Series({"r": 0.5534, "alpha": 10.5802, "s": 0.6061, "beta": 11.6562})
     >>> round(pnbd.conditional_probability_alive(0, 0, 38.86), 3)
-    0.31
+    0.295
     >>> round(pnbd.conditional_expected_number_of_purchases_up_to_time(39, 2, 30.43, 38.86), 3)
-    1.211
+    1.455
     """
 
     _names = ("r", "alpha", "s", "beta")
