@@ -31,6 +31,13 @@ def export(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def revenue_of_2024q1(data: Path, mapping: Path, capsys: pytest.CaptureFixture) -> list[str]:
+    """The lines `accountkpi kpis` prints for 2024Q1's revenue of ``data`` read through ``mapping``."""
+    args = ["kpis", "--data", str(data), "--columns", str(mapping), "--period", "2024Q1", "--kpis", "revenue"]
+    assert main(args) == 0
+    return capsys.readouterr().out.splitlines()
+
+
 @pytest.mark.parametrize("suffix", [".yaml", ".yml", ".YAML"])
 def test_a_yaml_mapping_reads_as_the_toml_one(
     export: Path, suffix: str, capsys: pytest.CaptureFixture
@@ -42,23 +49,7 @@ def test_a_yaml_mapping_reads_as_the_toml_one(
         '[accounts]\naccount_id = "Customer"\n[revenue]\naccount_id = "Customer"\namount = "Sales"\n'
     )
     assert read_mapping(str(mapping)) == read_mapping(str(toml))
-    assert (
-        main(
-            [
-                "kpis",
-                "--data",
-                str(export),
-                "--columns",
-                str(mapping),
-                "--period",
-                "2024Q1",
-                "--kpis",
-                "revenue",
-            ]
-        )
-        == 0
-    )
-    assert capsys.readouterr().out.splitlines() == ["period,revenue", "2024Q1,150.0"]
+    assert revenue_of_2024q1(export, mapping, capsys) == ["period,revenue", "2024Q1,150.0"]
 
 
 def test_a_yaml_mapping_with_queries_for_a_database(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -78,23 +69,7 @@ def test_a_yaml_mapping_with_queries_for_a_database(tmp_path: Path, capsys: pyte
         "revenue:\n"
         "  account_id: client\n"
     )
-    assert (
-        main(
-            [
-                "kpis",
-                "--data",
-                str(path),
-                "--columns",
-                str(mapping),
-                "--period",
-                "2024Q1",
-                "--kpis",
-                "revenue",
-            ]
-        )
-        == 0
-    )
-    assert capsys.readouterr().out.splitlines() == ["period,revenue", "2024Q1,150.0"]
+    assert revenue_of_2024q1(path, mapping, capsys) == ["period,revenue", "2024Q1,150.0"]
 
 
 @pytest.mark.parametrize("name", ["missing.yaml", "missing.toml"])
