@@ -108,84 +108,78 @@ CHARTS: list[tuple[str, str, str]] = [
 ]
 
 
-# The model checks of accountkpi.ltv.plotting (lifetimes' plots), on the CDNOW sample in weeks.
+# The model checks of accountkpi.ltv.plotting (lifetimes' plots), on the CDNOW sample in weeks. Each chart's
+# code is one of the fits below followed by its own lines.
+_FIT_SUMMARY = """
+import accountkpi as ak
+
+summary = ak.datasets.load_cdnow_summary_with_monetary_value()
+bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+"""
+_FIT_CALIBRATION = """
+import accountkpi as ak
+
+transactions = ak.datasets.load_cdnow_sample()
+split = ak.ltv.calibration_and_holdout_data(
+    transactions, "id", "date", "1997-09-30", "1998-06-30", freq="W"
+)
+bgf = ak.ltv.BetaGeoFitter().fit(split["frequency_cal"], split["recency_cal"], split["T_cal"])
+"""
+_FIT_TRANSACTIONS = """
+import accountkpi as ak
+
+transactions = ak.datasets.load_cdnow_sample()
+summary = ak.ltv.summary_data_from_transaction_data(transactions, "id", "date", freq="W")
+bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
+"""
+_LTV_CALLS: list[tuple[str, str, str, str]] = [
+    (
+        "plot_period_transactions",
+        "BG/NBD: customers by number of repeat purchases, observed and expected",
+        _FIT_SUMMARY,
+        "ak.ltv.plotting.plot_period_transactions(bgf)",
+    ),
+    (
+        "plot_calibration_purchases_vs_holdout_purchases",
+        "Holdout purchases against the model's prediction, by calibration frequency",
+        _FIT_CALIBRATION,
+        "ak.ltv.plotting.plot_calibration_purchases_vs_holdout_purchases(bgf, split)",
+    ),
+    (
+        "plot_frequency_recency_matrix",
+        "Expected purchases in the next year, by frequency and recency",
+        _FIT_SUMMARY,
+        "ak.ltv.plotting.plot_frequency_recency_matrix(bgf, T=52)",
+    ),
+    (
+        "plot_probability_alive_matrix",
+        "The probability that a customer is still alive, by frequency and recency",
+        _FIT_SUMMARY,
+        "ak.ltv.plotting.plot_probability_alive_matrix(bgf)",
+    ),
+    (
+        "plot_cumulative_transactions",
+        "Cumulative repeat purchases, observed and predicted, past the calibration period",
+        _FIT_CALIBRATION,
+        """ak.ltv.plotting.plot_cumulative_transactions(
+    bgf, transactions, "date", "id", t=78, t_cal=39, freq="W", xlabel="week"
+)""",
+    ),
+    (
+        "plot_history_alive",
+        "One customer's probability of being alive, week by week, with her purchases",
+        _FIT_TRANSACTIONS,
+        """one = transactions[transactions["id"] == 1]
+ak.ltv.plotting.plot_history_alive(bgf, 78, one, "date", freq="W")""",
+    ),
+]
 LTV_CHARTS: list[tuple[str, str, str]] = [
     (
-        "accountkpi.ltv.plotting.plot_period_transactions",
-        "BG/NBD: customers by number of repeat purchases, observed and expected",
-        """
-        import accountkpi as ak
-
-        summary = ak.datasets.load_cdnow_summary_with_monetary_value()
-        bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
-        ak.ltv.plotting.plot_period_transactions(bgf)
-        """,
-    ),
-    (
-        "accountkpi.ltv.plotting.plot_calibration_purchases_vs_holdout_purchases",
-        "Holdout purchases against the model's prediction, by calibration frequency",
-        """
-        import accountkpi as ak
-
-        transactions = ak.datasets.load_cdnow_sample()
-        split = ak.ltv.calibration_and_holdout_data(
-            transactions, "id", "date", "1997-09-30", "1998-06-30", freq="W"
-        )
-        bgf = ak.ltv.BetaGeoFitter().fit(split["frequency_cal"], split["recency_cal"], split["T_cal"])
-        ak.ltv.plotting.plot_calibration_purchases_vs_holdout_purchases(bgf, split)
-        """,
-    ),
-    (
-        "accountkpi.ltv.plotting.plot_frequency_recency_matrix",
-        "Expected purchases in the next year, by frequency and recency",
-        """
-        import accountkpi as ak
-
-        summary = ak.datasets.load_cdnow_summary_with_monetary_value()
-        bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
-        ak.ltv.plotting.plot_frequency_recency_matrix(bgf, T=52)
-        """,
-    ),
-    (
-        "accountkpi.ltv.plotting.plot_probability_alive_matrix",
-        "The probability that a customer is still alive, by frequency and recency",
-        """
-        import accountkpi as ak
-
-        summary = ak.datasets.load_cdnow_summary_with_monetary_value()
-        bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
-        ak.ltv.plotting.plot_probability_alive_matrix(bgf)
-        """,
-    ),
-    (
-        "accountkpi.ltv.plotting.plot_cumulative_transactions",
-        "Cumulative repeat purchases, observed and predicted, past the calibration period",
-        """
-        import accountkpi as ak
-
-        transactions = ak.datasets.load_cdnow_sample()
-        split = ak.ltv.calibration_and_holdout_data(
-            transactions, "id", "date", "1997-09-30", "1998-06-30", freq="W"
-        )
-        bgf = ak.ltv.BetaGeoFitter().fit(split["frequency_cal"], split["recency_cal"], split["T_cal"])
-        ak.ltv.plotting.plot_cumulative_transactions(
-            bgf, transactions, "date", "id", t=78, t_cal=39, freq="W", xlabel="week"
-        )
-        """,
-    ),
-    (
-        "accountkpi.ltv.plotting.plot_history_alive",
-        "One customer's probability of being alive, week by week, with her purchases",
-        """
-        import accountkpi as ak
-
-        transactions = ak.datasets.load_cdnow_sample()
-        summary = ak.ltv.summary_data_from_transaction_data(transactions, "id", "date", freq="W")
-        bgf = ak.ltv.BetaGeoFitter().fit(summary["frequency"], summary["recency"], summary["T"])
-        one = transactions[transactions["id"] == 1]
-        ak.ltv.plotting.plot_history_alive(bgf, 78, one, "date", freq="W")
-        """,
-    ),
+        f"accountkpi.ltv.plotting.{name}",
+        title,
+        fit + call,
+    )
+    for name, title, fit, call in _LTV_CALLS
 ]
 
 
