@@ -1,13 +1,16 @@
 """How accountkpi.dask.kpis grows from 10^6 to 10^8 revenue lines on a local Dask cluster.
 
 Revenue lines are generated partition by partition on the workers (``dask.dataframe.from_map``), each
-partition holding random accounts (not split by account), so 10^8 lines are never whole in memory. Up to
+partition holding random accounts (``--layout random``: not split by account, so they are shuffled) or the
+accounts of one bucket ``account_id mod partitions`` (``--layout by-account``: as a lake partitioned by
+account, which is not shuffled), so 10^8 lines are never whole in memory. Up to
 ``--check-up-to`` lines the answer is checked against ``book.kpis`` on one machine; above, the total
 revenue is checked against Dask's own sum of the generated amounts.
 
 Run by hand (it takes minutes at 10^8):
 
     python benchmarks/python/bench_dask.py --lines 1e6 1e7 1e8 --workers 2
+    python benchmarks/python/bench_dask.py --lines 1e7 --layout by-account
 """
 
 from __future__ import annotations
@@ -36,13 +39,18 @@ def accounts_table(n: int) -> pd.DataFrame:
     )
 
 
-def revenue_part(i: int, lines: int, n_accounts: int) -> pd.DataFrame:
-    """Partition ``i``: random accounts, dates over three years, amounts in currency with cents."""
+def revenue_part(i: int, lines: int, n_accounts: int, buckets: int = 0) -> pd.DataFrame:
+    """Partition ``i``: random accounts (of bucket ``i`` of ``buckets`` when given), dates over three
+    years, amounts in currency with cents."""
     rng = np.random.default_rng([42, i])
     days = rng.integers(0, DAYS, lines)
+    if buckets:
+        accounts = i + buckets * rng.integers(0, -(-(n_accounts - i) // buckets), lines, dtype=np.int64)
+    else:
+        accounts = rng.integers(0, n_accounts, lines, dtype=np.int64)
     return pd.DataFrame(
         {
-            "account_id": rng.integers(0, n_accounts, lines, dtype=np.int64),
+            "account_id": accounts,
             "date": (START + days.astype("timedelta64[D]")).astype("datetime64[s]"),
             "amount": np.round(rng.gamma(2.0, 400.0, lines), 2),
         }
@@ -61,7 +69,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--memory-limit", default="8GiB", help="per worker")
     parser.add_argument("--check-up-to", type=float, default=1e7)
+    parser.add_argument("--layout", choices=["random", "by-account"], default="random")
+    parser.add_argument(
+        "--shuffle", choices=["auto", "true"], default="auto", help="accountkpi.dask's shuffle="
+    )
     args = parser.parse_args()
+    shuffle = True if args.shuffle == "true" else "auto"
 
     periods = ak.periods("2023-01-01", "2026-01-01", "Q")
     with (
@@ -81,17 +94,18 @@ def main() -> None:
             n_accounts = int(min(args.max_accounts, max(100, total / args.lines_per_account)))
             accounts = accounts_table(n_accounts)
             sizes = [per] * (parts - 1) + [total - per * (parts - 1)]
-            revenue = dd.from_map(revenue_part, range(parts), sizes, n_accounts=n_accounts)
+            buckets = parts if args.layout == "by-account" else 0
+            revenue = dd.from_map(revenue_part, range(parts), sizes, n_accounts=n_accounts, buckets=buckets)
             tables = {"accounts": accounts, "revenue": revenue}
 
             t0 = time.perf_counter()
-            got = akd.kpis(tables, periods, by="region", partitions=parts)
+            got = akd.kpis(tables, periods, by="region", partitions=parts, shuffle=shuffle)
             seconds = time.perf_counter() - t0
 
             single = float("nan")
             if total <= args.check_up_to:
                 t0 = time.perf_counter()
-                frames = [revenue_part(i, sizes[i], n_accounts) for i in range(parts)]
+                frames = [revenue_part(i, sizes[i], n_accounts, buckets) for i in range(parts)]
                 book = ak.Book.from_frames(accounts=accounts, revenue=pd.concat(frames, ignore_index=True))
                 want = book.kpis(periods, by="region")
                 single = time.perf_counter() - t0
@@ -107,7 +121,7 @@ def main() -> None:
                 check = "total revenue"
             print(
                 f"{total:>12,} {n_accounts:>9,} {parts:>5} {seconds:>8.1f} {total / seconds:>11,.0f} "
-                f"{single:>11.1f}  {check}",
+                f"{single:>11.1f}  {check} ({args.layout}, shuffle={args.shuffle})",
                 flush=True,
             )
 

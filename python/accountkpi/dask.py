@@ -73,6 +73,7 @@ def kpis(
     *,
     scope: Any = None,
     partitions: int | None = None,
+    shuffle: bool | str = "auto",
     split_every: int = 8,
     inactivity_days: int = 365,
     **options: Any,
@@ -94,6 +95,13 @@ def kpis(
     partitions : int, optional
         Account partitions: each is one Book on one worker. Default: the partitions of ``revenue``. Aim for
         partitions of a few million lines.
+    shuffle : {"auto", True, False}, default "auto"
+        Whether the event tables are shuffled by account. ``"auto"``: not when they are already laid out by
+        account, i.e. every account's events sit in partitions of one index ``i`` (partition ``i`` of every
+        event table; e.g. Parquet written by account bucket); a read of the event tables finds out, and their
+        own partitions are then the account partitions (unless ``partitions`` asks for another number).
+        ``True``: always shuffle (skips that read). ``False``: never; an account found in two partitions is
+        an error naming it.
     split_every : int, default 8
         States merged per task of the tree reduction.
     inactivity_days : int, default 365
@@ -128,30 +136,24 @@ def kpis(
     ids = _core.key_labels(book._core, "account")
     ids = np.asarray(ids) if isinstance(ids, np.ndarray) else np.asarray(ids, dtype=object)
     integer_ids = ids.dtype.kind in "iu"
-    n = partitions if partitions is not None else events["revenue"].npartitions
-    if n < 1:
-        raise ValueError(f"partitions must be at least 1, got {n}")
-    n = max(1, min(n, len(ids)))
-    account_partition = _partition_of(ids, n, integer_ids)
-
-    divisions = (*range(n), n - 1)
-    # Dask picks its peer-to-peer shuffle whenever a Client exists, which only the Client can run.
-    shuffle_method = None if _client() is not None else "tasks"
-    shuffled = {
-        name: frame.map_partitions(
-            _with_partition,
-            "account_id",
-            n,
-            integer_ids,
-            meta=frame._meta.assign(**{_PART: np.int64(0)}),
+    if partitions is not None and partitions < 1:
+        raise ValueError(f"partitions must be at least 1, got {partitions}")
+    if shuffle not in ("auto", True, False):
+        raise ValueError(f"shuffle must be 'auto', True or False, got {shuffle!r}")
+    laid_out = None if shuffle is True else _laid_out_by_account(events, integer_ids, strict=shuffle is False)
+    if shuffle is False and partitions not in (None, laid_out[1]):
+        raise ValueError(
+            f"shuffle=False keeps the event tables' own {laid_out[1]} partitions; partitions={partitions} "
+            "needs a shuffle"
         )
-        .set_index(_PART, divisions=divisions, shuffle_method=shuffle_method)
-        .to_delayed()
-        for name, frame in events.items()
-    }
-    for parts in shuffled.values():
-        if len(parts) != n:  # pragma: no cover - a change in Dask's set_index
-            raise RuntimeError(f"expected {n} account partitions after the shuffle, got {len(parts)}")
+    if laid_out is not None and partitions in (None, laid_out[1]):
+        account_partition, n = _partition_of_laid_out(ids, integer_ids, *laid_out)
+        parts_by_table = _own_partitions(events, n)
+    else:
+        n = partitions if partitions is not None else events["revenue"].npartitions
+        n = max(1, min(n, len(ids)))
+        account_partition = _partition_of(ids, n, integer_ids)
+        parts_by_table = _shuffled(events, n, integer_ids)
 
     shared = _broadcast(
         {
@@ -164,7 +166,7 @@ def kpis(
     )
     level = [
         dask.delayed(_partition_state, pure=True)(
-            i, shared, {name: parts[i] for name, parts in shuffled.items()}
+            i, shared, {name: parts[i] for name, parts in parts_by_table.items()}
         )
         for i in range(n)
     ]
@@ -196,6 +198,87 @@ def _client() -> Any:
     return client if hasattr(client, "scatter") else None
 
 
+def _shuffled(events: dict[str, dd.DataFrame], n: int, integer_ids: bool) -> dict[str, list[Any]]:
+    """The event tables shuffled into ``n`` account partitions (``hash(account_id) mod n``), as delayed
+    pandas frames, partition ``i`` of every table holding the events of the same accounts."""
+    divisions = (*range(n), n - 1)
+    # Dask picks its peer-to-peer shuffle whenever a Client exists, which only the Client can run.
+    shuffle_method = None if _client() is not None else "tasks"
+    shuffled = {
+        name: frame.map_partitions(
+            _with_partition,
+            "account_id",
+            n,
+            integer_ids,
+            meta=frame._meta.assign(**{_PART: np.int64(0)}),
+        )
+        .set_index(_PART, divisions=divisions, shuffle_method=shuffle_method)
+        .to_delayed()
+        for name, frame in events.items()
+    }
+    for parts in shuffled.values():
+        if len(parts) != n:  # pragma: no cover - a change in Dask's set_index
+            raise RuntimeError(f"expected {n} account partitions after the shuffle, got {len(parts)}")
+    return shuffled
+
+
+def _laid_out_by_account(
+    events: dict[str, dd.DataFrame], integer_ids: bool, strict: bool
+) -> tuple[pd.Series, int] | None:
+    """Where the event tables already hold each account's events in partitions of one index: each account
+    key's partition index and the number of partitions; None when an account is in two (an error when
+    ``strict``). One pass over the tables (their partitions as they are, so not the column alone)."""
+    names = list(events)
+    distinct = dask.compute(
+        *[
+            # The partitions of the whole frames, as the workers will get them: a projection on the column
+            # alone may be partitioned otherwise (Dask combines small Parquet partitions).
+            [dask.delayed(_distinct_keys)(part, integer_ids) for part in events[name].to_delayed()]
+            for name in names
+        ]
+    )
+    keys = [k for per_table in distinct for k in per_table]
+    index = [i for per_table in distinct for i, k in enumerate(per_table) for _ in range(len(k))]
+    seen = pd.DataFrame(
+        {"key": np.concatenate(keys) if keys else [], "part": np.asarray(index, dtype=np.int64)}
+    )
+    spread = seen.groupby("key", sort=False)["part"].agg(["min", "max"])
+    split = spread[spread["min"] != spread["max"]]
+    if len(split):
+        if strict:
+            key, (lo, hi) = split.index[:1].tolist()[0], split.iloc[0]
+            raise ValueError(
+                "shuffle=False, but the event tables are not laid out by account: account "
+                f"{key!r} has events in partitions {lo} and {hi} ({len(split) - 1} more accounts are split)"
+            )
+        return None
+    return spread["min"], max(frame.npartitions for frame in events.values())
+
+
+def _distinct_keys(events: pd.DataFrame, integer_ids: bool) -> np.ndarray:
+    return pd.unique(_account_keys(events["account_id"].to_numpy(), integer_ids))
+
+
+def _partition_of_laid_out(
+    ids: Any, integer_ids: bool, partition_of_key: pd.Series, n: int
+) -> tuple[np.ndarray, int]:
+    """Each account's partition where the input put its events; an account without events goes by its hash
+    (it is counted once, in some partition)."""
+    found = partition_of_key.reindex(_account_keys(ids, integer_ids)).to_numpy()
+    hashed = _partition_of(ids, n, integer_ids)
+    return np.where(np.isnan(found), hashed, found).astype(np.int64), n
+
+
+def _own_partitions(events: dict[str, dd.DataFrame], n: int) -> dict[str, list[Any]]:
+    """The event tables' own partitions as delayed pandas frames, ``n`` per table (an empty frame of the
+    table's columns past a table's last partition)."""
+    out = {}
+    for name, frame in events.items():
+        parts = list(frame.to_delayed())
+        out[name] = parts + [dask.delayed(frame._meta.iloc[:0], pure=True)] * (n - len(parts))
+    return out
+
+
 def _pandas(frame: Any) -> pd.DataFrame:
     if isinstance(frame, dd.DataFrame):
         return frame.compute()
@@ -210,17 +293,21 @@ def _dask(frame: Any) -> dd.DataFrame:
     raise TypeError(f"expected a pandas or Dask DataFrame, got {type(frame).__name__}")
 
 
-def _partition_of(ids: Any, n: int, integer_ids: bool) -> np.ndarray:
-    """The account partition (0…n-1) of each account id: a hash of the id, of its text unless the accounts
-    table has integer ids (so ``"17"`` and ``17`` land together, as the Book matches them)."""
+def _account_keys(ids: Any, integer_ids: bool) -> pd.Series:
+    """Account ids as the Book matches them: integers when the accounts table has integer ids (``"17"`` is
+    17; an unreadable id is -1, which the Book reports as an unknown account), else their text."""
     values = pd.Series(ids)
     if integer_ids:
         if not pd.api.types.is_integer_dtype(values.dtype):
-            # Unreadable ids fall in partition 0, whose Book reports them as unknown accounts.
             values = pd.to_numeric(values, errors="coerce").fillna(-1).astype(np.int64)
-    else:
-        values = values.astype(str)
-    hashes = pd.util.hash_pandas_object(values, index=False).to_numpy()
+        return values.astype(np.int64)
+    return values.astype(str)
+
+
+def _partition_of(ids: Any, n: int, integer_ids: bool) -> np.ndarray:
+    """The account partition (0…n-1) of each account id: a hash of its key (``_account_keys``), so
+    ``"17"`` and ``17`` land together, as the Book matches them."""
+    hashes = pd.util.hash_pandas_object(_account_keys(ids, integer_ids), index=False).to_numpy()
     return (hashes % np.uint64(n)).astype(np.int64)
 
 

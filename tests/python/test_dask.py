@@ -164,6 +164,78 @@ def test_bad_input_is_reported_like_on_one_machine() -> None:
         akd.kpis({"accounts": accounts}, "2024")
 
 
+# ---- Input already laid out by account: no shuffle ---------------------------------------------------------
+
+
+def _by_account_bucket(frames: dict[str, pd.DataFrame], root: Any, buckets: int) -> dict[str, Any]:
+    """The event tables written as Parquet, one file per account bucket (as a data lake partitioned by
+    account), read back with Dask: partition ``i`` of every table holds the events of bucket ``i``. A table
+    without events in its last buckets has fewer partitions."""
+    out: dict[str, Any] = dict(frames)
+    for name in EVENTS:
+        bucket = frames[name]["account_id"].to_numpy() % buckets
+        (root / name).mkdir()
+        for i in range(bucket.max() + 1):
+            frames[name][bucket == i].to_parquet(root / name / f"part-{i}.parquet", index=False)
+        out[name] = dd.read_parquet(root / name)
+    return out
+
+
+@pytest.fixture
+def no_shuffle(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*args: Any) -> None:
+        raise AssertionError("the event tables were shuffled")
+
+    monkeypatch.setattr(akd, "_shuffled", fail)
+
+
+def test_input_laid_out_by_account_is_not_shuffled(
+    client: Any, small: Any, tmp_path: Any, no_shuffle: None
+) -> None:
+    book, frames = small
+    frames = dict(frames)
+    # A client without any event is counted once, in some partition.
+    lonely = pd.DataFrame({"account_id": [999_999], "region": ["EMEA"], "acquired_on": ["2023-02-01"]})
+    frames["accounts"] = pd.concat([frames["accounts"], lonely], ignore_index=True)
+    frames["surveys"] = frames["surveys"][frames["surveys"]["account_id"] % 4 != 3]
+    book = ak.Book.from_frames(**frames)  # surveys: none in the last bucket
+    tables = _by_account_bucket(frames, tmp_path, 4)
+    assert [tables[name].npartitions for name in EVENTS] == [4, 4, 4, 3]
+    for by in (None, "region", "account"):
+        got = akd.kpis(tables, QUARTERS, by=by)
+        _assert_same(got, book.kpis(QUARTERS, by=by))
+    assert (
+        akd.kpis(tables, "2023Q1", kpis="clients_start")["clients_start"].item()
+        == book.kpis("2023Q1", kpis="clients_start")["clients_start"].item()
+    )
+    _assert_same(akd.kpis(tables, QUARTERS, by="region", shuffle=False), book.kpis(QUARTERS, by="region"))
+
+
+def test_input_split_by_row_is_shuffled_or_refused(small: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    book, frames = small
+    tables = _dask_tables(frames, 3)
+    calls = []
+    shuffled = akd._shuffled
+    monkeypatch.setattr(akd, "_shuffled", lambda *a: calls.append(a) or shuffled(*a))
+    with dask.config.set(scheduler="sync"):
+        _assert_same(akd.kpis(tables, QUARTERS, by="region"), book.kpis(QUARTERS, by="region"))
+        assert len(calls) == 1
+        with pytest.raises(ValueError, match=r"shuffle=False, but .* account \d+ has events in partitions"):
+            akd.kpis(tables, QUARTERS, shuffle=False)
+        with pytest.raises(ValueError, match="shuffle must be 'auto', True or False"):
+            akd.kpis(tables, QUARTERS, shuffle="never")
+
+
+def test_a_layout_asked_to_change_is_shuffled(client: Any, small: Any, tmp_path: Any) -> None:
+    book, frames = small
+    tables = _by_account_bucket(frames, tmp_path, 2)
+    want = book.kpis(QUARTERS, by="region")
+    _assert_same(akd.kpis(tables, QUARTERS, by="region", partitions=3), want)
+    _assert_same(akd.kpis(tables, QUARTERS, by="region", shuffle=True), want)
+    with pytest.raises(ValueError, match="keeps the event tables' own 2 partitions; partitions=3"):
+        akd.kpis(tables, QUARTERS, partitions=3, shuffle=False)
+
+
 # ---- States: pickling, merging in any order --------------------------------------------------------------
 
 
@@ -271,11 +343,3 @@ def test_a_worker_killed_mid_computation_changes_nothing(client: Any, large: Any
     assert "error" not in result, result.get("error")
     _assert_same(result["frame"], want)
     client.wait_for_workers(2, timeout=60)  # the nanny restarts it
-
-
-def test_docstring_examples() -> None:
-    import doctest
-
-    result = doctest.testmod(akd, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0
-    assert result.failed == 0
