@@ -61,41 +61,60 @@ def _arrow_table(frame: Any) -> Any:
 
 
 def as_pandas(frame: Any, table: str | None = None, names: Mapping[str, str] | None = None) -> Any:
-    """``frame`` as a pandas DataFrame: a pandas frame as it is; an Arrow-speaking one (polars, pyarrow,
-    DuckDB...) column by column, sharing the memory of numbers and timestamps without missing values
-    (``pyarrow`` is needed then). Texts (ids, words, dates written as text) come dictionary-encoded: Arrow
-    computes the dictionary, the Book keeps its codes and parses each distinct text once. Other inputs are
-    returned unchanged for the caller to report. ``names`` maps the Book's column names to the frame's."""
-    if isinstance(frame, pd.DataFrame) or not _is_arrow_like(frame):
+    """``frame`` as a pandas DataFrame: a pandas frame as it is, but for its Arrow-backed columns
+    (``pd.ArrowDtype``, as ``dtype_backend="pyarrow"`` reads them), which are read as an Arrow frame's; an
+    Arrow-speaking one (polars, pyarrow, DuckDB...) column by column, sharing the memory of numbers and
+    timestamps without missing values (``pyarrow`` is needed then). Texts (ids, words, dates written as text)
+    come dictionary-encoded: Arrow computes the dictionary, the Book keeps its codes and parses each distinct
+    text once. Other inputs are returned unchanged for the caller to report. ``names`` maps the Book's column
+    names to the frame's."""
+    names = names or {}
+    roles = {names.get(c[0], c[0]): c[1] for c in TABLES[table][1]} if table in TABLES else {}
+    if isinstance(frame, pd.DataFrame):
+        backed = [n for n, dtype in frame.dtypes.items() if isinstance(dtype, pd.ArrowDtype)]
+        if not backed:
+            return frame
+        return frame.assign(**{n: _from_arrow(_chunked(frame[n].array), roles.get(n)) for n in backed})
+    if not _is_arrow_like(frame):
         return frame
+    data = _arrow_table(frame)
+    columns = {
+        name: _from_arrow(column, roles.get(name))
+        for name, column in zip(data.column_names, data.columns, strict=True)
+    }
+    return pd.DataFrame(columns, copy=False)
+
+
+def _chunked(values: Any) -> Any:
+    """The Arrow data behind a pandas Arrow-backed array, without a copy."""
+    import pyarrow as pa  # present: pandas' Arrow-backed columns need it
+
+    data = pa.array(values)
+    return data if isinstance(data, pa.ChunkedArray) else pa.chunked_array([data])
+
+
+def _from_arrow(column: Any, role: str | None) -> Any:
+    """An Arrow column (chunked) as the pandas column the Book reads best (see :func:`as_pandas`); ``role``
+    is the Book's kind of the column (``"number"``, ...) when known."""
     import pyarrow as pa  # optional: only for Arrow-speaking frames
     import pyarrow.compute as pc
 
-    data = _arrow_table(frame)
-    names = names or {}
-    roles = {names.get(c[0], c[0]): c[1] for c in TABLES[table][1]} if table in TABLES else {}
-    columns: dict[str, Any] = {}
-    for name, column in zip(data.column_names, data.columns, strict=True):
-        column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
-        kind = column.type
-        if pa.types.is_dictionary(kind):
-            columns[name] = column.to_pandas()
-        elif pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
-            if roles.get(name) != "number":  # ids, texts, dates: parsed once per distinct text
-                columns[name] = pc.dictionary_encode(column.cast(pa.large_string())).to_pandas()
-            else:  # numbers written as text: parsed (and reported by row) by the Book
-                columns[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)
-        elif pa.types.is_decimal(kind):  # NUMERIC / DECIMAL: money as the Book holds it, a double
-            columns[name] = pd.Series(column.cast(pa.float64()).to_numpy(zero_copy_only=False))
-        elif pa.types.is_date(kind):
-            days = column.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
-            values = np.where(np.isnan(days), np.iinfo(np.int64).min, days) if column.null_count else days
-            columns[name] = pd.Series(np.asarray(values, dtype=np.int64).view("datetime64[D]"))
-        elif (pa.types.is_floating(kind) or pa.types.is_integer(kind)) and column.null_count == 0:
-            columns[name] = pd.Series(column.to_numpy(zero_copy_only=True), copy=False)
-        else:  # timestamps (tz-aware stay so: the day is the local one), nulls, booleans...
-            columns[name] = column.to_pandas()
-    return pd.DataFrame(columns, copy=False)
+    column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+    kind = column.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+        if role != "number":  # ids, texts, dates: parsed once per distinct text
+            return pc.dictionary_encode(column.cast(pa.large_string())).to_pandas()
+        return pd.Series(column.to_numpy(zero_copy_only=False), dtype=object)  # reported by row if bad
+    if pa.types.is_decimal(kind):  # NUMERIC / DECIMAL: money as the Book holds it, a double
+        return pd.Series(column.cast(pa.float64()).to_numpy(zero_copy_only=False))
+    if pa.types.is_date(kind):
+        days = column.cast(pa.date32()).cast(pa.int32()).to_numpy(zero_copy_only=False)
+        values = np.where(np.isnan(days), np.iinfo(np.int64).min, days) if column.null_count else days
+        return pd.Series(np.asarray(values, dtype=np.int64).view("datetime64[D]"))
+    if (pa.types.is_floating(kind) or pa.types.is_integer(kind)) and column.null_count == 0:
+        return pd.Series(column.to_numpy(zero_copy_only=True), copy=False)
+    # Dictionaries (codes as they are), timestamps (tz-aware stay so: the day is the local one), nulls...
+    return column.to_pandas()
 
 
 def to_output(frame: pd.DataFrame, output: str) -> Any:

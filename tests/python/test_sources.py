@@ -69,6 +69,15 @@ def test_polars_frames_build_the_same_book(frames: dict[str, pd.DataFrame], refe
     assert_same_book(book, reference)
 
 
+def test_pandas_frames_with_arrow_backed_columns_build_the_same_book(
+    frames: dict[str, pd.DataFrame], reference: ak.Book
+) -> None:
+    # As pandas.read_parquet(..., dtype_backend="pyarrow") gives them: timestamps, nullable integers, texts.
+    backed = {t: arrow(f).to_pandas(types_mapper=pd.ArrowDtype) for t, f in frames.items()}
+    assert isinstance(backed["revenue"]["date"].dtype, pd.ArrowDtype)
+    assert_same_book(ak.Book.from_frames(**backed), reference)
+
+
 def test_arrow_numbers_and_timestamps_are_not_copied() -> None:
     revenue = pa.table(
         {
