@@ -22,6 +22,7 @@ import pandas as pd
 from . import _core
 from .book import Book
 from .kpi import _frame, _request, _scope
+from .sources import as_pandas
 
 try:
     import dask
@@ -57,8 +58,8 @@ def _split_tables(tables: Mapping[str, Any]) -> tuple[dict[str, pd.DataFrame], d
     for required in ("accounts", "revenue"):
         if required not in tables:
             raise ValueError(f"the {required!r} table is required")
-    dims = {name: _pandas(tables[name]) for name in DIMENSION_TABLES if name in tables}
-    events = {name: _dask(tables[name]) for name in EVENT_TABLES if name in tables}
+    dims = {name: _pandas(tables[name], name) for name in DIMENSION_TABLES if name in tables}
+    events = {name: _dask(tables[name], name) for name in EVENT_TABLES if name in tables}
     for name, frame in events.items():
         if "account_id" not in frame.columns:
             raise ValueError(f"table {name!r} has no 'account_id' column (see docs/data-model.md)")
@@ -87,9 +88,11 @@ def kpis(
     ----------
     tables : mapping of table name to DataFrame
         ``accounts`` and ``revenue`` are required (see ``docs/data-model.md``). Event tables (``revenue``,
-        ``interactions``, ``requests``, ``surveys``) may be Dask or pandas DataFrames, partitioned any way.
-        Dimension tables (``accounts``, ``managers``, ``assignments``, ``projects``, ``targets``) should be
-        pandas; a Dask one is computed to pandas first.
+        ``interactions``, ``requests``, ``surveys``) may be Dask DataFrames, partitioned any way, or pandas,
+        polars or Arrow ones (one partition); Arrow-backed columns (``dtype_backend="pyarrow"``) are read
+        as in :meth:`accountkpi.Book.from_frames`. Dimension tables (``accounts``, ``managers``,
+        ``assignments``, ``projects``, ``targets``) should be pandas, polars or Arrow; a Dask one is computed
+        first.
     periods, by, kpis, scope, **options
         As in :meth:`accountkpi.Book.kpis`.
     partitions : int, optional
@@ -128,7 +131,7 @@ def kpis(
     dims, events = _split_tables(tables)
     # The Book of the dimension tables alone: checked once here; it numbers accounts, managers and
     # categories exactly as every worker's Book will, resolves the scope and labels the result.
-    empty = {name: frame._meta for name, frame in events.items()}
+    empty = {name: as_pandas(frame._meta, name) for name, frame in events.items()}
     book = Book._build({**dims, **empty}, inactivity_days)
     resolved = _scope(book, scope, options)
     days = [(p._begin, p._end) for p in plist]
@@ -279,18 +282,23 @@ def _own_partitions(events: dict[str, dd.DataFrame], n: int) -> dict[str, list[A
     return out
 
 
-def _pandas(frame: Any) -> pd.DataFrame:
+def _pandas(frame: Any, table: str) -> pd.DataFrame:
+    """A dimension table as pandas: a Dask one computed, a polars or Arrow one converted."""
     if isinstance(frame, dd.DataFrame):
-        return frame.compute()
-    return frame
+        frame = frame.compute()
+    return as_pandas(frame, table)
 
 
-def _dask(frame: Any) -> dd.DataFrame:
+def _dask(frame: Any, table: str) -> dd.DataFrame:
+    """An event table as a Dask DataFrame: one partition of a pandas, polars or Arrow frame."""
     if isinstance(frame, dd.DataFrame):
         return frame
+    frame = as_pandas(frame, table)
     if isinstance(frame, pd.DataFrame):
         return dd.from_pandas(frame, npartitions=1, sort=False)
-    raise TypeError(f"expected a pandas or Dask DataFrame, got {type(frame).__name__}")
+    raise TypeError(
+        f"table {table!r}: expected a Dask, pandas, polars or Arrow DataFrame, got {type(frame).__name__}"
+    )
 
 
 def _account_keys(ids: Any, integer_ids: bool) -> pd.Series:
@@ -323,7 +331,8 @@ def _partition_state(i: int, shared: dict[str, Any], events: dict[str, pd.DataFr
         accounts = np.intersect1d(accounts, scope["accounts"])
     if len(accounts) == 0:
         return None
-    frames = {name: frame.reset_index(drop=True) for name, frame in events.items()}
+    # Partitions read with dtype_backend="pyarrow" hold Arrow-backed columns: read as from_frames reads them.
+    frames = {name: as_pandas(frame.reset_index(drop=True), name) for name, frame in events.items()}
     try:
         book = Book._build({**shared["dims"], **frames}, shared["inactivity_days"])
     except ValueError as e:

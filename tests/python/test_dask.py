@@ -164,6 +164,24 @@ def test_bad_input_is_reported_like_on_one_machine() -> None:
         akd.kpis({"accounts": accounts}, "2024")
 
 
+def test_polars_arrow_and_arrow_backed_dask_input(client: Any, small: Any, tmp_path: Any) -> None:
+    pl = pytest.importorskip("polars")
+    pa = pytest.importorskip("pyarrow")
+    _, frames = small
+    tables: dict[str, Any] = {
+        name: pl.from_pandas(frames[name]) for name in ("accounts", "projects", "units")
+    }
+    tables["managers"] = pa.Table.from_pandas(frames["managers"], preserve_index=False)
+    tables["interactions"] = pa.Table.from_pandas(frames["interactions"], preserve_index=False)
+    frames["revenue"].to_parquet(tmp_path / "revenue.parquet", index=False)
+    tables["revenue"] = dd.read_parquet(tmp_path / "revenue.parquet", dtype_backend="pyarrow")
+    # One machine on the same polars and Arrow frames (their categories in the order they give them).
+    plain = {**tables, "revenue": frames["revenue"]}
+    _assert_same(
+        akd.kpis(tables, QUARTERS, by="region"), ak.Book.from_frames(**plain).kpis(QUARTERS, by="region")
+    )
+
+
 # ---- Input already laid out by account: no shuffle ---------------------------------------------------------
 
 
