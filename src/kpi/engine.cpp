@@ -450,7 +450,8 @@ class Keyer {
         : book_(book), by_(by), n_bands_(n_bands) {}
     /// The accounts' volume bands in the period being accumulated.
     void set_bands(const std::vector<std::int32_t>* bands) noexcept { bands_ = bands; }
-    std::array<std::int32_t, 8> operator()(std::int32_t a, std::int32_t m, std::int32_t p) const noexcept {
+    [[gnu::always_inline]] std::array<std::int32_t, 8> operator()(std::int32_t a, std::int32_t m,
+                                                                  std::int32_t p) const noexcept {
         std::array<std::int32_t, 8> codes{};
         for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = code(by_[k], a, m, p);
         return codes;
@@ -501,7 +502,8 @@ class Keyer {
     }
 
   private:
-    std::int32_t code(Key k, std::int32_t a, std::int32_t m, std::int32_t p) const noexcept {
+    [[gnu::always_inline]] std::int32_t code(Key k, std::int32_t a, std::int32_t m,
+                                             std::int32_t p) const noexcept {
         const auto ua = static_cast<std::size_t>(a);
         switch (k) {
             case Key::account:
@@ -616,6 +618,10 @@ class PeriodSlice {
         const std::size_t c = State::slot_of(codes[0]);
         used_[c] = 1;
         return static_cast<std::uint32_t>(c);
+    }
+    /// Whether the group of `codes` is in use already.
+    [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
+        return used_[State::slot_of(codes[0])] != 0;
     }
     [[gnu::always_inline, nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept {
         return st_.cell(g, first_ + p);
@@ -1113,6 +1119,8 @@ class PeriodAccumulator {
             detail::interruption_point(ua);
             const auto a = static_cast<std::int32_t>(ua);
             if (!scope_.account(a)) continue;
+            // Without owners an account's group does not depend on the period: one in use is a row already.
+            if (!plan_.needs_owner && st_.holds(keyer_(a, none, none))) continue;
             const SpellFacts f = spell_facts(ua);
             if (!known(ua, f)) continue;
             const std::int32_t owner = add_known(a, f);

@@ -133,6 +133,11 @@ class StateCells {
     [[nodiscard]] static std::size_t slot_of(std::int32_t code) noexcept {
         return static_cast<std::size_t>(static_cast<std::int64_t>(code) + 1);
     }
+    /// Whether the group of the key codes `codes` is in use already (known in a dense state only: false
+    /// otherwise).
+    [[nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
+        return dense_ && used_[slot_of(codes[0])] != 0;
+    }
     /// Whether every code of the one key has its slot (groups need no lookup, and `use` applies).
     [[nodiscard]] bool dense() const noexcept { return dense_; }
     /// Marks slot `g` of a dense state as in use (as `group` does).
