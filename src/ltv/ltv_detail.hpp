@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "accountkpi/ltv/fit.hpp"
@@ -128,6 +129,34 @@ inline std::vector<std::uint32_t> group_of(std::span<const double> x, std::vecto
                                                   distinct.begin());
     }
     return group;
+}
+
+/// The distinct rows (a_i, b_i, c_i) of three columns, sorted lexicographically, each with the total weight
+/// of its rows (1 per row when `weights` is empty): a likelihood summed over them equals the one over the
+/// rows and evaluates each distinct row once (CDNOW's 2,357 customers are 1,016 distinct (x, t_x, T)).
+struct DistinctRows {
+    std::array<std::vector<double>, 3> column;  ///< a, b, c of each distinct row
+    std::vector<double> weight;
+    std::size_t size() const { return weight.size(); }
+};
+
+inline DistinctRows distinct_rows(std::span<const double> a, std::span<const double> b,
+                                  std::span<const double> c, std::span<const double> weights) {
+    std::vector<std::array<double, 4>> rows(a.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i] = {a[i], b[i], c[i], weights.empty() ? 1.0 : weights[i]};
+    auto key = [](const std::array<double, 4>& r) { return std::tie(r[0], r[1], r[2]); };
+    std::sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) { return key(x) < key(y); });
+    DistinctRows d;
+    for (const auto& r : rows) {
+        if (d.size() > 0 && key(r) == std::tie(d.column[0].back(), d.column[1].back(), d.column[2].back())) {
+            d.weight.back() += r[3];
+            continue;
+        }
+        for (std::size_t j = 0; j < 3; ++j) d.column[j].push_back(r[j]);
+        d.weight.push_back(r[3]);
+    }
+    return d;
 }
 
 /// Central finite differences of an exact gradient: H(:, j) = (g(u + h_j e_j) - g(u - h_j e_j)) / (2 h_j)

@@ -7,8 +7,6 @@
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <cstdint>
-#include <numeric>
-#include <tuple>
 
 #include "accountkpi/ltv/hypergeometric.hpp"
 #include "ltv_detail.hpp"
@@ -229,34 +227,6 @@ void require_horizon(std::string_view where, double t) {
         detail::fail(where, "t = " + detail::format_number(t) + " must be >= 0");
 }
 
-/// The customers as distinct (x, t_x, T) rows with their total weight, sorted by x: the same likelihood, each
-/// distinct row evaluated once (CDNOW's 2,357 customers are 1,016 distinct rows).
-struct Distinct {
-    std::vector<double> frequency, recency, T, weight;
-};
-
-Distinct distinct_rows(std::span<const double> frequency, std::span<const double> recency,
-                       std::span<const double> T, std::span<const double> weights) {
-    std::vector<std::size_t> order(frequency.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    auto key = [&](std::size_t i) { return std::tuple(frequency[i], recency[i], T[i]); };
-    std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return key(i) < key(j); });
-    Distinct d;
-    for (const std::size_t i : order) {
-        const double w = weights.empty() ? 1.0 : weights[i];
-        if (!d.frequency.empty() && d.frequency.back() == frequency[i] && d.recency.back() == recency[i] &&
-            d.T.back() == T[i]) {
-            d.weight.back() += w;
-            continue;
-        }
-        d.frequency.push_back(frequency[i]);
-        d.recency.push_back(recency[i]);
-        d.T.push_back(T[i]);
-        d.weight.push_back(w);
-    }
-    return d;
-}
-
 }  // namespace
 
 ParetoNbdFit fit_pareto_nbd(std::span<const double> frequency, std::span<const double> recency,
@@ -285,10 +255,11 @@ ParetoNbdFit fit_pareto_nbd(std::span<const double> frequency, std::span<const d
     objective.penalty_scale = Vector(1, 1 / max_T, 1, 1 / max_T);
     objective.unit = Vector(1, max_T, 1, max_T);
     const double start = std::log(max_T / 10);
-    const Distinct d = distinct_rows(frequency, recency, T, weights);
+    const detail::DistinctRows d = detail::distinct_rows(frequency, recency, T, weights);
     const auto result = detail::fit_in_log_space<4>(
         [&](const Vector& theta, Vector* gradient, Eigen::Matrix4d* hessian) {
-            return log_likelihood(as_params(theta), d.frequency, d.recency, d.T, d.weight, gradient, hessian);
+            return log_likelihood(as_params(theta), d.column[0], d.column[1], d.column[2], d.weight, gradient,
+                                  hessian);
         },
         objective, Vector(0, start, 0, start), options, {"r", "alpha", "s", "beta"}, fit.convergence);
     fit.params = as_params(result.theta);
