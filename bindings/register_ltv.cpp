@@ -430,6 +430,26 @@ void register_ltv(py::module_& m) {
             py::arg("params"), py::arg("T"), py::arg("seed"));
     }
     m.def(
+        "simulate_pareto_nbd",
+        [](const std::array<double, 4>& params, const F64& T, std::uint64_t seed) {
+            const auto t = column(T, "T");
+            ltv::ParetoNbdSample s;
+            {
+                py::gil_scoped_release release;
+                s = ltv::simulate_pareto_nbd(params4<ltv::ParetoNbdParams>(params), t, seed);
+            }
+            std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
+            py::dict d;
+            d["frequency"] = adopt(std::move(s.frequency));
+            d["recency"] = adopt(std::move(s.recency));
+            d["T"] = adopt(std::move(s.T));
+            d["lambda"] = adopt(std::move(s.lambda));
+            d["mu"] = adopt(std::move(s.mu));
+            d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
+            return d;
+        },
+        py::arg("params"), py::arg("T"), py::arg("seed"));
+    m.def(
         "simulate_bgbb",
         [](const std::array<double, 4>& params, const F64& n_periods, std::uint64_t seed) {
             const auto n = column(n_periods, "n_periods");
