@@ -291,6 +291,9 @@ struct LogSpaceObjective {
     /// parameters, 1 for the unit-free ones): an estimate with (theta - lower) / unit outside [1e-6, 1e6]
     /// is at the boundary of the parameter space, not a converged fit.
     Vector unit = Vector::Ones();
+    /// The longest Newton step in any log-parameter (4: a factor e^4 = 55 on a parameter). Shorter where a
+    /// far trial point is costly to evaluate (Pareto/NBD's series need about 40 / (1 - z) terms).
+    double max_step = 4;
 
     Vector theta_of(const Vector& u) const { return lower + u.array().exp().matrix(); }
 
@@ -331,16 +334,17 @@ Eigen::Matrix<double, N, 1> newton_direction(const Eigen::Matrix<double, N, N>& 
 }
 
 /// Minimises `evaluate(u, g, h)` (returns the value, fills the gradient g and the Hessian h) over u in R^N
-/// by Newton's method from u0: `newton_direction`, at most 4 long in each coordinate, with a backtracking
-/// line search (Armijo). Stops at a gradient norm <= gradient_tolerance * 1e-3, or when the line search
-/// finds no lower value; once converged (below), only full steps that lower the gradient norm are taken.
-/// Converged means: gradient norm <= gradient_tolerance and Newton decrement g' H^-1 g <=
+/// by Newton's method from u0: `newton_direction`, at most `max_step` long in each coordinate, with a
+/// backtracking line search (Armijo). Stops at a gradient norm <= gradient_tolerance * 1e-3, or when the line
+/// search finds no lower value; once converged (below), only full steps that lower the gradient norm are
+/// taken. Converged means: gradient norm <= gradient_tolerance and Newton decrement g' H^-1 g <=
 /// gradient_tolerance^2 (on a flat ridge towards infinite parameters the gradient becomes small while the
 /// decrement does not). Otherwise, after at most min(max_iterations, 100) steps, falls back to `minimize`
 /// (L-BFGS, then Newton refinement with a finite-difference Hessian) from u0 and reports its result.
 template <int N, class Evaluate>
 Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Matrix<double, N, 1>& u0,
-                                            const FitOptions& options, Convergence& convergence) {
+                                            const FitOptions& options, Convergence& convergence,
+                                            double max_step = 4) {
     using Vector = Eigen::Matrix<double, N, 1>;
     using Matrix = Eigen::Matrix<double, N, N>;
     int evaluations = 0;
@@ -364,7 +368,7 @@ Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Ma
         // Within the tolerances already, the predicted decrease of f (half the decrement) is below its
         // rounding on large data: only full steps that lower the gradient are taken then, without search.
         const bool polishing = g.norm() <= tolerance && -g.dot(direction) <= tolerance * tolerance;
-        if (longest > 4) direction *= 4 / longest;
+        if (longest > max_step) direction *= max_step / longest;
         const double slope = g.dot(direction);
         bool improved = false;
         double t = 1;
@@ -508,7 +512,7 @@ LogSpaceFit<N> fit_in_log_space(const LogLikelihood& log_likelihood, const LogSp
         last.h = h;
         return f;
     };
-    const Vector u = minimize_newton<N>(evaluate, u0, options, convergence);
+    const Vector u = minimize_newton<N>(evaluate, u0, options, convergence, objective.max_step);
     if (last.u != u) {  // the optimiser ended elsewhere than at its last evaluation
         Vector g;
         Matrix h;
