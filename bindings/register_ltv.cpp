@@ -227,6 +227,22 @@ void register_ltv(py::module_& m) {
             ltv::pareto_nbd_conditional_probability_alive,
             ltv::pareto_nbd_expected_number_of_purchases_up_to_time,
             ltv::pareto_nbd_probability_of_n_purchases_up_to_time});
+    m.def(
+        "pareto_nbd_conditional_probability_of_n_purchases_up_to_time",
+        [](const std::array<double, 4>& params, double n, double t, const F64& frequency, const F64& recency,
+           const F64& T) {
+            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                       tt = column(T, "T");
+            std::vector<double> out;
+            {
+                py::gil_scoped_release release;
+                out = ltv::pareto_nbd_conditional_probability_of_n_purchases_up_to_time(
+                    params4<ltv::ParetoNbdParams>(params), n, t, f, r, tt);
+            }
+            return adopt(std::move(out));
+        },
+        py::arg("params"), py::arg("n"), py::arg("t"), py::arg("frequency"), py::arg("recency"),
+        py::arg("T"));
 
     // BG/BB
     m.def(

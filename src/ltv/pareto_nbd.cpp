@@ -308,6 +308,11 @@ void require_horizon(std::string_view where, double t) {
         detail::fail(where, "t = " + detail::format_number(t) + " must be >= 0");
 }
 
+void require_count(std::string_view where, double n) {
+    if (!(n >= 0) || !std::isfinite(n) || n != std::floor(n))
+        detail::fail(where, "n = " + detail::format_number(n) + " must be a whole number >= 0");
+}
+
 }  // namespace
 
 ParetoNbdFit fit_pareto_nbd(std::span<const double> frequency, std::span<const double> recency,
@@ -413,8 +418,7 @@ double pareto_nbd_probability_of_n_purchases_up_to_time(const ParetoNbdParams& p
     constexpr std::string_view where = "pareto_nbd_probability_of_n_purchases_up_to_time";
     validate_params(where, p);
     require_horizon(where, t);
-    if (!(n >= 0) || !std::isfinite(n) || n != std::floor(n))
-        detail::fail(where, "n = " + detail::format_number(n) + " must be a whole number >= 0");
+    require_count(where, n);
     if (t == 0) return n == 0 ? 1.0 : 0.0;
     using boost::math::lgamma;
     const double r = p.r, s = p.s, rs = r + s;
@@ -439,6 +443,31 @@ double pareto_nbd_probability_of_n_purchases_up_to_time(const ParetoNbdParams& p
     }
     // The bracket is a difference of nearly equal terms for large n: rounding may leave it a hair below 0.
     return alive + std::max(0.0, bracket);
+}
+
+std::vector<double> pareto_nbd_conditional_probability_of_n_purchases_up_to_time(
+    const ParetoNbdParams& p, double n, double t, std::span<const double> frequency,
+    std::span<const double> recency, std::span<const double> T) {
+    constexpr std::string_view where = "pareto_nbd_conditional_probability_of_n_purchases_up_to_time";
+    validate_params(where, p);
+    detail::validate_rfm(where, frequency, recency, T);
+    require_horizon(where, t);
+    require_count(where, n);
+    std::vector<double> out(frequency.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const double x = frequency[i];
+        const double alive = row(p, x, recency[i], T[i]).alive;
+        const ParetoNbdParams posterior{p.r + x, p.alpha + T[i], p.s, p.beta + T[i]};
+        out[i] = alive * pareto_nbd_probability_of_n_purchases_up_to_time(posterior, t, n) +
+                 (n == 0 ? 1 - alive : 0.0);
+    }
+    return out;
+}
+
+double pareto_nbd_conditional_probability_of_n_purchases_up_to_time(const ParetoNbdParams& params, double n,
+                                                                    double t, const CustomerRfm& customer) {
+    return pareto_nbd_conditional_probability_of_n_purchases_up_to_time(
+        params, n, t, {&customer.frequency, 1}, {&customer.recency, 1}, {&customer.T, 1})[0];
 }
 
 }  // namespace accountkpi::ltv

@@ -100,5 +100,20 @@ double pareto_nbd_conditional_probability_alive(const ParetoNbdParams& params, c
 /// not a whole number >= 0.
 double pareto_nbd_probability_of_n_purchases_up_to_time(const ParetoNbdParams& params, double t, double n);
 
+/// P(X(T, T+t) = n | x, t_x, T): the chance that a customer with this history makes exactly n purchases in
+/// the next t time units (lifetimes' `conditional_probability_of_n_purchases_up_to_time`). Alive at T, the
+/// customer's rates have the posterior lambda ~ Gamma(r+x, rate alpha+T), mu ~ Gamma(s, rate beta+T) and the
+/// remaining lifetime is again exponential, so the answer is
+///   P(alive) P_new(n; r+x, alpha+T, s, beta+T; t) + (1 - P(alive)) [n = 0],
+/// with P_new the unconditional `pareto_nbd_probability_of_n_purchases_up_to_time` of a new customer with
+/// those parameters. \throws std::invalid_argument on invalid inputs (as `fit_pareto_nbd`), t < 0, or n
+/// not a whole number >= 0.
+std::vector<double> pareto_nbd_conditional_probability_of_n_purchases_up_to_time(
+    const ParetoNbdParams& params, double n, double t, std::span<const double> frequency,
+    std::span<const double> recency, std::span<const double> T);
+/// P(X(T, T+t) = n | x, t_x, T) of one customer.
+double pareto_nbd_conditional_probability_of_n_purchases_up_to_time(const ParetoNbdParams& params, double n,
+                                                                    double t, const CustomerRfm& customer);
+
 }  // namespace accountkpi::ltv
 ACCOUNTKPI_EXPORT_END
