@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -157,6 +158,47 @@ inline DistinctRows distinct_rows(std::span<const double> a, std::span<const dou
         d.weight.push_back(r[3]);
     }
     return d;
+}
+
+/// Part of a log-likelihood sum of a four-parameter model: value, gradient and Hessian (upper triangle or
+/// full, as the caller keeps it).
+struct Partial4 {
+    double ll = 0;
+    Eigen::Vector4d g = Eigen::Vector4d::Zero();
+    Eigen::Matrix4d h = Eigen::Matrix4d::Zero();
+    void add(const Partial4& other) {
+        ll += other.ll;
+        g += other.g;
+        h += other.h;
+    }
+};
+
+/// Rows per chunk of `sum_in_chunks`: fixed, so that the sums do not depend on the number of threads.
+inline constexpr std::size_t chunk_rows = 1U << 15;
+
+/// The sum of `chunk(first, last)` over the chunks [0, 32768), [32768, 65536), ... of `rows` rows, the chunks
+/// shared among up to `threads` threads (0: one per core; 1 when there is one chunk) and their partial sums
+/// added in chunk order: the same bits for any number of threads. `chunk` must not throw.
+template <class Chunk>
+Partial4 sum_in_chunks(std::size_t rows, unsigned threads, const Chunk& chunk) {
+    const std::size_t chunks = (rows + chunk_rows - 1) / chunk_rows;
+    std::vector<Partial4> parts(chunks);
+    const std::size_t workers = std::min<std::size_t>(
+        chunks, threads > 0 ? threads : std::max(1U, std::thread::hardware_concurrency()));
+    auto run = [&](std::size_t t) {
+        for (std::size_t c = t; c < chunks; c += workers)
+            parts[c] = chunk(c * chunk_rows, std::min(rows, (c + 1) * chunk_rows));
+    };
+    if (workers > 1) {
+        std::vector<std::jthread> pool;
+        for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(run, t);
+        run(0);
+    } else {
+        run(0);
+    }
+    Partial4 total;
+    for (const Partial4& part : parts) total.add(part);
+    return total;
 }
 
 /// Central finite differences of an exact gradient: H(:, j) = (g(u + h_j e_j) - g(u - h_j e_j)) / (2 h_j)
