@@ -99,6 +99,24 @@ py::dict fit_dict(const Fit& fit) {
     return d;
 }
 
+/// A simulator's sample as the dict the Python layer reads: its columns by name (those the sample has),
+/// `alive` as booleans.
+template <class Sample>
+py::dict sample_dict(Sample&& s) {
+    std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
+    py::dict d;
+    d["frequency"] = adopt(std::move(s.frequency));
+    d["recency"] = adopt(std::move(s.recency));
+    if constexpr (requires { s.T; }) d["T"] = adopt(std::move(s.T));
+    if constexpr (requires { s.n_periods; }) d["n_periods"] = adopt(std::move(s.n_periods));
+    if constexpr (requires { s.lambda; }) d["lambda"] = adopt(std::move(s.lambda));
+    if constexpr (requires { s.mu; }) d["mu"] = adopt(std::move(s.mu));
+    if constexpr (requires { s.p; }) d["p"] = adopt(std::move(s.p));
+    if constexpr (requires { s.theta; }) d["theta"] = adopt(std::move(s.theta));
+    d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
+    return d;
+}
+
 template <class Fn>
 py::array_t<double> map_scalar(const F64& t, Fn&& fn) {
     const auto in = column(t, "t");
@@ -433,15 +451,7 @@ void register_ltv(py::module_& m) {
                     s = modified ? ltv::simulate_mbgnbd(params4<BgNbdParams>(params), t, seed)
                                  : ltv::simulate_bgnbd(params4<BgNbdParams>(params), t, seed);
                 }
-                std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
-                py::dict d;
-                d["frequency"] = adopt(std::move(s.frequency));
-                d["recency"] = adopt(std::move(s.recency));
-                d["T"] = adopt(std::move(s.T));
-                d["lambda"] = adopt(std::move(s.lambda));
-                d["p"] = adopt(std::move(s.p));
-                d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
-                return d;
+                return sample_dict(std::move(s));
             },
             py::arg("params"), py::arg("T"), py::arg("seed"));
     }
@@ -454,15 +464,7 @@ void register_ltv(py::module_& m) {
                 py::gil_scoped_release release;
                 s = ltv::simulate_pareto_nbd(params4<ltv::ParetoNbdParams>(params), t, seed);
             }
-            std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
-            py::dict d;
-            d["frequency"] = adopt(std::move(s.frequency));
-            d["recency"] = adopt(std::move(s.recency));
-            d["T"] = adopt(std::move(s.T));
-            d["lambda"] = adopt(std::move(s.lambda));
-            d["mu"] = adopt(std::move(s.mu));
-            d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
-            return d;
+            return sample_dict(std::move(s));
         },
         py::arg("params"), py::arg("T"), py::arg("seed"));
     m.def(
@@ -474,15 +476,7 @@ void register_ltv(py::module_& m) {
                 py::gil_scoped_release release;
                 s = ltv::simulate_bgbb(params4<ltv::BgBbParams>(params), n, seed);
             }
-            std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
-            py::dict d;
-            d["frequency"] = adopt(std::move(s.frequency));
-            d["recency"] = adopt(std::move(s.recency));
-            d["n_periods"] = adopt(std::move(s.n_periods));
-            d["p"] = adopt(std::move(s.p));
-            d["theta"] = adopt(std::move(s.theta));
-            d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
-            return d;
+            return sample_dict(std::move(s));
         },
         py::arg("params"), py::arg("n_periods"), py::arg("seed"));
     m.def(
