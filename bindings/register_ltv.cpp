@@ -56,17 +56,13 @@ ltv::FitOptions options(double penalizer_coef, int max_iterations, double gradie
     return o;
 }
 
-BgNbdParams bgnbd_params(const std::array<double, 4>& p) {
+/// The parameters of a four-parameter model (BG/NBD, MBG/NBD, Pareto/NBD, BG/BB) in the order of its struct.
+template <class Params>
+Params params4(const std::array<double, 4>& p) {
     return {p[0], p[1], p[2], p[3]};
 }
 GammaGammaParams gg_params(const std::array<double, 3>& p) {
     return {p[0], p[1], p[2]};
-}
-ltv::BgBbParams bgbb_params(const std::array<double, 4>& p) {
-    return {p[0], p[1], p[2], p[3]};
-}
-ltv::ParetoNbdParams pareto_params(const std::array<double, 4>& p) {
-    return {p[0], p[1], p[2], p[3]};
 }
 SbgParams sbg_params(const std::array<double, 2>& p) {
     return {p[0], p[1]};
@@ -103,6 +99,24 @@ py::dict fit_dict(const Fit& fit) {
     return d;
 }
 
+/// A simulator's sample as the dict the Python layer reads: its columns by name (those the sample has),
+/// `alive` as booleans.
+template <class Sample>
+py::dict sample_dict(Sample&& s) {
+    std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
+    py::dict d;
+    d["frequency"] = adopt(std::move(s.frequency));
+    d["recency"] = adopt(std::move(s.recency));
+    if constexpr (requires { s.T; }) d["T"] = adopt(std::move(s.T));
+    if constexpr (requires { s.n_periods; }) d["n_periods"] = adopt(std::move(s.n_periods));
+    if constexpr (requires { s.lambda; }) d["lambda"] = adopt(std::move(s.lambda));
+    if constexpr (requires { s.mu; }) d["mu"] = adopt(std::move(s.mu));
+    if constexpr (requires { s.p; }) d["p"] = adopt(std::move(s.p));
+    if constexpr (requires { s.theta; }) d["theta"] = adopt(std::move(s.theta));
+    d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
+    return d;
+}
+
 template <class Fn>
 py::array_t<double> map_scalar(const F64& t, Fn&& fn) {
     const auto in = column(t, "t");
@@ -114,265 +128,139 @@ py::array_t<double> map_scalar(const F64& t, Fn&& fn) {
     return adopt(std::move(out));
 }
 
-/// Pareto/NBD: the same functions as BG/NBD, prefixed pareto_nbd_.
-void register_pareto_nbd(py::module_& m) {
-    m.def(
-        "fit_pareto_nbd",
-        [](const F64& frequency, const F64& recency, const F64& T, const std::optional<F64>& weights,
-           double penalizer_coef, int max_iterations, double gradient_tolerance,
-           std::vector<double> initial) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
-            const auto w = optional_column(weights, "weights");
-            ltv::ParetoNbdFit fit;
-            {
-                py::gil_scoped_release release;
-                fit = ltv::fit_pareto_nbd(
-                    f, r, t, w,
-                    options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
-            }
-            return fit_dict(fit);
-        },
-        py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
-        py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
-        py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{},
-        "Fit Pareto/NBD; returns a dict like fit_bgnbd (params r, alpha, s, beta).");
-    m.def(
-        "pareto_nbd_log_likelihood",
-        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T,
-           const std::optional<F64>& weights) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
-            const auto w = optional_column(weights, "weights");
-            py::gil_scoped_release release;
-            return ltv::pareto_nbd_log_likelihood(pareto_params(params), f, r, t, w);
-        },
-        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
-        py::arg("weights") = py::none());
-    m.def(
-        "pareto_nbd_conditional_expected_number_of_purchases_up_to_time",
-        [](const std::array<double, 4>& params, double t, const F64& frequency, const F64& recency,
-           const F64& T) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
-                       tt = column(T, "T");
-            std::vector<double> out;
-            {
-                py::gil_scoped_release release;
-                out = ltv::pareto_nbd_conditional_expected_number_of_purchases_up_to_time(
-                    pareto_params(params), t, f, r, tt);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("t"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
-    m.def(
-        "pareto_nbd_conditional_probability_alive",
-        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
-                       tt = column(T, "T");
-            std::vector<double> out;
-            {
-                py::gil_scoped_release release;
-                out = ltv::pareto_nbd_conditional_probability_alive(pareto_params(params), f, r, tt);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
-    m.def(
-        "pareto_nbd_expected_number_of_purchases_up_to_time",
-        [](const std::array<double, 4>& params, const F64& t) {
-            const ltv::ParetoNbdParams p = pareto_params(params);
-            return map_scalar(
-                t, [&](double x) { return ltv::pareto_nbd_expected_number_of_purchases_up_to_time(p, x); });
-        },
-        py::arg("params"), py::arg("t"));
-    m.def(
-        "pareto_nbd_probability_of_n_purchases_up_to_time",
-        [](const std::array<double, 4>& params, const F64& t, const F64& n) {
-            const auto tt = column(t, "t"), nn = column(n, "n");
-            if (tt.size() != nn.size()) throw py::value_error("t and n must have the same size");
-            std::vector<double> out(tt.size());
-            {
-                py::gil_scoped_release release;
-                for (std::size_t i = 0; i < out.size(); ++i)
-                    out[i] = ltv::pareto_nbd_probability_of_n_purchases_up_to_time(pareto_params(params),
-                                                                                   tt[i], nn[i]);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("t"), py::arg("n"));
+/// A model of the BG/NBD shape (four parameters; x, t_x, T per customer): its C++ functions, bound in Python
+/// as fit_<prefix>, <prefix>_log_likelihood, <prefix>_conditional_expected_number_of_purchases_up_to_time,
+/// <prefix>_conditional_probability_alive, <prefix>_expected_number_of_purchases_up_to_time and
+/// <prefix>_probability_of_n_purchases_up_to_time.
+template <class Params, class Fit>
+struct RfmModel {
+    using Span = std::span<const double>;
+    std::string prefix;
+    const char* fit_doc;
+    Fit (*fit)(Span, Span, Span, Span, const ltv::FitOptions&);
+    double (*log_likelihood)(const Params&, Span, Span, Span, Span, Eigen::Vector4d*, Eigen::Matrix4d*);
+    std::vector<double> (*conditional_expected)(const Params&, double, Span, Span, Span);
+    std::vector<double> (*probability_alive)(const Params&, Span, Span, Span);
+    double (*expected)(const Params&, double);
+    double (*probability_of_n)(const Params&, double, double);
+};
+
+template <class Params, class Fit>
+void register_rfm_model(py::module_& m, const RfmModel<Params, Fit>& model) {
+    m.def(("fit_" + model.prefix).c_str(),
+          [fn = model.fit](const F64& frequency, const F64& recency, const F64& T,
+                           const std::optional<F64>& weights, double penalizer_coef, int max_iterations,
+                           double gradient_tolerance, std::vector<double> initial) {
+              const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                         t = column(T, "T");
+              const auto w = optional_column(weights, "weights");
+              Fit fit;
+              {
+                  py::gil_scoped_release release;
+                  fit = fn(f, r, t, w,
+                           options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
+              }
+              return fit_dict(fit);
+          },
+          py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
+          py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
+          py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{}, model.fit_doc);
+    m.def((model.prefix + "_log_likelihood").c_str(),
+          [fn = model.log_likelihood](const std::array<double, 4>& params, const F64& frequency,
+                                      const F64& recency, const F64& T, const std::optional<F64>& weights) {
+              const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                         t = column(T, "T");
+              const auto w = optional_column(weights, "weights");
+              py::gil_scoped_release release;
+              return fn(params4<Params>(params), f, r, t, w, nullptr, nullptr);
+          },
+          py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
+          py::arg("weights") = py::none());
+    m.def((model.prefix + "_conditional_expected_number_of_purchases_up_to_time").c_str(),
+          [fn = model.conditional_expected](const std::array<double, 4>& params, double t,
+                                            const F64& frequency, const F64& recency, const F64& T) {
+              const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                         tt = column(T, "T");
+              std::vector<double> out;
+              {
+                  py::gil_scoped_release release;
+                  out = fn(params4<Params>(params), t, f, r, tt);
+              }
+              return adopt(std::move(out));
+          },
+          py::arg("params"), py::arg("t"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
+    m.def((model.prefix + "_conditional_probability_alive").c_str(),
+          [fn = model.probability_alive](const std::array<double, 4>& params, const F64& frequency,
+                                         const F64& recency, const F64& T) {
+              const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
+                         tt = column(T, "T");
+              std::vector<double> out;
+              {
+                  py::gil_scoped_release release;
+                  out = fn(params4<Params>(params), f, r, tt);
+              }
+              return adopt(std::move(out));
+          },
+          py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
+    m.def((model.prefix + "_expected_number_of_purchases_up_to_time").c_str(),
+          [fn = model.expected](const std::array<double, 4>& params, const F64& t) {
+              const Params p = params4<Params>(params);
+              return map_scalar(t, [&](double x) { return fn(p, x); });
+          },
+          py::arg("params"), py::arg("t"));
+    m.def((model.prefix + "_probability_of_n_purchases_up_to_time").c_str(),
+          [fn = model.probability_of_n](const std::array<double, 4>& params, const F64& t, const F64& n) {
+              const auto tt = column(t, "t"), nn = column(n, "n");
+              if (tt.size() != nn.size()) throw py::value_error("t and n must have the same size");
+              const Params p = params4<Params>(params);
+              std::vector<double> out(tt.size());
+              {
+                  py::gil_scoped_release release;
+                  for (std::size_t i = 0; i < out.size(); ++i) out[i] = fn(p, tt[i], nn[i]);
+              }
+              return adopt(std::move(out));
+          },
+          py::arg("params"), py::arg("t"), py::arg("n"));
 }
 
 }  // namespace
 
 void register_ltv(py::module_& m) {
-    // BG/NBD
+    register_rfm_model<BgNbdParams, ltv::BgNbdFit>(
+        m, {"bgnbd",
+            "Fit BG/NBD; returns a dict (params r, alpha, a, b; standard_errors; covariance; log_likelihood; "
+            "...).",
+            ltv::fit_bgnbd, ltv::bgnbd_log_likelihood,
+            ltv::conditional_expected_number_of_purchases_up_to_time, ltv::conditional_probability_alive,
+            ltv::expected_number_of_purchases_up_to_time, ltv::probability_of_n_purchases_up_to_time});
+    register_rfm_model<BgNbdParams, ltv::BgNbdFit>(
+        m, {"mbgnbd", "Fit MBG/NBD; returns a dict like fit_bgnbd.", ltv::fit_mbgnbd,
+            ltv::mbgnbd_log_likelihood, ltv::mbgnbd_conditional_expected_number_of_purchases_up_to_time,
+            ltv::mbgnbd_conditional_probability_alive, ltv::mbgnbd_expected_number_of_purchases_up_to_time,
+            ltv::mbgnbd_probability_of_n_purchases_up_to_time});
+    register_rfm_model<ltv::ParetoNbdParams, ltv::ParetoNbdFit>(
+        m, {"pareto_nbd", "Fit Pareto/NBD; returns a dict like fit_bgnbd (params r, alpha, s, beta).",
+            ltv::fit_pareto_nbd, ltv::pareto_nbd_log_likelihood,
+            ltv::pareto_nbd_conditional_expected_number_of_purchases_up_to_time,
+            ltv::pareto_nbd_conditional_probability_alive,
+            ltv::pareto_nbd_expected_number_of_purchases_up_to_time,
+            ltv::pareto_nbd_probability_of_n_purchases_up_to_time});
     m.def(
-        "fit_bgnbd",
-        [](const F64& frequency, const F64& recency, const F64& T, const std::optional<F64>& weights,
-           double penalizer_coef, int max_iterations, double gradient_tolerance,
-           std::vector<double> initial) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
-            const auto w = optional_column(weights, "weights");
-            ltv::BgNbdFit fit;
-            {
-                py::gil_scoped_release release;
-                fit = ltv::fit_bgnbd(
-                    f, r, t, w,
-                    options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
-            }
-            return fit_dict(fit);
-        },
-        py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
-        py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
-        py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{},
-        "Fit BG/NBD; returns a dict (params r, alpha, a, b; standard_errors; covariance; log_likelihood; "
-        "...).");
-    m.def(
-        "bgnbd_log_likelihood",
-        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T,
-           const std::optional<F64>& weights) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
-            const auto w = optional_column(weights, "weights");
-            py::gil_scoped_release release;
-            return ltv::bgnbd_log_likelihood(bgnbd_params(params), f, r, t, w);
-        },
-        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
-        py::arg("weights") = py::none());
-    m.def(
-        "bgnbd_conditional_expected_number_of_purchases_up_to_time",
-        [](const std::array<double, 4>& params, double t, const F64& frequency, const F64& recency,
+        "pareto_nbd_conditional_probability_of_n_purchases_up_to_time",
+        [](const std::array<double, 4>& params, double n, double t, const F64& frequency, const F64& recency,
            const F64& T) {
             const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
                        tt = column(T, "T");
             std::vector<double> out;
             {
                 py::gil_scoped_release release;
-                out = ltv::conditional_expected_number_of_purchases_up_to_time(bgnbd_params(params), t, f, r,
-                                                                               tt);
+                out = ltv::pareto_nbd_conditional_probability_of_n_purchases_up_to_time(
+                    params4<ltv::ParetoNbdParams>(params), n, t, f, r, tt);
             }
             return adopt(std::move(out));
         },
-        py::arg("params"), py::arg("t"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
-    m.def(
-        "bgnbd_conditional_probability_alive",
-        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
-                       tt = column(T, "T");
-            std::vector<double> out;
-            {
-                py::gil_scoped_release release;
-                out = ltv::conditional_probability_alive(bgnbd_params(params), f, r, tt);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
-    m.def(
-        "bgnbd_expected_number_of_purchases_up_to_time",
-        [](const std::array<double, 4>& params, const F64& t) {
-            const BgNbdParams p = bgnbd_params(params);
-            return map_scalar(t,
-                              [&](double x) { return ltv::expected_number_of_purchases_up_to_time(p, x); });
-        },
-        py::arg("params"), py::arg("t"));
-
-    m.def(
-        "bgnbd_probability_of_n_purchases_up_to_time",
-        [](const std::array<double, 4>& params, const F64& t, const F64& n) {
-            const auto tt = column(t, "t"), nn = column(n, "n");
-            if (tt.size() != nn.size()) throw py::value_error("t and n must have the same size");
-            std::vector<double> out(tt.size());
-            {
-                py::gil_scoped_release release;
-                for (std::size_t i = 0; i < out.size(); ++i)
-                    out[i] = ltv::probability_of_n_purchases_up_to_time(bgnbd_params(params), tt[i], nn[i]);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("t"), py::arg("n"));
-
-    // MBG/NBD
-    m.def(
-        "fit_mbgnbd",
-        [](const F64& frequency, const F64& recency, const F64& T, const std::optional<F64>& weights,
-           double penalizer_coef, int max_iterations, double gradient_tolerance,
-           std::vector<double> initial) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
-            const auto w = optional_column(weights, "weights");
-            ltv::BgNbdFit fit;
-            {
-                py::gil_scoped_release release;
-                fit = ltv::fit_mbgnbd(
-                    f, r, t, w,
-                    options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
-            }
-            return fit_dict(fit);
-        },
-        py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
-        py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
-        py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{},
-        "Fit MBG/NBD; returns a dict like fit_bgnbd.");
-    m.def(
-        "mbgnbd_log_likelihood",
-        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T,
-           const std::optional<F64>& weights) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"), t = column(T, "T");
-            const auto w = optional_column(weights, "weights");
-            py::gil_scoped_release release;
-            return ltv::mbgnbd_log_likelihood(bgnbd_params(params), f, r, t, w);
-        },
-        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"),
-        py::arg("weights") = py::none());
-    m.def(
-        "mbgnbd_conditional_expected_number_of_purchases_up_to_time",
-        [](const std::array<double, 4>& params, double t, const F64& frequency, const F64& recency,
-           const F64& T) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
-                       tt = column(T, "T");
-            std::vector<double> out;
-            {
-                py::gil_scoped_release release;
-                out = ltv::mbgnbd_conditional_expected_number_of_purchases_up_to_time(bgnbd_params(params), t,
-                                                                                      f, r, tt);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("t"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
-    m.def(
-        "mbgnbd_conditional_probability_alive",
-        [](const std::array<double, 4>& params, const F64& frequency, const F64& recency, const F64& T) {
-            const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
-                       tt = column(T, "T");
-            std::vector<double> out;
-            {
-                py::gil_scoped_release release;
-                out = ltv::mbgnbd_conditional_probability_alive(bgnbd_params(params), f, r, tt);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("T"));
-    m.def(
-        "mbgnbd_expected_number_of_purchases_up_to_time",
-        [](const std::array<double, 4>& params, const F64& t) {
-            const BgNbdParams p = bgnbd_params(params);
-            return map_scalar(
-                t, [&](double x) { return ltv::mbgnbd_expected_number_of_purchases_up_to_time(p, x); });
-        },
-        py::arg("params"), py::arg("t"));
-    m.def(
-        "mbgnbd_probability_of_n_purchases_up_to_time",
-        [](const std::array<double, 4>& params, const F64& t, const F64& n) {
-            const auto tt = column(t, "t"), nn = column(n, "n");
-            if (tt.size() != nn.size()) throw py::value_error("t and n must have the same size");
-            std::vector<double> out(tt.size());
-            {
-                py::gil_scoped_release release;
-                for (std::size_t i = 0; i < out.size(); ++i)
-                    out[i] =
-                        ltv::mbgnbd_probability_of_n_purchases_up_to_time(bgnbd_params(params), tt[i], nn[i]);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("t"), py::arg("n"));
-
-    register_pareto_nbd(m);
+        py::arg("params"), py::arg("n"), py::arg("t"), py::arg("frequency"), py::arg("recency"),
+        py::arg("T"));
 
     // BG/BB
     m.def(
@@ -404,7 +292,7 @@ void register_ltv(py::module_& m) {
                        n = column(n_periods, "n_periods");
             const auto w = optional_column(weights, "weights");
             py::gil_scoped_release release;
-            return ltv::bgbb_log_likelihood(bgbb_params(params), f, r, n, w);
+            return ltv::bgbb_log_likelihood(params4<ltv::BgBbParams>(params), f, r, n, w);
         },
         py::arg("params"), py::arg("frequency"), py::arg("recency"), py::arg("n_periods"),
         py::arg("weights") = py::none());
@@ -417,8 +305,8 @@ void register_ltv(py::module_& m) {
             std::vector<double> out;
             {
                 py::gil_scoped_release release;
-                out = ltv::bgbb_conditional_expected_number_of_purchases_up_to_time(bgbb_params(params),
-                                                                                    m_periods, f, r, n);
+                out = ltv::bgbb_conditional_expected_number_of_purchases_up_to_time(
+                    params4<ltv::BgBbParams>(params), m_periods, f, r, n);
             }
             return adopt(std::move(out));
         },
@@ -433,7 +321,8 @@ void register_ltv(py::module_& m) {
             std::vector<double> out;
             {
                 py::gil_scoped_release release;
-                out = ltv::bgbb_conditional_probability_alive(bgbb_params(params), m_periods, f, r, n);
+                out = ltv::bgbb_conditional_probability_alive(params4<ltv::BgBbParams>(params), m_periods, f,
+                                                              r, n);
             }
             return adopt(std::move(out));
         },
@@ -442,7 +331,7 @@ void register_ltv(py::module_& m) {
     m.def(
         "bgbb_probability_of_n_purchases",
         [](const std::array<double, 4>& params, double n, double x) {
-            return ltv::bgbb_probability_of_n_purchases(bgbb_params(params), n, x);
+            return ltv::bgbb_probability_of_n_purchases(params4<ltv::BgBbParams>(params), n, x);
         },
         py::arg("params"), py::arg("n"), py::arg("x"));
 
@@ -491,8 +380,8 @@ void register_ltv(py::module_& m) {
             std::vector<double> out;
             {
                 py::gil_scoped_release release;
-                out = ltv::customer_lifetime_value(gg_params(gg), bgnbd_params(bg), f, r, t, mv, months,
-                                                   discount_rate, units_per_month);
+                out = ltv::customer_lifetime_value(gg_params(gg), params4<BgNbdParams>(bg), f, r, t, mv,
+                                                   months, discount_rate, units_per_month);
             }
             return adopt(std::move(out));
         },
@@ -559,21 +448,25 @@ void register_ltv(py::module_& m) {
                 ltv::RfmSample s;
                 {
                     py::gil_scoped_release release;
-                    s = modified ? ltv::simulate_mbgnbd(bgnbd_params(params), t, seed)
-                                 : ltv::simulate_bgnbd(bgnbd_params(params), t, seed);
+                    s = modified ? ltv::simulate_mbgnbd(params4<BgNbdParams>(params), t, seed)
+                                 : ltv::simulate_bgnbd(params4<BgNbdParams>(params), t, seed);
                 }
-                std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
-                py::dict d;
-                d["frequency"] = adopt(std::move(s.frequency));
-                d["recency"] = adopt(std::move(s.recency));
-                d["T"] = adopt(std::move(s.T));
-                d["lambda"] = adopt(std::move(s.lambda));
-                d["p"] = adopt(std::move(s.p));
-                d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
-                return d;
+                return sample_dict(std::move(s));
             },
             py::arg("params"), py::arg("T"), py::arg("seed"));
     }
+    m.def(
+        "simulate_pareto_nbd",
+        [](const std::array<double, 4>& params, const F64& T, std::uint64_t seed) {
+            const auto t = column(T, "T");
+            ltv::ParetoNbdSample s;
+            {
+                py::gil_scoped_release release;
+                s = ltv::simulate_pareto_nbd(params4<ltv::ParetoNbdParams>(params), t, seed);
+            }
+            return sample_dict(std::move(s));
+        },
+        py::arg("params"), py::arg("T"), py::arg("seed"));
     m.def(
         "simulate_bgbb",
         [](const std::array<double, 4>& params, const F64& n_periods, std::uint64_t seed) {
@@ -581,17 +474,9 @@ void register_ltv(py::module_& m) {
             ltv::BgBbSample s;
             {
                 py::gil_scoped_release release;
-                s = ltv::simulate_bgbb(bgbb_params(params), n, seed);
+                s = ltv::simulate_bgbb(params4<ltv::BgBbParams>(params), n, seed);
             }
-            std::vector<std::uint8_t> alive(s.alive.begin(), s.alive.end());
-            py::dict d;
-            d["frequency"] = adopt(std::move(s.frequency));
-            d["recency"] = adopt(std::move(s.recency));
-            d["n_periods"] = adopt(std::move(s.n_periods));
-            d["p"] = adopt(std::move(s.p));
-            d["theta"] = adopt(std::move(s.theta));
-            d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
-            return d;
+            return sample_dict(std::move(s));
         },
         py::arg("params"), py::arg("n_periods"), py::arg("seed"));
     m.def(

@@ -100,8 +100,10 @@ void BM_GammaGammaFitCdnow(benchmark::State& state) {
 
 void BM_BgNbdFitSimulated(benchmark::State& state) {
     const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
+    FitOptions options;
+    options.threads = static_cast<unsigned>(state.range(1));  // 0: one per core
     for (auto _ : state) {
-        BgNbdFit fit = fit_bgnbd(d.frequency, d.recency, d.T);
+        BgNbdFit fit = fit_bgnbd(d.frequency, d.recency, d.T, {}, options);
         benchmark::DoNotOptimize(fit);
         state.counters["evaluations"] = fit.convergence.evaluations;
         check(fit.convergence.converged && std::abs(fit.params.r - truth.r) < 5 * fit.standard_errors.r &&
@@ -137,8 +139,10 @@ void BM_MbgNbdFitCdnow(benchmark::State& state) {
 
 void BM_MbgNbdFitSimulated(benchmark::State& state) {
     const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
+    FitOptions options;
+    options.threads = static_cast<unsigned>(state.range(1));  // 0: one per core
     for (auto _ : state) {
-        BgNbdFit fit = fit_mbgnbd(d.frequency, d.recency, d.T);
+        BgNbdFit fit = fit_mbgnbd(d.frequency, d.recency, d.T, {}, options);
         benchmark::DoNotOptimize(fit);
         state.counters["evaluations"] = fit.convergence.evaluations;
         check(fit.convergence.converged, "MBG/NBD fit on simulated BG/NBD data did not converge", state);
@@ -211,10 +215,20 @@ void BM_BgNbdLogLikelihood(benchmark::State& state) {
 
 BENCHMARK(BM_BgNbdFitCdnow)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GammaGammaFitCdnow)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_BgNbdFitSimulated)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_BgNbdFitSimulated)
+    ->ArgNames({"customers", "threads"})
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 BENCHMARK(BM_GammaGammaFitSimulated)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_MbgNbdFitCdnow)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_MbgNbdFitSimulated)->Arg(1'000'000)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_MbgNbdFitSimulated)
+    ->ArgNames({"customers", "threads"})
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 BENCHMARK(BM_ParetoNbdFitCdnow)->Unit(benchmark::kMillisecond);
 // 0: 22 weighted rows; 90: 999,360 rows, one per donor (11,104 x 90).
 BENCHMARK(BM_BgBbFitDonations)->Arg(0)->Arg(90)->Unit(benchmark::kMillisecond);

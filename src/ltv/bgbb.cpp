@@ -50,26 +50,10 @@ void validate_data(std::string_view where, std::span<const double> x, std::span<
     if (std::accumulate(weights.begin(), weights.end(), 0.0) <= 0) detail::fail(where, "weights are all 0");
 }
 
-/// The distinct (x, t_x, n) of the data with their total weights.
-struct Pattern {
-    double x, tx, n, w;
-};
-
-std::vector<Pattern> patterns(std::span<const double> x, std::span<const double> tx,
+/// The distinct (n, t_x, x) of the data with their total weights, in that order.
+detail::DistinctRows patterns(std::span<const double> x, std::span<const double> tx,
                               std::span<const double> n, std::span<const double> weights) {
-    std::vector<std::size_t> order(x.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    auto key = [&](std::size_t i) { return std::array<double, 3>{n[i], tx[i], x[i]}; };
-    std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return key(i) < key(j); });
-    std::vector<Pattern> out;
-    for (const std::size_t i : order) {
-        const double w = weights.empty() ? 1.0 : weights[i];
-        if (!out.empty() && out.back().x == x[i] && out.back().tx == tx[i] && out.back().n == n[i])
-            out.back().w += w;
-        else
-            out.push_back({x[i], tx[i], n[i], w});
-    }
-    return out;
+    return detail::distinct_rows(n, tx, x, weights);
 }
 
 /// ln G, psi and psi' at z, moved to z + 1 by the recurrences.
@@ -177,19 +161,21 @@ Term common(const BgBbParams& p) {
     return t;
 }
 
-double log_likelihood(const std::vector<Pattern>& data, const BgBbParams& p, Eigen::Vector4d* gradient,
+double log_likelihood(const detail::DistinctRows& data, const BgBbParams& p, Eigen::Vector4d* gradient,
                       Eigen::Matrix4d* hessian) {
     const bool derivatives = gradient || hessian;
     const Term c = common(p);
     double ll = 0;
     Eigen::Vector4d g = Eigen::Vector4d::Zero();
     Eigen::Matrix4d h = Eigen::Matrix4d::Zero();
-    for (const Pattern& row : data) {
-        const LogSumExp sum = customer(p, row.x, row.tx, row.n, derivatives);
-        ll += row.w * (c.value + sum.value());
+    const auto& [n, tx, x] = data.column;
+    for (std::size_t k = 0; k < data.size(); ++k) {
+        const double w = data.weight[k];
+        const LogSumExp sum = customer(p, x[k], tx[k], n[k], derivatives);
+        ll += w * (c.value + sum.value());
         if (derivatives) {
-            g += row.w * (c.g + sum.gradient());
-            h += row.w * (c.h + sum.hessian());
+            g += w * (c.g + sum.gradient());
+            h += w * (c.h + sum.hessian());
         }
     }
     if (gradient) *gradient = g;
@@ -219,9 +205,9 @@ BgBbFit fit_bgbb(std::span<const double> frequency, std::span<const double> rece
     constexpr std::string_view where = "fit_bgbb";
     validate_data(where, frequency, recency, n_periods, weights);
     detail::require_options(where, options);
-    const std::vector<Pattern> data = patterns(frequency, recency, n_periods, weights);
+    const detail::DistinctRows data = patterns(frequency, recency, n_periods, weights);
     BgBbFit fit;
-    for (const Pattern& row : data) fit.total_weight += row.w;
+    for (const double w : data.weight) fit.total_weight += w;
     detail::LogSpaceObjective<4> objective;
     objective.total_weight = fit.total_weight;
     objective.lambda = options.penalizer_coef;

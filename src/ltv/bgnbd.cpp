@@ -201,74 +201,25 @@ class GammaDifferences {
     std::array<double, 3> base_{detail::nan, detail::nan, detail::nan};  // at z, computed when first needed
 };
 
-/// sum_i w_i log L_i, its gradient d/d(r, alpha, a, b) and its Hessian. Per customer (FHL 2005):
-///   log L = A1 + A2 + log(exp(A3) + [x>0] exp(A4)),
-///   A1 = lnG(r+x) - lnG(r) + r ln(alpha),   A2 = lnG(a+b) + lnG(b+x) - lnG(b) - lnG(a+b+x),
-///   A3 = -(r+x) ln(alpha+T),                A4 = ln(a) - ln(b+x-1) - (r+x) ln(alpha+t_x).
-/// With the weights w3, w4 = 1 - w3 of exp(A3), exp(A4) in their sum, the last term has the gradient
-/// w3 grad A3 + w4 grad A4 and the Hessian w3 hess A3 + w4 hess A4 + w3 w4 D D' with D = grad A3 - grad A4.
-/// MBG/NBD (`d.modified`) has b+x+1 in place of b+x in A2, b+x in place of b+x-1 in A4, and the A4 term for
-/// x = 0 too.
-/// `scratch` holds the per-evaluation table of log(alpha + tau) and 1/(alpha + tau).
-// The likelihood, its gradient and Hessian term by term as derived above: one derivation, kept in one place.
-// NOLINTNEXTLINE(readability-function-size)
-double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d* gradient,
-                      Eigen::Matrix4d* hessian, std::vector<double>& scratch) {
-    const double r = p.r, alpha = p.alpha, a = p.a, b = p.b;
-    const double log_alpha = std::log(alpha), log_a = std::log(a);
-    Eigen::Vector4d g = Eigen::Vector4d::Zero();
-    Eigen::Matrix4d h = Eigen::Matrix4d::Zero();  // upper triangle, mirrored at the end
-
-    // r ln(alpha) of A1, for every customer.
-    const double W = d.total_weight;
-    double ll = W * r * log_alpha;
-    g(0) += W * log_alpha;
-    g(1) += W * r / alpha;
-    h(0, 1) += W / alpha;
-    h(1, 1) -= W * r / (alpha * alpha);
-
-    // The time table; the rows with x = 0 (A3 = -r ln(alpha + T)) in passing.
-    const std::size_t m = d.times.size();
-    scratch.resize(2 * m);
-    double* log_time = scratch.data();
-    double* inv_time = scratch.data() + m;
-    double zero_log = 0, zero_inv = 0, zero_inv2 = 0;
-    for (std::size_t j = 0; j < m; ++j) {
-        const double shifted = alpha + d.times[j];
-        log_time[j] = std::log(shifted);
-        inv_time[j] = 1 / shifted;
-        zero_log += d.zero_weight[j] * log_time[j];
-        zero_inv += d.zero_weight[j] * inv_time[j];
-        zero_inv2 += d.zero_weight[j] * inv_time[j] * inv_time[j];
-    }
-    ll -= r * zero_log;
-    g(0) -= zero_log;
-    g(1) -= r * zero_inv;
-    h(0, 1) -= zero_inv;
-    h(1, 1) += r * zero_inv2;
-
-    const double shift = d.modified ? 1 : 0;
-    GammaDifferences gamma_r(r), gamma_b(b), gamma_ab(a + b);
-    for (std::size_t s = 0; s < d.group_x.size(); ++s) {
-        const double x = d.group_x[s], wx = d.group_weight[s];
-        // A1 - r ln(alpha) and A2, once per distinct x.
-        gamma_r.advance_to(x);
-        gamma_b.advance_to(x + shift);
-        gamma_ab.advance_to(x + shift);
-        ll += wx * (gamma_r.log_gamma + gamma_b.log_gamma - gamma_ab.log_gamma);
-        g(0) += wx * gamma_r.digamma;
-        g(2) -= wx * gamma_ab.digamma;
-        g(3) += wx * (gamma_b.digamma - gamma_ab.digamma);
-        h(0, 0) += wx * gamma_r.trigamma;
-        h(2, 2) -= wx * gamma_ab.trigamma;
-        h(2, 3) -= wx * gamma_ab.trigamma;
-        h(3, 3) += wx * (gamma_b.trigamma - gamma_ab.trigamma);
-
-        // log(exp(A3) + exp(A4)) = A3 + softplus(A4 - A3), row by row.
+/// The rows with x > 0 in [first, last) (of the row loop: every row for MBG/NBD) for `log_likelihood`:
+/// log(exp(A3) + exp(A4)) = A3 + softplus(A4 - A3), row by row, with its gradient and Hessian (upper
+/// triangle), group by group of the same x.
+detail::Partial4 rows_part(const BgNbdData& d, const BgNbdParams& p, const double* log_time,
+                           const double* inv_time, std::size_t first, std::size_t last) {
+    const double r = p.r, a = p.a, b = p.b, log_a = std::log(a), shift = d.modified ? 1 : 0;
+    detail::Partial4 part;
+    Eigen::Vector4d& g = part.g;
+    Eigen::Matrix4d& h = part.h;
+    auto s = static_cast<std::size_t>(std::upper_bound(d.segment.begin(), d.segment.end(), first) -
+                                      d.segment.begin()) -
+             1;
+    for (; s < d.group_x.size() && d.segment[s] < last; ++s) {
+        const double x = d.group_x[s];
         const double k = r + x, beta = 1 / (b + x - 1 + shift), c = log_a + std::log(beta);
         double sum_row = 0, s_w4 = 0, s_r = 0, s_alpha = 0, s_alpha2 = 0;
         double v = 0, v_dd = 0, v_de = 0, v_ee = 0, v_d = 0, v_e = 0;
-        for (std::size_t i = d.segment[s]; i < d.segment[s + 1]; ++i) {
+        const std::size_t end = std::min(last, d.segment[s + 1]);
+        for (std::size_t i = std::max(first, d.segment[s]); i < end; ++i) {
             const std::uint32_t iT = d.T_index[i], it = d.tx_index[i];
             const double log_T = log_time[iT], log_t = log_time[it];
             const double inv_T = inv_time[iT], inv_t = inv_time[it];
@@ -293,7 +244,7 @@ double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d*
             v_de += vi * delta * eta;
             v_ee += vi * eta * eta;
         }
-        ll += sum_row;
+        part.ll += sum_row;
         g(0) -= s_r;
         g(1) -= k * s_alpha;
         g(2) += s_w4 / a;
@@ -309,9 +260,84 @@ double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d*
         h(2, 3) -= beta * v / a;
         h(3, 3) += beta * beta * (s_w4 + v);
     }
+    return part;
+}
+
+/// sum_i w_i log L_i, its gradient d/d(r, alpha, a, b) and its Hessian. Per customer (FHL 2005):
+///   log L = A1 + A2 + log(exp(A3) + [x>0] exp(A4)),
+///   A1 = lnG(r+x) - lnG(r) + r ln(alpha),   A2 = lnG(a+b) + lnG(b+x) - lnG(b) - lnG(a+b+x),
+///   A3 = -(r+x) ln(alpha+T),                A4 = ln(a) - ln(b+x-1) - (r+x) ln(alpha+t_x).
+/// With the weights w3, w4 = 1 - w3 of exp(A3), exp(A4) in their sum, the last term has the gradient
+/// w3 grad A3 + w4 grad A4 and the Hessian w3 hess A3 + w4 hess A4 + w3 w4 D D' with D = grad A3 - grad A4.
+/// MBG/NBD (`d.modified`) has b+x+1 in place of b+x in A2, b+x in place of b+x-1 in A4, and the A4 term for
+/// x = 0 too.
+/// `scratch` holds the per-evaluation table of log(alpha + tau) and 1/(alpha + tau). The table (with the rows
+/// x = 0) and the rows x > 0 are summed in fixed chunks on up to `threads` threads (`detail::sum_in_chunks`).
+double log_likelihood(const BgNbdData& d, const BgNbdParams& p, Eigen::Vector4d* gradient,
+                      Eigen::Matrix4d* hessian, std::vector<double>& scratch, unsigned threads = 0) {
+    const double r = p.r, alpha = p.alpha;
+    const double log_alpha = std::log(alpha);
+
+    // r ln(alpha) of A1, for every customer.
+    const double W = d.total_weight;
+    detail::Partial4 total;
+    total.ll = W * r * log_alpha;
+    total.g(0) = W * log_alpha;
+    total.g(1) = W * r / alpha;
+    total.h(0, 1) = W / alpha;
+    total.h(1, 1) = -W * r / (alpha * alpha);
+
+    // The time table; the rows with x = 0 (A3 = -r ln(alpha + T)) in passing.
+    const std::size_t m = d.times.size();
+    scratch.resize(2 * m);
+    double* log_time = scratch.data();
+    double* inv_time = scratch.data() + m;
+    total.add(detail::sum_in_chunks(m, threads, [&](std::size_t first, std::size_t last) {
+        double zero_log = 0, zero_inv = 0, zero_inv2 = 0;
+        for (std::size_t j = first; j < last; ++j) {
+            const double shifted = alpha + d.times[j];
+            log_time[j] = std::log(shifted);
+            inv_time[j] = 1 / shifted;
+            zero_log += d.zero_weight[j] * log_time[j];
+            zero_inv += d.zero_weight[j] * inv_time[j];
+            zero_inv2 += d.zero_weight[j] * inv_time[j] * inv_time[j];
+        }
+        detail::Partial4 part;
+        part.ll = -r * zero_log;
+        part.g(0) = -zero_log;
+        part.g(1) = -r * zero_inv;
+        part.h(0, 1) = -zero_inv;
+        part.h(1, 1) = r * zero_inv2;
+        return part;
+    }));
+
+    // A1 - r ln(alpha) and A2, once per distinct x.
+    const double shift = d.modified ? 1 : 0;
+    GammaDifferences gamma_r(r), gamma_b(p.b), gamma_ab(p.a + p.b);
+    Eigen::Vector4d& g = total.g;
+    Eigen::Matrix4d& h = total.h;  // upper triangle, mirrored at the end
+    for (std::size_t s = 0; s < d.group_x.size(); ++s) {
+        const double x = d.group_x[s], wx = d.group_weight[s];
+        gamma_r.advance_to(x);
+        gamma_b.advance_to(x + shift);
+        gamma_ab.advance_to(x + shift);
+        total.ll += wx * (gamma_r.log_gamma + gamma_b.log_gamma - gamma_ab.log_gamma);
+        g(0) += wx * gamma_r.digamma;
+        g(2) -= wx * gamma_ab.digamma;
+        g(3) += wx * (gamma_b.digamma - gamma_ab.digamma);
+        h(0, 0) += wx * gamma_r.trigamma;
+        h(2, 2) -= wx * gamma_ab.trigamma;
+        h(2, 3) -= wx * gamma_ab.trigamma;
+        h(3, 3) += wx * (gamma_b.trigamma - gamma_ab.trigamma);
+    }
+
+    // log(exp(A3) + exp(A4)), row by row.
+    total.add(detail::sum_in_chunks(d.w.size(), threads, [&](std::size_t first, std::size_t last) {
+        return rows_part(d, p, log_time, inv_time, first, last);
+    }));
     if (gradient) *gradient = g;
     if (hessian) *hessian = h.selfadjointView<Eigen::Upper>();
-    return ll;
+    return total.ll;
 }
 
 BgNbdParams as_params(const Eigen::Vector4d& v) {
@@ -348,7 +374,7 @@ BgNbdFit fit(std::string_view where, std::span<const double> frequency, std::spa
     std::vector<double> scratch;
     const auto result = detail::fit_in_log_space<4>(
         [&](const Eigen::Vector4d& theta, Eigen::Vector4d* gradient, Eigen::Matrix4d* hessian) {
-            return log_likelihood(data, as_params(theta), gradient, hessian, scratch);
+            return log_likelihood(data, as_params(theta), gradient, hessian, scratch, options.threads);
         },
         objective, Eigen::Vector4d(0, std::log(data.max_T / 10), 0, 0), options, {"r", "alpha", "a", "b"},
         fit.convergence);

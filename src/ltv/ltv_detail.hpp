@@ -20,6 +20,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <tuple>
 #include <vector>
 
 #include "accountkpi/ltv/fit.hpp"
@@ -128,6 +130,75 @@ inline std::vector<std::uint32_t> group_of(std::span<const double> x, std::vecto
                                                   distinct.begin());
     }
     return group;
+}
+
+/// The distinct rows (a_i, b_i, c_i) of three columns, sorted lexicographically, each with the total weight
+/// of its rows (1 per row when `weights` is empty): a likelihood summed over them equals the one over the
+/// rows and evaluates each distinct row once (CDNOW's 2,357 customers are 1,016 distinct (x, t_x, T)).
+struct DistinctRows {
+    std::array<std::vector<double>, 3> column;  ///< a, b, c of each distinct row
+    std::vector<double> weight;
+    std::size_t size() const { return weight.size(); }
+};
+
+inline DistinctRows distinct_rows(std::span<const double> a, std::span<const double> b,
+                                  std::span<const double> c, std::span<const double> weights) {
+    std::vector<std::array<double, 4>> rows(a.size());
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        rows[i] = {a[i], b[i], c[i], weights.empty() ? 1.0 : weights[i]};
+    auto key = [](const std::array<double, 4>& r) { return std::tie(r[0], r[1], r[2]); };
+    std::sort(rows.begin(), rows.end(), [&](const auto& x, const auto& y) { return key(x) < key(y); });
+    DistinctRows d;
+    for (const auto& r : rows) {
+        if (d.size() > 0 && key(r) == std::tie(d.column[0].back(), d.column[1].back(), d.column[2].back())) {
+            d.weight.back() += r[3];
+            continue;
+        }
+        for (std::size_t j = 0; j < 3; ++j) d.column[j].push_back(r[j]);
+        d.weight.push_back(r[3]);
+    }
+    return d;
+}
+
+/// Part of a log-likelihood sum of a four-parameter model: value, gradient and Hessian (upper triangle or
+/// full, as the caller keeps it).
+struct Partial4 {
+    double ll = 0;
+    Eigen::Vector4d g = Eigen::Vector4d::Zero();
+    Eigen::Matrix4d h = Eigen::Matrix4d::Zero();
+    void add(const Partial4& other) {
+        ll += other.ll;
+        g += other.g;
+        h += other.h;
+    }
+};
+
+/// Rows per chunk of `sum_in_chunks`: fixed, so that the sums do not depend on the number of threads.
+inline constexpr std::size_t chunk_rows = 1U << 15;
+
+/// The sum of `chunk(first, last)` over the chunks [0, 32768), [32768, 65536), ... of `rows` rows, the chunks
+/// shared among up to `threads` threads (0: one per core; 1 when there is one chunk) and their partial sums
+/// added in chunk order: the same bits for any number of threads. `chunk` must not throw.
+template <class Chunk>
+Partial4 sum_in_chunks(std::size_t rows, unsigned threads, const Chunk& chunk) {
+    const std::size_t chunks = (rows + chunk_rows - 1) / chunk_rows;
+    std::vector<Partial4> parts(chunks);
+    const std::size_t workers = std::min<std::size_t>(
+        chunks, threads > 0 ? threads : std::max(1U, std::thread::hardware_concurrency()));
+    auto run = [&](std::size_t t) {
+        for (std::size_t c = t; c < chunks; c += workers)
+            parts[c] = chunk(c * chunk_rows, std::min(rows, (c + 1) * chunk_rows));
+    };
+    if (workers > 1) {
+        std::vector<std::jthread> pool;
+        for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(run, t);
+        run(0);
+    } else {
+        run(0);
+    }
+    Partial4 total;
+    for (const Partial4& part : parts) total.add(part);
+    return total;
 }
 
 /// Central finite differences of an exact gradient: H(:, j) = (g(u + h_j e_j) - g(u - h_j e_j)) / (2 h_j)
@@ -262,6 +333,9 @@ struct LogSpaceObjective {
     /// parameters, 1 for the unit-free ones): an estimate with (theta - lower) / unit outside [1e-6, 1e6]
     /// is at the boundary of the parameter space, not a converged fit.
     Vector unit = Vector::Ones();
+    /// The longest Newton step in any log-parameter (4: a factor e^4 = 55 on a parameter). Shorter where a
+    /// far trial point is costly to evaluate (Pareto/NBD's series need about 40 / (1 - z) terms).
+    double max_step = 4;
 
     Vector theta_of(const Vector& u) const { return lower + u.array().exp().matrix(); }
 
@@ -302,16 +376,17 @@ Eigen::Matrix<double, N, 1> newton_direction(const Eigen::Matrix<double, N, N>& 
 }
 
 /// Minimises `evaluate(u, g, h)` (returns the value, fills the gradient g and the Hessian h) over u in R^N
-/// by Newton's method from u0: `newton_direction`, at most 4 long in each coordinate, with a backtracking
-/// line search (Armijo). Stops at a gradient norm <= gradient_tolerance * 1e-3, or when the line search
-/// finds no lower value; once converged (below), only full steps that lower the gradient norm are taken.
-/// Converged means: gradient norm <= gradient_tolerance and Newton decrement g' H^-1 g <=
+/// by Newton's method from u0: `newton_direction`, at most `max_step` long in each coordinate, with a
+/// backtracking line search (Armijo). Stops at a gradient norm <= gradient_tolerance * 1e-3, or when the line
+/// search finds no lower value; once converged (below), only full steps that lower the gradient norm are
+/// taken. Converged means: gradient norm <= gradient_tolerance and Newton decrement g' H^-1 g <=
 /// gradient_tolerance^2 (on a flat ridge towards infinite parameters the gradient becomes small while the
 /// decrement does not). Otherwise, after at most min(max_iterations, 100) steps, falls back to `minimize`
 /// (L-BFGS, then Newton refinement with a finite-difference Hessian) from u0 and reports its result.
 template <int N, class Evaluate>
 Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Matrix<double, N, 1>& u0,
-                                            const FitOptions& options, Convergence& convergence) {
+                                            const FitOptions& options, Convergence& convergence,
+                                            double max_step = 4) {
     using Vector = Eigen::Matrix<double, N, 1>;
     using Matrix = Eigen::Matrix<double, N, N>;
     int evaluations = 0;
@@ -335,7 +410,7 @@ Eigen::Matrix<double, N, 1> minimize_newton(Evaluate&& evaluate, const Eigen::Ma
         // Within the tolerances already, the predicted decrease of f (half the decrement) is below its
         // rounding on large data: only full steps that lower the gradient are taken then, without search.
         const bool polishing = g.norm() <= tolerance && -g.dot(direction) <= tolerance * tolerance;
-        if (longest > 4) direction *= 4 / longest;
+        if (longest > max_step) direction *= max_step / longest;
         const double slope = g.dot(direction);
         bool improved = false;
         double t = 1;
@@ -479,7 +554,7 @@ LogSpaceFit<N> fit_in_log_space(const LogLikelihood& log_likelihood, const LogSp
         last.h = h;
         return f;
     };
-    const Vector u = minimize_newton<N>(evaluate, u0, options, convergence);
+    const Vector u = minimize_newton<N>(evaluate, u0, options, convergence, objective.max_step);
     if (last.u != u) {  // the optimiser ended elsewhere than at its last evaluation
         Vector g;
         Matrix h;

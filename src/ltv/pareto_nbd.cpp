@@ -5,10 +5,9 @@
 #include <boost/math/special_functions/beta.hpp>
 #include <boost/math/special_functions/digamma.hpp>
 #include <boost/math/special_functions/gamma.hpp>
+#include <boost/math/special_functions/trigamma.hpp>
 #include <cmath>
 #include <cstdint>
-#include <numeric>
-#include <tuple>
 
 #include "accountkpi/ltv/hypergeometric.hpp"
 #include "ltv_detail.hpp"
@@ -29,22 +28,33 @@ ParetoNbdParams as_params(const Vector& v) {
     return {v(0), v(1), v(2), v(3)};
 }
 
-/// S(b, c, z) = sum_n (b)_n / (c)_n z^n (= 2F1(1, b; c; z)) for 0 <= z < 1, 0 < b <= c, with its partial
-/// derivatives, summed term by term: t_{n+1} = t_n (b+n)/(c+n) z, d t_n/db = t_n sum_{j<n} 1/(b+j),
-/// d t_n/dc = -t_n sum_{j<n} 1/(c+j), d t_n/dz = n t_n / z. Since b <= c the terms fall at least as fast as
-/// z^n; the sums stop once the geometric bound on every tail is below 1e-17 of the value, which takes about
-/// 40 / (1 - z) terms. NaN after `max_terms` (z above about 0.9998: one of alpha + y, beta + y over 5,000
-/// times the other), so that a fit running to such a boundary stops there instead of summing for minutes.
+/// S(b, c, z) = sum_n (b)_n / (c)_n z^n (= 2F1(1, b; c; z)) for 0 <= z < 1, 0 < b <= c, with its first and
+/// (when asked) second partial derivatives, summed term by term: t_{n+1} = t_n (b+n)/(c+n) z; with
+/// H_b = sum_{j<n} 1/(b+j), Q_b = sum_{j<n} 1/(b+j)^2 (H_c, Q_c alike), d t_n/db = t_n H_b, d t_n/dc = -t_n
+/// H_c, d t_n/dz = n t_n / z, d2 t_n/db2 = t_n (H_b^2 - Q_b), d2 t_n/dc2 = t_n (H_c^2 + Q_c), d2 t_n/db dc =
+/// -t_n H_b H_c, d2 t_n/dz2 = n (n-1) t_n / z^2, d2 t_n/db dz = n H_b t_n / z, d2 t_n/dc dz = -n H_c t_n / z.
+/// Since b <= c the terms fall at least as fast as z^n; the sums stop once the geometric bound on every tail
+/// is below 1e-17 of the value, which takes about 40 / (1 - z) terms. NaN after `max_terms` (z above about
+/// 0.9998: one of alpha + y, beta + y over 5,000 times the other), so that a fit running to such a boundary
+/// stops there instead of summing for minutes.
 struct Series {
-    double value = detail::nan, d_b = detail::nan, d_c = detail::nan, d_z = detail::nan;
+    double value = detail::nan;
+    Eigen::Vector3d d = Eigen::Vector3d::Constant(detail::nan);   ///< d/d(b, c, z)
+    Eigen::Matrix3d dd = Eigen::Matrix3d::Constant(detail::nan);  ///< second derivatives in (b, c, z)
 };
 
 constexpr long max_terms = 200'000;
 
-Series ratio_series(double b, double c, double z) {
+Series ratio_series(double b, double c, double z, bool second) {
     Series out;
-    if (z == 0) return {1, 0, 0, b / c};
+    if (z == 0) {
+        out.value = 1;
+        out.d << 0, 0, b / c;
+        out.dd << 0, 0, 1 / c, 0, 0, -b / (c * c), 1 / c, -b / (c * c), 2 * b * (b + 1) / (c * (c + 1));
+        return out;
+    }
     double term = 1, sum = 1, sum_b = 0, sum_c = 0, sum_n = 0, harmonic_b = 0, harmonic_c = 0;
+    double square_b = 0, square_c = 0, sum_bb = 0, sum_cc = 0, sum_bc = 0, sum_nn = 0, sum_bn = 0, sum_cn = 0;
     for (long n = 0; n < max_terms; ++n) {
         const auto nd = static_cast<double>(n);
         const double inverse_b = 1 / (b + nd), inverse_c = 1 / (c + nd);
@@ -55,85 +65,157 @@ Series ratio_series(double b, double c, double z) {
         sum_b += term * harmonic_b;
         sum_c -= term * harmonic_c;
         sum_n += term * (nd + 1);
-        // The weighted terms t_n (n + H_b + H_c) fall by at most z (n+3)/(n+2) from one to the next.
-        const double q = z * (nd + 3) / (nd + 2);
-        if (q < 1 && term * (nd + 2 + harmonic_b + harmonic_c) * q / (1 - q) <= 1e-17 * sum) {
+        if (second) {
+            square_b += inverse_b * inverse_b;
+            square_c += inverse_c * inverse_c;
+            sum_bb += term * (harmonic_b * harmonic_b - square_b);
+            sum_cc += term * (harmonic_c * harmonic_c + square_c);
+            sum_bc -= term * harmonic_b * harmonic_c;
+            sum_nn += term * (nd + 1) * nd;
+            sum_bn += term * (nd + 1) * harmonic_b;
+            sum_cn -= term * (nd + 1) * harmonic_c;
+        }
+        // The weighted terms t_n w_n, w_n = n + H_b + H_c (squared for the second derivatives), fall by at
+        // most z ((n+3)/(n+2))^(1 or 2) from one to the next.
+        const double ratio = (nd + 3) / (nd + 2), weight = nd + 2 + harmonic_b + harmonic_c;
+        const double q = second ? z * ratio * ratio : z * ratio;
+        if (q < 1 && term * (second ? weight * weight : weight) * q <= 1e-17 * sum * (1 - q)) {
             out.value = sum;
-            out.d_b = sum_b;
-            out.d_c = sum_c;
-            out.d_z = sum_n / z;
+            out.d << sum_b, sum_c, sum_n / z;
+            if (second)
+                out.dd << sum_bb, sum_bc, sum_bn / z, sum_bc, sum_cc, sum_cn / z, sum_bn / z, sum_cn / z,
+                    sum_nn / (z * z);
             return out;
         }
     }
     return out;
 }
 
-/// ln and gradient (in r, alpha, s, beta) of (k+s) F(y) in FHL's closed form of I (pareto_nbd.hpp), k = r+x.
-/// By Euler's transformation, for alpha >= beta (z = (alpha-beta)/(alpha+y))
+/// ln and gradient (in r, alpha, s, beta) of (k+s) F(y) in FHL's closed form of I (pareto_nbd.hpp), k = r+x,
+/// and its Hessian when asked. By Euler's transformation, for alpha >= beta (z = (alpha-beta)/(alpha+y))
 ///   2F1(k+s, s+1; k+s+1; z) / (alpha+y)^(k+s) = (alpha+y)^-k (beta+y)^-s S(k, k+s+1, z),
 /// and for alpha < beta (z = (beta-alpha)/(beta+y))
 ///   2F1(k+s, k; k+s+1; z) / (beta+y)^(k+s) = (alpha+y)^(1-k) (beta+y)^-(s+1) S(s+1, k+s+1, z).
+/// The arguments b, c of S are linear in the parameters and z is not: with J the Jacobian of (b, c, z), the
+/// Hessian of ln S is J' (d2 ln S) J + (d ln S / dz) (d2 z).
 struct LogTerm {
     double value = detail::nan;
     Vector gradient;
+    Eigen::Matrix4d hessian;
 };
 
-LogTerm log_term(const ParetoNbdParams& p, double k, double y) {
+LogTerm log_term(const ParetoNbdParams& p, double k, double y, bool second) {
     const double ay = p.alpha + y, by = p.beta + y, la = std::log(ay), lb = std::log(by);
+    const bool alpha_larger = p.alpha >= p.beta;
+    const Series S = alpha_larger ? ratio_series(k, k + p.s + 1, (p.alpha - p.beta) / ay, second)
+                                  : ratio_series(p.s + 1, k + p.s + 1, (p.beta - p.alpha) / by, second);
+    const Eigen::Vector3d d = S.d / S.value;  // d ln S / d(b, c, z)
+    // Jacobian of (b, c, z) in (r, alpha, s, beta), the power terms' exponents of (alpha+y) and (beta+y).
+    Eigen::Matrix<double, 3, 4> J = Eigen::Matrix<double, 3, 4>::Zero();
+    J(1, 0) = J(1, 2) = 1;
+    double ea = 0, eb = 0;
     LogTerm out;
-    if (p.alpha >= p.beta) {
-        const Series S = ratio_series(k, k + p.s + 1, (p.alpha - p.beta) / ay);
-        const double db = S.d_b / S.value, dc = S.d_c / S.value, dz = S.d_z / S.value;
-        out.value = -k * la - p.s * lb + std::log(S.value);
-        out.gradient << -la + db + dc, -k / ay + dz * by / (ay * ay), -lb + dc, -p.s / by - dz / ay;
+    if (alpha_larger) {
+        J(0, 0) = 1;
+        J(2, 1) = by / (ay * ay);
+        J(2, 3) = -1 / ay;
+        ea = -k;
+        eb = -p.s;
+        out.gradient << -la, ea / ay, -lb, eb / by;
     } else {
-        const Series S = ratio_series(p.s + 1, k + p.s + 1, (p.beta - p.alpha) / by);
-        const double db = S.d_b / S.value, dc = S.d_c / S.value, dz = S.d_z / S.value;
-        out.value = (1 - k) * la - (p.s + 1) * lb + std::log(S.value);
-        out.gradient << -la + dc, (1 - k) / ay - dz / by, -lb + db + dc,
-            -(p.s + 1) / by + dz * ay / (by * by);
+        J(0, 2) = 1;
+        J(2, 1) = -1 / by;
+        J(2, 3) = ay / (by * by);
+        ea = 1 - k;
+        eb = -(p.s + 1);
+        out.gradient << -la, ea / ay, -lb, eb / by;
     }
+    out.value = ea * la + eb * lb + std::log(S.value);
+    out.gradient += J.transpose() * d;
+    if (!second) return out;
+    // The power terms ea ln(alpha+y) + eb ln(beta+y), ea = (1 or 0) - r - x, eb = -s - (0 or 1).
+    Eigen::Matrix4d h = Eigen::Matrix4d::Zero();
+    h(0, 1) = h(1, 0) = -1 / ay;
+    h(1, 1) = -ea / (ay * ay);
+    h(2, 3) = h(3, 2) = -1 / by;
+    h(3, 3) = -eb / (by * by);
+    // d2 z in (alpha, beta).
+    const Eigen::Matrix3d d2 = S.dd / S.value - d * d.transpose();
+    Eigen::Matrix2d zz;
+    if (alpha_larger)
+        zz << -2 * by / (ay * ay * ay), 1 / (ay * ay), 1 / (ay * ay), 0;
+    else
+        zz << 0, 1 / (by * by), 1 / (by * by), -2 * ay / (by * by * by);
+    h += J.transpose() * d2 * J;
+    h(1, 1) += d(2) * zz(0, 0);
+    h(1, 3) += d(2) * zz(0, 1);
+    h(3, 1) += d(2) * zz(1, 0);
+    h(3, 3) += d(2) * zz(1, 1);
+    out.hessian = h;
     return out;
 }
 
 /// What a customer's likelihood shares with every other customer of the same frequency x: lnG(r+x) - lnG(r),
-/// psi(r+x) - psi(r), and the log-term at y = 0 (t_x = 0 for every customer without repeat purchases).
+/// psi(r+x) - psi(r), psi'(r+x) - psi'(r), and the log-term at y = 0 (t_x = 0 for every customer without
+/// repeat purchases).
 struct PerFrequency {
-    double log_gamma = detail::nan, digamma = detail::nan;
+    double log_gamma = detail::nan, digamma = detail::nan, trigamma = detail::nan;
     LogTerm at_zero;
 };
 
-PerFrequency per_frequency(const ParetoNbdParams& p, double x) {
+PerFrequency per_frequency(const ParetoNbdParams& p, double x, bool second) {
     using boost::math::digamma;
     using boost::math::lgamma;  // std::lgamma writes the global signgam: not thread safe
+    using boost::math::trigamma;
     const double k = p.r + x;
-    return {lgamma(k) - lgamma(p.r), digamma(k) - digamma(p.r), log_term(p, k, 0)};
+    return {lgamma(k) - lgamma(p.r), digamma(k) - digamma(p.r),
+            second ? trigamma(k) - trigamma(p.r) : detail::nan, log_term(p, k, 0, second)};
 }
 
-/// One customer: ln L with its gradient (when `gradient` is not null) and P(alive). With E = (alpha+T)^-k
-/// (beta+T)^-s and I as in pareto_nbd.hpp,
-///   ln L = lnG(r+x) - lnG(r) + r ln(alpha) + s ln(beta) + ln(E + s I),
-/// and the gradient of the last term is P grad ln E + (1-P) grad ln(s I), P = E / (E + s I) = P(alive).
+/// A customer's ln L with its gradient and Hessian (when the pointers are not null) and P(alive).
 struct Row {
     double log_likelihood = detail::nan;
     double alive = detail::nan;
 };
 
-Row row(const ParetoNbdParams& p, const PerFrequency& shared, double x, double tx, double T,
-        Vector* gradient) {
-    const double k = p.r + x;
-    const double log_E = -k * std::log(p.alpha + T) - p.s * std::log(p.beta + T);
+/// One customer. With E = (alpha+T)^-k (beta+T)^-s and I as in pareto_nbd.hpp,
+///   ln L = lnG(r+x) - lnG(r) + r ln(alpha) + s ln(beta) + ln(E + s I),
+/// the last term a log-sum-exp of A = ln E and B = ln(s I) = ln s + ln(F(t_x) - F(T)) - ln(k+s): its gradient
+/// is P grad A + (1-P) grad B, P = E / (E + s I) = P(alive), its Hessian P H_A + (1-P) H_B + P (1-P)
+/// (grad A - grad B)(grad A - grad B)'. With f1 = ln F(t_x), f2 = ln F(T), d = e^(f2 - f1), the gradient of
+/// ln(e^f1 - e^f2) is G = (g1 - d g2) / (1 - d), its Hessian [H1 + g1 g1' - d (H2 + g2 g2')] / (1 - d) - G
+/// G'.
+Row row(const ParetoNbdParams& p, const PerFrequency& shared, double x, double tx, double T, Vector* gradient,
+        Eigen::Matrix4d* hessian) {
+    const double k = p.r + x, aT = p.alpha + T, bT = p.beta + T;
+    const bool second = hessian != nullptr;
+    const double log_E = -k * std::log(aT) - p.s * std::log(bT);
     double log_sI = -std::numeric_limits<double>::infinity();
     Vector grad_sI = Vector::Zero();
+    Eigen::Matrix4d hess_sI = Eigen::Matrix4d::Zero();
     if (tx < T) {
-        const LogTerm first = tx == 0 ? shared.at_zero : log_term(p, k, tx), last = log_term(p, k, T);
+        const LogTerm first = tx == 0 ? shared.at_zero : log_term(p, k, tx, second),
+                      last = log_term(p, k, T, second);
         const double d = std::exp(last.value - first.value);  // F(T) / F(t_x) < 1
         if (d < 1) {
-            log_sI = std::log(p.s) + first.value + std::log1p(-d) - std::log(k + p.s);
+            const double ks = k + p.s;
+            log_sI = std::log(p.s) + first.value + std::log1p(-d) - std::log(ks);
             if (gradient) {
                 grad_sI = (first.gradient - d * last.gradient) / (1 - d);
-                grad_sI(0) -= 1 / (k + p.s);
-                grad_sI(2) += 1 / p.s - 1 / (k + p.s);
+                if (second)
+                    hess_sI = (first.hessian + first.gradient * first.gradient.transpose() -
+                               d * (last.hessian + last.gradient * last.gradient.transpose())) /
+                                  (1 - d) -
+                              grad_sI * grad_sI.transpose();
+                grad_sI(0) -= 1 / ks;
+                grad_sI(2) += 1 / p.s - 1 / ks;
+                if (second) {
+                    const double inverse = 1 / (ks * ks);
+                    hess_sI(0, 0) += inverse;
+                    hess_sI(0, 2) += inverse;
+                    hess_sI(2, 0) += inverse;
+                    hess_sI(2, 2) += inverse - 1 / (p.s * p.s);
+                }
             }
         }
     }
@@ -145,28 +227,48 @@ Row row(const ParetoNbdParams& p, const PerFrequency& shared, double x, double t
     out.log_likelihood = shared.log_gamma + p.r * log_alpha + p.s * log_beta + total;
     if (gradient) {
         const double died = std::exp(log_sI - total);
-        const Vector grad_E(-std::log(p.alpha + T), -k / (p.alpha + T), -std::log(p.beta + T),
-                            -p.s / (p.beta + T));
+        const Vector grad_E(-std::log(aT), -k / aT, -std::log(bT), -p.s / bT);
         *gradient = Vector(shared.digamma + log_alpha, p.r / p.alpha, log_beta, p.s / p.beta) +
                     out.alive * grad_E + died * grad_sI;
+        if (second) {
+            Eigen::Matrix4d h = Eigen::Matrix4d::Zero();
+            h(0, 0) = shared.trigamma;
+            h(0, 1) = h(1, 0) = 1 / p.alpha;
+            h(1, 1) = -p.r / (p.alpha * p.alpha);
+            h(2, 3) = h(3, 2) = 1 / p.beta;
+            h(3, 3) = -p.s / (p.beta * p.beta);
+            Eigen::Matrix4d hess_E = Eigen::Matrix4d::Zero();
+            hess_E(0, 1) = hess_E(1, 0) = -1 / aT;
+            hess_E(1, 1) = k / (aT * aT);
+            hess_E(2, 3) = hess_E(3, 2) = -1 / bT;
+            hess_E(3, 3) = p.s / (bT * bT);
+            const Vector gap = grad_E - grad_sI;
+            *hessian = h + out.alive * hess_E + died * hess_sI + out.alive * died * gap * gap.transpose();
+        }
     }
     return out;
 }
 
 Row row(const ParetoNbdParams& p, double x, double tx, double T) {
-    return row(p, per_frequency(p, x), x, tx, T, nullptr);
+    return row(p, per_frequency(p, x, false), x, tx, T, nullptr, nullptr);
 }
 
-/// sum_i w_i ln L_i and its exact gradient (inputs validated by the caller). The per-frequency terms are
-/// computed once per distinct x below 4,096.
-double sum_log_likelihood(const ParetoNbdParams& p, std::span<const double> frequency,
-                          std::span<const double> recency, std::span<const double> T,
-                          std::span<const double> weights, Vector* gradient) {
+/// sum_i w_i ln L_i with its exact gradient and Hessian when asked (inputs validated by the caller). The
+/// per-frequency terms are computed once per distinct x below 4,096.
+double log_likelihood(const ParetoNbdParams& p, std::span<const double> frequency,
+                      std::span<const double> recency, std::span<const double> T,
+                      std::span<const double> weights, Vector* gradient, Eigen::Matrix4d* hessian) {
     constexpr double cached = 4096;
+    const bool second = hessian != nullptr;
+    Vector gi;
+    Eigen::Matrix4d hi;
+    Vector* const g_row = gradient || hessian ? &gi : nullptr;
+    Eigen::Matrix4d* const h_row = hessian ? &hi : nullptr;
     std::vector<PerFrequency> cache;
     std::vector<char> known;
     double ll = 0;
-    Vector g = Vector::Zero(), gi;
+    Vector g = Vector::Zero();
+    Eigen::Matrix4d h = Eigen::Matrix4d::Zero();
     for (std::size_t i = 0; i < frequency.size(); ++i) {
         const double w = weights.empty() ? 1.0 : weights[i], x = frequency[i];
         if (w == 0) continue;
@@ -179,43 +281,20 @@ double sum_log_likelihood(const ParetoNbdParams& p, std::span<const double> freq
                 known.resize(j + 1, 0);
             }
             if (!known[j]) {
-                cache[j] = per_frequency(p, x);
+                cache[j] = per_frequency(p, x, second);
                 known[j] = 1;
             }
             shared = &cache[j];
         } else {
-            fresh = per_frequency(p, x);
+            fresh = per_frequency(p, x, second);
         }
-        const Row one = row(p, *shared, x, recency[i], T[i], gradient ? &gi : nullptr);
+        const Row one = row(p, *shared, x, recency[i], T[i], g_row, h_row);
         ll += w * one.log_likelihood;
-        if (gradient) g += w * gi;
+        if (g_row) g += w * gi;
+        if (h_row) h += w * hi;
     }
     if (gradient) *gradient = g;
-    return ll;
-}
-
-/// The log-likelihood, its gradient and (when asked) its Hessian by forward differences of the exact
-/// gradient, H(:, j) = (g(theta + h_j e_j) - g(theta)) / h_j with h_j = 1e-6 theta_j, symmetrised: four more
-/// gradients, where central differences would take eight (their error, about 1e-6 relative, is far below
-/// what a standard error or a Newton step needs).
-double log_likelihood(const ParetoNbdParams& p, std::span<const double> frequency,
-                      std::span<const double> recency, std::span<const double> T,
-                      std::span<const double> weights, Vector* gradient, Eigen::Matrix4d* hessian) {
-    Vector g;
-    const double ll = sum_log_likelihood(p, frequency, recency, T, weights, &g);
-    if (gradient) *gradient = g;
-    if (hessian) {
-        const Vector theta(p.r, p.alpha, p.s, p.beta);
-        Eigen::Matrix4d h;
-        for (int j = 0; j < 4; ++j) {
-            Vector shifted = theta, gj;
-            const double step = 1e-6 * theta(j);
-            shifted(j) += step;
-            sum_log_likelihood(as_params(shifted), frequency, recency, T, weights, &gj);
-            h.col(j) = (gj - g) / step;
-        }
-        *hessian = (h + h.transpose()) / 2;
-    }
+    if (hessian) *hessian = (h + h.transpose()) / 2;
     return ll;
 }
 
@@ -229,32 +308,9 @@ void require_horizon(std::string_view where, double t) {
         detail::fail(where, "t = " + detail::format_number(t) + " must be >= 0");
 }
 
-/// The customers as distinct (x, t_x, T) rows with their total weight, sorted by x: the same likelihood, each
-/// distinct row evaluated once (CDNOW's 2,357 customers are 1,016 distinct rows).
-struct Distinct {
-    std::vector<double> frequency, recency, T, weight;
-};
-
-Distinct distinct_rows(std::span<const double> frequency, std::span<const double> recency,
-                       std::span<const double> T, std::span<const double> weights) {
-    std::vector<std::size_t> order(frequency.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    auto key = [&](std::size_t i) { return std::tuple(frequency[i], recency[i], T[i]); };
-    std::sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return key(i) < key(j); });
-    Distinct d;
-    for (const std::size_t i : order) {
-        const double w = weights.empty() ? 1.0 : weights[i];
-        if (!d.frequency.empty() && d.frequency.back() == frequency[i] && d.recency.back() == recency[i] &&
-            d.T.back() == T[i]) {
-            d.weight.back() += w;
-            continue;
-        }
-        d.frequency.push_back(frequency[i]);
-        d.recency.push_back(recency[i]);
-        d.T.push_back(T[i]);
-        d.weight.push_back(w);
-    }
-    return d;
+void require_count(std::string_view where, double n) {
+    if (!(n >= 0) || !std::isfinite(n) || n != std::floor(n))
+        detail::fail(where, "n = " + detail::format_number(n) + " must be a whole number >= 0");
 }
 
 }  // namespace
@@ -284,11 +340,15 @@ ParetoNbdFit fit_pareto_nbd(std::span<const double> frequency, std::span<const d
     objective.lambda = options.penalizer_coef;
     objective.penalty_scale = Vector(1, 1 / max_T, 1, 1 / max_T);
     objective.unit = Vector(1, max_T, 1, max_T);
+    // Steps of at most a factor e in each parameter: longer first steps from the start overshoot to alpha or
+    // beta 40-90 times the other, where one evaluation costs as much as the rest of the fit.
+    objective.max_step = 1;
     const double start = std::log(max_T / 10);
-    const Distinct d = distinct_rows(frequency, recency, T, weights);
+    const detail::DistinctRows d = detail::distinct_rows(frequency, recency, T, weights);
     const auto result = detail::fit_in_log_space<4>(
         [&](const Vector& theta, Vector* gradient, Eigen::Matrix4d* hessian) {
-            return log_likelihood(as_params(theta), d.frequency, d.recency, d.T, d.weight, gradient, hessian);
+            return log_likelihood(as_params(theta), d.column[0], d.column[1], d.column[2], d.weight, gradient,
+                                  hessian);
         },
         objective, Vector(0, start, 0, start), options, {"r", "alpha", "s", "beta"}, fit.convergence);
     fit.params = as_params(result.theta);
@@ -358,8 +418,7 @@ double pareto_nbd_probability_of_n_purchases_up_to_time(const ParetoNbdParams& p
     constexpr std::string_view where = "pareto_nbd_probability_of_n_purchases_up_to_time";
     validate_params(where, p);
     require_horizon(where, t);
-    if (!(n >= 0) || !std::isfinite(n) || n != std::floor(n))
-        detail::fail(where, "n = " + detail::format_number(n) + " must be a whole number >= 0");
+    require_count(where, n);
     if (t == 0) return n == 0 ? 1.0 : 0.0;
     using boost::math::lgamma;
     const double r = p.r, s = p.s, rs = r + s;
@@ -384,6 +443,31 @@ double pareto_nbd_probability_of_n_purchases_up_to_time(const ParetoNbdParams& p
     }
     // The bracket is a difference of nearly equal terms for large n: rounding may leave it a hair below 0.
     return alive + std::max(0.0, bracket);
+}
+
+std::vector<double> pareto_nbd_conditional_probability_of_n_purchases_up_to_time(
+    const ParetoNbdParams& p, double n, double t, std::span<const double> frequency,
+    std::span<const double> recency, std::span<const double> T) {
+    constexpr std::string_view where = "pareto_nbd_conditional_probability_of_n_purchases_up_to_time";
+    validate_params(where, p);
+    detail::validate_rfm(where, frequency, recency, T);
+    require_horizon(where, t);
+    require_count(where, n);
+    std::vector<double> out(frequency.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const double x = frequency[i];
+        const double alive = row(p, x, recency[i], T[i]).alive;
+        const ParetoNbdParams posterior{p.r + x, p.alpha + T[i], p.s, p.beta + T[i]};
+        out[i] = alive * pareto_nbd_probability_of_n_purchases_up_to_time(posterior, t, n) +
+                 (n == 0 ? 1 - alive : 0.0);
+    }
+    return out;
+}
+
+double pareto_nbd_conditional_probability_of_n_purchases_up_to_time(const ParetoNbdParams& params, double n,
+                                                                    double t, const CustomerRfm& customer) {
+    return pareto_nbd_conditional_probability_of_n_purchases_up_to_time(
+        params, n, t, {&customer.frequency, 1}, {&customer.recency, 1}, {&customer.T, 1})[0];
 }
 
 }  // namespace accountkpi::ltv

@@ -1,6 +1,7 @@
 // Simulators of the lifetime-value models, with the library's deterministic generator.
 #include "accountkpi/ltv/simulate.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "accountkpi/detail/random.hpp"
@@ -59,6 +60,44 @@ RfmSample simulate_bgnbd(const BgNbdParams& params, std::span<const double> T, s
 
 RfmSample simulate_mbgnbd(const BgNbdParams& params, std::span<const double> T, std::uint64_t seed) {
     return simulate_bgnbd_family("simulate_mbgnbd", params, T, seed, true);
+}
+
+ParetoNbdSample simulate_pareto_nbd(const ParetoNbdParams& params, std::span<const double> T,
+                                    std::uint64_t seed) {
+    constexpr std::string_view where = "simulate_pareto_nbd";
+    detail::require_parameter(where, "r", params.r);
+    detail::require_parameter(where, "alpha", params.alpha);
+    detail::require_parameter(where, "s", params.s);
+    detail::require_parameter(where, "beta", params.beta);
+    detail::require_values(where, "T", T, detail::Bound::non_negative);
+    accountkpi::detail::Random random(seed);
+    ParetoNbdSample out;
+    const std::size_t n = T.size();
+    out.frequency.resize(n);
+    out.recency.resize(n);
+    out.T.assign(T.begin(), T.end());
+    out.lambda.resize(n);
+    out.mu.resize(n);
+    out.alive.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const double lambda = random.gamma(params.r, 1 / params.alpha);
+        const double mu = random.gamma(params.s, 1 / params.beta);
+        const double lifetime = random.exponential(1 / mu);  // infinite when mu underflowed to 0
+        const double end = std::min(lifetime, T[i]);
+        double now = 0, last = 0, x = 0;
+        for (;;) {
+            now += random.exponential(1 / lambda);
+            if (!(now < end)) break;  // also ends when lambda underflowed to 0 (infinite gap)
+            x += 1;
+            last = now;
+        }
+        out.frequency[i] = x;
+        out.recency[i] = last;
+        out.lambda[i] = lambda;
+        out.mu[i] = mu;
+        out.alive[i] = lifetime > T[i];
+    }
+    return out;
 }
 
 BgBbSample simulate_bgbb(const BgBbParams& params, std::span<const double> n_periods, std::uint64_t seed) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "accountkpi/ltv/bgnbd.hpp"
+#include "accountkpi/ltv/mbgnbd.hpp"
 #include "accountkpi/ltv/simulate.hpp"
 #include "ltv_datasets.hpp"
 
@@ -264,4 +265,30 @@ TEST(BgNbd, InvalidInputThrowsNamingArgumentAndIndex) {
                  std::invalid_argument);
     EXPECT_THROW(conditional_probability_alive({-1, 1, 1, 1}, ok, ok, T), std::invalid_argument);
     EXPECT_TRUE(std::isnan(expected_number_of_purchases_up_to_time(published, -1)));
+}
+
+TEST(BgNbd, FitsAreTheSameBitForBitOnOneAndTwoThreads) {
+    // 300,000 customers: 10 chunks of rows (the x > 0 ones) and more of the time table, shared by two
+    // threads.
+    const BgNbdParams truth{0.25, 4.0, 0.8, 2.5};
+    std::vector<double> T(300'000);
+    for (std::size_t i = 0; i < T.size(); ++i) T[i] = 20 + 20 * static_cast<double>(i) / 300'000.0;
+    for (const bool modified : {false, true}) {
+        const RfmSample s = modified ? simulate_mbgnbd(truth, T, 5) : simulate_bgnbd(truth, T, 5);
+        FitOptions one, two;
+        one.threads = 1;
+        two.threads = 2;
+        auto fit = [&](const FitOptions& o) {
+            return modified ? fit_mbgnbd(s.frequency, s.recency, s.T, {}, o)
+                            : fit_bgnbd(s.frequency, s.recency, s.T, {}, o);
+        };
+        const BgNbdFit a = fit(one), b = fit(two);
+        ASSERT_TRUE(a.convergence.converged) << a.convergence.message;
+        EXPECT_EQ(a.params.r, b.params.r) << modified;
+        EXPECT_EQ(a.params.alpha, b.params.alpha) << modified;
+        EXPECT_EQ(a.params.a, b.params.a) << modified;
+        EXPECT_EQ(a.params.b, b.params.b) << modified;
+        EXPECT_EQ(a.log_likelihood, b.log_likelihood) << modified;
+        EXPECT_EQ(a.covariance, b.covariance) << modified;
+    }
 }

@@ -123,3 +123,30 @@ TEST(Simulate, SbgParametersAreRecovered) {
     expect_recovered(fit.params.alpha, fit.standard_errors.alpha, truth.alpha, "alpha");
     expect_recovered(fit.params.beta, fit.standard_errors.beta, truth.beta, "beta");
 }
+
+TEST(Simulate, ParetoNbdMatchesTheModelsMomentsAndParametersAreRecovered) {
+    const ParetoNbdParams truth{0.8, 6.0, 1.2, 9.0};
+    const std::vector<double> T(20000, 52.0);
+    const auto sample = simulate_pareto_nbd(truth, T, 3);
+    EXPECT_EQ(sample.frequency, simulate_pareto_nbd(truth, T, 3).frequency);  // deterministic per seed
+    // Mean purchases in (0, 52] and the share still alive at 52, against the model's closed forms:
+    // E[X(t)] (pareto_nbd.hpp) and P(alive at t) = (beta / (beta + t))^s.
+    double purchases = 0, alive = 0;
+    for (std::size_t i = 0; i < T.size(); ++i) {
+        EXPECT_LE(sample.recency[i], T[i]);
+        EXPECT_EQ(sample.frequency[i] == 0, sample.recency[i] == 0);
+        purchases += sample.frequency[i];
+        alive += sample.alive[i] ? 1 : 0;
+    }
+    const double n = static_cast<double>(T.size());
+    const double expected = pareto_nbd_expected_number_of_purchases_up_to_time(truth, 52);
+    EXPECT_NEAR(purchases / n, expected, 0.05 * expected);
+    const double share = std::pow(truth.beta / (truth.beta + 52), truth.s);
+    EXPECT_NEAR(alive / n, share, 4 * std::sqrt(share * (1 - share) / n));
+    const ParetoNbdFit fit = fit_pareto_nbd(sample.frequency, sample.recency, sample.T);
+    ASSERT_TRUE(fit.convergence.converged) << fit.convergence.message;
+    expect_recovered(fit.params.r, fit.standard_errors.r, truth.r, "r");
+    expect_recovered(fit.params.alpha, fit.standard_errors.alpha, truth.alpha, "alpha");
+    expect_recovered(fit.params.s, fit.standard_errors.s, truth.s, "s");
+    expect_recovered(fit.params.beta, fit.standard_errors.beta, truth.beta, "beta");
+}

@@ -2,9 +2,9 @@
 against the published estimates, and lifetimes' own ParetoNBDFitter tests (lifetimes 0.11.3,
 tests/test_estimation.py) rewritten against accountkpi.ltv with the same inputs and tolerances.
 
-Not honoured from lifetimes: the two tests of ``conditional_probability_of_n_purchases_up_to_time`` (that
-method is not implemented); ``test_overflow_error`` calls lifetimes' private ``_log_A_0``, so the same inputs
-are checked through the public log-likelihood and P(alive) instead."""
+Not honoured from lifetimes as written: ``test_overflow_error`` calls lifetimes' private ``_log_A_0``, so the
+same inputs are checked through the public log-likelihood and P(alive) instead. The conditional P(n purchases)
+is checked against the model's definition by quadrature in tests/cpp/test_ltv_pareto_nbd.cpp."""
 
 from __future__ import annotations
 
@@ -109,6 +109,38 @@ def test_probability_of_n_sums_to_1_with_the_mean_of_the_expectation() -> None:
     assert (n * pmf).sum() == pytest.approx(model.expected_number_of_purchases_up_to_time(39.0), rel=1e-7)
 
 
+def _grid(step: float = 10.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """lifetimes' grid of customers: frequency and recency 0, 10, ..., 90 and T from recency to 90 by 10 (or
+    by ``step``)."""
+    rows = [
+        (freq, recency, age)
+        for freq in np.arange(0, 100, step)
+        for recency in np.arange(0, 100, step)
+        for age in np.arange(recency, 100, step)
+    ]
+    freq, recency, age = (np.array(c) for c in zip(*rows, strict=True))
+    return freq, recency, age
+
+
+def test_conditional_probability_of_n_shapes_and_new_customers() -> None:
+    model = _published()
+    pmf = model.conditional_probability_of_n_purchases_up_to_time
+    assert isinstance(pmf(1, 10.0, 2, 30.0, 38.0), float)
+    assert pmf(np.arange(4), 10.0, 2, 30.0, 38.0).shape == (4,)
+    assert pmf(1, 10.0, np.zeros((2, 3)), 0.0, 38.0).shape == (2, 3)
+    customers = pd.DataFrame({"x": [0.0, 2.0], "tx": [0.0, 30.0], "T": [38.0, 38.0]}, index=["a", "b"])
+    out = pmf(1, 10.0, customers["x"], customers["tx"], customers["T"])
+    assert isinstance(out, pd.Series)
+    assert list(out.index) == ["a", "b"]
+    # A customer observed for no time at all is a new customer: the unconditional P(X(t) = n).
+    n = np.arange(6)
+    npt.assert_allclose(
+        pmf(n, 39.0, 0, 0, 0), model.probability_of_n_purchases_up_to_time(39.0, n), rtol=1e-12
+    )
+    with pytest.raises(ValueError, match="whole number"):
+        pmf(1.5, 10.0, 2, 30.0, 38.0)
+
+
 def test_save_and_load_round_trip(ptf: ParetoNBDFitter, tmp_path: Path) -> None:
     path = tmp_path / "pnbd.json"
     ptf.save_model(path)
@@ -204,6 +236,28 @@ class TestLifetimesParetoNBDFitter:
             for recency in np.arange(0, 100, 10.0):
                 for t in np.arange(recency, 100, 10.0):
                     assert 0.0 <= ptf.conditional_probability_alive(freq, recency, t) <= 1.0
+
+    def test_conditional_probability_of_n_purchases_up_to_time_is_between_0_and_1(
+        self, ptf: ParetoNBDFitter
+    ) -> None:
+        freq, recency, age = _grid()
+        for n in range(10):
+            for horizon in range(10):
+                p = ptf.conditional_probability_of_n_purchases_up_to_time(n, horizon, freq, recency, age)
+                assert ((p >= 0) & (p <= 1)).all()
+
+    def test_conditional_probability_of_n_purchases_up_to_time_adds_up_to_1(
+        self, ptf: ParetoNBDFitter
+    ) -> None:
+        # Horizons up to 4: the heaviest buyers of the grid (x = 90, T = 0) expect about 35 purchases then,
+        # and n < 100 leaves a tail below 1e-8. A coarser grid than lifetimes' keeps the 100 sums quick.
+        freq, recency, age = _grid(30.0)
+        for horizon in (1.0, 4.0):
+            total = sum(
+                ptf.conditional_probability_of_n_purchases_up_to_time(n, horizon, freq, recency, age)
+                for n in range(100)
+            )
+            npt.assert_allclose(total, 1.0, atol=1e-8)
 
     def test_conditional_probability_alive_as_r_btyd(self) -> None:
         assert abs(_published().conditional_probability_alive(26.00, 30.86, 31.00) - 0.9979) < 0.001

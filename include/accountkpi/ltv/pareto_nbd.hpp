@@ -43,17 +43,16 @@ struct ParetoNbdFit {
     double log_likelihood = std::numeric_limits<double>::quiet_NaN();
     ParetoNbdParams standard_errors;  ///< square roots of the diagonal of `covariance`
     /// Inverse of the Hessian of the total (weighted, penalised) negative log-likelihood in (r, alpha, s,
-    /// beta) at the optimum. The Hessian is by forward differences of the exact gradient (relative step
-    /// 1e-6), not analytic: second derivatives of 2F1 in its parameters are not computed. NaN when it is not
-    /// positive definite.
+    /// beta) at the optimum, from the analytic Hessian (second derivatives of the 2F1 series summed term by
+    /// term with the value and gradient). NaN when it is not positive definite.
     Eigen::Matrix4d covariance = Eigen::Matrix4d::Constant(std::numeric_limits<double>::quiet_NaN());
     double total_weight = 0;  ///< sum of the weights (number of customers when unweighted)
     Convergence convergence;
 };
 
 /// Fits the Pareto/NBD model by maximum likelihood, as `fit_bgnbd` fits BG/NBD: Newton's method over the
-/// log-parameters from r = s = 1, alpha = beta = max(T) / 10 (with the finite-difference Hessian of the
-/// exact gradient), L-BFGS when that fails, and the same convergence report (boundary, singular Hessian,
+/// log-parameters from r = s = 1, alpha = beta = max(T) / 10 (with the analytic Hessian), L-BFGS when that
+/// fails, and the same convergence report (boundary, singular Hessian,
 /// non-finite standard errors are not converged). The optional penalty `penalizer_coef * (r^2 + alpha_s^2 +
 /// s^2 + beta_s^2)` sees alpha and beta in the time unit where max(T) = 1, as lifetimes 0.11 does.
 /// Same arguments and validation as `fit_bgnbd`.
@@ -64,7 +63,7 @@ ParetoNbdFit fit_pareto_nbd(std::span<const double> frequency, std::span<const d
 /// Weighted log-likelihood sum_i w_i log L_i (same validation as `fit_pareto_nbd`). \param gradient when not
 /// null, receives its exact gradient in (r, alpha, s, beta): the 2F1 of the closed form is differentiated
 /// in its parameters and argument term by term of its series. \param hessian when not null, receives the
-/// matrix of second derivatives by forward differences of that gradient (relative step 1e-6).
+/// exact matrix of second derivatives, summed in the same pass (second derivatives of the series alike).
 double pareto_nbd_log_likelihood(const ParetoNbdParams& params, std::span<const double> frequency,
                                  std::span<const double> recency, std::span<const double> T,
                                  std::span<const double> weights = {}, Eigen::Vector4d* gradient = nullptr,
@@ -100,6 +99,21 @@ double pareto_nbd_conditional_probability_alive(const ParetoNbdParams& params, c
 /// beta in place of alpha as base and r+n in place of s+1. \throws std::invalid_argument when t < 0 or n is
 /// not a whole number >= 0.
 double pareto_nbd_probability_of_n_purchases_up_to_time(const ParetoNbdParams& params, double t, double n);
+
+/// P(X(T, T+t) = n | x, t_x, T): the chance that a customer with this history makes exactly n purchases in
+/// the next t time units (lifetimes' `conditional_probability_of_n_purchases_up_to_time`). Alive at T, the
+/// customer's rates have the posterior lambda ~ Gamma(r+x, rate alpha+T), mu ~ Gamma(s, rate beta+T) and the
+/// remaining lifetime is again exponential, so the answer is
+///   P(alive) P_new(n; r+x, alpha+T, s, beta+T; t) + (1 - P(alive)) [n = 0],
+/// with P_new the unconditional `pareto_nbd_probability_of_n_purchases_up_to_time` of a new customer with
+/// those parameters. \throws std::invalid_argument on invalid inputs (as `fit_pareto_nbd`), t < 0, or n
+/// not a whole number >= 0.
+std::vector<double> pareto_nbd_conditional_probability_of_n_purchases_up_to_time(
+    const ParetoNbdParams& params, double n, double t, std::span<const double> frequency,
+    std::span<const double> recency, std::span<const double> T);
+/// P(X(T, T+t) = n | x, t_x, T) of one customer.
+double pareto_nbd_conditional_probability_of_n_purchases_up_to_time(const ParetoNbdParams& params, double n,
+                                                                    double t, const CustomerRfm& customer);
 
 }  // namespace accountkpi::ltv
 ACCOUNTKPI_EXPORT_END

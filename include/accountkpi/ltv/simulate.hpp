@@ -12,6 +12,7 @@
 #include "accountkpi/ltv/bgbb.hpp"
 #include "accountkpi/ltv/bgnbd.hpp"
 #include "accountkpi/ltv/gamma_gamma.hpp"
+#include "accountkpi/ltv/pareto_nbd.hpp"
 #include "accountkpi/ltv/sbg.hpp"
 
 ACCOUNTKPI_EXPORT_BEGIN
@@ -35,6 +36,23 @@ RfmSample simulate_bgnbd(const BgNbdParams& params, std::span<const double> T, s
 /// Simulates MBG/NBD customers (Batislam, Denizel & Filiztekin 2007) as `simulate_bgnbd`, except that a
 /// customer may also drop out right after the first purchase (at time 0), with the same probability p.
 RfmSample simulate_mbgnbd(const BgNbdParams& params, std::span<const double> T, std::uint64_t seed);
+
+/// RFM summary of simulated Pareto/NBD customers (time unit of the `T` given to the simulator).
+struct ParetoNbdSample {
+    std::vector<double> frequency;  ///< repeat purchases x
+    std::vector<double> recency;    ///< t_x: time of the last purchase since the first (0 when x = 0)
+    std::vector<double> T;          ///< observation time since the first purchase
+    std::vector<double> lambda;     ///< the customer's true purchase rate (per time unit)
+    std::vector<double> mu;         ///< the customer's true dropout rate (per time unit)
+    std::vector<bool> alive;        ///< true when the customer's lifetime lasts beyond T
+};
+
+/// Simulates Pareto/NBD customers, one per entry of `T` (>= 0): lambda ~ Gamma(r, rate alpha), mu ~ Gamma(s,
+/// rate beta), a lifetime ~ Exponential(rate mu) from the first purchase at 0; while alive, exponential gaps
+/// with mean 1/lambda, counted up to min(lifetime, T). \throws std::invalid_argument when a parameter is not
+/// > 0 or a T is negative or not finite.
+ParetoNbdSample simulate_pareto_nbd(const ParetoNbdParams& params, std::span<const double> T,
+                                    std::uint64_t seed);
 
 /// Simulated BG/BB customers: transactions at discrete opportunities.
 struct BgBbSample {

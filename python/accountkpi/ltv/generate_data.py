@@ -72,9 +72,8 @@ def simulate_pareto_nbd(
     """Draw Pareto/NBD customers with known parameters (deterministic per seed).
 
     Each customer buys at rate ``lambda`` ~ Gamma(r, rate alpha) for an exponential lifetime of rate ``mu`` ~
-    Gamma(s, rate beta); over the part of ``T`` they are alive the purchases are a Poisson process, so their
-    number is Poisson(lambda * min(lifetime, T)) and, given x of them, the last is at min(lifetime, T) times
-    the largest of x uniforms (U^(1/x)). Vectorised numpy, one draw per customer and quantity.
+    Gamma(s, rate beta), with exponential gaps between purchases up to the end of the lifetime or ``T``
+    (>= 0), whichever comes first (C++, the generator of the other simulators).
 
     Returns
     -------
@@ -87,30 +86,8 @@ def simulate_pareto_nbd(
     >>> list(sim.columns)
     ['frequency', 'recency', 'T', 'lambda', 'mu', 'alive']
     """
-    for name, value in (("r", r), ("alpha", alpha), ("s", s), ("beta", beta)):
-        if not (np.isfinite(value) and value > 0):
-            raise ValueError(f"simulate_pareto_nbd: {name} = {value} must be finite and > 0")
-    times = _column(T, "T")
-    if times.size and not (np.isfinite(times).all() and (times >= 0).all()):
-        raise ValueError("simulate_pareto_nbd: T must be finite and >= 0")
-    rng = np.random.default_rng(seed)
-    n = times.size
-    lam = rng.gamma(r, 1.0 / alpha, n)
-    mu = rng.gamma(s, 1.0 / beta, n)
-    lifetime = rng.exponential(1.0, n) / mu
-    window = np.minimum(lifetime, times)
-    frequency = rng.poisson(lam * window).astype(float)
-    last = np.where(frequency > 0, rng.random(n) ** (1.0 / np.maximum(frequency, 1.0)), 0.0)
-    return pd.DataFrame(
-        {
-            "frequency": frequency,
-            "recency": window * last,
-            "T": times,
-            "lambda": lam,
-            "mu": mu,
-            "alive": lifetime > times,
-        }
-    )
+    out = _ltv.simulate_pareto_nbd((r, alpha, s, beta), _column(T, "T"), int(seed))
+    return pd.DataFrame({k: out[k] for k in ("frequency", "recency", "T", "lambda", "mu", "alive")})
 
 
 def simulate_bgbb(
