@@ -15,6 +15,7 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "accountkpi/book/builder.hpp"
@@ -284,6 +285,61 @@ void BM_Build(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
 }
 
+/// The demo's input split for an append: `base`, every table without the last 0.3% of the revenue lines (a
+/// day's share of a year's; the demo bills on one day of the month, so part of that day), and `day`, those.
+struct Appending {
+    std::vector<std::pair<std::string, Table>> base, day;
+};
+
+Appending appending(std::int64_t accounts) {
+    Appending out;
+    for (auto& [name, table] : demo::tables(options_of(accounts))) {
+        const Column* dates = name == "revenue" ? table.find("date") : nullptr;
+        if (!dates) {
+            out.base.emplace_back(name, std::move(table));
+            continue;
+        }
+        // The last 0.3% of the lines in date order (input order among equal dates), whatever their day.
+        const auto& d = std::get<Column::Dates>(dates->data());
+        std::vector<std::uint32_t> order(d.values.size());
+        std::iota(order.begin(), order.end(), 0U);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::uint32_t x, std::uint32_t y) { return d.values[x] < d.values[y]; });
+        std::vector<std::uint8_t> is_late(order.size(), 0);
+        for (std::size_t k = order.size() * 997 / 1000; k < order.size(); ++k) is_late[order[k]] = 1;
+        std::vector<std::uint32_t> early, late;
+        for (std::uint32_t i = 0; i < order.size(); ++i) (is_late[i] ? late : early).push_back(i);
+        out.base.emplace_back(name, table.take(early));
+        out.day.emplace_back(name, table.take(late));
+    }
+    return out;
+}
+
+/// Appending the last 0.3% of the revenue lines to the Book of the others (issue 20: at most 5% of
+/// `BM_Build` of the whole). Checks the spells derived against those of the whole Book built.
+void BM_Append(benchmark::State& state) {
+    const Appending input = appending(state.range(0));
+    BookBuilder base_builder;
+    for (const auto& [name, table] : input.base) base_builder.add(name, table);
+    const Book base = base_builder.build();
+    BookBuilder day;
+    for (const auto& [name, table] : input.day) day.add(name, table);
+    std::size_t lines = 0;
+    for (auto _ : state) {
+        const Book book = day.append_to(base);
+        lines = book.revenue().size() - base.revenue().size();
+        benchmark::DoNotOptimize(book);
+    }
+    const Book book = day.append_to(base);
+    const Book& whole = book_of(state.range(0));
+    if (book.revenue().date != whole.revenue().date || book.spells().end != whole.spells().end ||
+        book.accounts().last_seen != whole.accounts().last_seen)
+        fail(state, "the appended book differs from the whole built");
+    state.counters["lines"] = static_cast<double>(lines);
+    state.counters["fraction"] = static_cast<double>(lines) / static_cast<double>(whole.revenue().size());
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
     b->ArgName("accounts")->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 }
@@ -300,5 +356,8 @@ BENCHMARK(BM_SumsByRegion)->Apply(sizes);
 BENCHMARK(BM_SumTouchedColumns)->Apply(sizes);
 BENCHMARK(BM_Concentration)->Apply(sizes);
 BENCHMARK(BM_Build)->Apply(sizes);
+// 240,000 accounts: about 5 x 10^6 revenue lines (issue 20's append of a day to a year).
+BENCHMARK(BM_Build)->ArgName("accounts")->Arg(240'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Append)->ArgName("accounts")->Arg(10'000)->Arg(240'000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

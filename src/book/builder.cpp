@@ -1511,38 +1511,6 @@ std::vector<std::optional<std::string>> id_texts(const Column& c) {
     return out;
 }
 
-/// The rows `keep` of `column`, as an owned column of the same kind.
-Column kept_rows(const Column& column, const std::vector<std::uint32_t>& keep) {
-    const auto take = [&](auto v) {
-        using T = typename decltype(v)::value_type;
-        auto out = std::make_shared<std::vector<T>>(keep.size());
-        for (std::size_t k = 0; k < keep.size(); ++k) (*out)[k] = v[keep[k]];
-        return out;
-    };
-    return std::visit(
-        [&](const auto& d) -> Column {
-            using T = std::decay_t<decltype(d)>;
-            if constexpr (std::is_same_v<T, Column::Numbers>) {
-                std::vector<double> out(keep.size());
-                for (std::size_t k = 0; k < keep.size(); ++k) out[k] = d.values[keep[k]];
-                return Column::numbers(std::move(out));
-            } else if constexpr (std::is_same_v<T, Column::Integers>) {
-                auto out = take(d.values);
-                return Column::integers(std::span<const std::int64_t>(*out), out);
-            } else if constexpr (std::is_same_v<T, Column::Dates>) {
-                auto out = take(d.values);
-                return Column::dates(std::span<const std::int64_t>(*out), d.unit, out);
-            } else {
-                return d.codes.visit([&](auto codes) {
-                    auto out = take(codes);
-                    using C = typename decltype(codes)::value_type;
-                    return Column::texts(std::span<const C>(*out), d.categories, out);
-                });
-            }
-        },
-        column.data());
-}
-
 /// What a key column of the schema calls one of its rows ("account", "manager", "project").
 std::string_view entity_of(std::string_view table) {
     if (table == "accounts") return "account";
@@ -1600,7 +1568,7 @@ class Quarantine {
             Table t;
             for (const auto& [name, column] : s.input->columns()) {
                 // A column of another length is a structural problem that the build reports.
-                t.add(name, column.size() == s.rejected.size() ? kept_rows(column, keep) : column);
+                t.add(name, column.size() == s.rejected.size() ? column.take(keep) : column);
             }
             out.emplace_back(s.name, std::move(t));
             rows_kept.push_back(std::move(keep));

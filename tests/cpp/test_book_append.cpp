@@ -26,41 +26,6 @@ const Table& table_of(const Tables& tables, std::string_view name) {
     throw std::invalid_argument(std::string(name));
 }
 
-/// The rows `rows` of `c`, as an owned column of the same kind (dates in days).
-Column rows_of(const Column& c, const std::vector<std::size_t>& rows) {
-    if (const auto* z = std::get_if<Column::Integers>(&c.data())) {
-        std::vector<std::int64_t> v;
-        for (auto i : rows) v.push_back(z->values[i]);
-        return Column::integers(std::move(v));
-    }
-    if (const auto* x = std::get_if<Column::Numbers>(&c.data())) {
-        std::vector<double> v;
-        for (auto i : rows) v.push_back(x->values[i]);
-        return Column::numbers(std::move(v));
-    }
-    if (const auto* d = std::get_if<Column::Dates>(&c.data())) {
-        std::vector<Date> v;
-        for (auto i : rows) {
-            const auto day = d->day(i);
-            v.push_back(day == Column::nat ? Date::null() : Date{static_cast<Date::rep>(day)});
-        }
-        return Column::dates(v);
-    }
-    const auto& t = std::get<Column::Texts>(c.data());
-    std::vector<std::string> v;
-    for (auto i : rows) {
-        const auto code = t.codes[i];
-        v.push_back(code < 0 ? std::string() : t.categories[static_cast<std::size_t>(code)]);
-    }
-    return Column::texts(v);
-}
-
-Table rows_of(const Table& t, const std::vector<std::size_t>& rows) {
-    Table out;
-    for (const auto& [name, column] : t.columns()) out.add(name, rows_of(column, rows));
-    return out;
-}
-
 /// The date column that orders each event table.
 std::string date_column(std::string_view table) {
     return table == "requests" ? "received_on" : "date";
@@ -74,13 +39,13 @@ bool is_event_table(std::string_view name) {
 /// derived from revenue.
 Table mixed_accounts(const Table& accounts) {
     const auto& id = std::get<Column::Integers>(accounts.find("account_id")->data()).values;
-    std::vector<std::size_t> first;
-    for (std::size_t i = 0; i < id.size(); ++i) {
+    std::vector<std::uint32_t> first;
+    for (std::uint32_t i = 0; i < id.size(); ++i) {
         if (i == 0 || id[i] != id[i - 1]) first.push_back(i);
     }
     Table out;
-    out.add("account_id", rows_of(*accounts.find("account_id"), first));
-    out.add("region", rows_of(*accounts.find("region"), first));
+    out.add("account_id", accounts.find("account_id")->take(first));
+    out.add("region", accounts.find("region")->take(first));
     std::vector<Date> acquired, churned;
     const auto& acq = std::get<Column::Dates>(accounts.find("acquired_on")->data());
     const auto& chu = std::get<Column::Dates>(accounts.find("churned_on")->data());
@@ -117,15 +82,15 @@ Split split(bool derived_spells, const Later& later) {
             continue;
         }
         const auto& dates = std::get<Column::Dates>(table.find(date_column(name))->data());
-        std::vector<std::size_t> early, late;
-        for (std::size_t i = 0; i < table.rows(); ++i) {
+        std::vector<std::uint32_t> early, late;
+        for (std::uint32_t i = 0; i < table.rows(); ++i) {
             (later(i, Date{static_cast<Date::rep>(dates.day(i))}) ? late : early).push_back(i);
         }
-        std::vector<std::size_t> both = early;
+        std::vector<std::uint32_t> both = early;
         both.insert(both.end(), late.begin(), late.end());
-        s.base.emplace_back(name, rows_of(table, early));
-        s.later.emplace_back(name, rows_of(table, late));
-        s.whole.emplace_back(name, rows_of(table, both));
+        s.base.emplace_back(name, table.take(early));
+        s.later.emplace_back(name, table.take(late));
+        s.whole.emplace_back(name, table.take(both));
     }
     return s;
 }
@@ -219,11 +184,11 @@ TEST(BookAppend, AppendsMonthByMonthEqualTheWholeBuilt) {
         Tables rows_in_month;
         for (const auto& [name, table] : s.later) {
             const auto& dates = std::get<Column::Dates>(table.find(date_column(name))->data());
-            std::vector<std::size_t> rows;
-            for (std::size_t i = 0; i < table.rows(); ++i) {
+            std::vector<std::uint32_t> rows;
+            for (std::uint32_t i = 0; i < table.rows(); ++i) {
                 if (month.contains(Date{static_cast<Date::rep>(dates.day(i))})) rows.push_back(i);
             }
-            rows_in_month.emplace_back(name, rows_of(table, rows));
+            rows_in_month.emplace_back(name, table.take(rows));
         }
         book = appended(book, rows_in_month);
     }
