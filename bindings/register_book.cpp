@@ -116,6 +116,16 @@ Book build(const py::dict& tables, int inactivity_days, bool strict_columns, std
     return builder.build();
 }
 
+/// `book` with the event tables {name: {column: spec}} appended (`BookBuilder::append_to`).
+Book append(const Book& book, const py::dict& tables) {
+    std::vector<py::object> keep;  // the input arrays, alive until the append is done
+    const BookBuilder builder = builder_of(tables, book.options(), keep);
+    Interruption stop(python_signals);
+    const InterruptionScope scope(&stop);
+    py::gil_scoped_release release;
+    return builder.append_to(book);
+}
+
 /// Quarantine mode: (Book, [(table, row, column, reason)]) of the good rows and the rejected ones.
 py::tuple build_lenient(
     const py::dict& tables, int inactivity_days,
@@ -484,6 +494,9 @@ void register_book(py::module_& m) {
         },
         py::arg("given"), py::arg("names"),
         "The names among `names` that `given` likely misspells (case, spaces, one or two edits), in order.");
+    m.def("append_book", &append, py::arg("book"), py::arg("tables"),
+          "The Book of `book` with the event tables {table: {column: spec}} (revenue, interactions, requests, "
+          "surveys) appended, as a build of both inputs; raises ValidationError listing every problem.");
     m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
           py::arg("strict_columns") = false, py::arg("keep") = "first",
           "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every "

@@ -67,7 +67,7 @@ SpellTable spell_table(const std::vector<Spell>& spells, std::size_t accounts) {
 }
 
 void see_events(AccountTable& acc, const BookData& data) {
-    const auto see = [&](const std::vector<std::int32_t>& account, const std::vector<Date>& first,
+    const auto see = [&](std::span<const std::int32_t> account, std::span<const Date> first,
                          const std::vector<Date>* last) {
         for (std::size_t i = 0; i < account.size(); ++i) {
             interruption_point(i);
@@ -98,9 +98,10 @@ std::vector<std::uint32_t> merge_order(std::span<const Date> old, std::span<cons
 }
 
 /// The rows of `old` and `added` (vectors or `Array`s of one type) one after the other, in `order` (as they
-/// are when it is empty).
+/// are when it is empty), in a new vector.
 template <class Old, class Added>
-auto joined(const Old& old, const Added& added, const std::vector<std::uint32_t>& order) {
+std::vector<typename Old::value_type> joined(const Old& old, const Added& added,
+                                             const std::vector<std::uint32_t>& order) {
     using T = typename Old::value_type;
     std::vector<T> out;
     if (order.empty()) {
@@ -116,6 +117,14 @@ auto joined(const Old& old, const Added& added, const std::vector<std::uint32_t>
         out[k] = order[k] < n ? old[order[k]] : added[order[k] - n];
     }
     return out;
+}
+
+/// The column `old` followed by `added`, sharing `old`'s memory where it can (see `Array::appended`); in
+/// `order` when there is one.
+template <class T>
+Array<T> joined(const Array<T>& old, const Array<T>& added, const std::vector<std::uint32_t>& order) {
+    if (order.empty()) return old.appended(added);
+    return joined<Array<T>, Array<T>>(old, added, order);
 }
 
 /// The revenue lines of both; `in_order`: whether `added`'s come after all of `old`'s.

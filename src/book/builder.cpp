@@ -728,7 +728,7 @@ class OwnerFinder {
     /// The owner of each row of the largest tables: the next rows' assignments fetched ahead (their accounts'
     /// offsets first).
     template <class ProjectOf, class DateOf>
-    [[nodiscard]] std::vector<std::int32_t> owners(const std::vector<std::int32_t>& account,
+    [[nodiscard]] std::vector<std::int32_t> owners(std::span<const std::int32_t> account,
                                                    const ProjectOf& project_of, const DateOf& date_of) const {
         constexpr std::size_t ahead = fetch_ahead;
         const std::size_t n = account.size();
