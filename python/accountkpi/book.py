@@ -446,6 +446,7 @@ class Book:
         Examples
         --------
         >>> import pandas as pd
+        >>> import accountkpi as ak
         >>> book = ak.Book.from_frames(
         ...     accounts=pd.DataFrame({"account_id": ["A"]}),
         ...     revenue=pd.DataFrame({"account_id": ["A"], "date": ["2024-01-05"], "amount": [100.0]}),
