@@ -493,9 +493,10 @@ void register_book(py::module_& m) {
         },
         py::arg("given"), py::arg("names"),
         "The names among `names` that `given` likely misspells (case, spaces, one or two edits), in order.");
-    m.def("append_book", &append, py::arg("book"), py::arg("tables"),
-          "The Book of `book` with the event tables {table: {column: spec}} (revenue, interactions, requests, "
-          "surveys) appended, as a build of both inputs; raises ValidationError listing every problem.");
+    m.def(
+        "append_book", &append, py::arg("book"), py::arg("tables"),
+        "The Book of `book` with the event tables {table: {column: spec}} (revenue, interactions, requests, "
+        "surveys) appended, as a build of both inputs; raises ValidationError listing every problem.");
     m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
           py::arg("strict_columns") = false, py::arg("keep") = "first",
           "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every "
