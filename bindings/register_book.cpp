@@ -116,6 +116,16 @@ Book build(const py::dict& tables, int inactivity_days, bool strict_columns, std
     return builder.build();
 }
 
+/// `book` with the event tables {name: {column: spec}} appended (`BookBuilder::append_to`).
+Book append(const Book& book, const py::dict& tables) {
+    std::vector<py::object> keep;  // the input arrays, alive until the append is done
+    const BookBuilder builder = builder_of(tables, book.options(), keep);
+    Interruption stop(python_signals);
+    const InterruptionScope scope(&stop);
+    py::gil_scoped_release release;
+    return builder.append_to(book);
+}
+
 /// Quarantine mode: (Book, [(table, row, column, reason)]) of the good rows and the rejected ones.
 py::tuple build_lenient(
     const py::dict& tables, int inactivity_days,
@@ -136,10 +146,9 @@ py::tuple build_lenient(
     return py::make_tuple(std::move(out->book), problems);
 }
 
-template <class Enum, std::size_t N>
-py::tuple enum_column(const std::vector<Enum>& codes, const std::array<std::string_view, N>& words,
-                      py::handle owner) {
-    static_assert(sizeof(Enum) == 1);
+template <class Codes, std::size_t N>  // a vector or an Array of a one-byte enum
+py::tuple enum_column(const Codes& codes, const std::array<std::string_view, N>& words, py::handle owner) {
+    static_assert(sizeof(typename Codes::value_type) == 1);
     py::list names;
     for (auto w : words) names.append(py::str(std::string(w)));
     py::array_t<std::uint8_t> a({static_cast<py::ssize_t>(codes.size())}, {py::ssize_t{1}},
@@ -153,7 +162,7 @@ py::object ids_of(const IdIndex& ids) {
     return py::cast(ids.texts());
 }
 
-py::tuple dates(const std::vector<Date>& d, py::handle owner) {
+py::tuple dates(std::span<const Date> d, py::handle owner) {
     static_assert(sizeof(Date) == sizeof(std::int32_t));
     py::array_t<std::int32_t> a({static_cast<py::ssize_t>(d.size())}, {py::ssize_t{4}},
                                 reinterpret_cast<const std::int32_t*>(d.data()), owner);
@@ -167,10 +176,10 @@ template <class T>
 py::tuple numbers(const Array<T>& v, py::handle owner) {
     return py::make_tuple("numbers", view(v.span(), owner));
 }
-py::tuple refs(const std::vector<std::int32_t>& codes, const IdIndex& ids, py::handle owner) {
+py::tuple refs(std::span<const std::int32_t> codes, const IdIndex& ids, py::handle owner) {
     return py::make_tuple("ids", view(codes, owner), ids_of(ids));
 }
-py::tuple category(const std::vector<std::int32_t>& codes, const Categories& c, py::handle owner) {
+py::tuple category(std::span<const std::int32_t> codes, const Categories& c, py::handle owner) {
     return py::make_tuple("category", view(codes, owner), py::cast(c.names));
 }
 
@@ -484,6 +493,10 @@ void register_book(py::module_& m) {
         },
         py::arg("given"), py::arg("names"),
         "The names among `names` that `given` likely misspells (case, spaces, one or two edits), in order.");
+    m.def(
+        "append_book", &append, py::arg("book"), py::arg("tables"),
+        "The Book of `book` with the event tables {table: {column: spec}} (revenue, interactions, requests, "
+        "surveys) appended, as a build of both inputs; raises ValidationError listing every problem.");
     m.def("build_book", &build, py::arg("tables"), py::arg("inactivity_days") = 365,
           py::arg("strict_columns") = false, py::arg("keep") = "first",
           "Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every "

@@ -15,6 +15,7 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "accountkpi/book/builder.hpp"
@@ -284,6 +285,73 @@ void BM_Build(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
 }
 
+/// The demo's input split for appends: `base`, every table without the last 0.6% of the revenue lines;
+/// `yesterday` and `today`, 0.3% each (a day's share of a year's lines; the demo bills on one day of the
+/// month, so parts of that day).
+struct Appending {
+    std::vector<std::pair<std::string, Table>> base, yesterday, today;
+};
+
+Appending appending(std::int64_t accounts) {
+    Appending out;
+    for (auto& [name, table] : demo::tables(options_of(accounts))) {
+        const Column* dates = name == "revenue" ? table.find("date") : nullptr;
+        if (!dates) {
+            out.base.emplace_back(name, std::move(table));
+            continue;
+        }
+        // In date order (input order among equal dates): the last 0.6% and 0.3% of the lines.
+        const auto& d = std::get<Column::Dates>(dates->data());
+        std::vector<std::uint32_t> order(d.values.size());
+        std::iota(order.begin(), order.end(), 0U);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::uint32_t x, std::uint32_t y) { return d.values[x] < d.values[y]; });
+        std::vector<std::uint8_t> part(order.size(), 0);
+        for (std::size_t k = order.size() * 994 / 1000; k < order.size(); ++k)
+            part[order[k]] = k < order.size() * 997 / 1000 ? 1 : 2;
+        std::vector<std::uint32_t> rows[3];
+        for (std::uint32_t i = 0; i < order.size(); ++i) rows[part[i]].push_back(i);
+        out.base.emplace_back(name, table.take(rows[0]));
+        out.yesterday.emplace_back(name, table.take(rows[1]));
+        out.today.emplace_back(name, table.take(rows[2]));
+    }
+    return out;
+}
+
+BookBuilder builder_of(const std::vector<std::pair<std::string, Table>>& tables) {
+    BookBuilder b;
+    for (const auto& [name, table] : tables) b.add(name, table);
+    return b;
+}
+
+/// Appending today's 0.3% of the lines to a Book built, then appended yesterday's (issue 20: at most 5% of
+/// `BM_Build` of the whole). The first append after a build copies the arrays into memory with room (see
+/// `Array::appended`); the next ones write there: today's append is timed, yesterday's not
+/// (`after_append`), or today's appended to the Book built (`after_build`: the copy). Checks the Book of
+/// both appends against the whole built.
+void BM_Append(benchmark::State& state, bool after_append) {
+    const Appending input = appending(state.range(0));
+    const Book base = builder_of(input.base).build();
+    const BookBuilder yesterday = builder_of(input.yesterday), today = builder_of(input.today);
+    std::size_t lines = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        const Book before = after_append ? yesterday.append_to(base) : base;
+        state.ResumeTiming();
+        const Book book = today.append_to(before);
+        lines = book.revenue().size() - before.revenue().size();
+        benchmark::DoNotOptimize(book);
+    }
+    const Book book = today.append_to(yesterday.append_to(base));
+    const Book& whole = book_of(state.range(0));
+    if (book.revenue().date != whole.revenue().date || book.spells().end != whole.spells().end ||
+        book.accounts().last_seen != whole.accounts().last_seen)
+        fail(state, "the appended book differs from the whole built");
+    state.counters["lines"] = static_cast<double>(lines);
+    state.counters["fraction"] = static_cast<double>(lines) / static_cast<double>(whole.revenue().size());
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
     b->ArgName("accounts")->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 }
@@ -300,5 +368,17 @@ BENCHMARK(BM_SumsByRegion)->Apply(sizes);
 BENCHMARK(BM_SumTouchedColumns)->Apply(sizes);
 BENCHMARK(BM_Concentration)->Apply(sizes);
 BENCHMARK(BM_Build)->Apply(sizes);
+// 240,000 accounts: about 5 x 10^6 revenue lines (issue 20's append of a day to a year).
+BENCHMARK(BM_Build)->ArgName("accounts")->Arg(240'000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Append, after_append, true)
+    ->ArgName("accounts")
+    ->Arg(10'000)
+    ->Arg(240'000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Append, after_build, false)
+    ->ArgName("accounts")
+    ->Arg(10'000)
+    ->Arg(240'000)
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -416,6 +416,57 @@ class Book:
             raise_problems(problems)
         return cls(core)
 
+    def append(
+        self,
+        *,
+        revenue: pd.DataFrame | None = None,
+        interactions: pd.DataFrame | None = None,
+        requests: pd.DataFrame | None = None,
+        surveys: pd.DataFrame | None = None,
+    ) -> Book:
+        """A new Book with these event rows appended; this Book is unchanged.
+
+        The rows are validated as :meth:`from_frames` validates them and may refer only to this Book's
+        accounts, projects and managers (a new account, project or manager means building the Book again).
+        The new Book is the one that building this Book's input followed by these rows gives, with the same
+        ``inactivity_days``: the spells derived from revenue, the owners at each row's date and every KPI
+        are the same. Rows dated at or after this Book's last row of their table cost in proportion to
+        their number (the revenue arrays are shared, see ``docs/data-model.md``); earlier rows are merged.
+
+        Parameters
+        ----------
+        revenue, interactions, requests, surveys : DataFrame, optional
+            New rows, with the columns of :meth:`from_frames`.
+
+        Raises
+        ------
+        ValidationError
+            Every problem of the rows, by table, row (0-based in the frame given), column and reason.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import accountkpi as ak
+        >>> book = ak.Book.from_frames(
+        ...     accounts=pd.DataFrame({"account_id": ["A"]}),
+        ...     revenue=pd.DataFrame({"account_id": ["A"], "date": ["2024-01-05"], "amount": [100.0]}),
+        ... )
+        >>> later = book.append(
+        ...     revenue=pd.DataFrame({"account_id": ["A"], "date": ["2024-02-05"], "amount": [50.0]})
+        ... )
+        >>> book.rows("revenue"), later.rows("revenue")
+        (1, 2)
+        """
+        given = {"revenue": revenue, "interactions": interactions, "requests": requests, "surveys": surveys}
+        tables, problems = self._convert({name: frame for name, frame in given.items() if frame is not None})
+        try:
+            core = _core.append_book(self._core, tables)
+        except ValidationError as e:
+            raise_problems(*_merged(problems, list(e.problems), e.total))
+        if problems:
+            raise_problems(problems)
+        return type(self)(core)
+
     @classmethod
     def _build_lenient(
         cls,

@@ -158,7 +158,7 @@ std::int32_t Book::owner(std::int32_t a, std::int32_t p, Date d) const noexcept 
 
 std::optional<Period> Book::span() const noexcept {
     Date lo = Date::max(), hi = Date::min();
-    const auto widen = [&](const std::vector<Date>& sorted) {
+    const auto widen = [&](std::span<const Date> sorted) {
         if (sorted.empty()) return;
         lo = std::min(lo, sorted.front());
         hi = std::max(hi, sorted.back());

@@ -17,6 +17,7 @@
 #include "accountkpi/detail/order.hpp"
 #include "accountkpi/detail/prefetch.hpp"
 #include "accountkpi/kpi/kpis.hpp"
+#include "append_detail.hpp"
 #include "detail/text.hpp"
 #include "owner_detail.hpp"
 
@@ -650,13 +651,7 @@ std::string cycle_text(const std::vector<std::size_t>& cycle, const Label& label
     return out + quoted(label(cycle.front()));
 }
 
-struct Spell {
-    std::int32_t account;
-    Date begin;
-    Date end;
-    std::uint8_t derived;
-    std::int64_t row;  // input row of accounts for given spells
-};
+using detail::Spell;
 
 }  // namespace
 
@@ -733,7 +728,7 @@ class OwnerFinder {
     /// The owner of each row of the largest tables: the next rows' assignments fetched ahead (their accounts'
     /// offsets first).
     template <class ProjectOf, class DateOf>
-    [[nodiscard]] std::vector<std::int32_t> owners(const std::vector<std::int32_t>& account,
+    [[nodiscard]] std::vector<std::int32_t> owners(std::span<const std::int32_t> account,
                                                    const ProjectOf& project_of, const DateOf& date_of) const {
         constexpr std::size_t ahead = fetch_ahead;
         const std::size_t n = account.size();
@@ -831,6 +826,16 @@ class Assembly {
         : tables_(tables), problems_(problems), options_(options), data_(std::make_shared<BookData>()) {
         data_->options = options;
     }
+    /// The assembly of event tables appended to `base` (see `BookBuilder::append_to`): their rows refer to
+    /// `base`'s accounts, projects and managers.
+    Assembly(const InputTables& tables, Problems& problems, const BookData& base)
+        : tables_(tables),
+          problems_(problems),
+          options_(base.options),
+          data_(std::make_shared<BookData>()),
+          dims_(&base),
+          project_lookup_(&base.projects.ids),
+          projects_renumbered_(false) {}
     Assembly(const Assembly&) = delete;
     Assembly& operator=(const Assembly&) = delete;
 
@@ -850,6 +855,34 @@ class Assembly {
         read_targets();
     }
 
+    /// Reads and checks the event tables to append (the others are problems).
+    void read_events() {
+        for (const auto& [n, t] : tables_) {
+            if (!find_table(n)) {
+                problems_.add(n, -1, "", "unknown table");
+            } else if (!appendable(n)) {
+                problems_.add(
+                    n, -1, "",
+                    "cannot be appended: only revenue, interactions, requests and surveys can (build "
+                    "the Book again for new accounts, managers, units, projects, assignments or "
+                    "targets)");
+            }
+        }
+        for (const auto& spec : schema()) {
+            if (input(spec.name) && appendable(spec.name)) data_->tables_given.emplace_back(spec.name);
+        }
+        read_revenue();
+        read_interactions();
+        read_requests();
+        read_surveys();
+    }
+
+    /// The Book of `dims_` with the event tables read without a problem appended.
+    Book appended() {
+        OwnerFinder(dims_->assignments).assign(*data_);
+        return Book(detail::appended(*dims_, std::move(*data_)));
+    }
+
     /// The Book of the tables read without a problem.
     Book derive() {
         data_->assignments.offsets = offsets_of(data_->assignments.account, data_->accounts.size());
@@ -866,6 +899,9 @@ class Assembly {
             if (n == name) return &t;
         }
         return nullptr;
+    }
+    [[nodiscard]] static bool appendable(std::string_view name) {
+        return name == "revenue" || name == "interactions" || name == "requests" || name == "surveys";
     }
     [[nodiscard]] Reader reader(std::string_view name) const {
         return Reader(*find_table(name), input(name), problems_, options_.strict_columns);
@@ -1200,7 +1236,7 @@ class Assembly {
     std::vector<std::int32_t> project_refs(Reader& r, const std::vector<std::int32_t>& account) {
         auto project = r.references("project_id", *project_lookup_, "project", false);
         const bool renumber = projects_renumbered_;
-        const auto& project_account = data_->projects.account;
+        const auto& project_account = dims_->projects.account;
         for (std::size_t i = 0; i < project.size(); ++i) {
             if (i + fetch_ahead < project.size() && !renumber) {
                 const auto next = project[i + fetch_ahead];
@@ -1212,9 +1248,9 @@ class Assembly {
             const auto owner_account = project_account[static_cast<std::size_t>(project[i])];
             if (account[i] != none && owner_account != none && owner_account != account[i]) {
                 r.report(to_row(i), "project_id",
-                         "project " + quoted(data_->projects.ids.label(project[i])) + " belongs to account " +
-                             quoted(data_->accounts.ids.label(owner_account)) + ", not to " +
-                             quoted(data_->accounts.ids.label(account[i])));
+                         "project " + quoted(dims_->projects.ids.label(project[i])) + " belongs to account " +
+                             quoted(dims_->accounts.ids.label(owner_account)) + ", not to " +
+                             quoted(dims_->accounts.ids.label(account[i])));
             }
         }
         return project;
@@ -1255,7 +1291,7 @@ class Assembly {
     void read_revenue() {
         Reader r = reader("revenue");
         auto& t = data_->revenue;
-        auto account = r.references("account_id", data_->accounts.ids, "account", true);
+        auto account = r.references("account_id", dims_->accounts.ids, "account", true);
         auto project = project_refs(r, account);
         auto date = r.dates("date", true);
         const auto amount = r.checked_numbers("amount", true, std::nan(""), true);
@@ -1291,8 +1327,8 @@ class Assembly {
     void read_interactions() {
         Reader r = reader("interactions");
         auto& t = data_->interactions;
-        auto account = r.references("account_id", data_->accounts.ids, "account", true);
-        auto manager = r.references("manager_id", data_->managers.ids, "manager", false);
+        auto account = r.references("account_id", dims_->accounts.ids, "account", true);
+        auto manager = r.references("manager_id", dims_->managers.ids, "manager", false);
         auto date = r.dates("date", true);
         auto channel = r.vocabulary("channel", channel_names, true, Channel::email);
         auto party = r.vocabulary("party", party_names, false, Party::client);
@@ -1307,7 +1343,7 @@ class Assembly {
     void read_requests() {
         Reader r = reader("requests");
         auto& t = data_->requests;
-        auto account = r.references("account_id", data_->accounts.ids, "account", true);
+        auto account = r.references("account_id", dims_->accounts.ids, "account", true);
         auto received = r.dates("received_on", true);
         auto responded = r.dates("responded_on", false);
         auto project = project_refs(r, account);
@@ -1329,7 +1365,7 @@ class Assembly {
     void read_surveys() {
         Reader r = reader("surveys");
         auto& t = data_->surveys;
-        auto account = r.references("account_id", data_->accounts.ids, "account", true);
+        auto account = r.references("account_id", dims_->accounts.ids, "account", true);
         auto date = r.dates("date", true);
         auto kind = r.vocabulary("kind", survey_kind_names, true, SurveyKind::csat);
         auto score = r.numbers("score", true);
@@ -1376,36 +1412,10 @@ class Assembly {
     // inactivity_days after its last revenue date.
     void derive_spells() {
         const std::size_t n_accounts = data_->accounts.size();
-        const Date::rep gap = options_.inactivity_days;
-        std::vector<Date> open_begin(n_accounts, Date::null()), last(n_accounts, Date::null());
-        const auto& rev = data_->revenue;
-        for (std::size_t i = 0; i < rev.size(); ++i) {
-            detail::interruption_point(i);
-            const auto a = static_cast<std::size_t>(rev.account[i]);
-            if (spells_given_[a] || !(rev.amount[i] > 0)) continue;
-            const Date d = rev.date[i];
-            if (!open_begin[a].is_null() && d < last[a] + gap) {
-                last[a] = d;
-                continue;
-            }
-            if (!open_begin[a].is_null())
-                spells_.push_back({rev.account[i], open_begin[a], last[a] + gap, 1, -1});
-            open_begin[a] = d;
-            last[a] = d;
-        }
-        for (std::size_t a = 0; a < n_accounts; ++a) {
-            if (!open_begin[a].is_null())
-                spells_.push_back({static_cast<std::int32_t>(a), open_begin[a], last[a] + gap, 1, -1});
-        }
-        std::stable_sort(spells_.begin(), spells_.end(), spell_order);
-        auto& s = data_->spells;
-        for (const auto& sp : spells_) {
-            s.account.push_back(sp.account);
-            s.begin.push_back(sp.begin);
-            s.end.push_back(sp.end);
-            s.derived.push_back(sp.derived);
-        }
-        s.offsets = offsets_of(s.account, n_accounts);
+        detail::SpellWalk walk(n_accounts, options_.inactivity_days);
+        walk.walk(data_->revenue, 0, spells_given_, spells_);
+        walk.finish(spells_);
+        data_->spells = detail::spell_table(spells_, n_accounts);
     }
 
     // Each account's first and last dated row (see `AccountTable::first_seen`).
@@ -1413,23 +1423,7 @@ class Assembly {
         auto& acc = data_->accounts;
         acc.first_seen.assign(acc.size(), Date::max());
         acc.last_seen.assign(acc.size(), Date::null());
-        const auto see = [&](const std::vector<std::int32_t>& account, const std::vector<Date>& first,
-                             const std::vector<Date>* last) {
-            for (std::size_t i = 0; i < account.size(); ++i) {
-                detail::interruption_point(i);
-                const auto a = static_cast<std::size_t>(account[i]);
-                acc.first_seen[a] = std::min(acc.first_seen[a], first[i]);
-                const Date until = last == nullptr        ? first[i]
-                                   : (*last)[i].is_null() ? Date::max()
-                                                          : (*last)[i];
-                acc.last_seen[a] = std::max({acc.last_seen[a], first[i], until});
-            }
-        };
-        see(data_->revenue.account, data_->revenue.date, nullptr);
-        see(data_->projects.account, data_->projects.signed_on, &data_->projects.end);
-        see(data_->interactions.account, data_->interactions.date, nullptr);
-        see(data_->requests.account, data_->requests.received_on, nullptr);
-        see(data_->surveys.account, data_->surveys.date, nullptr);
+        detail::see_events(acc, *data_);
     }
 
     // Project kinds not given are derived from service lines, in signing order: an account's first project is
@@ -1465,6 +1459,7 @@ class Assembly {
     Problems& problems_;
     const BuildOptions& options_;
     std::shared_ptr<BookData> data_;
+    const BookData* dims_ = data_.get();      // the accounts, managers and projects that event rows refer to
     std::vector<Spell> spells_;               // given spells (read with accounts), then the derived ones
     std::vector<std::uint8_t> spells_given_;  // per account: whether its spells are given
     std::vector<std::int32_t> manager_of_row_;
@@ -1476,6 +1471,15 @@ class Assembly {
 };
 
 }  // namespace
+
+Book BookBuilder::append_to(const Book& book) const {
+    Problems problems;
+    for (const auto& p : rejections_) problems.add(p);
+    Assembly assembly(tables_, problems, *book.data());
+    assembly.read_events();
+    if (problems.total() > 0) problems.raise();
+    return assembly.appended();
+}
 
 std::optional<Book> BookBuilder::try_build(const Tables& tables, Problems& problems) const {
     Assembly assembly(tables, problems, options_);
@@ -1505,38 +1509,6 @@ std::vector<std::optional<std::string>> id_texts(const Column& c) {
         }
     }
     return out;
-}
-
-/// The rows `keep` of `column`, as an owned column of the same kind.
-Column kept_rows(const Column& column, const std::vector<std::uint32_t>& keep) {
-    const auto take = [&](auto v) {
-        using T = typename decltype(v)::value_type;
-        auto out = std::make_shared<std::vector<T>>(keep.size());
-        for (std::size_t k = 0; k < keep.size(); ++k) (*out)[k] = v[keep[k]];
-        return out;
-    };
-    return std::visit(
-        [&](const auto& d) -> Column {
-            using T = std::decay_t<decltype(d)>;
-            if constexpr (std::is_same_v<T, Column::Numbers>) {
-                std::vector<double> out(keep.size());
-                for (std::size_t k = 0; k < keep.size(); ++k) out[k] = d.values[keep[k]];
-                return Column::numbers(std::move(out));
-            } else if constexpr (std::is_same_v<T, Column::Integers>) {
-                auto out = take(d.values);
-                return Column::integers(std::span<const std::int64_t>(*out), out);
-            } else if constexpr (std::is_same_v<T, Column::Dates>) {
-                auto out = take(d.values);
-                return Column::dates(std::span<const std::int64_t>(*out), d.unit, out);
-            } else {
-                return d.codes.visit([&](auto codes) {
-                    auto out = take(codes);
-                    using C = typename decltype(codes)::value_type;
-                    return Column::texts(std::span<const C>(*out), d.categories, out);
-                });
-            }
-        },
-        column.data());
 }
 
 /// What a key column of the schema calls one of its rows ("account", "manager", "project").
@@ -1596,7 +1568,7 @@ class Quarantine {
             Table t;
             for (const auto& [name, column] : s.input->columns()) {
                 // A column of another length is a structural problem that the build reports.
-                t.add(name, column.size() == s.rejected.size() ? kept_rows(column, keep) : column);
+                t.add(name, column.size() == s.rejected.size() ? column.take(keep) : column);
             }
             out.emplace_back(s.name, std::move(t));
             rows_kept.push_back(std::move(keep));

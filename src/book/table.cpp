@@ -1,6 +1,9 @@
 #include "accountkpi/book/table.hpp"
 
+#include <memory>
+#include <type_traits>
 #include <unordered_map>
+#include <variant>
 
 #include "accountkpi/book/errors.hpp"
 
@@ -81,6 +84,43 @@ std::size_t Column::size() const noexcept {
 std::string_view Column::kind_name() const noexcept {
     static constexpr std::string_view names[] = {"integer", "number", "date", "text"};
     return names[data_.index()];
+}
+
+Column Column::take(std::span<const std::uint32_t> keep) const {
+    const auto take = [&](auto v) {
+        using T = typename decltype(v)::value_type;
+        auto out = std::make_shared<std::vector<T>>(keep.size());
+        for (std::size_t k = 0; k < keep.size(); ++k) (*out)[k] = v[keep[k]];
+        return out;
+    };
+    return std::visit(
+        [&](const auto& d) -> Column {
+            using T = std::decay_t<decltype(d)>;
+            if constexpr (std::is_same_v<T, Column::Numbers>) {
+                std::vector<double> out(keep.size());
+                for (std::size_t k = 0; k < keep.size(); ++k) out[k] = d.values[keep[k]];
+                return Column::numbers(std::move(out));
+            } else if constexpr (std::is_same_v<T, Column::Integers>) {
+                auto out = take(d.values);
+                return Column::integers(std::span<const std::int64_t>(*out), out);
+            } else if constexpr (std::is_same_v<T, Column::Dates>) {
+                auto out = take(d.values);
+                return Column::dates(std::span<const std::int64_t>(*out), d.unit, out);
+            } else {
+                return d.codes.visit([&](auto codes) {
+                    auto out = take(codes);
+                    using C = typename decltype(codes)::value_type;
+                    return Column::texts(std::span<const C>(*out), d.categories, out);
+                });
+            }
+        },
+        data_);
+}
+
+Table Table::take(std::span<const std::uint32_t> rows) const {
+    Table out;
+    for (const auto& [name, column] : columns_) out.add(name, column.take(rows));
+    return out;
 }
 
 Table& Table::add(std::string name, Column column) {

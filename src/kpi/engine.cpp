@@ -889,6 +889,7 @@ class PeriodAccumulator {
             pi_ = pi;
             pl_ = pi - begin;
             P_ = rq_.periods[pi];
+            known_from_ = std::min(P_.begin(), base_period(P_, o_.nrr_base).begin());
             if (plan_.bands_needed) assign_bands();
             if (plan_.revenue_rows || plan_.account_revenue) add_revenue();
             if (plan_.account_pass)
@@ -1019,7 +1020,6 @@ class PeriodAccumulator {
     // touch
 
     void add_accounts() {
-        known_from_ = std::min(P_.begin(), base_period(P_, o_.nrr_base).begin());
         const AccountRevenue* b_rev = plan_.cohort ? &base_revenue() : nullptr;
         if (plan_.ltv) advance_lifetime();
         for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
@@ -1114,7 +1114,6 @@ class PeriodAccumulator {
 
     /// The rows of the accounts on the book in P, for grouped requests without an account pass.
     void add_known_accounts() {
-        known_from_ = std::min(P_.begin(), base_period(P_, o_.nrr_base).begin());
         for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
             detail::interruption_point(ua);
             const auto a = static_cast<std::int32_t>(ua);

@@ -4,6 +4,7 @@
 /// built from (no copy), kept alive by shared ownership.
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -17,7 +18,8 @@ namespace accountkpi {
 
 /// An immutable 1-d array of `T`. It owns its values (moved in from a `std::vector`) or views memory owned
 /// by someone else, whose owner it holds: copies share the same values, so copying an `Array` (and the Book
-/// that holds it) never copies the values, and reading it from many threads at once is safe.
+/// that holds it) never copies the values, and reading it from many threads at once is safe. `appended`
+/// makes a longer array that shares this one's values, writing the new ones in room left after them.
 template <class T>
 class Array {
   public:
@@ -29,7 +31,7 @@ class Array {
     Array() = default;
     /// Takes `values` (no copy).
     Array(std::vector<T>&& values)  // NOLINT(google-explicit-constructor): a move, as for the vector it was
-        : Array(std::make_shared<const std::vector<T>>(std::move(values))) {}
+        : Array(std::make_shared<Buffer>(std::move(values))) {}
     /// Views `values`, keeping `owner` alive as long as any copy of the array lives. The memory must not
     /// change while the array lives.
     Array(std::span<const T> values, std::shared_ptr<const void> owner) noexcept
@@ -46,17 +48,50 @@ class Array {
     /// Whether the values are memory shared with the owner given at construction (as opposed to moved in).
     [[nodiscard]] bool shared() const noexcept { return !own_; }
 
+    /// This array followed by `more`, as a new array; this one is unchanged. It shares this array's memory
+    /// when this array owns memory with room after its values that no array made from it has taken yet:
+    /// `more` is written there (the cost of `more` alone). Otherwise the values are copied into new memory
+    /// with room for half as many again, so that a run of appends copies each value a bounded number of
+    /// times. Safe to call from several threads on arrays sharing memory (one of them gets the room).
+    [[nodiscard]] Array appended(std::span<const T> more) const {
+        if (more.empty()) return *this;
+        const std::size_t n = size_ + more.size();
+        if (buffer_ && data_ == buffer_->values.data() && n <= buffer_->values.size()) {
+            std::size_t expected = size_;
+            if (buffer_->used.compare_exchange_strong(expected, n)) {
+                std::copy(more.begin(), more.end(), buffer_->values.data() + size_);
+                return Array(buffer_, n);
+            }
+        }
+        std::vector<T> values;
+        values.reserve(n + n / 2);
+        values.insert(values.end(), begin(), end());
+        values.insert(values.end(), more.begin(), more.end());
+        values.resize(values.capacity());  // the room, taken by the next append
+        auto buffer = std::make_shared<Buffer>(std::move(values));
+        buffer->used = n;
+        return Array(std::move(buffer), n);
+    }
+
     friend bool operator==(const Array& a, const Array& b) { return std::ranges::equal(a, b); }
     friend bool operator==(const Array& a, const std::vector<T>& b) { return std::ranges::equal(a, b); }
 
   private:
-    explicit Array(std::shared_ptr<const std::vector<T>> owned) noexcept
-        : owner_(owned), data_(owned->data()), size_(owned->size()), own_(true) {}
+    /// Owned values: the first `used` are taken (by the arrays sharing them), the rest is room to append.
+    struct Buffer {
+        explicit Buffer(std::vector<T>&& v) : values(std::move(v)), used(values.size()) {}
+        std::vector<T> values;
+        std::atomic<std::size_t> used;
+    };
+    explicit Array(std::shared_ptr<Buffer> buffer) noexcept : Array(buffer, buffer->values.size()) {}
+    Array(std::shared_ptr<Buffer> buffer, std::size_t size) noexcept
+        : data_(buffer->values.data()), size_(size), buffer_(std::move(buffer)) {}
 
-    std::shared_ptr<const void> owner_;
+    std::shared_ptr<const void> owner_;  // the owner of viewed memory
     const T* data_ = nullptr;
     std::size_t size_ = 0;
     bool own_ = true;
+    std::shared_ptr<Buffer> buffer_;  // owned memory
 };
 
 }  // namespace accountkpi

@@ -109,16 +109,17 @@ struct ProjectTable {
 
 /// Revenue lines, sorted by date (stable: lines of one day keep their input order). The number columns
 /// share the input's memory when it was given in date order with an owner (see `Column`), else are the
-/// Book's own.
+/// Book's own. A Book appended to another (`BookBuilder::append_to`) shares its columns where it can (see
+/// `Array::appended`).
 struct RevenueTable {
-    std::vector<Date> date;
-    std::vector<std::int32_t> account;
-    std::vector<std::int32_t> project;  ///< `none` when not given
-    Array<double> amount;               ///< currency; negative for credit notes
-    Array<double> cost;                 ///< currency; 0 when not given
-    Array<double> units;                ///< NaN when not given
-    std::vector<Billing> unit;          ///< `Billing::none` when not given
-    std::vector<std::int32_t> manager;  ///< derived: the owner of the project (else the account) on `date`
+    Array<Date> date;
+    Array<std::int32_t> account;
+    Array<std::int32_t> project;  ///< `none` when not given
+    Array<double> amount;         ///< currency; negative for credit notes
+    Array<double> cost;           ///< currency; 0 when not given
+    Array<double> units;          ///< NaN when not given
+    Array<Billing> unit;          ///< `Billing::none` when not given
+    Array<std::int32_t> manager;  ///< derived: the owner of the project (else the account) on `date`
     [[nodiscard]] std::size_t size() const noexcept { return date.size(); }
 };
 

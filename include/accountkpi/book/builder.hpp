@@ -67,6 +67,18 @@ class BookBuilder {
     /// column of the wrong kind or length, bad options): those list every problem found, as `build()`.
     [[nodiscard]] LenientBuild build_lenient() const;
 
+    /// The Book of `book` with the rows of the event tables added here (revenue, interactions, requests,
+    /// surveys) appended: the Book that building `book`'s input followed by these rows gives, with the same
+    /// options (this builder's are not used). The rows are checked as a build checks them and may refer only
+    /// to `book`'s accounts, projects and managers; any problem throws `ValidationError` naming the table,
+    /// the row (0-based in the appended table), the column and the reason, and another table (accounts,
+    /// projects, ...) is a problem. `book` is unchanged. Rows dated at or after `book`'s last row of their
+    /// table are appended (the revenue's derived spells walked on from each account's open one); earlier
+    /// rows are merged in date order and every derived spell derived again: the same Book, more slowly.
+    /// Either way the cost grows with the new Book's rows (its arrays are its own), not with a validation
+    /// of the old rows.
+    [[nodiscard]] Book append_to(const Book& book) const;
+
   private:
     using Tables = std::vector<std::pair<std::string, Table>>;
     /// The Book, or nullopt with the problems in `problems`.

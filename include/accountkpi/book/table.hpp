@@ -117,6 +117,9 @@ class Column {
     static Column texts(const std::vector<std::string>& v);
 
     [[nodiscard]] std::size_t size() const noexcept;
+    /// The rows `rows` (0-based, any order, repeats allowed) as an owned column of the same kind (and time
+    /// unit, and categories).
+    [[nodiscard]] Column take(std::span<const std::uint32_t> rows) const;
     [[nodiscard]] const Data& data() const noexcept { return data_; }
     /// The owner of the values (`keep_alive`, or the vector moved in), or null for a plain view.
     [[nodiscard]] const std::shared_ptr<const void>& owner() const noexcept { return owner_; }
@@ -140,6 +143,8 @@ class Table {
     [[nodiscard]] const std::vector<std::pair<std::string, Column>>& columns() const noexcept {
         return columns_;
     }
+    /// The rows `rows` of every column (see `Column::take`): e.g. the rows of one day, to append to a Book.
+    [[nodiscard]] Table take(std::span<const std::uint32_t> rows) const;
     /// Number of rows: the length of the first column (0 for a table without columns).
     [[nodiscard]] std::size_t rows() const noexcept {
         return columns_.empty() ? 0 : columns_.front().second.size();

@@ -11,7 +11,7 @@ from . import kpi
 from . import ltv
 from . import tiers
 from . import health
-__all__: list[str] = ['Book', 'ValidationError', 'build_book', 'build_book_lenient', 'date_iso', 'date_parse', 'demo_book', 'derive_regions', 'health', 'key_labels', 'kpi', 'ltv', 'org_chart', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_previous', 'period_quarter', 'period_week', 'period_year', 'period_year_ago', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'similar_names', 'tiers']
+__all__: list[str] = ['Book', 'ValidationError', 'append_book', 'build_book', 'build_book_lenient', 'date_iso', 'date_parse', 'demo_book', 'derive_regions', 'health', 'key_labels', 'kpi', 'ltv', 'org_chart', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_previous', 'period_quarter', 'period_week', 'period_year', 'period_year_ago', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'similar_names', 'tiers']
 class Book:
     """
     The validated, immutable, columnar book of accounts (C++ core).
@@ -31,6 +31,10 @@ class Book:
     @property
     def span(self) -> typing.Any:
         ...
+def append_book(book: Book, tables: dict) -> Book:
+    """
+    The Book of `book` with the event tables {table: {column: spec}} (revenue, interactions, requests, surveys) appended, as a build of both inputs; raises ValidationError listing every problem.
+    """
 def build_book(tables: dict, inactivity_days: typing.SupportsInt | typing.SupportsIndex = 365, strict_columns: bool = False, keep: str = 'first') -> Book:
     """
     Validates and builds a Book from {table: {column: spec}}; raises ValidationError listing every problem.

@@ -1,0 +1,244 @@
+// A Book's events followed by appended ones, and the derivations they share with a build (see
+// append_detail.hpp).
+#include <algorithm>
+#include <numeric>
+#include <span>
+#include <string>
+#include <utility>
+
+#include "accountkpi/book/schema.hpp"
+#include "accountkpi/interrupt.hpp"
+#include "append_detail.hpp"
+
+namespace accountkpi::detail {
+
+SpellWalk::SpellWalk(std::size_t accounts, Date::rep gap)
+    : gap_(gap), open_begin_(accounts, Date::null()), last_(accounts, Date::null()) {}
+
+void SpellWalk::resume(const Spell& s) {
+    const auto a = static_cast<std::size_t>(s.account);
+    open_begin_[a] = s.begin;
+    last_[a] = s.end - gap_;
+}
+
+void SpellWalk::walk(const RevenueTable& rev, std::size_t from, const std::vector<std::uint8_t>& given,
+                     std::vector<Spell>& out) {
+    for (std::size_t i = from; i < rev.size(); ++i) {
+        interruption_point(i);
+        const auto a = static_cast<std::size_t>(rev.account[i]);
+        if (given[a] || !(rev.amount[i] > 0)) continue;
+        const Date d = rev.date[i];
+        if (!open_begin_[a].is_null() && d < last_[a] + gap_) {
+            last_[a] = d;
+            continue;
+        }
+        if (!open_begin_[a].is_null())
+            out.push_back({rev.account[i], open_begin_[a], last_[a] + gap_, 1, -1});
+        open_begin_[a] = d;
+        last_[a] = d;
+    }
+}
+
+void SpellWalk::finish(std::vector<Spell>& out) {
+    for (std::size_t a = 0; a < open_begin_.size(); ++a) {
+        if (!open_begin_[a].is_null())
+            out.push_back({static_cast<std::int32_t>(a), open_begin_[a], last_[a] + gap_, 1, -1});
+    }
+}
+
+SpellTable spell_table(const std::vector<Spell>& spells, std::size_t accounts) {
+    SpellTable s;
+    s.offsets.assign(accounts + 1, 0);
+    for (const auto& sp : spells) ++s.offsets[static_cast<std::size_t>(sp.account) + 1];
+    std::partial_sum(s.offsets.begin(), s.offsets.end(), s.offsets.begin());
+    s.account.resize(spells.size());
+    s.begin.resize(spells.size());
+    s.end.resize(spells.size());
+    s.derived.resize(spells.size());
+    std::vector<std::uint32_t> next(s.offsets.begin(), s.offsets.end() - 1);
+    for (const auto& sp : spells) {
+        const std::uint32_t k = next[static_cast<std::size_t>(sp.account)]++;
+        s.account[k] = sp.account;
+        s.begin[k] = sp.begin;
+        s.end[k] = sp.end;
+        s.derived[k] = sp.derived;
+    }
+    return s;
+}
+
+void see_events(AccountTable& acc, const BookData& data) {
+    const auto see = [&](std::span<const std::int32_t> account, std::span<const Date> first,
+                         const std::vector<Date>* last) {
+        for (std::size_t i = 0; i < account.size(); ++i) {
+            interruption_point(i);
+            const auto a = static_cast<std::size_t>(account[i]);
+            acc.first_seen[a] = std::min(acc.first_seen[a], first[i]);
+            const Date until = last == nullptr ? first[i] : (*last)[i].is_null() ? Date::max() : (*last)[i];
+            acc.last_seen[a] = std::max({acc.last_seen[a], first[i], until});
+        }
+    };
+    see(data.revenue.account, data.revenue.date, nullptr);
+    see(data.projects.account, data.projects.signed_on, &data.projects.end);
+    see(data.interactions.account, data.interactions.date, nullptr);
+    see(data.requests.account, data.requests.received_on, nullptr);
+    see(data.surveys.account, data.surveys.date, nullptr);
+}
+
+namespace {
+
+/// The order that sorts the rows of two date-sorted columns, one after the other, stably (`old`'s rows
+/// first among equal dates); empty when they are in order already.
+std::vector<std::uint32_t> merge_order(std::span<const Date> old, std::span<const Date> added) {
+    if (old.empty() || added.empty() || !(added.front() < old.back())) return {};
+    std::vector<std::uint32_t> order(old.size() + added.size());
+    const auto n = static_cast<std::uint32_t>(old.size());
+    std::uint32_t i = 0, j = 0;
+    for (auto& o : order) o = j < added.size() && (i == n || added[j] < old[i]) ? n + j++ : i++;
+    return order;
+}
+
+/// The rows of `old` and `added` (vectors or `Array`s of one type) one after the other, in `order` (as they
+/// are when it is empty), in a new vector.
+template <class Old, class Added>
+std::vector<typename Old::value_type> joined(const Old& old, const Added& added,
+                                             const std::vector<std::uint32_t>& order) {
+    using T = typename Old::value_type;
+    std::vector<T> out;
+    if (order.empty()) {
+        out.reserve(old.size() + added.size());
+        out.insert(out.end(), old.begin(), old.end());
+        out.insert(out.end(), added.begin(), added.end());
+        return out;
+    }
+    out.resize(order.size());
+    const std::size_t n = old.size();
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        interruption_point(k);
+        out[k] = order[k] < n ? old[order[k]] : added[order[k] - n];
+    }
+    return out;
+}
+
+/// The column `old` followed by `added`, sharing `old`'s memory where it can (see `Array::appended`); in
+/// `order` when there is one.
+template <class T>
+Array<T> joined(const Array<T>& old, const Array<T>& added, const std::vector<std::uint32_t>& order) {
+    if (order.empty()) return old.appended(added);
+    return joined<Array<T>, Array<T>>(old, added, order);
+}
+
+/// The revenue lines of both; `in_order`: whether `added`'s come after all of `old`'s.
+RevenueTable joined_revenue(const RevenueTable& old, const RevenueTable& added, bool& in_order) {
+    const auto order = merge_order(old.date, added.date);
+    in_order = order.empty();
+    RevenueTable t;
+    t.date = joined(old.date, added.date, order);
+    t.account = joined(old.account, added.account, order);
+    t.project = joined(old.project, added.project, order);
+    t.amount = joined(old.amount, added.amount, order);
+    t.cost = joined(old.cost, added.cost, order);
+    t.units = joined(old.units, added.units, order);
+    t.unit = joined(old.unit, added.unit, order);
+    t.manager = joined(old.manager, added.manager, order);
+    return t;
+}
+
+InteractionTable joined_interactions(const InteractionTable& old, const InteractionTable& added) {
+    const auto order = merge_order(old.date, added.date);
+    InteractionTable t;
+    t.date = joined(old.date, added.date, order);
+    t.account = joined(old.account, added.account, order);
+    t.manager = joined(old.manager, added.manager, order);
+    t.channel = joined(old.channel, added.channel, order);
+    t.party = joined(old.party, added.party, order);
+    return t;
+}
+
+RequestTable joined_requests(const RequestTable& old, const RequestTable& added) {
+    const auto order = merge_order(old.received_on, added.received_on);
+    RequestTable t;
+    t.received_on = joined(old.received_on, added.received_on, order);
+    t.responded_on = joined(old.responded_on, added.responded_on, order);
+    t.account = joined(old.account, added.account, order);
+    t.project = joined(old.project, added.project, order);
+    t.manager = joined(old.manager, added.manager, order);
+    return t;
+}
+
+SurveyTable joined_surveys(const SurveyTable& old, const SurveyTable& added) {
+    const auto order = merge_order(old.date, added.date);
+    SurveyTable t;
+    t.date = joined(old.date, added.date, order);
+    t.account = joined(old.account, added.account, order);
+    t.kind = joined(old.kind, added.kind, order);
+    t.score = joined(old.score, added.score, order);
+    t.manager = joined(old.manager, added.manager, order);
+    return t;
+}
+
+/// The spells of `old` with those derived from `rev`'s lines; `from`: the first line not yet walked (0:
+/// derive every spell again, keeping only the given ones).
+SpellTable walked_spells(const SpellTable& old, const RevenueTable& rev, std::size_t from, Date::rep gap,
+                         std::size_t n_accounts) {
+    std::vector<std::uint8_t> given(n_accounts, 0);
+    for (std::size_t k = 0; k < old.size(); ++k) {
+        if (!old.derived[k]) given[static_cast<std::size_t>(old.account[k])] = 1;
+    }
+    SpellWalk walk(n_accounts, gap);
+    std::vector<Spell> spells;
+    spells.reserve(old.size());
+    for (std::size_t a = 0; a < n_accounts; ++a) {
+        for (auto k = old.offsets[a]; k < old.offsets[a + 1]; ++k) {
+            const Spell s{old.account[k], old.begin[k], old.end[k], old.derived[k], -1};
+            if (!s.derived) {
+                spells.push_back(s);
+            } else if (from > 0) {
+                if (k + 1 == old.offsets[a + 1]) {
+                    walk.resume(s);  // the open one: the walk goes on from its last line
+                } else {
+                    spells.push_back(s);
+                }
+            }
+        }
+    }
+    walk.walk(rev, from, given, spells);
+    walk.finish(spells);
+    return spell_table(spells, n_accounts);
+}
+
+}  // namespace
+
+std::shared_ptr<BookData> appended(const BookData& base, BookData&& added) {
+    auto out = std::make_shared<BookData>();
+    out->accounts = base.accounts;
+    see_events(out->accounts, added);
+    out->managers = base.managers;
+    out->units = base.units;
+    out->assignments = base.assignments;
+    out->projects = base.projects;
+    out->targets = base.targets;
+    out->options = base.options;
+    for (const auto& spec : schema()) {
+        const auto given = [&](const BookData& d) {
+            return std::find(d.tables_given.begin(), d.tables_given.end(), spec.name) != d.tables_given.end();
+        };
+        if (given(base) || given(added)) out->tables_given.emplace_back(spec.name);
+    }
+    bool in_order = true;
+    out->revenue = joined_revenue(base.revenue, added.revenue, in_order);
+    if (added.revenue.size() == 0) {
+        out->spells = base.spells;
+    } else {
+        // Lines appended after the last ones go on with each account's open spell; earlier ones may split
+        // or join any spell of their account: every derived spell is walked again.
+        const std::size_t from = in_order ? base.revenue.size() : 0;
+        out->spells = walked_spells(base.spells, out->revenue, from, base.options.inactivity_days,
+                                    base.accounts.size());
+    }
+    out->interactions = joined_interactions(base.interactions, added.interactions);
+    out->requests = joined_requests(base.requests, added.requests);
+    out->surveys = joined_surveys(base.surveys, added.surveys);
+    return out;
+}
+
+}  // namespace accountkpi::detail
