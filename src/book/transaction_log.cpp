@@ -138,27 +138,42 @@ struct LineAccounts {
     std::vector<std::int32_t> code;  ///< per line: the index of its id in `ids`, `missing` where none
 };
 
-/// The index of `id`, added at the end when new.
-std::int32_t account_of(IdIndex& ids, std::int64_t id) {
-    if (const auto k = ids.find(id)) return *k;
-    return *ids.insert(id);
-}
+/// The accounts of integer ids between `lo` and `hi` on `lines` lines: found by their offset from `lo` in a
+/// table when they are numbered densely (as they often are), else through the index's hash; a new id is added
+/// to `ids`, so that each id is hashed once.
+class IntegerIds {
+  public:
+    IntegerIds(IdIndex& ids, std::size_t lines, std::int64_t lo, std::int64_t hi) : ids_(ids), lo_(lo) {
+        const auto range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+        if (lo <= hi && range < 4 * static_cast<std::uint64_t>(lines) + 1024)
+            slot_.assign(static_cast<std::size_t>(range) + 1, missing);
+    }
+    /// The account of `id` (between `lo` and `hi`).
+    std::int32_t operator()(std::int64_t id) {
+        if (slot_.empty()) {
+            if (const auto k = ids_.find(id)) return *k;
+            return *ids_.insert(id);
+        }
+        auto& s =
+            slot_[static_cast<std::size_t>(static_cast<std::uint64_t>(id) - static_cast<std::uint64_t>(lo_))];
+        if (s == missing) s = *ids_.insert(id);
+        return s;
+    }
 
-/// Prepares `ids` for integer ids between `lo` and `hi` on `lines` lines: numbered densely, they are found
-/// by their offset; otherwise the index grows its hash table with the accounts, not the lines.
-void reserve_for(IdIndex& ids, std::size_t lines, std::int64_t lo, std::int64_t hi) {
-    const auto range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
-    if (range < 4 * static_cast<std::uint64_t>(lines) + 1024) ids.reserve(lines, lo, hi);
-}
+  private:
+    IdIndex& ids_;
+    std::int64_t lo_;
+    std::vector<std::int32_t> slot_;  // the account of id `lo_ + k` at `k`, when dense
+};
 
 void integer_accounts(std::span<const std::int64_t> v, LineAccounts& out) {
     out.ids = IdIndex(IdIndex::Kind::integer);
     if (v.empty()) return;
     const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-    reserve_for(out.ids, v.size(), *lo, *hi);
+    IntegerIds account_of(out.ids, v.size(), *lo, *hi);
     for (std::size_t i = 0; i < v.size(); ++i) {
         detail::interruption_point(i);
-        out.code[i] = account_of(out.ids, v[i]);
+        out.code[i] = account_of(v[i]);
     }
 }
 
@@ -181,13 +196,12 @@ void number_accounts(std::span<const double> v, std::string_view column, LineAcc
             hi = std::max(hi, x);
         }
     }
-    if (lo <= hi)
-        reserve_for(out.ids, v.size(), static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi));
+    IntegerIds account_of(out.ids, v.size(), static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi));
     for (std::size_t i = 0; i < v.size(); ++i) {
         detail::interruption_point(i);
         const double x = v[i];
         if (whole(x)) {
-            out.code[i] = account_of(out.ids, static_cast<std::int64_t>(x));
+            out.code[i] = account_of(static_cast<std::int64_t>(x));
         } else if (std::isnan(x)) {
             out.code[i] = missing;  // a missing id: the build reports it
         } else {
