@@ -248,3 +248,40 @@ TEST(TransactionLog, ProblemsFoundConvertingTheLogAreListedOnceWithTheBuilds) {
     EXPECT_EQ(listed(out.rejected), listed({unreadable}));
     EXPECT_EQ(out.book.revenue().size(), 4U);
 }
+
+TEST(Transactions, MostFrequentRegionTalliedInBlocksOfAccountsAsByHand) {
+    // 4096 regions: blocks of 8 accounts (32768 pairs each), so 20 accounts take 3 blocks; 20000 lines make
+    // the 81920 pairs dense. Lines come in no day order; each account's answer is checked against a plain
+    // count (most lines, a tie to the region of the latest line by day, then position).
+    const std::size_t n = 20'000, accounts = 20, regions = 4096;
+    std::vector<std::int32_t> account(n), region(n);
+    std::vector<Date> day(n);
+    std::uint64_t x = 12345;
+    const auto next = [&x](std::uint64_t m) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (x >> 33) % m;
+    };
+    for (std::size_t i = 0; i < n; ++i) {
+        account[i] = static_cast<std::int32_t>(next(accounts));
+        region[i] = next(10) == 0 ? -1 : static_cast<std::int32_t>(next(3) * 1000 + next(2));  // 6 regions
+        day[i] = Date{static_cast<Date::rep>(next(400))};
+    }
+    std::vector<std::int32_t> expected(accounts, -1);
+    for (std::size_t a = 0; a < accounts; ++a) {
+        std::vector<std::size_t> count(regions, 0);
+        std::vector<std::pair<Date, std::size_t>> latest(regions, {Date::min(), 0});
+        for (std::size_t i = 0; i < n; ++i) {
+            if (static_cast<std::size_t>(account[i]) != a || region[i] < 0) continue;
+            const auto r = static_cast<std::size_t>(region[i]);
+            ++count[r];
+            latest[r] = std::max(latest[r], std::pair{day[i], i});
+        }
+        for (std::size_t r = 0; r < regions; ++r) {
+            if (count[r] == 0) continue;
+            const auto e = static_cast<std::size_t>(expected[a]);
+            if (expected[a] < 0 || count[r] > count[e] || (count[r] == count[e] && latest[r] > latest[e]))
+                expected[a] = static_cast<std::int32_t>(r);
+        }
+    }
+    EXPECT_EQ(derive_regions(account, region, day, accounts, regions, RegionRule::most_frequent), expected);
+}
