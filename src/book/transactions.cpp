@@ -1,7 +1,6 @@
 #include "accountkpi/book/transactions.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -66,45 +65,19 @@ std::vector<std::int32_t> derive_regions(std::span<const std::int32_t> account,
         }
     };
     if (accounts * regions <= 4 * n + 4096) {  // a dense table of the pairs
-        // Tallied by blocks of accounts whose pairs fit in a cache: the lines are first put in their block
-        // (sequential writes), so that tallying reads and writes a table of 256 KiB at random, not one of
-        // accounts x regions.
-        const std::size_t per_block =
-            std::max<std::size_t>(1, (std::size_t{1} << 15) / std::max<std::size_t>(regions, 1));
-        const std::size_t blocks = (accounts + per_block - 1) / per_block;
-        std::vector<std::size_t> start(blocks + 1, 0);
+        std::vector<Tally> pairs(accounts * regions);
         for (std::size_t rank = 0; rank < n; ++rank) {
             const std::size_t i = line(rank);
-            if (valid(account[i], region[i])) ++start[static_cast<std::size_t>(account[i]) / per_block + 1];
-        }
-        std::partial_sum(start.begin(), start.end(), start.begin());
-        struct Line {
-            std::uint32_t pair;  // (account in its block) x regions + region
-            std::uint32_t rank;
-        };
-        std::vector<Line> lines(start.back());
-        std::vector<std::size_t> next(start.begin(), start.end() - 1);
-        for (std::size_t rank = 0; rank < n; ++rank) {  // in rank order: a block's lines stay in rank order
-            const std::size_t i = line(rank);
             if (!valid(account[i], region[i])) continue;
-            const auto a = static_cast<std::size_t>(account[i]);
-            lines[next[a / per_block]++] = {
-                static_cast<std::uint32_t>((a % per_block) * regions + static_cast<std::size_t>(region[i])),
-                static_cast<std::uint32_t>(rank)};
+            auto& t =
+                pairs[static_cast<std::size_t>(account[i]) * regions + static_cast<std::size_t>(region[i])];
+            ++t.lines;
+            t.latest = static_cast<std::uint32_t>(rank);
         }
-        std::vector<Tally> pairs(per_block * regions);
-        for (std::size_t b = 0; b < blocks; ++b) {
-            std::fill(pairs.begin(), pairs.end(), Tally{});
-            for (std::size_t k = start[b]; k < start[b + 1]; ++k) {
-                auto& t = pairs[lines[k].pair];
-                ++t.lines;
-                t.latest = lines[k].rank;
-            }
-            for (std::size_t a = b * per_block; a < std::min(accounts, (b + 1) * per_block); ++a) {
-                for (std::size_t r = 0; r < regions; ++r) {
-                    const Tally& t = pairs[(a - b * per_block) * regions + r];
-                    if (t.lines > 0) consider(a, static_cast<std::int32_t>(r), t);
-                }
+        for (std::size_t a = 0; a < accounts; ++a) {
+            for (std::size_t r = 0; r < regions; ++r) {
+                const Tally& t = pairs[a * regions + r];
+                if (t.lines > 0) consider(a, static_cast<std::int32_t>(r), t);
             }
         }
         return out;

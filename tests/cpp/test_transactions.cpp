@@ -249,10 +249,10 @@ TEST(TransactionLog, ProblemsFoundConvertingTheLogAreListedOnceWithTheBuilds) {
     EXPECT_EQ(out.book.revenue().size(), 4U);
 }
 
-TEST(Transactions, MostFrequentRegionTalliedInBlocksOfAccountsAsByHand) {
-    // 4096 regions: blocks of 8 accounts (32768 pairs each), so 20 accounts take 3 blocks; 20000 lines make
-    // the 81920 pairs dense. Lines come in no day order; each account's answer is checked against a plain
-    // count (most lines, a tie to the region of the latest line by day, then position).
+TEST(Transactions, MostFrequentRegionOfManyLinesAsByAPlainCount) {
+    // 20000 lines of 20 accounts in 6 of 4096 regions (81920 pairs: the dense table), in no day order; each
+    // account's answer is checked against a plain count (most lines, a tie to the region of the latest line
+    // by day, then position).
     const std::size_t n = 20'000, accounts = 20, regions = 4096;
     std::vector<std::int32_t> account(n), region(n);
     std::vector<Date> day(n);
