@@ -78,7 +78,8 @@ Problem in_revenue(Problem p, const TransactionColumns& c) {
     return p;
 }
 
-/// The problems of one build: all counted, the first `limit` kept.
+/// The problems of one build: all counted, the first `limit` kept (as the builder's own list, which lives in
+/// builder.cpp; this one also merges the build's problems into the log's).
 class LogProblems {
   public:
     explicit LogProblems(std::size_t limit = ValidationError::max_listed) : limit_(limit) {}
@@ -91,9 +92,6 @@ class LogProblems {
     }
     [[nodiscard]] std::size_t total() const noexcept { return total_; }
     [[nodiscard]] const std::vector<Problem>& list() const noexcept { return list_; }
-    [[nodiscard]] bool structural() const {
-        return std::any_of(list_.begin(), list_.end(), [](const Problem& p) { return p.row < 0; });
-    }
 
     /// Adds the problems of the build `e` under the log's names, except those on a cell listed already (a
     /// line this layer found bad is reported once, with the reason found here) or in a column listed as a
