@@ -146,6 +146,43 @@ py::tuple build_lenient(
     return py::make_tuple(std::move(out->book), problems);
 }
 
+/// A Book from one transaction log (`TransactionLog`): `columns` = {log column: spec}, the named ones
+/// converted and the others zero-length (their names serve the hint for a misnamed column); `account` ...
+/// `region` name the log's columns ("" for none); `rejected` lists the problems found converting them, under
+/// the log's names. The Book, or with `lenient` (Book, [(table, row, column, reason)]).
+py::object from_transactions(
+    const py::dict& columns, const TransactionColumns& names, std::string_view region_rule,
+    int inactivity_days, bool lenient,
+    const std::vector<std::tuple<std::string, std::int64_t, std::string, std::string>>& rejected) {
+    std::vector<py::object> keep;  // the input arrays, alive until the build is done
+    Table log;
+    for (const auto& [name, spec] : columns)
+        log.add(name.cast<std::string>(), column_of(spec.cast<py::tuple>(), keep));
+    TransactionLog transactions(std::move(log), {.columns = names,
+                                                 .region_rule = parse_region_rule(region_rule),
+                                                 .build = options_of(inactivity_days, false, "first")});
+    for (const auto& [table, row, column, reason] : rejected)
+        transactions.reject({table, row, column, reason});
+    Interruption stop(python_signals);
+    const InterruptionScope scope(&stop);
+    if (!lenient) {
+        std::optional<Book> book;
+        {
+            py::gil_scoped_release release;
+            book.emplace(transactions.build());
+        }
+        return py::cast(std::move(*book));
+    }
+    std::optional<LenientBuild> out;
+    {
+        py::gil_scoped_release release;
+        out.emplace(transactions.build_lenient());
+    }
+    py::list problems;
+    for (const auto& p : out->rejected) problems.append(py::make_tuple(p.table, p.row, p.column, p.reason));
+    return py::make_tuple(std::move(out->book), problems);
+}
+
 template <class Codes, std::size_t N>  // a vector or an Array of a one-byte enum
 py::tuple enum_column(const Codes& codes, const std::array<std::string_view, N>& words, py::handle owner) {
     static_assert(sizeof(typename Codes::value_type) == 1);
@@ -486,6 +523,32 @@ void register_book(py::module_& m) {
         py::arg("account"), py::arg("region"), py::arg("day"), py::arg("accounts"), py::arg("regions"),
         py::arg("rule"),
         "The region code of each account of a transaction log by `rule` (see accountkpi::derive_regions).");
+    m.def(
+        "from_transactions",
+        [](const py::dict& columns, std::string account, std::string date, std::string amount,
+           std::optional<std::string> cost, std::optional<std::string> region, std::string_view region_rule,
+           int inactivity_days, bool lenient,
+           const std::vector<std::tuple<std::string, std::int64_t, std::string, std::string>>& rejected) {
+            const TransactionColumns names{.account = std::move(account),
+                                           .date = std::move(date),
+                                           .amount = std::move(amount),
+                                           .cost = cost.value_or(""),
+                                           .region = region.value_or("")};
+            return from_transactions(columns, names, region_rule, inactivity_days, lenient, rejected);
+        },
+        py::arg("columns"), py::arg("account"), py::arg("date"), py::arg("amount"),
+        py::arg("cost") = py::none(), py::arg("region") = py::none(),
+        py::arg("region_rule") = "most_frequent", py::arg("inactivity_days") = 365,
+        py::arg("lenient") = false, py::arg("rejected") = py::list(),
+        "A Book from one transaction log {log column: spec} (accountkpi::TransactionLog): the Book, or with "
+        "`lenient` (Book, [(table, row, column, reason)]); raises ValidationError naming the log's columns.");
+    m.def(
+        "columns_hint",
+        [](std::string_view given, const std::vector<std::string>& found) {
+            return columns_hint(given, found);
+        },
+        py::arg("given"), py::arg("found"),
+        "\"did you mean 'X'? (columns found: 'a', 'b')\" for a column name not among `found`.");
     m.def(
         "similar_names",
         [](std::string_view given, const std::vector<std::string>& names) {

@@ -36,7 +36,7 @@ from .sources import (
     renamed,
     sql_frames,
     to_output,
-    transaction_frames,
+    transaction_columns,
 )
 from .tiers import scorecards as _scorecards
 
@@ -114,9 +114,11 @@ def _rejected_frame(
             columns.append(column)
         if reason not in reasons:
             reasons.append(reason)
-    order = {t: k for k, t in enumerate(TABLES)}
+    order = {t: k for k, t in enumerate(TABLES)}  # a transaction log's lines (not a Book table) come last
     records = []
-    for (table, row), (columns, reasons) in sorted(by_row.items(), key=lambda x: (order[x[0][0]], x[0][1])):
+    for (table, row), (columns, reasons) in sorted(
+        by_row.items(), key=lambda x: (order.get(x[0][0], len(order)), x[0][1])
+    ):
         record: dict[str, Any] = {
             "table": table,
             "row": row,
@@ -141,28 +143,6 @@ def _rejected_frame(
 
 
 _REJECTED_COLUMNS = ("table", "row", "column", "reason")
-
-
-def _in_log(problem: tuple[str, int, str, str], log: Mapping[str, str]) -> tuple[str, int, str, str]:
-    """A problem of the revenue built from a transaction log as the log has it: table ``transactions``,
-    the log's column names (``log``: {book column: log column}); the rows are the log's already."""
-    table, row, column, reason = problem
-    if table != "revenue":
-        return problem
-    return ("transactions", row, log.get(column, column), reason)
-
-
-def _rejected_in_log(rejected: pd.DataFrame, log: Mapping[str, str]) -> pd.DataFrame:
-    """The rejected lines of a transaction log (see :func:`_rejected_frame`) under the log's names."""
-    lines = rejected["table"] == "revenue"
-    out = rejected.assign(
-        table=rejected["table"].where(~lines, "transactions"),
-        column=[
-            ", ".join(log.get(c, c) for c in columns.split(", ")) if line and columns else columns
-            for columns, line in zip(rejected["column"], lines, strict=True)
-        ],
-    )
-    return out.rename(columns={b: s for b, s in log.items() if b in out and s not in _REJECTED_COLUMNS})
 
 
 def _read_csv(
@@ -683,17 +663,15 @@ class Book:
                 raise TypeError(
                     f"{key.replace('_id', '')}= must be a column name, got {type(value).__name__}"
                 )
-        frames = transaction_frames(transactions, names, region_rule)
-        log = {book: src for book, src in names.items() if src is not None}
-        try:
-            built = cls.from_frames(**frames, inactivity_days=inactivity_days, on_error=on_error)
-        except ValidationError as e:
-            problems, total = [_in_log(p, log) for p in e.problems], e.total
-        else:
-            if not isinstance(built, tuple):
-                return built
-            return built[0], _rejected_in_log(built[1], log)
-        raise_problems(problems, total)
+        lenient = _lenient(on_error)
+        inactivity_days = _inactivity_days(inactivity_days)
+        frame, columns, problems = transaction_columns(transactions, names)
+        built = _core.from_transactions(
+            columns, account, date, amount, cost, region, region_rule, inactivity_days, lenient, problems
+        )
+        if not lenient:
+            return cls(built)
+        return cls(built[0]), _rejected_frame({"transactions": frame}, built[1])
 
     def table(self, name: str, *, output: str = "pandas") -> Any:
         """One table as a DataFrame, in the Book's order (events sorted by date, stable).

@@ -3,7 +3,7 @@
 * Any dataframe: pandas, or anything speaking the Arrow PyCapsule interface (``__arrow_c_stream__``:
   polars, pyarrow tables and record batches, DuckDB relations...), read without a copy where the types
   allow (numbers and timestamps without missing values).
-* One transaction log (:func:`transaction_frames`): the accounts table derived from it by a documented rule.
+* One transaction log (:func:`transaction_columns`): its columns for the core, which derives the accounts.
 * Parquet folders (:func:`parquet_frames`) and databases (:func:`sql_frames`): PostgreSQL and SQLite through
   ADBC, DuckDB through its own Arrow interface, or any DB-API connection.
 
@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import _core
 from ._columns import column_spec
-from ._schema import TABLES, raise_problems
+from ._schema import TABLES
 
 __all__ = ["OUTPUTS", "REGION_RULES", "as_pandas", "parquet_frames", "sql_frames", "to_output"]
 
@@ -36,9 +36,7 @@ REGION_RULES = ("most_frequent", "first", "last")
 
 def columns_hint(given: str, found: list[str]) -> str:
     """``"did you mean 'X'? "`` (by the core's edit distance) followed by the list of ``found`` columns."""
-    near = _core.similar_names(given, found)
-    mean = f"did you mean {' or '.join(repr(n) for n in near)}? " if near else ""
-    return f"{mean}(columns found: {', '.join(repr(c) for c in found) or 'none'})"
+    return _core.columns_hint(given, [str(c) for c in found])
 
 
 # ---------------------------------------------------------------------------------------------- dataframes
@@ -195,37 +193,55 @@ def derived_regions(ids: pd.Series, regions: pd.Series, dates: pd.Series, rule: 
     return accounts, pd.Categorical.from_codes(chosen, categories=names).remove_unused_categories()
 
 
-def transaction_frames(
-    transactions: Any, names: Mapping[str, str | None], region_rule: str
-) -> dict[str, pd.DataFrame]:
-    """The ``accounts`` and ``revenue`` frames of one transaction log; ``names`` maps the Book's
-    ``account_id``, ``date``, ``amount``, ``cost`` and ``region`` to the log's columns (None: absent)."""
-    frame = as_pandas(transactions, "revenue", {k: v for k, v in names.items() if v is not None})
+#: The core's reading of each column a transaction log is read for (by the Book's name of the column).
+_LOG_ROLES = {"date": "date", "amount": "number", "cost": "number", "region": "category"}
+
+
+def _log_ids(s: pd.Series, name: str, problems: list) -> tuple:
+    """A log's customer ids in the core's form: numbers as they are (how pandas holds integer ids with gaps:
+    floats, NaN where missing; the core takes the whole ones as integer ids), nullable integers with gaps as
+    such numbers when they are exact, other dtypes as any id column."""
+    if pd.api.types.is_float_dtype(s.dtype):
+        return ("numbers", np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan)))
+    if pd.api.types.is_integer_dtype(s.dtype) and s.hasnans:
+        values = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        if np.nanmax(np.abs(values), initial=0.0) < 2**53:
+            return ("numbers", values)
+    return column_spec("transactions", name, "account", s, problems)
+
+
+def transaction_columns(
+    transactions: Any, names: Mapping[str, str | None]
+) -> tuple[pd.DataFrame, dict[str, tuple], list[tuple]]:
+    """A transaction log for the core's ``from_transactions``: the log as a pandas frame, its columns in the
+    core's form ({log column: spec}; the columns ``names`` does not name are empty: the core uses their names
+    only to hint at a misnamed column) and the problems found converting them (table ``transactions``, the
+    log's names). ``names`` maps the Book's ``account_id``, ``date``, ``amount``, ``cost`` and ``region`` to
+    the log's columns (None: absent)."""
+    given = {book: src for book, src in names.items() if src is not None}
+    frame = as_pandas(transactions, "revenue", given)
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(
             f"transactions must be a DataFrame (pandas, polars, Arrow), got {type(frame).__name__}"
         )
-    found = [str(c) for c in frame.columns]
-    problems = [
-        (
-            "transactions",
-            -1,
-            src,
-            f"no such column (given as {book.replace('_id', '')}=); {columns_hint(src, found)}",
-        )
-        for book, src in names.items()
-        if src is not None and src not in frame.columns
-    ]
-    if problems:
-        raise_problems(problems)
-    revenue = {book: frame[src] for book, src in names.items() if src is not None and book != "region"}
-    accounts = {"account_id": pd.unique(frame[names["account_id"]].dropna())}
-    if names.get("region") is not None:
-        ids, regions = derived_regions(
-            frame[names["account_id"]], frame[names["region"]], frame[names["date"]], region_rule
-        )
-        accounts = {"account_id": ids, "region": regions}
-    return {"accounts": pd.DataFrame(accounts), "revenue": pd.DataFrame(revenue, copy=False)}
+    book_of = {src: book for book, src in given.items()}
+    problems: list[tuple] = []
+    columns: dict[str, tuple] = {}
+    for k, name in enumerate(frame.columns):
+        key = str(name)
+        if key in columns:
+            problems.append(("transactions", -1, key, "column appears more than once"))
+            continue
+        book = book_of.get(key)
+        if book is None:
+            columns[key] = ("texts", np.empty(0, dtype=np.int8), [])
+            continue
+        s = frame.iloc[:, k]
+        if book == "account_id":
+            columns[key] = _log_ids(s, key, problems)
+        else:
+            columns[key] = column_spec("transactions", key, _LOG_ROLES[book], s, problems)
+    return frame, columns, problems
 
 
 # ----------------------------------------------------------------------------------------- files, databases

@@ -209,3 +209,31 @@ def test_from_frames_renames_columns() -> None:
     assert book.table("revenue")[["account_id", "amount"]].values.tolist() == [["A", 3.0]]
     with pytest.raises(KeyError, match=r"no column 'Sale' to map; did you mean 'Sales'\?"):
         ak.Book.from_frames(accounts, revenue, columns={"revenue": {"amount": "Sale"}})
+
+
+def test_integer_ids_with_gaps_stay_integers_and_each_bad_line_is_named_once() -> None:
+    # pandas holds integer ids with a gap as floats: the whole ones are integer ids, NaN is a missing id, a
+    # fraction a problem of its line (and of nothing else: the accounts are derived, not given).
+    log = LOG.copy()
+    log.loc[2, "CustomerID"] = np.nan
+    log.loc[4, "CustomerID"] = 13047.5
+    with pytest.raises(ak.ValidationError) as e:
+        ak.Book.from_transactions(log, **NAMES, region="Country")
+    assert e.value.problems == [
+        ("transactions", 4, "CustomerID", "id 13047.5 is not a whole number"),
+        ("transactions", 2, "CustomerID", "missing id"),
+    ]
+    book, rejected = ak.Book.from_transactions(log, **NAMES, region="Country", on_error="quarantine")
+    # 13047's two lines are the bad ones: it is no account. 17850 keeps its four lines, 12583 its one.
+    assert book.table("accounts")["account_id"].tolist() == [17850, 12583]
+    assert book.rows("revenue") == 4
+    # The rejected lines whole, the columns the Book does not read (Country) included.
+    assert rejected["row"].tolist() == [2, 4]
+    assert rejected["Country"].tolist() == ["United Kingdom", "United Kingdom"]
+
+
+def test_a_blank_customer_id_is_a_problem_of_its_line() -> None:
+    log = pd.DataFrame({"who": ["A", "  ", "B"], "when": ["2024-01-01"] * 3, "total": [1.0, 2.0, 3.0]})
+    with pytest.raises(ak.ValidationError) as e:
+        ak.Book.from_transactions(log, account="who", date="when", amount="total")
+    assert e.value.problems == [("transactions", 1, "who", "empty id")]

@@ -11,7 +11,7 @@ from . import kpi
 from . import ltv
 from . import tiers
 from . import health
-__all__: list[str] = ['Book', 'ValidationError', 'append_book', 'build_book', 'build_book_lenient', 'date_iso', 'date_parse', 'demo_book', 'derive_regions', 'health', 'key_labels', 'kpi', 'ltv', 'org_chart', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_previous', 'period_quarter', 'period_week', 'period_year', 'period_year_ago', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'similar_names', 'tiers']
+__all__: list[str] = ['Book', 'ValidationError', 'append_book', 'build_book', 'build_book_lenient', 'columns_hint', 'date_iso', 'date_parse', 'demo_book', 'derive_regions', 'from_transactions', 'health', 'key_labels', 'kpi', 'ltv', 'org_chart', 'period_check', 'period_label', 'period_month', 'period_months', 'period_parse', 'period_previous', 'period_quarter', 'period_week', 'period_year', 'period_year_ago', 'periods', 'resolve_categories', 'resolve_ids', 'schema', 'similar_names', 'tiers']
 class Book:
     """
     The validated, immutable, columnar book of accounts (C++ core).
@@ -43,6 +43,10 @@ def build_book_lenient(tables: dict, inactivity_days: typing.SupportsInt | typin
     """
     Builds a Book from the rows without problems: (Book, [(table, row, column, reason)]) listing every rejected row (with its dependants); raises ValidationError for problems no row can be blamed for.
     """
+def columns_hint(given: str, found: collections.abc.Sequence[str]) -> str:
+    """
+    "did you mean 'X'? (columns found: 'a', 'b')" for a column name not among `found`.
+    """
 def date_iso(arg0: typing.SupportsInt | typing.SupportsIndex) -> str:
     ...
 def date_parse(arg0: str) -> int:
@@ -52,6 +56,10 @@ def demo_book(seed: typing.SupportsInt | typing.SupportsIndex = 0, accounts: typ
 def derive_regions(account: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], region: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], day: typing.Annotated[numpy.typing.ArrayLike, numpy.int32], accounts: typing.SupportsInt | typing.SupportsIndex, regions: typing.SupportsInt | typing.SupportsIndex, rule: str) -> numpy.typing.NDArray[numpy.int32]:
     """
     The region code of each account of a transaction log by `rule` (see accountkpi::derive_regions).
+    """
+def from_transactions(columns: dict, account: str, date: str, amount: str, cost: str | None = None, region: str | None = None, region_rule: str = 'most_frequent', inactivity_days: typing.SupportsInt | typing.SupportsIndex = 365, lenient: bool = False, rejected: collections.abc.Sequence[tuple[str, typing.SupportsInt | typing.SupportsIndex, str, str]] = []) -> typing.Any:
+    """
+    A Book from one transaction log {log column: spec} (accountkpi::TransactionLog): the Book, or with `lenient` (Book, [(table, row, column, reason)]); raises ValidationError naming the log's columns.
     """
 def key_labels(book: Book, key: str) -> typing.Any:
     ...
