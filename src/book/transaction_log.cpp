@@ -18,6 +18,7 @@
 
 #include "accountkpi/book/transactions.hpp"
 #include "accountkpi/interrupt.hpp"
+#include "problems_detail.hpp"
 
 namespace accountkpi {
 
@@ -78,20 +79,14 @@ Problem in_revenue(Problem p, const TransactionColumns& c) {
     return p;
 }
 
-/// The problems of one build: all counted, the first `limit` kept (as the builder's own list, which lives in
-/// builder.cpp; this one also merges the build's problems into the log's).
-class LogProblems {
+/// The problems of one build (the builder's list), which also merges the build's problems into the log's.
+class LogProblems : public detail::ProblemList {
   public:
-    explicit LogProblems(std::size_t limit = ValidationError::max_listed) : limit_(limit) {}
-    void add(Problem p) {
-        ++total_;
-        if (list_.size() < limit_) list_.push_back(std::move(p));
-    }
+    using ProblemList::add;
+    using ProblemList::ProblemList;
     void add(std::int64_t row, std::string_view column, std::string reason) {
         add({std::string(TransactionLog::table), row, std::string(column), std::move(reason)});
     }
-    [[nodiscard]] std::size_t total() const noexcept { return total_; }
-    [[nodiscard]] const std::vector<Problem>& list() const noexcept { return list_; }
 
     /// Adds the problems of the build `e` under the log's names, except those on a cell listed already (a
     /// line this layer found bad is reported once, with the reason found here) or in a column listed as a
@@ -99,35 +94,21 @@ class LogProblems {
     void merge(const ValidationError& e, const TransactionColumns& c) {
         std::set<std::pair<std::int64_t, std::string>> cells;
         std::set<std::string> columns;
-        for (const auto& p : list_) {
+        for (const auto& p : list()) {
             if (p.row >= 0) {
                 cells.emplace(p.row, p.column);
             } else if (!p.column.empty()) {
                 columns.insert(p.column);
             }
         }
-        std::size_t dropped = 0;
         for (const auto& q : e.problems()) {
             Problem p = in_log(q, c);
-            if (p.table == TransactionLog::table &&
-                (cells.contains({p.row, p.column}) || columns.contains(p.column))) {
-                ++dropped;
-            } else if (list_.size() < limit_) {
-                list_.push_back(std::move(p));
-            }
+            const bool again = p.table == TransactionLog::table &&
+                               (cells.contains({p.row, p.column}) || columns.contains(p.column));
+            if (!again) add(std::move(p));
         }
-        total_ += e.total() - dropped;
+        add_unlisted(e.total() - e.problems().size());
     }
-
-    [[noreturn]] void raise() {
-        if (list_.size() > ValidationError::max_listed) list_.resize(ValidationError::max_listed);
-        throw ValidationError(std::move(list_), total_);
-    }
-
-  private:
-    std::size_t limit_;
-    std::vector<Problem> list_;
-    std::size_t total_ = 0;
 };
 
 /// The accounts of the log's lines: the distinct ids in order of first appearance, and each line's.
