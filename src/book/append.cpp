@@ -127,53 +127,40 @@ Array<T> joined(const Array<T>& old, const Array<T>& added, const std::vector<st
     return joined<Array<T>, Array<T>>(old, added, order);
 }
 
+/// The rows of tables `old` and `added` in `order` (see `merge_order`): each of `columns` joined.
+template <class Table, class... Column>
+Table joined_table(const Table& old, const Table& added, const std::vector<std::uint32_t>& order,
+                   Column Table::*... columns) {
+    Table t;
+    ((t.*columns = joined(old.*columns, added.*columns, order)), ...);
+    return t;
+}
+
 /// The revenue lines of both; `in_order`: whether `added`'s come after all of `old`'s.
 RevenueTable joined_revenue(const RevenueTable& old, const RevenueTable& added, bool& in_order) {
     const auto order = merge_order(old.date, added.date);
     in_order = order.empty();
-    RevenueTable t;
-    t.date = joined(old.date, added.date, order);
-    t.account = joined(old.account, added.account, order);
-    t.project = joined(old.project, added.project, order);
-    t.amount = joined(old.amount, added.amount, order);
-    t.cost = joined(old.cost, added.cost, order);
-    t.units = joined(old.units, added.units, order);
-    t.unit = joined(old.unit, added.unit, order);
-    t.manager = joined(old.manager, added.manager, order);
-    return t;
+    using T = RevenueTable;
+    return joined_table(old, added, order, &T::date, &T::account, &T::project, &T::amount, &T::cost,
+                        &T::units, &T::unit, &T::manager);
 }
 
 InteractionTable joined_interactions(const InteractionTable& old, const InteractionTable& added) {
-    const auto order = merge_order(old.date, added.date);
-    InteractionTable t;
-    t.date = joined(old.date, added.date, order);
-    t.account = joined(old.account, added.account, order);
-    t.manager = joined(old.manager, added.manager, order);
-    t.channel = joined(old.channel, added.channel, order);
-    t.party = joined(old.party, added.party, order);
-    return t;
+    using T = InteractionTable;
+    return joined_table(old, added, merge_order(old.date, added.date), &T::date, &T::account, &T::manager,
+                        &T::channel, &T::party);
 }
 
 RequestTable joined_requests(const RequestTable& old, const RequestTable& added) {
-    const auto order = merge_order(old.received_on, added.received_on);
-    RequestTable t;
-    t.received_on = joined(old.received_on, added.received_on, order);
-    t.responded_on = joined(old.responded_on, added.responded_on, order);
-    t.account = joined(old.account, added.account, order);
-    t.project = joined(old.project, added.project, order);
-    t.manager = joined(old.manager, added.manager, order);
-    return t;
+    using T = RequestTable;
+    return joined_table(old, added, merge_order(old.received_on, added.received_on), &T::received_on,
+                        &T::responded_on, &T::account, &T::project, &T::manager);
 }
 
 SurveyTable joined_surveys(const SurveyTable& old, const SurveyTable& added) {
-    const auto order = merge_order(old.date, added.date);
-    SurveyTable t;
-    t.date = joined(old.date, added.date, order);
-    t.account = joined(old.account, added.account, order);
-    t.kind = joined(old.kind, added.kind, order);
-    t.score = joined(old.score, added.score, order);
-    t.manager = joined(old.manager, added.manager, order);
-    return t;
+    using T = SurveyTable;
+    return joined_table(old, added, merge_order(old.date, added.date), &T::date, &T::account, &T::kind,
+                        &T::score, &T::manager);
 }
 
 /// The spells of `old` with those derived from `rev`'s lines; `from`: the first line not yet walked (0:
