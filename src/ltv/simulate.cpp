@@ -11,6 +11,19 @@ namespace accountkpi::ltv {
 
 namespace {
 
+/// A sample of `T.size()` customers: `T` copied, the columns every continuous-time model draws sized.
+template <class Sample>
+Sample sized(std::span<const double> T) {
+    Sample out;
+    const std::size_t n = T.size();
+    out.frequency.resize(n);
+    out.recency.resize(n);
+    out.T.assign(T.begin(), T.end());
+    out.lambda.resize(n);
+    out.alive.resize(n);
+    return out;
+}
+
 /// BG/NBD customers, or MBG/NBD ones when `drop_at_first` (a dropout chance right after the first purchase).
 RfmSample simulate_bgnbd_family(std::string_view where, const BgNbdParams& params, std::span<const double> T,
                                 std::uint64_t seed, bool drop_at_first) {
@@ -20,14 +33,9 @@ RfmSample simulate_bgnbd_family(std::string_view where, const BgNbdParams& param
     detail::require_parameter(where, "b", params.b);
     detail::require_values(where, "T", T, detail::Bound::positive);
     accountkpi::detail::Random random(seed);
-    RfmSample out;
+    auto out = sized<RfmSample>(T);
     const std::size_t n = T.size();
-    out.frequency.resize(n);
-    out.recency.resize(n);
-    out.T.assign(T.begin(), T.end());
-    out.lambda.resize(n);
     out.p.resize(n);
-    out.alive.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
         const double lambda = random.gamma(params.r, 1 / params.alpha);
         const double p = random.beta(params.a, params.b);
@@ -71,14 +79,9 @@ ParetoNbdSample simulate_pareto_nbd(const ParetoNbdParams& params, std::span<con
     detail::require_parameter(where, "beta", params.beta);
     detail::require_values(where, "T", T, detail::Bound::non_negative);
     accountkpi::detail::Random random(seed);
-    ParetoNbdSample out;
+    auto out = sized<ParetoNbdSample>(T);
     const std::size_t n = T.size();
-    out.frequency.resize(n);
-    out.recency.resize(n);
-    out.T.assign(T.begin(), T.end());
-    out.lambda.resize(n);
     out.mu.resize(n);
-    out.alive.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
         const double lambda = random.gamma(params.r, 1 / params.alpha);
         const double mu = random.gamma(params.s, 1 / params.beta);
