@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from dataclasses import replace
 from typing import Any
 
 import competitors as c
@@ -21,6 +22,11 @@ from common import Measure, compare_tables, compare_values, duration, measure, m
 import accountkpi as ak
 
 YEAR = c.YEAR
+# The grouped tables: (workload, key, KPIs).
+TABLES = [
+    *((f"sums_by_{by}", by, c.SUMS) for by in ("account", "region", "project", "manager")),
+    *((f"table_by_{by}", by, c.KPIS) for by in ("manager", "account", "region")),
+]
 
 
 def months() -> list[ak.Period]:
@@ -35,109 +41,137 @@ def input_bytes(frames: dict[str, pd.DataFrame]) -> int:
     return int(sum(f.memory_usage(index=False, deep=False).sum() for f in frames.values()))
 
 
-def run(size: int, runs: int, log: Any) -> list[Measure]:
-    out: list[Measure] = []
+class Run:
+    """The workloads on one demo book: each method times one family and keeps its measures in `out`."""
 
-    def keep(m: Measure, check: str, **extra: Any) -> None:
+    def __init__(self, size: int, runs: int, log: Any) -> None:
+        self.size, self.runs, self.log = size, runs, log
+        self.out: list[Measure] = []
+        self.book = demo(size)
+        self.periods = months()
+        r = self.book.table("revenue")
+        self.amount, dates = r["amount"].to_numpy(), r["date"].to_numpy()
+        self.lo, self.hi = (np.searchsorted(dates, np.datetime64(f"{y}-01-01")) for y in (YEAR, YEAR + 1))
+        # The columns a one-key table of sums reads (date, account, amount, cost).
+        self.touched = [dates.view(np.int64), r["account_id"].to_numpy(), self.amount, r["cost"].to_numpy()]
+        print(f"book of {size} accounts: {len(r)} revenue lines", file=log, flush=True)
+
+    def keep(self, m: Measure, check: str, **extra: Any) -> None:
         m.check = check
         m.extra.update(extra)
-        out.append(m)
+        self.out.append(m)
         print(
             f"  {m.workload:<22} {m.library:<10} {duration(m.seconds):>13}"
             f"  peak {m.peak_bytes / 2**20:8.1f} MiB  ({check})",
-            file=log,
+            file=self.log,
             flush=True,
         )
 
-    book = demo(size)
-    lines = book.rows("revenue")
-    print(f"book of {size} accounts: {lines} revenue lines", file=log, flush=True)
+    def measure(self, workload: str, library: str, fn: Any, runs: int | None = None) -> tuple[Measure, Any]:
+        return measure(workload, self.size, library, fn, runs=runs or self.runs)
 
-    # Building the Book from its tables (as pandas frames): time and peak memory over the input columns.
-    frames = book.to_frames()
-    m, built = measure(
-        "build", size, "accountkpi", lambda frames=frames: ak.Book.from_frames(**frames), runs=1
-    )
-    size_in = input_bytes(frames)
-    same = built.rows("revenue") == lines and np.array_equal(
-        built.table("revenue")["amount"].to_numpy(), book.table("revenue")["amount"].to_numpy()
-    )
-    if not same:
-        raise AssertionError("the rebuilt book differs from the original")
-    keep(m, "rebuilt book equals the original", input_bytes=size_in, peak_over_input=m.peak_bytes / size_in)
-    del built, frames
-    gc.collect()
-
-    d = c.prepare(book)
-    periods = months()
-    r = book.table("revenue")
-    amount, dates = r["amount"].to_numpy(), r["date"].to_numpy()
-    lo, hi = (
-        np.searchsorted(dates, np.datetime64(f"{YEAR}-01-01")),
-        np.searchsorted(dates, np.datetime64(f"{YEAR + 1}-01-01")),
-    )
-
-    # Revenue by month (one pass) against the floor: numpy summing the same lines' amounts.
-    m, floor = measure("revenue_by_month", size, "numpy_sum", lambda: amount[lo:hi].sum(), runs=max(runs, 5))
-    keep(m, "the floor: one sum over the year's amount column", lines=int(hi - lo))
-    m, ours = measure(
-        "revenue_by_month", size, "accountkpi", lambda: book.kpis(periods, kpis="revenue"), runs=max(runs, 5)
-    )
-    keep(m, compare_values(ours["revenue"].sum(), floor, 1e-12, "yearly total"))
-    for lib, fn in (
-        ("pandas", c.pandas_revenue_by_month),
-        ("polars", c.polars_revenue_by_month),
-        ("duckdb", c.duckdb_revenue_by_month),
-    ):
-        m, theirs = measure("revenue_by_month", size, lib, lambda fn=fn: fn(d), runs=runs)
-        keep(m, compare_values(ours["revenue"].to_numpy(), theirs, 1e-12, "12 monthly sums"))
-
-    # A small call: one KPI of one quarter as a DataFrame, against the one-value function (issue 20: the
-    # DataFrame path under 100 microseconds), timed warm as timeit does (see common.measure_small).
-    quarter = ak.Period(f"{YEAR}Q2")
-    m, small = measure_small(
-        "one_kpi_one_quarter", size, "accountkpi", lambda: book.kpis(quarter, kpis="revenue")
-    )
-    keep(m, f"a frame of one row; after gc.collect() {duration(m.extra['cold_seconds'])}")
-    m, value = measure_small(
-        "one_kpi_one_quarter", size, "kpi.revenue", lambda: ak.kpi.revenue(book, quarter)
-    )
-    keep(
-        m,
-        compare_values(float(small["revenue"].iloc[0]), value, 1e-12, "the quarter's revenue")
-        + f"; after gc.collect() {duration(m.extra['cold_seconds'])}",
-    )
-
-    # The grouped table of issue 3, by manager and by account.
-    for by in ("manager", "account"):
-        workload = f"table_by_{by}"
-        m, ours = measure(
-            workload, size, "accountkpi", lambda by=by: book.kpis(periods, by=by, kpis=c.KPIS), runs=runs
+    def build(self) -> None:
+        """Building the Book from its tables (pandas frames): time and peak memory over the input columns."""
+        book, frames = self.book, self.book.to_frames()
+        m, built = self.measure("build", "accountkpi", lambda: ak.Book.from_frames(**frames), runs=1)
+        size_in = input_bytes(frames)
+        same = built.rows("revenue") == book.rows("revenue") and np.array_equal(
+            built.table("revenue")["amount"].to_numpy(), self.amount
         )
-        keep(m, f"{len(ours)} rows")
-        for lib, fn in (("pandas", c.pandas_table), ("polars", c.polars_table), ("duckdb", c.duckdb_table)):
-            m, theirs = measure(workload, size, lib, lambda fn=fn, by=by: fn(d, by), runs=runs)
-            keep(m, compare_tables(ours, f"{by}_id", theirs, c.KPIS))
-            del theirs
-            gc.collect()
-        del ours
-        gc.collect()
+        if not same:
+            raise AssertionError("the rebuilt book differs from the original")
+        self.keep(
+            m, "rebuilt book equals the original", input_bytes=size_in, peak_over_input=m.peak_bytes / size_in
+        )
 
-    # Concentration over the accounts with revenue in the year.
-    year = ak.Period(str(YEAR))
-    m, ours = measure(
-        "concentration", size, "accountkpi", lambda: book.kpis(year, kpis=c.CONCENTRATION), runs=runs
-    )
-    values = [float(ours[k].iloc[0]) for k in c.CONCENTRATION]
-    keep(m, "5 measures")
-    for lib, fn in (
-        ("pandas", c.pandas_concentration),
-        ("polars", c.polars_concentration),
-        ("duckdb", c.duckdb_concentration),
-    ):
-        m, theirs = measure("concentration", size, lib, lambda fn=fn: fn(d), runs=runs)
-        keep(m, compare_values(values, [theirs[k] for k in c.CONCENTRATION], 1e-9, "5 measures"))
-    return out
+    def revenue_by_month(self, d: c.Inputs) -> None:
+        """Revenue by month (one pass) against the floor: numpy summing the same lines' amounts."""
+        lo, hi, amount, runs = self.lo, self.hi, self.amount, max(self.runs, 5)
+        m, floor = self.measure("revenue_by_month", "floor", lambda: amount[lo:hi].sum(), runs=runs)
+        self.keep(m, "the floor: one sum over the year's amount column", lines=int(hi - lo))
+        m, ours = self.measure(
+            "revenue_by_month", "accountkpi", lambda: self.book.kpis(self.periods, kpis="revenue"), runs=runs
+        )
+        self.keep(m, compare_values(ours["revenue"].sum(), floor, 1e-12, "yearly total"))
+        for lib, theirs_fn in (
+            ("pandas", c.pandas_revenue_by_month),
+            ("polars", c.polars_revenue_by_month),
+            ("duckdb", c.duckdb_revenue_by_month),
+        ):
+            m, theirs = self.measure("revenue_by_month", lib, lambda f=theirs_fn: f(d))
+            self.keep(m, compare_values(ours["revenue"].to_numpy(), theirs, 1e-12, "12 monthly sums"))
+
+    def small_calls(self) -> None:
+        """One KPI of one quarter as a DataFrame, against the one-value function (issue 20: the DataFrame path
+        under 100 microseconds), timed warm as timeit does (see common.measure_small)."""
+        book, quarter = self.book, ak.Period(f"{YEAR}Q2")
+        m, small = measure_small(
+            "one_kpi_one_quarter", self.size, "accountkpi", lambda: book.kpis(quarter, kpis="revenue")
+        )
+        self.keep(m, f"a frame of one row; after gc.collect() {duration(m.extra['cold_seconds'])}")
+        m, value = measure_small(
+            "one_kpi_one_quarter", self.size, "kpi.revenue", lambda: ak.kpi.revenue(book, quarter)
+        )
+        self.keep(
+            m,
+            compare_values(float(small["revenue"].iloc[0]), value, 1e-12, "the quarter's revenue")
+            + f"; after gc.collect() {duration(m.extra['cold_seconds'])}",
+        )
+
+    def tables(self, d: c.Inputs) -> None:
+        """The grouped tables: simple sums by each key and the whole family of issue 3, each beside the floor
+        of issue 20: numpy summing, once each, the year's lines of the four columns a one-key table of sums
+        reads, which memory bandwidth bounds."""
+        lo, hi = self.lo, self.hi
+        floor, _ = self.measure("floor", "floor", lambda: [x[lo:hi].sum() for x in self.touched], runs=5)
+        for workload, by, kpis in TABLES:
+            self.keep(
+                replace(floor, workload=workload), "numpy summing the year's date, account, amount, cost"
+            )
+            m, ours = self.measure(
+                workload, "accountkpi", lambda by=by, k=kpis: self.book.kpis(self.periods, by=by, kpis=k)
+            )
+            self.keep(m, f"{len(ours)} rows")
+            key = "region" if by == "region" else f"{by}_id"
+            for lib, theirs_fn in (
+                ("pandas", c.pandas_table),
+                ("polars", c.polars_table),
+                ("duckdb", c.duckdb_table),
+            ):
+                m, theirs = self.measure(workload, lib, lambda f=theirs_fn, by=by, k=kpis: f(d, by, k))
+                self.keep(m, compare_tables(ours, key, theirs, kpis))
+                del theirs
+                gc.collect()
+            del ours
+            gc.collect()
+
+    def concentration(self, d: c.Inputs) -> None:
+        """Concentration over the accounts with revenue in the year."""
+        year = ak.Period(str(YEAR))
+        m, ours = self.measure(
+            "concentration", "accountkpi", lambda: self.book.kpis(year, kpis=c.CONCENTRATION)
+        )
+        values = [float(ours[k].iloc[0]) for k in c.CONCENTRATION]
+        self.keep(m, "5 measures")
+        for lib, fn in (
+            ("pandas", c.pandas_concentration),
+            ("polars", c.polars_concentration),
+            ("duckdb", c.duckdb_concentration),
+        ):
+            m, theirs = self.measure("concentration", lib, lambda f=fn: f(d))
+            self.keep(m, compare_values(values, [theirs[k] for k in c.CONCENTRATION], 1e-9, "5 measures"))
+
+
+def run(size: int, runs: int, log: Any) -> list[Measure]:
+    r = Run(size, runs, log)
+    r.build()
+    gc.collect()
+    d = c.prepare(r.book)
+    r.revenue_by_month(d)
+    r.small_calls()
+    r.tables(d)
+    r.concentration(d)
+    return r.out
 
 
 def main(argv: list[str] | None = None) -> list[dict[str, Any]]:

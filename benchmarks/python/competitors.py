@@ -27,6 +27,8 @@ import polars as pl
 
 YEAR = 2024
 KPIS = ["revenue", "gross_margin", "avg_deal_size", "retention_rate", "churn_rate", "nrr"]
+SUMS = ["revenue", "gross_margin"]  # the simple sums: one pass over the revenue lines
+KEYS = {"manager": "manager_id", "account": "account_id", "region": "region", "project": "project_id"}
 CONCENTRATION = ["top_share", "pareto_ratio", "gini", "hhi", "largest_client_share"]
 FAR = pd.Timestamp("2200-12-31")
 
@@ -35,19 +37,21 @@ FAR = pd.Timestamp("2200-12-31")
 class Inputs:
     """The exported tables, prepared once (outside the timings) for each library."""
 
-    rev: pd.DataFrame  # account_id, manager_id (category), date, amount, cost
+    rev: pd.DataFrame  # account_id, project_id, manager_id (category), date, amount, cost
     prj: pd.DataFrame  # account_id, manager_id (category), signed_on, value
     sp: pd.DataFrame  # account_id, acquired_on, churned_on (open spells end on FAR)
     asg: pd.DataFrame  # account_id, manager_id (category), start, end (open: FAR)
+    region: pd.Series  # each account's region (category), indexed by account_id
     pl_rev: pl.DataFrame
     pl_prj: pl.DataFrame
     pl_sp: pl.DataFrame
     pl_asg: pl.DataFrame
+    pl_acc: pl.DataFrame  # account_id, region
     con: duckdb.DuckDBPyConnection
 
 
 def prepare(book) -> Inputs:
-    rev = book.table("revenue")[["account_id", "manager_id", "date", "amount", "cost"]]
+    rev = book.table("revenue")[["account_id", "project_id", "manager_id", "date", "amount", "cost"]]
     prj = book.table("projects")[["account_id", "manager_id", "signed_on", "value"]]
     sp = book.table("spells")[["account_id", "acquired_on", "churned_on"]]
     asg = book.table("assignments")
@@ -56,48 +60,64 @@ def prepare(book) -> Inputs:
         f["manager_id"] = f["manager_id"].astype("category")
     sp = sp.assign(churned_on=sp["churned_on"].fillna(FAR))
     asg = asg.assign(end=asg["end"].fillna(FAR)).reset_index(drop=True)
+    acc = book.table("accounts")[["account_id", "region"]].drop_duplicates("account_id")  # a row per spell
 
     def polars(f: pd.DataFrame) -> pl.DataFrame:
         out = pl.from_pandas(f)
         dates = [c for c, t in out.schema.items() if isinstance(t, pl.Datetime)]
         return out.with_columns([pl.col(c).cast(pl.Date) for c in dates])
 
-    pl_rev, pl_prj, pl_sp, pl_asg = (polars(f) for f in (rev, prj, sp, asg))
+    pl_rev, pl_prj, pl_sp, pl_asg, pl_acc = (polars(f) for f in (rev, prj, sp, asg, acc))
     con = duckdb.connect()
     con.execute("SET threads TO 2")
-    for name, f in (("rev", pl_rev), ("prj", pl_prj), ("sp", pl_sp), ("asg", pl_asg)):
+    for name, f in (("rev", pl_rev), ("prj", pl_prj), ("sp", pl_sp), ("asg", pl_asg), ("accts", pl_acc)):
         con.register(name, f.to_arrow())
     begins = [dt.date(YEAR, m + 1, 1) for m in range(12)]
     months = {"m": list(range(12)), "b": begins, "e": [*begins[1:], dt.date(YEAR + 1, 1, 1)]}
     con.register("months", pl.DataFrame(months).to_arrow())
-    return Inputs(rev, prj, sp, asg, pl_rev, pl_prj, pl_sp, pl_asg, con)
+    region = acc.set_index("account_id")["region"]
+    return Inputs(rev, prj, sp, asg, region, pl_rev, pl_prj, pl_sp, pl_asg, pl_acc, con)
 
 
-def _key(by: str) -> str:
-    return "manager_id" if by == "manager" else "account_id"
+def _wants(kpis: list[str]) -> tuple[bool, bool]:
+    """Whether a table of `kpis` needs the projects signed (deals) and the clients' retention family."""
+    return "avg_deal_size" in kpis, any(k in kpis for k in ("retention_rate", "churn_rate", "nrr"))
 
 
 # ---- pandas -----------------------------------------------------------------------------------------------
 
 
-def pandas_table(d: Inputs, by: str) -> pd.DataFrame:
-    key = _key(by)
+def _pandas_key(d: Inputs, f: pd.DataFrame, by: str) -> pd.Series:
+    """The group of each row of `f` (revenue lines, projects or accounts): a region through the accounts."""
+    return f["account_id"].map(d.region) if by == "region" else f[KEYS[by]]
+
+
+def pandas_table(d: Inputs, by: str, kpis: list[str] = KPIS) -> pd.DataFrame:
     months = pd.date_range(f"{YEAR}-01-01", periods=13, freq="MS")
     lo, hi = months[0], months[-1]
     r = d.rev[(d.rev["date"] >= lo) & (d.rev["date"] < hi)]
-    lines = r.groupby([r[key], r["date"].dt.month - 1], observed=True, dropna=False, sort=False)[
-        ["amount", "cost"]
-    ].sum()
+    lines = r.groupby(
+        [_pandas_key(d, r, by), r["date"].dt.month - 1], observed=True, dropna=False, sort=False
+    )[["amount", "cost"]].sum()
     lines.index.names = ["key", "period"]
     out = pd.DataFrame({"revenue": lines["amount"]})
     out["gross_margin"] = ((lines["amount"] - lines["cost"]) / lines["amount"]).where(lines["amount"] != 0)
-    p = d.prj[(d.prj["signed_on"] >= lo) & (d.prj["signed_on"] < hi)]
-    deals = p.groupby([p[key], p["signed_on"].dt.month - 1], observed=True, dropna=False, sort=False)[
-        "value"
-    ].mean()
-    deals.index.names = ["key", "period"]
-    out = out.join(deals.rename("avg_deal_size"), how="outer")
+    deals, clients = _wants(kpis)
+    if deals:
+        p = d.prj[(d.prj["signed_on"] >= lo) & (d.prj["signed_on"] < hi)]
+        mean = p.groupby(
+            [_pandas_key(d, p, by), p["signed_on"].dt.month - 1], observed=True, dropna=False, sort=False
+        )["value"].mean()
+        mean.index.names = ["key", "period"]
+        out = out.join(mean.rename("avg_deal_size"), how="outer")
+    if clients:
+        out = out.join(_pandas_clients(d, by, months), how="outer")
+    return out.reset_index()
 
+
+def _pandas_clients(d: Inputs, by: str, months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Retention, churn and NRR per group and month."""
+    hi = months[-1]
     # Revenue per account and month, with the month before the year (index -1) for January's base.
     rb = d.rev[(d.rev["date"] >= months[0] - pd.DateOffset(months=1)) & (d.rev["date"] < hi)]
     m_index = (rb["date"].dt.year - YEAR) * 12 + rb["date"].dt.month - 1
@@ -142,7 +162,7 @@ def pandas_table(d: Inputs, by: str) -> pd.DataFrame:
             )
             acc["key"] = acc["manager_id"].where(acc["ref"] < acc["end"])
         else:
-            acc["key"] = acc["account_id"]
+            acc["key"] = _pandas_key(d, acc, by)
         cohort = acc["r_b"] > 0
         acc["kept"] = acc["in_s"] & acc["in_e"]
         acc["churned"] = acc["in_s"] & acc["churned"]
@@ -160,8 +180,7 @@ def pandas_table(d: Inputs, by: str) -> pd.DataFrame:
         )
         part["period"] = m
         parts.append(part.reset_index().set_index(["key", "period"]))
-    out = out.join(pd.concat(parts), how="outer")
-    return out.reset_index()
+    return pd.concat(parts)
 
 
 def pandas_revenue_by_month(d: Inputs) -> np.ndarray:
@@ -192,13 +211,18 @@ def pandas_concentration(d: Inputs) -> dict[str, float]:
 # ---- polars -----------------------------------------------------------------------------------------------
 
 
-def polars_table(d: Inputs, by: str) -> pd.DataFrame:
-    key = _key(by)
+def _polars_keyed(d: Inputs, f: pl.LazyFrame, by: str) -> pl.LazyFrame:
+    """`f` with the group of each row as `key`: a region through the accounts."""
+    if by == "region":
+        return f.join(d.pl_acc.lazy(), on="account_id", how="left").rename({"region": "key"})
+    return f.with_columns(key=pl.col(KEYS[by]))
+
+
+def polars_table(d: Inputs, by: str, kpis: list[str] = KPIS) -> pd.DataFrame:
     lo, hi = pl.date(YEAR, 1, 1), pl.date(YEAR + 1, 1, 1)
-    lines = (
-        d.pl_rev.lazy()
-        .filter((pl.col("date") >= lo) & (pl.col("date") < hi))
-        .group_by(pl.col(key).alias("key"), (pl.col("date").dt.month() - 1).alias("period"))
+    out = (
+        _polars_keyed(d, d.pl_rev.lazy().filter((pl.col("date") >= lo) & (pl.col("date") < hi)), by)
+        .group_by("key", (pl.col("date").dt.month() - 1).cast(pl.Int32).alias("period"))
         .agg(revenue=pl.col("amount").sum(), cost=pl.col("cost").sum())
         .with_columns(
             gross_margin=pl.when(pl.col("revenue") != 0).then(
@@ -207,12 +231,25 @@ def polars_table(d: Inputs, by: str) -> pd.DataFrame:
         )
         .drop("cost")
     )
-    deals = (
-        d.pl_prj.lazy()
-        .filter((pl.col("signed_on") >= lo) & (pl.col("signed_on") < hi))
-        .group_by(pl.col(key).alias("key"), (pl.col("signed_on").dt.month() - 1).alias("period"))
-        .agg(avg_deal_size=pl.col("value").mean())
-    )
+    deals, clients = _wants(kpis)
+    parts = []
+    if deals:
+        signed = d.pl_prj.lazy().filter((pl.col("signed_on") >= lo) & (pl.col("signed_on") < hi))
+        parts.append(
+            _polars_keyed(d, signed, by)
+            .group_by("key", (pl.col("signed_on").dt.month() - 1).cast(pl.Int32).alias("period"))
+            .agg(avg_deal_size=pl.col("value").mean())
+        )
+    if clients:
+        parts.append(_polars_clients(d, by))
+    for part in parts:
+        out = out.join(part, on=["key", "period"], how="full", coalesce=True, nulls_equal=True)
+    return out.collect().to_pandas()
+
+
+def _polars_clients(d: Inputs, by: str) -> pl.LazyFrame:
+    """Retention, churn and NRR per group and month."""
+    hi = pl.date(YEAR + 1, 1, 1)
     begins = [dt.date(YEAR, m + 1, 1) for m in range(12)]
     months = pl.LazyFrame(
         {"m": pl.Series(range(12), dtype=pl.Int32), "b": begins, "e": [*begins[1:], dt.date(YEAR + 1, 1, 1)]}
@@ -274,9 +311,9 @@ def polars_table(d: Inputs, by: str) -> pd.DataFrame:
             .with_columns(key=pl.when(pl.col("ref") < pl.col("end")).then(pl.col("manager_id")))
         )
     else:
-        acc = acc.with_columns(key=pl.col("account_id"))
+        acc = _polars_keyed(d, acc, by)
     cohort = pl.col("r_b") > 0
-    clients = (
+    return (
         acc.group_by("key", pl.col("m").alias("period"))
         .agg(
             s=pl.col("in_s").sum(),
@@ -292,15 +329,8 @@ def polars_table(d: Inputs, by: str) -> pd.DataFrame:
             churn_rate=pl.when(pl.col("s") > 0).then(pl.col("churned") / pl.col("s")),
             nrr=pl.when(pl.col("base") != 0).then(pl.col("current") / pl.col("base")),
         )
+        .with_columns(pl.col("period").cast(pl.Int32))
     )
-    casts = [pl.col("period").cast(pl.Int32)]
-    out = (
-        lines.with_columns(casts)
-        .join(deals.with_columns(casts), on=["key", "period"], how="full", coalesce=True, nulls_equal=True)
-        .join(clients.with_columns(casts), on=["key", "period"], how="full", coalesce=True, nulls_equal=True)
-        .collect()
-    )
-    return out.to_pandas()
 
 
 def polars_revenue_by_month(d: Inputs) -> np.ndarray:
@@ -330,25 +360,47 @@ def polars_concentration(d: Inputs) -> dict[str, float]:
 # ---- DuckDB -----------------------------------------------------------------------------------------------
 
 
-def duckdb_table(d: Inputs, by: str) -> pd.DataFrame:
-    key = _key(by)
-    owner = (
-        """ASOF LEFT JOIN asg ON acct.account_id = asg.account_id AND acct.ref >= asg.start"""
-        if by == "manager"
-        else ""
-    )
-    key_expr = (
-        'CASE WHEN acct.ref < asg."end" THEN asg.manager_id END' if by == "manager" else "acct.account_id"
-    )
-    sql = f"""
-    WITH lines AS (
+def duckdb_table(d: Inputs, by: str, kpis: list[str] = KPIS) -> pd.DataFrame:
+    # A region through the accounts (`accts`); a manager of the clients' family: the owner on the account's
+    # reference day (`asg`, as-of).
+    join = "JOIN accts USING (account_id)" if by == "region" else ""
+    key = "accts.region" if by == "region" else KEYS[by]
+    owner = "ASOF LEFT JOIN asg ON acct.account_id = asg.account_id AND acct.ref >= asg.start"
+    client_key = 'CASE WHEN acct.ref < asg."end" THEN asg.manager_id END' if by == "manager" else key
+    deals, clients = _wants(kpis)
+    parts = {
+        "lines": f"""
         SELECT {key} AS key, month(date) - 1 AS period, sum(amount) AS revenue,
                CASE WHEN sum(amount) <> 0 THEN (sum(amount) - sum(cost)) / sum(amount) END AS gross_margin
-        FROM rev WHERE date >= DATE '{YEAR}-01-01' AND date < DATE '{YEAR + 1}-01-01' GROUP BY ALL),
-    deals AS (
+        FROM rev {join} WHERE date >= DATE '{YEAR}-01-01' AND date < DATE '{YEAR + 1}-01-01' GROUP BY ALL"""
+    }
+    if deals:
+        parts["deals"] = f"""
         SELECT {key} AS key, month(signed_on) - 1 AS period, avg(value) AS avg_deal_size
-        FROM prj WHERE signed_on >= DATE '{YEAR}-01-01' AND signed_on < DATE '{YEAR + 1}-01-01' GROUP BY ALL),
-    flags AS (
+        FROM prj {join} WHERE signed_on >= DATE '{YEAR}-01-01' AND signed_on < DATE '{YEAR + 1}-01-01'
+        GROUP BY ALL"""
+    if clients:
+        parts["clients"] = _DUCKDB_CLIENTS.format(
+            key=client_key,
+            join=owner if by == "manager" else join,
+            year=YEAR,
+            year_before=YEAR - 1,
+            year_after=YEAR + 1,
+        )
+    names = list(parts)
+    sql = (
+        "WITH "
+        + ",\n".join(f"{name} AS ({q})" for name, q in parts.items())
+        + f"\nSELECT * FROM {names[0]} "
+        + " ".join(f"FULL JOIN {name} USING (key, period)" for name in names[1:])
+    )
+    return d.con.execute(sql).df()
+
+
+# Retention, churn and NRR per group and month: the clients on each month's eve and last day (`flags`), each
+# account's revenue in the month and the month before (`per_month`), grouped by `key` after `join`.
+_DUCKDB_CLIENTS = """
+    WITH flags AS (
         SELECT sp.account_id, months.m, months.e,
                bool_or(acquired_on < b AND churned_on >= b) AS in_s,
                bool_or(acquired_on < e AND churned_on >= e) AS in_e,
@@ -356,8 +408,8 @@ def duckdb_table(d: Inputs, by: str) -> pd.DataFrame:
                max(CASE WHEN churned_on > b THEN least(churned_on, e) - 1 END) AS ref
         FROM sp JOIN months ON acquired_on < e AND churned_on >= b GROUP BY ALL),
     per_month AS (
-        SELECT account_id, (year(date) - {YEAR}) * 12 + month(date) - 1 AS m, sum(amount) AS r
-        FROM rev WHERE date >= DATE '{YEAR - 1}-12-01' AND date < DATE '{YEAR + 1}-01-01' GROUP BY ALL),
+        SELECT account_id, (year(date) - {year}) * 12 + month(date) - 1 AS m, sum(amount) AS r
+        FROM rev WHERE date >= DATE '{year_before}-12-01' AND date < DATE '{year_after}-01-01' GROUP BY ALL),
     keys AS (
         SELECT account_id, m FROM flags
         UNION SELECT account_id, m FROM per_month WHERE m >= 0
@@ -369,22 +421,14 @@ def duckdb_table(d: Inputs, by: str) -> pd.DataFrame:
         FROM keys JOIN months ON keys.m = months.m
         LEFT JOIN flags ON flags.account_id = keys.account_id AND flags.m = keys.m
         LEFT JOIN per_month p ON p.account_id = keys.account_id AND p.m = keys.m
-        LEFT JOIN per_month q ON q.account_id = keys.account_id AND q.m + 1 = keys.m),
-    clients AS (
-        SELECT {key_expr} AS key, acct.m AS period,
-               CASE WHEN count_if(in_s) > 0
-                   THEN count_if(in_s AND in_e) / count_if(in_s) END AS retention_rate,
-               CASE WHEN count_if(in_s) > 0
-                   THEN count_if(in_s AND churned) / count_if(in_s) END AS churn_rate,
-               CASE WHEN sum(CASE WHEN r_b > 0 THEN r_b ELSE 0 END) <> 0 THEN
-                   sum(CASE WHEN r_b > 0 THEN r_p ELSE 0 END) / sum(CASE WHEN r_b > 0 THEN r_b ELSE 0 END)
-               END AS nrr
-        FROM acct {owner} GROUP BY ALL)
-    SELECT * FROM lines
-    FULL JOIN deals USING (key, period)
-    FULL JOIN clients USING (key, period)
-    """
-    return d.con.execute(sql).df()
+        LEFT JOIN per_month q ON q.account_id = keys.account_id AND q.m + 1 = keys.m)
+    SELECT {key} AS key, acct.m AS period,
+           CASE WHEN count_if(in_s) > 0 THEN count_if(in_s AND in_e) / count_if(in_s) END AS retention_rate,
+           CASE WHEN count_if(in_s) > 0 THEN count_if(in_s AND churned) / count_if(in_s) END AS churn_rate,
+           CASE WHEN sum(CASE WHEN r_b > 0 THEN r_b ELSE 0 END) <> 0 THEN
+               sum(CASE WHEN r_b > 0 THEN r_p ELSE 0 END) / sum(CASE WHEN r_b > 0 THEN r_b ELSE 0 END)
+           END AS nrr
+    FROM acct {join} GROUP BY ALL"""
 
 
 def duckdb_revenue_by_month(d: Inputs) -> np.ndarray:
