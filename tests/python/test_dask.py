@@ -244,6 +244,20 @@ def test_input_split_by_row_is_shuffled_or_refused(small: Any, monkeypatch: pyte
             akd.kpis(tables, QUARTERS, shuffle="never")
 
 
+def test_the_shuffle_puts_each_account_in_its_partition_once_in_input_order(small: Any) -> None:
+    _, frames = small
+    revenue = frames["revenue"].assign(line=np.arange(len(frames["revenue"])))
+    n = 5
+    parts = akd._shuffled({"revenue": dd.from_pandas(revenue, npartitions=3, sort=False)}, n, True)["revenue"]
+    (got,) = dask.compute(parts, scheduler="sync")
+    assert len(got) == n
+    assert sum(len(f) for f in got) == len(revenue)  # no row lost or doubled
+    for i, f in enumerate(got):
+        assert (akd._partition_of(f["account_id"].to_numpy(), n, True) == i).all()
+        assert f["line"].is_monotonic_increasing  # each account's lines keep the input order
+    assert sorted(pd.concat(got)["line"]) == list(range(len(revenue)))
+
+
 def test_a_layout_asked_to_change_is_shuffled(client: Any, small: Any, tmp_path: Any) -> None:
     book, frames = small
     tables = _by_account_bucket(frames, tmp_path, 2)
