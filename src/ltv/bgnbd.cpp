@@ -348,6 +348,9 @@ BgNbdParams as_params(const Eigen::Vector4d& v) {
 
 namespace {
 
+/// Rows of the sample whose fit is the start of a fit on large data.
+constexpr std::size_t start_rows = 1U << 16;
+
 /// Fits BG/NBD, or MBG/NBD when `modified`.
 BgNbdFit fit(std::string_view where, std::span<const double> frequency, std::span<const double> recency,
              std::span<const double> T, std::span<const double> weights, const FitOptions& options,
@@ -366,18 +369,41 @@ BgNbdFit fit(std::string_view where, std::span<const double> frequency, std::spa
     }
     // Newton's method over u = ln(r, alpha, a, b), from alpha = 1 in the time unit where max(T) = 10. The
     // penalty sees alpha in the time unit where max(T) = 1, alpha_s = alpha / max(T), as lifetimes 0.11.
-    detail::LogSpaceObjective<4> objective;
-    objective.total_weight = data.total_weight;
-    objective.lambda = options.penalizer_coef;
-    objective.penalty_scale = Eigen::Vector4d(1, 1 / data.max_T, 1, 1);
-    objective.unit = Eigen::Vector4d(1, data.max_T, 1, 1);
-    std::vector<double> scratch;
-    const auto result = detail::fit_in_log_space<4>(
-        [&](const Eigen::Vector4d& theta, Eigen::Vector4d* gradient, Eigen::Matrix4d* hessian) {
-            return log_likelihood(data, as_params(theta), gradient, hessian, scratch, options.threads);
-        },
-        objective, Eigen::Vector4d(0, std::log(data.max_T / 10), 0, 0), options, {"r", "alpha", "a", "b"},
-        fit.convergence);
+    auto solve = [&](const BgNbdData& d, const Eigen::Vector4d& u0, Convergence& convergence) {
+        detail::LogSpaceObjective<4> objective;
+        objective.total_weight = d.total_weight;
+        objective.lambda = options.penalizer_coef;
+        objective.penalty_scale = Eigen::Vector4d(1, 1 / data.max_T, 1, 1);
+        objective.unit = Eigen::Vector4d(1, data.max_T, 1, 1);
+        std::vector<double> scratch;
+        return detail::fit_in_log_space<4>(
+            [&](const Eigen::Vector4d& theta, Eigen::Vector4d* gradient, Eigen::Matrix4d* hessian) {
+                return log_likelihood(d, as_params(theta), gradient, hessian, scratch, options.threads);
+            },
+            objective, u0, options, {"r", "alpha", "a", "b"}, convergence);
+    };
+    Eigen::Vector4d u0(0, std::log(data.max_T / 10), 0, 0);
+    // On large data the fit starts where a fit of every k-th row (about 2^16 rows) ends: Newton's method then
+    // needs 3-4 evaluations of every row instead of 8-9 (at 10^6 customers the start is within a few
+    // standard errors). The end point is the full data's maximum, as from any start.
+    const std::size_t n = frequency.size();
+    if (options.initial.empty() && n >= 4 * start_rows) {
+        const std::size_t k = n / start_rows;
+        std::array<std::vector<double>, 4> every_kth;
+        for (std::size_t i = 0; i < n; i += k) {
+            every_kth[0].push_back(frequency[i]);
+            every_kth[1].push_back(recency[i]);
+            every_kth[2].push_back(T[i]);
+            if (!weights.empty()) every_kth[3].push_back(weights[i]);
+        }
+        const BgNbdData sample = arrange(every_kth[0], every_kth[1], every_kth[2], every_kth[3], modified);
+        Convergence sample_convergence;
+        if (sample.max_T > 0) {
+            const auto start = solve(sample, u0, sample_convergence);
+            if (sample_convergence.converged) u0 = start.theta.array().log().matrix();
+        }
+    }
+    const auto result = solve(data, u0, fit.convergence);
     fit.params = as_params(result.theta);
     fit.log_likelihood = result.log_likelihood;
     fit.covariance = result.covariance;
