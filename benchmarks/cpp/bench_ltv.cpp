@@ -1,5 +1,5 @@
-// Timings of the lifetime-value fits: BG/NBD, MBG/NBD and Gamma-Gamma on CDNOW (Pareto/NBD on CDNOW only) and
-// on 10^6 simulated customers; BG/BB on the donations data (11,104 donors as 22 weighted rows) and on 10^6
+// Timings of the lifetime-value fits: BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on CDNOW and on 10^6
+// simulated customers; BG/BB on the donations data (11,104 donors as 22 weighted rows) and on 10^6
 // unweighted rows. Built in Release; refuses to run with assertions on; checks the answer it times.
 #include <benchmark/benchmark.h>
 
@@ -162,6 +162,23 @@ void BM_ParetoNbdFitCdnow(benchmark::State& state) {
     }
 }
 
+void BM_ParetoNbdFitSimulated(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    std::vector<double> T(n);
+    for (std::size_t i = 0; i < n; ++i) T[i] = 20 + 20 * static_cast<double>(i) / static_cast<double>(n);
+    const ParetoNbdSample d = simulate_pareto_nbd({0.55, 10.6, 0.61, 11.7}, T, 1);
+    FitOptions options;
+    options.threads = static_cast<unsigned>(state.range(1));  // 0: one per core
+    for (auto _ : state) {
+        ParetoNbdFit fit = fit_pareto_nbd(d.frequency, d.recency, d.T, {}, options);
+        benchmark::DoNotOptimize(fit);
+        state.counters["evaluations"] = fit.convergence.evaluations;
+        check(fit.convergence.converged, "Pareto/NBD fit on simulated Pareto/NBD data did not converge",
+              state);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+
 /// The donations data (x, t_x, n, weight), each row repeated `copies` times (0: kept as weights).
 struct Donations {
     std::vector<double> x, tx, n, w;
@@ -230,6 +247,12 @@ BENCHMARK(BM_MbgNbdFitSimulated)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
 BENCHMARK(BM_ParetoNbdFitCdnow)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParetoNbdFitSimulated)
+    ->ArgNames({"customers", "threads"})
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 // 0: 22 weighted rows; 90: 999,360 rows, one per donor (11,104 x 90).
 BENCHMARK(BM_BgBbFitDonations)->Arg(0)->Arg(90)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BgNbdLogLikelihood)->Arg(1'000'000)->Unit(benchmark::kMillisecond);

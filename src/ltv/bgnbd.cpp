@@ -348,9 +348,6 @@ BgNbdParams as_params(const Eigen::Vector4d& v) {
 
 namespace {
 
-/// Rows of the sample whose fit is the start of a fit on large data.
-constexpr std::size_t start_rows = 1U << 16;
-
 /// Fits BG/NBD, or MBG/NBD when `modified`.
 BgNbdFit fit(std::string_view where, std::span<const double> frequency, std::span<const double> recency,
              std::span<const double> T, std::span<const double> weights, const FitOptions& options,
@@ -383,23 +380,13 @@ BgNbdFit fit(std::string_view where, std::span<const double> frequency, std::spa
             objective, u0, options, {"r", "alpha", "a", "b"}, convergence);
     };
     Eigen::Vector4d u0(0, std::log(data.max_T / 10), 0, 0);
-    // On large data the fit starts where a fit of every k-th row (about 2^16 rows) ends: Newton's method then
-    // needs 3-4 evaluations of every row instead of 8-9 (at 10^6 customers the start is within a few
-    // standard errors). The end point is the full data's maximum, as from any start.
-    const std::size_t n = frequency.size();
-    if (options.initial.empty() && n >= 4 * start_rows) {
-        const std::size_t k = n / start_rows;
-        std::array<std::vector<double>, 4> every_kth;
-        for (std::size_t i = 0; i < n; i += k) {
-            every_kth[0].push_back(frequency[i]);
-            every_kth[1].push_back(recency[i]);
-            every_kth[2].push_back(T[i]);
-            if (!weights.empty()) every_kth[3].push_back(weights[i]);
-        }
-        const BgNbdData sample = arrange(every_kth[0], every_kth[1], every_kth[2], every_kth[3], modified);
+    if (const auto sample = detail::start_sample(frequency, recency, T, weights);
+        sample && options.initial.empty()) {
+        const auto& [x, tx, t, w] = *sample;
+        const BgNbdData sample_data = arrange(x, tx, t, w, modified);
         Convergence sample_convergence;
-        if (sample.max_T > 0) {
-            const auto start = solve(sample, u0, sample_convergence);
+        if (sample_data.max_T > 0) {
+            const auto start = solve(sample_data, u0, sample_convergence);
             if (sample_convergence.converged) u0 = start.theta.array().log().matrix();
         }
     }
