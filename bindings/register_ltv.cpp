@@ -47,12 +47,13 @@ py::dict convergence(const ltv::Convergence& c) {
 }
 
 ltv::FitOptions options(double penalizer_coef, int max_iterations, double gradient_tolerance,
-                        std::vector<double> initial = {}) {
+                        std::vector<double> initial = {}, unsigned threads = 0) {
     ltv::FitOptions o;
     o.penalizer_coef = penalizer_coef;
     o.max_iterations = max_iterations;
     o.gradient_tolerance = gradient_tolerance;
     o.initial = std::move(initial);
+    o.threads = threads;
     return o;
 }
 
@@ -150,7 +151,7 @@ void register_rfm_model(py::module_& m, const RfmModel<Params, Fit>& model) {
     m.def(("fit_" + model.prefix).c_str(),
           [fn = model.fit](const F64& frequency, const F64& recency, const F64& T,
                            const std::optional<F64>& weights, double penalizer_coef, int max_iterations,
-                           double gradient_tolerance, std::vector<double> initial) {
+                           double gradient_tolerance, std::vector<double> initial, unsigned threads) {
               const auto f = column(frequency, "frequency"), r = column(recency, "recency"),
                          t = column(T, "T");
               const auto w = optional_column(weights, "weights");
@@ -158,13 +159,15 @@ void register_rfm_model(py::module_& m, const RfmModel<Params, Fit>& model) {
               {
                   py::gil_scoped_release release;
                   fit = fn(f, r, t, w,
-                           options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial)));
+                           options(penalizer_coef, max_iterations, gradient_tolerance, std::move(initial),
+                                   threads));
               }
               return fit_dict(fit);
           },
           py::arg("frequency"), py::arg("recency"), py::arg("T"), py::arg("weights") = py::none(),
           py::arg("penalizer_coef") = 0.0, py::arg("max_iterations") = 1000,
-          py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{}, model.fit_doc);
+          py::arg("gradient_tolerance") = 1e-7, py::arg("initial") = std::vector<double>{}, py::kw_only(),
+          py::arg("threads") = 0U, model.fit_doc);
     m.def((model.prefix + "_log_likelihood").c_str(),
           [fn = model.log_likelihood](const std::array<double, 4>& params, const F64& frequency,
                                       const F64& recency, const F64& T, const std::optional<F64>& weights) {

@@ -1,5 +1,5 @@
-// Timings of the lifetime-value fits: BG/NBD, MBG/NBD and Gamma-Gamma on CDNOW (Pareto/NBD on CDNOW only) and
-// on 10^6 simulated customers; BG/BB on the donations data (11,104 donors as 22 weighted rows) and on 10^6
+// Timings of the lifetime-value fits: BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on CDNOW and on 10^6
+// simulated customers; BG/BB on the donations data (11,104 donors as 22 weighted rows) and on 10^6
 // unweighted rows. Built in Release; refuses to run with assertions on; checks the answer it times.
 #include <benchmark/benchmark.h>
 
@@ -56,9 +56,15 @@ Rfm read_cdnow() {
 const BgNbdParams truth{0.25, 4.0, 0.8, 2.5};
 const GammaGammaParams gg_truth{6.0, 4.0, 15.0};
 
-Rfm simulated(std::size_t n) {
+/// T of n simulated customers, evenly spread over [20, 40).
+std::vector<double> spread_T(std::size_t n) {
     std::vector<double> T(n);
     for (std::size_t i = 0; i < n; ++i) T[i] = 20 + 20 * static_cast<double>(i) / static_cast<double>(n);
+    return T;
+}
+
+Rfm simulated(std::size_t n) {
+    const std::vector<double> T = spread_T(n);
     RfmSample s = simulate_bgnbd(truth, T, 1);
     Rfm d{std::move(s.frequency), std::move(s.recency), std::move(s.T), {}};
     d.monetary_value = simulate_gamma_gamma(gg_truth, d.frequency, 2);
@@ -75,6 +81,21 @@ void returning_only(const Rfm& d, std::vector<double>& x, std::vector<double>& m
 
 void check(bool ok, const char* what, benchmark::State& state) {
     if (!ok) state.SkipWithError(what);
+}
+
+/// Times `fit(options)` on range(0) customers with `FitOptions::threads` = range(1) (0: one per core),
+/// checking each fit with `good(fit)`.
+template <class Fit, class Good>
+void time_simulated_fit(benchmark::State& state, const Fit& fit, const Good& good, const char* failure) {
+    FitOptions options;
+    options.threads = static_cast<unsigned>(state.range(1));
+    for (auto _ : state) {
+        auto result = fit(options);
+        benchmark::DoNotOptimize(result);
+        state.counters["evaluations"] = result.convergence.evaluations;
+        check(result.convergence.converged && good(result), failure, state);
+    }
+    state.SetItemsProcessed(state.iterations() * state.range(0));
 }
 
 void BM_BgNbdFitCdnow(benchmark::State& state) {
@@ -100,17 +121,13 @@ void BM_GammaGammaFitCdnow(benchmark::State& state) {
 
 void BM_BgNbdFitSimulated(benchmark::State& state) {
     const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
-    FitOptions options;
-    options.threads = static_cast<unsigned>(state.range(1));  // 0: one per core
-    for (auto _ : state) {
-        BgNbdFit fit = fit_bgnbd(d.frequency, d.recency, d.T, {}, options);
-        benchmark::DoNotOptimize(fit);
-        state.counters["evaluations"] = fit.convergence.evaluations;
-        check(fit.convergence.converged && std::abs(fit.params.r - truth.r) < 5 * fit.standard_errors.r &&
-                  std::abs(fit.params.b - truth.b) < 5 * fit.standard_errors.b,
-              "simulated BG/NBD parameters not recovered", state);
-    }
-    state.SetItemsProcessed(state.iterations() * state.range(0));
+    time_simulated_fit(
+        state, [&](const FitOptions& o) { return fit_bgnbd(d.frequency, d.recency, d.T, {}, o); },
+        [](const BgNbdFit& fit) {
+            return std::abs(fit.params.r - truth.r) < 5 * fit.standard_errors.r &&
+                   std::abs(fit.params.b - truth.b) < 5 * fit.standard_errors.b;
+        },
+        "simulated BG/NBD parameters not recovered");
 }
 
 void BM_GammaGammaFitSimulated(benchmark::State& state) {
@@ -139,15 +156,9 @@ void BM_MbgNbdFitCdnow(benchmark::State& state) {
 
 void BM_MbgNbdFitSimulated(benchmark::State& state) {
     const Rfm d = simulated(static_cast<std::size_t>(state.range(0)));
-    FitOptions options;
-    options.threads = static_cast<unsigned>(state.range(1));  // 0: one per core
-    for (auto _ : state) {
-        BgNbdFit fit = fit_mbgnbd(d.frequency, d.recency, d.T, {}, options);
-        benchmark::DoNotOptimize(fit);
-        state.counters["evaluations"] = fit.convergence.evaluations;
-        check(fit.convergence.converged, "MBG/NBD fit on simulated BG/NBD data did not converge", state);
-    }
-    state.SetItemsProcessed(state.iterations() * state.range(0));
+    time_simulated_fit(
+        state, [&](const FitOptions& o) { return fit_mbgnbd(d.frequency, d.recency, d.T, {}, o); },
+        [](const BgNbdFit&) { return true; }, "MBG/NBD fit on simulated BG/NBD data did not converge");
 }
 
 void BM_ParetoNbdFitCdnow(benchmark::State& state) {
@@ -160,6 +171,15 @@ void BM_ParetoNbdFitCdnow(benchmark::State& state) {
                   std::abs(fit.params.beta - 11.668) < 1e-3,
               "CDNOW Pareto/NBD estimates differ from FHL 2005 / BTYD's", state);
     }
+}
+
+void BM_ParetoNbdFitSimulated(benchmark::State& state) {
+    const ParetoNbdSample d =
+        simulate_pareto_nbd({0.55, 10.6, 0.61, 11.7}, spread_T(static_cast<std::size_t>(state.range(0))), 1);
+    time_simulated_fit(
+        state, [&](const FitOptions& o) { return fit_pareto_nbd(d.frequency, d.recency, d.T, {}, o); },
+        [](const ParetoNbdFit&) { return true; },
+        "Pareto/NBD fit on simulated Pareto/NBD data did not converge");
 }
 
 /// The donations data (x, t_x, n, weight), each row repeated `copies` times (0: kept as weights).
@@ -230,6 +250,12 @@ BENCHMARK(BM_MbgNbdFitSimulated)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(3);
 BENCHMARK(BM_ParetoNbdFitCdnow)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParetoNbdFitSimulated)
+    ->ArgNames({"customers", "threads"})
+    ->Args({1'000'000, 1})
+    ->Args({1'000'000, 0})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 // 0: 22 weighted rows; 90: 999,360 rows, one per donor (11,104 x 90).
 BENCHMARK(BM_BgBbFitDonations)->Arg(0)->Arg(90)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_BgNbdLogLikelihood)->Arg(1'000'000)->Unit(benchmark::kMillisecond);

@@ -366,18 +366,31 @@ BgNbdFit fit(std::string_view where, std::span<const double> frequency, std::spa
     }
     // Newton's method over u = ln(r, alpha, a, b), from alpha = 1 in the time unit where max(T) = 10. The
     // penalty sees alpha in the time unit where max(T) = 1, alpha_s = alpha / max(T), as lifetimes 0.11.
-    detail::LogSpaceObjective<4> objective;
-    objective.total_weight = data.total_weight;
-    objective.lambda = options.penalizer_coef;
-    objective.penalty_scale = Eigen::Vector4d(1, 1 / data.max_T, 1, 1);
-    objective.unit = Eigen::Vector4d(1, data.max_T, 1, 1);
-    std::vector<double> scratch;
-    const auto result = detail::fit_in_log_space<4>(
-        [&](const Eigen::Vector4d& theta, Eigen::Vector4d* gradient, Eigen::Matrix4d* hessian) {
-            return log_likelihood(data, as_params(theta), gradient, hessian, scratch, options.threads);
-        },
-        objective, Eigen::Vector4d(0, std::log(data.max_T / 10), 0, 0), options, {"r", "alpha", "a", "b"},
-        fit.convergence);
+    auto solve = [&](const BgNbdData& d, const Eigen::Vector4d& u0, Convergence& convergence) {
+        detail::LogSpaceObjective<4> objective;
+        objective.total_weight = d.total_weight;
+        objective.lambda = options.penalizer_coef;
+        objective.penalty_scale = Eigen::Vector4d(1, 1 / data.max_T, 1, 1);
+        objective.unit = Eigen::Vector4d(1, data.max_T, 1, 1);
+        std::vector<double> scratch;
+        return detail::fit_in_log_space<4>(
+            [&](const Eigen::Vector4d& theta, Eigen::Vector4d* gradient, Eigen::Matrix4d* hessian) {
+                return log_likelihood(d, as_params(theta), gradient, hessian, scratch, options.threads);
+            },
+            objective, u0, options, {"r", "alpha", "a", "b"}, convergence);
+    };
+    Eigen::Vector4d u0(0, std::log(data.max_T / 10), 0, 0);
+    if (const auto sample = detail::start_sample(frequency, recency, T, weights);
+        sample && options.initial.empty()) {
+        const auto& [x, tx, t, w] = *sample;
+        const BgNbdData sample_data = arrange(x, tx, t, w, modified);
+        Convergence sample_convergence;
+        if (sample_data.max_T > 0) {
+            const auto start = solve(sample_data, u0, sample_convergence);
+            if (sample_convergence.converged) u0 = start.theta.array().log().matrix();
+        }
+    }
+    const auto result = solve(data, u0, fit.convergence);
     fit.params = as_params(result.theta);
     fit.log_likelihood = result.log_likelihood;
     fit.covariance = result.covariance;

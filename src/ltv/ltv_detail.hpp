@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <stdexcept>
@@ -158,6 +159,30 @@ inline DistinctRows distinct_rows(std::span<const double> a, std::span<const dou
         d.weight.push_back(r[3]);
     }
     return d;
+}
+
+/// Rows of the sample whose fit starts a fit on large data (`start_sample`).
+inline constexpr std::size_t start_rows = 1U << 16;
+
+/// Every k-th row (k = rows / start_rows) of x, t_x, T and the weights (empty when `weights` is), when there
+/// are at least 4 * start_rows rows, else nothing: on large data a fit starts where the fit of this sample
+/// ends (at 10^6 customers within a few standard errors), so Newton's method needs 3-4 evaluations of every
+/// row instead of 8-12. The end point is the full data's maximum, as from any start.
+inline std::optional<std::array<std::vector<double>, 4>> start_sample(std::span<const double> frequency,
+                                                                      std::span<const double> recency,
+                                                                      std::span<const double> T,
+                                                                      std::span<const double> weights) {
+    const std::size_t n = frequency.size();
+    if (n < 4 * start_rows) return std::nullopt;
+    const std::size_t k = n / start_rows;
+    std::array<std::vector<double>, 4> every_kth;
+    for (std::size_t i = 0; i < n; i += k) {
+        every_kth[0].push_back(frequency[i]);
+        every_kth[1].push_back(recency[i]);
+        every_kth[2].push_back(T[i]);
+        if (!weights.empty()) every_kth[3].push_back(weights[i]);
+    }
+    return every_kth;
 }
 
 /// Part of a log-likelihood sum of a four-parameter model: value, gradient and Hessian (upper triangle or

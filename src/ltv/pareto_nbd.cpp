@@ -8,6 +8,7 @@
 #include <boost/math/special_functions/trigamma.hpp>
 #include <cmath>
 #include <cstdint>
+#include <numeric>
 
 #include "accountkpi/ltv/hypergeometric.hpp"
 #include "ltv_detail.hpp"
@@ -254,48 +255,36 @@ Row row(const ParetoNbdParams& p, double x, double tx, double T) {
 }
 
 /// sum_i w_i ln L_i with its exact gradient and Hessian when asked (inputs validated by the caller). The
-/// per-frequency terms are computed once per distinct x below 4,096.
+/// per-frequency terms are computed once per distinct x (`distinct_x`, indexed by each row's `group`, as
+/// `detail::group_of` gives them); the rows are summed in fixed chunks on up to `threads` threads
+/// (`detail::sum_in_chunks`), so the sums are the same bit for bit for any number of threads.
 double log_likelihood(const ParetoNbdParams& p, std::span<const double> frequency,
                       std::span<const double> recency, std::span<const double> T,
-                      std::span<const double> weights, Vector* gradient, Eigen::Matrix4d* hessian) {
-    constexpr double cached = 4096;
-    const bool second = hessian != nullptr;
-    Vector gi;
-    Eigen::Matrix4d hi;
-    Vector* const g_row = gradient || hessian ? &gi : nullptr;
-    Eigen::Matrix4d* const h_row = hessian ? &hi : nullptr;
-    std::vector<PerFrequency> cache;
-    std::vector<char> known;
-    double ll = 0;
-    Vector g = Vector::Zero();
-    Eigen::Matrix4d h = Eigen::Matrix4d::Zero();
-    for (std::size_t i = 0; i < frequency.size(); ++i) {
-        const double w = weights.empty() ? 1.0 : weights[i], x = frequency[i];
-        if (w == 0) continue;
-        PerFrequency fresh;
-        const PerFrequency* shared = &fresh;
-        if (x < cached) {
-            const auto j = static_cast<std::size_t>(x);
-            if (j >= cache.size()) {
-                cache.resize(j + 1);
-                known.resize(j + 1, 0);
+                      std::span<const double> weights, std::span<const std::uint32_t> group,
+                      std::span<const double> distinct_x, Vector* gradient, Eigen::Matrix4d* hessian,
+                      unsigned threads) {
+    const bool second = hessian != nullptr, first = gradient != nullptr || second;
+    std::vector<PerFrequency> shared(distinct_x.size());
+    for (std::size_t j = 0; j < shared.size(); ++j) shared[j] = per_frequency(p, distinct_x[j], second);
+    const detail::Partial4 total =
+        detail::sum_in_chunks(frequency.size(), threads, [&](std::size_t begin, std::size_t end) {
+            detail::Partial4 part;
+            Vector gi;
+            Eigen::Matrix4d hi;
+            for (std::size_t i = begin; i < end; ++i) {
+                const double w = weights.empty() ? 1.0 : weights[i];
+                if (w == 0) continue;
+                const Row one = row(p, shared[group[i]], frequency[i], recency[i], T[i],
+                                    first ? &gi : nullptr, second ? &hi : nullptr);
+                part.ll += w * one.log_likelihood;
+                if (first) part.g += w * gi;
+                if (second) part.h += w * hi;
             }
-            if (!known[j]) {
-                cache[j] = per_frequency(p, x, second);
-                known[j] = 1;
-            }
-            shared = &cache[j];
-        } else {
-            fresh = per_frequency(p, x, second);
-        }
-        const Row one = row(p, *shared, x, recency[i], T[i], g_row, h_row);
-        ll += w * one.log_likelihood;
-        if (g_row) g += w * gi;
-        if (h_row) h += w * hi;
-    }
-    if (gradient) *gradient = g;
-    if (hessian) *hessian = (h + h.transpose()) / 2;
-    return ll;
+            return part;
+        });
+    if (gradient) *gradient = total.g;
+    if (hessian) *hessian = (total.h + total.h.transpose()) / 2;
+    return total.ll;
 }
 
 /// (1 - (1 + u)^-a) / a, and its limit ln(1 + u) at a = 0.
@@ -344,13 +333,34 @@ ParetoNbdFit fit_pareto_nbd(std::span<const double> frequency, std::span<const d
     // beta 40-90 times the other, where one evaluation costs as much as the rest of the fit.
     objective.max_step = 1;
     const double start = std::log(max_T / 10);
-    const detail::DistinctRows d = detail::distinct_rows(frequency, recency, T, weights);
-    const auto result = detail::fit_in_log_space<4>(
-        [&](const Vector& theta, Vector* gradient, Eigen::Matrix4d* hessian) {
-            return log_likelihood(as_params(theta), d.column[0], d.column[1], d.column[2], d.weight, gradient,
-                                  hessian);
-        },
-        objective, Vector(0, start, 0, start), options, {"r", "alpha", "s", "beta"}, fit.convergence);
+    auto solve = [&](std::span<const double> x, std::span<const double> tx, std::span<const double> t,
+                     std::span<const double> w, double total_weight, const Vector& u0,
+                     Convergence& convergence) {
+        const detail::DistinctRows d = detail::distinct_rows(x, tx, t, w);
+        std::vector<double> distinct_x;
+        const std::vector<std::uint32_t> group = detail::group_of(d.column[0], distinct_x);
+        auto sample_objective = objective;
+        sample_objective.total_weight = total_weight;
+        return detail::fit_in_log_space<4>(
+            [&](const Vector& theta, Vector* gradient, Eigen::Matrix4d* hessian) {
+                return log_likelihood(as_params(theta), d.column[0], d.column[1], d.column[2], d.weight,
+                                      group, distinct_x, gradient, hessian, options.threads);
+            },
+            sample_objective, u0, options, {"r", "alpha", "s", "beta"}, convergence);
+    };
+    Vector u0(0, start, 0, start);
+    if (const auto sample = detail::start_sample(frequency, recency, T, weights);
+        sample && options.initial.empty()) {
+        const auto& [x, tx, t, w] = *sample;
+        Convergence sample_convergence;
+        if (*std::max_element(t.begin(), t.end()) > 0) {
+            const double weight =
+                w.empty() ? static_cast<double>(x.size()) : std::accumulate(w.begin(), w.end(), 0.0);
+            const auto at = solve(x, tx, t, w, weight, u0, sample_convergence);
+            if (sample_convergence.converged) u0 = at.theta.array().log().matrix();
+        }
+    }
+    const auto result = solve(frequency, recency, T, weights, fit.total_weight, u0, fit.convergence);
     fit.params = as_params(result.theta);
     fit.log_likelihood = result.log_likelihood;
     fit.covariance = result.covariance;
@@ -366,7 +376,9 @@ double pareto_nbd_log_likelihood(const ParetoNbdParams& params, std::span<const 
     validate_params(where, params);
     detail::validate_rfm(where, frequency, recency, T);
     detail::validate_weights(where, weights, frequency);
-    return log_likelihood(params, frequency, recency, T, weights, gradient, hessian);
+    std::vector<double> distinct_x;
+    const std::vector<std::uint32_t> group = detail::group_of(frequency, distinct_x);
+    return log_likelihood(params, frequency, recency, T, weights, group, distinct_x, gradient, hessian, 0);
 }
 
 double pareto_nbd_expected_number_of_purchases_up_to_time(const ParetoNbdParams& p, double t) {

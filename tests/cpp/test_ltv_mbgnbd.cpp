@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "accountkpi/ltv/mbgnbd.hpp"
+#include "accountkpi/ltv/simulate.hpp"
 #include "ltv_datasets.hpp"
 
 using namespace accountkpi::ltv;
@@ -102,4 +103,25 @@ TEST(MbgNbd, PredictionsAreConsistent) {
         p, 520, std::vector<double>{5000}, std::vector<double>{38}, std::vector<double>{39});
     EXPECT_TRUE(std::isfinite(heavy[0]));
     EXPECT_LE(heavy[0], (p.r + 5000) / (p.alpha + 39) * 520);
+}
+
+TEST(MbgNbd, LargeDataStartFromTheFitOfASample) {
+    // 300,000 customers: the fit starts where the fit of every 4th customer ends, and needs at most 5
+    // evaluations of all rows (9 from the default start); it ends where the fit from the default start ends.
+    std::vector<double> T(300'000);
+    for (std::size_t i = 0; i < T.size(); ++i) T[i] = 20 + 20 * static_cast<double>(i) / 300'000.0;
+    const RfmSample s = simulate_mbgnbd({0.25, 4.0, 0.8, 2.5}, T, 7);
+    const BgNbdFit sampled = fit_mbgnbd(s.frequency, s.recency, s.T);
+    FitOptions from_default;  // the default start given explicitly: no sample fit
+    from_default.initial = {1, 4, 1, 1};
+    const BgNbdFit plain = fit_mbgnbd(s.frequency, s.recency, s.T, {}, from_default);
+    ASSERT_TRUE(sampled.convergence.converged) << sampled.convergence.message;
+    ASSERT_TRUE(plain.convergence.converged) << plain.convergence.message;
+    EXPECT_LE(sampled.convergence.evaluations, 5);
+    EXPECT_GT(plain.convergence.evaluations, 5);
+    EXPECT_NEAR(sampled.params.r / plain.params.r, 1, 1e-6);
+    EXPECT_NEAR(sampled.params.alpha / plain.params.alpha, 1, 1e-6);
+    EXPECT_NEAR(sampled.params.a / plain.params.a, 1, 1e-6);
+    EXPECT_NEAR(sampled.params.b / plain.params.b, 1, 1e-6);
+    EXPECT_NEAR(sampled.log_likelihood, plain.log_likelihood, 1e-6 * std::abs(plain.log_likelihood));
 }

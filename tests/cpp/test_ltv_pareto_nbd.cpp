@@ -10,6 +10,7 @@
 
 #include "accountkpi/ltv/pareto_nbd.hpp"
 #include "accountkpi/ltv/saved_model.hpp"
+#include "accountkpi/ltv/simulate.hpp"
 #include "ltv_datasets.hpp"
 
 using namespace accountkpi::ltv;
@@ -138,6 +139,26 @@ TEST(ParetoNbd, RecoversPublishedCdnowEstimates) {
     EXPECT_NEAR(fit.log_likelihood, -9595.0, 0.05);
     EXPECT_TRUE(fit.covariance.allFinite());
     EXPECT_GT(fit.standard_errors.beta, 0);
+}
+
+TEST(ParetoNbd, FitsAreTheSameBitForBitOnOneAndTwoThreads) {
+    // 80,000 customers with distinct T: 80,000 distinct rows, 3 chunks of the row sums, shared by two
+    // threads.
+    std::vector<double> T(80'000);
+    for (std::size_t i = 0; i < T.size(); ++i) T[i] = 20 + 20 * static_cast<double>(i) / 80'000.0;
+    const ParetoNbdSample s = simulate_pareto_nbd({0.55, 10.6, 0.61, 11.7}, T, 3);
+    FitOptions one, two;
+    one.threads = 1;
+    two.threads = 2;
+    const ParetoNbdFit a = fit_pareto_nbd(s.frequency, s.recency, s.T, {}, one);
+    const ParetoNbdFit b = fit_pareto_nbd(s.frequency, s.recency, s.T, {}, two);
+    ASSERT_TRUE(a.convergence.converged) << a.convergence.message;
+    EXPECT_EQ(a.params.r, b.params.r);
+    EXPECT_EQ(a.params.alpha, b.params.alpha);
+    EXPECT_EQ(a.params.s, b.params.s);
+    EXPECT_EQ(a.params.beta, b.params.beta);
+    EXPECT_EQ(a.log_likelihood, b.log_likelihood);
+    EXPECT_EQ(a.covariance, b.covariance);
 }
 
 TEST(ParetoNbd, DegenerateDataAreNotConverged) {

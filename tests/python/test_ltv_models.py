@@ -193,6 +193,30 @@ def test_simulators_are_deterministic_and_recoverable() -> None:
     assert np.all(np.abs(sbg.params_.to_numpy() - [0.7, 1.2]) < 4 * sbg.standard_errors_.to_numpy())
 
 
+@pytest.mark.parametrize(
+    ("fitter", "simulate", "params"),
+    [
+        (ltv.BetaGeoFitter, ltv.simulate_bgnbd, (0.25, 4.0, 0.8, 2.5)),
+        (ltv.ModifiedBetaGeoFitter, ltv.simulate_mbgnbd, (0.25, 4.0, 0.8, 2.5)),
+        (ltv.ParetoNBDFitter, ltv.simulate_pareto_nbd, (0.55, 10.6, 0.61, 11.7)),
+    ],
+)
+def test_fits_are_the_same_bit_for_bit_on_one_and_two_threads(fitter, simulate, params) -> None:
+    # 60,000 customers with distinct T: more than one chunk (32,768 rows) of every sum, shared by two threads.
+    sim = simulate(*params, T=np.linspace(20, 40, 60000, endpoint=False), seed=5)
+    one = fitter().fit(sim["frequency"], sim["recency"], sim["T"], threads=1)
+    two = fitter().fit(sim["frequency"], sim["recency"], sim["T"], threads=2)
+    assert one.converged_
+    pd.testing.assert_series_equal(one.params_, two.params_, check_exact=True)
+    assert one.log_likelihood_ == two.log_likelihood_
+
+
+@pytest.mark.parametrize("threads", [-1, 1.5, True, "2"])
+def test_threads_must_be_a_whole_number(threads) -> None:
+    with pytest.raises(ValueError, match="threads must be a whole number >= 0"):
+        ltv.BetaGeoFitter().fit([1.0, 0.0], [2.0, 0.0], [5.0, 6.0], threads=threads)
+
+
 def test_ltv_simple_conventions() -> None:
     assert ltv.ltv_simple(100.0, 0.05, 0.01) == pytest.approx(100 * 0.95 / 0.06)
     assert math.isnan(ltv.ltv_simple(100.0, 0.0, 0.01))  # never churns, no horizon: NaN, never inf

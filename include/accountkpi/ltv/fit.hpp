@@ -27,9 +27,9 @@ struct FitOptions {
     /// empty (the default) for the model's own start. Must hold one finite value per parameter, inside its
     /// range.
     std::vector<double> initial;
-    /// Threads that evaluate the likelihood sums of BG/NBD and MBG/NBD (0, the default: one per core). The
-    /// rows are summed in chunks of fixed size whose partial sums are added in order, so the fit is the same
-    /// bit for bit for any number of threads; data of one chunk (32,768 rows) use one thread.
+    /// Threads that evaluate the likelihood sums of BG/NBD, MBG/NBD and Pareto/NBD (0, the default: one per
+    /// core). The rows are summed in chunks of fixed size whose partial sums are added in order, so the fit
+    /// is the same bit for bit for any number of threads; data of one chunk (32,768 rows) use one thread.
     unsigned threads = 0;
 };
 

@@ -34,7 +34,7 @@ def fit_bgbb(frequency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64],
     """
     Fit BG/BB; returns a dict (params alpha, beta, gamma, delta; standard_errors; covariance; ...).
     """
-def fit_bgnbd(frequency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], recency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], T: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, penalizer_coef: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_iterations: typing.SupportsInt | typing.SupportsIndex = 1000, gradient_tolerance: typing.SupportsFloat | typing.SupportsIndex = 1e-07, initial: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = []) -> dict:
+def fit_bgnbd(frequency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], recency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], T: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, penalizer_coef: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_iterations: typing.SupportsInt | typing.SupportsIndex = 1000, gradient_tolerance: typing.SupportsFloat | typing.SupportsIndex = 1e-07, initial: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], *, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
     """
     Fit BG/NBD; returns a dict (params r, alpha, a, b; standard_errors; covariance; log_likelihood; ...).
     """
@@ -42,11 +42,11 @@ def fit_gamma_gamma(frequency: typing.Annotated[numpy.typing.ArrayLike, numpy.fl
     """
     Fit Gamma-Gamma; returns a dict (params p, q, v; standard_errors; covariance; log_likelihood; ...).
     """
-def fit_mbgnbd(frequency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], recency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], T: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, penalizer_coef: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_iterations: typing.SupportsInt | typing.SupportsIndex = 1000, gradient_tolerance: typing.SupportsFloat | typing.SupportsIndex = 1e-07, initial: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = []) -> dict:
+def fit_mbgnbd(frequency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], recency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], T: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, penalizer_coef: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_iterations: typing.SupportsInt | typing.SupportsIndex = 1000, gradient_tolerance: typing.SupportsFloat | typing.SupportsIndex = 1e-07, initial: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], *, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
     """
     Fit MBG/NBD; returns a dict like fit_bgnbd.
     """
-def fit_pareto_nbd(frequency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], recency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], T: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, penalizer_coef: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_iterations: typing.SupportsInt | typing.SupportsIndex = 1000, gradient_tolerance: typing.SupportsFloat | typing.SupportsIndex = 1e-07, initial: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = []) -> dict:
+def fit_pareto_nbd(frequency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], recency: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], T: typing.Annotated[numpy.typing.ArrayLike, numpy.float64], weights: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, penalizer_coef: typing.SupportsFloat | typing.SupportsIndex = 0.0, max_iterations: typing.SupportsInt | typing.SupportsIndex = 1000, gradient_tolerance: typing.SupportsFloat | typing.SupportsIndex = 1e-07, initial: collections.abc.Sequence[typing.SupportsFloat | typing.SupportsIndex] = [], *, threads: typing.SupportsInt | typing.SupportsIndex = 0) -> dict:
     """
     Fit Pareto/NBD; returns a dict like fit_bgnbd (params r, alpha, s, beta).
     """

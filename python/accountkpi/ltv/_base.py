@@ -32,6 +32,13 @@ def _column(values: Any, name: str) -> np.ndarray:
     return a
 
 
+def _threads(threads: Any) -> int:
+    """``threads`` of a fit: a whole number >= 0 (0: one per core)."""
+    if isinstance(threads, bool) or not isinstance(threads, int | np.integer) or threads < 0:
+        raise ValueError(f"threads must be a whole number >= 0 (0: one per core), got {threads!r}")
+    return int(threads)
+
+
 def _index_of(*values: Any) -> pd.Index | None:
     """The index of the first pandas argument, so that predictions come back aligned with the input."""
     for v in values:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._core import ltv as _ltv
-from ._base import BaseFitter, _broadcast, _column
+from ._base import BaseFitter, _broadcast, _column, _threads
 from .generate_data import simulate_bgnbd
 
 __all__ = ["BetaGeoFitter"]
@@ -72,6 +72,8 @@ class BetaGeoFitter(BaseFitter):
         verbose: bool = False,
         tol: float = 1e-7,
         index: Any = None,
+        *,
+        threads: int = 0,
         **kwargs: Any,
     ) -> BetaGeoFitter:
         """Fit the model by maximum likelihood (Newton's method on the exact Hessian, in C++).
@@ -95,6 +97,10 @@ class BetaGeoFitter(BaseFitter):
             Tolerance on the gradient norm of the mean negative log-likelihood in the log-parameters.
         index : array-like, optional
             Labels of the customers for ``data``.
+        threads : int, keyword-only
+            Threads that sum the likelihood (0, the default: one per core). The rows are summed in chunks of
+            fixed size (32,768 rows) added in order, so the fitted parameters are the same bit for bit for
+            any number of threads; data of one chunk use one thread.
         **kwargs
             ``max_iterations`` (default 1000); lifetimes' scipy options are accepted and ignored.
 
@@ -122,6 +128,7 @@ class BetaGeoFitter(BaseFitter):
             max_iterations=int(kwargs.get("max_iterations", 1000)),
             gradient_tolerance=float(tol),
             initial=[] if initial_params is None else [float(v) for v in initial_params],
+            threads=_threads(threads),
         )
         data = {"frequency": f.copy(), "recency": r.copy(), "T": t.copy()}
         if w is not None:
