@@ -102,15 +102,21 @@ std::map<std::pair<std::int32_t, int>, double> reference_revenue(const Book& boo
     return out;
 }
 
-/// The grouped table of issue 3: 12 monthly periods x 6 KPIs, by manager, by account, or by team (issue 15:
-/// the same pass by manager, then each manager's cells added up the reporting lines).
-void BM_Table(benchmark::State& state, Key by) {
-    const Book& book = book_of(state.range(0));
+/// The request of the grouped table of issue 3: 12 monthly periods x 6 KPIs by `by`.
+kpi::Request table_request(Key by) {
     kpi::Request rq;
     rq.periods = months();
     rq.by = {by};
     rq.kpis = {Kpi::revenue,        Kpi::gross_margin, Kpi::avg_deal_size,
                Kpi::retention_rate, Kpi::churn_rate,   Kpi::nrr};
+    return rq;
+}
+
+/// The grouped table of issue 3 by manager, by account, or by team (issue 15: the same pass by manager, then
+/// each manager's cells added up the reporting lines).
+void BM_Table(benchmark::State& state, Key by) {
+    const Book& book = book_of(state.range(0));
+    const kpi::Request rq = table_request(by);
     kpi::Result r;
     for (auto _ : state) {
         r = kpi::compute(book, rq);
@@ -361,11 +367,7 @@ void BM_KpisCached(benchmark::State& state, Key by, bool cached) {
     const Appending input = appending(state.range(0));
     const Book before = builder_of(input.yesterday).append_to(builder_of(input.base).build());
     const Book book = builder_of(input.today).append_to(before);
-    kpi::Request rq;
-    rq.periods = months();
-    rq.by = {by};
-    rq.kpis = {Kpi::revenue,        Kpi::gross_margin, Kpi::avg_deal_size,
-               Kpi::retention_rate, Kpi::churn_rate,   Kpi::nrr};
+    kpi::Request rq = table_request(by);
     kpi::Result r;
     std::uint64_t computed = 0;
     for (auto _ : state) {
