@@ -1,6 +1,7 @@
 // Bindings of the KPI engine (accountkpi._core.kpi): the grouped table, the mergeable state, concentration
 // over arrays. Arguments are converted first; the computation runs without the GIL.
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -194,6 +195,19 @@ void register_kpi(py::module_& m) {
         "The KPI options as (field of kpi::Options, key of a request's options, keyword of the one-value "
         "functions).");
 
+    py::class_<kpi::StateCache, std::shared_ptr<kpi::StateCache>>(
+        m, "StateCache",
+        "The per-period states of KPI requests already computed, reused for the same periods of the same "
+        "Book or of a Book appended to it where nothing they read changed; at most max_bytes, least recently "
+        "used dropped first.")
+        .def(py::init<std::size_t>(), py::arg("max_bytes") = std::size_t{256} << 20)
+        .def_property_readonly("max_bytes", &kpi::StateCache::max_bytes)
+        .def_property_readonly("bytes", &kpi::StateCache::bytes, "The bytes of the states held.")
+        .def_property_readonly("size", &kpi::StateCache::size,
+                               "The states held (one per period and request).")
+        .def_property_readonly("hits_and_misses", &kpi::StateCache::hits_and_misses,
+                               "Periods found and periods computed since the cache was made.")
+        .def("clear", &kpi::StateCache::clear, "Drops every state.");
     py::class_<kpi::State>(m, "State", "Mergeable partial accumulations of a KPI request.")
         .def("merge", &kpi::State::merge, py::arg("other"), py::call_guard<py::gil_scoped_release>())
         .def_property_readonly("groups", &kpi::State::groups)
@@ -226,16 +240,18 @@ void register_kpi(py::module_& m) {
         "accumulate",
         [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
            const std::vector<std::string>& by, const std::vector<std::string>& kpis, const py::dict& options,
-           const py::dict& scope, const std::optional<Values>& account_values) {
+           const py::dict& scope, const std::optional<Values>& account_values,
+           std::shared_ptr<kpi::StateCache> cache) {
             auto rq = request_of(periods, by, kpis, options, scope);
             if (account_values) rq.account_values = values_of(*account_values);
+            rq.cache = std::move(cache);
             Interruption stop(python_signals);
             const InterruptionScope in_scope(&stop);
             py::gil_scoped_release release;
             return kpi::accumulate(book, rq);
         },
         py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
-        py::arg("scope"), py::arg("account_values") = py::none());
+        py::arg("scope"), py::arg("account_values") = py::none(), py::arg("cache") = py::none());
     m.def(
         "finalize",
         [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
@@ -257,9 +273,11 @@ void register_kpi(py::module_& m) {
         "compute",
         [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,
            const std::vector<std::string>& by, const std::vector<std::string>& kpis, const py::dict& options,
-           const py::dict& scope, const std::optional<Values>& account_values) {
+           const py::dict& scope, const std::optional<Values>& account_values,
+           std::shared_ptr<kpi::StateCache> cache) {
             auto rq = request_of(periods, by, kpis, options, scope);
             if (account_values) rq.account_values = values_of(*account_values);
+            rq.cache = std::move(cache);
             kpi::Result r;
             {
                 Interruption stop(python_signals);
@@ -270,7 +288,7 @@ void register_kpi(py::module_& m) {
             return result_dict(std::move(r));
         },
         py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
-        py::arg("scope"), py::arg("account_values") = py::none());
+        py::arg("scope"), py::arg("account_values") = py::none(), py::arg("cache") = py::none());
     m.def(
         "revenue_bridge",
         [](const Book& book, const std::vector<std::pair<Date::rep, Date::rep>>& periods,

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -101,15 +102,21 @@ std::map<std::pair<std::int32_t, int>, double> reference_revenue(const Book& boo
     return out;
 }
 
-/// The grouped table of issue 3: 12 monthly periods x 6 KPIs, by manager, by account, or by team (issue 15:
-/// the same pass by manager, then each manager's cells added up the reporting lines).
-void BM_Table(benchmark::State& state, Key by) {
-    const Book& book = book_of(state.range(0));
+/// The request of the grouped table of issue 3: 12 monthly periods x 6 KPIs by `by`.
+kpi::Request table_request(Key by) {
     kpi::Request rq;
     rq.periods = months();
     rq.by = {by};
     rq.kpis = {Kpi::revenue,        Kpi::gross_margin, Kpi::avg_deal_size,
                Kpi::retention_rate, Kpi::churn_rate,   Kpi::nrr};
+    return rq;
+}
+
+/// The grouped table of issue 3 by manager, by account, or by team (issue 15: the same pass by manager, then
+/// each manager's cells added up the reporting lines).
+void BM_Table(benchmark::State& state, Key by) {
+    const Book& book = book_of(state.range(0));
+    const kpi::Request rq = table_request(by);
     kpi::Result r;
     for (auto _ : state) {
         r = kpi::compute(book, rq);
@@ -352,6 +359,40 @@ void BM_Append(benchmark::State& state, bool after_append) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
 }
 
+/// Issue 20's recomputation after an append: the year's 12 months of `BM_Table`'s KPIs by `by` computed on
+/// the Book of yesterday's append with a cache (`kpi::StateCache`, untimed), today's lines appended
+/// (untimed), and the year computed again (timed): from the cache, every month but those that today's lines
+/// change; without it (`cached` false), all of them. Checks the answers alike, bit for bit.
+void BM_KpisCached(benchmark::State& state, Key by, bool cached) {
+    const Appending input = appending(state.range(0));
+    const Book before = builder_of(input.yesterday).append_to(builder_of(input.base).build());
+    const Book book = builder_of(input.today).append_to(before);
+    kpi::Request rq = table_request(by);
+    kpi::Result r;
+    std::uint64_t computed = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        rq.cache = cached ? std::make_shared<kpi::StateCache>(std::size_t{4} << 30) : nullptr;
+        if (cached) (void)kpi::compute(before, rq);
+        const std::uint64_t misses = cached ? rq.cache->hits_and_misses().second : 0;
+        state.ResumeTiming();
+        r = kpi::compute(book, rq);
+        benchmark::DoNotOptimize(r);
+        if (cached) computed = rq.cache->hits_and_misses().second - misses;
+    }
+    rq.cache = nullptr;
+    const kpi::Result fresh = kpi::compute(book, rq);
+    for (std::size_t k = 0; k < r.values.size(); ++k) {
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            if (std::memcmp(&r.values[k][i], &fresh.values[k][i], sizeof(double)) != 0 ||
+                r.key_codes != fresh.key_codes)
+                return fail(state, "the cached answer differs from the fresh one");
+        }
+    }
+    state.counters["months_computed"] = static_cast<double>(cached ? computed : rq.periods.size());
+    state.counters["rows"] = static_cast<double>(r.rows());
+}
+
 void sizes(benchmark::internal::Benchmark* b) {
     b->ArgName("accounts")->Arg(10'000)->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 }
@@ -378,6 +419,16 @@ BENCHMARK_CAPTURE(BM_Append, after_append, true)
 BENCHMARK_CAPTURE(BM_Append, after_build, false)
     ->ArgName("accounts")
     ->Arg(10'000)
+    ->Arg(240'000)
+    ->Unit(benchmark::kMillisecond);
+
+// A year of months recomputed after a day appended (issue 20's cache), 240,000 accounts.
+BENCHMARK_CAPTURE(BM_KpisCached, by_manager, Key::manager, true)->Arg(240'000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_KpisCached, by_manager_uncached, Key::manager, false)
+    ->Arg(240'000)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_KpisCached, by_account, Key::account, true)->Arg(240'000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_KpisCached, by_account_uncached, Key::account, false)
     ->Arg(240'000)
     ->Unit(benchmark::kMillisecond);
 

@@ -3,6 +3,7 @@
 /// The KPIs: definitions, options, the grouped engine, concentration over arrays.
 
 #include "accountkpi/kpi/bridge.hpp"         // IWYU pragma: export
+#include "accountkpi/kpi/cache.hpp"          // IWYU pragma: export
 #include "accountkpi/kpi/concentration.hpp"  // IWYU pragma: export
 #include "accountkpi/kpi/data_coverage.hpp"  // IWYU pragma: export
 #include "accountkpi/kpi/engine.hpp"         // IWYU pragma: export

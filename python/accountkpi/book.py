@@ -214,13 +214,23 @@ class Book:
     (2, 2)
     """
 
-    __slots__ = ("_core", "_derived")
+    __slots__ = ("_cache", "_core", "_derived")
 
     def __init__(self, core: _core.Book) -> None:
         if not isinstance(core, _core.Book):
             raise TypeError("use Book.from_frames(...) or Book.from_csv(...) to build a Book")
         self._core = core
         self._derived: dict[Any, Any] = {}
+        self._cache: _core.kpi.StateCache | None = None
+
+    @property
+    def state_cache(self) -> _core.kpi.StateCache:
+        """The cache of per-period states that :meth:`kpis` reads and fills (``cache=True``): one for this
+        Book and the Books appended to it, at most 256 MB (``max_bytes``; least recently used first out).
+        ``bytes``, ``size`` and ``hits_and_misses`` say what it holds; ``clear()`` empties it."""
+        if self._cache is None:
+            self._cache = _core.kpi.StateCache()
+        return self._cache
 
     def _memo(self, what: Any, make: Callable[[], Any]) -> Any:
         """``make()``, made once per Book (which never changes) and kept under ``what``: the key labels and
@@ -445,7 +455,9 @@ class Book:
             raise_problems(*_merged(problems, list(e.problems), e.total))
         if problems:
             raise_problems(problems)
-        return type(self)(core)
+        appended = type(self)(core)
+        appended._cache = self.state_cache  # one cache for the lineage: unchanged periods are reused
+        return appended
 
     @classmethod
     def _build_lenient(
@@ -698,6 +710,7 @@ class Book:
         scope: Any = None,
         ltv_model: Any = None,
         output: str = "pandas",
+        cache: bool = True,
         **options: Any,
     ) -> Any:
         """KPIs as a DataFrame: one row per (group, period), one column per KPI.
@@ -719,6 +732,11 @@ class Book:
         scope : Scope, list of account ids or dict, optional
         output : {"pandas", "polars", "arrow"}, default "pandas"
             The library of the result: a pandas DataFrame, a polars DataFrame or a pyarrow Table.
+        cache : bool, default True
+            Reuse the states of periods computed before for the same keys, KPIs' measures, options and scope,
+            on this Book or on the Book it was appended to when nothing those periods read changed (see
+            :attr:`state_cache`), and keep those computed now; the answer is the same, bit for bit. False
+            computes every period and keeps nothing. Requests with ``ltv_model`` do not use it.
         **options
             ``retention_method`` ('set' | 'textbook'), ``churn_method`` ('start_cohort' | 'include_new'),
             ``revenue_churn_method`` ('gross' | 'net'), ``nrr_base`` ('previous' | 'year_ago'),
@@ -734,7 +752,16 @@ class Book:
         >>> list(t.columns)
         ['region', 'period', 'revenue', 'nrr']
         """
-        result = _kpi_table(self, periods, by, kpis, scope=scope, ltv_model=ltv_model, **options)
+        result = _kpi_table(
+            self,
+            periods,
+            by,
+            kpis,
+            scope=scope,
+            ltv_model=ltv_model,
+            cache=self.state_cache if cache else None,
+            **options,
+        )
         return to_output(result, output)
 
     def revenue_bridge(

@@ -171,6 +171,7 @@ def table(
     *,
     scope: Any = None,
     ltv_model: Any = None,
+    cache: _core.kpi.StateCache | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     """KPIs per (group, period) as a DataFrame: the engine behind :meth:`accountkpi.Book.kpis`.
@@ -178,14 +179,17 @@ def table(
     ``ltv_model``, a pair of fitted ``(BetaGeoFitter, GammaGammaFitter)`` (optionally with a third item, a
     dict of ``time``, ``discount_rate`` and ``freq`` for their CLV, default 12 months, 0.01 a month, ``"W"``),
     gives the ``ltv_predicted`` column: each account's predicted value from its RFM at the end of each
-    period, averaged over the group's active clients. Without it that column is NaN.
+    period, averaged over the group's active clients. Without it that column is NaN. ``cache``: where the
+    per-period states are looked up and kept (:attr:`accountkpi.Book.state_cache`), or None.
     """
     plist, keys, names = _request(periods, by, kpis)
     days = [(p._begin, p._end) for p in plist]
     values = None
     if ltv_model is not None and (not names or "ltv_predicted" in names):
         values = _predicted_values(book, plist, ltv_model)
-    raw = _core.kpi.compute(book._core, days, keys, names, options, _scope(book, scope, options), values)
+    raw = _core.kpi.compute(
+        book._core, days, keys, names, options, _scope(book, scope, options), values, cache
+    )
     _warn_coverage(book, days, names)
     return _frame(book, plist, raw, options)
 

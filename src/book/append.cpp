@@ -193,6 +193,31 @@ SpellTable walked_spells(const SpellTable& old, const RevenueTable& rev, std::si
     return spell_table(spells, n_accounts);
 }
 
+/// The first day of `added`'s events.
+Date first_event(const BookData& added) {
+    Date first = Date::max();
+    for (const auto* dates : {&added.interactions.date, &added.requests.received_on, &added.surveys.date}) {
+        if (!dates->empty()) first = std::min(first, *std::min_element(dates->begin(), dates->end()));
+    }
+    const auto& rev = added.revenue.date;
+    if (rev.size() > 0) first = std::min(first, *std::min_element(rev.begin(), rev.end()));
+    return first;
+}
+
+/// The version of a Book appended to `base`: the first days from which its answers may differ (see
+/// `BookVersion`), `accounts` its sightings.
+std::shared_ptr<const BookVersion> appended_version(const BookData& base, const BookData& added,
+                                                    const AccountTable& accounts) {
+    auto v = std::make_shared<BookVersion>(*BookVersion::fresh());
+    v->parent = base.version;
+    v->events_from = first_event(added);
+    for (std::size_t a = 0; a < accounts.size(); ++a) {
+        const Date was = base.accounts.last_seen[a];
+        if (!was.is_null() && was < accounts.last_seen[a]) v->seen_from = std::min(v->seen_from, was + 1);
+    }
+    return v;
+}
+
 }  // namespace
 
 std::shared_ptr<BookData> appended(const BookData& base, BookData&& added) {
@@ -225,6 +250,7 @@ std::shared_ptr<BookData> appended(const BookData& base, BookData&& added) {
     out->interactions = joined_interactions(base.interactions, added.interactions);
     out->requests = joined_requests(base.requests, added.requests);
     out->surveys = joined_surveys(base.surveys, added.surveys);
+    out->version = appended_version(base, added, out->accounts);
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "accountkpi/book/book.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <string>
 
@@ -19,6 +20,13 @@ std::uint64_t mixed(std::int64_t id) noexcept {
 }
 
 }  // namespace
+
+std::shared_ptr<const BookVersion> BookVersion::fresh() {
+    static std::atomic<std::uint64_t> last{0};
+    auto v = std::make_shared<BookVersion>();
+    v->id = ++last;
+    return v;
+}
 
 std::size_t IdIndex::slot_of(std::int64_t id) const noexcept {
     const std::uint64_t h = mixed(id);

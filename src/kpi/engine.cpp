@@ -12,6 +12,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "accountkpi/book/org.hpp"
 #include "accountkpi/detail/sum.hpp"
@@ -1382,60 +1383,86 @@ class PeriodAccumulator {
     std::size_t billed_row_ = 0;                // the revenue lines in `billed_`
 };
 
-/// The state of a request whose organisation keys (see `rolls_up`) hold the owner's, his unit's or the
-/// account's own cells until `roll_up`.
-State accumulate_own_groups(const Book& book, const Request& rq) {
-    check(rq);
-    const std::size_t n_bands = rq.options.volume_thresholds.size() + 1;
-    const Keyer keyer(book, rq.by, n_bands);
-    const ScopeFilter scope(book, rq.scope, n_bands);
-    const Plan plan = plan_of(rq, scope);
-    const std::size_t np = rq.periods.size();
-    const std::size_t n_accounts = book.accounts().size();
-    const Indexes ix = indexes_of(book, plan);
-    if (!rq.account_values.empty() && rq.account_values.size() != np * n_accounts) {
-        throw std::invalid_argument(
-            "account_values must hold one value per period and account: " + std::to_string(np * n_accounts) +
-            " values, got " + std::to_string(rq.account_values.size()));
+/// What the passes of a request share: checked once, before any of them.
+struct Prepared {
+    Prepared(const Book& b, const Request& r)
+        : book(b),
+          rq(checked(r)),
+          keyer(book, rq.by, rq.options.volume_thresholds.size() + 1),
+          scope(book, rq.scope, rq.options.volume_thresholds.size() + 1),
+          plan(plan_of(rq, scope)),
+          ix(indexes_of(book, plan)),
+          cardinalities(keyer.cardinalities()) {
+        const std::size_t n = rq.periods.size() * book.accounts().size();
+        if (!rq.account_values.empty() && rq.account_values.size() != n) {
+            throw std::invalid_argument(
+                "account_values must hold one value per period and account: " + std::to_string(n) +
+                " values, got " + std::to_string(rq.account_values.size()));
+        }
     }
-    const auto cardinalities = keyer.cardinalities();
-    const auto new_state = [&](std::size_t periods) {
+    static const Request& checked(const Request& r) {
+        check(r);
+        return r;
+    }
+    [[nodiscard]] State new_state(std::size_t periods) const {
         State s(rq.by, cardinalities, periods, plan.nd.sums, plan.nd.counts, plan.account_pass);
         if (rq.by.empty()) (void)s.group({});  // the ungrouped answer always has its one group
         return s;
-    };
-    const auto run = [&](auto& st, std::size_t chunk_begin, std::size_t chunk_end) {
+    }
+    /// Accumulates the request's periods [begin, end) into `st`'s periods 0 .. end - begin.
+    template <class Cells>
+    void run(Cells& st, std::size_t begin, std::size_t end) const {
         PeriodAccumulator accumulator(book, rq, plan, ix, keyer, scope, st);
-        accumulator.run(chunk_begin, chunk_end);
-    };
+        accumulator.run(begin, end);
+    }
+    /// The threads for the request's periods `periods` (see `threads_for`): a line or an account-period a
+    /// unit of work.
+    [[nodiscard]] std::size_t threads(const std::vector<std::size_t>& periods) const {
+        std::size_t work = plan.account_pass ? book.accounts().size() * periods.size() : 0;
+        for (std::size_t p : periods) {
+            const auto [lo, hi] = rows_in(book.revenue().date, rq.periods[p]);
+            work += hi - lo;
+        }
+        return threads_for(rq.threads, periods.size(), work);
+    }
 
+    const Book& book;
+    const Request& rq;
+    Keyer keyer;
+    ScopeFilter scope;
+    Plan plan;
+    Indexes ix;
+    std::vector<std::uint64_t> cardinalities;
+};
+
+/// The state of a request whose organisation keys (see `rolls_up`) hold the owner's, his unit's or the
+/// account's own cells until `roll_up`.
+State accumulate_own_groups(const Prepared& pr) {
+    const std::size_t np = pr.rq.periods.size();
+    std::vector<std::size_t> all(np);
+    std::iota(all.begin(), all.end(), std::size_t{0});
     // One chunk of contiguous periods per thread when there is enough work; the chunks' cells (disjoint
     // periods) are copied into the answer in chunk order, so that it is the same, bit for bit, for any
     // number of threads.
-    std::size_t work = plan.account_pass ? n_accounts * np : 0;
-    for (const Period& P : rq.periods) {
-        const auto [lo, hi] = rows_in(book.revenue().date, P);
-        work += hi - lo;
-    }
-    const std::size_t threads = threads_for(rq.threads, np, work);
+    const std::size_t threads = pr.threads(all);
+    State st = pr.new_state(np);
     if (threads <= 1) {
-        State st = new_state(np);
-        run(st, 0, np);
+        pr.run(st, 0, np);
         return st;
     }
     std::vector<std::size_t> bounds(threads + 1);
     for (std::size_t t = 0; t <= threads; ++t) bounds[t] = t * np / threads;
-    State st = new_state(np);
     if (st.dense()) {  // the threads write their periods' cells in place
         std::vector<PeriodSlice> slices;
         for (std::size_t t = 0; t < threads; ++t) slices.emplace_back(st, bounds[t]);
-        in_threads(threads, rq.executor, [&](std::size_t t) { run(slices[t], bounds[t], bounds[t + 1]); });
+        in_threads(threads, pr.rq.executor,
+                   [&](std::size_t t) { pr.run(slices[t], bounds[t], bounds[t + 1]); });
         for (const auto& slice : slices) slice.fold_into(st);
         return st;
     }
     std::vector<State> parts;
-    for (std::size_t t = 0; t < threads; ++t) parts.push_back(new_state(bounds[t + 1] - bounds[t]));
-    in_threads(threads, rq.executor, [&](std::size_t t) { run(parts[t], bounds[t], bounds[t + 1]); });
+    for (std::size_t t = 0; t < threads; ++t) parts.push_back(pr.new_state(bounds[t + 1] - bounds[t]));
+    in_threads(threads, pr.rq.executor, [&](std::size_t t) { pr.run(parts[t], bounds[t], bounds[t + 1]); });
     for (std::size_t t = 0; t < threads; ++t) {
         st.adopt(parts[t], bounds[t]);
         parts[t] = State{};  // freed at once: the peak holds the answer and one part, not all of them
@@ -1443,10 +1470,161 @@ State accumulate_own_groups(const Book& book, const Request& rq) {
     return st;
 }
 
+// ---- the cache of single periods (accountkpi/kpi/cache.hpp)
+
+/// The cells of one period at a time, each period in a state of its own (`into`): one pass over periods
+/// that are cached apart.
+class OnePeriod {
+  public:
+    void into(State& st) noexcept { st_ = &st; }
+    [[gnu::always_inline]] std::uint32_t group(const std::array<std::int32_t, 8>& codes) {
+        return st_->group(codes);
+    }
+    [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
+        return st_->holds(codes);
+    }
+    [[gnu::always_inline, nodiscard]] std::size_t cell(std::size_t g, std::size_t /*p*/) const noexcept {
+        return st_->cell(g, 0);
+    }
+    [[gnu::always_inline]] void prefetch(const std::array<std::int32_t, 8>& codes,
+                                         std::size_t /*p*/) const noexcept {
+        st_->prefetch(codes, 0);
+    }
+    [[nodiscard]] bool worth_prefetching() const noexcept { return st_->worth_prefetching(); }
+    template <class M, class X>
+    [[gnu::always_inline]] void add(M m, std::size_t cell, X x) noexcept {
+        st_->add(m, cell, x);
+    }
+    template <class M>
+    [[gnu::always_inline]] void add(M m, std::size_t cell) noexcept {
+        st_->add(m, cell);
+    }
+    [[gnu::always_inline]] void add_exact(State::Sum m, std::size_t cell, detail::Int128 n) noexcept {
+        st_->add_exact(m, cell, n);
+    }
+    template <class M>
+    [[gnu::always_inline, nodiscard]] bool has(M m) const noexcept {
+        return st_->has(m);
+    }
+    void push(State::List l, std::size_t g, std::size_t /*p*/, double x) { st_->push(l, g, 0, x); }
+
+  private:
+    State* st_ = nullptr;
+};
+
+/// Appends the bytes of `x` to `out`.
+template <class T>
+void put_bytes(std::string& out, const T& x) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    out.append(reinterpret_cast<const char*>(&x), sizeof(T));  // NOLINT(*-reinterpret-cast)
+}
+template <class T>
+void put_bytes(std::string& out, const std::vector<T>& xs) {
+    put_bytes(out, xs.size());
+    for (const T& x : xs) put_bytes(out, x);
+}
+
+/// What the state of one period depends on besides the Book and the period: the keys, the measures (not the
+/// KPIs: requests of other KPIs with the same measures share their states), the options and the scope.
+std::string signature(const Prepared& pr) {
+    const Options& o = pr.rq.options;
+    std::string out;
+    put_bytes(out, pr.rq.by);
+    put_bytes(out, pr.plan.nd.sums);
+    put_bytes(out, pr.plan.nd.counts);
+    put_bytes(out, pr.plan.nd.lists);
+    put_bytes(out, pr.plan.account_pass);
+    for (auto e : {static_cast<int>(o.retention), static_cast<int>(o.churn),
+                   static_cast<int>(o.revenue_churn), static_cast<int>(o.nrr_base), static_cast<int>(o.csat),
+                   static_cast<int>(o.ces), static_cast<int>(o.ltv_revenue), static_cast<int>(o.renewal)})
+        put_bytes(out, e);
+    for (double x :
+         {o.sla_days, o.top_p, o.pareto_threshold, o.hours_per_day, o.days_per_month, o.handover_days})
+        put_bytes(out, x);
+    put_bytes(out, o.volume_thresholds);
+    const Scope& sc = pr.rq.scope;
+    for (const auto* list : {&sc.accounts, &sc.managers, &sc.regions, &sc.domains, &sc.volume_bands})
+        put_bytes(out, *list);
+    return out;
+}
+
+/// The key of period `P`'s state of the request of `signature` on the Book of version `id`.
+std::string key_of(std::uint64_t id, Period P, const std::string& signature) {
+    std::string key;
+    key.reserve(signature.size() + 16);
+    put_bytes(key, id);
+    put_bytes(key, P.begin());
+    put_bytes(key, P.end());
+    return key += signature;
+}
+
+/// The day after the last one whose rows period `P`'s state reads: its end (its base period and the volume
+/// bands' trailing year lie before it), or the end of the handover window of its last day.
+Date read_until(Period P, const Plan& plan, const Options& o) {
+    if (!plan.handover) return P.end();
+    const double days = std::ceil(o.handover_days);
+    if (!(days >= 0 && days <= Options{}.handover_days * 1000)) return Date::max();
+    return std::max(P.end(), P.end() + static_cast<Date::rep>(days));
+}
+
+/// The state of period `P` held by `cache` for the Book of version `v` or an ancestor whose state of `P` is
+/// this Book's (see `BookVersion`); null when none is.
+std::shared_ptr<const State> find_state(StateCache& cache, const BookVersion& v, Period P, Date until,
+                                        bool rows, const std::string& signature) {
+    Date same = Date::max();  // states of the versions up to here that read only days before it are alike
+    for (const BookVersion* at = &v; at != nullptr; at = at->parent.get()) {
+        if (auto st = cache.find(key_of(at->id, P, signature))) return st;
+        same = std::min({same, at->events_from, rows ? at->seen_from : Date::max()});
+        if (same < until) break;
+    }
+    return nullptr;
+}
+
+/// `accumulate_own_groups` with `rq.cache`: the periods it holds read from it, the others computed (in one
+/// pass, their states apart) and added to it; the answer put together by `adopt`.
+State accumulate_own_groups_cached(const Prepared& pr) {
+    StateCache& cache = *pr.rq.cache;
+    const std::string sig = signature(pr);
+    const auto& periods = pr.rq.periods;
+    const std::size_t np = periods.size();
+    std::vector<std::shared_ptr<const State>> parts(np);
+    std::vector<std::size_t> missing;
+    for (std::size_t p = 0; p < np; ++p) {
+        const Date until = read_until(periods[p], pr.plan, pr.rq.options);
+        parts[p] = find_state(cache, pr.book.version(), periods[p], until, pr.plan.known_rows, sig);
+        if (!parts[p]) {
+            missing.push_back(p);
+            cache.count_miss();
+        }
+    }
+    std::vector<State> computed(missing.size());
+    for (auto& st : computed) st = pr.new_state(1);
+    const std::size_t threads = missing.empty() ? 0 : pr.threads(missing);
+    if (threads > 0)
+        in_threads(threads, pr.rq.executor, [&](std::size_t t) {
+            OnePeriod cells;
+            PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
+            for (std::size_t k = t * missing.size() / threads; k < (t + 1) * missing.size() / threads; ++k) {
+                cells.into(computed[k]);
+                accumulator.run(missing[k], missing[k] + 1);
+            }
+        });
+    for (std::size_t k = 0; k < missing.size(); ++k) {
+        auto st = std::make_shared<const State>(std::move(computed[k]));
+        cache.put(key_of(pr.book.version().id, periods[missing[k]], sig), st);
+        parts[missing[k]] = std::move(st);
+    }
+    State st = pr.new_state(np);
+    for (std::size_t p = 0; p < np; ++p) st.adopt(*parts[p], p);
+    return st;
+}
+
 }  // namespace
 
 State accumulate(const Book& book, const Request& rq) {
-    return roll_up(book, accumulate_own_groups(book, rq));
+    const Prepared pr(book, rq);
+    const bool cached = rq.cache && rq.account_values.empty();
+    return roll_up(book, cached ? accumulate_own_groups_cached(pr) : accumulate_own_groups(pr));
 }
 
 const std::vector<double>& Result::column(Kpi k) const {

@@ -87,9 +87,13 @@ State roll_up(const Book& book, State own) {
 }
 
 State State::empty_like() const {
+    return empty_like(n_periods_);
+}
+
+State State::empty_like(std::size_t periods) const {
     std::vector<std::uint64_t> cardinalities;
     for (auto e : extent_) cardinalities.push_back(e - 1);
-    return {by_, cardinalities, n_periods_, sum_on_, count_on_, account_level_};
+    return {by_, cardinalities, periods, sum_on_, count_on_, account_level_};
 }
 
 void State::add_into(const State& own, const std::vector<std::vector<std::uint32_t>>& into) {

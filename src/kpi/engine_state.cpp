@@ -155,6 +155,14 @@ bool StateCells::fits(const std::vector<kpi::Key>& by, const std::vector<std::ui
 
 namespace accountkpi::kpi {
 
+std::size_t State::bytes() const noexcept {
+    std::size_t n = sizeof(State) + sums_.size() * sizeof(double) + counts_.size() * sizeof(std::int64_t) +
+                    group_codes_.size() * sizeof(std::int32_t) + lut_.size() * sizeof(std::uint32_t) +
+                    used_.size() + overflow_.size() * 4 * sizeof(std::uint64_t);
+    for (const auto& l : lists_) n += l.size() * sizeof(l[0]);
+    return n;
+}
+
 std::vector<std::uint32_t> State::groups_of(const State& other) {
     std::vector<std::uint32_t> here(other.slots());
     for (std::size_t g = 0; g < other.slots(); ++g) {

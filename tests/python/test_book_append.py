@@ -79,3 +79,48 @@ def test_bad_rows_are_reported_with_table_row_column_and_reason(frames):
     assert "revenue row 1, column account_id: unknown account id '999999'" in text
     assert "revenue row 1, column date: not a date" in text
     assert book.rows("revenue") == len(frames["revenue"])
+
+
+CACHE_SPLITS = {
+    "mid_month": lambda frame, dates: dates >= pd.Timestamp("2024-12-15"),
+    "any_date": SPLITS["any_date"],
+}
+
+
+@pytest.mark.parametrize("split", CACHE_SPLITS, ids=list(CACHE_SPLITS))
+@pytest.mark.parametrize("by", [None, "account", "manager", ["region", "tier"], "team"], ids=str)
+def test_append_with_the_cache_warm_equals_build_then_compute(frames, split, by):
+    base, appended, whole = _split(frames, CACHE_SPLITS[split])
+    before = ak.Book.from_frames(**base)
+    periods = ak.periods("2024-01-01", "2025-02-01", "M") + ak.periods("2024-01-01", "2025-01-01", "Q")
+    kpis = list(ak.kpi.kpi_table().index)
+    before.kpis(periods, by=by, kpis=kpis)  # fills the cache
+    book = before.append(**appended)
+    assert book.state_cache is before.state_cache
+    hits = book.state_cache.hits_and_misses[0]
+    expected = ak.Book.from_frames(**whole).kpis(periods, by=by, kpis=kpis, cache=False)
+    pd.testing.assert_frame_equal(book.kpis(periods, by=by, kpis=kpis), expected)
+    found = book.state_cache.hits_and_misses[0] - hits
+    if split == "any_date":
+        assert found == 0  # rows of 2023 appended: no period is the same
+    elif by is None:
+        assert found > 0  # the months and quarters before the appended days are read from the cache
+
+
+def test_cache_hits_equal_a_fresh_computation(frames):
+    book = ak.Book.from_frames(**frames)
+    periods = ak.periods("2023-01-01", "2025-01-01", "M")
+    fresh = book.kpis(periods, by="manager", cache=False)
+    assert book.state_cache.size == 0  # cache=False keeps nothing
+    first = book.kpis(periods, by="manager")
+    hits, misses = book.state_cache.hits_and_misses
+    again = book.kpis(periods[3:7], by="manager")
+    assert book.state_cache.hits_and_misses == (hits + 4, misses)
+    pd.testing.assert_frame_equal(first, fresh)
+    pd.testing.assert_frame_equal(
+        again.reset_index(drop=True),
+        book.kpis(periods[3:7], by="manager", cache=False).reset_index(drop=True),
+    )
+    assert 0 < book.state_cache.bytes <= book.state_cache.max_bytes
+    book.state_cache.clear()
+    assert book.state_cache.size == 0

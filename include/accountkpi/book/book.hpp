@@ -188,6 +188,24 @@ struct BuildOptions {
     KeepRow keep = KeepRow::first;
 };
 
+/// A Book's identity, for caches of its answers (see `kpi::StateCache`): `id` is unique in the process and
+/// new for every build and every append. A Book appended to another (`BookBuilder::append_to`) keeps the
+/// other's version as `parent`, and the first days from which its answers may differ from the parent's:
+/// every KPI of a period ending on or before `events_from` is the parent's, and so are the rows of the
+/// accounts on the book in it when the period (with its base period) ends on or before `seen_from`.
+struct BookVersion {
+    std::uint64_t id = 0;
+    std::shared_ptr<const BookVersion> parent;  ///< the Book appended to; null for a Book built
+    /// The first day of an appended event (revenue line, interaction, request received, survey): the
+    /// parent's event rows, derived client spells and first sightings before it are this Book's.
+    Date events_from = Date::max();
+    /// The day after the earliest last sighting (`AccountTable::last_seen`) that the appended events moved
+    /// later: an account last seen on day L and seen again is on the book in the periods after L.
+    Date seen_from = Date::max();
+    /// A version of its own (a new `id`), without a parent.
+    [[nodiscard]] static std::shared_ptr<const BookVersion> fresh();
+};
+
 /// Everything a Book holds. Built only by `BookBuilder`.
 struct BookData {
     AccountTable accounts;
@@ -203,6 +221,7 @@ struct BookData {
     TargetTable targets;
     BuildOptions options;
     std::vector<std::string> tables_given;  ///< names of the input tables, in schema order
+    std::shared_ptr<const BookVersion> version = BookVersion::fresh();
 };
 
 /// The rows `[first, last)` of a date-sorted column that fall in `period`: found by binary search.
@@ -237,6 +256,8 @@ class Book {
     /// The first and the last day with any dated event (revenue, projects signed, interactions, requests,
     /// surveys); nullopt for a book without events.
     [[nodiscard]] std::optional<Period> span() const noexcept;
+    /// The Book's identity and lineage (see `BookVersion`); copies of a Book share it.
+    [[nodiscard]] const BookVersion& version() const noexcept { return *data_->version; }
     /// The shared data, for code that keeps the Book alive (e.g. arrays handed out without a copy).
     [[nodiscard]] const std::shared_ptr<const BookData>& data() const noexcept { return data_; }
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,7 @@
 #include "accountkpi/date.hpp"
 #include "accountkpi/export.hpp"
 #include "accountkpi/interrupt.hpp"
+#include "accountkpi/kpi/cache.hpp"
 #include "accountkpi/kpi/detail/state.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "accountkpi/kpi/options.hpp"
@@ -52,6 +54,10 @@ struct Request {
     /// lifetime value at the end of period `p`; `ltv_predicted` is its mean over the group's active clients,
     /// NaN values left out. Empty: `ltv_predicted` is NaN.
     std::vector<double> account_values;
+    /// Where the states of single periods are kept and looked up (see `StateCache`): periods it holds for
+    /// this request on this Book (or on the Book this one was appended to, where nothing they read changed)
+    /// are not computed again. Null: no cache. Requests with `account_values` do not use it.
+    std::shared_ptr<StateCache> cache;
 };
 
 /// The base period of `p` for NRR and its family: the k whole months before a period of k whole calendar
@@ -83,6 +89,10 @@ class State : public detail::StateCells {
     void add_into(const State& own, const std::vector<std::vector<std::uint32_t>>& into);
     /// A state of the same keys, key cardinalities, periods and measures, without groups.
     [[nodiscard]] State empty_like() const;
+    /// The same with `periods` periods.
+    [[nodiscard]] State empty_like(std::size_t periods) const;
+    /// The bytes of memory it holds (cells, lists, groups and their lookup table).
+    [[nodiscard]] std::size_t bytes() const noexcept;
     /// The state as a self-describing byte string (little-endian, versioned) for shipping between processes;
     /// only the cells in use are written. Defined in src/kpi/engine_state_io.cpp.
     [[nodiscard]] std::string to_bytes() const;

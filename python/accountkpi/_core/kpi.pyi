@@ -7,7 +7,35 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['State', 'accumulate', 'base_period', 'compound_churn', 'compute', 'data_coverage', 'finalize', 'gini', 'hhi', 'largest_share', 'lorenz', 'options', 'pareto_ratio', 'periodic_churn', 'registry', 'revenue_bridge', 'state_checksum', 'top_share', 'volume_band_labels']
+__all__: list[str] = ['State', 'StateCache', 'accumulate', 'base_period', 'compound_churn', 'compute', 'data_coverage', 'finalize', 'gini', 'hhi', 'largest_share', 'lorenz', 'options', 'pareto_ratio', 'periodic_churn', 'registry', 'revenue_bridge', 'state_checksum', 'top_share', 'volume_band_labels']
+class StateCache:
+    """
+    The per-period states of KPI requests already computed, reused for the same periods of the same Book or of a Book appended to it where nothing they read changed; at most max_bytes, least recently used dropped first.
+    """
+    def __init__(self, max_bytes: typing.SupportsInt | typing.SupportsIndex = 268435456) -> None:
+        ...
+    def clear(self) -> None:
+        """
+        Drops every state.
+        """
+    @property
+    def bytes(self) -> int:
+        """
+        The bytes of the states held.
+        """
+    @property
+    def hits_and_misses(self) -> tuple[int, int]:
+        """
+        Periods found and periods computed since the cache was made.
+        """
+    @property
+    def max_bytes(self) -> int:
+        ...
+    @property
+    def size(self) -> int:
+        """
+        The states held (one per period and request).
+        """
 class State:
     """
     Mergeable partial accumulations of a KPI request.
@@ -30,13 +58,13 @@ class State:
         """
         Size of the pickled form in bytes (what a worker ships for a merge).
         """
-def accumulate(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], by: collections.abc.Sequence[str], kpis: collections.abc.Sequence[str], options: dict, scope: dict, account_values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None) -> State:
+def accumulate(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], by: collections.abc.Sequence[str], kpis: collections.abc.Sequence[str], options: dict, scope: dict, account_values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, cache: StateCache = None) -> State:
     ...
 def base_period(arg0: typing.SupportsInt | typing.SupportsIndex, arg1: typing.SupportsInt | typing.SupportsIndex, arg2: str) -> tuple[int, int]:
     ...
 def compound_churn(churn: typing.SupportsFloat | typing.SupportsIndex, periods: typing.SupportsFloat | typing.SupportsIndex) -> float:
     ...
-def compute(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], by: collections.abc.Sequence[str], kpis: collections.abc.Sequence[str], options: dict, scope: dict, account_values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None) -> dict:
+def compute(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], by: collections.abc.Sequence[str], kpis: collections.abc.Sequence[str], options: dict, scope: dict, account_values: typing.Annotated[numpy.typing.ArrayLike, numpy.float64] | None = None, cache: StateCache = None) -> dict:
     ...
 def data_coverage(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], kpis: collections.abc.Sequence[str] = []) -> tuple[list, str]:
     """
