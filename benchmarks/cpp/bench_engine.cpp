@@ -15,11 +15,13 @@
 #include <map>
 #include <memory>
 #include <numeric>
+#include <random>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "accountkpi/book/builder.hpp"
+#include "accountkpi/book/transactions.hpp"
 #include "accountkpi/demo.hpp"
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/kpi.hpp"
@@ -292,6 +294,60 @@ void BM_Build(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(lines));
 }
 
+/// A transaction log shaped like `benchmarks/python/bench_build.py`'s synthetic one (Online Retail): about
+/// 124 lines per customer (integer ids drawn at random), timestamps in seconds over one year in order, gamma
+/// amounts, and each line's country (38, int8 dictionary codes) drawn at random.
+Table transaction_log(std::size_t n) {
+    std::mt19937_64 rng(0);
+    const std::size_t customers = std::max<std::size_t>(1, n / 124);
+    std::uniform_int_distribution<std::int64_t> customer(12'346,
+                                                         12'346 + static_cast<std::int64_t>(customers) - 1);
+    std::uniform_int_distribution<std::int64_t> second(0, 365 * 86'400 - 1);
+    std::uniform_int_distribution<int> country(0, 37);
+    std::gamma_distribution<double> sales(1.5, 12.0);
+    std::vector<std::int64_t> id(n), at(n);
+    std::vector<double> amount(n);
+    auto codes = std::make_shared<std::vector<std::int8_t>>(n);
+    const std::int64_t start = 1'291'161'600;  // 2010-12-01T00:00:00 in seconds since 1970
+    for (std::size_t i = 0; i < n; ++i) {
+        id[i] = customer(rng);
+        at[i] = start + second(rng);
+        amount[i] = std::round(sales(rng) * 100) / 100;
+        (*codes)[i] = static_cast<std::int8_t>(country(rng));
+    }
+    std::sort(at.begin(), at.end());
+    std::vector<std::string> names;
+    for (int k = 0; k < 38; ++k) names.push_back("country " + std::to_string(k));
+    auto held_at = std::make_shared<std::vector<std::int64_t>>(std::move(at));
+    Table log;
+    log.add("CustomerID", Column::integers(std::move(id)));
+    log.add("InvoiceDate", Column::dates(std::span<const std::int64_t>(*held_at), TimeUnit::second, held_at));
+    log.add("Sales", Column::numbers(std::move(amount)));
+    log.add("Country", Column::texts(Codes(std::span<const std::int8_t>(*codes)), std::move(names), codes));
+    return log;
+}
+
+/// A Book from one transaction log (`TransactionLog`: the accounts derived, each one's most frequent
+/// country, the Book built), per line: issue 19's build, whose cost per line should not grow with the log.
+void BM_FromTransactions(benchmark::State& state) {
+    const auto n = static_cast<std::size_t>(state.range(0));
+    TransactionOptions options;
+    options.columns = {"CustomerID", "InvoiceDate", "Sales", "", "Country"};
+    const TransactionLog log(transaction_log(n), options);
+    std::size_t lines = 0, accounts = 0;
+    for (auto _ : state) {
+        const Book book = log.build();
+        lines = book.revenue().size();
+        accounts = book.accounts().size();
+        benchmark::DoNotOptimize(book);
+    }
+    if (lines != n || accounts != std::max<std::size_t>(1, n / 124)) fail(state, "the built book differs");
+    state.counters["ns_per_line"] =
+        benchmark::Counter(static_cast<double>(n) * static_cast<double>(state.iterations()),
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+
 /// The demo's input split for appends: `base`, every table without the last 0.6% of the revenue lines;
 /// `yesterday` and `today`, 0.3% each (a day's share of a year's lines; the demo bills on one day of the
 /// month, so parts of that day).
@@ -411,6 +467,14 @@ BENCHMARK(BM_Concentration)->Apply(sizes);
 BENCHMARK(BM_Build)->Apply(sizes);
 // 240,000 accounts: about 5 x 10^6 revenue lines (issue 20's append of a day to a year).
 BENCHMARK(BM_Build)->ArgName("accounts")->Arg(240'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_FromTransactions)
+    ->ArgName("lines")
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Arg(10'000'000)
+    ->Arg(20'000'000)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Append, after_append, true)
     ->ArgName("accounts")
     ->Arg(10'000)

@@ -131,6 +131,8 @@ class NumberSource {
     [[nodiscard]] Array<double> array(const std::vector<std::uint32_t>& order) const {
         if (doubles_ && owner_ && order.empty() && (!missing_ || std::isnan(fallback_)))
             return Array<double>(std::span<const double>(doubles_, rows_), owner_);
+        if (!given() && fallback_ == 0) return Array<double>::zeros(rows_);
+        if (!given()) return std::vector<double>(rows_, fallback_);
         std::vector<double> out(rows_);
         if (order.empty()) {
             for (std::size_t i = 0; i < rows_; ++i) out[i] = (*this)[i];
@@ -503,20 +505,30 @@ class Reader {
                 }
             }
         } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
-            std::vector<std::optional<std::int32_t>> map(t->categories.size());
-            for (std::size_t k = 0; k < map.size(); ++k)
-                map[k] = index.find(std::string_view(t->categories[k]));
+            // Per dictionary code, its index, `blank` (an empty text: a missing id) or `unknown_id`: a line
+            // reads 4 bytes of this table, not the text (with 10^5 ids, tables of texts outgrow the caches).
+            constexpr std::int32_t blank = -2, unknown_id = -3;
+            std::vector<std::int32_t> map(t->categories.size());
+            for (std::size_t k = 0; k < map.size(); ++k) {
+                const std::string& id = t->categories[k];
+                const auto found = id.empty() ? std::nullopt : index.find(std::string_view(id));
+                map[k] = id.empty() ? blank : found ? *found : unknown_id;
+            }
             t->codes.visit([&](auto codes) {
                 for (std::size_t i = 0; i < out.size(); ++i) {
                     const std::int64_t code = code_value(codes[i]);
-                    if (code < 0 || (static_cast<std::size_t>(code) < map.size() &&
-                                     t->categories[static_cast<std::size_t>(code)].empty())) {
+                    const std::int32_t k = code < 0 ? blank
+                                           : static_cast<std::size_t>(code) < map.size()
+                                               ? map[static_cast<std::size_t>(code)]
+                                               : none;
+                    if (k >= 0) {
+                        out[i] = k;
+                    } else if (k == blank) {
                         if (required) report(to_row(i), name, "missing id");
-                    } else if (!valid_code(code, map.size(), i, name)) {
-                    } else if (const auto& k = map[static_cast<std::size_t>(code)]) {
-                        out[i] = *k;
-                    } else {
+                    } else if (k == unknown_id) {
                         unknown(i, t->categories[static_cast<std::size_t>(code)]);
+                    } else {
+                        valid_code(code, map.size(), i, name);  // reports the code out of range
                     }
                 }
             });
@@ -1264,8 +1276,12 @@ class Assembly {
         const auto amount = r.checked_numbers("amount", true, std::nan(""), true);
         const auto cost = r.checked_numbers("cost", false, 0.0, true);
         const auto units = r.checked_numbers("units", false, std::nan(""), false);
-        auto unit = r.vocabulary("unit", billing_names, false, Billing::none);
-        for (std::size_t i = 0; i < r.rows(); ++i) {
+        // Without units and unit no line can have a problem with them: the unit column is then zeros
+        // (`Billing::none`) that cost nothing until read.
+        const bool billed = r.column("units") || r.column("unit");
+        auto unit =
+            billed ? r.vocabulary("unit", billing_names, false, Billing::none) : std::vector<Billing>{};
+        for (std::size_t i = 0; billed && i < r.rows(); ++i) {
             detail::interruption_point(i);
             const double u = units[i];
             if (u < 0) r.report(to_row(i), "units", "negative units");
@@ -1283,7 +1299,8 @@ class Assembly {
             t.date = in_order(std::move(date), order);
             t.account = in_order(std::move(account), order);
             t.project = in_order(std::move(project), order);
-            t.unit = in_order(std::move(unit), order);
+            t.unit =
+                billed ? Array<Billing>(in_order(std::move(unit), order)) : Array<Billing>::zeros(r.rows());
             t.amount = amount.array(order);
             t.cost = cost.array(order);
             t.units = units.array(order);

@@ -17,8 +17,10 @@
 #include <vector>
 
 #include "accountkpi/book/transactions.hpp"
+#include "accountkpi/detail/order.hpp"
 #include "accountkpi/interrupt.hpp"
 #include "problems_detail.hpp"
+#include "transactions_detail.hpp"
 
 namespace accountkpi {
 
@@ -304,6 +306,16 @@ std::vector<Date> line_days(const Column& c) {
     return out;
 }
 
+/// Whether the lines of a dates column are in day order, read from its values (no day made per line): a
+/// later timestamp is never on an earlier day, and missing ones (the smallest value) come first, as their
+/// `Date::null()` days do, as long as the last line's day is a `Date`.
+bool in_day_order(const Column& c) {
+    const auto* d = std::get_if<Column::Dates>(&c.data());
+    if (!d || d->values.empty()) return false;
+    return std::is_sorted(d->values.begin(), d->values.end()) &&
+           d->day(d->values.size() - 1) <= std::numeric_limits<Date::rep>::max();
+}
+
 /// A column of dictionary codes held by the column itself.
 Column codes_column(std::vector<std::int32_t> codes, std::vector<std::string> names) {
     auto held = std::make_shared<const std::vector<std::int32_t>>(std::move(codes));
@@ -314,8 +326,14 @@ Column codes_column(std::vector<std::int32_t> codes, std::vector<std::string> na
 Column account_regions(const LineAccounts& accounts, const Column& region, const Column& date,
                        RegionRule rule) {
     LineRegions lines = line_regions(region);
-    std::vector<std::int32_t> chosen = derive_regions(accounts.code, lines.code, line_days(date),
-                                                      accounts.ids.size(), lines.names.size(), rule);
+    // The lines in (day, position) order; none when they are in that order already (the common case).
+    std::vector<std::uint32_t> order;
+    if (!in_day_order(date)) {
+        const std::vector<Date> days = line_days(date);
+        if (!std::is_sorted(days.begin(), days.end())) order = detail::stable_order(days);
+    }
+    std::vector<std::int32_t> chosen = detail::regions_by_rule(accounts.code, lines.code, order,
+                                                               accounts.ids.size(), lines.names.size(), rule);
     std::vector<std::int32_t> renumbered(lines.names.size(), missing);
     for (const auto r : chosen) {
         if (r >= 0) renumbered[static_cast<std::size_t>(r)] = 0;

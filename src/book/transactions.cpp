@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "accountkpi/detail/order.hpp"
+#include "accountkpi/detail/prefetch.hpp"
+#include "transactions_detail.hpp"
 
 namespace accountkpi {
 
@@ -33,17 +35,24 @@ struct Tally {
 std::vector<std::int32_t> derive_regions(std::span<const std::int32_t> account,
                                          std::span<const std::int32_t> region, std::span<const Date> day,
                                          std::size_t accounts, std::size_t regions, RegionRule rule) {
-    const std::size_t n = account.size();
-    if (region.size() != n || day.size() != n) {
+    if (region.size() != account.size() || day.size() != account.size()) {
         throw std::invalid_argument("derive_regions: account, region and day need one value per line");
     }
+    // Lines in (day, position) order; none when the log is in day order already (the common case).
+    const std::vector<std::uint32_t> order =
+        std::is_sorted(day.begin(), day.end()) ? std::vector<std::uint32_t>{} : detail::stable_order(day);
+    return detail::regions_by_rule(account, region, order, accounts, regions, rule);
+}
+
+std::vector<std::int32_t> detail::regions_by_rule(std::span<const std::int32_t> account,
+                                                  std::span<const std::int32_t> region,
+                                                  std::span<const std::uint32_t> order, std::size_t accounts,
+                                                  std::size_t regions, RegionRule rule) {
+    const std::size_t n = account.size();
     const auto valid = [&](std::int32_t a, std::int32_t r) {
         return a >= 0 && r >= 0 && static_cast<std::size_t>(a) < accounts &&
                static_cast<std::size_t>(r) < regions;
     };
-    // Lines in (day, position) order; empty when the log is in day order already (the common case).
-    const std::vector<std::uint32_t> order =
-        std::is_sorted(day.begin(), day.end()) ? std::vector<std::uint32_t>{} : detail::stable_order(day);
     const auto line = [&](std::size_t rank) { return order.empty() ? rank : std::size_t{order[rank]}; };
 
     std::vector<std::int32_t> out(accounts, -1);
@@ -66,7 +75,16 @@ std::vector<std::int32_t> derive_regions(std::span<const std::int32_t> account,
     };
     if (accounts * regions <= 4 * n + 4096) {  // a dense table of the pairs
         std::vector<Tally> pairs(accounts * regions);
+        // The pairs are read at random (24 MB for 10^7 lines of a log like Online Retail): each is fetched
+        // `ahead` lines before it is counted.
+        constexpr std::size_t ahead = 16;
         for (std::size_t rank = 0; rank < n; ++rank) {
+            if (rank + ahead < n) {
+                const std::size_t j = line(rank + ahead);
+                if (valid(account[j], region[j]))
+                    detail::prefetch_write(&pairs[static_cast<std::size_t>(account[j]) * regions +
+                                                  static_cast<std::size_t>(region[j])]);
+            }
             const std::size_t i = line(rank);
             if (!valid(account[i], region[i])) continue;
             auto& t =

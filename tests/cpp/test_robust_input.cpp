@@ -117,6 +117,26 @@ TEST(RobustInput, RaggedColumnsAndOutOfRangeCodesAreProblemsNotCrashes) {
               "revenue column date: has 1 rows, the table has 2\n");
 }
 
+TEST(RobustInput, TextReferencesBlankUnknownAndOutOfRangeCodes) {
+    // The revenue's account ids as dictionary codes: a known id, a code past the dictionary, a missing code,
+    // an empty text (missing), an id no account has; each line's problem named once, in row order.
+    static const std::int32_t codes[] = {0, 7, -1, 1, 2};
+    Table revenue;
+    revenue.add("account_id", Column::texts(std::span<const std::int32_t>(codes), {"A", "", "Z"}));
+    revenue.add("date", days({"2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01", "2024-01-01"}));
+    revenue.add("amount", numbers({1.0, 2.0, 3.0, 4.0, 5.0}));
+    Table accounts;
+    accounts.add("account_id", texts({"A"}));
+    BookBuilder b;
+    b.add("accounts", std::move(accounts));
+    b.add("revenue", std::move(revenue));
+    EXPECT_EQ(described(problems_of(b)),
+              "revenue row 1, column account_id: dictionary code 7 out of range\n"
+              "revenue row 2, column account_id: missing id\n"
+              "revenue row 3, column account_id: missing id\n"
+              "revenue row 4, column account_id: unknown account id 'Z'\n");
+}
+
 TEST(RobustInput, EmptyAndOneRowTables) {
     BookBuilder empty;
     empty.add("accounts", Table{});

@@ -6,8 +6,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -32,6 +35,19 @@ class Array {
     /// Takes `values` (no copy).
     Array(std::vector<T>&& values)  // NOLINT(google-explicit-constructor): a move, as for the vector it was
         : Array(std::make_shared<Buffer>(std::move(values))) {}
+    /// `n` values whose bits are all zero (0.0, 0, an enumeration's zero), the array's own: a column the
+    /// input lacks, at no cost until it is read (a large `calloc` maps the kernel's zero page instead of
+    /// writing zeros).
+    [[nodiscard]] static Array zeros(std::size_t n) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        void* p = std::calloc(n > 0 ? n : 1, sizeof(T));
+        if (!p) throw std::bad_alloc();
+        Array out;
+        out.owner_ = std::shared_ptr<const void>(p, std::free);
+        out.data_ = static_cast<const T*>(p);
+        out.size_ = n;
+        return out;
+    }
     /// Views `values`, keeping `owner` alive as long as any copy of the array lives. The memory must not
     /// change while the array lives.
     Array(std::span<const T> values, std::shared_ptr<const void> owner) noexcept

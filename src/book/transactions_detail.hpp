@@ -1,0 +1,20 @@
+#pragma once
+// The region rule on lines whose order is known: shared by `derive_regions` and the transaction log, which
+// often knows its lines are in day order without converting every timestamp to a day.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "accountkpi/book/transactions.hpp"
+
+namespace accountkpi::detail {
+
+/// `derive_regions` of the lines taken in `order` (every line in turn when `order` is empty).
+[[nodiscard]] std::vector<std::int32_t> regions_by_rule(std::span<const std::int32_t> account,
+                                                        std::span<const std::int32_t> region,
+                                                        std::span<const std::uint32_t> order,
+                                                        std::size_t accounts, std::size_t regions,
+                                                        RegionRule rule);
+
+}  // namespace accountkpi::detail
