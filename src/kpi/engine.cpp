@@ -1598,13 +1598,13 @@ State accumulate_own_groups_cached(const Prepared& pr) {
         }
     }
     std::vector<State> computed(missing.size());
-    for (auto& st : computed) st = pr.new_state(1);
     const std::size_t threads = missing.empty() ? 0 : pr.threads(missing);
     if (threads > 0)
         in_threads(threads, pr.rq.executor, [&](std::size_t t) {
             OnePeriod cells;
             PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
             for (std::size_t k = t * missing.size() / threads; k < (t + 1) * missing.size() / threads; ++k) {
+                computed[k] = pr.new_state(1);
                 cells.into(computed[k]);
                 accumulator.run(missing[k], missing[k] + 1);
             }
@@ -1615,7 +1615,10 @@ State accumulate_own_groups_cached(const Prepared& pr) {
         parts[missing[k]] = std::move(st);
     }
     State st = pr.new_state(np);
-    for (std::size_t p = 0; p < np; ++p) st.adopt(*parts[p], p);
+    for (std::size_t p = 0; p < np; ++p) {
+        detail::check_interruption();  // a period's cells: for a request of many periods, seconds in all
+        st.adopt(*parts[p], p);
+    }
     return st;
 }
 
