@@ -207,7 +207,7 @@ def _shuffled(events: dict[str, dd.DataFrame], n: int, integer_ids: bool) -> dic
     In one stage: each input partition is cut into its ``n`` account pieces (one task), and account
     partition ``i`` joins piece ``i`` of every input partition, so each row moves at most once. Dask's own
     shuffles (``set_index``) sort and, past 32 partitions, move every row twice (``"tasks"``) or through
-    Arrow and disk (``"p2p"``): 1.7 times slower at 10^7 lines (docs/dask.md)."""
+    Arrow and disk (``"p2p"``): at 10^7 lines 1.4 and about 4 times slower (docs/dask.md)."""
     out = {}
     for name, frame in events.items():
         cut = [
