@@ -73,34 +73,44 @@ bool close(double x, double y, double tolerance) {
     return std::abs(x - y) <= tolerance * std::max(1.0, std::abs(y));
 }
 
+/// `x` to the last bit, for messages.
+std::string exact(double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", x);
+    return text;
+}
+
 void fail(benchmark::State& state, const std::string& what) {
     state.SkipWithError(what.c_str());
 }
 
-/// Revenue per (key code, month) by a plain loop over the lines: the reference the engine must match.
+/// Revenue per (key code, month) by a plain loop over the lines: the reference the engine must match. Money
+/// is summed as the engine defines it, exactly in millionths (a compensated sum of the doubles differs in the
+/// last digits where lines cancel: 1.0299999999988358 for 1.03).
 std::map<std::pair<std::int32_t, int>, double> reference_revenue(const Book& book, Key by) {
-    std::map<std::pair<std::int32_t, int>, detail::NeumaierSum> sums;
+    std::map<std::pair<std::int32_t, int>, detail::Int128> sums;
     const auto& r = book.revenue();
     for (std::size_t i = 0; i < r.size(); ++i) {
         const int m = month_index(r.date[i]);
         if (m < 0) continue;
+        const detail::Int128 amount = detail::to_millionths(r.amount[i]);
         if (by == Key::region) {
-            sums[{book.accounts().region[static_cast<std::size_t>(r.account[i])], m}].add(r.amount[i]);
+            sums[{book.accounts().region[static_cast<std::size_t>(r.account[i])], m}] += amount;
             continue;
         }
         if (by != Key::team) {
-            sums[{by == Key::account ? r.account[i] : r.manager[i], m}].add(r.amount[i]);
+            sums[{by == Key::account ? r.account[i] : r.manager[i], m}] += amount;
             continue;
         }
         // A team: the owner's line counts for him and for every manager above him.
         std::int32_t up = r.manager[i];
         do {
-            sums[{up, m}].add(r.amount[i]);
+            sums[{up, m}] += amount;
             up = up == none ? none : book.managers().reports_to[static_cast<std::size_t>(up)];
         } while (up != none);
     }
     std::map<std::pair<std::int32_t, int>, double> out;
-    for (const auto& [k, s] : sums) out[k] = s.value();
+    for (const auto& [k, s] : sums) out[k] = detail::from_millionths(s);
     return out;
 }
 
@@ -115,10 +125,13 @@ kpi::Request table_request(Key by) {
 }
 
 /// The grouped table of issue 3 by manager, by account, or by team (issue 15: the same pass by manager, then
-/// each manager's cells added up the reporting lines).
-void BM_Table(benchmark::State& state, Key by) {
+/// each manager's cells added up the reporting lines). With `threads_given`, the second argument is
+/// `Request::threads` (the engine's scaling on 1 and 2 threads: `BM_Table/threads_by_*`, wall time); else one
+/// thread per core.
+void BM_Table(benchmark::State& state, Key by, bool threads_given = false) {
     const Book& book = book_of(state.range(0));
-    const kpi::Request rq = table_request(by);
+    kpi::Request rq = table_request(by);
+    if (threads_given) rq.threads = static_cast<unsigned>(state.range(1));
     kpi::Result r;
     for (auto _ : state) {
         r = kpi::compute(book, rq);
@@ -131,7 +144,11 @@ void BM_Table(benchmark::State& state, Key by) {
     for (std::size_t i = 0; i < r.rows(); ++i) {
         const auto it = expected.find({r.key_codes[0][i], r.period[i]});
         const double want = it == expected.end() ? 0.0 : it->second;
-        if (!close(revenue[i], want, 1e-12)) return fail(state, "revenue differs from the plain loop");
+        if (!close(revenue[i], want, 1e-12))
+            return fail(state, "revenue differs from the plain loop: key code " +
+                                   std::to_string(r.key_codes[0][i]) + ", period " +
+                                   std::to_string(r.period[i]) + ", " + exact(revenue[i]) + " against " +
+                                   exact(want));
         total += revenue[i];
         for (Kpi k : {Kpi::retention_rate, Kpi::churn_rate}) {
             const double v = r.column(k)[i];
@@ -459,6 +476,16 @@ void sizes(benchmark::internal::Benchmark* b) {
 BENCHMARK_CAPTURE(BM_Table, by_manager, Key::manager)->Apply(sizes);
 BENCHMARK_CAPTURE(BM_Table, by_team, Key::team)->Apply(sizes);
 BENCHMARK_CAPTURE(BM_Table, by_account, Key::account)->Apply(sizes);
+BENCHMARK_CAPTURE(BM_Table, threads_by_manager, Key::manager, true)
+    ->ArgNames({"accounts", "threads"})
+    ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Table, threads_by_account, Key::account, true)
+    ->ArgNames({"accounts", "threads"})
+    ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RevenueByMonth)->Apply(sizes);
 BENCHMARK(BM_OneKpiOneQuarter)->Apply(sizes)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SumColumn)->Apply(sizes);

@@ -1,7 +1,8 @@
 """The KPI workloads through accountkpi's Python API and through pandas, polars and DuckDB, on demo books of
 10^4, 10^5 and 10^6 accounts over two years (about 2.1 x 10^5, 2.1 x 10^6 and 2.1 x 10^7 revenue lines; the 12
 months computed hold about half of them). Every competitor's answer is checked against accountkpi's before its
-time is kept.
+time is kept. accountkpi computes every call (`cache=False`): with its state cache a repeated call would be
+answered from memory, which no competitor does (`bench_kpis_cached.py` measures the cache).
 
     python3 benchmarks/python/bench_kpi.py --sizes 10000,100000
 """
@@ -90,7 +91,10 @@ class Run:
         m, floor = self.measure("revenue_by_month", "floor", lambda: amount[lo:hi].sum(), runs=runs)
         self.keep(m, "the floor: one sum over the year's amount column", lines=int(hi - lo))
         m, ours = self.measure(
-            "revenue_by_month", "accountkpi", lambda: self.book.kpis(self.periods, kpis="revenue"), runs=runs
+            "revenue_by_month",
+            "accountkpi",
+            lambda: self.book.kpis(self.periods, kpis="revenue", cache=False),
+            runs=runs,
         )
         self.keep(m, compare_values(ours["revenue"].sum(), floor, 1e-12, "yearly total"))
         for lib, theirs_fn in (
@@ -106,7 +110,10 @@ class Run:
         under 100 microseconds), timed warm as timeit does (see common.measure_small)."""
         book, quarter = self.book, ak.Period(f"{YEAR}Q2")
         m, small = measure_small(
-            "one_kpi_one_quarter", self.size, "accountkpi", lambda: book.kpis(quarter, kpis="revenue")
+            "one_kpi_one_quarter",
+            self.size,
+            "accountkpi",
+            lambda: book.kpis(quarter, kpis="revenue", cache=False),
         )
         self.keep(m, f"a frame of one row; after gc.collect() {duration(m.extra['cold_seconds'])}")
         m, value = measure_small(
@@ -129,7 +136,9 @@ class Run:
                 replace(floor, workload=workload), "numpy summing the year's date, account, amount, cost"
             )
             m, ours = self.measure(
-                workload, "accountkpi", lambda by=by, k=kpis: self.book.kpis(self.periods, by=by, kpis=k)
+                workload,
+                "accountkpi",
+                lambda by=by, k=kpis: self.book.kpis(self.periods, by=by, kpis=k, cache=False),
             )
             self.keep(m, f"{len(ours)} rows")
             key = "region" if by == "region" else f"{by}_id"
@@ -149,7 +158,7 @@ class Run:
         """Concentration over the accounts with revenue in the year."""
         year = ak.Period(str(YEAR))
         m, ours = self.measure(
-            "concentration", "accountkpi", lambda: self.book.kpis(year, kpis=c.CONCENTRATION)
+            "concentration", "accountkpi", lambda: self.book.kpis(year, kpis=c.CONCENTRATION, cache=False)
         )
         values = [float(ours[k].iloc[0]) for k in c.CONCENTRATION]
         self.keep(m, "5 measures")
