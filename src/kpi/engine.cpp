@@ -1101,19 +1101,27 @@ class PeriodAccumulator {
     /// The group of account `a` on the book in P, keyed by its owner on its reference day; with manager
     /// keys, also the groups of every manager owning it (or one of its projects) some time in P.
     std::int32_t add_known(std::int32_t a, const SpellFacts& f) {
-        const std::int32_t owner = plan_.needs_owner ? book_.owner(a, none, f.reference) : none;
-        if (plan_.needs_owner) {
-            const auto& as = book_.assignments();
-            const auto ua = static_cast<std::size_t>(a);
-            for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {
-                if (as.start[k] < P_.end() && P_.begin() < as.end[k] && scope_.manager(as.manager[k]))
-                    st_.group(keyer_(a, as.manager[k], none));
-            }
-        }
-        return owner;
+        if (!plan_.needs_owner) return none;
+        add_owners(a, f.reference);
+        return book_.owner(a, none, f.reference);
     }
 
-    /// The rows of the accounts on the book in P, for grouped requests without an account pass.
+    /// The groups of every manager owning account `a` (or one of its projects) some time in P; whether one
+    /// owns the account itself on day `d` of P (then `Book::owner(a, none, d)` is one of them).
+    bool add_owners(std::int32_t a, Date d) {
+        const auto& as = book_.assignments();
+        const auto ua = static_cast<std::size_t>(a);
+        bool owned = false;
+        for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {
+            if (!(as.start[k] < P_.end() && P_.begin() < as.end[k])) continue;
+            if (scope_.manager(as.manager[k])) st_.group(keyer_(a, as.manager[k], none));
+            owned = owned || (as.project[k] == none && as.start[k] <= d && d < as.end[k]);
+        }
+        return owned;
+    }
+
+    /// The rows of the accounts on the book in P, for grouped requests without an account pass: as
+    /// `add_known` gives them, an account without an owner on its reference day in the group of none.
     void add_known_accounts() {
         for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
             detail::interruption_point(ua);
@@ -1123,8 +1131,8 @@ class PeriodAccumulator {
             if (!plan_.needs_owner && st_.holds(keyer_(a, none, none))) continue;
             const SpellFacts f = spell_facts(ua);
             if (!known(ua, f)) continue;
-            const std::int32_t owner = add_known(a, f);
-            if (scope_.manager(owner)) st_.group(keyer_(a, owner, none));
+            const bool owned = plan_.needs_owner && add_owners(a, f.reference);
+            if (!owned && scope_.manager(none)) st_.group(keyer_(a, none, none));
         }
     }
 
