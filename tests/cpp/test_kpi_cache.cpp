@@ -156,8 +156,8 @@ TEST(KpiCache, AnAccountSeenAgainIsOnTheBookInTheMonthsBetween) {
     std::int64_t id = -1;
     for (std::size_t a = 0; a < all.accounts().size() && id < 0; ++a) {
         if (projects_until[a] < Date::parse("2024-07-01") && sp.offsets[a] < sp.offsets[a + 1] &&
-            sp.derived[sp.offsets[a]] && all.accounts().first_seen[a] < Date::parse("2024-01-01") &&
-            Date::parse("2025-12-01") < all.accounts().last_seen[a])
+            sp.derived[sp.offsets[a]] && all.sightings().first_seen[a] < Date::parse("2024-01-01") &&
+            Date::parse("2025-12-01") < all.sightings().last_seen[a])
             id = all.accounts().ids.integers()[a];
     }
     ASSERT_GE(id, 0) << "the demo has no account with derived spells, seen from 2023 to December 2025";
