@@ -468,9 +468,11 @@ class Reader {
             report(to_row(i), name, "unknown " + std::string(target) + " id " + quoted(id));
         };
         if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
-            // Integer ids are often a dense range: look them up in a table instead of hashing each row.
+            // Integer ids are often a dense range: look them up in a table instead of hashing each row, when
+            // the rows outnumber the ids (a few rows, as an append's, are found in the index: making the
+            // table would cost a pass over every id).
             const auto& ids = index.integers();
-            const bool dense = index.kind() == IdIndex::Kind::integer && !ids.empty();
+            const bool dense = index.kind() == IdIndex::Kind::integer && !ids.empty() && ids.size() <= rows();
             // Offsets from the smallest id in unsigned arithmetic: ids may span the whole int64 range.
             std::int64_t lo = 0, hi = -1;
             const auto offset = [&](std::int64_t id) {

@@ -155,6 +155,9 @@ TEST(BookAppend, TheTablesAnAppendLeavesAloneAreSharedAndTheBaseStaysAsBuilt) {
     const Book more = appended(book, second_half);
     EXPECT_LT(book.revenue().size(), more.revenue().size());
     EXPECT_EQ(more.revenue().amount.data(), book.revenue().amount.data());
+    const Book again = appended(book, second_half);  // the room after `book`'s lines is taken: a copy
+    EXPECT_NE(again.revenue().amount.data(), book.revenue().amount.data());
+    EXPECT_EQ(again.revenue().amount, more.revenue().amount);
     EXPECT_EQ(&more.accounts(), &base.accounts());
     // Interactions alone: the revenue, the spells and the other event tables are shared too.
     const Tables calls{{"interactions", table_of(second_half, "interactions")}};
