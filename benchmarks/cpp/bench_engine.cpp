@@ -425,7 +425,7 @@ void BM_Append(benchmark::State& state, bool after_append) {
     const Book book = today.append_to(yesterday.append_to(base));
     const Book& whole = book_of(state.range(0));
     if (book.revenue().date != whole.revenue().date || book.spells().end != whole.spells().end ||
-        book.accounts().last_seen != whole.accounts().last_seen)
+        book.sightings().last_seen != whole.sightings().last_seen)
         fail(state, "the appended book differs from the whole built");
     state.counters["lines"] = static_cast<double>(lines);
     state.counters["fraction"] = static_cast<double>(lines) / static_cast<double>(whole.revenue().size());

@@ -66,22 +66,22 @@ SpellTable spell_table(const std::vector<Spell>& spells, std::size_t accounts) {
     return s;
 }
 
-void see_events(AccountTable& acc, const BookData& data) {
+void see_events(SightingTable& seen, const BookData& data) {
     const auto see = [&](std::span<const std::int32_t> account, std::span<const Date> first,
                          const std::vector<Date>* last) {
         for (std::size_t i = 0; i < account.size(); ++i) {
             interruption_point(i);
             const auto a = static_cast<std::size_t>(account[i]);
-            acc.first_seen[a] = std::min(acc.first_seen[a], first[i]);
+            seen.first_seen[a] = std::min(seen.first_seen[a], first[i]);
             const Date until = last == nullptr ? first[i] : (*last)[i].is_null() ? Date::max() : (*last)[i];
-            acc.last_seen[a] = std::max({acc.last_seen[a], first[i], until});
+            seen.last_seen[a] = std::max({seen.last_seen[a], first[i], until});
         }
     };
-    see(data.revenue.account, data.revenue.date, nullptr);
-    see(data.projects.account, data.projects.signed_on, &data.projects.end);
-    see(data.interactions.account, data.interactions.date, nullptr);
-    see(data.requests.account, data.requests.received_on, nullptr);
-    see(data.surveys.account, data.surveys.date, nullptr);
+    see(data.revenue->account, data.revenue->date, nullptr);
+    see(data.projects->account, data.projects->signed_on, &data.projects->end);
+    see(data.interactions->account, data.interactions->date, nullptr);
+    see(data.requests->account, data.requests->received_on, nullptr);
+    see(data.surveys->account, data.surveys->date, nullptr);
 }
 
 namespace {
@@ -163,94 +163,143 @@ SurveyTable joined_surveys(const SurveyTable& old, const SurveyTable& added) {
                         &T::score, &T::manager);
 }
 
-/// The spells of `old` with those derived from `rev`'s lines; `from`: the first line not yet walked (0:
-/// derive every spell again, keeping only the given ones).
-SpellTable walked_spells(const SpellTable& old, const RevenueTable& rev, std::size_t from, Date::rep gap,
-                         std::size_t n_accounts) {
-    std::vector<std::uint8_t> given(n_accounts, 0);
-    for (std::size_t k = 0; k < old.size(); ++k) {
-        if (!old.derived[k]) given[static_cast<std::size_t>(old.account[k])] = 1;
-    }
-    SpellWalk walk(n_accounts, gap);
-    std::vector<Spell> spells;
-    spells.reserve(old.size());
-    for (std::size_t a = 0; a < n_accounts; ++a) {
-        for (auto k = old.offsets[a]; k < old.offsets[a + 1]; ++k) {
-            const Spell s{old.account[k], old.begin[k], old.end[k], old.derived[k], -1};
-            if (!s.derived) {
-                spells.push_back(s);
-            } else if (from > 0) {
-                if (k + 1 == old.offsets[a + 1]) {
-                    walk.resume(s);  // the open one: the walk goes on from its last line
-                } else {
-                    spells.push_back(s);
-                }
-            }
+/// The derived spells of `old` that a walk of revenue lines from line `from` on replaces: every account's
+/// with a positive line among them, all of them when walking from the first line, else the last (the open
+/// one, which the walk goes on with).
+struct Rewalk {
+    Rewalk(const SpellTable& spells, const RevenueTable& rev, std::size_t first_line)
+        : old(spells), from(first_line), given(old.offsets.size() - 1, 0), walked(given.size(), 0) {
+        for (std::size_t a = 0; a < given.size(); ++a)  // an account's spells are all given or all derived
+            given[a] = old.offsets[a] < old.offsets[a + 1] && !old.derived[old.offsets[a]];
+        for (std::size_t i = from; i < rev.size(); ++i) {
+            const auto a = static_cast<std::size_t>(rev.account[i]);
+            if (!given[a] && rev.amount[i] > 0) walked[a] = 1;
         }
     }
-    walk.walk(rev, from, given, spells);
-    walk.finish(spells);
-    return spell_table(spells, n_accounts);
+    /// The end of account `a`'s rows kept when it is walked.
+    [[nodiscard]] std::uint32_t kept_end(std::size_t a) const {
+        const bool any = old.offsets[a] < old.offsets[a + 1];
+        return from == 0 || !any ? old.offsets[a] : old.offsets[a + 1] - 1;
+    }
+
+    const SpellTable& old;
+    std::size_t from;
+    std::vector<std::uint8_t> given, walked;  // per account
+};
+
+/// The spells of the walked accounts derived from `rev`'s lines (see `Rewalk`), sorted by account.
+std::vector<Spell> fresh_spells(const Rewalk& w, const RevenueTable& rev, Date::rep gap) {
+    const SpellTable& old = w.old;
+    SpellWalk walk(w.walked.size(), gap);
+    for (std::size_t a = 0; w.from > 0 && a < w.walked.size(); ++a) {
+        const auto k = w.kept_end(a);
+        if (w.walked[a] && k < old.offsets[a + 1])
+            walk.resume({old.account[k], old.begin[k], old.end[k], 1, -1});
+    }
+    std::vector<Spell> fresh;
+    walk.walk(rev, w.from, w.given, fresh);
+    walk.finish(fresh);
+    std::stable_sort(fresh.begin(), fresh.end(),
+                     [](const Spell& x, const Spell& y) { return x.account < y.account; });
+    return fresh;
+}
+
+/// Rows `first` to `last` of `from` added to `to`.
+void add_rows(SpellTable& to, const SpellTable& from, std::size_t first, std::size_t last) {
+    const auto add = [&](auto& out, const auto& in) {
+        out.insert(out.end(), in.begin() + static_cast<std::ptrdiff_t>(first),
+                   in.begin() + static_cast<std::ptrdiff_t>(last));
+    };
+    add(to.account, from.account);
+    add(to.begin, from.begin);
+    add(to.end, from.end);
+    add(to.derived, from.derived);
+}
+
+/// The spells of `old` with those derived from `rev`'s lines `from` to the end (0: every line): the walked
+/// accounts' (see `Rewalk`) derived again, the other accounts' rows copied as they are, a run at a time.
+SpellTable walked_spells(const SpellTable& old, const RevenueTable& rev, std::size_t from, Date::rep gap) {
+    const Rewalk w(old, rev, from);
+    const std::vector<Spell> fresh = fresh_spells(w, rev, gap);
+    const std::size_t n = w.walked.size();
+    SpellTable s;
+    s.offsets.resize(n + 1);
+    std::size_t copied = 0;  // the rows of `old` added up to here
+    auto next = fresh.begin();
+    for (std::size_t a = 0; a < n; ++a) {
+        s.offsets[a] = static_cast<std::uint32_t>(s.size() + old.offsets[a] - copied);
+        if (!w.walked[a]) continue;
+        add_rows(s, old, copied, w.kept_end(a));
+        for (; next != fresh.end() && static_cast<std::size_t>(next->account) == a; ++next) {
+            s.account.push_back(next->account);
+            s.begin.push_back(next->begin);
+            s.end.push_back(next->end);
+            s.derived.push_back(next->derived);
+        }
+        copied = old.offsets[a + 1];
+    }
+    add_rows(s, old, copied, old.size());
+    s.offsets[n] = static_cast<std::uint32_t>(s.size());
+    return s;
 }
 
 /// The first day of `added`'s events.
 Date first_event(const BookData& added) {
     Date first = Date::max();
-    for (const auto* dates : {&added.interactions.date, &added.requests.received_on, &added.surveys.date}) {
+    for (const auto* dates :
+         {&added.interactions->date, &added.requests->received_on, &added.surveys->date}) {
         if (!dates->empty()) first = std::min(first, *std::min_element(dates->begin(), dates->end()));
     }
-    const auto& rev = added.revenue.date;
+    const auto& rev = added.revenue->date;
     if (rev.size() > 0) first = std::min(first, *std::min_element(rev.begin(), rev.end()));
     return first;
 }
 
 /// The version of a Book appended to `base`: the first days from which its answers may differ (see
-/// `BookVersion`), `accounts` its sightings.
+/// `BookVersion`), `seen` its sightings.
 std::shared_ptr<const BookVersion> appended_version(const BookData& base, const BookData& added,
-                                                    const AccountTable& accounts) {
+                                                    const SightingTable& seen) {
     auto v = std::make_shared<BookVersion>(*BookVersion::fresh());
     v->parent = base.version;
     v->events_from = first_event(added);
-    for (std::size_t a = 0; a < accounts.size(); ++a) {
-        const Date was = base.accounts.last_seen[a];
-        if (!was.is_null() && was < accounts.last_seen[a]) v->seen_from = std::min(v->seen_from, was + 1);
+    for (std::size_t a = 0; a < seen.size(); ++a) {
+        const Date was = base.sightings->last_seen[a];
+        if (!was.is_null() && was < seen.last_seen[a]) v->seen_from = std::min(v->seen_from, was + 1);
     }
     return v;
+}
+
+/// `old` itself when `added` has no rows, else the table `join` makes of both.
+template <class T, class Join>
+Shared<T> joined_or_old(const Shared<T>& old, const Shared<T>& added, const Join& join) {
+    if (added->size() == 0) return old;
+    return Shared<T>(join(*old, *added));
 }
 
 }  // namespace
 
 std::shared_ptr<BookData> appended(const BookData& base, BookData&& added) {
-    auto out = std::make_shared<BookData>();
-    out->accounts = base.accounts;
-    see_events(out->accounts, added);
-    out->managers = base.managers;
-    out->units = base.units;
-    out->assignments = base.assignments;
-    out->projects = base.projects;
-    out->targets = base.targets;
-    out->options = base.options;
+    auto out = std::make_shared<BookData>(base);  // every table shared, until replaced below
+    out->tables_given.clear();
     for (const auto& spec : schema()) {
         const auto given = [&](const BookData& d) {
             return std::find(d.tables_given.begin(), d.tables_given.end(), spec.name) != d.tables_given.end();
         };
         if (given(base) || given(added)) out->tables_given.emplace_back(spec.name);
     }
-    bool in_order = true;
-    out->revenue = joined_revenue(base.revenue, added.revenue, in_order);
-    if (added.revenue.size() == 0) {
-        out->spells = base.spells;
-    } else {
-        // Lines appended after the last ones go on with each account's open spell; earlier ones may split
+    see_events(out->sightings.write(), added);
+    if (added.revenue->size() > 0) {
+        // Lines appended after the last ones go on with their accounts' open spells; earlier ones may split
         // or join any spell of their account: every derived spell is walked again.
-        const std::size_t from = in_order ? base.revenue.size() : 0;
-        out->spells = walked_spells(base.spells, out->revenue, from, base.options.inactivity_days,
-                                    base.accounts.size());
+        bool in_order = true;
+        out->revenue = Shared<RevenueTable>(joined_revenue(*base.revenue, *added.revenue, in_order));
+        out->spells = Shared<SpellTable>(walked_spells(
+            *base.spells, *out->revenue, in_order ? base.revenue->size() : 0, base.options.inactivity_days));
     }
-    out->interactions = joined_interactions(base.interactions, added.interactions);
-    out->requests = joined_requests(base.requests, added.requests);
-    out->surveys = joined_surveys(base.surveys, added.surveys);
-    out->version = appended_version(base, added, out->accounts);
+    out->interactions = joined_or_old(base.interactions, added.interactions, joined_interactions);
+    out->requests = joined_or_old(base.requests, added.requests, joined_requests);
+    out->surveys = joined_or_old(base.surveys, added.surveys, joined_surveys);
+    out->version = appended_version(base, added, *out->sightings);
     return out;
 }
 

@@ -45,15 +45,16 @@ class SpellWalk {
 /// begin: a stable counting sort by account.
 [[nodiscard]] SpellTable spell_table(const std::vector<Spell>& spells, std::size_t accounts);
 
-/// Widens each account's first and last sighting (`AccountTable::first_seen`) by the dated rows of `data`.
-void see_events(AccountTable& accounts, const BookData& data);
+/// Widens each account's first and last sighting (`SightingTable`) by the dated rows of `data`.
+void see_events(SightingTable& seen, const BookData& data);
 
 /// The data of `base` with the event tables of `added` (rows of `base`'s accounts, projects and managers,
 /// owners set, each table in date order) appended: each event table in date order as a build of both
 /// inputs orders it (`base`'s rows first among equal dates), the spells derived from revenue and the
 /// sightings as that build derives them. Event rows dated at or after `base`'s last one are appended at the
 /// end and only their accounts' spells walked on; earlier ones are merged and the derived spells walked
-/// again from the first line.
+/// again from the first line. The tables the append leaves unchanged (those of the dimensions, the event
+/// tables without appended rows, the spells without revenue appended) are `base`'s own, shared.
 [[nodiscard]] std::shared_ptr<BookData> appended(const BookData& base, BookData&& added);
 
 }  // namespace accountkpi::detail

@@ -143,7 +143,7 @@ bool Book::has_table(std::string_view name) const noexcept {
 }
 
 bool Book::is_client(std::int32_t a, Date d) const noexcept {
-    const auto& s = data_->spells;
+    const auto& s = *data_->spells;
     const auto ua = static_cast<std::size_t>(a);
     for (auto k = s.offsets[ua]; k < s.offsets[ua + 1]; ++k) {
         if (s.begin[k] <= d && d < s.end[k]) return true;
@@ -152,7 +152,7 @@ bool Book::is_client(std::int32_t a, Date d) const noexcept {
 }
 
 std::int32_t Book::owner(std::int32_t a, std::int32_t p, Date d) const noexcept {
-    const auto& t = data_->assignments;
+    const auto& t = *data_->assignments;
     if (a < 0 || t.offsets.empty()) return none;
     const auto ua = static_cast<std::size_t>(a);
     struct Assignment {
@@ -171,11 +171,11 @@ std::optional<Period> Book::span() const noexcept {
         lo = std::min(lo, sorted.front());
         hi = std::max(hi, sorted.back());
     };
-    widen(data_->revenue.date);
-    widen(data_->projects.signed_on);
-    widen(data_->interactions.date);
-    widen(data_->requests.received_on);
-    widen(data_->surveys.date);
+    widen(data_->revenue->date);
+    widen(data_->projects->signed_on);
+    widen(data_->interactions->date);
+    widen(data_->requests->received_on);
+    widen(data_->surveys->date);
     if (hi < lo) return std::nullopt;
     return Period{lo, hi + 1};
 }

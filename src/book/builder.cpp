@@ -468,9 +468,11 @@ class Reader {
             report(to_row(i), name, "unknown " + std::string(target) + " id " + quoted(id));
         };
         if (const auto* z = std::get_if<Column::Integers>(&c->data())) {
-            // Integer ids are often a dense range: look them up in a table instead of hashing each row.
+            // Integer ids are often a dense range: look them up in a table instead of hashing each row, when
+            // the rows outnumber the ids (a few rows, as an append's, are found in the index: making the
+            // table would cost a pass over every id).
             const auto& ids = index.integers();
-            const bool dense = index.kind() == IdIndex::Kind::integer && !ids.empty();
+            const bool dense = index.kind() == IdIndex::Kind::integer && !ids.empty() && ids.size() <= rows();
             // Offsets from the smallest id in unsigned arithmetic: ids may span the whole int64 range.
             std::int64_t lo = 0, hi = -1;
             const auto offset = [&](std::int64_t id) {
@@ -672,22 +674,22 @@ class OwnerFinder {
     /// Sets the manager of each project (at its signing), revenue line, interaction without one, request (at
     /// its receipt) and survey of `data`.
     void assign(BookData& data) const {
-        auto& p = data.projects;
+        auto& p = data.projects.write();
         p.manager = owners(
             p.account, [](std::size_t i) { return to_index(i); },
             [&](std::size_t i) { return p.signed_on[i]; });
-        auto& r = data.revenue;
+        auto& r = data.revenue.write();
         r.manager = owners(
             r.account, [&](std::size_t i) { return r.project[i]; }, [&](std::size_t i) { return r.date[i]; });
-        auto& c = data.interactions;
+        auto& c = data.interactions.write();
         for (std::size_t i = 0; i < c.size(); ++i) {
             if (c.manager[i] == none) c.manager[i] = owner(c.account[i], none, c.date[i]);
         }
-        auto& q = data.requests;
+        auto& q = data.requests.write();
         q.manager.resize(q.size());
         for (std::size_t i = 0; i < q.size(); ++i)
             q.manager[i] = owner(q.account[i], q.project[i], q.received_on[i]);
-        auto& v = data.surveys;
+        auto& v = data.surveys.write();
         v.manager.resize(v.size());
         for (std::size_t i = 0; i < v.size(); ++i) v.manager[i] = owner(v.account[i], none, v.date[i]);
     }
@@ -813,7 +815,7 @@ class Assembly {
           options_(base.options),
           data_(std::make_shared<BookData>()),
           dims_(&base),
-          project_lookup_(&base.projects.ids),
+          project_lookup_(&base.projects->ids),
           projects_renumbered_(false) {}
     Assembly(const Assembly&) = delete;
     Assembly& operator=(const Assembly&) = delete;
@@ -858,13 +860,14 @@ class Assembly {
 
     /// The Book of `dims_` with the event tables read without a problem appended.
     Book appended() {
-        OwnerFinder(dims_->assignments).assign(*data_);
+        OwnerFinder(*dims_->assignments).assign(*data_);
         return Book(detail::appended(*dims_, std::move(*data_)));
     }
 
     /// The Book of the tables read without a problem.
     Book derive() {
-        data_->assignments.offsets = offsets_of(data_->assignments.account, data_->accounts.size());
+        auto& assignments = data_->assignments.write();
+        assignments.offsets = offsets_of(assignments.account, data_->accounts->size());
         derive_spells();
         derive_sightings();
         derive_project_kinds();
@@ -909,7 +912,7 @@ class Assembly {
     // (`BuildOptions::keep`); every other row is a problem naming the kept row and what differs.
     void read_accounts() {
         Reader r = reader("accounts");
-        auto& t = data_->accounts;
+        auto& t = data_->accounts.write();
         std::vector<std::uint8_t> repeated;
         AccountRows rows;
         rows.account = r.keys("account_id", t.ids, repeated);
@@ -935,7 +938,7 @@ class Assembly {
     /// The accounts' names, regions and domains (their kept rows'), and their given spells; the repeated
     /// rows checked against the kept ones.
     void read_account_rows(Reader& r, const AccountRows& rows, const std::vector<std::int64_t>& kept) {
-        auto& t = data_->accounts;
+        auto& t = data_->accounts.write();
         const std::size_t n = t.ids.size();
         t.name.assign(n, {});
         t.region.assign(n, none);
@@ -977,7 +980,7 @@ class Assembly {
     /// spells but a row superseded by row `k`: an exact duplicate, or another row of an account without
     /// spells. Spell rows must agree with the kept row where they give a name, region, domain or parent.
     bool check_repeated_account(Reader& r, const AccountRows& rows, std::size_t i, std::size_t k) {
-        const auto& t = data_->accounts;
+        const auto& t = *data_->accounts;
         const std::string again = "account " + quoted(t.ids.label(rows.account[i])) + " is given again";
         const std::string kept =
             " (the row kept: keep='" + std::string(options_.keep == KeepRow::first ? "first" : "last") + "')";
@@ -1012,7 +1015,7 @@ class Assembly {
     /// The accounts' parents (their kept rows'). A chain of parents must end: each cycle is reported once,
     /// naming it, on the input row that gave its first account its parent.
     void read_account_parents(Reader& r, const AccountRows& rows, const std::vector<std::int64_t>& kept) {
-        auto& t = data_->accounts;
+        auto& t = data_->accounts.write();
         std::vector<std::int64_t> parent_row(t.ids.size(), -1);
         for (std::size_t i = 0; i < r.rows(); ++i) {
             detail::interruption_point(i);
@@ -1037,7 +1040,7 @@ class Assembly {
     // managers, then units (their heads are managers, and managers belong to units): the managers' units are
     // read once the units are known.
     void read_managers(Reader& r) {
-        auto& t = data_->managers;
+        auto& t = data_->managers.write();
         std::vector<std::uint8_t> repeated;
         manager_of_row_ = r.keys("manager_id", t.ids, repeated);
         const auto& manager = manager_of_row_;
@@ -1081,14 +1084,14 @@ class Assembly {
     /// The units, then each manager's unit (`managers`: the reader of the managers' table).
     void read_units(Reader& managers) {
         Reader r = reader("units");
-        auto& t = data_->units;
+        auto& t = data_->units.write();
         std::vector<std::uint8_t> repeated;
         const auto unit = r.keys("unit_id", t.ids, repeated);
         const auto name = r.texts("name", false);
         const auto kind = r.vocabulary("kind", unit_kind_names, true, UnitKind::account_management);
-        const auto head = r.references("head_id", data_->managers.ids, "manager", false);
+        const auto head = r.references("head_id", data_->managers->ids, "manager", false);
         const auto parent = r.references("parent_id", t.ids, "unit", false);
-        const auto account = r.references("account_id", data_->accounts.ids, "account", false);
+        const auto account = r.references("account_id", data_->accounts->ids, "account", false);
         const auto account_given = r.texts("account_id", false);  // an unknown id is reported as such
         const std::size_t n = t.ids.size();
         t.name.assign(n, {});
@@ -1132,7 +1135,7 @@ class Assembly {
                          " form a cycle: " + cycle_text(cycle, label));
         }
         const auto unit_of = managers.references("unit_id", t.ids, "unit", false);
-        auto& m = data_->managers;
+        auto& m = data_->managers.write();
         for (std::size_t i = 0; i < unit_of.size(); ++i) {
             if (manager_of_row_[i] != none) m.unit[static_cast<std::size_t>(manager_of_row_[i])] = unit_of[i];
         }
@@ -1141,10 +1144,10 @@ class Assembly {
     // projects, stored sorted by signed_on: a project's index is its sorted row.
     void read_projects() {
         Reader r = reader("projects");
-        auto& t = data_->projects;
+        auto& t = data_->projects.write();
         std::vector<std::uint8_t> repeated;
         const auto project = r.keys("project_id", project_input_ids_, repeated);
-        t.account = r.references("account_id", data_->accounts.ids, "account", true);
+        t.account = r.references("account_id", data_->accounts->ids, "account", true);
         t.service_line = r.categories("service_line", t.service_lines);
         t.kind = r.vocabulary("kind", project_kind_names, false, ProjectKind::unspecified);
         t.signed_on = r.dates("signed_on", true);
@@ -1184,7 +1187,7 @@ class Assembly {
     /// Keeps the projects of input rows `rows` (one row per project, in signing order) and numbers them in
     /// that order; `project`: each input row's project in the input's numbering.
     void renumber_projects(const std::vector<std::int32_t>& project, const std::vector<std::uint32_t>& rows) {
-        auto& t = data_->projects;
+        auto& t = data_->projects.write();
         project_of_input_.assign(project_input_ids_.size(), none);
         t.ids = IdIndex(project_input_ids_.kind());
         if (const auto& ids = project_input_ids_.integers(); !ids.empty()) {
@@ -1215,7 +1218,7 @@ class Assembly {
     std::vector<std::int32_t> project_refs(Reader& r, const std::vector<std::int32_t>& account) {
         auto project = r.references("project_id", *project_lookup_, "project", false);
         const bool renumber = projects_renumbered_;
-        const auto& project_account = dims_->projects.account;
+        const auto& project_account = dims_->projects->account;
         for (std::size_t i = 0; i < project.size(); ++i) {
             if (i + fetch_ahead < project.size() && !renumber) {
                 const auto next = project[i + fetch_ahead];
@@ -1227,9 +1230,9 @@ class Assembly {
             const auto owner_account = project_account[static_cast<std::size_t>(project[i])];
             if (account[i] != none && owner_account != none && owner_account != account[i]) {
                 r.report(to_row(i), "project_id",
-                         "project " + quoted(dims_->projects.ids.label(project[i])) + " belongs to account " +
-                             quoted(dims_->accounts.ids.label(owner_account)) + ", not to " +
-                             quoted(dims_->accounts.ids.label(account[i])));
+                         "project " + quoted(dims_->projects->ids.label(project[i])) +
+                             " belongs to account " + quoted(dims_->accounts->ids.label(owner_account)) +
+                             ", not to " + quoted(dims_->accounts->ids.label(account[i])));
             }
         }
         return project;
@@ -1238,9 +1241,9 @@ class Assembly {
     // assignments, stored sorted by account then start.
     void read_assignments() {
         Reader r = reader("assignments");
-        auto& t = data_->assignments;
-        const auto manager = r.references("manager_id", data_->managers.ids, "manager", true);
-        const auto account = r.references("account_id", data_->accounts.ids, "account", true);
+        auto& t = data_->assignments.write();
+        const auto manager = r.references("manager_id", data_->managers->ids, "manager", true);
+        const auto account = r.references("account_id", data_->accounts->ids, "account", true);
         const auto project = project_refs(r, account);
         const auto start = r.dates("start", true);
         auto end = r.dates("end", false);
@@ -1269,8 +1272,8 @@ class Assembly {
     // freed once gathered.
     void read_revenue() {
         Reader r = reader("revenue");
-        auto& t = data_->revenue;
-        auto account = r.references("account_id", dims_->accounts.ids, "account", true);
+        auto& t = data_->revenue.write();
+        auto account = r.references("account_id", dims_->accounts->ids, "account", true);
         auto project = project_refs(r, account);
         auto date = r.dates("date", true);
         const auto amount = r.checked_numbers("amount", true, std::nan(""), true);
@@ -1310,9 +1313,9 @@ class Assembly {
     // interactions, requests, surveys: sorted by date.
     void read_interactions() {
         Reader r = reader("interactions");
-        auto& t = data_->interactions;
-        auto account = r.references("account_id", dims_->accounts.ids, "account", true);
-        auto manager = r.references("manager_id", dims_->managers.ids, "manager", false);
+        auto& t = data_->interactions.write();
+        auto account = r.references("account_id", dims_->accounts->ids, "account", true);
+        auto manager = r.references("manager_id", dims_->managers->ids, "manager", false);
         auto date = r.dates("date", true);
         auto channel = r.vocabulary("channel", channel_names, true, Channel::email);
         auto party = r.vocabulary("party", party_names, false, Party::client);
@@ -1326,8 +1329,8 @@ class Assembly {
 
     void read_requests() {
         Reader r = reader("requests");
-        auto& t = data_->requests;
-        auto account = r.references("account_id", dims_->accounts.ids, "account", true);
+        auto& t = data_->requests.write();
+        auto account = r.references("account_id", dims_->accounts->ids, "account", true);
         auto received = r.dates("received_on", true);
         auto responded = r.dates("responded_on", false);
         auto project = project_refs(r, account);
@@ -1348,8 +1351,8 @@ class Assembly {
 
     void read_surveys() {
         Reader r = reader("surveys");
-        auto& t = data_->surveys;
-        auto account = r.references("account_id", dims_->accounts.ids, "account", true);
+        auto& t = data_->surveys.write();
+        auto account = r.references("account_id", dims_->accounts->ids, "account", true);
         auto date = r.dates("date", true);
         auto kind = r.vocabulary("kind", survey_kind_names, true, SurveyKind::csat);
         auto score = r.numbers("score", true);
@@ -1373,8 +1376,8 @@ class Assembly {
 
     void read_targets() {
         Reader r = reader("targets");
-        auto& t = data_->targets;
-        t.manager = r.references("manager_id", data_->managers.ids, "manager", true);
+        auto& t = data_->targets.write();
+        t.manager = r.references("manager_id", data_->managers->ids, "manager", true);
         t.kpi = r.texts("kpi", true);
         for (std::size_t i = 0; i < t.kpi.size(); ++i) {
             if (!t.kpi[i].empty() && !kpi::parse_kpi(t.kpi[i]))
@@ -1395,27 +1398,28 @@ class Assembly {
     // amount and goes on while the next such date comes less than inactivity_days later; it ends
     // inactivity_days after its last revenue date.
     void derive_spells() {
-        const std::size_t n_accounts = data_->accounts.size();
+        const std::size_t n_accounts = data_->accounts->size();
         detail::SpellWalk walk(n_accounts, options_.inactivity_days);
-        walk.walk(data_->revenue, 0, spells_given_, spells_);
+        walk.walk(*data_->revenue, 0, spells_given_, spells_);
         walk.finish(spells_);
-        data_->spells = detail::spell_table(spells_, n_accounts);
+        data_->spells.write() = detail::spell_table(spells_, n_accounts);
     }
 
-    // Each account's first and last dated row (see `AccountTable::first_seen`).
+    // Each account's first and last dated row (see `SightingTable`).
     void derive_sightings() {
-        auto& acc = data_->accounts;
-        acc.first_seen.assign(acc.size(), Date::max());
-        acc.last_seen.assign(acc.size(), Date::null());
-        detail::see_events(acc, *data_);
+        auto& seen = data_->sightings.write();
+        const std::size_t n_accounts = data_->accounts->size();
+        seen.first_seen.assign(n_accounts, Date::max());
+        seen.last_seen.assign(n_accounts, Date::null());
+        detail::see_events(seen, *data_);
     }
 
     // Project kinds not given are derived from service lines, in signing order: an account's first project is
     // new business, a service line new to the account is a cross-sell, one it already buys an upsell.
     // Only the projects up to the last one without a kind are walked (none when every kind is given).
     void derive_project_kinds() {
-        auto& p = data_->projects;
-        const std::size_t n_accounts = data_->accounts.size();
+        auto& p = data_->projects.write();
+        const std::size_t n_accounts = data_->accounts->size();
         std::size_t walk = 0;
         for (std::size_t i = p.size(); i > 0 && walk == 0; --i) {
             if (p.kind[i - 1] == ProjectKind::unspecified && p.service_line[i - 1] != none) walk = i;
@@ -1437,7 +1441,7 @@ class Assembly {
         }
     }
 
-    void derive_owners() { OwnerFinder(data_->assignments).assign(*data_); }
+    void derive_owners() { OwnerFinder(*data_->assignments).assign(*data_); }
 
     const InputTables& tables_;
     Problems& problems_;

@@ -1094,8 +1094,8 @@ class PeriodAccumulator {
     /// Whether account `ua` is on the book in P: a client in P or on the day before, or seen (its first to
     /// its last dated row) in P or in P's base period.
     [[nodiscard]] bool known(std::size_t ua, const SpellFacts& f) const noexcept {
-        const auto& acc = book_.accounts();
-        return f.active || f.in_s || (acc.first_seen[ua] < P_.end() && known_from_ <= acc.last_seen[ua]);
+        const auto& seen = book_.sightings();
+        return f.active || f.in_s || (seen.first_seen[ua] < P_.end() && known_from_ <= seen.last_seen[ua]);
     }
 
     /// The group of account `a` on the book in P, keyed by its owner on its reference day; with manager

@@ -132,9 +132,9 @@ TEST(BookBuilder, SightingsSpanEachAccountsDatedRows) {
     interactions.add("channel", texts({"call"}));
     b.add("interactions", std::move(interactions));
     const Book book = b.build();
-    const auto& acc = book.accounts();
-    EXPECT_EQ(acc.first_seen, (std::vector<Date>{Date(2024, 1, 10), Date(2024, 2, 1), Date::max()}));
-    EXPECT_EQ(acc.last_seen, (std::vector<Date>{Date(2024, 3, 1), Date(2024, 6, 30), Date::null()}));
+    const auto& seen = book.sightings();
+    EXPECT_EQ(seen.first_seen, (std::vector<Date>{Date(2024, 1, 10), Date(2024, 2, 1), Date::max()}));
+    EXPECT_EQ(seen.last_seen, (std::vector<Date>{Date(2024, 3, 1), Date(2024, 6, 30), Date::null()}));
 }
 
 TEST(BookBuilder, ExactlyInactivityDaysLaterStartsANewSpell) {

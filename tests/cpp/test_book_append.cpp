@@ -37,8 +37,8 @@ void expect_same_book(const Book& a, const Book& b) {
     EXPECT_EQ(a.spells().end, b.spells().end);
     EXPECT_EQ(a.spells().derived, b.spells().derived);
     EXPECT_EQ(a.spells().offsets, b.spells().offsets);
-    EXPECT_EQ(a.accounts().first_seen, b.accounts().first_seen);
-    EXPECT_EQ(a.accounts().last_seen, b.accounts().last_seen);
+    EXPECT_EQ(a.sightings().first_seen, b.sightings().first_seen);
+    EXPECT_EQ(a.sightings().last_seen, b.sightings().last_seen);
     kpi::Request rq;
     for (int y = 2023; y <= 2025; ++y) {
         for (unsigned m = 1; m <= 12; ++m) rq.periods.push_back(Period::month(y, m));
@@ -51,6 +51,20 @@ void expect_same_book(const Book& a, const Book& b) {
         expect_same_bits(kpi::compute(a, rq), kpi::compute(b, rq),
                          "by " + std::to_string(by.size()) + " keys");
     }
+}
+
+/// The rows of the event tables `tables` dated in `period`.
+Tables rows_dated_in(const Tables& tables, Period period) {
+    Tables out;
+    for (const auto& [name, table] : tables) {
+        const auto& dates = std::get<Column::Dates>(table.find(date_column(name))->data());
+        std::vector<std::uint32_t> rows;
+        for (std::uint32_t i = 0; i < table.rows(); ++i) {
+            if (period.contains(Date{static_cast<Date::rep>(dates.day(i))})) rows.push_back(i);
+        }
+        out.emplace_back(name, table.take(rows));
+    }
+    return out;
 }
 
 }  // namespace
@@ -79,16 +93,7 @@ TEST(BookAppend, AppendsMonthByMonthEqualTheWholeBuilt) {
     for (unsigned m = 6; m <= 13; ++m) {  // 13: everything from 2026 on
         const Period month =
             m <= 12 ? Period::month(2025, m) : Period{Date::parse("2026-01-01"), Date::max()};
-        Tables rows_in_month;
-        for (const auto& [name, table] : s.later) {
-            const auto& dates = std::get<Column::Dates>(table.find(date_column(name))->data());
-            std::vector<std::uint32_t> rows;
-            for (std::uint32_t i = 0; i < table.rows(); ++i) {
-                if (month.contains(Date{static_cast<Date::rep>(dates.day(i))})) rows.push_back(i);
-            }
-            rows_in_month.emplace_back(name, table.take(rows));
-        }
-        book = appended(book, rows_in_month);
+        book = appended(book, rows_dated_in(s.later, month));
     }
     expect_same_book(book, built(s.whole));
 }
@@ -120,4 +125,46 @@ TEST(BookAppend, BadRowsAreReportedLikeABuilds) {
         EXPECT_TRUE(has("revenue", 2, "date", "not a date")) << e.what();
         EXPECT_TRUE(has("accounts", -1, "", "cannot be appended")) << e.what();
     }
+}
+
+TEST(BookAppend, TheTablesAnAppendLeavesAloneAreSharedAndTheBaseStaysAsBuilt) {
+    const Split s = split(true, [](std::size_t, Date d) { return !(d < Date::parse("2025-12-01")); });
+    const Date mid = Date::parse("2025-12-16");
+    const Book base = built(s.base);
+    const SightingTable seen = base.sightings();
+    const SpellTable spells = base.spells();
+    const Book book = appended(base, rows_dated_in(s.later, {Date::parse("2025-12-01"), mid}));
+    // The dimensions are the base's own tables, not copies.
+    EXPECT_EQ(&book.accounts(), &base.accounts());
+    EXPECT_EQ(&book.managers(), &base.managers());
+    EXPECT_EQ(&book.units(), &base.units());
+    EXPECT_EQ(&book.assignments(), &base.assignments());
+    EXPECT_EQ(&book.projects(), &base.projects());
+    EXPECT_EQ(&book.targets(), &base.targets());
+    // What the appended events move is the appended Book's own: the base's stays as it was built.
+    EXPECT_NE(book.sightings().last_seen, seen.last_seen);
+    EXPECT_EQ(base.sightings().first_seen, seen.first_seen);
+    EXPECT_EQ(base.sightings().last_seen, seen.last_seen);
+    EXPECT_NE(book.spells().end, spells.end);
+    EXPECT_EQ(base.spells().account, spells.account);
+    EXPECT_EQ(base.spells().end, spells.end);
+    EXPECT_EQ(base.spells().offsets, spells.offsets);
+    EXPECT_EQ(base.revenue().size(), table_of(s.base, "revenue").rows());
+    // A second append writes its lines after the first one's, in the same memory.
+    const Tables second_half = rows_dated_in(s.later, {mid, Date::max()});
+    const Book more = appended(book, second_half);
+    EXPECT_LT(book.revenue().size(), more.revenue().size());
+    EXPECT_EQ(more.revenue().amount.data(), book.revenue().amount.data());
+    const Book again = appended(book, second_half);  // the room after `book`'s lines is taken: a copy
+    EXPECT_NE(again.revenue().amount.data(), book.revenue().amount.data());
+    EXPECT_EQ(again.revenue().amount, more.revenue().amount);
+    EXPECT_EQ(&more.accounts(), &base.accounts());
+    // Interactions alone: the revenue, the spells and the other event tables are shared too.
+    const Tables calls{{"interactions", table_of(second_half, "interactions")}};
+    const Book called = appended(book, calls);
+    EXPECT_EQ(&called.revenue(), &book.revenue());
+    EXPECT_EQ(&called.spells(), &book.spells());
+    EXPECT_EQ(&called.requests(), &book.requests());
+    EXPECT_EQ(called.interactions().size(),
+              book.interactions().size() + table_of(calls, "interactions").rows());
 }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -156,8 +157,8 @@ TEST(KpiCache, AnAccountSeenAgainIsOnTheBookInTheMonthsBetween) {
     std::int64_t id = -1;
     for (std::size_t a = 0; a < all.accounts().size() && id < 0; ++a) {
         if (projects_until[a] < Date::parse("2024-07-01") && sp.offsets[a] < sp.offsets[a + 1] &&
-            sp.derived[sp.offsets[a]] && all.accounts().first_seen[a] < Date::parse("2024-01-01") &&
-            Date::parse("2025-12-01") < all.accounts().last_seen[a])
+            sp.derived[sp.offsets[a]] && all.sightings().first_seen[a] < Date::parse("2024-01-01") &&
+            Date::parse("2025-12-01") < all.sightings().last_seen[a])
             id = all.accounts().ids.integers()[a];
     }
     ASSERT_GE(id, 0) << "the demo has no account with derived spells, seen from 2023 to December 2025";
@@ -212,6 +213,45 @@ TEST(KpiCache, SeveralAppendsReuseThroughTheLineage) {
     expect_same_bits(kpi::compute(book, rq(cache)), kpi::compute(built(s.whole), rq(nullptr)),
                      "after four appends");
     EXPECT_EQ(cache->hits_and_misses().second, misses);
+}
+
+TEST(KpiCache, AnAppendInsideAPeriodsHandoverWindowChangesIt) {
+    // X (spells derived from revenue, 60 days of inactivity) is handed from the closer K to the farmer F on
+    // 10 June 2024. Its last line, on 5 June, ends its spell on 4 August: churned 55 days after the handover.
+    // A line appended on 20 July, after June but within its 90-day handover window (to 29 September),
+    // makes the spell end on 18 September, 100 days after the handover: June's answer changes.
+    using namespace std::chrono;
+    RowBuilder input(BuildOptions{.inactivity_days = 60});
+    input.add(rows::Manager{.manager_id = "K", .role = Role::closer});
+    input.add(rows::Manager{.manager_id = "F", .role = Role::farmer});
+    input.add(rows::Account{.account_id = "X"});
+    input.add(rows::Assignment{
+        .manager_id = "K", .account_id = "X", .start = 2024y / 1 / 1, .end = 2024y / 6 / 10});
+    input.add(rows::Assignment{.manager_id = "F", .account_id = "X", .start = 2024y / 6 / 10});
+    for (const int m : {1, 2, 3, 4, 5})
+        input.add(rows::Revenue{.account_id = "X", .date = 2024y / m / 15, .amount = 100});
+    input.add(rows::Revenue{.account_id = "X", .date = 2024y / 6 / 5, .amount = 100});
+    const Book base = input.build();
+    Table later;
+    later.add("account_id", Column::texts(std::vector<std::string>{"X"}));
+    later.add("date", Column::dates(std::vector<Date>{Date::parse("2024-07-20")}));
+    later.add("amount", Column::numbers(std::vector<double>{50}));
+    const Book book = BookBuilder().add("revenue", later).append_to(base);
+    const Book whole =
+        input.add(rows::Revenue{.account_id = "X", .date = 2024y / 7 / 20, .amount = 50}).build();
+
+    const auto cache = std::make_shared<kpi::StateCache>();
+    kpi::Request rq;
+    rq.periods = {Period::month(2024, 2), Period::month(2024, 6)};
+    rq.kpis = {kpi::Kpi::handover_churn_rate};
+    rq.cache = cache;
+    EXPECT_EQ(kpi::compute(base, rq).values[0][1], 1.0);
+    const kpi::Result warm = kpi::compute(book, rq);
+    rq.cache = nullptr;
+    const kpi::Result fresh = kpi::compute(whole, rq);
+    EXPECT_EQ(fresh.values[0][1], 0.0);
+    expect_same_bits(warm, fresh, "June, its handover window appended to");
+    EXPECT_EQ(cache->hits_and_misses().first, 1U);  // February (its window ends on 30 May) is reused
 }
 
 TEST(KpiCache, TheBudgetBoundsTheBytesHeld) {

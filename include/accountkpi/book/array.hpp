@@ -67,24 +67,22 @@ class Array {
     /// This array followed by `more`, as a new array; this one is unchanged. It shares this array's memory
     /// when this array owns memory with room after its values that no array made from it has taken yet:
     /// `more` is written there (the cost of `more` alone). Otherwise the values are copied into new memory
-    /// with room for half as many again, so that a run of appends copies each value a bounded number of
-    /// times. Safe to call from several threads on arrays sharing memory (one of them gets the room).
+    /// with room for half as many again (left unwritten), so that a run of appends copies each value a
+    /// bounded number of times. Safe to call from several threads on arrays sharing memory (one of them gets
+    /// the room).
     [[nodiscard]] Array appended(std::span<const T> more) const {
         if (more.empty()) return *this;
         const std::size_t n = size_ + more.size();
-        if (buffer_ && data_ == buffer_->values.data() && n <= buffer_->values.size()) {
+        if (buffer_ && data_ == buffer_->data && n <= buffer_->capacity) {
             std::size_t expected = size_;
             if (buffer_->used.compare_exchange_strong(expected, n)) {
-                std::copy(more.begin(), more.end(), buffer_->values.data() + size_);
+                std::copy(more.begin(), more.end(), buffer_->data + size_);
                 return Array(buffer_, n);
             }
         }
-        std::vector<T> values;
-        values.reserve(n + n / 2);
-        values.insert(values.end(), begin(), end());
-        values.insert(values.end(), more.begin(), more.end());
-        values.resize(values.capacity());  // the room, taken by the next append
-        auto buffer = std::make_shared<Buffer>(std::move(values));
+        auto buffer = std::make_shared<Buffer>(n + n / 2);  // the room after `n`, taken by the next append
+        std::copy(begin(), end(), buffer->data);
+        std::copy(more.begin(), more.end(), buffer->data + size_);
         buffer->used = n;
         return Array(std::move(buffer), n);
     }
@@ -93,15 +91,30 @@ class Array {
     friend bool operator==(const Array& a, const std::vector<T>& b) { return std::ranges::equal(a, b); }
 
   private:
-    /// Owned values: the first `used` are taken (by the arrays sharing them), the rest is room to append.
+    /// Owned memory for `capacity` values: the first `used` are taken (by the arrays sharing them), the rest
+    /// is room to append.
     struct Buffer {
-        explicit Buffer(std::vector<T>&& v) : values(std::move(v)), used(values.size()) {}
-        std::vector<T> values;
+        /// The values of `v`, without room.
+        explicit Buffer(std::vector<T>&& v)
+            : values(std::move(v)), data(values.data()), capacity(values.size()), used(capacity) {}
+        /// Room for `n` values, not written: its pages cost nothing until an append writes there.
+        explicit Buffer(std::size_t n)
+            : room(std::malloc(std::max<std::size_t>(n, 1) * sizeof(T)), std::free),
+              data(static_cast<T*>(room.get())),
+              capacity(n),
+              used(0) {
+            static_assert(std::is_trivially_copyable_v<T>);
+            if (!room) throw std::bad_alloc();
+        }
+        std::vector<T> values;                                            // the values moved in
+        std::unique_ptr<void, void (*)(void*)> room{nullptr, std::free};  // or the memory allocated
+        T* data;
+        std::size_t capacity;
         std::atomic<std::size_t> used;
     };
-    explicit Array(std::shared_ptr<Buffer> buffer) noexcept : Array(buffer, buffer->values.size()) {}
+    explicit Array(std::shared_ptr<Buffer> buffer) noexcept : Array(buffer, buffer->capacity) {}
     Array(std::shared_ptr<Buffer> buffer, std::size_t size) noexcept
-        : data_(buffer->values.data()), size_(size), buffer_(std::move(buffer)) {}
+        : data_(buffer->data), size_(size), buffer_(std::move(buffer)) {}
 
     std::shared_ptr<const void> owner_;  // the owner of viewed memory
     const T* data_ = nullptr;

@@ -33,15 +33,20 @@ struct AccountTable {
     std::vector<std::int32_t> region;  ///< code into `regions`, or `none`
     std::vector<std::int32_t> domain;  ///< code into `domains`, or `none`
     std::vector<std::int32_t> parent;  ///< account index of the parent account, or `none`
-    /// Derived: the first and the last day of the account's dated rows (revenue lines, interactions, requests
-    /// received, surveys, and each project from its signing to its end, `Date::max()` while it has none);
-    /// `Date::max()` and `Date::null()` for an account without any. A grouped request's rows are the accounts
-    /// seen or a client in its periods (see `kpi::Request`).
-    std::vector<Date> first_seen;
-    std::vector<Date> last_seen;
     Categories regions;
     Categories domains;
     [[nodiscard]] std::size_t size() const noexcept { return ids.size(); }
+};
+
+/// Derived, one row per account: the first and the last day of the account's dated rows (revenue lines,
+/// interactions, requests received, surveys, and each project from its signing to its end, `Date::max()`
+/// while it has none); `Date::max()` and `Date::null()` for an account without any. A grouped request's rows
+/// are the accounts seen or a client in its periods (see `kpi::Request`). Apart from `AccountTable`, which an
+/// append leaves unchanged, because appended events move them.
+struct SightingTable {
+    std::vector<Date> first_seen;
+    std::vector<Date> last_seen;
+    [[nodiscard]] std::size_t size() const noexcept { return first_seen.size(); }
 };
 
 /// Client spells `[begin, end)`, sorted by account then begin; `end == Date::max()` while still a client.
@@ -199,26 +204,50 @@ struct BookVersion {
     /// The first day of an appended event (revenue line, interaction, request received, survey): the
     /// parent's event rows, derived client spells and first sightings before it are this Book's.
     Date events_from = Date::max();
-    /// The day after the earliest last sighting (`AccountTable::last_seen`) that the appended events moved
+    /// The day after the earliest last sighting (`SightingTable::last_seen`) that the appended events moved
     /// later: an account last seen on day L and seen again is on the book in the periods after L.
     Date seen_from = Date::max();
     /// A version of its own (a new `id`), without a parent.
     [[nodiscard]] static std::shared_ptr<const BookVersion> fresh();
 };
 
+/// A table of a Book, held by shared ownership: a Book appended to another (`BookBuilder::append_to`) holds
+/// the very tables of the other that the append leaves unchanged, not copies. Read through `*` and `->`;
+/// `write` gives the table to change, copied first when another Book holds it.
+template <class T>
+class Shared {
+  public:
+    /// An empty table, this one's own.
+    Shared() : table_(std::make_shared<T>()) {}
+    /// Takes `table` (moved in), this one's own.
+    explicit Shared(T table) : table_(std::make_shared<T>(std::move(table))) {}
+    [[nodiscard]] const T& operator*() const noexcept { return *table_; }
+    [[nodiscard]] const T* operator->() const noexcept { return table_.get(); }
+    /// The table to change: this one's own, copied first when it is shared. For the builder, on data that no
+    /// Book holds yet (use counts seen from other threads may be stale).
+    [[nodiscard]] T& write() {
+        if (table_.use_count() > 1) table_ = std::make_shared<T>(std::as_const(*table_));
+        return *table_;
+    }
+
+  private:
+    std::shared_ptr<T> table_;
+};
+
 /// Everything a Book holds. Built only by `BookBuilder`.
 struct BookData {
-    AccountTable accounts;
-    SpellTable spells;
-    ManagerTable managers;
-    UnitTable units;
-    AssignmentTable assignments;
-    ProjectTable projects;
-    RevenueTable revenue;
-    InteractionTable interactions;
-    RequestTable requests;
-    SurveyTable surveys;
-    TargetTable targets;
+    Shared<AccountTable> accounts;
+    Shared<SightingTable> sightings;
+    Shared<SpellTable> spells;
+    Shared<ManagerTable> managers;
+    Shared<UnitTable> units;
+    Shared<AssignmentTable> assignments;
+    Shared<ProjectTable> projects;
+    Shared<RevenueTable> revenue;
+    Shared<InteractionTable> interactions;
+    Shared<RequestTable> requests;
+    Shared<SurveyTable> surveys;
+    Shared<TargetTable> targets;
     BuildOptions options;
     std::vector<std::string> tables_given;  ///< names of the input tables, in schema order
     std::shared_ptr<const BookVersion> version = BookVersion::fresh();
@@ -233,17 +262,18 @@ class Book {
   public:
     explicit Book(std::shared_ptr<const BookData> data) : data_(std::move(data)) {}
 
-    [[nodiscard]] const AccountTable& accounts() const noexcept { return data_->accounts; }
-    [[nodiscard]] const SpellTable& spells() const noexcept { return data_->spells; }
-    [[nodiscard]] const ManagerTable& managers() const noexcept { return data_->managers; }
-    [[nodiscard]] const UnitTable& units() const noexcept { return data_->units; }
-    [[nodiscard]] const AssignmentTable& assignments() const noexcept { return data_->assignments; }
-    [[nodiscard]] const ProjectTable& projects() const noexcept { return data_->projects; }
-    [[nodiscard]] const RevenueTable& revenue() const noexcept { return data_->revenue; }
-    [[nodiscard]] const InteractionTable& interactions() const noexcept { return data_->interactions; }
-    [[nodiscard]] const RequestTable& requests() const noexcept { return data_->requests; }
-    [[nodiscard]] const SurveyTable& surveys() const noexcept { return data_->surveys; }
-    [[nodiscard]] const TargetTable& targets() const noexcept { return data_->targets; }
+    [[nodiscard]] const AccountTable& accounts() const noexcept { return *data_->accounts; }
+    [[nodiscard]] const SightingTable& sightings() const noexcept { return *data_->sightings; }
+    [[nodiscard]] const SpellTable& spells() const noexcept { return *data_->spells; }
+    [[nodiscard]] const ManagerTable& managers() const noexcept { return *data_->managers; }
+    [[nodiscard]] const UnitTable& units() const noexcept { return *data_->units; }
+    [[nodiscard]] const AssignmentTable& assignments() const noexcept { return *data_->assignments; }
+    [[nodiscard]] const ProjectTable& projects() const noexcept { return *data_->projects; }
+    [[nodiscard]] const RevenueTable& revenue() const noexcept { return *data_->revenue; }
+    [[nodiscard]] const InteractionTable& interactions() const noexcept { return *data_->interactions; }
+    [[nodiscard]] const RequestTable& requests() const noexcept { return *data_->requests; }
+    [[nodiscard]] const SurveyTable& surveys() const noexcept { return *data_->surveys; }
+    [[nodiscard]] const TargetTable& targets() const noexcept { return *data_->targets; }
     [[nodiscard]] const BuildOptions& options() const noexcept { return data_->options; }
     /// Whether the input had the table `name` (accounts and revenue always).
     [[nodiscard]] bool has_table(std::string_view name) const noexcept;
