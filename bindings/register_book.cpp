@@ -213,6 +213,14 @@ template <class T>
 py::tuple numbers(const Array<T>& v, py::handle owner) {
     return py::make_tuple("numbers", view(v.span(), owner));
 }
+/// A column that the Book may hold absent (see `RevenueTable`) with a value per row: read-only, kept alive by
+/// the array itself (a view of the Book's memory when present).
+template <class T>
+py::array_t<T> held(Array<T> column) {
+    auto* heap = new Array<T>(std::move(column));
+    py::capsule free_when_done(heap, [](void* p) { delete static_cast<Array<T>*>(p); });
+    return view(heap->span(), free_when_done);
+}
 py::tuple refs(std::span<const std::int32_t> codes, const IdIndex& ids, py::handle owner) {
     return py::make_tuple("ids", view(codes, owner), ids_of(ids));
 }
@@ -316,13 +324,13 @@ py::dict export_table(const Book& book, std::string_view name, py::handle owner)
     } else if (name == "revenue") {
         const auto& t = book.revenue();
         out["account_id"] = refs(t.account, book.accounts().ids, owner);
-        out["project_id"] = refs(t.project, book.projects().ids, owner);
+        out["project_id"] = py::make_tuple("ids", held(t.every_project()), ids_of(book.projects().ids));
         out["date"] = dates(t.date, owner);
         out["amount"] = numbers(t.amount, owner);
         out["cost"] = numbers(t.cost, owner);
-        out["units"] = numbers(t.units, owner);
+        out["units"] = py::make_tuple("numbers", held(t.every_units()));
         out["unit"] = enum_column(t.unit, billing_names, owner);
-        out["manager_id"] = refs(t.manager, book.managers().ids, owner);
+        out["manager_id"] = py::make_tuple("ids", held(t.every_manager()), ids_of(book.managers().ids));
     } else if (name == "interactions") {
         const auto& t = book.interactions();
         out["account_id"] = refs(t.account, book.accounts().ids, owner);

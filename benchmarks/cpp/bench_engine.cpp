@@ -99,11 +99,11 @@ std::map<std::pair<std::int32_t, int>, double> reference_revenue(const Book& boo
             continue;
         }
         if (by != Key::team) {
-            sums[{by == Key::account ? r.account[i] : r.manager[i], m}] += amount;
+            sums[{by == Key::account ? r.account[i] : r.manager_of(i), m}] += amount;
             continue;
         }
         // A team: the owner's line counts for him and for every manager above him.
-        std::int32_t up = r.manager[i];
+        std::int32_t up = r.manager_of(i);
         do {
             sums[{up, m}] += amount;
             up = up == none ? none : book.managers().reports_to[static_cast<std::size_t>(up)];

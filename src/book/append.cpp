@@ -141,8 +141,13 @@ RevenueTable joined_revenue(const RevenueTable& old, const RevenueTable& added, 
     const auto order = merge_order(old.date, added.date);
     in_order = order.empty();
     using T = RevenueTable;
-    return joined_table(old, added, order, &T::date, &T::account, &T::project, &T::amount, &T::cost,
-                        &T::units, &T::unit, &T::manager);
+    T t = joined_table(old, added, order, &T::date, &T::account, &T::amount, &T::cost, &T::unit);
+    // A column absent from both stays absent (see `RevenueTable`).
+    const auto join = [&](auto every) { return joined((old.*every)(), (added.*every)(), order); };
+    if (!old.project.empty() || !added.project.empty()) t.project = join(&T::every_project);
+    if (!old.units.empty() || !added.units.empty()) t.units = join(&T::every_units);
+    if (!old.manager.empty() || !added.manager.empty()) t.manager = join(&T::every_manager);
+    return t;
 }
 
 InteractionTable joined_interactions(const InteractionTable& old, const InteractionTable& added) {

@@ -16,6 +16,7 @@
 
 #include "accountkpi/detail/order.hpp"
 #include "accountkpi/detail/prefetch.hpp"
+#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/kpi/kpis.hpp"
 #include "append_detail.hpp"
 #include "detail/text.hpp"
@@ -215,7 +216,7 @@ class Reader {
 
     /// Days; `Date::null()` where missing (a problem when `required`), out of range or unreadable.
     std::vector<Date> dates(std::string_view name, bool required) {
-        std::vector<Date> out(rows(), Date::null());
+        std::vector<Date> out = detail::vector_on_huge_pages(rows(), Date::null());
         const Column* c = column(name);
         if (!c) return out;
         const auto check = [&](std::size_t i, std::int64_t days) {
@@ -507,15 +508,9 @@ class Reader {
                 }
             }
         } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
-            // Per dictionary code, its index, `blank` (an empty text: a missing id) or `unknown_id`: a line
-            // reads 4 bytes of this table, not the text (with 10^5 ids, tables of texts outgrow the caches).
-            constexpr std::int32_t blank = -2, unknown_id = -3;
-            std::vector<std::int32_t> map(t->categories.size());
-            for (std::size_t k = 0; k < map.size(); ++k) {
-                const std::string& id = t->categories[k];
-                const auto found = id.empty() ? std::nullopt : index.find(std::string_view(id));
-                map[k] = id.empty() ? blank : found ? *found : unknown_id;
-            }
+            // A line reads 4 bytes of this table, not the text (with 10^5 ids, tables of texts outgrow the
+            // caches).
+            const std::vector<std::int32_t> map = code_map(*t, index);
             t->codes.visit([&](auto codes) {
                 for (std::size_t i = 0; i < out.size(); ++i) {
                     const std::int64_t code = code_value(codes[i]);
@@ -540,7 +535,51 @@ class Reader {
         return out;
     }
 
+    /// The references of `references` as the Book's array: the column's own codes (no copy) when they are
+    /// int32 dictionary codes kept alive by the column's owner, each in range, into texts that are the ids
+    /// of `index` in its order (the accounts of a log's lines as `TransactionLog` gives them); else new.
+    Array<std::int32_t> shared_references(std::string_view name, const IdIndex& index,
+                                          std::string_view target, bool required) {
+        const Column* c = column(name);
+        const auto* t = c && c->owner() ? std::get_if<Column::Texts>(&c->data()) : nullptr;
+        std::span<const std::int32_t> codes;
+        if (t) {
+            t->codes.visit([&](auto s) {
+                if constexpr (std::is_same_v<decltype(s), std::span<const std::int32_t>>) codes = s;
+            });
+        }
+        if (codes.size() == rows() && rows() > 0 && same_order(*t, index)) {
+            const auto n = static_cast<std::int32_t>(t->categories.size());
+            const auto [lo, hi] = std::minmax_element(codes.begin(), codes.end());
+            if (*lo >= 0 && *hi < n) return Array<std::int32_t>(codes, c->owner());
+        }
+        return references(name, index, target, required);
+    }
+
   private:
+    /// Sentinels of `code_map`: an empty text (a missing id), an id the index lacks.
+    static constexpr std::int32_t blank = -2, unknown_id = -3;
+
+    /// Per dictionary code of `t`, the index of its id in `index`, `blank` or `unknown_id`.
+    static std::vector<std::int32_t> code_map(const Column::Texts& t, const IdIndex& index) {
+        std::vector<std::int32_t> map(t.categories.size());
+        for (std::size_t k = 0; k < map.size(); ++k) {
+            const std::string& id = t.categories[k];
+            const auto found = id.empty() ? std::nullopt : index.find(std::string_view(id));
+            map[k] = id.empty() ? blank : found ? *found : unknown_id;
+        }
+        return map;
+    }
+
+    /// Whether code `k` of `t` is the id of index `k` of `index`, for every code.
+    static bool same_order(const Column::Texts& t, const IdIndex& index) {
+        const std::vector<std::int32_t> map = code_map(t, index);
+        for (std::size_t k = 0; k < map.size(); ++k) {
+            if (map[k] != to_index(k)) return false;
+        }
+        return true;
+    }
+
     void report_money(std::size_t i, std::string_view name) {
         report(to_row(i), name, "amount beyond +-1e13 cannot be summed exactly to the cent");
     }
@@ -569,9 +608,10 @@ void check_money(Reader& r, std::string_view column, const std::vector<double>& 
     }
 }
 
-template <class T>
-std::vector<T> gather(const std::vector<T>& v, const std::vector<std::uint32_t>& order) {
-    std::vector<T> out(order.size());
+/// The values of `v` (a vector or an `Array`) in `order`.
+template <class V>
+std::vector<typename V::value_type> gather(const V& v, const std::vector<std::uint32_t>& order) {
+    auto out = detail::vector_on_huge_pages(order.size(), typename V::value_type{});
     for (std::size_t i = 0; i < order.size(); ++i) out[i] = v[order[i]];
     return out;
 }
@@ -592,6 +632,13 @@ std::vector<T> in_order(std::vector<T>&& v, const std::vector<std::uint32_t>& or
     std::vector<T> out = gather(v, order);
     std::vector<T>().swap(v);
     return out;
+}
+
+/// `v` in `order` (as it is when `order` is empty).
+template <class T>
+Array<T> in_order(const Array<T>& v, const std::vector<std::uint32_t>& order) {
+    if (order.empty()) return v;
+    return gather(v, order);
 }
 
 std::vector<std::uint32_t> offsets_of(const std::vector<std::int32_t>& sorted_keys, std::size_t groups) {
@@ -679,8 +726,11 @@ class OwnerFinder {
             p.account, [](std::size_t i) { return to_index(i); },
             [&](std::size_t i) { return p.signed_on[i]; });
         auto& r = data.revenue.write();
-        r.manager = owners(
-            r.account, [&](std::size_t i) { return r.project[i]; }, [&](std::size_t i) { return r.date[i]; });
+        // Without assignments no line has an owner: the column is then absent (see `RevenueTable`).
+        if (t_.size() > 0)
+            r.manager = owners(
+                r.account, [&](std::size_t i) { return r.project_of(i); },
+                [&](std::size_t i) { return r.date[i]; });
         auto& c = data.interactions.write();
         for (std::size_t i = 0; i < c.size(); ++i) {
             if (c.manager[i] == none) c.manager[i] = owner(c.account[i], none, c.date[i]);
@@ -713,7 +763,7 @@ class OwnerFinder {
                                                    const ProjectOf& project_of, const DateOf& date_of) const {
         constexpr std::size_t ahead = fetch_ahead;
         const std::size_t n = account.size();
-        std::vector<std::int32_t> out(n);
+        std::vector<std::int32_t> out = detail::vector_on_huge_pages(n, none);
         for (std::size_t i = 0; i < n; ++i) {
             detail::interruption_point(i);
             if (i + 2 * ahead < n)
@@ -1215,7 +1265,7 @@ class Assembly {
 
     /// The projects that the rows of `r` refer to, in the Book's numbering; a project of another account than
     /// the row's (`account`) is reported.
-    std::vector<std::int32_t> project_refs(Reader& r, const std::vector<std::int32_t>& account) {
+    std::vector<std::int32_t> project_refs(Reader& r, std::span<const std::int32_t> account) {
         auto project = r.references("project_id", *project_lookup_, "project", false);
         const bool renumber = projects_renumbered_;
         const auto& project_account = dims_->projects->account;
@@ -1273,8 +1323,10 @@ class Assembly {
     void read_revenue() {
         Reader r = reader("revenue");
         auto& t = data_->revenue.write();
-        auto account = r.references("account_id", dims_->accounts->ids, "account", true);
-        auto project = project_refs(r, account);
+        const auto account = r.shared_references("account_id", dims_->accounts->ids, "account", true);
+        // Without a project_id column no line has a project: the column is then absent (see `RevenueTable`).
+        const bool projects = r.column("project_id") != nullptr;
+        auto project = projects ? project_refs(r, account) : std::vector<std::int32_t>{};
         auto date = r.dates("date", true);
         const auto amount = r.checked_numbers("amount", true, std::nan(""), true);
         const auto cost = r.checked_numbers("cost", false, 0.0, true);
@@ -1300,13 +1352,13 @@ class Assembly {
         if (problems_.total() == 0) {  // else nothing is built
             const auto order = sort_order(date);
             t.date = in_order(std::move(date), order);
-            t.account = in_order(std::move(account), order);
-            t.project = in_order(std::move(project), order);
+            t.account = in_order(account, order);
+            if (projects) t.project = in_order(std::move(project), order);
             t.unit =
                 billed ? Array<Billing>(in_order(std::move(unit), order)) : Array<Billing>::zeros(r.rows());
             t.amount = amount.array(order);
             t.cost = cost.array(order);
-            t.units = units.array(order);
+            if (units.given()) t.units = units.array(order);  // else absent, as no line has units
         }
     }
 

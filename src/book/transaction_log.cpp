@@ -18,6 +18,7 @@
 
 #include "accountkpi/book/transactions.hpp"
 #include "accountkpi/detail/order.hpp"
+#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/interrupt.hpp"
 #include "problems_detail.hpp"
 #include "transactions_detail.hpp"
@@ -230,7 +231,7 @@ void text_accounts(const Column::Texts& t, std::string_view column, LineAccounts
 }
 
 LineAccounts line_accounts(const Column& c, std::string_view column, LogProblems& problems) {
-    LineAccounts out{{}, std::vector<std::int32_t>(c.size(), missing)};
+    LineAccounts out{{}, detail::vector_on_huge_pages(c.size(), missing)};
     if (const auto* z = std::get_if<Column::Integers>(&c.data())) {
         integer_accounts(z->values, out);
     } else if (const auto* n = std::get_if<Column::Numbers>(&c.data())) {
@@ -242,14 +243,17 @@ LineAccounts line_accounts(const Column& c, std::string_view column, LogProblems
 }
 
 /// The lines' regions: distinct non-empty names in dictionary order (integers in order of first appearance),
-/// a code per line, `missing` where none.
+/// and each line's as a code into them through `of_code` (see `detail::regions_by_rule`): a text column's
+/// own dictionary codes; integers coded per line in `held`.
 struct LineRegions {
-    std::vector<std::int32_t> code;
+    Codes codes;
+    std::vector<std::int32_t> of_code;
     std::vector<std::string> names;
+    std::vector<std::int32_t> held;
 };
 
 LineRegions line_regions(const Column& c) {
-    LineRegions out{std::vector<std::int32_t>(c.size(), missing), {}};
+    LineRegions out;
     std::unordered_map<std::string, std::int32_t> seen;
     const auto name_code = [&](std::string name) {
         const auto [it, added] =
@@ -258,24 +262,22 @@ LineRegions line_regions(const Column& c) {
         return it->second;
     };
     if (const auto* t = std::get_if<Column::Texts>(&c.data())) {
-        std::vector<std::int32_t> map(t->categories.size(), missing);
-        for (std::size_t k = 0; k < map.size(); ++k) {
-            if (!t->categories[k].empty()) map[k] = name_code(t->categories[k]);
+        out.codes = t->codes;
+        out.of_code.assign(t->categories.size(), missing);
+        for (std::size_t k = 0; k < out.of_code.size(); ++k) {
+            if (!t->categories[k].empty()) out.of_code[k] = name_code(t->categories[k]);
         }
-        t->codes.visit([&](auto codes) {
-            for (std::size_t i = 0; i < codes.size(); ++i) {
-                const std::int64_t k = code_value(codes[i]);
-                if (k >= 0 && static_cast<std::size_t>(k) < map.size())
-                    out.code[i] = map[static_cast<std::size_t>(k)];
-            }
-        });
     } else if (const auto* z = std::get_if<Column::Integers>(&c.data())) {
         std::unordered_map<std::int64_t, std::int32_t> codes;
+        out.held.resize(z->values.size());
         for (std::size_t i = 0; i < z->values.size(); ++i) {
             const auto [it, added] = codes.try_emplace(z->values[i], 0);
             if (added) it->second = name_code(std::to_string(z->values[i]));
-            out.code[i] = it->second;
+            out.held[i] = it->second;
         }
+        out.codes = Codes(std::span<const std::int32_t>(out.held));
+        out.of_code.resize(out.names.size());
+        std::iota(out.of_code.begin(), out.of_code.end(), 0);
     }
     return out;
 }
@@ -332,8 +334,8 @@ Column account_regions(const LineAccounts& accounts, const Column& region, const
         const std::vector<Date> days = line_days(date);
         if (!std::is_sorted(days.begin(), days.end())) order = detail::stable_order(days);
     }
-    std::vector<std::int32_t> chosen = detail::regions_by_rule(accounts.code, lines.code, order,
-                                                               accounts.ids.size(), lines.names.size(), rule);
+    std::vector<std::int32_t> chosen = detail::regions_by_rule(
+        accounts.code, lines.codes, lines.of_code, order, accounts.ids.size(), lines.names.size(), rule);
     std::vector<std::int32_t> renumbered(lines.names.size(), missing);
     for (const auto r : chosen) {
         if (r >= 0) renumbered[static_cast<std::size_t>(r)] = 0;

@@ -7,6 +7,7 @@
 
 #include "accountkpi/detail/order.hpp"
 #include "accountkpi/detail/prefetch.hpp"
+#include "accountkpi/detail/zeroed.hpp"
 #include "transactions_detail.hpp"
 
 namespace accountkpi {
@@ -30,24 +31,11 @@ struct Tally {
     }
 };
 
-}  // namespace
-
-std::vector<std::int32_t> derive_regions(std::span<const std::int32_t> account,
-                                         std::span<const std::int32_t> region, std::span<const Date> day,
-                                         std::size_t accounts, std::size_t regions, RegionRule rule) {
-    if (region.size() != account.size() || day.size() != account.size()) {
-        throw std::invalid_argument("derive_regions: account, region and day need one value per line");
-    }
-    // Lines in (day, position) order; none when the log is in day order already (the common case).
-    const std::vector<std::uint32_t> order =
-        std::is_sorted(day.begin(), day.end()) ? std::vector<std::uint32_t>{} : detail::stable_order(day);
-    return detail::regions_by_rule(account, region, order, accounts, regions, rule);
-}
-
-std::vector<std::int32_t> detail::regions_by_rule(std::span<const std::int32_t> account,
-                                                  std::span<const std::int32_t> region,
-                                                  std::span<const std::uint32_t> order, std::size_t accounts,
-                                                  std::size_t regions, RegionRule rule) {
+/// `regions_by_rule` with line `i`'s region `region(i)`.
+template <class RegionOf>
+std::vector<std::int32_t> by_rule(std::span<const std::int32_t> account, const RegionOf& region,
+                                  std::span<const std::uint32_t> order, std::size_t accounts,
+                                  std::size_t regions, RegionRule rule) {
     const std::size_t n = account.size();
     const auto valid = [&](std::int32_t a, std::int32_t r) {
         return a >= 0 && r >= 0 && static_cast<std::size_t>(a) < accounts &&
@@ -60,9 +48,10 @@ std::vector<std::int32_t> detail::regions_by_rule(std::span<const std::int32_t> 
         for (std::size_t rank = 0; rank < n; ++rank) {
             const std::size_t i = line(rank);
             const auto a = account[i];
-            if (!valid(a, region[i])) continue;
+            const auto r = region(i);
+            if (!valid(a, r)) continue;
             auto& chosen = out[static_cast<std::size_t>(a)];
-            if (rule == RegionRule::last || chosen < 0) chosen = region[i];
+            if (rule == RegionRule::last || chosen < 0) chosen = r;
         }
         return out;
     }
@@ -74,21 +63,22 @@ std::vector<std::int32_t> detail::regions_by_rule(std::span<const std::int32_t> 
         }
     };
     if (accounts * regions <= 4 * n + 4096) {  // a dense table of the pairs
-        std::vector<Tally> pairs(accounts * regions);
+        std::vector<Tally> pairs = detail::vector_on_huge_pages(accounts * regions, Tally{});
         // The pairs are read at random (24 MB for 10^7 lines of a log like Online Retail): each is fetched
         // `ahead` lines before it is counted.
         constexpr std::size_t ahead = 16;
         for (std::size_t rank = 0; rank < n; ++rank) {
             if (rank + ahead < n) {
                 const std::size_t j = line(rank + ahead);
-                if (valid(account[j], region[j]))
-                    detail::prefetch_write(&pairs[static_cast<std::size_t>(account[j]) * regions +
-                                                  static_cast<std::size_t>(region[j])]);
+                const auto r = region(j);
+                if (valid(account[j], r))
+                    detail::prefetch_write(
+                        &pairs[static_cast<std::size_t>(account[j]) * regions + static_cast<std::size_t>(r)]);
             }
             const std::size_t i = line(rank);
-            if (!valid(account[i], region[i])) continue;
-            auto& t =
-                pairs[static_cast<std::size_t>(account[i]) * regions + static_cast<std::size_t>(region[i])];
+            const auto r = region(i);
+            if (!valid(account[i], r)) continue;
+            auto& t = pairs[static_cast<std::size_t>(account[i]) * regions + static_cast<std::size_t>(r)];
             ++t.lines;
             t.latest = static_cast<std::uint32_t>(rank);
         }
@@ -103,9 +93,9 @@ std::vector<std::int32_t> detail::regions_by_rule(std::span<const std::int32_t> 
     std::unordered_map<std::uint64_t, Tally> pairs;  // the pairs seen, when a dense table would be too large
     for (std::size_t rank = 0; rank < n; ++rank) {
         const std::size_t i = line(rank);
-        if (!valid(account[i], region[i])) continue;
-        auto& t =
-            pairs[static_cast<std::uint64_t>(account[i]) * regions + static_cast<std::uint64_t>(region[i])];
+        const auto r = region(i);
+        if (!valid(account[i], r)) continue;
+        auto& t = pairs[static_cast<std::uint64_t>(account[i]) * regions + static_cast<std::uint64_t>(r)];
         ++t.lines;
         t.latest = static_cast<std::uint32_t>(rank);
     }
@@ -113,6 +103,37 @@ std::vector<std::int32_t> detail::regions_by_rule(std::span<const std::int32_t> 
         consider(static_cast<std::size_t>(key / regions), static_cast<std::int32_t>(key % regions), t);
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<std::int32_t> derive_regions(std::span<const std::int32_t> account,
+                                         std::span<const std::int32_t> region, std::span<const Date> day,
+                                         std::size_t accounts, std::size_t regions, RegionRule rule) {
+    if (region.size() != account.size() || day.size() != account.size()) {
+        throw std::invalid_argument("derive_regions: account, region and day need one value per line");
+    }
+    // Lines in (day, position) order; none when the log is in day order already (the common case).
+    const std::vector<std::uint32_t> order =
+        std::is_sorted(day.begin(), day.end()) ? std::vector<std::uint32_t>{} : detail::stable_order(day);
+    return by_rule(
+        account, [&](std::size_t i) { return region[i]; }, order, accounts, regions, rule);
+}
+
+std::vector<std::int32_t> detail::regions_by_rule(std::span<const std::int32_t> account,
+                                                  const Codes& region_codes,
+                                                  std::span<const std::int32_t> region_of_code,
+                                                  std::span<const std::uint32_t> order, std::size_t accounts,
+                                                  std::size_t regions, RegionRule rule) {
+    return region_codes.visit([&](auto codes) {
+        const auto region = [&](std::size_t i) {
+            const auto code = static_cast<std::int64_t>(codes[i]);  // NOLINT(bugprone-signed-char-misuse)
+            return code >= 0 && static_cast<std::uint64_t>(code) < region_of_code.size()
+                       ? region_of_code[static_cast<std::size_t>(code)]
+                       : std::int32_t{-1};
+        };
+        return by_rule(account, region, order, accounts, regions, rule);
+    });
 }
 
 }  // namespace accountkpi

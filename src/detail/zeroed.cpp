@@ -2,6 +2,7 @@
 #include "accountkpi/detail/zeroed.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #if defined(__linux__)
@@ -59,6 +60,15 @@ void* zeroed_block(std::size_t bytes) {
     return block;
 }
 
+void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
+    const auto at = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t first = (at + huge_page - 1) / huge_page * huge_page,
+                         end = (at + bytes) / huge_page * huge_page;
+    if (bytes < ZeroedAllocator<char>::mapped_from || end <= first) return;
+    (void)madvise(reinterpret_cast<void*>(first), end - first,
+                  MADV_HUGEPAGE);  // NOLINT(performance-no-int-to-ptr)
+}
+
 void release_block(void* block, std::size_t bytes) noexcept {
     const std::size_t size = block_size(bytes);
     pthread_mutex_lock(&kept_lock);
@@ -71,5 +81,9 @@ void release_block(void* block, std::size_t bytes) noexcept {
     if (!keep) munmap(block, size);
 }
 
+}  // namespace accountkpi::detail
+#else
+namespace accountkpi::detail {
+void advise_huge_pages(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
 }  // namespace accountkpi::detail
 #endif

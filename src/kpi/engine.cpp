@@ -964,7 +964,7 @@ class PeriodAccumulator {
                     const std::size_t j = i + prefetch_distance;
                     const std::int32_t a = rev_.account[j];
                     if (plan_.account_revenue) current_.prefetch(static_cast<std::size_t>(a));
-                    if (cells_ahead) st_.prefetch(keyer_(a, rev_.manager[j], rev_.project[j]), pl_);
+                    if (cells_ahead) st_.prefetch(keyer_(a, rev_.manager_of(j), rev_.project_of(j)), pl_);
                 }
                 add_revenue_line(i);
             }
@@ -978,13 +978,13 @@ class PeriodAccumulator {
         const detail::Int128 amount = detail::to_millionths(rev_.amount[i]);
         const auto ua = static_cast<std::size_t>(a);
         if (plan_.account_revenue) current_.sums[ua] += amount;
-        const std::int32_t m = rev_.manager[i];
+        const std::int32_t m = rev_.manager_of(i);
         if (!scope_.manager(m)) return;
-        const std::int32_t p = rev_.project[i];
+        const std::int32_t p = rev_.project_of(i);
         const std::size_t cell = cell_of(st_.group(keyer_(a, m, p)));
         if (plan_.want_revenue) st_.add_exact(S::revenue, cell, amount);
         if (plan_.want_cost) st_.add(S::cost, cell, rev_.cost[i]);
-        if (plan_.by_unit) add_by_unit(cell, rev_.unit[i], amount, rev_.units[i]);
+        if (plan_.by_unit) add_by_unit(cell, rev_.unit[i], amount, rev_.units_of(i));
         if (plan_.by_kind && p != none) {
             const ProjectKind kind = prj_.kind[static_cast<std::size_t>(p)];
             if (kind == ProjectKind::upsell && st_.has(S::upsell)) st_.add_exact(S::upsell, cell, amount);
@@ -1291,7 +1291,7 @@ class PeriodAccumulator {
         }
         for (; billed_row_ < upto; ++billed_row_) {
             detail::interruption_point(billed_row_);
-            const std::int32_t p = rev_.project[billed_row_];
+            const std::int32_t p = rev_.project_of(billed_row_);
             if (p != none)
                 billed_[static_cast<std::size_t>(p)] += detail::to_millionths(rev_.amount[billed_row_]);
         }

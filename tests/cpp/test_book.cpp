@@ -70,7 +70,8 @@ TEST(BookBuilder, BuildsAndSortsEventsByDateStably) {
     EXPECT_EQ(r.amount, (std::vector<double>{20.0, 40.0, 10.0, 30.0}));
     EXPECT_EQ(r.account, (std::vector<std::int32_t>{0, 1, 1, 0}));
     EXPECT_EQ(r.cost, (std::vector<double>(4, 0.0)));  // cost absent -> 0
-    EXPECT_TRUE(std::isnan(r.units[0]));
+    EXPECT_TRUE(r.units.empty());                      // units absent: no memory, NaN on every line
+    EXPECT_TRUE(std::isnan(r.units_of(0)));
     const auto [first, last] = rows_in(r.date, Period::month(2024, 5));
     EXPECT_EQ(first, 2U);
     EXPECT_EQ(last, 4U);

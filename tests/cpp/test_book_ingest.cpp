@@ -2,14 +2,20 @@
 // shared without a copy when already in date order, and the same Book whatever the input order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
 #include <numeric>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "accountkpi/book.hpp"
+#include "accountkpi/demo.hpp"
+#include "accountkpi/kpi.hpp"
+#include "append_fixture.hpp"
 #include "book_fixture.hpp"
 
 using namespace accountkpi;
@@ -364,4 +370,161 @@ TEST(Transactions, ManyRegionsUseTheSparseTallyWithTheSameAnswer) {
     const std::vector<Date> day{Date{1}, Date{1}, Date{2}, Date{3}};
     EXPECT_EQ(derive_regions(account, region, day, 2, 10'000, RegionRule::most_frequent),
               (std::vector<std::int32_t>{9999, 7}));
+}
+
+namespace {
+
+/// The demo's tables, its revenue without the columns project_id, units and unit (`absent`) or with them
+/// given and empty on every line.
+appending::Tables demo_revenue_without_projects_or_units(bool absent) {
+    demo::Options o;
+    o.seed = 3;
+    appending::Tables out;
+    for (auto& [name, table] : demo::tables(o)) {
+        if (name == "revenue") {
+            Table t;
+            for (const auto& [c, column] : table.columns()) {
+                if (c != "project_id" && c != "units" && c != "unit") t.add(c, column);
+            }
+            if (!absent) {
+                t.add("project_id", texts(std::vector<std::string>(t.rows())));
+                t.add("units", Column::numbers(std::vector<double>(t.rows(), NAN)));
+                t.add("unit", texts(std::vector<std::string>(t.rows())));
+            }
+            table = std::move(t);
+        }
+        out.emplace_back(name, std::move(table));
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(BookIngest, ProjectsAndUnitsNoLineHasAreAbsentAndReadAsNoneAndNaN) {
+    const Book absent = appending::built(demo_revenue_without_projects_or_units(true));
+    const Book given = appending::built(demo_revenue_without_projects_or_units(false));
+    const auto& a = absent.revenue();
+    const auto& g = given.revenue();
+    EXPECT_TRUE(a.project.empty());
+    EXPECT_TRUE(a.units.empty());
+    ASSERT_EQ(g.project.size(), g.size());
+    ASSERT_GT(absent.projects().size(), 0U);  // projects exist; no revenue line names one
+    EXPECT_EQ(a.every_project(), g.project);
+    EXPECT_TRUE(same_bits(a.every_units().span(), g.units));
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        ASSERT_EQ(a.project_of(i), none);
+        ASSERT_TRUE(std::isnan(a.units_of(i)));
+    }
+    kpi::Request rq;
+    for (int y = 2023; y <= 2025; ++y) {
+        for (unsigned q = 1; q <= 4; ++q) rq.periods.push_back(Period::quarter(y, q));
+    }
+    for (const auto& by : std::vector<std::vector<kpi::Key>>{
+             {}, {kpi::Key::account}, {kpi::Key::manager}, {kpi::Key::project}}) {
+        rq.by = by;
+        appending::expect_same_bits(kpi::compute(absent, rq), kpi::compute(given, rq),
+                                    "by " + std::to_string(by.size()) + " keys");
+    }
+}
+
+TEST(BookIngest, UnitsAbsentFromOneSideOfAnAppendAreNaNThere) {
+    RevenueInput whole;
+    std::fill(whole.units.begin(), whole.units.begin() + 4, NAN);
+    std::fill(whole.unit.begin(), whole.unit.begin() + 4, "");
+    const auto lines = [&](std::size_t from, std::size_t to, bool with_units) {
+        const RevenueInput part = whole.reordered([&] {
+            std::vector<std::size_t> rows(to - from);
+            std::iota(rows.begin(), rows.end(), from);
+            return rows;
+        }());
+        Table t = part.table();
+        if (with_units) return t;
+        Table out;
+        for (const auto& [name, column] : t.columns()) {
+            if (name != "units" && name != "unit") out.add(name, column);
+        }
+        return out;
+    };
+    const auto append = [&](bool base_units, bool later_units) {
+        BookBuilder b;
+        b.add("accounts", accounts_abc());
+        b.add("revenue", lines(0, 4, base_units));
+        const Book base = b.build();
+        BookBuilder later;
+        later.add("revenue", lines(4, 8, later_units));
+        return later.append_to(base);
+    };
+    const Book built = build(whole);
+    expect_same_revenue(append(false, true), built);
+    EXPECT_TRUE(append(false, false).revenue().units.empty());
+    EXPECT_EQ(append(false, false).revenue().size(), 8U);
+    RevenueInput no_later_units = whole;
+    std::fill(no_later_units.units.begin() + 4, no_later_units.units.end(), NAN);
+    std::fill(no_later_units.unit.begin() + 4, no_later_units.unit.end(), "");
+    std::fill(no_later_units.units.begin(), no_later_units.units.begin() + 4, 1.0);
+    std::fill(no_later_units.unit.begin(), no_later_units.unit.begin() + 4, "day");
+    whole = no_later_units;
+    expect_same_revenue(append(true, false), build(whole));
+}
+
+TEST(BookIngest, AccountCodesInTheAccountsOrderAreSharedOthersLookedUp) {
+    const auto book_of = [](std::vector<std::string> ids, std::vector<std::int32_t> codes) {
+        auto held = std::make_shared<const std::vector<std::int32_t>>(std::move(codes));
+        BookBuilder b;
+        b.add("accounts", accounts_abc());
+        Table r;
+        r.add("account_id", Column::texts(Codes(std::span<const std::int32_t>(*held)), std::move(ids), held));
+        r.add("date", days({"2024-01-01", "2024-01-02", "2024-01-03"}));
+        r.add("amount", Column::numbers(std::vector<double>{1, 2, 3}));
+        b.add("revenue", std::move(r));
+        return std::pair{b.build(), held};
+    };
+    // The dictionary is the accounts' ids in their order: the codes are the Book's, not copied.
+    const auto [same, held] = book_of({"10", "20", "30"}, {2, 0, 1});
+    EXPECT_TRUE(same.revenue().account.shared());
+    EXPECT_EQ(same.revenue().account.data(), held->data());
+    EXPECT_EQ(same.revenue().account, (std::vector<std::int32_t>{2, 0, 1}));
+    // Another order: each code is looked up.
+    const Book other = book_of({"30", "10", "20"}, {2, 0, 1}).first;
+    EXPECT_FALSE(other.revenue().account.shared());
+    EXPECT_EQ(other.revenue().account, (std::vector<std::int32_t>{1, 2, 0}));
+    // A missing id is still reported.
+    EXPECT_THROW((void)book_of({"10", "20", "30"}, {2, -1, 1}), ValidationError);
+}
+
+TEST(BookIngest, OwnersOfABookWithoutAssignmentsAreAbsentAndReadAsNone) {
+    // Two managers; one assignment (to account 40, which has no revenue) or none.
+    const auto book_of = [](bool assigned) {
+        BookBuilder b;
+        Table accounts;
+        accounts.add("account_id", Column::integers(std::vector<std::int64_t>{10, 20, 30, 40}));
+        b.add("accounts", std::move(accounts));
+        Table managers;
+        managers.add("manager_id", Column::integers(std::vector<std::int64_t>{1, 2}));
+        managers.add("role", texts({"farmer", "farmer"}));
+        b.add("managers", std::move(managers));
+        if (assigned) {
+            Table a;
+            a.add("manager_id", Column::integers(std::vector<std::int64_t>{2}));
+            a.add("account_id", Column::integers(std::vector<std::int64_t>{40}));
+            a.add("start", days({"2020-01-01"}));
+            b.add("assignments", std::move(a));
+        }
+        b.add("revenue", RevenueInput{}.table());
+        return b.build();
+    };
+    const Book absent = book_of(false);
+    const Book given = book_of(true);
+    EXPECT_TRUE(absent.revenue().manager.empty());
+    ASSERT_EQ(given.revenue().manager.size(), given.revenue().size());
+    EXPECT_EQ(absent.revenue().every_manager(), given.revenue().manager);
+    EXPECT_EQ(absent.revenue().manager_of(0), none);
+    kpi::Request rq;
+    rq.periods = {Period(Date{19'790}, Date{19'820}),
+                  Period(Date{19'805}, Date{19'806})};  // every line; one day
+    for (const auto& by : std::vector<std::vector<kpi::Key>>{{}, {kpi::Key::manager}, {kpi::Key::account}}) {
+        rq.by = by;
+        appending::expect_same_bits(kpi::compute(absent, rq), kpi::compute(given, rq),
+                                    "by " + std::to_string(by.size()) + " keys");
+    }
 }

@@ -60,6 +60,16 @@ def test_a_transaction_log_builds_a_book_with_its_accounts_derived() -> None:
     assert t["gross_profit"].tolist() == pytest.approx([41.38, 2.50])
 
 
+def test_a_log_without_projects_or_units_shows_them_missing_on_every_line() -> None:
+    # The Book holds no memory for them (absent columns); its revenue table still has both, empty.
+    revenue = ak.Book.from_transactions(LOG, **NAMES).table("revenue")
+    assert revenue["project_id"].isna().all()
+    assert revenue["units"].isna().all()
+    assert len(revenue["units"]) == len(LOG)
+    with pytest.raises(ValueError, match="read-only"):
+        revenue["units"].to_numpy()[0] = 1.0
+
+
 @pytest.mark.parametrize(
     ("rule", "expected"),
     [

@@ -48,6 +48,8 @@ class Array {
         out.size_ = n;
         return out;
     }
+    /// `n` copies of `value`, the array's own.
+    [[nodiscard]] static Array filled(std::size_t n, const T& value) { return std::vector<T>(n, value); }
     /// Views `values`, keeping `owner` alive as long as any copy of the array lives. The memory must not
     /// change while the array lives.
     Array(std::span<const T> values, std::shared_ptr<const void> owner) noexcept

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <span>
@@ -115,17 +116,44 @@ struct ProjectTable {
 /// Revenue lines, sorted by date (stable: lines of one day keep their input order). The number columns
 /// share the input's memory when it was given in date order with an owner (see `Column`), else are the
 /// Book's own. A Book appended to another (`BookBuilder::append_to`) shares its columns where it can (see
-/// `Array::appended`).
+/// `Array::appended`). `project`, `units` and `manager` are absent (empty) when no line can have one (the
+/// input has no project_id or units column; the Book has no assignments): no memory holds them. Read them
+/// per line through `project_of`, `units_of` and `manager_of`, whole through `every_project`, `every_units`
+/// and `every_manager`.
 struct RevenueTable {
     Array<Date> date;
     Array<std::int32_t> account;
-    Array<std::int32_t> project;  ///< `none` when not given
+    Array<std::int32_t> project;  ///< `none` when not given; empty when absent
     Array<double> amount;         ///< currency; negative for credit notes
     Array<double> cost;           ///< currency; 0 when not given
-    Array<double> units;          ///< NaN when not given
+    Array<double> units;          ///< NaN when not given; empty when absent
     Array<Billing> unit;          ///< `Billing::none` when not given
-    Array<std::int32_t> manager;  ///< derived: the owner of the project (else the account) on `date`
+    /// derived: the owner of the project (else the account) on `date`, or `none`; empty when absent
+    Array<std::int32_t> manager;
     [[nodiscard]] std::size_t size() const noexcept { return date.size(); }
+    /// The project of line `i`: `none` when not given, as on every line when `project` is absent.
+    [[nodiscard]] std::int32_t project_of(std::size_t i) const noexcept { return at(project, i, none); }
+    /// The units of line `i`: NaN when not given, as on every line when `units` is absent.
+    [[nodiscard]] double units_of(std::size_t i) const noexcept { return at(units, i, no_units); }
+    /// The manager of line `i`: `none` when it has no owner, as on every line when `manager` is absent.
+    [[nodiscard]] std::int32_t manager_of(std::size_t i) const noexcept { return at(manager, i, none); }
+    /// `project` with a value per line (a new array of `none` when absent).
+    [[nodiscard]] Array<std::int32_t> every_project() const { return every(project, none); }
+    /// `units` with a value per line (a new array of NaN when absent).
+    [[nodiscard]] Array<double> every_units() const { return every(units, no_units); }
+    /// `manager` with a value per line (a new array of `none` when absent).
+    [[nodiscard]] Array<std::int32_t> every_manager() const { return every(manager, none); }
+
+  private:
+    static constexpr double no_units = std::numeric_limits<double>::quiet_NaN();
+    template <class T>
+    [[nodiscard]] static T at(const Array<T>& column, std::size_t i, T absent) noexcept {
+        return column.empty() ? absent : column[i];
+    }
+    template <class T>
+    [[nodiscard]] Array<T> every(const Array<T>& column, T absent) const {
+        return column.empty() ? Array<T>::filled(size(), absent) : column;
+    }
 };
 
 /// Communications, sorted by date.
