@@ -2,6 +2,7 @@
 #include "accountkpi/detail/zeroed.hpp"
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 
 #if defined(__linux__)
@@ -71,5 +72,16 @@ void release_block(void* block, std::size_t bytes) noexcept {
     if (!keep) munmap(block, size);
 }
 
+void advise_huge_pages(void* p, std::size_t bytes) noexcept {
+    const auto begin = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t first = (begin + huge_page - 1) / huge_page * huge_page;
+    const std::uintptr_t last = (begin + bytes) / huge_page * huge_page;
+    if (first < last) (void)madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);  // a hint
+}
+
+}  // namespace accountkpi::detail
+#else
+namespace accountkpi::detail {
+void advise_huge_pages(void* /*p*/, std::size_t /*bytes*/) noexcept {}
 }  // namespace accountkpi::detail
 #endif
