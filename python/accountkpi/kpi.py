@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,11 @@ from . import _core
 from ._columns import id_values
 from ._dates import Period, as_period, as_periods
 from ._definitions import NOTES
+
+# pandas >= 2.1 need not check again the codes that the engine made valid.
+_VALID_CODES: dict[str, bool] = (
+    {"validate": False} if "validate" in inspect.signature(pd.Categorical.from_codes).parameters else {}
+)
 
 try:  # pandas >= 3: a frame from its blocks as they are
     from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
@@ -313,9 +319,8 @@ def _frame(book: Book, plist: list[Period], raw: dict[str, Any], options: dict[s
         columns[_KEY_COLUMNS.get(key, key)] = _key_column(book, key, codes, options, ids=ids, missing=missing)
     dtype, texts = _period_labels(tuple((p._begin, p._end) for p in plist))
     codes = raw["period"]
-    # The engine's period codes are valid: pandas need not check them again.
     columns["period"] = (
-        texts.take(codes) if dtype is None else pd.Categorical.from_codes(codes, dtype=dtype, validate=False)
+        texts.take(codes) if dtype is None else pd.Categorical.from_codes(codes, dtype=dtype, **_VALID_CODES)
     )
     columns.update(raw["values"])
     return _assemble(columns, len(codes))
