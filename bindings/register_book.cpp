@@ -1,11 +1,13 @@
 // Bindings of the Book: building it from numpy columns (no copies of the input), the validation error, and
 // exporting its tables as numpy views that keep the Book alive.
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 
 #include "accountkpi/book.hpp"
 #include "accountkpi/demo.hpp"
+#include "accountkpi/kpi/labels.hpp"
 #include "pybind11.hpp"
 
 namespace accountkpi::bindings {
@@ -466,24 +468,33 @@ void register_book(py::module_& m) {
     m.def(
         "key_labels",
         [](const Book& book, std::string_view key) -> py::object {
-            if (key == "account" || key == "account_group") return ids_of(book.accounts().ids);
-            if (key == "manager" || key == "team") return ids_of(book.managers().ids);
-            if (key == "unit") return ids_of(book.units().ids);
-            if (key == "region") return py::cast(book.accounts().regions.names);
-            if (key == "domain") return py::cast(book.accounts().domains.names);
-            if (key == "service_line") return py::cast(book.projects().service_lines.names);
-            if (key == "project") return ids_of(book.projects().ids);
-            if (key == "tier") {
-                py::list l;
-                for (auto w : tier_names) l.append(py::str(std::string(w)));
-                return l;
+            const auto unknown = [&] { return py::key_error("unknown key '" + std::string(key) + "'"); };
+            kpi::Key k{};
+            try {
+                k = kpi::parse_key(key);
+            } catch (const std::invalid_argument&) {
+                throw unknown();
             }
-            if (key == "role") {
+            if (const IdIndex* ids = kpi::key_ids(book, k)) return ids_of(*ids);
+            const auto words = [](const auto& names) {
                 py::list l;
-                for (auto w : role_names) l.append(py::str(std::string(w)));
+                for (auto w : names) l.append(py::str(std::string(w)));
                 return l;
+            };
+            switch (k) {
+                case kpi::Key::region:
+                    return py::cast(book.accounts().regions.names);
+                case kpi::Key::domain:
+                    return py::cast(book.accounts().domains.names);
+                case kpi::Key::service_line:
+                    return py::cast(book.projects().service_lines.names);
+                case kpi::Key::tier:
+                    return words(tier_names);
+                case kpi::Key::role:
+                    return words(role_names);
+                default:
+                    throw unknown();
             }
-            throw py::key_error("unknown key '" + std::string(key) + "'");
         },
         py::arg("book"), py::arg("key"));
     m.def(

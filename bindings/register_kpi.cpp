@@ -1,13 +1,18 @@
 // Bindings of the KPI engine (accountkpi._core.kpi): the grouped table, the mergeable state, concentration
 // over arrays. Arguments are converted first; the computation runs without the GIL.
 #include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "accountkpi/book.hpp"
+#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/kpi.hpp"
+#include "accountkpi/kpi/labels.hpp"
 #include "pybind11.hpp"
 
 namespace accountkpi::bindings {
@@ -126,12 +131,52 @@ kpi::Request request_of(const std::vector<std::pair<Date::rep, Date::rep>>& peri
     return rq;
 }
 
-py::dict result_dict(kpi::Result&& r) {
-    py::dict out;
+/// A key column of a result as the Python layer shows it: the codes and, for a key of integer ids (see
+/// `kpi::key_ids`), the ids themselves (0 where the code is missing) and whether one is missing, gathered
+/// without the GIL so that Python does not gather them again.
+struct KeyColumn {
+    kpi::Key key{};
+    std::vector<std::int32_t> codes;
+    std::optional<std::vector<std::int64_t>> ids;
+    bool missing = false;
+};
+
+/// The key columns of the codes `codes` of the keys `by` (moved).
+std::vector<KeyColumn> key_columns(const Book& book, const std::vector<kpi::Key>& by,
+                                   std::vector<std::vector<std::int32_t>>&& codes) {
+    std::vector<KeyColumn> out(by.size());
+    for (std::size_t k = 0; k < by.size(); ++k) {
+        KeyColumn& c = out[k];
+        c.key = by[k];
+        c.codes = std::move(codes[k]);
+        const IdIndex* index = kpi::key_ids(book, c.key);
+        if (index == nullptr || index->kind() != IdIndex::Kind::integer) continue;
+        const std::vector<std::int64_t>& ids = index->integers();
+        std::vector<std::int64_t>& at = c.ids.emplace();
+        detail::reserve_on_huge_pages(at, c.codes.size());
+        for (const std::int32_t code : c.codes) {
+            c.missing |= code < 0;
+            at.push_back(code < 0 ? 0 : ids[static_cast<std::size_t>(code)]);
+        }
+    }
+    return out;
+}
+
+/// The key columns as a list of (key, codes, ids or None, whether a code is missing).
+py::list key_list(std::vector<KeyColumn>&& columns) {
     py::list keys;
-    for (std::size_t k = 0; k < r.by.size(); ++k)
-        keys.append(py::make_tuple(std::string(kpi::name(r.by[k])), adopt(std::move(r.key_codes[k]))));
-    out["keys"] = keys;
+    for (KeyColumn& c : columns) {
+        const py::object ids = c.ids ? py::object(adopt(std::move(*c.ids))) : py::object(py::none());
+        keys.append(py::make_tuple(std::string(kpi::name(c.key)), adopt(std::move(c.codes)), ids, c.missing));
+    }
+    return keys;
+}
+
+/// A result as the Python layer reads it: "keys" (see `key_list`), "period" (the codes of the request's
+/// periods) and "values" (a column per KPI).
+py::dict result_dict(kpi::Result&& r, std::vector<KeyColumn>&& keys) {
+    py::dict out;
+    out["keys"] = key_list(std::move(keys));
     out["period"] = adopt(std::move(r.period));
     py::dict values;
     for (std::size_t k = 0; k < r.kpis.size(); ++k)
@@ -259,13 +304,15 @@ void register_kpi(py::module_& m) {
            const kpi::State& state) {
             const auto rq = request_of(periods, by, kpis, options, py::dict());
             kpi::Result r;
+            std::vector<KeyColumn> keys;
             {
                 Interruption stop(python_signals);
                 const InterruptionScope in_scope(&stop);
                 py::gil_scoped_release release;
                 r = kpi::finalize(book, rq, state);
+                keys = key_columns(book, r.by, std::move(r.key_codes));
             }
-            return result_dict(std::move(r));
+            return result_dict(std::move(r), std::move(keys));
         },
         py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
         py::arg("state"));
@@ -279,13 +326,15 @@ void register_kpi(py::module_& m) {
             if (account_values) rq.account_values = values_of(*account_values);
             rq.cache = std::move(cache);
             kpi::Result r;
+            std::vector<KeyColumn> keys;
             {
                 Interruption stop(python_signals);
                 const InterruptionScope in_scope(&stop);
                 py::gil_scoped_release release;
                 r = kpi::compute(book, rq);
+                keys = key_columns(book, r.by, std::move(r.key_codes));
             }
-            return result_dict(std::move(r));
+            return result_dict(std::move(r), std::move(keys));
         },
         py::arg("book"), py::arg("periods"), py::arg("by"), py::arg("kpis"), py::arg("options"),
         py::arg("scope"), py::arg("account_values") = py::none(), py::arg("cache") = py::none());
@@ -297,18 +346,16 @@ void register_kpi(py::module_& m) {
             options["nrr_base"] = base;
             const auto rq = request_of(periods, by, {}, options, scope);
             kpi::Bridge b;
+            std::vector<KeyColumn> keys;
             {
                 Interruption stop(python_signals);
                 const InterruptionScope in_scope(&stop);
                 py::gil_scoped_release release;
                 b = kpi::revenue_bridge(book, rq.periods, rq.by, rq.options.nrr_base, rq.scope);
+                keys = key_columns(book, b.by, std::move(b.key_codes));
             }
             py::dict out;
-            py::list keys;
-            for (std::size_t k = 0; k < b.by.size(); ++k)
-                keys.append(
-                    py::make_tuple(std::string(kpi::name(b.by[k])), adopt(std::move(b.key_codes[k]))));
-            out["keys"] = keys;
+            out["keys"] = key_list(std::move(keys));
             out["period"] = adopt(std::move(b.period));
             py::dict values;
             for (const kpi::Movement movement : kpi::movements)

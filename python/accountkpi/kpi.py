@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,11 @@ from . import _core
 from ._columns import id_values
 from ._dates import Period, as_period, as_periods
 from ._definitions import NOTES
+
+# pandas >= 2.1 need not check again the codes that the engine made valid.
+_VALID_CODES: dict[str, bool] = (
+    {"validate": False} if "validate" in inspect.signature(pd.Categorical.from_codes).parameters else {}
+)
 
 try:  # pandas >= 3: a frame from its blocks as they are
     from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
@@ -309,11 +315,13 @@ _SMALL_RESULT = 4096
 def _frame(book: Book, plist: list[Period], raw: dict[str, Any], options: dict[str, Any]) -> pd.DataFrame:
     """The DataFrame of the engine's columns ``raw`` (labels of keys from ``book``'s dimension tables)."""
     columns: dict[str, Any] = {}
-    for key, codes in raw["keys"]:
-        columns[_KEY_COLUMNS.get(key, key)] = _key_column(book, key, codes, options)
+    for key, codes, ids, missing in raw["keys"]:
+        columns[_KEY_COLUMNS.get(key, key)] = _key_column(book, key, codes, options, ids=ids, missing=missing)
     dtype, texts = _period_labels(tuple((p._begin, p._end) for p in plist))
     codes = raw["period"]
-    columns["period"] = texts.take(codes) if dtype is None else pd.Categorical.from_codes(codes, dtype=dtype)
+    columns["period"] = (
+        texts.take(codes) if dtype is None else pd.Categorical.from_codes(codes, dtype=dtype, **_VALID_CODES)
+    )
     columns.update(raw["values"])
     return _assemble(columns, len(codes))
 
@@ -338,8 +346,20 @@ def _assemble(columns: dict[str, Any], rows: int) -> pd.DataFrame:
     return _from_blocks(blocks, pd.RangeIndex(rows), _column_index(tuple(columns)).copy())
 
 
-def _key_column(book: Book, key: str, codes: np.ndarray, options: dict[str, Any]) -> Any:
-    """The column of group ``key`` at ``codes`` (-1 for none)."""
+def _key_column(
+    book: Book,
+    key: str,
+    codes: np.ndarray,
+    options: dict[str, Any],
+    *,
+    ids: np.ndarray | None = None,
+    missing: bool = False,
+) -> Any:
+    """The column of group ``key`` at ``codes`` (-1 for none); ``ids``, when the key's ids are integers, the
+    engine's int64 ids at ``codes`` (0 where none, and ``missing`` tells whether one is), as
+    :func:`~accountkpi._columns.id_values` would make them."""
+    if ids is not None:
+        return pd.arrays.IntegerArray(ids, codes < 0) if missing else ids
     if key == "volume_band":
         labels = volume_band_labels(options.get("volume_thresholds", VOLUME_THRESHOLDS))
         return pd.Categorical.from_codes(codes, dtype=_categories(tuple(labels), True))

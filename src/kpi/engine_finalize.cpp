@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/kpi/concentration.hpp"
 #include "accountkpi/kpi/engine.hpp"
 #include "engine_detail.hpp"
@@ -331,23 +332,44 @@ void check_fits(const Book& book, const Request& rq, const State& st) {
     }
 }
 
-/// The result's rows: the groups `order` (in key order), each group's periods in order; no values yet.
-Result rows_of(const State& st, const std::vector<std::size_t>& order, const std::vector<Kpi>& kpis) {
-    const std::size_t np = st.periods(), rows = order.size() * np;
+/// The empty columns of a result of `rows` rows with the keys of `st` and the KPIs `kpis` (KPI values NaN),
+/// made on `threads` threads (each column on one: the pages of large columns are touched in parallel) on huge
+/// pages.
+Result columns_of(const State& st, const std::vector<Kpi>& kpis, std::size_t rows, std::size_t threads,
+                  const Executor& executor) {
     Result r;
     r.by = st.by();
     r.kpis = kpis;
-    r.key_codes.assign(r.by.size(), {});
-    r.values.assign(kpis.size(), {});
-    for (auto& v : r.key_codes) v.reserve(rows);
-    r.period.reserve(rows);
-    for (std::size_t g : order) {
-        for (std::size_t p = 0; p < np; ++p) {
-            for (std::size_t k = 0; k < r.by.size(); ++k) r.key_codes[k].push_back(st.code(g, k));
-            r.period.push_back(static_cast<std::int32_t>(p));
+    r.key_codes.resize(r.by.size());
+    r.values.resize(kpis.size());
+    const std::size_t n_columns = r.by.size() + 1 + kpis.size();
+    in_threads(threads, executor, [&](std::size_t t) {
+        for (std::size_t c = t; c < n_columns; c += threads) {
+            if (c < r.by.size()) {
+                detail::assign_on_huge_pages(r.key_codes[c], rows, std::int32_t{0});
+            } else if (c == r.by.size()) {
+                detail::assign_on_huge_pages(r.period, rows, std::int32_t{0});
+            } else {
+                detail::assign_on_huge_pages(r.values[c - r.by.size() - 1], rows, nan);
+            }
         }
-    }
+    });
     return r;
+}
+
+/// Writes the key codes and periods of the rows of groups `order[first]` to `order[last - 1]` (each group's
+/// periods in order) into `r`.
+void write_rows(const State& st, const std::vector<std::size_t>& order, std::size_t first, std::size_t last,
+                Result& r) {
+    const std::size_t np = st.periods();
+    for (std::size_t k = 0; k < r.by.size(); ++k) {
+        std::int32_t* const column = r.key_codes[k].data();
+        for (std::size_t i = first; i < last; ++i) std::fill_n(column + i * np, np, st.code(order[i], k));
+    }
+    std::int32_t* const period = r.period.data();
+    for (std::size_t i = first; i < last; ++i) {
+        for (std::size_t p = 0; p < np; ++p) period[i * np + p] = static_cast<std::int32_t>(p);
+    }
 }
 
 }  // namespace
@@ -360,24 +382,23 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     const std::vector<std::size_t> order = st.groups_in_key_order();
     const std::size_t rows = order.size() * np;
     const CellValues value_of(st, rq, kpis);
-    Result r = rows_of(st, order, kpis);
     // Blocks of groups in key order, the groups shared among threads when the table is large: within a block,
-    // one KPI column at a time (the KPI's branch the same all along), the block's records read from memory
-    // once and from the cache for the other KPIs. Account-level KPIs without an account pass are NaN.
+    // its rows' keys and periods, then one KPI column at a time (the KPI's branch the same all along), the
+    // block's records read from memory once and from the cache for the other KPIs. Account-level KPIs
+    // without an account pass are NaN.
     const std::size_t threads = threads_for(rq.threads, order.size(), rows * kpis.size());
     std::vector<std::size_t> computed;
     for (std::size_t k = 0; k < kpis.size(); ++k) {
         if (!account_level(kpis[k]) || st.account_level()) computed.push_back(k);
     }
-    in_threads(threads, rq.executor, [&](std::size_t t) {  // the columns, written on all threads
-        for (std::size_t k = t; k < kpis.size(); k += threads) r.values[k].assign(rows, nan);
-    });
+    Result r = columns_of(st, kpis, rows, threads, rq.executor);
     constexpr std::size_t block = 256;
     in_threads(threads, rq.executor, [&](std::size_t t) {
         const std::size_t first = t * order.size() / threads, last = (t + 1) * order.size() / threads;
         for (std::size_t b = first; b < last; b += block) {
             detail::check_interruption();
             const std::size_t e = std::min(last, b + block);
+            write_rows(st, order, b, e, r);
             for (std::size_t k : computed) {
                 double* const column = r.values[k].data();
                 const Kpi kpi = kpis[k];

@@ -26,20 +26,30 @@ std::string number_text(double x) {
 
 }  // namespace
 
-std::string key_label(const Book& book, Key key, std::int32_t code, const Options& options) {
-    if (code == none) return "";
+const IdIndex* key_ids(const Book& book, Key key) noexcept {
     switch (key) {
         case Key::account:
         case Key::account_group:
-            if (static_cast<std::size_t>(code) >= book.accounts().size()) break;
-            return book.accounts().ids.label(code);
+            return &book.accounts().ids;
         case Key::manager:
         case Key::team:
-            if (static_cast<std::size_t>(code) >= book.managers().size()) break;
-            return book.managers().ids.label(code);
+            return &book.managers().ids;
         case Key::unit:
-            if (static_cast<std::size_t>(code) >= book.units().size()) break;
-            return book.units().ids.label(code);
+            return &book.units().ids;
+        case Key::project:
+            return &book.projects().ids;
+        default:
+            return nullptr;
+    }
+}
+
+std::string key_label(const Book& book, Key key, std::int32_t code, const Options& options) {
+    if (code == none) return "";
+    if (const IdIndex* ids = key_ids(book, key)) {
+        if (code >= 0 && static_cast<std::size_t>(code) < ids->size()) return ids->label(code);
+        throw std::out_of_range("no " + std::string(name(key)) + " with code " + std::to_string(code));
+    }
+    switch (key) {
         case Key::region:
             return word_at(book.accounts().regions.names, code, "region");
         case Key::domain:
@@ -52,9 +62,8 @@ std::string key_label(const Book& book, Key key, std::int32_t code, const Option
             return word_at(role_names, code, "role");
         case Key::volume_band:
             return word_at(volume_band_labels(options.volume_thresholds), code, "volume band");
-        case Key::project:
-            if (static_cast<std::size_t>(code) >= book.projects().size()) break;
-            return book.projects().ids.label(code);
+        default:  // the keys of ids, above
+            break;
     }
     throw std::out_of_range("no " + std::string(name(key)) + " with code " + std::to_string(code));
 }

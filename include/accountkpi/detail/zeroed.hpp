@@ -31,17 +31,6 @@ void release_block(void* block, std::size_t bytes) noexcept;
 /// (smaller ones are left alone); nothing off Linux. Defined in src/detail/zeroed.cpp.
 void advise_huge_pages(const void* p, std::size_t bytes) noexcept;
 
-/// `n` copies of `value` in memory advised huge pages before it is written (see `advise_huge_pages`): a
-/// large array of one value per line, on fresh memory from the operating system.
-template <class T>
-[[nodiscard]] std::vector<T> vector_on_huge_pages(std::size_t n, const T& value) {
-    std::vector<T> out;
-    out.reserve(n);
-    advise_huge_pages(out.data(), n * sizeof(T));
-    out.resize(n, value);
-    return out;
-}
-
 template <class T>
 struct ZeroedAllocator {
     static_assert(std::is_arithmetic_v<T>, "for numbers, whose all-zero bits are 0");
@@ -89,6 +78,27 @@ struct ZeroedAllocator {
 /// A vector of numbers that start as zeros, see `ZeroedAllocator`.
 template <class T>
 using ZeroedVector = std::vector<T, ZeroedAllocator<T>>;
+
+/// Room for `n` values in `v`, empty; when large, on huge pages (see `advise_huge_pages`): for a result's
+/// columns, which a caller such as numpy owns and frees, and the Book's per-line arrays.
+template <class T>
+void reserve_on_huge_pages(std::vector<T>& v, std::size_t n) {
+    v.reserve(n);
+    advise_huge_pages(v.data(), n * sizeof(T));
+}
+/// `v`, empty, made `n` copies of `x` on huge pages (see `reserve_on_huge_pages`).
+template <class T>
+void assign_on_huge_pages(std::vector<T>& v, std::size_t n, const T& x) {
+    reserve_on_huge_pages(v, n);
+    v.assign(n, x);
+}
+/// `n` copies of `value` on huge pages (see `reserve_on_huge_pages`).
+template <class T>
+[[nodiscard]] std::vector<T> vector_on_huge_pages(std::size_t n, const T& value) {
+    std::vector<T> out;
+    assign_on_huge_pages(out, n, value);
+    return out;
+}
 
 }  // namespace accountkpi::detail
 ACCOUNTKPI_EXPORT_END

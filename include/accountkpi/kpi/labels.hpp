@@ -24,6 +24,11 @@
 ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::kpi {
 
+/// The external ids of the codes of `key` in `book` when its groups are accounts, managers, units or projects
+/// (`account`, `account_group`, `manager`, `team`, `unit`, `project`: code `i` is the id at index `i`); null
+/// for the keys of categories (region, domain, service line, tier, role, volume band).
+[[nodiscard]] const IdIndex* key_ids(const Book& book, Key key) noexcept;
+
 /// The label of group code `code` under `key` in `book`: the external id of an account or manager, the name
 /// of a region, domain or service line, the word of a tier or role, a volume band's label under `options`; ""
 /// for `none` (no owner, no tier, no region). Throws `std::out_of_range` for a code the Book does not have.
