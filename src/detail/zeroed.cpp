@@ -65,8 +65,8 @@ void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
     const std::uintptr_t first = (at + huge_page - 1) / huge_page * huge_page,
                          end = (at + bytes) / huge_page * huge_page;
     if (bytes < ZeroedAllocator<char>::mapped_from || end <= first) return;
-    (void)madvise(reinterpret_cast<void*>(first), end - first,
-                  MADV_HUGEPAGE);  // NOLINT(performance-no-int-to-ptr)
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): the first whole huge page within the array
+    (void)madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
 }
 
 void release_block(void* block, std::size_t bytes) noexcept {
