@@ -624,6 +624,8 @@ class PeriodSlice {
     [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
         return used_[State::slot_of(codes[0])] != 0;
     }
+    /// Marks slot `g` as in use (as `group` does).
+    void use(std::size_t g) noexcept { used_[g] = 1; }
     [[gnu::always_inline, nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept {
         return st_.cell(g, first_ + p);
     }
@@ -632,6 +634,9 @@ class PeriodSlice {
         st_.prefetch(codes, first_ + p);
     }
     [[nodiscard]] bool worth_prefetching() const noexcept { return st_.worth_prefetching(); }
+    [[nodiscard]] std::size_t dense_slots() const noexcept { return st_.dense_slots(); }
+    /// Whether a group in use is a row in every period of these cells (true).
+    [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
     template <class M, class X>
     [[gnu::always_inline]] void add(M m, std::size_t cell, X x) noexcept {
         st_.add(m, cell, x);
@@ -762,6 +767,9 @@ struct Plan {
     // per-line work at all beyond the sums (`totals_only`).
     bool want_revenue = false, want_cost = false, by_unit = false, by_kind = false, new_business = false,
          totals_only = false;
+    // A line adds its revenue and cost to its cell and nothing else (with `account_revenue`, also to its
+    // account's revenue).
+    bool sums_only = false;
     bool bands_needed = false;  // each account's volume band, per period
     bool needs_owner = false;   // the account pass looks up each account's owner
     // A grouped request keyed by accounts (not by project or service line) has a row for every account on the
@@ -803,7 +811,8 @@ Plan plan_of(const Request& rq, const ScopeFilter& scope) {
         nd.any({S::amount_hour, S::amount_day, S::amount_month, S::units_hour, S::units_day, S::units_month});
     pl.by_kind = nd.any({S::upsell, S::cross_sell});
     pl.new_business = nd.any({S::new_business});
-    pl.totals_only = rq.by.empty() && rq.scope.empty() && !pl.by_unit && !pl.by_kind && !pl.new_business;
+    pl.sums_only = !pl.by_unit && !pl.by_kind && !pl.new_business;
+    pl.totals_only = rq.by.empty() && rq.scope.empty() && pl.sums_only;
     pl.bands_needed =
         scope.needs_bands() || std::find(rq.by.begin(), rq.by.end(), Key::volume_band) != rq.by.end();
     pl.needs_owner = !scope.all_managers() || std::any_of(rq.by.begin(), rq.by.end(), [](Key k) {
@@ -956,6 +965,10 @@ class PeriodAccumulator {
             }
         }
         if (plan_.revenue_rows && !plan_.totals_only) {
+            if (few_cells(hi - lo)) {
+                add_line_sums(lo, hi);
+                return;
+            }
             const bool cells_ahead = st_.worth_prefetching();
             const bool ahead = plan_.account_revenue || cells_ahead;
             for (std::size_t i = lo; i < hi; ++i) {
@@ -968,6 +981,52 @@ class PeriodAccumulator {
                 }
                 add_revenue_line(i);
             }
+        }
+    }
+
+    /// Whether `lines` lines that add only revenue and cost go to few cells: one key of at most a quarter as
+    /// many slots (by region, domain, manager in a large book).
+    [[nodiscard]] bool few_cells(std::size_t lines) const noexcept {
+        const std::size_t slots = st_.dense_slots();
+        return plan_.sums_only && !plan_.account_revenue && slots > 0 && slots <= lines / 4;
+    }
+
+    /// The lines [lo, hi) of P (see `few_cells`) summed per slot in 64-bit integers of millionths, added to
+    /// the cells once at the end: a line waits for no 128-bit add through a cell that the line before it
+    /// wrote, and writes no byte (which the compiler must assume aliases every pointer it holds). An amount
+    /// too large, or a sum about to overflow, goes to the cell at once (sums of millionths are exact: the
+    /// order of the additions does not matter).
+    void add_line_sums(std::size_t lo, std::size_t hi) {
+        const std::size_t slots = st_.dense_slots();
+        line_sums_.assign(3 * slots, 0);  // per slot: revenue, cost, lines
+        std::int64_t* sums = line_sums_.data();
+        for (std::size_t i = lo; i < hi; ++i) {
+            detail::interruption_point(i - lo);
+            const std::int32_t a = rev_.account[i];
+            if (!scope_.account(a)) continue;
+            const std::int32_t m = rev_.manager_of(i);
+            if (!scope_.manager(m)) continue;
+            const std::size_t g = State::slot_of(keyer_(a, m, rev_.project_of(i))[0]);
+            std::int64_t* at = sums + 3 * g;
+            ++at[2];
+            if (plan_.want_revenue) add_line_sum(S::revenue, g, at[0], rev_.amount[i]);
+            if (plan_.want_cost) add_line_sum(S::cost, g, at[1], rev_.cost[i]);
+        }
+        for (std::size_t g = 0; g < slots; ++g) {
+            const std::int64_t* at = sums + 3 * g;
+            if (at[2] == 0) continue;
+            st_.use(g);
+            const std::size_t cell = cell_of(static_cast<std::uint32_t>(g));
+            if (at[0] != 0) st_.add_exact(S::revenue, cell, at[0]);
+            if (at[1] != 0) st_.add_exact(S::cost, cell, at[1]);
+        }
+    }
+    [[gnu::always_inline]] void add_line_sum(S m, std::size_t g, std::int64_t& sum, double x) noexcept {
+        std::int64_t n = 0, total = 0;
+        if (detail::small_millionths(x, n) && !__builtin_add_overflow(sum, n, &total)) {
+            sum = total;
+        } else {
+            st_.add_exact(m, cell_of(static_cast<std::uint32_t>(g)), detail::to_millionths(x));
         }
     }
 
@@ -1123,17 +1182,43 @@ class PeriodAccumulator {
     /// The rows of the accounts on the book in P, for grouped requests without an account pass: as
     /// `add_known` gives them, an account without an owner on its reference day in the group of none.
     void add_known_accounts() {
+        if (!plan_.needs_owner && !plan_.bands_needed && st_.groups_span_periods()) {
+            add_known_groups();
+            return;
+        }
         for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
             detail::interruption_point(ua);
-            const auto a = static_cast<std::int32_t>(ua);
-            if (!scope_.account(a)) continue;
-            // Without owners an account's group does not depend on the period: one in use is a row already.
-            if (!plan_.needs_owner && st_.holds(keyer_(a, none, none))) continue;
-            const SpellFacts f = spell_facts(ua);
-            if (!known(ua, f)) continue;
-            const bool owned = plan_.needs_owner && add_owners(a, f.reference);
-            if (!owned && scope_.manager(none)) st_.group(keyer_(a, none, none));
+            add_known_account(ua);
         }
+    }
+    void add_known_account(std::size_t ua) {
+        const auto a = static_cast<std::int32_t>(ua);
+        if (!scope_.account(a)) return;
+        // Without owners an account's group does not depend on the period: one in use is a row already.
+        if (!plan_.needs_owner && st_.holds(keyer_(a, none, none))) return;
+        const SpellFacts f = spell_facts(ua);
+        if (!known(ua, f)) return;
+        const bool owned = plan_.needs_owner && add_owners(a, f.reference);
+        if (!owned && scope_.manager(none)) st_.group(keyer_(a, none, none));
+    }
+    /// `add_known_accounts` where an account's group is the same in every period (no owner, no volume band)
+    /// and a group in use is a row in every period of the cells: an account whose group is a row is done
+    /// for the request, so each period looks only at the accounts whose group was not a row after the
+    /// period before (all of them at first).
+    void add_known_groups() {
+        if (!rowless_from_) {
+            rowless_.resize(n_accounts_);
+            std::iota(rowless_.begin(), rowless_.end(), std::int32_t{0});
+            rowless_from_ = true;
+        }
+        std::size_t kept = 0;
+        for (std::size_t k = 0; k < rowless_.size(); ++k) {
+            detail::interruption_point(k);
+            const std::int32_t a = rowless_[k];
+            add_known_account(static_cast<std::size_t>(a));
+            if (!st_.holds(keyer_(a, none, none))) rowless_[kept++] = a;
+        }
+        rowless_.resize(kept);
     }
 
     [[gnu::always_inline]] void add_account(std::size_t ua, const AccountRevenue* b_rev) {
@@ -1386,6 +1471,9 @@ class PeriodAccumulator {
                        // P
     AccountRevenue current_, previous_, base_;  // each account's revenue in P, the period before, P's base
     AccountRevenue lifetime_;                   // each account's lifetime revenue up to P's end
+    std::vector<std::int64_t> line_sums_;       // revenue, cost and lines per slot (see `add_line_sums`)
+    std::vector<std::int32_t> rowless_;         // accounts whose group is no row yet (see `add_known_groups`)
+    bool rowless_from_ = false;                 // whether `rowless_` has been started
     std::size_t lifetime_row_ = 0;              // the revenue lines in `lifetime_`
     std::vector<detail::Int128> billed_;        // each project's billing up to P's end
     std::size_t billed_row_ = 0;                // the revenue lines in `billed_`
@@ -1491,6 +1579,7 @@ class OnePeriod {
     [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
         return st_->holds(codes);
     }
+    void use(std::size_t g) noexcept { st_->use(g); }
     [[gnu::always_inline, nodiscard]] std::size_t cell(std::size_t g, std::size_t /*p*/) const noexcept {
         return st_->cell(g, 0);
     }
@@ -1499,6 +1588,9 @@ class OnePeriod {
         st_->prefetch(codes, 0);
     }
     [[nodiscard]] bool worth_prefetching() const noexcept { return st_->worth_prefetching(); }
+    [[nodiscard]] std::size_t dense_slots() const noexcept { return st_->dense_slots(); }
+    /// Whether a group in use is a row in every period of these cells: no, each period is a state apart.
+    [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return false; }
     template <class M, class X>
     [[gnu::always_inline]] void add(M m, std::size_t cell, X x) noexcept {
         st_->add(m, cell, x);

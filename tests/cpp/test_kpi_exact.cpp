@@ -140,3 +140,50 @@ TEST(ExactMoney, GrrIsFlooredAtZeroPerAccount) {
     const Book alone = book_of({"A", "A"}, {"2024-01-05", "2024-02-03"}, {100.0, -30.0});
     EXPECT_EQ(kpi::grr(alone, feb), 0.0);  // was -0.3
 }
+
+// Lines going to few cells (by region here) are summed per cell in 64-bit millionths before the cells'
+// 128-bit sums: a sum about to overflow 64 bits, and an amount of 2^51 millionths or more, go to the cell at
+// once.
+TEST(ExactMoney, ManyLargeLinesInFewCellsSumExactly) {
+    std::vector<std::string> ids, dates;
+    std::vector<double> amounts, costs;
+    detail::Int128 north_revenue = 0, north_cost = 0;
+    const auto line = [&](const std::string& id, double amount, double cost) {
+        ids.push_back(id);
+        dates.push_back("2024-01-15");
+        amounts.push_back(amount);
+        costs.push_back(cost);
+        if (id == "N") {
+            north_revenue += detail::to_millionths(amount);
+            north_cost += detail::to_millionths(cost);
+        }
+    };
+    // 6000 x 2e15 millionths is beyond 2^63; 3e9 and -7e9 are beyond 2^51 millionths.
+    for (int i = 0; i < 6000; ++i) line("N", 2'000'000'000.01, 1'500'000'000.37);
+    line("N", 3e9, 0.5);
+    line("N", -7e9, -2.25);
+    for (int i = 0; i < 100; ++i) line("S", 0.1, 0.05);
+    Table acc;
+    acc.add("account_id", texts({"N", "S"}));
+    acc.add("region", texts({"north", "south"}));
+    Table rev;
+    rev.add("account_id", texts(ids));
+    rev.add("date", days(dates));
+    rev.add("amount", numbers(amounts));
+    rev.add("cost", numbers(costs));
+    BookBuilder b;
+    b.add("accounts", std::move(acc));
+    b.add("revenue", std::move(rev));
+    const Book book = b.build();
+    kpi::Request rq;
+    rq.periods = {Period::month(2024, 1)};
+    rq.by = {kpi::Key::region};
+    rq.kpis = {kpi::Kpi::revenue, kpi::Kpi::cost, kpi::Kpi::gross_profit};
+    const kpi::Result r = kpi::compute(book, rq);
+    ASSERT_EQ(r.rows(), 2U);
+    EXPECT_EQ(r.column(kpi::Kpi::revenue)[0], detail::from_millionths(north_revenue));
+    EXPECT_EQ(r.column(kpi::Kpi::cost)[0], detail::from_millionths(north_cost));
+    EXPECT_EQ(r.column(kpi::Kpi::gross_profit)[0], detail::from_millionths(north_revenue - north_cost));
+    EXPECT_EQ(r.column(kpi::Kpi::revenue)[1], 10.0);  // 100 x 0.1, exactly
+    EXPECT_EQ(r.column(kpi::Kpi::cost)[1], 5.0);
+}

@@ -21,14 +21,21 @@ __extension__ using Int128 = __int128;
 /// Money is counted in millionths of the currency unit.
 inline constexpr double money_scale = 1e6;
 
-/// `x` (finite, |x| < 10^30) as a whole number of millionths, rounded to the nearest (ties to even): a
-/// decimal amount of up to 6 decimals is exact, whatever its binary rounding (0.1 is 100,000).
-[[gnu::always_inline]] inline Int128 to_millionths(double x) noexcept {
+/// `x` as a whole number of millionths in `n`, rounded as `to_millionths` does, when that is below 2^51 in
+/// magnitude (amounts under 2.2 billion: 64-bit arithmetic suffices); false, `n` untouched, otherwise.
+[[gnu::always_inline]] inline bool small_millionths(double x, std::int64_t& n) noexcept {
     const double t = x * money_scale;
     // Below 2^51, adding 1.5 × 2^52 rounds to a whole number held in the low bits of the mantissa.
     constexpr double magic = 0x1.8p52;
-    if (std::abs(t) < 0x1p51)
-        return std::bit_cast<std::int64_t>(t + magic) - std::bit_cast<std::int64_t>(magic);
+    if (!(std::abs(t) < 0x1p51)) return false;
+    n = std::bit_cast<std::int64_t>(t + magic) - std::bit_cast<std::int64_t>(magic);
+    return true;
+}
+
+/// `x` (finite, |x| < 10^30) as a whole number of millionths, rounded to the nearest (ties to even): a
+/// decimal amount of up to 6 decimals is exact, whatever its binary rounding (0.1 is 100,000).
+[[gnu::always_inline]] inline Int128 to_millionths(double x) noexcept {
+    if (std::int64_t n = 0; small_millionths(x, n)) return n;
     // Larger: the whole units and the fraction apart (both exact), so that x * 10^6 is not rounded first.
     const double whole = std::trunc(x);
     return static_cast<Int128>(whole) * 1'000'000 +

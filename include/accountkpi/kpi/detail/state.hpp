@@ -140,6 +140,10 @@ class StateCells {
     }
     /// Whether every code of the one key has its slot (groups need no lookup, and `use` applies).
     [[nodiscard]] bool dense() const noexcept { return dense_; }
+    /// The slots of a dense state (see `slots`); 0 when groups are looked up.
+    [[nodiscard]] std::size_t dense_slots() const noexcept { return dense_ ? n_groups_ : 0; }
+    /// Whether a group in use is a row in every period of the state (it is).
+    [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
     /// Marks slot `g` of a dense state as in use (as `group` does).
     void use(std::size_t g) noexcept {
         if (!used_[g]) {
