@@ -894,6 +894,7 @@ class PeriodAccumulator {
 
     /// Accumulates the request's periods [begin, end) into the cells' periods 0 .. end - begin.
     void run(std::size_t begin, std::size_t end) {
+        end_ = end;
         for (std::size_t pi = begin; pi < end; ++pi) {
             detail::check_interruption();
             pi_ = pi;
@@ -1182,7 +1183,7 @@ class PeriodAccumulator {
     /// The rows of the accounts on the book in P, for grouped requests without an account pass: as
     /// `add_known` gives them, an account without an owner on its reference day in the group of none.
     void add_known_accounts() {
-        if (!plan_.needs_owner && !plan_.bands_needed && st_.groups_span_periods()) {
+        if (!plan_.bands_needed && st_.groups_span_periods()) {
             add_known_groups();
             return;
         }
@@ -1201,24 +1202,58 @@ class PeriodAccumulator {
         const bool owned = plan_.needs_owner && add_owners(a, f.reference);
         if (!owned && scope_.manager(none)) st_.group(keyer_(a, none, none));
     }
-    /// `add_known_accounts` where an account's group is the same in every period (no owner, no volume band)
-    /// and a group in use is a row in every period of the cells: an account whose group is a row is done
-    /// for the request, so each period looks only at the accounts whose group was not a row after the
-    /// period before (all of them at first).
+    /// `add_known_accounts` where an account's groups do not depend on the period but on its owners (no
+    /// volume band) and a group in use is a row in every period of the cells: an account all of whose
+    /// groups are rows is done for the request, so each period looks only at the accounts that were not
+    /// done after the period before (all of them at first).
     void add_known_groups() {
         if (!rowless_from_) {
             rowless_.resize(n_accounts_);
             std::iota(rowless_.begin(), rowless_.end(), std::int32_t{0});
             rowless_from_ = true;
         }
+        Date until = P_.end();  // the end of the last of this and the later periods
+        for (std::size_t pi = pi_; pi < end_; ++pi) until = std::max(until, rq_.periods[pi].end());
         std::size_t kept = 0;
         for (std::size_t k = 0; k < rowless_.size(); ++k) {
             detail::interruption_point(k);
             const std::int32_t a = rowless_[k];
             add_known_account(static_cast<std::size_t>(a));
-            if (!st_.holds(keyer_(a, none, none))) rowless_[kept++] = a;
+            if (!rows_complete(a, until)) rowless_[kept++] = a;
         }
         rowless_.resize(kept);
+    }
+    /// Whether every group that account `a` can be a row of in this period or a later one (up to `until`) is
+    /// a row: its own group; with owners, that of every manager it (or one of its projects) ever has, in
+    /// scope, and that of none unless an owner of the account holds it every day from P's first to `until`.
+    [[nodiscard]] bool rows_complete(std::int32_t a, Date until) const noexcept {
+        const bool none_possible = !plan_.needs_owner || (scope_.manager(none) && !owned_until(a, until));
+        if (none_possible && !st_.holds(keyer_(a, none, none))) return false;
+        if (!plan_.needs_owner) return true;
+        const auto& as = book_.assignments();
+        const auto ua = static_cast<std::size_t>(a);
+        for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {
+            const std::int32_t m = as.manager[k];
+            if (scope_.manager(m) && !st_.holds(keyer_(a, m, none))) return false;
+        }
+        return true;
+    }
+    /// Whether owners of account `a` itself (not of one of its projects) follow one another without a gap
+    /// from P's first day to `until`.
+    [[nodiscard]] bool owned_until(std::int32_t a, Date until) const noexcept {
+        const auto& as = book_.assignments();
+        const auto ua = static_cast<std::size_t>(a);
+        Date d = P_.begin();
+        for (bool on = true; on && d < until;) {  // the assignments in any order: until none extends it
+            on = false;
+            for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {
+                if (as.project[k] == none && as.start[k] <= d && d < as.end[k]) {
+                    d = as.end[k];
+                    on = true;
+                }
+            }
+        }
+        return until <= d;
     }
 
     [[gnu::always_inline]] void add_account(std::size_t ua, const AccountRevenue* b_rev) {
@@ -1466,13 +1501,14 @@ class PeriodAccumulator {
     Keyer keyer_;
     ScopeFilter scope_;
     std::size_t pi_ = 0, pl_ = 0;  // P: the request's period pi_, the cells' period pl_
+    std::size_t end_ = 0;          // the request's periods accumulated here end before this one
     Period P_;
     Date known_from_;  // accounts seen since this day (P's or its base period's first day) are on the book in
                        // P
     AccountRevenue current_, previous_, base_;  // each account's revenue in P, the period before, P's base
     AccountRevenue lifetime_;                   // each account's lifetime revenue up to P's end
     std::vector<std::int64_t> line_sums_;       // revenue, cost and lines per slot (see `add_line_sums`)
-    std::vector<std::int32_t> rowless_;         // accounts whose group is no row yet (see `add_known_groups`)
+    std::vector<std::int32_t> rowless_;         // accounts whose groups are not all rows (`add_known_groups`)
     bool rowless_from_ = false;                 // whether `rowless_` has been started
     std::size_t lifetime_row_ = 0;              // the revenue lines in `lifetime_`
     std::vector<detail::Int128> billed_;        // each project's billing up to P's end

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstdint>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "accountkpi/demo.hpp"
 #include "accountkpi/detail/sum.hpp"
@@ -209,4 +211,67 @@ TEST(KpiThreads, ARegionOnTheBookOnlyLaterHasARowInEveryPeriod) {
     kpi::Request march = rq;
     march.periods = {Period::month(2024, 3)};
     EXPECT_EQ(kpi::compute(book, march).rows(), 2U);
+}
+
+namespace {
+
+// A, owned by M1 throughout, has lines in January, February and March; B, a client all the time (its January
+// line keeps it one for a year), is owned by M2 until 15 February, then by `next` (none: nobody).
+Book handed_over_book(const std::string& next) {
+    using fixture::days;
+    using fixture::numbers;
+    using fixture::texts;
+    Table acc;
+    acc.add("account_id", texts({"A", "B"}));
+    Table managers;
+    managers.add("manager_id", texts({"M1", "M2", "M3"}));
+    managers.add("role", texts({"farmer", "farmer", "farmer"}));
+    Table assignments;
+    std::vector<std::string> ids{"M1", "M2"}, accounts{"A", "B"}, starts{"2023-01-01", "2023-01-01"},
+        ends{"", "2024-02-15"};
+    if (!next.empty()) {
+        ids.push_back(next);
+        accounts.emplace_back("B");
+        starts.emplace_back("2024-02-15");
+        ends.emplace_back("");
+    }
+    assignments.add("manager_id", texts(ids));
+    assignments.add("account_id", texts(accounts));
+    assignments.add("start", days(starts));
+    assignments.add("end", days(ends));
+    Table rev;
+    rev.add("account_id", texts({"A", "B", "A", "A"}));
+    rev.add("date", days({"2024-01-10", "2024-01-20", "2024-02-10", "2024-03-05"}));
+    rev.add("amount", numbers({10, 20, 30, 40}));
+    BookBuilder b;
+    b.add("accounts", std::move(acc));
+    b.add("managers", std::move(managers));
+    b.add("assignments", std::move(assignments));
+    b.add("revenue", std::move(rev));
+    return b.build();
+}
+
+kpi::Result revenue_by_manager(const Book& book, unsigned first_month) {
+    kpi::Request rq;
+    for (unsigned m = first_month; m <= 3; ++m) rq.periods.push_back(Period::month(2024, m));
+    rq.by = {Key::manager};
+    rq.kpis = {Kpi::revenue};
+    return kpi::compute(book, rq);
+}
+
+}  // namespace
+
+// By manager, an account is done for the request once the groups of all its managers are rows and owners hold
+// it every day to the request's end. Without an owner after M2, B is on the book unowned from February: a
+// row of none; with M3 after M2, M3 has its row although no line of the request is his.
+TEST(KpiThreads, ManagersWhoTakeOverOrLeaveAnAccountHaveTheirRows) {
+    const kpi::Result left = revenue_by_manager(handed_over_book(""), 1);
+    ASSERT_EQ(left.rows(), 9U);  // none, M1 and M2, 3 months each
+    EXPECT_EQ(left.key_codes[0][0], none);
+    EXPECT_EQ(left.column(Kpi::revenue), (std::vector<double>{0, 0, 0, 10, 30, 40, 20, 0, 0}));
+    EXPECT_EQ(revenue_by_manager(handed_over_book(""), 3).rows(), 2U);  // none and M1: M2 owns nothing then
+    const kpi::Result taken = revenue_by_manager(handed_over_book("M3"), 1);
+    ASSERT_EQ(taken.rows(), 9U);  // M1, M2 and M3
+    EXPECT_EQ(taken.key_codes[0][6], 2);
+    EXPECT_EQ(taken.column(Kpi::revenue), (std::vector<double>{10, 30, 40, 20, 0, 0, 0, 0, 0}));
 }
