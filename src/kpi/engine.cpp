@@ -457,6 +457,10 @@ class Keyer {
         for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = code(by_[k], a, m, p);
         return codes;
     }
+    /// The code of the first key alone (all there is to the group of a dense state).
+    [[gnu::always_inline]] std::int32_t first(std::int32_t a, std::int32_t m, std::int32_t p) const noexcept {
+        return code(by_.front(), a, m, p);
+    }
     std::vector<std::uint64_t> cardinalities() const {
         std::vector<std::uint64_t> out;
         for (Key k : by_) {
@@ -999,19 +1003,20 @@ class PeriodAccumulator {
     /// order of the additions does not matter).
     void add_line_sums(std::size_t lo, std::size_t hi) {
         const std::size_t slots = st_.dense_slots();
-        line_sums_.assign(3 * slots, 0);  // per slot: revenue, cost, lines
+        line_sums_.assign(3 * slots, 0);  // per slot: revenue, cost, whether a line came
         std::int64_t* sums = line_sums_.data();
+        const bool revenue = plan_.want_revenue, cost = plan_.want_cost;
         for (std::size_t i = lo; i < hi; ++i) {
             detail::interruption_point(i - lo);
             const std::int32_t a = rev_.account[i];
             if (!scope_.account(a)) continue;
             const std::int32_t m = rev_.manager_of(i);
             if (!scope_.manager(m)) continue;
-            const std::size_t g = State::slot_of(keyer_(a, m, rev_.project_of(i))[0]);
+            const std::size_t g = State::slot_of(keyer_.first(a, m, rev_.project_of(i)));
             std::int64_t* at = sums + 3 * g;
-            ++at[2];
-            if (plan_.want_revenue) add_line_sum(S::revenue, g, at[0], rev_.amount[i]);
-            if (plan_.want_cost) add_line_sum(S::cost, g, at[1], rev_.cost[i]);
+            at[2] = 1;
+            if (revenue) add_line_sum(S::revenue, g, at[0], rev_.amount[i]);
+            if (cost) add_line_sum(S::cost, g, at[1], rev_.cost[i]);
         }
         for (std::size_t g = 0; g < slots; ++g) {
             const std::int64_t* at = sums + 3 * g;
@@ -1507,7 +1512,7 @@ class PeriodAccumulator {
                        // P
     AccountRevenue current_, previous_, base_;  // each account's revenue in P, the period before, P's base
     AccountRevenue lifetime_;                   // each account's lifetime revenue up to P's end
-    std::vector<std::int64_t> line_sums_;       // revenue, cost and lines per slot (see `add_line_sums`)
+    std::vector<std::int64_t> line_sums_;       // revenue, cost, a line or not per slot (`add_line_sums`)
     std::vector<std::int32_t> rowless_;         // accounts whose groups are not all rows (`add_known_groups`)
     bool rowless_from_ = false;                 // whether `rowless_` has been started
     std::size_t lifetime_row_ = 0;              // the revenue lines in `lifetime_`
