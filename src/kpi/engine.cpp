@@ -899,6 +899,7 @@ class PeriodAccumulator {
     /// Accumulates the request's periods [begin, end) into the cells' periods 0 .. end - begin.
     void run(std::size_t begin, std::size_t end) {
         end_ = end;
+        dense_ = st_.dense_slots() > 0;  // here: a `OnePeriod` has its state only now
         for (std::size_t pi = begin; pi < end; ++pi) {
             detail::check_interruption();
             pi_ = pi;
@@ -982,7 +983,7 @@ class PeriodAccumulator {
                     const std::size_t j = i + prefetch_distance;
                     const std::int32_t a = rev_.account[j];
                     if (plan_.account_revenue) current_.prefetch(static_cast<std::size_t>(a));
-                    if (cells_ahead) st_.prefetch(keyer_(a, rev_.manager_of(j), rev_.project_of(j)), pl_);
+                    if (cells_ahead) st_.prefetch(line_codes(a, rev_.manager_of(j), rev_.project_of(j)), pl_);
                 }
                 add_revenue_line(i);
             }
@@ -1036,6 +1037,14 @@ class PeriodAccumulator {
         }
     }
 
+    /// The key codes of a line: of a dense state's, the first key's alone (all its group needs), without
+    /// writing the others.
+    [[gnu::always_inline]] std::array<std::int32_t, 8> line_codes(std::int32_t a, std::int32_t m,
+                                                                  std::int32_t p) const noexcept {
+        if (dense_) return {keyer_.first(a, m, p)};
+        return keyer_(a, m, p);
+    }
+
     [[gnu::always_inline]] void add_revenue_line(std::size_t i) {
         const std::int32_t a = rev_.account[i];
         if (!scope_.account(a)) return;
@@ -1046,7 +1055,7 @@ class PeriodAccumulator {
         const std::int32_t m = rev_.manager_of(i);
         if (!scope_.manager(m)) return;
         const std::int32_t p = rev_.project_of(i);
-        const std::size_t cell = cell_of(st_.group(keyer_(a, m, p)));
+        const std::size_t cell = cell_of(st_.group(line_codes(a, m, p)));
         if (plan_.want_revenue) st_.add_exact(S::revenue, cell, amount);
         if (plan_.want_cost) st_.add(S::cost, cell, rev_.cost[i]);
         if (plan_.by_unit) add_by_unit(cell, rev_.unit[i], amount, rev_.units_of(i));
@@ -1507,6 +1516,7 @@ class PeriodAccumulator {
     ScopeFilter scope_;
     std::size_t pi_ = 0, pl_ = 0;  // P: the request's period pi_, the cells' period pl_
     std::size_t end_ = 0;          // the request's periods accumulated here end before this one
+    bool dense_ = false;           // whether the cells' groups are the first key's codes (one key)
     Period P_;
     Date known_from_;  // accounts seen since this day (P's or its base period's first day) are on the book in
                        // P
