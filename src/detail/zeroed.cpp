@@ -69,6 +69,25 @@ void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
     (void)madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
 }
 
+void populate_for_writing(const void* p, std::size_t bytes) noexcept {
+#if defined(MADV_POPULATE_WRITE)
+    constexpr std::uintptr_t page = 4096;
+    const auto at = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t first = (at + page - 1) / page * page, end = (at + bytes) / page * page;
+    if (bytes < ZeroedAllocator<char>::mapped_from || end <= first) return;
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): the first whole page within the array
+    auto* from = reinterpret_cast<void*>(first);
+    // Memory the process has written before (freed and allocated again) is in already: populating it would
+    // walk its pages for nothing.
+    unsigned char in = 0;
+    if (mincore(from, page, &in) == 0 && (in & 1U) != 0) return;
+    (void)madvise(from, end - first, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 void release_block(void* block, std::size_t bytes) noexcept {
     const std::size_t size = block_size(bytes);
     pthread_mutex_lock(&kept_lock);
@@ -85,5 +104,6 @@ void release_block(void* block, std::size_t bytes) noexcept {
 #else
 namespace accountkpi::detail {
 void advise_huge_pages(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
+void populate_for_writing(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
 }  // namespace accountkpi::detail
 #endif
