@@ -1,5 +1,5 @@
 // detail::ZeroedVector: zeros whatever memory it is given, small or large, new or kept from an earlier
-// vector.
+// vector. detail::populate_for_writing: faults fresh pages in; leaves small ranges and pages in already.
 #include <gtest/gtest.h>
 
 #include <algorithm>
