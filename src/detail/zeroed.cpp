@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #if defined(__linux__)
 #include <pthread.h>
@@ -60,13 +61,37 @@ void* zeroed_block(std::size_t bytes) {
     return block;
 }
 
-void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
+namespace {
+
+/// The whole pages of `page` bytes within the `bytes` at `p`, as their start and size; none (size 0) for an
+/// array under 4 MiB, which the hints below leave alone.
+std::pair<void*, std::size_t> whole_pages(const void* p, std::size_t bytes, std::uintptr_t page) noexcept {
     const auto at = reinterpret_cast<std::uintptr_t>(p);
-    const std::uintptr_t first = (at + huge_page - 1) / huge_page * huge_page,
-                         end = (at + bytes) / huge_page * huge_page;
-    if (bytes < ZeroedAllocator<char>::mapped_from || end <= first) return;
-    // NOLINTNEXTLINE(performance-no-int-to-ptr): the first whole huge page within the array
-    (void)madvise(reinterpret_cast<void*>(first), end - first, MADV_HUGEPAGE);
+    const std::uintptr_t first = (at + page - 1) / page * page, end = (at + bytes) / page * page;
+    if (bytes < ZeroedAllocator<char>::mapped_from || end <= first) return {nullptr, 0};
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): the first whole page within the array
+    return {reinterpret_cast<void*>(first), end - first};
+}
+
+}  // namespace
+
+void advise_huge_pages(const void* p, std::size_t bytes) noexcept {
+    const auto [from, size] = whole_pages(p, bytes, huge_page);
+    if (size > 0) (void)madvise(from, size, MADV_HUGEPAGE);
+}
+
+void populate_for_writing(const void* p, std::size_t bytes) noexcept {
+#if defined(MADV_POPULATE_WRITE)
+    const auto [from, size] = whole_pages(p, bytes, 4096);
+    // Memory the process has written before (freed and allocated again) is in already: populating it would
+    // walk its pages for nothing.
+    unsigned char in = 0;
+    if (size == 0 || (mincore(from, 4096, &in) == 0 && (in & 1U) != 0)) return;
+    (void)madvise(from, size, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 void release_block(void* block, std::size_t bytes) noexcept {
@@ -85,5 +110,6 @@ void release_block(void* block, std::size_t bytes) noexcept {
 #else
 namespace accountkpi::detail {
 void advise_huge_pages(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
+void populate_for_writing(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
 }  // namespace accountkpi::detail
 #endif

@@ -1,5 +1,5 @@
 // detail::ZeroedVector: zeros whatever memory it is given, small or large, new or kept from an earlier
-// vector.
+// vector. detail::populate_for_writing: faults fresh pages in; leaves small ranges and pages in already.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +8,10 @@
 #include <vector>
 
 #include "accountkpi/detail/zeroed.hpp"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 using accountkpi::detail::ZeroedVector;
 
@@ -75,3 +79,38 @@ TEST(Zeroed, ThreadsTakeAndGiveBackBlocks) {
     threads.clear();
     EXPECT_EQ(ok, std::vector<int>(4, 1));
 }
+
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+namespace {
+
+/// How many of the `pages` 4 KiB pages from `p` (page-aligned) are in memory.
+std::size_t pages_in(void* p, std::size_t pages) {
+    std::vector<unsigned char> in(pages);
+    EXPECT_EQ(mincore(p, pages * 4096, in.data()), 0);
+    return static_cast<std::size_t>(
+        std::count_if(in.begin(), in.end(), [](unsigned char c) { return c & 1U; }));
+}
+
+}  // namespace
+
+TEST(Zeroed, PopulatingForWritingFaultsFreshPagesInAndLeavesSmallRangesAlone) {
+    const std::size_t pages = 2048;  // 8 MiB
+    void* p = mmap(nullptr, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(p, MAP_FAILED);
+    accountkpi::detail::populate_for_writing(p, 64 * 4096);  // under 4 MiB: left alone
+    EXPECT_EQ(pages_in(p, pages), 0U);
+    accountkpi::detail::populate_for_writing(p, 1536 * 4096);  // 6 MiB: in, the rest not
+    EXPECT_GE(pages_in(p, pages), 1536U);                      // more only where huge pages back it
+    munmap(p, pages * 4096);
+}
+
+TEST(Zeroed, PopulatingForWritingSkipsMemoryWrittenBefore) {
+    const std::size_t pages = 2048;  // 8 MiB
+    void* p = mmap(nullptr, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(p, MAP_FAILED);
+    static_cast<char*>(p)[0] = 1;  // as memory freed and allocated again: its first page is in
+    accountkpi::detail::populate_for_writing(p, 1536 * 4096);
+    EXPECT_LT(pages_in(p, pages), 1536U);
+    munmap(p, pages * 4096);
+}
+#endif

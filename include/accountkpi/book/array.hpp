@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/export.hpp"
 
 ACCOUNTKPI_EXPORT_BEGIN
@@ -83,6 +84,7 @@ class Array {
             }
         }
         auto buffer = std::make_shared<Buffer>(n + n / 2);  // the room after `n`, taken by the next append
+        detail::populate_for_writing(buffer->data, n * sizeof(T));
         std::copy(begin(), end(), buffer->data);
         std::copy(more.begin(), more.end(), buffer->data + size_);
         buffer->used = n;

@@ -31,6 +31,13 @@ void release_block(void* block, std::size_t bytes) noexcept;
 /// (smaller ones are left alone); nothing off Linux. Defined in src/detail/zeroed.cpp.
 void advise_huge_pages(const void* p, std::size_t bytes) noexcept;
 
+/// Faults in the pages within the `bytes` at `p` for writing, in one call, instead of a page fault per 4 KiB
+/// as they are first written (the traps cost more than the copy on virtual machines): for fresh memory that
+/// is about to be written whole, of 4 MiB and more (smaller is left alone), unless its first page is in
+/// already (memory the process wrote before). A hint: nothing off Linux or on kernels before 5.14. Defined in
+/// src/detail/zeroed.cpp.
+void populate_for_writing(const void* p, std::size_t bytes) noexcept;
+
 template <class T>
 struct ZeroedAllocator {
     static_assert(std::is_arithmetic_v<T>, "for numbers, whose all-zero bits are 0");
