@@ -91,9 +91,19 @@ std::size_t pages_in(void* p, std::size_t pages) {
         std::count_if(in.begin(), in.end(), [](unsigned char c) { return c & 1U; }));
 }
 
+/// Whether the running kernel knows MADV_POPULATE_WRITE (Linux 5.14 on; the headers may be newer).
+bool kernel_populates() {
+    void* p = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return false;
+    const bool known = madvise(p, 4096, MADV_POPULATE_WRITE) == 0;
+    munmap(p, 4096);
+    return known;
+}
+
 }  // namespace
 
 TEST(Zeroed, PopulatingForWritingFaultsFreshPagesInAndLeavesSmallRangesAlone) {
+    if (!kernel_populates()) GTEST_SKIP() << "the kernel has no MADV_POPULATE_WRITE";
     const std::size_t pages = 2048;  // 8 MiB
     void* p = mmap(nullptr, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(p, MAP_FAILED);
@@ -105,6 +115,7 @@ TEST(Zeroed, PopulatingForWritingFaultsFreshPagesInAndLeavesSmallRangesAlone) {
 }
 
 TEST(Zeroed, PopulatingForWritingSkipsMemoryWrittenBefore) {
+    if (!kernel_populates()) GTEST_SKIP() << "the kernel has no MADV_POPULATE_WRITE";
     const std::size_t pages = 2048;  // 8 MiB
     void* p = mmap(nullptr, pages * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ASSERT_NE(p, MAP_FAILED);
