@@ -20,6 +20,7 @@
 #include "accountkpi/detail/order.hpp"
 #include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/interrupt.hpp"
+#include "parts_detail.hpp"
 #include "problems_detail.hpp"
 #include "transactions_detail.hpp"
 
@@ -311,10 +312,10 @@ std::vector<Date> line_days(const Column& c) {
 /// Whether the lines of a dates column are in day order, read from its values (no day made per line): a
 /// later timestamp is never on an earlier day, and missing ones (the smallest value) come first, as their
 /// `Date::null()` days do, as long as the last line's day is a `Date`.
-bool in_day_order(const Column& c) {
+bool in_day_order(const Column& c, unsigned threads) {
     const auto* d = std::get_if<Column::Dates>(&c.data());
     if (!d || d->values.empty()) return false;
-    return std::is_sorted(d->values.begin(), d->values.end()) &&
+    return detail::sorted_in_parts(d->values, threads) &&
            d->day(d->values.size() - 1) <= std::numeric_limits<Date::rep>::max();
 }
 
@@ -326,16 +327,17 @@ Column codes_column(std::vector<std::int32_t> codes, std::vector<std::string> na
 
 /// The accounts' region column: each account's region by `rule`, among the regions some account has.
 Column account_regions(const LineAccounts& accounts, const Column& region, const Column& date,
-                       RegionRule rule) {
+                       RegionRule rule, unsigned threads) {
     LineRegions lines = line_regions(region);
     // The lines in (day, position) order; none when they are in that order already (the common case).
     std::vector<std::uint32_t> order;
-    if (!in_day_order(date)) {
+    if (!in_day_order(date, threads)) {
         const std::vector<Date> days = line_days(date);
         if (!std::is_sorted(days.begin(), days.end())) order = detail::stable_order(days);
     }
-    std::vector<std::int32_t> chosen = detail::regions_by_rule(
-        accounts.code, lines.codes, lines.of_code, order, accounts.ids.size(), lines.names.size(), rule);
+    std::vector<std::int32_t> chosen =
+        detail::regions_by_rule(accounts.code, lines.codes, lines.of_code, order, accounts.ids.size(),
+                                lines.names.size(), rule, threads);
     std::vector<std::int32_t> renumbered(lines.names.size(), missing);
     for (const auto r : chosen) {
         if (r >= 0) renumbered[static_cast<std::size_t>(r)] = 0;
@@ -410,8 +412,8 @@ std::optional<Derived> derive(const Table& log, const TransactionOptions& option
         out.accounts.add("account_id", codes_column(std::move(self), accounts.ids.texts()));
     }
     if (!c.region.empty()) {
-        out.accounts.add(
-            "region", account_regions(accounts, *log.find(c.region), *log.find(c.date), options.region_rule));
+        out.accounts.add("region", account_regions(accounts, *log.find(c.region), *log.find(c.date),
+                                                   options.region_rule, options.build.threads));
     }
     // The lines' accounts as dictionary codes into the ids' texts: the build looks each id up once, not
     // each line.
