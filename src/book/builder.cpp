@@ -601,8 +601,8 @@ class Reader {
         }
         if (codes.size() == rows() && rows() > 0 && same_order(*t, index)) {
             const auto n = static_cast<std::int32_t>(t->categories.size());
-            const auto [lo, hi] = std::minmax_element(codes.begin(), codes.end());
-            if (*lo >= 0 && *hi < n) return Array<std::int32_t>(codes, c->owner());
+            const auto [lo, hi] = detail::bounds_in_parts(codes, threads_);
+            if (lo >= 0 && hi < n) return Array<std::int32_t>(codes, c->owner());
         }
         return references(name, index, target, required);
     }

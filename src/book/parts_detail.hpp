@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "kpi/engine_detail.hpp"
@@ -46,6 +47,22 @@ bool sorted_in_parts(std::span<const T> v, unsigned requested) {
         return std::is_sorted(v.begin() + static_cast<std::ptrdiff_t>(from),
                               v.begin() + static_cast<std::ptrdiff_t>(std::min(to + 1, v.size())));
     });
+}
+
+/// The smallest and the largest value of `v` (not empty), found in parts (see `in_parts`).
+template <class T>
+std::pair<T, T> bounds_in_parts(std::span<const T> v, unsigned requested) {
+    const auto parts = in_parts(v.size(), v.size(), requested, [&](std::size_t from, std::size_t to) {
+        T lo = v[from], hi = v[from];
+        for (std::size_t i = from; i < to; ++i) {  // no iterators kept: the loop is vectorised
+            lo = std::min(lo, v[i]);
+            hi = std::max(hi, v[i]);
+        }
+        return std::pair{lo, hi};
+    });
+    std::pair<T, T> out = parts.front();
+    for (const auto& [lo, hi] : parts) out = {std::min(out.first, lo), std::max(out.second, hi)};
+    return out;
 }
 
 }  // namespace accountkpi::detail

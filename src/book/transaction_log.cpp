@@ -149,11 +149,11 @@ class IntegerIds {
     std::vector<std::int32_t> slot_;  // the account of id `lo_ + k` at `k`, when dense
 };
 
-void integer_accounts(std::span<const std::int64_t> v, LineAccounts& out) {
+void integer_accounts(std::span<const std::int64_t> v, LineAccounts& out, unsigned threads) {
     out.ids = IdIndex(IdIndex::Kind::integer);
     if (v.empty()) return;
-    const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-    IntegerIds account_of(out.ids, v.size(), *lo, *hi);
+    const auto [lo, hi] = detail::bounds_in_parts(v, threads);
+    IntegerIds account_of(out.ids, v.size(), lo, hi);
     for (std::size_t i = 0; i < v.size(); ++i) {
         detail::interruption_point(i);
         out.code[i] = account_of(v[i]);
@@ -231,10 +231,11 @@ void text_accounts(const Column::Texts& t, std::string_view column, LineAccounts
     });
 }
 
-LineAccounts line_accounts(const Column& c, std::string_view column, LogProblems& problems) {
+LineAccounts line_accounts(const Column& c, std::string_view column, LogProblems& problems,
+                           unsigned threads) {
     LineAccounts out{{}, detail::vector_on_huge_pages(c.size(), missing)};
     if (const auto* z = std::get_if<Column::Integers>(&c.data())) {
-        integer_accounts(z->values, out);
+        integer_accounts(z->values, out, threads);
     } else if (const auto* n = std::get_if<Column::Numbers>(&c.data())) {
         number_accounts(n->values, column, out, problems);
     } else if (const auto* t = std::get_if<Column::Texts>(&c.data())) {
@@ -402,7 +403,7 @@ bool columns_usable(const Table& log, const TransactionColumns& c, LogProblems& 
 std::optional<Derived> derive(const Table& log, const TransactionOptions& options, LogProblems& problems) {
     const TransactionColumns& c = options.columns;
     if (!columns_usable(log, c, problems)) return std::nullopt;
-    LineAccounts accounts = line_accounts(*log.find(c.account), c.account, problems);
+    LineAccounts accounts = line_accounts(*log.find(c.account), c.account, problems, options.build.threads);
     Derived out;
     if (accounts.ids.kind() == IdIndex::Kind::integer) {
         out.accounts.add("account_id", Column::integers(accounts.ids.integers()));
