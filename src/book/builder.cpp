@@ -337,7 +337,7 @@ class Reader {
         const auto scanned = [&](std::size_t from, std::size_t to) {
             detail::check_interruption();
             Scan s;
-            for (std::size_t i = from; i < to; ++i) {  // no branch: the loop is vectorised
+            for (std::size_t i = from; i < to; ++i) {  // no branch taken per value
                 const double a = std::abs(source.raw(i));
                 s.missing = s.missing | std::isnan(a);
                 s.beyond = s.beyond | (a >= limit);

@@ -54,7 +54,7 @@ template <class T>
 std::pair<T, T> bounds_in_parts(std::span<const T> v, unsigned requested) {
     const auto parts = in_parts(v.size(), v.size(), requested, [&](std::size_t from, std::size_t to) {
         T lo = v[from], hi = v[from];
-        for (std::size_t i = from; i < to; ++i) {  // no iterators kept: the loop is vectorised
+        for (std::size_t i = from; i < to; ++i) {  // values, not iterators: no branch per value
             lo = std::min(lo, v[i]);
             hi = std::max(hi, v[i]);
         }
