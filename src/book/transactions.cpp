@@ -135,8 +135,9 @@ std::vector<std::int32_t> derive_regions(std::span<const std::int32_t> account,
     // Lines in (day, position) order; none when the log is in day order already (the common case).
     const std::vector<std::uint32_t> order =
         std::is_sorted(day.begin(), day.end()) ? std::vector<std::uint32_t>{} : detail::stable_order(day);
+    // On the calling thread: the public function has no thread option (a log's build passes its own).
     return by_rule(
-        account, [&](std::size_t i) { return region[i]; }, order, accounts, regions, rule, 0);
+        account, [&](std::size_t i) { return region[i]; }, order, accounts, regions, rule, 1);
 }
 
 std::vector<std::int32_t> detail::regions_by_rule(std::span<const std::int32_t> account,
