@@ -1253,11 +1253,12 @@ class PeriodAccumulator {
         return true;
     }
     /// Whether owners of account `a` itself (not of one of its projects) follow one another without a gap
-    /// from P's first day to `until`.
+    /// from P's first day, or the account's first day on record when later, to `until`: before that day
+    /// the account is on the book in no period, and its reference day in a period is never before it.
     [[nodiscard]] bool owned_until(std::int32_t a, Date until) const noexcept {
         const auto& as = book_.assignments();
         const auto ua = static_cast<std::size_t>(a);
-        Date d = P_.begin();
+        Date d = std::max(P_.begin(), std::min(first_begin(ua), book_.sightings().first_seen[ua]));
         for (bool on = true; on && d < until;) {  // the assignments in any order: until none extends it
             on = false;
             for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {

@@ -216,33 +216,48 @@ TEST(KpiThreads, ARegionOnTheBookOnlyLaterHasARowInEveryPeriod) {
 namespace {
 
 // A, owned by M1 throughout, has lines in January, February and March; B, a client all the time (its January
-// line keeps it one for a year), is owned by M2 until 15 February, then by `next` (none: nobody).
-Book handed_over_book(const std::string& next) {
+// line keeps it one for a year), is owned by M2 until 15 February, then by `next` (none: nobody). With
+// `late_client`, C comes on 5 February (a line of 5), owned by M1 from 1 to 10 February and from March.
+Book handed_over_book(const std::string& next, bool late_client = false) {
     using fixture::days;
     using fixture::numbers;
     using fixture::texts;
     Table acc;
-    acc.add("account_id", texts({"A", "B"}));
+    std::vector<std::string> acc_ids{"A", "B"};
     Table managers;
     managers.add("manager_id", texts({"M1", "M2", "M3"}));
     managers.add("role", texts({"farmer", "farmer", "farmer"}));
     Table assignments;
     std::vector<std::string> ids{"M1", "M2"}, accounts{"A", "B"}, starts{"2023-01-01", "2023-01-01"},
         ends{"", "2024-02-15"};
-    if (!next.empty()) {
-        ids.push_back(next);
-        accounts.emplace_back("B");
-        starts.emplace_back("2024-02-15");
-        ends.emplace_back("");
+    const auto assign = [&](const std::string& manager, const std::string& account, const std::string& start,
+                            const std::string& end) {
+        ids.push_back(manager);
+        accounts.push_back(account);
+        starts.push_back(start);
+        ends.push_back(end);
+    };
+    std::vector<std::string> lines{"A", "B", "A", "A"},
+        dates{"2024-01-10", "2024-01-20", "2024-02-10", "2024-03-05"};
+    std::vector<double> amounts{10, 20, 30, 40};
+    if (!next.empty()) assign(next, "B", "2024-02-15", "");
+    if (late_client) {
+        acc_ids.emplace_back("C");
+        assign("M1", "C", "2024-02-01", "2024-02-10");
+        assign("M1", "C", "2024-03-01", "");
+        lines.emplace_back("C");
+        dates.emplace_back("2024-02-05");
+        amounts.push_back(5);
     }
+    acc.add("account_id", texts(acc_ids));
     assignments.add("manager_id", texts(ids));
     assignments.add("account_id", texts(accounts));
     assignments.add("start", days(starts));
     assignments.add("end", days(ends));
     Table rev;
-    rev.add("account_id", texts({"A", "B", "A", "A"}));
-    rev.add("date", days({"2024-01-10", "2024-01-20", "2024-02-10", "2024-03-05"}));
-    rev.add("amount", numbers({10, 20, 30, 40}));
+    rev.add("account_id", texts(lines));
+    rev.add("date", days(dates));
+    rev.add("amount", numbers(amounts));
     BookBuilder b;
     b.add("accounts", std::move(acc));
     b.add("managers", std::move(managers));
@@ -274,4 +289,15 @@ TEST(KpiThreads, ManagersWhoTakeOverOrLeaveAnAccountHaveTheirRows) {
     ASSERT_EQ(taken.rows(), 9U);  // M1, M2 and M3
     EXPECT_EQ(taken.key_codes[0][6], 2);
     EXPECT_EQ(taken.column(Kpi::revenue), (std::vector<double>{10, 30, 40, 20, 0, 0, 0, 0, 0}));
+}
+
+// An account is done once owners hold it every day from its first day on record (not before: it is on the
+// book in no period before that day) to the request's end. C, first seen on 5 February, is owned then but not
+// from 10 February to March: unowned on its reference day in February (the 29th), a row of none that no line
+// has.
+TEST(KpiThreads, AnAccountUnownedAfterItsFirstDayIsARowOfNone) {
+    const kpi::Result r = revenue_by_manager(handed_over_book("M3", true), 1);
+    ASSERT_EQ(r.rows(), 12U);  // none, M1, M2 and M3
+    EXPECT_EQ(r.key_codes[0][0], none);
+    EXPECT_EQ(r.column(Kpi::revenue), (std::vector<double>{0, 0, 0, 10, 35, 40, 20, 0, 0, 0, 0, 0}));
 }
