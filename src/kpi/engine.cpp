@@ -1232,6 +1232,7 @@ class PeriodAccumulator {
         for (std::size_t k = 0; k < rowless_.size(); ++k) {
             detail::interruption_point(k);
             const std::int32_t a = rowless_[k];
+            if (!scope_.account(a)) continue;  // out of scope for the request (no band moves it in)
             add_known_account(static_cast<std::size_t>(a));
             if (!rows_complete(a, until)) rowless_[kept++] = a;
         }
