@@ -1226,23 +1226,27 @@ class PeriodAccumulator {
             std::iota(rowless_.begin(), rowless_.end(), std::int32_t{0});
             rowless_from_ = true;
         }
-        Date until = P_.end();  // the end of the last of this and the later periods
-        for (std::size_t pi = pi_; pi < end_; ++pi) until = std::max(until, rq_.periods[pi].end());
+        Date from = P_.begin(), until = P_.end();  // the span of this and the later periods (in any order)
+        for (std::size_t pi = pi_; pi < end_; ++pi) {
+            from = std::min(from, rq_.periods[pi].begin());
+            until = std::max(until, rq_.periods[pi].end());
+        }
         std::size_t kept = 0;
         for (std::size_t k = 0; k < rowless_.size(); ++k) {
             detail::interruption_point(k);
             const std::int32_t a = rowless_[k];
             if (!scope_.account(a)) continue;  // out of scope for the request (no band moves it in)
             add_known_account(static_cast<std::size_t>(a));
-            if (!rows_complete(a, until)) rowless_[kept++] = a;
+            if (!rows_complete(a, from, until)) rowless_[kept++] = a;
         }
         rowless_.resize(kept);
     }
-    /// Whether every group that account `a` can be a row of in this period or a later one (up to `until`) is
-    /// a row: its own group; with owners, that of every manager it (or one of its projects) ever has, in
-    /// scope, and that of none unless an owner of the account holds it every day from P's first to `until`.
-    [[nodiscard]] bool rows_complete(std::int32_t a, Date until) const noexcept {
-        const bool none_possible = !plan_.needs_owner || (scope_.manager(none) && !owned_until(a, until));
+    /// Whether every group that account `a` can be a row of in this period or a later one (all within
+    /// [`from`, `until`)) is a row: its own group; with owners, that of every manager it (or one of its
+    /// projects) ever has, in scope, and that of none unless owners of the account hold it every day of that
+    /// span.
+    [[nodiscard]] bool rows_complete(std::int32_t a, Date from, Date until) const noexcept {
+        const bool none_possible = !plan_.needs_owner || (scope_.manager(none) && !owned(a, from, until));
         if (none_possible && !st_.holds(keyer_(a, none, none))) return false;
         if (!plan_.needs_owner) return true;
         const auto& as = book_.assignments();
@@ -1254,12 +1258,12 @@ class PeriodAccumulator {
         return true;
     }
     /// Whether owners of account `a` itself (not of one of its projects) follow one another without a gap
-    /// from P's first day, or the account's first day on record when later, to `until`: before that day
-    /// the account is on the book in no period, and its reference day in a period is never before it.
-    [[nodiscard]] bool owned_until(std::int32_t a, Date until) const noexcept {
+    /// from `from`, or the account's first day on record when later, to `until`: before that day the
+    /// account is on the book in no period, and its reference day in a period is never before it.
+    [[nodiscard]] bool owned(std::int32_t a, Date from, Date until) const noexcept {
         const auto& as = book_.assignments();
         const auto ua = static_cast<std::size_t>(a);
-        Date d = std::max(P_.begin(), std::min(first_begin(ua), book_.sightings().first_seen[ua]));
+        Date d = std::max(from, std::min(first_begin(ua), book_.sightings().first_seen[ua]));
         for (bool on = true; on && d < until;) {  // the assignments in any order: until none extends it
             on = false;
             for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {

@@ -291,6 +291,46 @@ TEST(KpiThreads, ManagersWhoTakeOverOrLeaveAnAccountHaveTheirRows) {
     EXPECT_EQ(taken.column(Kpi::revenue), (std::vector<double>{10, 30, 40, 20, 0, 0, 0, 0, 0}));
 }
 
+// The periods of a request come in any order. D, a client from 20 December 2023 (its line keeps it one for a
+// year), has an owner only from February: unowned on January's reference day, a row of none, also when March
+// comes first in the request (owned all of March, D is not done: January is still to come).
+TEST(KpiThreads, AnAccountUnownedInAnEarlierPeriodListedLaterIsARowOfNone) {
+    using fixture::days;
+    using fixture::numbers;
+    using fixture::texts;
+    Table acc;
+    acc.add("account_id", texts({"A", "D"}));
+    Table managers;
+    managers.add("manager_id", texts({"M1"}));
+    managers.add("role", texts({"farmer"}));
+    Table assignments;
+    assignments.add("manager_id", texts({"M1", "M1"}));
+    assignments.add("account_id", texts({"A", "D"}));
+    assignments.add("start", days({"2023-01-01", "2024-02-01"}));
+    assignments.add("end", days({"", ""}));
+    Table rev;
+    rev.add("account_id", texts({"D", "A"}));
+    rev.add("date", days({"2023-12-20", "2024-03-05"}));
+    rev.add("amount", numbers({5, 10}));
+    BookBuilder b;
+    b.add("accounts", std::move(acc));
+    b.add("managers", std::move(managers));
+    b.add("assignments", std::move(assignments));
+    b.add("revenue", std::move(rev));
+    const Book book = b.build();
+    for (const auto& periods : {std::vector{Period::month(2024, 1), Period::month(2024, 3)},
+                                std::vector{Period::month(2024, 3), Period::month(2024, 1)}}) {
+        kpi::Request rq;
+        rq.periods = periods;
+        rq.by = {Key::manager};
+        rq.kpis = {Kpi::revenue};
+        const kpi::Result r = kpi::compute(book, rq);
+        ASSERT_EQ(r.rows(), 4U) << "none and M1, 2 months each";
+        EXPECT_EQ(r.key_codes[0][0], none);
+        EXPECT_EQ(r.key_codes[0][2], 0);
+    }
+}
+
 // An account is done once owners hold it every day from its first day on record (not before: it is on the
 // book in no period before that day) to the request's end. C, first seen on 5 February, is owned then but not
 // from 10 February to March: unowned on its reference day in February (the 29th), a row of none that no line
