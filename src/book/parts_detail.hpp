@@ -1,8 +1,8 @@
 #pragma once
 // Private to the build (builder.cpp, transactions.cpp): a pass over a build's lines or accounts split into
-// contiguous parts, each on a thread of its own, with the engine's thread rules (`kpi::threads_for`: at least
+// contiguous parts, each on a thread of its own, with the engine's thread rules (`threads_for`: at least
 // 100,000 lines per thread, at most `BuildOptions::threads`) and its way of starting them
-// (`kpi::in_threads`).
+// (`in_threads`).
 
 #include <algorithm>
 #include <cstddef>
@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "kpi/engine_detail.hpp"
+#include "detail/threads.hpp"
 
 namespace accountkpi::detail {
 
@@ -23,10 +23,9 @@ namespace accountkpi::detail {
 template <class Part>
 auto in_parts(std::size_t n, std::size_t work, unsigned requested, const Part& part) {
     using Result = decltype(part(std::size_t{}, std::size_t{}));
-    const std::size_t threads = kpi::threads_for(requested, n, work);
+    const std::size_t threads = threads_for(requested, n, work);
     std::vector<std::optional<Result>> done(threads);
-    kpi::in_threads(threads, {},
-                    [&](std::size_t t) { done[t] = part(t * n / threads, (t + 1) * n / threads); });
+    in_threads(threads, {}, [&](std::size_t t) { done[t] = part(t * n / threads, (t + 1) * n / threads); });
     std::vector<Result> out;
     out.reserve(threads);
     for (auto& d : done) out.push_back(std::move(*d));  // every part ran: `in_threads` rethrows otherwise
