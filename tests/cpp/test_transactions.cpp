@@ -364,9 +364,10 @@ TEST(TransactionLog, TheSameBookOnOneTwoOrFiveThreads) {
              std::map<std::string, std::pair<std::size_t, std::pair<std::int64_t, std::size_t>>>>
         seen;  // per customer, per country: lines, latest (day, row)
     for (std::size_t i = 0; i < id.size(); ++i) {
-        const std::string& c = regions.categories[static_cast<std::size_t>(regions.codes[i])];
-        if (c.empty()) continue;
-        auto& [lines, latest] = seen[id[i]][c];
+        // A line without a country has code -1 (`Column::texts` codes an empty text so), not a category.
+        const std::int64_t code = regions.codes[i];
+        if (code < 0) continue;
+        auto& [lines, latest] = seen[id[i]][regions.categories[static_cast<std::size_t>(code)]];
         ++lines;
         latest = std::max(latest, std::pair{at.day(i), i});
     }
