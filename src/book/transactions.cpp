@@ -63,9 +63,11 @@ std::vector<std::int32_t> by_rule(std::span<const std::int32_t> account, const R
             best[a] = t;
         }
     };
-    if (accounts * regions <= 4 * n + 4096) {  // a dense table of the pairs
-        // The lines are counted in parts, each on a thread of its own into a table of its own; the tables
-        // are then added up, in line order, by ranges of accounts.
+    const std::size_t dense_pairs = 4 * n + 4096;  // the most pairs a dense table has, in all
+    if (accounts * regions <= dense_pairs) {
+        // The lines are counted in parts, each on a thread of its own into a table of its own (no more parts
+        // than keep the tables within `dense_pairs` together); the tables are then added up, in line order,
+        // by ranges of accounts.
         const auto counted = [&](std::size_t from, std::size_t to) {
             std::vector<Tally> pairs = detail::vector_on_huge_pages(accounts * regions, Tally{});
             const auto pair = [&](std::size_t j, std::int32_t r) {
@@ -90,7 +92,9 @@ std::vector<std::int32_t> by_rule(std::span<const std::int32_t> account, const R
             }
             return pairs;
         };
-        const std::vector<std::vector<Tally>> parts = detail::in_parts(n, n, threads, counted);
+        const std::size_t tables = dense_pairs / std::max<std::size_t>(1, accounts * regions);
+        const std::vector<std::vector<Tally>> parts =
+            detail::in_parts(n, n, static_cast<unsigned>(detail::threads_for(threads, tables, n)), counted);
         const auto chosen = [&](std::size_t from, std::size_t to) {
             for (std::size_t a = from; a < to; ++a) {
                 for (std::size_t r = 0; r < regions; ++r) {
