@@ -345,11 +345,13 @@ Table transaction_log(std::size_t n) {
 }
 
 /// A Book from one transaction log (`TransactionLog`: the accounts derived, each one's most frequent
-/// country, the Book built), per line: issue 19's build, whose cost per line should not grow with the log.
+/// country, the Book built), per line: issue 19's build, whose cost per line should not grow with the log. On
+/// `threads` threads (0: one per core, the default).
 void BM_FromTransactions(benchmark::State& state) {
     const auto n = static_cast<std::size_t>(state.range(0));
     TransactionOptions options;
     options.columns = {"CustomerID", "InvoiceDate", "Sales", "", "Country"};
+    options.build.threads = static_cast<unsigned>(state.range(1));
     const TransactionLog log(transaction_log(n), options);
     std::size_t lines = 0, accounts = 0;
     for (auto _ : state) {
@@ -496,11 +498,8 @@ BENCHMARK(BM_Build)->Apply(sizes);
 // 240,000 accounts: about 5 x 10^6 revenue lines (issue 20's append of a day to a year).
 BENCHMARK(BM_Build)->ArgName("accounts")->Arg(240'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_FromTransactions)
-    ->ArgName("lines")
-    ->Arg(100'000)
-    ->Arg(1'000'000)
-    ->Arg(10'000'000)
-    ->Arg(20'000'000)
+    ->ArgNames({"lines", "threads"})
+    ->ArgsProduct({{100'000, 1'000'000, 10'000'000, 20'000'000}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Append, after_append, true)

@@ -21,6 +21,7 @@
 #include "append_detail.hpp"
 #include "detail/text.hpp"
 #include "owner_detail.hpp"
+#include "parts_detail.hpp"
 #include "problems_detail.hpp"
 
 namespace accountkpi {
@@ -155,8 +156,14 @@ class NumberSource {
 /// Reads the columns of one input table against its spec, reporting problems as it goes.
 class Reader {
   public:
-    Reader(const TableSpec& spec, const Table* table, Problems& problems, bool strict = false)
-        : spec_(spec), table_(table), problems_(problems), rows_(table ? table->rows() : 0) {
+    /// Its passes over the rows use at most `threads` threads (see `BuildOptions::threads`).
+    Reader(const TableSpec& spec, const Table* table, Problems& problems, bool strict = false,
+           unsigned threads = 1)
+        : spec_(spec),
+          table_(table),
+          problems_(problems),
+          rows_(table ? table->rows() : 0),
+          threads_(threads) {
         if (!table_) return;
         for (const auto& [name, column] : table_->columns()) {
             if (column.size() != rows_) {
@@ -235,11 +242,32 @@ class Reader {
             }
             out[i] = Date{static_cast<Date::rep>(days)};
         };
+        // Days of a dates column are made on threads, each part of the rows reporting only whether one has a
+        // problem; then the rows are checked again in order, reporting each, only when one has.
+        const auto dated = [&](const auto& day_of) {
+            const auto made = [&](std::size_t from, std::size_t to) {
+                bool clean = true;
+                for (std::size_t i = from; i < to; ++i) {
+                    detail::interruption_point(i);
+                    const std::int64_t days = day_of(i);
+                    if (days == Column::nat) {
+                        clean = clean && !required;
+                    } else if (days < first_valid_day.days() || days > last_valid_day.days()) {
+                        clean = false;
+                    } else {
+                        out[i] = Date{static_cast<Date::rep>(days)};
+                    }
+                }
+                return clean;
+            };
+            if (detail::true_in_parts(out.size(), out.size(), threads_, made)) return;
+            for (std::size_t i = 0; i < out.size(); ++i) check(i, day_of(i));
+        };
         if (const auto* d = std::get_if<Column::Dates>(&c->data())) {
             if (d->unit == TimeUnit::day) {
-                for (std::size_t i = 0; i < out.size(); ++i) check(i, d->values[i]);
+                dated([&](std::size_t i) { return d->values[i]; });
             } else {
-                for (std::size_t i = 0; i < out.size(); ++i) check(i, d->day(i));
+                dated([&](std::size_t i) { return d->day(i); });
             }
         } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
             std::vector<std::optional<Date>> parsed(t->categories.size());
@@ -298,6 +326,32 @@ class Reader {
             return {rows(), fallback};
         }
         NumberSource source(*c, rows(), fallback);
+        // The rows are scanned on threads, each part telling whether one is missing or has a problem; then
+        // scanned again in order, reporting each problem, only when one has.
+        // A value is beyond when infinite or, for money, at least `money_limit` in magnitude (NaN is
+        // neither).
+        const double limit = money ? money_limit : std::numeric_limits<double>::infinity();
+        struct Scan {
+            bool missing = false, beyond = false;
+        };
+        const auto scanned = [&](std::size_t from, std::size_t to) {
+            detail::check_interruption();
+            Scan s;
+            for (std::size_t i = from; i < to; ++i) {  // no branch taken per value
+                const double a = std::abs(source.raw(i));
+                s.missing = s.missing | std::isnan(a);
+                s.beyond = s.beyond | (a >= limit);
+            }
+            return s;
+        };
+        const std::vector<Scan> parts = detail::in_parts(rows(), rows(), threads_, scanned);
+        const auto any = [&](bool Scan::*m) {
+            return std::any_of(parts.begin(), parts.end(), [&](const Scan& s) { return s.*m; });
+        };
+        if (!any(&Scan::beyond) && !(required && any(&Scan::missing))) {
+            if (any(&Scan::missing)) source.saw_missing();
+            return source;
+        }
         bool bad_money = false;
         for (std::size_t i = 0; i < rows(); ++i) {
             const double v = source.raw(i);
@@ -550,8 +604,8 @@ class Reader {
         }
         if (codes.size() == rows() && rows() > 0 && same_order(*t, index)) {
             const auto n = static_cast<std::int32_t>(t->categories.size());
-            const auto [lo, hi] = std::minmax_element(codes.begin(), codes.end());
-            if (*lo >= 0 && *hi < n) return Array<std::int32_t>(codes, c->owner());
+            const auto [lo, hi] = detail::bounds_in_parts(codes, threads_);
+            if (lo >= 0 && hi < n) return Array<std::int32_t>(codes, c->owner());
         }
         return references(name, index, target, required);
     }
@@ -597,6 +651,7 @@ class Reader {
     const Table* table_;
     Problems& problems_;
     std::size_t rows_;
+    unsigned threads_;
     bool broken_ = false;
 };
 
@@ -617,9 +672,9 @@ std::vector<typename V::value_type> gather(const V& v, const std::vector<std::ui
 }
 
 /// The permutation that sorts `dates` stably, or none (empty) when they are sorted already.
-std::vector<std::uint32_t> sort_order(std::span<const Date> dates) {
+std::vector<std::uint32_t> sort_order(std::span<const Date> dates, unsigned threads) {
     detail::check_interruption();
-    if (std::is_sorted(dates.begin(), dates.end())) return {};
+    if (detail::sorted_in_parts(dates, threads)) return {};
     std::vector<std::uint32_t> order = detail::stable_order(dates);
     detail::check_interruption();
     return order;
@@ -936,7 +991,7 @@ class Assembly {
         return name == "revenue" || name == "interactions" || name == "requests" || name == "surveys";
     }
     [[nodiscard]] Reader reader(std::string_view name) const {
-        return Reader(*find_table(name), input(name), problems_, options_.strict_columns);
+        return Reader(*find_table(name), input(name), problems_, options_.strict_columns, options_.threads);
     }
 
     void check_options_and_tables() {
@@ -1222,7 +1277,7 @@ class Assembly {
         for (std::size_t k = 0; k < keep.size(); ++k) {
             keep_signed[k] = t.signed_on[keep[k]].is_null() ? Date::min() : t.signed_on[keep[k]];
         }
-        const auto order = sort_order(keep_signed);
+        const auto order = sort_order(keep_signed, options_.threads);
         if (order.empty() && keep.size() == r.rows()) {
             // Every row a new project, already in signing order: the input order is the Book's.
             t.ids = std::move(project_input_ids_);
@@ -1350,7 +1405,7 @@ class Assembly {
             }
         }
         if (problems_.total() == 0) {  // else nothing is built
-            const auto order = sort_order(date);
+            const auto order = sort_order(date, options_.threads);
             t.date = in_order(std::move(date), order);
             t.account = in_order(account, order);
             if (projects) t.project = in_order(std::move(project), order);
@@ -1371,7 +1426,7 @@ class Assembly {
         auto date = r.dates("date", true);
         auto channel = r.vocabulary("channel", channel_names, true, Channel::email);
         auto party = r.vocabulary("party", party_names, false, Party::client);
-        const auto order = sort_order(date);
+        const auto order = sort_order(date, options_.threads);
         t.date = in_order(std::move(date), order);
         t.account = in_order(std::move(account), order);
         t.manager = in_order(std::move(manager), order);
@@ -1394,7 +1449,7 @@ class Assembly {
                     "responded_on " + responded[i].iso() + " is before received_on " + received[i].iso());
             }
         }
-        const auto order = sort_order(received);
+        const auto order = sort_order(received, options_.threads);
         t.received_on = in_order(std::move(received), order);
         t.responded_on = in_order(std::move(responded), order);
         t.account = in_order(std::move(account), order);
@@ -1419,7 +1474,7 @@ class Assembly {
                              std::to_string(static_cast<int>(scale.high)));
             }
         }
-        const auto order = sort_order(date);
+        const auto order = sort_order(date, options_.threads);
         t.date = in_order(std::move(date), order);
         t.account = in_order(std::move(account), order);
         t.kind = in_order(std::move(kind), order);

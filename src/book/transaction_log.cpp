@@ -20,6 +20,7 @@
 #include "accountkpi/detail/order.hpp"
 #include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/interrupt.hpp"
+#include "parts_detail.hpp"
 #include "problems_detail.hpp"
 #include "transactions_detail.hpp"
 
@@ -148,11 +149,11 @@ class IntegerIds {
     std::vector<std::int32_t> slot_;  // the account of id `lo_ + k` at `k`, when dense
 };
 
-void integer_accounts(std::span<const std::int64_t> v, LineAccounts& out) {
+void integer_accounts(std::span<const std::int64_t> v, LineAccounts& out, unsigned threads) {
     out.ids = IdIndex(IdIndex::Kind::integer);
     if (v.empty()) return;
-    const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-    IntegerIds account_of(out.ids, v.size(), *lo, *hi);
+    const auto [lo, hi] = detail::bounds_in_parts(v, threads);
+    IntegerIds account_of(out.ids, v.size(), lo, hi);
     for (std::size_t i = 0; i < v.size(); ++i) {
         detail::interruption_point(i);
         out.code[i] = account_of(v[i]);
@@ -230,10 +231,11 @@ void text_accounts(const Column::Texts& t, std::string_view column, LineAccounts
     });
 }
 
-LineAccounts line_accounts(const Column& c, std::string_view column, LogProblems& problems) {
+LineAccounts line_accounts(const Column& c, std::string_view column, LogProblems& problems,
+                           unsigned threads) {
     LineAccounts out{{}, detail::vector_on_huge_pages(c.size(), missing)};
     if (const auto* z = std::get_if<Column::Integers>(&c.data())) {
-        integer_accounts(z->values, out);
+        integer_accounts(z->values, out, threads);
     } else if (const auto* n = std::get_if<Column::Numbers>(&c.data())) {
         number_accounts(n->values, column, out, problems);
     } else if (const auto* t = std::get_if<Column::Texts>(&c.data())) {
@@ -311,10 +313,10 @@ std::vector<Date> line_days(const Column& c) {
 /// Whether the lines of a dates column are in day order, read from its values (no day made per line): a
 /// later timestamp is never on an earlier day, and missing ones (the smallest value) come first, as their
 /// `Date::null()` days do, as long as the last line's day is a `Date`.
-bool in_day_order(const Column& c) {
+bool in_day_order(const Column& c, unsigned threads) {
     const auto* d = std::get_if<Column::Dates>(&c.data());
     if (!d || d->values.empty()) return false;
-    return std::is_sorted(d->values.begin(), d->values.end()) &&
+    return detail::sorted_in_parts(d->values, threads) &&
            d->day(d->values.size() - 1) <= std::numeric_limits<Date::rep>::max();
 }
 
@@ -326,16 +328,17 @@ Column codes_column(std::vector<std::int32_t> codes, std::vector<std::string> na
 
 /// The accounts' region column: each account's region by `rule`, among the regions some account has.
 Column account_regions(const LineAccounts& accounts, const Column& region, const Column& date,
-                       RegionRule rule) {
+                       RegionRule rule, unsigned threads) {
     LineRegions lines = line_regions(region);
     // The lines in (day, position) order; none when they are in that order already (the common case).
     std::vector<std::uint32_t> order;
-    if (!in_day_order(date)) {
+    if (!in_day_order(date, threads)) {
         const std::vector<Date> days = line_days(date);
         if (!std::is_sorted(days.begin(), days.end())) order = detail::stable_order(days);
     }
-    std::vector<std::int32_t> chosen = detail::regions_by_rule(
-        accounts.code, lines.codes, lines.of_code, order, accounts.ids.size(), lines.names.size(), rule);
+    std::vector<std::int32_t> chosen =
+        detail::regions_by_rule(accounts.code, lines.codes, lines.of_code, order, accounts.ids.size(),
+                                lines.names.size(), rule, threads);
     std::vector<std::int32_t> renumbered(lines.names.size(), missing);
     for (const auto r : chosen) {
         if (r >= 0) renumbered[static_cast<std::size_t>(r)] = 0;
@@ -400,7 +403,7 @@ bool columns_usable(const Table& log, const TransactionColumns& c, LogProblems& 
 std::optional<Derived> derive(const Table& log, const TransactionOptions& options, LogProblems& problems) {
     const TransactionColumns& c = options.columns;
     if (!columns_usable(log, c, problems)) return std::nullopt;
-    LineAccounts accounts = line_accounts(*log.find(c.account), c.account, problems);
+    LineAccounts accounts = line_accounts(*log.find(c.account), c.account, problems, options.build.threads);
     Derived out;
     if (accounts.ids.kind() == IdIndex::Kind::integer) {
         out.accounts.add("account_id", Column::integers(accounts.ids.integers()));
@@ -410,8 +413,8 @@ std::optional<Derived> derive(const Table& log, const TransactionOptions& option
         out.accounts.add("account_id", codes_column(std::move(self), accounts.ids.texts()));
     }
     if (!c.region.empty()) {
-        out.accounts.add(
-            "region", account_regions(accounts, *log.find(c.region), *log.find(c.date), options.region_rule));
+        out.accounts.add("region", account_regions(accounts, *log.find(c.region), *log.find(c.date),
+                                                   options.region_rule, options.build.threads));
     }
     // The lines' accounts as dictionary codes into the ids' texts: the build looks each id up once, not
     // each line.

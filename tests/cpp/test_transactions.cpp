@@ -4,10 +4,15 @@
 // exactly those lines rejected).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "accountkpi/book.hpp"
@@ -284,4 +289,129 @@ TEST(Transactions, MostFrequentRegionOfManyLinesAsByAPlainCount) {
         }
     }
     EXPECT_EQ(derive_regions(account, region, day, accounts, regions, RegionRule::most_frequent), expected);
+}
+
+namespace {
+
+/// A log of `n` lines (integer customer ids, 3 per 100 lines; timestamps in seconds at random over two
+/// years, so out of day order with many lines a day; 5 countries, some lines without one), every line good
+/// but those of the kinds in the bit mask `bad`: (1) lines 7, 7 + 99,991, ... lack their date, (2) lines 11,
+/// 11 + 99,991, ... are dated 2300, (4) lines 13, 13 + 99,991, ... have an infinite amount, (8) lines 17,
+/// 17 + 99,991, ... one beyond 1e13.
+Table numbered_log(std::size_t n, unsigned bad = 0) {
+    std::uint64_t x = 2024;
+    const auto next = [&x](std::uint64_t m) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        return (x >> 33) % m;
+    };
+    std::vector<std::int64_t> id(n), at(n);
+    std::vector<double> sales(n);
+    std::vector<std::string> countries(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        id[i] = 1000 + static_cast<std::int64_t>(next(n * 3 / 100));
+        at[i] = 1'700'000'000 + static_cast<std::int64_t>(next(2 * 365 * 86'400));
+        sales[i] = static_cast<double>(next(10'000)) / 100;
+        countries[i] = next(10) == 0 ? "" : "country " + std::to_string(next(5));
+        if ((bad & 1U) && i % 99'991 == 7) at[i] = Column::nat;
+        if ((bad & 2U) && i % 99'991 == 11) at[i] = 10'413'792'000;  // 2300-01-01
+        if ((bad & 4U) && i % 99'991 == 13) sales[i] = INFINITY;
+        if ((bad & 8U) && i % 99'991 == 17) sales[i] = 2e13;
+    }
+    auto held = std::make_shared<const std::vector<std::int64_t>>(std::move(at));
+    Table log;
+    log.add("Customer", Column::integers(std::move(id)));
+    log.add("When", Column::dates(std::span<const std::int64_t>(*held), TimeUnit::second, held));
+    log.add("Sales", Column::numbers(std::move(sales)));
+    log.add("Country", Column::texts(countries));
+    return log;
+}
+
+TransactionOptions numbered_options(unsigned threads) {
+    TransactionOptions o;
+    o.columns = {.account = "Customer", .date = "When", .amount = "Sales", .region = "Country"};
+    o.build.threads = threads;
+    return o;
+}
+
+}  // namespace
+
+TEST(TransactionLog, TheSameBookOnOneTwoOrFiveThreads) {
+    // 600,000 lines: enough for five threads of at least 100,000 lines each.
+    const Table log = numbered_log(600'000);
+    const Book one = TransactionLog(log, numbered_options(1)).build();
+    for (const unsigned threads : {2U, 5U}) {
+        SCOPED_TRACE(threads);
+        const Book many = TransactionLog(log, numbered_options(threads)).build();
+        EXPECT_EQ(many.accounts().ids.integers(), one.accounts().ids.integers());
+        EXPECT_EQ(many.accounts().region, one.accounts().region);
+        EXPECT_EQ(many.accounts().regions.names, one.accounts().regions.names);
+        EXPECT_EQ(many.revenue().date, one.revenue().date);
+        EXPECT_EQ(many.revenue().account, one.revenue().account);
+        EXPECT_EQ(many.revenue().amount, one.revenue().amount);
+        EXPECT_EQ(many.revenue().cost, one.revenue().cost);
+        EXPECT_EQ(many.spells().account, one.spells().account);
+        EXPECT_EQ(many.spells().begin, one.spells().begin);
+        EXPECT_EQ(many.spells().end, one.spells().end);
+        EXPECT_EQ(many.sightings().first_seen, one.sightings().first_seen);
+        EXPECT_EQ(many.sightings().last_seen, one.sightings().last_seen);
+    }
+    // Each account's region by the rule, worked out line by line: ties go to the region of the latest line
+    // in (day, position) order, wherever the thread's part of the lines ends.
+    const auto& at = std::get<Column::Dates>(log.find("When")->data());
+    const auto& id = std::get<Column::Integers>(log.find("Customer")->data()).values;
+    const auto& regions = std::get<Column::Texts>(log.find("Country")->data());
+    std::map<std::int64_t,
+             std::map<std::string, std::pair<std::size_t, std::pair<std::int64_t, std::size_t>>>>
+        seen;  // per customer, per country: lines, latest (day, row)
+    for (std::size_t i = 0; i < id.size(); ++i) {
+        // A line without a country has code -1 (`Column::texts` codes an empty text so), not a category.
+        const std::int64_t code = regions.codes[i];
+        if (code < 0) continue;
+        auto& [lines, latest] = seen[id[i]][regions.categories[static_cast<std::size_t>(code)]];
+        ++lines;
+        latest = std::max(latest, std::pair{at.day(i), i});
+    }
+    const Book five = TransactionLog(log, numbered_options(5)).build();
+    const auto& a = five.accounts();
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        const auto& tally = seen[a.ids.integers()[k]];
+        const auto best = std::max_element(tally.begin(), tally.end(),
+                                           [](const auto& x, const auto& y) { return x.second < y.second; });
+        ASSERT_GE(a.region[k], 0);
+        EXPECT_EQ(a.regions.names[static_cast<std::size_t>(a.region[k])], best->first) << k;
+    }
+}
+
+TEST(TransactionLog, EveryBadLineIsListedInRowOrderOnAnyNumberOfThreads) {
+    // Each kind of bad line alone (the threads then find a problem in one column only), then all of them.
+    for (const unsigned bad : {1U, 2U, 4U, 8U, 15U}) {
+        const Table log = numbered_log(600'000, bad);
+        std::vector<std::tuple<std::string, std::int64_t, std::string, std::string>> expected;
+        const auto add = [&](unsigned kind, std::size_t first, const std::string& column,
+                             const std::string& why) {
+            for (std::size_t i = first; (bad & kind) && i < 600'000; i += 99'991)
+                expected.emplace_back("transactions", static_cast<std::int64_t>(i), column, why);
+        };
+        add(1, 7, "When", "missing date");
+        add(2, 11, "When", "date 2300-01-01 is outside 1900-01-01..2200-12-31");
+        add(4, 13, "Sales", "infinite value");
+        add(8, 17, "Sales", "amount beyond +-1e13 cannot be summed exactly to the cent");
+        // In the build's order: the dates' problems by row, then the amounts' (those beyond 1e13 after the
+        // others of the column).
+        std::stable_sort(expected.begin(), expected.end(), [](const auto& x, const auto& y) {
+            const auto step = [](const auto& p) {
+                return std::get<2>(p) == "When" ? 0 : std::get<3>(p) == "infinite value" ? 1 : 2;
+            };
+            return step(x) != step(y) ? step(x) < step(y) : std::get<1>(x) < std::get<1>(y);
+        });
+        for (const unsigned threads : {1U, 2U, 5U}) {
+            SCOPED_TRACE(std::to_string(bad) + " on " + std::to_string(threads) + " threads");
+            try {
+                (void)TransactionLog(log, numbered_options(threads)).build();
+                ADD_FAILURE() << "expected a ValidationError";
+            } catch (const ValidationError& e) {
+                EXPECT_EQ(listed(e.problems()), expected);
+            }
+        }
+    }
 }

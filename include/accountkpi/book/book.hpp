@@ -219,6 +219,10 @@ struct BuildOptions {
     /// and everything that refers to it. Rows with `acquired_on` are the account's spells: all are kept, and
     /// their names, regions, domains and parents must agree with the kept row's.
     KeepRow keep = KeepRow::first;
+    /// At most this many threads for the build's passes over the lines (0: one per core), each with at least
+    /// 100,000 lines; the Book and the problems (all of them, in row order) are the same, bit for bit,
+    /// whatever the number.
+    unsigned threads = 0;
 };
 
 /// A Book's identity, for caches of its answers (see `kpi::StateCache`): `id` is unique in the process and
