@@ -1,6 +1,7 @@
 // Finalizing a request: the state's cells turned into KPI values, one case per KPI (see
 // accountkpi/kpi/engine.hpp and docs/kpis.md for the definitions).
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <stdexcept>
@@ -67,11 +68,23 @@ class CellValues {
             conc_ = concentrations(st, cells, o_);
     }
 
+    /// Writes KPI `K` of the groups `groups[0..n)` to `out`, each group's periods in order. The loop is made
+    /// once per KPI (see `fill`), the KPI's case chosen when it is compiled, not once a cell.
+    template <Kpi K>
+    void fill_groups(const std::size_t* groups, std::size_t n, double* out) const {
+        const std::size_t np = period_months_.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t g = groups[i];
+            for (std::size_t p = 0; p < np; ++p) out[i * np + p] = (*this)(K, st_.cell(g, p), g * np + p, p);
+        }
+    }
+
     /// The value of KPI `kpi` in the cell stored at `cell` (`at` in the lists, period `p`).
     // One case per KPI, each its definition in a line or two: a table of definitions, which a split by family
     // would only cut apart behind a second switch.
     // NOLINTNEXTLINE(readability-function-size)
-    [[nodiscard]] double operator()(Kpi kpi, std::size_t cell, std::size_t at, std::size_t p) const {
+    [[nodiscard, gnu::always_inline]] double operator()(Kpi kpi, std::size_t cell, std::size_t at,
+                                                        std::size_t p) const {
         double v = nan;
         switch (kpi) {
             case Kpi::clients_start:
@@ -321,6 +334,17 @@ class CellValues {
     std::vector<Concentration> conc_;
 };
 
+/// Writes KPI `kpi` of the groups `groups[0..n)` to `out` (see `CellValues::fill_groups`).
+void fill(const CellValues& values, Kpi kpi, const std::size_t* groups, std::size_t n, double* out) {
+    using Filler = void (*)(const CellValues&, const std::size_t*, std::size_t, double*);
+    static constexpr auto fillers = []<std::size_t... I>(std::index_sequence<I...> /*kpis*/) {
+        return std::array<Filler, sizeof...(I)>{[](const CellValues& v, const std::size_t* g, std::size_t m,
+                                                   double* o) { v.fill_groups<all_kpis[I]>(g, m, o); }...};
+    }
+    (std::make_index_sequence<all_kpis.size()>{});
+    fillers[static_cast<std::size_t>(kpi)](values, groups, n, out);
+}
+
 /// Throws `std::invalid_argument` unless `st` has the shape that accumulating `rq` over `book` gives.
 void check_fits(const Book& book, const Request& rq, const State& st) {
     const auto [nd, account_pass] = needs_of(rq);
@@ -383,7 +407,7 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     const std::size_t rows = order.size() * np;
     const CellValues value_of(st, rq, kpis);
     // Blocks of groups in key order, the groups shared among threads when the table is large: within a block,
-    // its rows' keys and periods, then one KPI column at a time (the KPI's branch the same all along), the
+    // its rows' keys and periods, then one KPI column at a time (the loop made for that KPI), the
     // block's records read from memory once and from the cache for the other KPIs. Account-level KPIs
     // without an account pass are NaN.
     const std::size_t threads = threads_for(rq.threads, order.size(), rows * kpis.size());
@@ -399,15 +423,8 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
             detail::check_interruption();
             const std::size_t e = std::min(last, b + block);
             write_rows(st, order, b, e, r);
-            for (std::size_t k : computed) {
-                double* const column = r.values[k].data();
-                const Kpi kpi = kpis[k];
-                for (std::size_t i = b; i < e; ++i) {
-                    const std::size_t g = order[i];
-                    for (std::size_t p = 0; p < np; ++p)
-                        column[i * np + p] = value_of(kpi, st.cell(g, p), g * np + p, p);
-                }
-            }
+            for (std::size_t k : computed)
+                fill(value_of, kpis[k], order.data() + b, e - b, r.values[k].data() + b * np);
         }
     });
     return r;
