@@ -153,11 +153,14 @@ std::vector<KeyColumn> key_columns(const Book& book, const std::vector<kpi::Key>
         if (index == nullptr || index->kind() != IdIndex::Kind::integer) continue;
         const std::vector<std::int64_t>& ids = index->integers();
         std::vector<std::int64_t>& at = c.ids.emplace();
-        detail::reserve_on_huge_pages(at, c.codes.size());
-        for (const std::int32_t code : c.codes) {
-            c.missing |= code < 0;
-            at.push_back(code < 0 ? 0 : ids[static_cast<std::size_t>(code)]);
+        detail::assign_on_huge_pages(at, c.codes.size(), std::int64_t{0});
+        bool missing = false;
+        for (std::size_t i = 0; i < at.size(); ++i) {  // sized: no capacity check a row
+            const std::int32_t code = c.codes[i];
+            missing |= code < 0;
+            if (code >= 0) at[i] = ids[static_cast<std::size_t>(code)];
         }
+        c.missing = missing;
     }
     return out;
 }
