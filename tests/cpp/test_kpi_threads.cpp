@@ -156,8 +156,9 @@ TEST(KpiThreads, UngroupedRevenueIsTheCompensatedSumOfTheSlice) {
     }
 }
 
-// Lines that add only revenue and cost to few cells (one key of few codes) are summed apart before the cells;
-// asking for upsell revenue too takes every line through the general pass: same rows, same bits.
+// Lines that add only revenue and cost to few cells (one key of few codes, or by account in a book small
+// enough for the accounts' sums to stay in a cache, as here) are summed apart before the cells; asking for
+// upsell revenue too takes every line through the general pass: same rows, same bits.
 TEST(KpiThreads, LinesSummedPerCellEqualTheGeneralPass) {
     const Book& book = big_book();
     for (Key key : {Key::region, Key::domain, Key::manager, Key::tier, Key::account}) {
