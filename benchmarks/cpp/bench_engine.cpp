@@ -11,7 +11,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -124,19 +126,50 @@ kpi::Request table_request(Key by) {
     return rq;
 }
 
+/// The process's resident memory in MiB (`VmRSS`, or with `peak` its high-water mark `VmHWM`) on Linux; -1
+/// elsewhere.
+double resident_mib(bool peak) {
+    std::FILE* f = std::fopen("/proc/self/status", "r");
+    if (f == nullptr) return -1;
+    const char* field = peak ? "VmHWM:" : "VmRSS:";
+    char line[256];
+    double kib = -1;
+    while (std::fgets(line, sizeof line, f) != nullptr) {
+        if (std::strncmp(line, field, std::strlen(field)) == 0) kib = std::atof(line + std::strlen(field));
+    }
+    std::fclose(f);
+    return kib < 0 ? -1 : kib / 1024;
+}
+/// Starts the high-water mark of resident memory again from the current resident memory (Linux).
+void reset_peak_memory() {
+    if (std::FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
+        std::fputs("5", f);
+        std::fclose(f);
+    }
+}
+
+/// How `BM_Table` computes a request: its state of all periods at once, or one period at a time (see
+/// `kpi::Request::state_budget`).
+enum class Cells { all_periods, period_at_a_time };
+
 /// The grouped table of issue 3 by manager, by account, or by team (issue 15: the same pass by manager, then
 /// each manager's cells added up the reporting lines). With `threads_given`, the second argument is
 /// `Request::threads` (the engine's scaling on 1 and 2 threads: `BM_Table/threads_by_*`, wall time); else one
-/// thread per core.
-void BM_Table(benchmark::State& state, Key by, bool threads_given = false) {
+/// thread per core. The counter `peak_mib`: the most resident memory the requests took above the Book's.
+void BM_Table(benchmark::State& state, Key by, bool threads_given = false, Cells how = Cells::all_periods) {
     const Book& book = book_of(state.range(0));
     kpi::Request rq = table_request(by);
     if (threads_given) rq.threads = static_cast<unsigned>(state.range(1));
+    rq.state_budget = how == Cells::all_periods ? std::numeric_limits<std::size_t>::max() : 0;
     kpi::Result r;
+    reset_peak_memory();
+    const double before = resident_mib(false);
     for (auto _ : state) {
+        r = kpi::Result{};  // the last answer freed first: the peak is one request's
         r = kpi::compute(book, rq);
         benchmark::DoNotOptimize(r);
     }
+    state.counters["peak_mib"] = resident_mib(true) - before;
     // The answer: revenue per cell equals the plain loop to the cent; rates within [0, 1].
     const auto expected = reference_revenue(book, by);
     const auto& revenue = r.column(Kpi::revenue);
@@ -478,6 +511,8 @@ void sizes(benchmark::internal::Benchmark* b) {
 BENCHMARK_CAPTURE(BM_Table, by_manager, Key::manager)->Apply(sizes);
 BENCHMARK_CAPTURE(BM_Table, by_team, Key::team)->Apply(sizes);
 BENCHMARK_CAPTURE(BM_Table, by_account, Key::account)->Apply(sizes);
+BENCHMARK_CAPTURE(BM_Table, by_account_period_at_a_time, Key::account, false, Cells::period_at_a_time)
+    ->Apply(sizes);
 BENCHMARK_CAPTURE(BM_Table, threads_by_manager, Key::manager, true)
     ->ArgNames({"accounts", "threads"})
     ->ArgsProduct({{100'000, 1'000'000}, {1, 2}})

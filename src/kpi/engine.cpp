@@ -14,6 +14,10 @@
 #include <string>
 #include <type_traits>
 
+#if __has_include(<unistd.h>)
+#include <unistd.h>
+#endif
+
 #include "accountkpi/book/org.hpp"
 #include "accountkpi/detail/sum.hpp"
 #include "engine_detail.hpp"
@@ -897,7 +901,8 @@ class PeriodAccumulator {
     PeriodAccumulator& operator=(const PeriodAccumulator&) = delete;
 
     /// Accumulates the request's periods [begin, end) into the cells' periods 0 .. end - begin.
-    void run(std::size_t begin, std::size_t end) {
+    /// Accumulates the request's periods [begin, end), calling `done(p)` after each period `p` when given.
+    void run(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& done = {}) {
         end_ = end;
         dense_ = st_.dense_slots() > 0;  // here: a `OnePeriod` has its state only now
         for (std::size_t pi = begin; pi < end; ++pi) {
@@ -919,6 +924,7 @@ class PeriodAccumulator {
             if (plan_.interactions) add_interactions();
             if (plan_.requests) add_requests();
             if (plan_.surveys) add_surveys();
+            if (done) done(pi);
         }
     }
 
@@ -1673,6 +1679,70 @@ class OnePeriod {
     State* st_ = nullptr;
 };
 
+/// The cells of a dense state's periods one at a time, each in a state of its own (`into`) that is finalized
+/// and dropped after its period, with the groups in use kept across the periods: a group in use in one period
+/// is a row in every period, as in a state of all of them.
+class PeriodAtATime : public OnePeriod {
+  public:
+    explicit PeriodAtATime(std::size_t slots) : used_(slots, 0) {}
+    [[gnu::always_inline]] std::uint32_t group(const std::array<std::int32_t, 8>& codes) {
+        const std::uint32_t g = OnePeriod::group(codes);
+        used_[g] = 1;
+        return g;
+    }
+    [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
+        return used_[State::slot_of(codes[0])] != 0;
+    }
+    void use(std::size_t g) noexcept {
+        OnePeriod::use(g);
+        used_[g] = 1;
+    }
+    [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
+    /// Whether each slot is in use in one of the periods so far.
+    [[nodiscard]] const std::vector<std::uint8_t>& used() const noexcept { return used_; }
+
+  private:
+    std::vector<std::uint8_t> used_;
+};
+
+/// Whether `compute` makes the request's answer one period at a time (see `Request::state_budget`).
+bool period_at_a_time(const Prepared& pr) {
+    const Request& rq = pr.rq;
+    if (rq.cache || rq.periods.size() < 2 || rq.by.size() != 1 || rolls_up(rq.by[0])) return false;
+    const std::size_t slots = State::dense_slots_of(pr.cardinalities);
+    const std::size_t record = State::record_bytes(pr.plan.nd.sums, pr.plan.nd.counts);
+    return slots > 0 && record > 0 && slots * record > rq.state_budget / rq.periods.size();
+}
+
+/// `compute` one period at a time: each thread accumulates its periods (a contiguous run, as
+/// `accumulate_own_groups` splits them) into a state of one period, finalized into the answer's columns
+/// before the next.
+Result compute_period_at_a_time(const Prepared& pr) {
+    const std::size_t np = pr.rq.periods.size();
+    std::vector<std::size_t> all(np);
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    const std::size_t threads = std::max<std::size_t>(pr.threads(all), 1);
+    const std::size_t slots = State::dense_slots_of(pr.cardinalities);
+    PeriodColumns out(pr.rq, slots);
+    std::vector<PeriodAtATime> cells(threads, PeriodAtATime(slots));
+    in_threads(threads, pr.rq.executor, [&](std::size_t t) {
+        const std::size_t begin = t * np / threads, end = (t + 1) * np / threads;
+        State st = pr.new_state(1);
+        cells[t].into(st);
+        PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells[t]);
+        accumulator.run(begin, end, [&](std::size_t p) {
+            out.add(st, p);
+            st = State{};  // freed before the next period's is made
+            if (p + 1 < end) st = pr.new_state(1);
+        });
+    });
+    std::vector<std::uint8_t> used(slots, 0);
+    for (const auto& c : cells) {
+        for (std::size_t g = 0; g < slots; ++g) used[g] |= c.used()[g];
+    }
+    return std::move(out).finish(used);
+}
+
 /// Appends the bytes of `x` to `out`.
 template <class T>
 void put_bytes(std::string& out, const T& x) {
@@ -1783,12 +1853,15 @@ State accumulate_own_groups_cached(const Prepared& pr) {
     return st;
 }
 
+State accumulate(const Prepared& pr) {
+    const bool cached = pr.rq.cache && pr.rq.account_values.empty();
+    return roll_up(pr.book, cached ? accumulate_own_groups_cached(pr) : accumulate_own_groups(pr));
+}
+
 }  // namespace
 
 State accumulate(const Book& book, const Request& rq) {
-    const Prepared pr(book, rq);
-    const bool cached = rq.cache && rq.account_values.empty();
-    return roll_up(book, cached ? accumulate_own_groups_cached(pr) : accumulate_own_groups(pr));
+    return accumulate(Prepared(book, rq));
 }
 
 const std::vector<double>& Result::column(Kpi k) const {
@@ -1798,8 +1871,18 @@ const std::vector<double>& Result::column(Kpi k) const {
     throw std::out_of_range("KPI '" + std::string(name(k)) + "' was not requested");
 }
 
+std::size_t default_state_budget() noexcept {
+#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGE_SIZE)
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages > 0 && page > 0) return static_cast<std::size_t>(pages) / 4 * static_cast<std::size_t>(page);
+#endif
+    return std::numeric_limits<std::size_t>::max();
+}
+
 Result compute(const Book& book, const Request& request) {
-    return finalize(book, request, accumulate(book, request));
+    const Prepared pr(book, request);
+    if (period_at_a_time(pr)) return compute_period_at_a_time(pr);
+    return finalize(book, request, accumulate(pr));
 }
 
 double value(const Book& book, Kpi kpi, Period period, const Scope& scope, const Options& options) {

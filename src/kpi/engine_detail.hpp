@@ -61,6 +61,27 @@ struct Needs {
 /// Throws `std::invalid_argument` when the request cannot be served (no period, repeated keys, options out of
 /// range).
 void check(const Request& rq);
+/// A request's answer by one key of a dense state (a slot per code), made one period at a time from states of
+/// that period alone (see `Request::state_budget`): each period's values of every slot, in slot order
+/// (written in the order of memory), until `finish` makes the rows of the slots in use in some period. A
+/// slot's cells in a period where it is not in use are empty, as they are in a state of all the periods, so
+/// its values there are the same. `add` may run on several threads at once for different periods.
+class PeriodColumns {
+  public:
+    PeriodColumns(const Request& rq, std::size_t slots);
+    /// Writes period `p`'s values from `st`, a state of that period alone.
+    void add(const State& st, std::size_t p);
+    /// The answer: the rows of the slots with `used` set.
+    [[nodiscard]] Result finish(const std::vector<std::uint8_t>& used) &&;
+
+  private:
+    const Request& rq_;
+    std::vector<Kpi> kpis_;
+    std::size_t slots_;
+    std::vector<std::size_t> all_;                                   // 0 .. slots - 1
+    std::vector<std::vector<detail::ZeroedVector<double>>> values_;  // [kpi][period][slot]
+};
+
 /// The number of distinct codes of each key of `by` in `book` (`n_bands` volume bands).
 [[nodiscard]] std::vector<std::uint64_t> key_cardinalities(const Book& book, const std::vector<Key>& by,
                                                            std::size_t n_bands);

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <numeric>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -55,10 +56,12 @@ bool wants(const std::vector<Kpi>& kpis, std::initializer_list<Kpi> any) {
 /// beyond them (medians and concentration per cell, each period's length in months), made once.
 class CellValues {
   public:
-    CellValues(const State& st, const Request& rq, const std::vector<Kpi>& kpis)
+    /// The values of `st`, whose periods are the request's from `first_period` on.
+    CellValues(const State& st, const Request& rq, const std::vector<Kpi>& kpis, std::size_t first_period = 0)
         : st_(st), o_(rq.options), period_months_(st.periods()) {
         const std::size_t cells = st.slots() * st.periods();  // the lists' cells: slot * periods + period
-        for (std::size_t p = 0; p < period_months_.size(); ++p) period_months_[p] = rq.periods[p].months();
+        for (std::size_t p = 0; p < period_months_.size(); ++p)
+            period_months_[p] = rq.periods[first_period + p].months();
         if (wants(kpis, {Kpi::median_deal_size, Kpi::median_project_size}))
             median_deal_ = medians(st.list(L::deal_values), cells);
         if (wants(kpis, {Kpi::request_response_days}))
@@ -68,14 +71,16 @@ class CellValues {
             conc_ = concentrations(st, cells, o_);
     }
 
-    /// Writes KPI `K` of the groups `groups[0..n)` to `out`, each group's periods in order. The loop is made
-    /// once per KPI (see `fill`), the KPI's case chosen when it is compiled, not once a cell.
+    /// Writes KPI `K` of the groups `groups[0..n)` to `out`, group `groups[i]`'s periods in order from
+    /// `out[i * stride]`. The loop is made once per KPI (see `fill`), the KPI's case chosen when it is
+    /// compiled, not once a cell.
     template <Kpi K>
-    void fill_groups(const std::size_t* groups, std::size_t n, double* out) const {
+    void fill_groups(const std::size_t* groups, std::size_t n, double* out, std::size_t stride) const {
         const std::size_t np = period_months_.size();
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t g = groups[i];
-            for (std::size_t p = 0; p < np; ++p) out[i * np + p] = (*this)(K, st_.cell(g, p), g * np + p, p);
+            for (std::size_t p = 0; p < np; ++p)
+                out[i * stride + p] = (*this)(K, st_.cell(g, p), g * np + p, p);
         }
     }
 
@@ -335,14 +340,27 @@ class CellValues {
 };
 
 /// Writes KPI `kpi` of the groups `groups[0..n)` to `out` (see `CellValues::fill_groups`).
-void fill(const CellValues& values, Kpi kpi, const std::size_t* groups, std::size_t n, double* out) {
-    using Filler = void (*)(const CellValues&, const std::size_t*, std::size_t, double*);
+void fill(const CellValues& values, Kpi kpi, const std::size_t* groups, std::size_t n, double* out,
+          std::size_t stride) {
+    using Filler = void (*)(const CellValues&, const std::size_t*, std::size_t, double*, std::size_t);
     static constexpr auto fillers = []<std::size_t... I>(std::index_sequence<I...> /*kpis*/) {
-        return std::array<Filler, sizeof...(I)>{[](const CellValues& v, const std::size_t* g, std::size_t m,
-                                                   double* o) { v.fill_groups<all_kpis[I]>(g, m, o); }...};
+        return std::array<Filler, sizeof...(I)>{
+            [](const CellValues& v, const std::size_t* g, std::size_t m, double* o, std::size_t stride_) {
+                v.fill_groups<all_kpis[I]>(g, m, o, stride_);
+            }...};
     }
     (std::make_index_sequence<all_kpis.size()>{});
-    fillers[static_cast<std::size_t>(kpi)](values, groups, n, out);
+    fillers[static_cast<std::size_t>(kpi)](values, groups, n, out, stride);
+}
+
+/// The indices of the request's KPIs that a state computes: account-level KPIs need its account pass (they
+/// are NaN without one).
+std::vector<std::size_t> computed_kpis(const State& st, const std::vector<Kpi>& kpis) {
+    std::vector<std::size_t> computed;
+    for (std::size_t k = 0; k < kpis.size(); ++k) {
+        if (!account_level(kpis[k]) || st.account_level()) computed.push_back(k);
+    }
+    return computed;
 }
 
 /// Throws `std::invalid_argument` unless `st` has the shape that accumulating `rq` over `book` gives.
@@ -411,10 +429,7 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     // block's records read from memory once and from the cache for the other KPIs. Account-level KPIs
     // without an account pass are NaN.
     const std::size_t threads = threads_for(rq.threads, order.size(), rows * kpis.size());
-    std::vector<std::size_t> computed;
-    for (std::size_t k = 0; k < kpis.size(); ++k) {
-        if (!account_level(kpis[k]) || st.account_level()) computed.push_back(k);
-    }
+    const std::vector<std::size_t> computed = computed_kpis(st, kpis);
     Result r = columns_of(st, kpis, rows, threads, rq.executor);
     constexpr std::size_t block = 256;
     in_threads(threads, rq.executor, [&](std::size_t t) {
@@ -424,7 +439,71 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
             const std::size_t e = std::min(last, b + block);
             write_rows(st, order, b, e, r);
             for (std::size_t k : computed)
-                fill(value_of, kpis[k], order.data() + b, e - b, r.values[k].data() + b * np);
+                fill(value_of, kpis[k], order.data() + b, e - b, r.values[k].data() + b * np, np);
+        }
+    });
+    return r;
+}
+
+PeriodColumns::PeriodColumns(const Request& rq, std::size_t slots)
+    : rq_(rq), kpis_(kpis_of(rq)), slots_(slots), all_(slots), values_(kpis_.size()) {
+    check(rq);
+    std::iota(all_.begin(), all_.end(), std::size_t{0});
+    for (auto& periods : values_) periods.resize(rq.periods.size());
+}
+
+void PeriodColumns::add(const State& st, std::size_t p) {
+    const CellValues value_of(st, rq_, kpis_, p);
+    const std::vector<std::size_t> computed = computed_kpis(st, kpis_);
+    for (std::size_t k : computed) values_[k][p].resize(slots_);
+    // Blocks of slots, each KPI's values of a block in turn: the block's records read from memory once.
+    constexpr std::size_t block = 2048;
+    for (std::size_t b = 0; b < slots_; b += block) {
+        detail::check_interruption();
+        const std::size_t e = std::min(slots_, b + block);
+        for (std::size_t k : computed) fill(value_of, kpis_[k], &all_[b], e - b, values_[k][p].data() + b, 1);
+    }
+}
+
+Result PeriodColumns::finish(const std::vector<std::uint8_t>& used) && {
+    const std::size_t np = rq_.periods.size();
+    std::vector<std::size_t> rows;  // the slots in use, in key order (a dense state's slots are)
+    for (std::size_t g = 0; g < slots_; ++g) {
+        if (used[g]) rows.push_back(g);
+    }
+    const std::size_t n = rows.size() * np;
+    Result r;
+    r.by = rq_.by;
+    r.kpis = kpis_;
+    r.key_codes.resize(1);
+    r.values.resize(kpis_.size());
+    // A column at a time on each thread: the keys, the periods, and each KPI's periods turned into its rows
+    // (each slot's periods in order), freed once written: the peak holds the periods' values and a column a
+    // thread.
+    const std::size_t columns = kpis_.size() + 2;
+    const std::size_t threads = threads_for(rq_.threads, columns, n * columns);
+    in_threads(threads, rq_.executor, [&](std::size_t t) {
+        for (std::size_t c = t; c < columns; c += threads) {
+            detail::check_interruption();
+            if (c == kpis_.size()) {
+                detail::reserve_on_huge_pages(r.key_codes[0], n);
+                for (std::size_t g : rows)
+                    r.key_codes[0].insert(r.key_codes[0].end(), np, State::code_of_slot(g));
+            } else if (c == kpis_.size() + 1) {
+                detail::reserve_on_huge_pages(r.period, n);
+                for (std::size_t i = 0; i < rows.size(); ++i) {
+                    for (std::size_t p = 0; p < np; ++p) r.period.push_back(static_cast<std::int32_t>(p));
+                }
+            } else if (auto& periods = values_[c]; periods[0].empty()) {
+                detail::assign_on_huge_pages(r.values[c], n, nan);  // not computed
+            } else {
+                std::vector<double>& column = r.values[c];
+                detail::reserve_on_huge_pages(column, n);
+                for (std::size_t g : rows) {
+                    for (std::size_t p = 0; p < np; ++p) column.push_back(periods[p][g]);
+                }
+                periods = {};
+            }
         }
     });
     return r;

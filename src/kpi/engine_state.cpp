@@ -19,26 +19,44 @@ StateCells::StateCells(std::vector<kpi::Key> by, const std::vector<std::uint64_t
       sum_on_(sums),
       count_on_(counts) {
     lay_out_records();
-    std::uint64_t product = 1;
-    bool small = true;
+    const std::uint64_t product = codes_product(cardinalities);
     for (auto c : cardinalities) {
-        radix_.push_back(product);
-        extent_.push_back(c + 1);
-        if (product > (std::uint64_t{1} << 40) / (c + 1)) small = false;
+        radix_.push_back(radix_.empty() ? 1 : radix_.back() * extent_.back());
+        extent_.push_back(c + 1);  // + 1: the missing value
+    }
+    if (product == 0) return;  // too many: groups are looked up by hash
+    if (const std::size_t slots = dense_slots_of(cardinalities); slots > 0) {
+        // one slot per code, in code order; room for all of them from the start
+        dense_ = true;
+        n_groups_ = slots;
+        group_codes_.resize(n_groups_);
+        std::iota(group_codes_.begin(), group_codes_.end(), -1);
+        used_.assign(n_groups_, 0);
+        grow(n_groups_);
+    } else {
+        lut_.assign(product, 0);
+    }
+}
+
+std::uint64_t StateCells::codes_product(const std::vector<std::uint64_t>& cardinalities) noexcept {
+    std::uint64_t product = 1;
+    for (auto c : cardinalities) {
+        if (product > (std::uint64_t{1} << 40) / (c + 1)) return 0;
         product *= c + 1;  // + 1: the missing value
     }
-    if (small && product <= (std::uint64_t{1} << 26)) {
-        if (by_.size() == 1) {  // one slot per code, in code order; room for all of them from the start
-            dense_ = true;
-            n_groups_ = static_cast<std::size_t>(product);
-            group_codes_.resize(n_groups_);
-            std::iota(group_codes_.begin(), group_codes_.end(), -1);
-            used_.assign(n_groups_, 0);
-            grow(n_groups_);
-        } else {
-            lut_.assign(product, 0);
-        }
-    }
+    return product <= (std::uint64_t{1} << 26) ? product : 0;
+}
+
+std::size_t StateCells::dense_slots_of(const std::vector<std::uint64_t>& cardinalities) noexcept {
+    return cardinalities.size() == 1 ? static_cast<std::size_t>(codes_product(cardinalities)) : 0;
+}
+
+std::size_t StateCells::record_bytes(const std::array<bool, n_sums>& sums,
+                                     const std::array<bool, n_counts>& counts) noexcept {
+    const auto on = [](const auto& flags) {
+        return static_cast<std::size_t>(std::count(flags.begin(), flags.end(), true));
+    };
+    return 2 * on(sums) * sizeof(double) + on(counts) * sizeof(std::int64_t);
 }
 
 std::uint64_t StateCells::composite(std::size_t g) const noexcept {

@@ -328,3 +328,40 @@ TEST(KpiThreads, AnAccountUnownedAfterItsFirstDayIsARowOfNone) {
     EXPECT_EQ(r.key_codes[0][0], none);
     EXPECT_EQ(r.column(Kpi::revenue), (std::vector<double>{0, 0, 0, 10, 35, 40, 20, 0, 0, 0, 0, 0}));
 }
+
+// A request whose cells of all periods at once would take more than `state_budget` is made one period at a
+// time, each thread holding one period's cells: the same rows and bits for every KPI, by each key with a slot
+// per code, on any number of threads, with the periods in any order (the handed-over book's March before
+// January: C is a row of none in February only) and within a scope.
+TEST(KpiThreads, OnePeriodAtATimeGivesTheSameBitsAsAllAtOnce) {
+    const auto both = [](const Book& book, kpi::Request rq) {
+        rq.state_budget = std::size_t{1} << 40;
+        const kpi::Result whole = kpi::compute(book, rq);
+        rq.state_budget = 0;
+        const kpi::Result by_period = kpi::compute(book, rq);
+        expect_same_bits(whole, by_period);
+        return by_period.rows();
+    };
+    const Book& book = big_book();
+    for (Key key : {Key::account, Key::manager, Key::region, Key::project, Key::volume_band}) {
+        for (unsigned t : {1U, 2U, 5U}) {
+            kpi::Request rq = months_of(2024);
+            rq.by = {key};
+            rq.threads = t;
+            EXPECT_GT(both(book, rq), 0U) << kpi::name(key);
+        }
+    }
+    kpi::Request scoped = months_of(2024);
+    scoped.by = {Key::account};
+    scoped.kpis = {Kpi::revenue, Kpi::nrr, Kpi::clients_end, Kpi::median_deal_size, Kpi::top_share};
+    for (std::int32_t a = 0; a < static_cast<std::int32_t>(book.accounts().size()); a += 7)
+        scoped.scope.accounts.push_back(a);
+    EXPECT_GT(both(book, scoped), 0U);
+    kpi::Request handed;
+    for (unsigned m : {3U, 1U, 2U}) handed.periods.push_back(Period::month(2024, m));
+    handed.by = {Key::manager};
+    for (unsigned t : {1U, 3U}) {
+        handed.threads = t;
+        EXPECT_EQ(both(handed_over_book("M3", true), handed), 12U);
+    }
+}

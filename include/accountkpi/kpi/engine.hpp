@@ -32,6 +32,9 @@ namespace accountkpi::kpi {
 /// executor returns). A host with its own thread pool passes one that posts the tasks there and waits.
 using Executor = std::function<void(std::size_t n, const std::function<void(std::size_t)>& task)>;
 
+/// A quarter of the machine's physical memory in bytes (no limit where the system does not tell).
+[[nodiscard]] std::size_t default_state_budget() noexcept;
+
 /// What to compute.
 struct Request {
     std::vector<Period> periods;  ///< one or more; may overlap
@@ -58,6 +61,13 @@ struct Request {
     /// this request on this Book (or on the Book this one was appended to, where nothing they read changed)
     /// are not computed again. Null: no cache. Requests with `account_values` do not use it.
     std::shared_ptr<StateCache> cache;
+    /// The most memory in bytes that the cells of a state of all the periods may take in `compute` (not in
+    /// `accumulate`, whose answer is that state); default: a quarter of the machine's memory. By one key with
+    /// a slot per code (account, project, manager, region, ...; not the organisation's trees) and more than
+    /// one period, a request whose cells would take more is accumulated and finalized one period at a time,
+    /// each thread holding one period's cells (by account over 12 months, 1/12 of them): the same answer, bit
+    /// for bit, in less memory and more time (measured in benchmarks/README.md). Without a `cache` only.
+    std::size_t state_budget = default_state_budget();
 };
 
 /// The base period of `p` for NRR and its family: the k whole months before a period of k whole calendar

@@ -109,6 +109,12 @@ class StateCells {
     StateCells(std::vector<kpi::Key> by, const std::vector<std::uint64_t>& cardinalities,
                std::size_t n_periods, std::array<bool, n_sums> sums, std::array<bool, n_counts> counts,
                bool account_level);
+    /// The slots of a state of keys of these cardinalities when it is dense (see `dense`), else 0.
+    [[nodiscard]] static std::size_t dense_slots_of(const std::vector<std::uint64_t>& cardinalities) noexcept;
+    /// The bytes of a cell's record with these measures on (every sum a pair of doubles, every count 8
+    /// bytes).
+    [[nodiscard]] static std::size_t record_bytes(const std::array<bool, n_sums>& sums,
+                                                  const std::array<bool, n_counts>& counts) noexcept;
 
     /// The group of the key codes `codes` (one per key of `by`; `none` for a missing value), added if new.
     std::uint32_t group(const std::array<std::int32_t, 8>& codes) {
@@ -132,6 +138,10 @@ class StateCells {
     /// The slot of key code `code` (`none`, the missing value, first) in a dense state.
     [[nodiscard]] static std::size_t slot_of(std::int32_t code) noexcept {
         return static_cast<std::size_t>(static_cast<std::int64_t>(code) + 1);
+    }
+    /// The key code of slot `g` of a dense state (`slot_of`'s inverse).
+    [[nodiscard]] static std::int32_t code_of_slot(std::size_t g) noexcept {
+        return static_cast<std::int32_t>(static_cast<std::int64_t>(g) - 1);
     }
     /// Whether the group of the key codes `codes` is in use already (known in a dense state only: false
     /// otherwise).
@@ -235,6 +245,9 @@ class StateCells {
     [[nodiscard]] std::vector<std::size_t> groups_in_key_order() const;
 
   protected:
+    /// The number of composite codes of keys of these cardinalities (each with the missing value) when at
+    /// most 2^26, so that a lookup table can hold them; 0 otherwise.
+    static std::uint64_t codes_product(const std::vector<std::uint64_t>& cardinalities) noexcept;
     static constexpr std::size_t idx(Sum m) noexcept { return static_cast<std::size_t>(m); }
     static constexpr std::size_t idx(Count m) noexcept { return static_cast<std::size_t>(m); }
     void grow(std::size_t groups);
