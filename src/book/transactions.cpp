@@ -95,6 +95,7 @@ class PairCounts {
         for (std::size_t a = 0; a < sole.size(); ++a) {
             if (sole[a] == mixed) row_[a] = static_cast<std::int32_t>(rows_++);
         }
+        every_ = rows_ == sole.size();
         cells_ = rows_ * regions_;
         const std::size_t dense = 4 * lines.size() + 4096;  // the most pairs a dense table has, in all
         if (cells_ <= dense) {
@@ -105,7 +106,9 @@ class PairCounts {
     }
     [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
     /// Account `a`'s row, -1 when its lines are not counted.
-    [[nodiscard]] std::int32_t row(std::size_t a) const noexcept { return row_[a]; }
+    [[nodiscard]] std::int32_t row(std::size_t a) const noexcept {
+        return every_ ? static_cast<std::int32_t>(a) : row_[a];
+    }
     /// The lines of the pair (row `k`, region `r`).
     [[nodiscard]] std::uint32_t operator()(std::size_t k, std::int32_t r) const {
         const std::size_t c = k * regions_ + static_cast<std::size_t>(r);
@@ -131,7 +134,7 @@ class PairCounts {
     template <class RegionOf>
     [[nodiscard]] std::size_t cell(const Lines<RegionOf>& lines, std::size_t i) const {
         const auto p = lines.pair(i);
-        const std::int32_t k = p ? row_[p->first] : -1;
+        const std::int32_t k = p ? row(p->first) : -1;
         return k < 0 ? cells_ : static_cast<std::size_t>(k) * regions_ + static_cast<std::size_t>(p->second);
     }
 
@@ -180,6 +183,7 @@ class PairCounts {
 
     std::size_t regions_, rows_ = 0, cells_ = 0;
     std::vector<std::int32_t> row_;
+    bool every_ = false;                // every account counted, each its own row (read without `row_`)
     std::vector<std::uint32_t> dense_;  // `cells_` counts and the uncounted lines'
     std::unordered_map<std::uint64_t, std::uint32_t> sparse_;
 };
