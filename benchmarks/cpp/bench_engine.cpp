@@ -346,8 +346,10 @@ void BM_Build(benchmark::State& state) {
 
 /// A transaction log shaped like `benchmarks/python/bench_build.py`'s synthetic one (Online Retail): about
 /// 124 lines per customer (integer ids drawn at random), timestamps in seconds over one year in order, gamma
-/// amounts, and each line's country (38, int8 dictionary codes) drawn at random.
-Table transaction_log(std::size_t n) {
+/// amounts, and each line's country (38, int8 dictionary codes) drawn at random: every customer in every
+/// country, the region rule's worst case. With `one_country`, each customer's lines name one country (its id
+/// modulo 38), as a real log's almost always do.
+Table transaction_log(std::size_t n, bool one_country = false) {
     std::mt19937_64 rng(0);
     const std::size_t customers = std::max<std::size_t>(1, n / 124);
     std::uniform_int_distribution<std::int64_t> customer(12'346,
@@ -363,7 +365,8 @@ Table transaction_log(std::size_t n) {
         id[i] = customer(rng);
         at[i] = start + second(rng);
         amount[i] = std::round(sales(rng) * 100) / 100;
-        (*codes)[i] = static_cast<std::int8_t>(country(rng));
+        const int drawn = country(rng);  // drawn either way: the other columns are the same in both logs
+        (*codes)[i] = static_cast<std::int8_t>(one_country ? id[i] % 38 : drawn);
     }
     std::sort(at.begin(), at.end());
     std::vector<std::string> names;
@@ -379,13 +382,13 @@ Table transaction_log(std::size_t n) {
 
 /// A Book from one transaction log (`TransactionLog`: the accounts derived, each one's most frequent
 /// country, the Book built), per line: issue 19's build, whose cost per line should not grow with the log. On
-/// `threads` threads (0: one per core, the default).
-void BM_FromTransactions(benchmark::State& state) {
+/// `threads` threads (0: one per core, the default); `one_country`: each customer in one country.
+void from_transactions(benchmark::State& state, bool one_country) {
     const auto n = static_cast<std::size_t>(state.range(0));
     TransactionOptions options;
     options.columns = {"CustomerID", "InvoiceDate", "Sales", "", "Country"};
     options.build.threads = static_cast<unsigned>(state.range(1));
-    const TransactionLog log(transaction_log(n), options);
+    const TransactionLog log(transaction_log(n, one_country), options);
     std::size_t lines = 0, accounts = 0;
     for (auto _ : state) {
         const Book book = log.build();
@@ -398,6 +401,13 @@ void BM_FromTransactions(benchmark::State& state) {
         benchmark::Counter(static_cast<double>(n) * static_cast<double>(state.iterations()),
                            benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+}
+
+void BM_FromTransactions(benchmark::State& state) {
+    from_transactions(state, false);
+}
+void BM_FromTransactionsOneCountry(benchmark::State& state) {
+    from_transactions(state, true);
 }
 
 /// The demo's input split for appends: `base`, every table without the last 0.6% of the revenue lines;
@@ -535,6 +545,11 @@ BENCHMARK(BM_Build)->ArgName("accounts")->Arg(240'000)->Unit(benchmark::kMillise
 BENCHMARK(BM_FromTransactions)
     ->ArgNames({"lines", "threads"})
     ->ArgsProduct({{100'000, 1'000'000, 10'000'000, 20'000'000}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
+BENCHMARK(BM_FromTransactionsOneCountry)
+    ->ArgNames({"lines", "threads"})
+    ->ArgsProduct({{1'000'000, 10'000'000, 20'000'000}, {0, 1}})
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Append, after_append, true)

@@ -1,9 +1,12 @@
 #include "accountkpi/book/transactions.hpp"
 
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "accountkpi/detail/order.hpp"
 #include "accountkpi/detail/prefetch.hpp"
@@ -23,107 +26,225 @@ RegionRule parse_region_rule(std::string_view text) {
 
 namespace {
 
-/// How often an (account, region) pair occurs and the rank of its latest line.
-struct Tally {
-    std::uint32_t lines = 0;
-    std::uint32_t latest = 0;
-    [[nodiscard]] bool beats(const Tally& other) const noexcept {
-        return lines != other.lines ? lines > other.lines : latest > other.latest;
+constexpr std::int32_t none = -1;   ///< no region: an account without a line that names one
+constexpr std::int32_t mixed = -2;  ///< an account whose lines name several regions
+
+/// The lines' accounts and regions as the region rule reads them: line `i`'s pair when both are known.
+template <class RegionOf>
+struct Lines {
+    std::span<const std::int32_t> account;
+    const RegionOf& region;
+    std::size_t accounts, regions;
+
+    [[nodiscard]] std::size_t size() const noexcept { return account.size(); }
+    /// Line `i`'s account and region, or nullopt when it lacks one (such lines do not count).
+    [[nodiscard]] std::optional<std::pair<std::size_t, std::int32_t>> pair(std::size_t i) const {
+        const auto a = account[i];
+        const auto r = region(i);
+        if (a < 0 || r < 0 || static_cast<std::size_t>(a) >= accounts ||
+            static_cast<std::size_t>(r) >= regions)
+            return std::nullopt;
+        return std::pair{static_cast<std::size_t>(a), r};
     }
 };
+
+/// Each account's one region (`none`, or `mixed` when its lines name several), found in parts of the lines
+/// on threads (see `detail::in_parts`) and combined: in real logs a customer almost always has one region,
+/// which every rule then chooses without counting its lines. When most accounts of the first sixteenth of the
+/// lines are in several regions already (a log that draws each line's region at random), every account is
+/// `mixed`: counting them all costs less than this pass would save.
+template <class RegionOf>
+std::vector<std::int32_t> sole_regions(const Lines<RegionOf>& lines, unsigned threads) {
+    const std::size_t n = lines.size();
+    const auto seen = [&](std::size_t from, std::size_t to) {
+        std::vector<std::int32_t> sole = detail::vector_on_huge_pages(lines.accounts, none);
+        for (std::size_t i = from; i < to; ++i) {
+            detail::interruption_point(i);
+            if (const auto p = lines.pair(i)) {
+                auto& s = sole[p->first];
+                s = s == none || s == p->second ? p->second : mixed;
+            }
+        }
+        return sole;
+    };
+    const std::vector<std::int32_t> early = seen(0, n / 16);
+    const auto several = std::count(early.begin(), early.end(), mixed);
+    if (2 * several > std::ssize(early) - std::count(early.begin(), early.end(), none))
+        return std::vector<std::int32_t>(lines.accounts, mixed);
+    const std::size_t tables = (4 * n + 4096) / std::max<std::size_t>(1, lines.accounts);
+    std::vector<std::vector<std::int32_t>> parts =
+        detail::in_parts(n, n, static_cast<unsigned>(detail::threads_for(threads, tables, n)), seen);
+    std::vector<std::int32_t>& sole = parts.front();
+    for (std::size_t k = 1; k < parts.size(); ++k) {
+        for (std::size_t a = 0; a < sole.size(); ++a) {
+            const std::int32_t x = sole[a], y = parts[k][a];
+            sole[a] = y == none || x == y ? x : x == none ? y : mixed;
+        }
+    }
+    return std::move(sole);
+}
+
+/// How many lines each (account, region) pair of the accounts in several regions has: `row(a)` is account
+/// `a`'s row (-1: not counted), its pairs in a dense table of `rows x regions` counts when that is at most
+/// four times the lines, else in a hash map of the pairs seen.
+class PairCounts {
+  public:
+    template <class RegionOf>
+    PairCounts(const Lines<RegionOf>& lines, const std::vector<std::int32_t>& sole, unsigned threads)
+        : regions_(lines.regions), row_(sole.size(), -1) {
+        for (std::size_t a = 0; a < sole.size(); ++a) {
+            if (sole[a] == mixed) row_[a] = static_cast<std::int32_t>(rows_++);
+        }
+        every_ = rows_ == sole.size();
+        cells_ = rows_ * regions_;
+        const std::size_t dense = 4 * lines.size() + 4096;  // the most pairs a dense table has, in all
+        if (cells_ <= dense) {
+            count_dense(lines, threads, dense / std::max<std::size_t>(1, cells_));
+        } else {
+            count_sparse(lines);
+        }
+    }
+    [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+    /// Account `a`'s row, -1 when its lines are not counted.
+    [[nodiscard]] std::int32_t row(std::size_t a) const noexcept {
+        return every_ ? static_cast<std::int32_t>(a) : row_[a];
+    }
+    /// The lines of the pair (row `k`, region `r`).
+    [[nodiscard]] std::uint32_t operator()(std::size_t k, std::int32_t r) const {
+        const std::size_t c = k * regions_ + static_cast<std::size_t>(r);
+        if (!dense_.empty()) return dense_[c];
+        const auto it = sparse_.find(c);
+        return it == sparse_.end() ? 0 : it->second;
+    }
+    /// Calls `f(row, region, lines)` for every pair with lines.
+    template <class F>
+    void for_each(const F& f) const {
+        for (std::size_t k = 0; !dense_.empty() && k < rows_; ++k) {
+            const std::uint32_t* row = &dense_[k * regions_];
+            for (std::size_t r = 0; r < regions_; ++r) {
+                if (row[r] > 0) f(k, static_cast<std::int32_t>(r), row[r]);
+            }
+        }
+        for (const auto& [c, lines] : sparse_)
+            f(c / regions_, static_cast<std::int32_t>(c % regions_), lines);
+    }
+
+  private:
+    /// The cell of line `i`'s pair; `cells_` (a cell past the pairs') when it is not counted.
+    template <class RegionOf>
+    [[nodiscard]] std::size_t cell(const Lines<RegionOf>& lines, std::size_t i) const {
+        const auto p = lines.pair(i);
+        const std::int32_t k = p ? row(p->first) : -1;
+        return k < 0 ? cells_ : static_cast<std::size_t>(k) * regions_ + static_cast<std::size_t>(p->second);
+    }
+
+    /// The lines counted in parts, each on a thread of its own into a table of its own (at most `tables`
+    /// tables), then added up by ranges of cells.
+    template <class RegionOf>
+    void count_dense(const Lines<RegionOf>& lines, unsigned threads, std::size_t tables) {
+        const std::size_t n = lines.size();
+        const auto counted = [&](std::size_t from, std::size_t to) {
+            std::vector<std::uint32_t> count = detail::vector_on_huge_pages(cells_ + 1, std::uint32_t{0});
+            // The cells are read at random (12 MB for 10^7 lines of a log whose every customer is in 38
+            // countries): each is fetched `ahead` lines before it is counted, its place kept meanwhile.
+            constexpr std::size_t ahead = 16;
+            std::array<std::size_t, ahead> coming{};
+            for (std::size_t i = from; i < std::min(to, from + ahead); ++i)
+                coming[i % ahead] = cell(lines, i);
+            for (std::size_t i = from; i < to; ++i) {
+                detail::interruption_point(i);
+                const std::size_t c = coming[i % ahead];
+                if (i + ahead < to) {
+                    coming[i % ahead] = cell(lines, i + ahead);
+                    detail::prefetch_write(&count[coming[i % ahead]]);
+                }
+                ++count[c];
+            }
+            return count;
+        };
+        std::vector<std::vector<std::uint32_t>> parts =
+            detail::in_parts(n, n, static_cast<unsigned>(detail::threads_for(threads, tables, n)), counted);
+        dense_ = std::move(parts.front());
+        detail::in_parts(cells_, cells_ * parts.size(), threads, [&](std::size_t from, std::size_t to) {
+            for (std::size_t k = 1; k < parts.size(); ++k) {
+                for (std::size_t c = from; c < to; ++c) dense_[c] += parts[k][c];
+            }
+            return true;
+        });
+    }
+
+    template <class RegionOf>
+    void count_sparse(const Lines<RegionOf>& lines) {
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            detail::interruption_point(i);
+            if (const std::size_t c = cell(lines, i); c < cells_) ++sparse_[c];
+        }
+    }
+
+    std::size_t regions_, rows_ = 0, cells_ = 0;
+    std::vector<std::int32_t> row_;
+    bool every_ = false;                // every account counted, each its own row (read without `row_`)
+    std::vector<std::uint32_t> dense_;  // `cells_` counts and the uncounted lines'
+    std::unordered_map<std::uint64_t, std::uint32_t> sparse_;
+};
+
+/// Each account's most frequent region, a tie going to the region of the latest line (in `line(rank)` order):
+/// an account in one region has it; the others' pairs are counted, and a tie is settled by walking the lines
+/// back from the latest until a line of the account names one of its tied regions.
+template <class RegionOf, class LineOf>
+std::vector<std::int32_t> most_frequent(const Lines<RegionOf>& lines, const LineOf& line, unsigned threads) {
+    std::vector<std::int32_t> out = sole_regions(lines, threads);
+    const PairCounts count(lines, out, threads);
+    // Per counted row: its most lines, and whether another region has as many (then it is settled below).
+    std::vector<std::uint32_t> most(count.rows(), 0);
+    std::vector<std::int32_t> best(count.rows(), none);
+    std::vector<std::uint8_t> tied(count.rows(), 0);
+    count.for_each([&](std::size_t k, std::int32_t r, std::uint32_t n) {
+        if (n > most[k]) {
+            most[k] = n;
+            best[k] = r;
+            tied[k] = 0;
+        } else if (n == most[k]) {
+            tied[k] = 1;
+        }
+    });
+    std::size_t open = 0;
+    for (std::size_t a = 0; a < out.size(); ++a) {
+        const std::int32_t k = count.row(a);
+        if (k < 0) continue;
+        out[a] = best[static_cast<std::size_t>(k)];
+        open += tied[static_cast<std::size_t>(k)];
+    }
+    for (std::size_t rank = lines.size(); open > 0 && rank-- > 0;) {
+        detail::interruption_point(rank);
+        const std::size_t i = line(rank);
+        const auto p = lines.pair(i);
+        if (!p) continue;
+        const std::int32_t k = count.row(p->first);
+        if (k < 0 || !tied[static_cast<std::size_t>(k)]) continue;
+        if (count(static_cast<std::size_t>(k), p->second) == most[static_cast<std::size_t>(k)]) {
+            out[p->first] = p->second;
+            tied[static_cast<std::size_t>(k)] = 0;
+            --open;
+        }
+    }
+    return out;
+}
 
 /// `regions_by_rule` with line `i`'s region `region(i)`.
 template <class RegionOf>
 std::vector<std::int32_t> by_rule(std::span<const std::int32_t> account, const RegionOf& region,
                                   std::span<const std::uint32_t> order, std::size_t accounts,
                                   std::size_t regions, RegionRule rule, unsigned threads) {
-    const std::size_t n = account.size();
-    const auto valid = [&](std::int32_t a, std::int32_t r) {
-        return a >= 0 && r >= 0 && static_cast<std::size_t>(a) < accounts &&
-               static_cast<std::size_t>(r) < regions;
-    };
+    const Lines<RegionOf> lines{account, region, accounts, regions};
     const auto line = [&](std::size_t rank) { return order.empty() ? rank : std::size_t{order[rank]}; };
-
-    std::vector<std::int32_t> out(accounts, -1);
-    if (rule != RegionRule::most_frequent) {
-        for (std::size_t rank = 0; rank < n; ++rank) {
-            const std::size_t i = line(rank);
-            const auto a = account[i];
-            const auto r = region(i);
-            if (!valid(a, r)) continue;
-            auto& chosen = out[static_cast<std::size_t>(a)];
-            if (rule == RegionRule::last || chosen < 0) chosen = r;
-        }
-        return out;
-    }
-    std::vector<Tally> best(accounts);
-    const auto consider = [&](std::size_t a, std::int32_t r, const Tally& t) {
-        if (out[a] < 0 || t.beats(best[a])) {
-            out[a] = r;
-            best[a] = t;
-        }
-    };
-    const std::size_t dense_pairs = 4 * n + 4096;  // the most pairs a dense table has, in all
-    if (accounts * regions <= dense_pairs) {
-        // The lines are counted in parts, each on a thread of its own into a table of its own (no more parts
-        // than keep the tables within `dense_pairs` together); the tables are then added up, in line order,
-        // by ranges of accounts.
-        const auto counted = [&](std::size_t from, std::size_t to) {
-            std::vector<Tally> pairs = detail::vector_on_huge_pages(accounts * regions, Tally{});
-            const auto pair = [&](std::size_t j, std::int32_t r) {
-                return &pairs[static_cast<std::size_t>(account[j]) * regions + static_cast<std::size_t>(r)];
-            };
-            // The pairs are read at random (24 MB for 10^7 lines of a log like Online Retail): each is
-            // fetched `ahead` lines before it is counted.
-            constexpr std::size_t ahead = 16;
-            for (std::size_t rank = from; rank < to; ++rank) {
-                detail::interruption_point(rank);
-                if (rank + ahead < to) {
-                    const std::size_t j = line(rank + ahead);
-                    const auto r = region(j);
-                    if (valid(account[j], r)) detail::prefetch_write(pair(j, r));
-                }
-                const std::size_t i = line(rank);
-                const auto r = region(i);
-                if (!valid(account[i], r)) continue;
-                Tally* t = pair(i, r);
-                ++t->lines;
-                t->latest = static_cast<std::uint32_t>(rank);
-            }
-            return pairs;
-        };
-        const std::size_t tables = dense_pairs / std::max<std::size_t>(1, accounts * regions);
-        const std::vector<std::vector<Tally>> parts =
-            detail::in_parts(n, n, static_cast<unsigned>(detail::threads_for(threads, tables, n)), counted);
-        const auto chosen = [&](std::size_t from, std::size_t to) {
-            for (std::size_t a = from; a < to; ++a) {
-                for (std::size_t r = 0; r < regions; ++r) {
-                    Tally t;
-                    for (const auto& part : parts) {
-                        const Tally& p = part[a * regions + r];
-                        if (p.lines == 0) continue;
-                        t.lines += p.lines;
-                        t.latest = p.latest;
-                    }
-                    if (t.lines > 0) consider(a, static_cast<std::int32_t>(r), t);
-                }
-            }
-            return true;
-        };
-        detail::in_parts(accounts, accounts * regions * parts.size(), threads, chosen);
-        return out;
-    }
-    std::unordered_map<std::uint64_t, Tally> pairs;  // the pairs seen, when a dense table would be too large
-    for (std::size_t rank = 0; rank < n; ++rank) {
-        const std::size_t i = line(rank);
-        const auto r = region(i);
-        if (!valid(account[i], r)) continue;
-        auto& t = pairs[static_cast<std::uint64_t>(account[i]) * regions + static_cast<std::uint64_t>(r)];
-        ++t.lines;
-        t.latest = static_cast<std::uint32_t>(rank);
-    }
-    for (const auto& [key, t] : pairs) {
-        consider(static_cast<std::size_t>(key / regions), static_cast<std::int32_t>(key % regions), t);
+    if (rule == RegionRule::most_frequent) return most_frequent(lines, line, threads);
+    std::vector<std::int32_t> out(accounts, none);
+    for (std::size_t rank = 0; rank < lines.size(); ++rank) {
+        const auto p = lines.pair(line(rank));
+        if (!p) continue;
+        auto& chosen = out[p->first];
+        if (rule == RegionRule::last || chosen < 0) chosen = p->second;
     }
     return out;
 }

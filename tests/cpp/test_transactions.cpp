@@ -415,3 +415,106 @@ TEST(TransactionLog, EveryBadLineIsListedInRowOrderOnAnyNumberOfThreads) {
         }
     }
 }
+
+namespace {
+
+/// Each account's most frequent region worked out line by line: most lines, a tie to the region of the latest
+/// line by (day, position); -1 without a line that names one.
+std::vector<std::int32_t> most_frequent_by_plain_count(std::span<const std::int32_t> account,
+                                                       std::span<const std::int32_t> region,
+                                                       std::span<const Date> day, std::size_t accounts) {
+    std::vector<std::map<std::int32_t, std::pair<std::size_t, std::pair<Date, std::size_t>>>> seen(accounts);
+    for (std::size_t i = 0; i < account.size(); ++i) {
+        if (region[i] < 0) continue;
+        auto& [lines, latest] = seen[static_cast<std::size_t>(account[i])][region[i]];
+        ++lines;
+        latest = std::max(latest, std::pair{day[i], i});
+    }
+    std::vector<std::int32_t> out(accounts, -1);
+    for (std::size_t a = 0; a < accounts; ++a) {
+        const auto best = std::max_element(seen[a].begin(), seen[a].end(),
+                                           [](const auto& x, const auto& y) { return x.second < y.second; });
+        if (best != seen[a].end()) out[a] = best->first;
+    }
+    return out;
+}
+
+/// `n` lines of `accounts` accounts on days at random: each account in one region (its number modulo 7),
+/// but accounts 3, 10, 17, ... whose lines name one of three regions at random (so ties happen), and accounts
+/// 5, 12, 19, ... in region 5 on the first half of the lines, 6 on the second (in one region in each half,
+/// not the same); about one line in eleven has no region.
+struct OneRegionMostly {
+    std::vector<std::int32_t> account, region;
+    std::vector<Date> day;
+    OneRegionMostly(std::size_t n, std::size_t accounts) : account(n), region(n), day(n) {
+        std::uint64_t x = 99;
+        const auto next = [&x](std::uint64_t m) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            return (x >> 33) % m;
+        };
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto a = static_cast<std::int32_t>(next(accounts));
+            account[i] = a;
+            region[i] = a % 7 == 3 ? static_cast<std::int32_t>(next(3)) : a % 7;
+            if (a % 7 == 5 && i >= n / 2) region[i] = 6;
+            if (next(11) == 0) region[i] = -1;
+            day[i] = Date{static_cast<Date::rep>(next(400))};
+        }
+    }
+};
+
+}  // namespace
+
+TEST(Transactions, AccountsInOneRegionGetItAsTheCountWouldGiveIt) {
+    // Account 0: region 1 on every line that names one (two lines without one); account 1: no region on any
+    // line; account 2: regions 0 and 1 twice each, region 0's latest line (day 8) the latest; account 3: one
+    // line. Few lines: every account in one region is found so, the others counted.
+    const std::vector<std::int32_t> account{0, 0, 1, 2, 2, 2, 0, 2, 0, 3};
+    const std::vector<std::int32_t> region{1, -1, -1, 0, 1, 1, 1, 0, -1, 2};
+    const std::vector<Date> day{Date{1}, Date{2}, Date{3}, Date{8}, Date{4},
+                                Date{5}, Date{6}, Date{1}, Date{9}, Date{2}};
+    EXPECT_EQ(derive_regions(account, region, day, 4, 3, RegionRule::most_frequent),
+              (std::vector<std::int32_t>{1, -1, 0, 2}));
+    // Many lines, most accounts in one region, some in three with ties, in no day order.
+    const OneRegionMostly log(50'000, 700);
+    EXPECT_EQ(derive_regions(log.account, log.region, log.day, 700, 7, RegionRule::most_frequent),
+              most_frequent_by_plain_count(log.account, log.region, log.day, 700));
+}
+
+TEST(TransactionLog, AccountsInOneRegionGetItOnAnyNumberOfThreads) {
+    // 600,000 lines (five threads of 120,000), days out of order; each thread finds the accounts in one
+    // region in its part, then the parts are combined (an account in one region in each of two parts, but
+    // not the same one, is in several).
+    const std::size_t n = 600'000, accounts = 5'000;
+    const OneRegionMostly lines(n, accounts);
+    std::vector<std::int64_t> id(n), at(n);
+    std::vector<std::string> country(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        id[i] = lines.account[i];
+        at[i] =
+            static_cast<std::int64_t>(lines.day[i].days()) * 86'400 + static_cast<std::int64_t>(i % 86'400);
+        country[i] = lines.region[i] < 0 ? "" : "country " + std::to_string(lines.region[i]);
+    }
+    auto held = std::make_shared<const std::vector<std::int64_t>>(std::move(at));
+    Table log;
+    log.add("Customer", Column::integers(std::move(id)));
+    log.add("When", Column::dates(std::span<const std::int64_t>(*held), TimeUnit::second, held));
+    log.add("Sales", Column::numbers(std::vector<double>(n, 1.0)));
+    log.add("Country", Column::texts(country));
+    const std::vector<std::int32_t> expected =
+        most_frequent_by_plain_count(lines.account, lines.region, lines.day, accounts);
+    for (const unsigned threads : {1U, 2U, 5U}) {
+        SCOPED_TRACE(threads);
+        const Book book = TransactionLog(log, numbered_options(threads)).build();
+        const auto& a = book.accounts();
+        ASSERT_EQ(a.size(), accounts);
+        for (std::size_t k = 0; k < a.size(); ++k) {
+            const auto customer = static_cast<std::size_t>(a.ids.integers()[k]);
+            const std::string want =
+                expected[customer] < 0 ? "-" : "country " + std::to_string(expected[customer]);
+            const std::string got =
+                a.region[k] < 0 ? "-" : a.regions.names[static_cast<std::size_t>(a.region[k])];
+            ASSERT_EQ(got, want) << "customer " << customer;
+        }
+    }
+}

@@ -33,8 +33,10 @@ RegionRule parse_region_rule(std::string_view text);
 ///
 /// `account` and `region` are the lines' dictionary codes (-1: missing; such lines do not count), `day` their
 /// days (`Date::null()`: missing). Lines are ordered by day, then by position; lines without a day come
-/// first. One pass after a counting sort by day: linear in the lines (plus accounts x regions when that is
-/// at most four times the lines, else a hash map of the pairs seen).
+/// first. Linear in the lines after a counting sort by day: an account whose lines name one region has it;
+/// the lines of the others are counted by (account, region) pair (in a table of those accounts x regions when
+/// that is at most four times the lines, else a hash map of the pairs seen), a tie settled by walking the
+/// lines back from the latest.
 [[nodiscard]] std::vector<std::int32_t> derive_regions(std::span<const std::int32_t> account,
                                                        std::span<const std::int32_t> region,
                                                        std::span<const Date> day, std::size_t accounts,
