@@ -617,12 +617,11 @@ Date add_months(Date d, int months) {
     return Date{sys_days{year_month_day{ym.year(), ym.month(), std::min(ymd.day(), last)}}};
 }
 
-/// The periods [first, first + n) of a dense state (one key) as one thread writes them: cells in place (no
-/// other thread writes them), the groups it uses and its list items apart until `fold_into` (the same calls
-/// as on a `State` of those periods).
-class PeriodSlice {
+/// The slots of a dense state (one key) that one thread's cells have used, apart from the other threads'.
+class SlotsInUse {
   public:
-    PeriodSlice(State& st, std::size_t first) : st_(st), first_(first), used_(st.slots(), 0) {}
+    explicit SlotsInUse(std::size_t slots) : used_(slots, 0) {}
+    /// Marks the slot of `codes` as in use and returns it.
     [[gnu::always_inline]] std::uint32_t group(const std::array<std::int32_t, 8>& codes) noexcept {
         const std::size_t c = State::slot_of(codes[0]);
         used_[c] = 1;
@@ -634,6 +633,26 @@ class PeriodSlice {
     }
     /// Marks slot `g` as in use (as `group` does).
     void use(std::size_t g) noexcept { used_[g] = 1; }
+    /// Whether each slot is in use.
+    [[nodiscard]] const std::vector<std::uint8_t>& used() const noexcept { return used_; }
+
+  private:
+    std::vector<std::uint8_t> used_;
+};
+
+/// The periods [first, first + n) of a dense state (one key) as one thread writes them: cells in place (no
+/// other thread writes them), the groups it uses and its list items apart until `fold_into` (the same calls
+/// as on a `State` of those periods).
+class PeriodSlice {
+  public:
+    PeriodSlice(State& st, std::size_t first) : st_(st), first_(first), used_(st.slots()) {}
+    [[gnu::always_inline]] std::uint32_t group(const std::array<std::int32_t, 8>& codes) noexcept {
+        return used_.group(codes);
+    }
+    [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
+        return used_.holds(codes);
+    }
+    void use(std::size_t g) noexcept { used_.use(g); }
     [[gnu::always_inline, nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept {
         return st_.cell(g, first_ + p);
     }
@@ -665,8 +684,8 @@ class PeriodSlice {
     }
     /// The groups used and the list items, in the order they came.
     void fold_into(State& st) const {
-        for (std::size_t g = 0; g < used_.size(); ++g) {
-            if (used_[g]) st.use(g);
+        for (std::size_t g = 0; g < used_.used().size(); ++g) {
+            if (used_.used()[g]) st.use(g);
         }
         for (const auto& i : items_) st.push(i.list, i.group, i.period, i.x);
     }
@@ -679,7 +698,7 @@ class PeriodSlice {
     };
     State& st_;
     std::size_t first_;
-    std::vector<std::uint8_t> used_;
+    SlotsInUse used_;
     std::vector<Item> items_;
 };
 
@@ -900,8 +919,8 @@ class PeriodAccumulator {
     PeriodAccumulator(const PeriodAccumulator&) = delete;
     PeriodAccumulator& operator=(const PeriodAccumulator&) = delete;
 
-    /// Accumulates the request's periods [begin, end) into the cells' periods 0 .. end - begin.
-    /// Accumulates the request's periods [begin, end), calling `done(p)` after each period `p` when given.
+    /// Accumulates the request's periods [begin, end) into the cells' periods 0 .. end - begin, calling
+    /// `done(p)` after each period `p` when given.
     void run(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& done = {}) {
         end_ = end;
         dense_ = st_.dense_slots() > 0;  // here: a `OnePeriod` has its state only now
@@ -1684,25 +1703,20 @@ class OnePeriod {
 /// is a row in every period, as in a state of all of them.
 class PeriodAtATime : public OnePeriod {
   public:
-    explicit PeriodAtATime(std::size_t slots) : used_(slots, 0) {}
+    explicit PeriodAtATime(std::size_t slots) : used_(slots) {}
     [[gnu::always_inline]] std::uint32_t group(const std::array<std::int32_t, 8>& codes) {
-        const std::uint32_t g = OnePeriod::group(codes);
-        used_[g] = 1;
-        return g;
+        return used_.group(codes);  // the period's state needs no mark: every slot's values are written
     }
     [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
-        return used_[State::slot_of(codes[0])] != 0;
+        return used_.holds(codes);
     }
-    void use(std::size_t g) noexcept {
-        OnePeriod::use(g);
-        used_[g] = 1;
-    }
+    void use(std::size_t g) noexcept { used_.use(g); }
     [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
     /// Whether each slot is in use in one of the periods so far.
-    [[nodiscard]] const std::vector<std::uint8_t>& used() const noexcept { return used_; }
+    [[nodiscard]] const std::vector<std::uint8_t>& used() const noexcept { return used_.used(); }
 
   private:
-    std::vector<std::uint8_t> used_;
+    SlotsInUse used_;
 };
 
 /// Whether `compute` makes the request's answer one period at a time (see `Request::state_budget`).
