@@ -1239,7 +1239,7 @@ class PeriodAccumulator {
         const auto a = static_cast<std::int32_t>(ua);
         if (!scope_.account(a)) return;
         // Without owners an account's group does not depend on the period: one in use is a row already.
-        if (!plan_.needs_owner && st_.holds(keyer_(a, none, none))) return;
+        if (!plan_.needs_owner && holds(a, none)) return;
         const SpellFacts f = spell_facts(ua);
         if (!known(ua, f)) return;
         const bool owned = plan_.needs_owner && add_owners(a, f.reference);
@@ -1265,6 +1265,9 @@ class PeriodAccumulator {
             detail::interruption_point(k);
             const std::int32_t a = rowless_[k];
             if (!scope_.account(a)) continue;  // out of scope for the request (no band moves it in)
+            // Its owners' groups made rows already (by the lines): adding it would change nothing. (Without
+            // owners `add_known_account` looks at its one group first.)
+            if (plan_.needs_owner && rows_complete(a, from, until)) continue;
             add_known_account(static_cast<std::size_t>(a));
             if (!rows_complete(a, from, until)) rowless_[kept++] = a;
         }
@@ -1275,16 +1278,21 @@ class PeriodAccumulator {
     /// projects) ever has, in scope, and that of none unless owners of the account hold it every day of that
     /// span.
     [[nodiscard]] bool rows_complete(std::int32_t a, Date from, Date until) const noexcept {
-        const bool none_possible = !plan_.needs_owner || (scope_.manager(none) && !owned(a, from, until));
-        if (none_possible && !st_.holds(keyer_(a, none, none))) return false;
-        if (!plan_.needs_owner) return true;
+        const bool own_row = holds(a, none);
+        if (!plan_.needs_owner) return own_row;
         const auto& as = book_.assignments();
         const auto ua = static_cast<std::size_t>(a);
         for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {
             const std::int32_t m = as.manager[k];
-            if (scope_.manager(m) && !st_.holds(keyer_(a, m, none))) return false;
+            if (scope_.manager(m) && !holds(a, m)) return false;
         }
-        return true;
+        // The group of none last: whether owners leave a gap takes a walk over the assignments.
+        return own_row || !scope_.manager(none) || owned(a, from, until);
+    }
+    /// Whether the group of account `a` owned by manager `m` is in use (known in a dense state only, whose
+    /// group is its first key's code: false otherwise).
+    [[nodiscard]] bool holds(std::int32_t a, std::int32_t m) const noexcept {
+        return dense_ && st_.holds({keyer_.first(a, m, none)});
     }
     /// Whether owners of account `a` itself (not of one of its projects) follow one another without a gap
     /// from `from`, or the account's first day on record when later, to `until`: before that day the
