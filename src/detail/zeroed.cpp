@@ -36,7 +36,22 @@ std::size_t kept_count = 0, kept_bytes = 0;
     pthread_atfork([] { pthread_mutex_lock(&kept_lock); }, [] { pthread_mutex_unlock(&kept_lock); },
                    [] { pthread_mutex_unlock(&kept_lock); });
 
+// Whether a `DeferredZeroing` is alive on this thread, and whether a block was handed out uncleared since.
+thread_local bool deferring = false;
+thread_local bool handed_dirty = false;
+
 }  // namespace
+
+DeferredZeroing::DeferredZeroing() noexcept : outer_(deferring) {
+    deferring = true;
+    handed_dirty = false;
+}
+DeferredZeroing::~DeferredZeroing() {
+    deferring = outer_;
+}
+bool DeferredZeroing::dirty() const noexcept {
+    return handed_dirty;
+}
 
 void* zeroed_block(std::size_t bytes) {
     const std::size_t size = block_size(bytes);
@@ -52,7 +67,11 @@ void* zeroed_block(std::size_t bytes) {
     }
     pthread_mutex_unlock(&kept_lock);
     if (block != nullptr) {
-        std::memset(block, 0, bytes);
+        if (deferring) {
+            handed_dirty = true;
+        } else {
+            std::memset(block, 0, bytes);
+        }
         return block;
     }
     block = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -109,6 +128,12 @@ void release_block(void* block, std::size_t bytes) noexcept {
 }  // namespace accountkpi::detail
 #else
 namespace accountkpi::detail {
+// Blocks are never kept: nothing is handed out uncleared.
+DeferredZeroing::DeferredZeroing() noexcept : outer_(false) {}
+DeferredZeroing::~DeferredZeroing() = default;
+bool DeferredZeroing::dirty() const noexcept {
+    return false;
+}
 void advise_huge_pages(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
 void populate_for_writing(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
 }  // namespace accountkpi::detail

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -1635,7 +1636,16 @@ State accumulate_own_groups(const Prepared& pr) {
     // periods) are copied into the answer in chunk order, so that it is the same, bit for bit, for any
     // number of threads.
     const std::size_t threads = pr.threads(all);
-    State st = pr.new_state(np);
+    // On several threads, a state in memory kept from an earlier request is cleared a chunk on each.
+    bool dirty = false;
+    State st = [&] {
+        std::optional<detail::DeferredZeroing> deferred;
+        if (threads > 1) deferred.emplace();
+        State made = pr.new_state(np);
+        dirty = deferred && deferred->dirty();
+        return made;
+    }();
+    if (dirty && !st.dense()) st.zero_periods(0, np);
     if (threads <= 1) {
         pr.run(st, 0, np);
         return st;
@@ -1645,8 +1655,10 @@ State accumulate_own_groups(const Prepared& pr) {
     if (st.dense()) {  // the threads write their periods' cells in place
         std::vector<PeriodSlice> slices;
         for (std::size_t t = 0; t < threads; ++t) slices.emplace_back(st, bounds[t]);
-        in_threads(threads, pr.rq.executor,
-                   [&](std::size_t t) { pr.run(slices[t], bounds[t], bounds[t + 1]); });
+        in_threads(threads, pr.rq.executor, [&](std::size_t t) {
+            if (dirty) st.zero_periods(bounds[t], bounds[t + 1]);
+            pr.run(slices[t], bounds[t], bounds[t + 1]);
+        });
         for (const auto& slice : slices) slice.fold_into(st);
         return st;
     }

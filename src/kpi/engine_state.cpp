@@ -157,6 +157,16 @@ void StateCells::grow(std::size_t groups) {
     relayout(counts_, count_width_, n_periods_, from, capacity_);
 }
 
+void StateCells::zero_periods(std::size_t first, std::size_t last) noexcept {
+    const auto zero = [&](auto& v, std::size_t width) {
+        const std::size_t per_period = width * capacity_;
+        std::fill(v.begin() + static_cast<std::ptrdiff_t>(first * per_period),
+                  v.begin() + static_cast<std::ptrdiff_t>(last * per_period), 0);
+    };
+    zero(sums_, sum_width_);
+    zero(counts_, count_width_);
+}
+
 bool StateCells::fits(const std::vector<kpi::Key>& by, const std::vector<std::uint64_t>& cardinalities,
                       std::size_t n_periods, const std::array<bool, n_sums>& sums,
                       const std::array<bool, n_counts>& counts, bool account_level) const {

@@ -11,6 +11,7 @@
 
 #include "accountkpi/demo.hpp"
 #include "accountkpi/detail/sum.hpp"
+#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/interrupt.hpp"
 #include "accountkpi/kpi.hpp"
 #include "book_fixture.hpp"
@@ -181,6 +182,22 @@ TEST(KpiThreads, LinesSummedPerCellEqualTheGeneralPass) {
             }
         }
     }
+}
+
+// A state of a kept block's size (4 MiB and more) is made in the memory of the state of the request before,
+// handed out uncleared and cleared a chunk on each thread (`detail::DeferredZeroing`): a request computed
+// again and again on two threads keeps the bits of its computation on one.
+TEST(KpiThreads, AStateInTheMemoryOfAnEarlierOneStartsFromZero) {
+    const Book& book = big_book();
+    kpi::Request rq = months_of(2024);
+    rq.by = {Key::account};
+    rq.kpis = {Kpi::revenue,        Kpi::gross_margin, Kpi::avg_deal_size,
+               Kpi::retention_rate, Kpi::churn_rate,   Kpi::nrr};
+    rq.threads = 1;
+    const kpi::Result one = kpi::compute(book, rq);
+    ASSERT_GE(kpi::accumulate(book, rq).bytes(), detail::ZeroedAllocator<char>::mapped_from);
+    rq.threads = 2;
+    for (int round = 0; round < 3; ++round) expect_same_bits(one, kpi::compute(book, rq));
 }
 
 // An account's group that is not a row yet is looked for again in each period: west's only account, first

@@ -22,6 +22,23 @@ namespace accountkpi::detail {
 /// `bytes` of zeros in a block of whole huge pages: one kept from an earlier request of that size, cleared,
 /// or new memory from the operating system. Throws `std::bad_alloc`. Defined in src/detail/zeroed.cpp.
 [[nodiscard]] void* zeroed_block(std::size_t bytes);
+/// While one is alive on a thread, `zeroed_block` hands out a block it reuses as it is, not cleared, and
+/// `dirty` tells: for a caller that clears the parts of such a block on several threads at once (a kept
+/// block's clearing is otherwise one thread's memset of the whole). New memory is zeros either way.
+class DeferredZeroing {
+  public:
+    DeferredZeroing() noexcept;
+    ~DeferredZeroing();
+    DeferredZeroing(const DeferredZeroing&) = delete;
+    DeferredZeroing& operator=(const DeferredZeroing&) = delete;
+    DeferredZeroing(DeferredZeroing&&) = delete;
+    DeferredZeroing& operator=(DeferredZeroing&&) = delete;
+    /// Whether a block handed out on this thread since this was made is not cleared.
+    [[nodiscard]] bool dirty() const noexcept;
+
+  private:
+    bool outer_;  // the state of the thread before this (one may be made inside another)
+};
 /// Gives back a block of `zeroed_block(bytes)`: kept for the next request while the blocks kept stay within
 /// 256 MiB (and 8 blocks), else returned to the operating system.
 void release_block(void* block, std::size_t bytes) noexcept;

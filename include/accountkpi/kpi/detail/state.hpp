@@ -161,6 +161,9 @@ class StateCells {
             ++n_used_;
         }
     }
+    /// Sets the cells of periods [`first`, `last`) to zero (for memory handed out uncleared: see
+    /// `detail::DeferredZeroing`).
+    void zero_periods(std::size_t first, std::size_t last) noexcept;
     [[nodiscard]] std::size_t periods() const noexcept { return n_periods_; }
     [[nodiscard]] const std::vector<kpi::Key>& by() const noexcept { return by_; }
     /// Key code `k` of group `g`.
