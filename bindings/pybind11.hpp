@@ -32,10 +32,11 @@ py::array_t<T> view(const std::vector<T>& values, py::handle owner) {
 }
 
 /// A 1-d numpy array that takes ownership of `values` (moved, no copy).
-template <class T>
-py::array_t<T> adopt(std::vector<T>&& values) {
-    auto* heap = new std::vector<T>(std::move(values));
-    py::capsule free_when_done(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+template <class T, class Allocator>
+py::array_t<T> adopt(std::vector<T, Allocator>&& values) {
+    using Vector = std::vector<T, Allocator>;
+    auto* heap = new Vector(std::move(values));
+    py::capsule free_when_done(heap, [](void* p) { delete static_cast<Vector*>(p); });
     return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))},
                           heap->data(), free_when_done);
 }

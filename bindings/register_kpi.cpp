@@ -137,7 +137,7 @@ kpi::Request request_of(const std::vector<std::pair<Date::rep, Date::rep>>& peri
 struct KeyColumn {
     kpi::Key key{};
     std::vector<std::int32_t> codes;
-    std::optional<std::vector<std::int64_t>> ids;
+    std::optional<detail::ZeroedVector<std::int64_t>> ids;
     bool missing = false;
 };
 
@@ -152,13 +152,16 @@ std::vector<KeyColumn> key_columns(const Book& book, const std::vector<kpi::Key>
         const IdIndex* index = kpi::key_ids(book, c.key);
         if (index == nullptr || index->kind() != IdIndex::Kind::integer) continue;
         const std::vector<std::int64_t>& ids = index->integers();
-        std::vector<std::int64_t>& at = c.ids.emplace();
-        detail::assign_on_huge_pages(at, c.codes.size(), std::int64_t{0});
+        detail::ZeroedVector<std::int64_t>& at = c.ids.emplace();
+        {
+            const detail::DeferredZeroing every_row_written_below;  // memory kept from before: not cleared
+            at.resize(c.codes.size());
+        }
         bool missing = false;
         for (std::size_t i = 0; i < at.size(); ++i) {  // sized: no capacity check a row
             const std::int32_t code = c.codes[i];
             missing |= code < 0;
-            if (code >= 0) at[i] = ids[static_cast<std::size_t>(code)];
+            at[i] = code >= 0 ? ids[static_cast<std::size_t>(code)] : 0;
         }
         c.missing = missing;
     }
