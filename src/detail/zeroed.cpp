@@ -1,6 +1,7 @@
 // Large zeroed blocks: mapped from the operating system on huge pages, and kept from one request to the next.
 #include "accountkpi/detail/zeroed.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -61,7 +62,9 @@ void* zeroed_block(std::size_t bytes) {
         if (kept[i].size == size) {
             block = kept[i].block;
             kept_bytes -= size;
-            kept[i] = kept[--kept_count];
+            std::move(kept.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                      kept.begin() + static_cast<std::ptrdiff_t>(kept_count--),
+                      kept.begin() + static_cast<std::ptrdiff_t>(i));  // the others in the order kept
             break;
         }
     }
@@ -115,14 +118,24 @@ void populate_for_writing(const void* p, std::size_t bytes) noexcept {
 
 void release_block(void* block, std::size_t bytes) noexcept {
     const std::size_t size = block_size(bytes);
-    pthread_mutex_lock(&kept_lock);
-    const bool keep = kept_count < kept_blocks_cap && kept_bytes + size <= kept_bytes_cap;
-    if (keep) {
-        kept[kept_count++] = {block, size};
-        kept_bytes += size;
+    if (size > kept_bytes_cap) {
+        munmap(block, size);
+        return;
     }
+    // The blocks kept longest make room for this one: a block of a size no request asks for again would
+    // otherwise hold its room for good.
+    std::array<Kept, kept_blocks_cap> dropped{};
+    std::size_t n_dropped = 0;
+    pthread_mutex_lock(&kept_lock);
+    while (kept_count == kept_blocks_cap || kept_bytes + size > kept_bytes_cap) {
+        dropped[n_dropped++] = kept[0];
+        kept_bytes -= kept[0].size;
+        std::move(kept.begin() + 1, kept.begin() + static_cast<std::ptrdiff_t>(kept_count--), kept.begin());
+    }
+    kept[kept_count++] = {block, size};
+    kept_bytes += size;
     pthread_mutex_unlock(&kept_lock);
-    if (!keep) munmap(block, size);
+    for (std::size_t i = 0; i < n_dropped; ++i) munmap(dropped[i].block, dropped[i].size);
 }
 
 }  // namespace accountkpi::detail

@@ -1,5 +1,7 @@
 // detail::ZeroedVector: zeros whatever memory it is given, small or large, new or kept from an earlier
-// vector. detail::populate_for_writing: faults fresh pages in; leaves small ranges and pages in already.
+// vector. detail::DeferredZeroing: hands a kept block out as it was. The blocks kept longest make room for
+// the last one given back. detail::populate_for_writing: faults fresh pages in; leaves small ranges and
+// pages in already.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -79,6 +81,51 @@ TEST(Zeroed, ThreadsTakeAndGiveBackBlocks) {
     threads.clear();
     EXPECT_EQ(ok, std::vector<int>(4, 1));
 }
+
+#if defined(__linux__)
+// Blocks are kept as they were given back, and `DeferredZeroing` hands one out so: a mark written before it
+// was given back shows whether a block is the one kept.
+TEST(Zeroed, UnderDeferredZeroingAKeptBlockComesBackAsItWasAndNewMemoryAsZeros) {
+    using accountkpi::detail::DeferredZeroing;
+    constexpr std::size_t mib = std::size_t{1} << 20;
+    const std::size_t bytes = 46 * mib;  // a size no other test asks for
+    auto* block = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(bytes));
+    block[0] = 9;
+    accountkpi::detail::release_block(block, bytes);
+    {
+        const DeferredZeroing uncleared;
+        EXPECT_FALSE(uncleared.dirty());
+        auto* again = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(bytes));
+        EXPECT_TRUE(uncleared.dirty());
+        EXPECT_EQ(again[0], 9);
+        accountkpi::detail::release_block(again, bytes);
+    }
+    auto* cleared = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(bytes));
+    EXPECT_EQ(cleared[0], 0);
+    accountkpi::detail::release_block(cleared, bytes);
+}
+
+// The blocks kept longest go back to the system to make room for the last one given back: a block of a
+// size no request asks for again would otherwise hold its room for good.
+TEST(Zeroed, TheBlocksKeptLongestMakeRoomForTheLastOneGivenBack) {
+    using accountkpi::detail::DeferredZeroing;
+    constexpr std::size_t mib = std::size_t{1} << 20;
+    const std::size_t first = 202 * mib, last = 62 * mib;  // together over the 256 MiB kept
+    auto* a = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(first));
+    a[0] = 7;
+    accountkpi::detail::release_block(a, first);
+    auto* b = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(last));
+    b[0] = 9;
+    accountkpi::detail::release_block(b, last);  // the first one goes
+    const DeferredZeroing uncleared;
+    auto* kept = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(last));
+    EXPECT_EQ(kept[0], 9);
+    auto* fresh = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(first));
+    EXPECT_EQ(fresh[0], 0);
+    accountkpi::detail::release_block(kept, last);
+    accountkpi::detail::release_block(fresh, first);
+}
+#endif
 
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
 namespace {

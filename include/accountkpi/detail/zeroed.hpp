@@ -39,8 +39,9 @@ class DeferredZeroing {
   private:
     bool outer_;  // the state of the thread before this (one may be made inside another)
 };
-/// Gives back a block of `zeroed_block(bytes)`: kept for the next request while the blocks kept stay within
-/// 256 MiB (and 8 blocks), else returned to the operating system.
+/// Gives back a block of `zeroed_block(bytes)`: kept for the next request, the blocks kept longest returned
+/// to the operating system as needed to stay within 256 MiB and 8 blocks (a block larger than that is
+/// returned at once).
 void release_block(void* block, std::size_t bytes) noexcept;
 
 /// Asks the kernel to back the whole huge pages (2 MiB) within the `bytes` at `p` with huge pages when they
