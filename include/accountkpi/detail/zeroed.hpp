@@ -3,7 +3,8 @@
 /// An allocator for large arrays that start as zeros (the engine's per-cell sums and counts): memory mapped
 /// from the operating system, which is zero on first touch, so no pass writes the zeros, on huge pages where
 /// the kernel offers them (a page fault per 2 MiB instead of per 4 KiB). Blocks freed by one request are
-/// kept, up to 256 MiB in all, and handed to the next request that asks for as much, cleared: writing zeros
+/// kept, up to 256 MiB in all (the blocks kept longest make room for the last one freed), and handed to the
+/// next request that asks for as much, cleared (on several threads: see `DeferredZeroing`): writing zeros
 /// over memory the process holds is faster than faulting fresh pages in (on virtual machines that hand freed
 /// memory back to the host, several times faster). Small arrays come from calloc.
 
