@@ -17,7 +17,7 @@ namespace accountkpi::detail {
 
 /// Below this many revenue lines and account-periods (or cells and KPIs) per thread, a request runs on one
 /// thread.
-inline constexpr std::size_t min_work_per_thread = 100'000;
+inline constexpr std::size_t min_work_per_thread = 50'000;
 /// The threads of a step of `work` units that splits into at most `parts` pieces: one per
 /// `min_work_per_thread` units, at most `requested` (0: one per core). The cores are counted only when more
 /// than one thread could be used: glibc reads them from /sys on every call, which cost a small request more
