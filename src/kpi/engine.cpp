@@ -1636,16 +1636,15 @@ State accumulate_own_groups(const Prepared& pr) {
     // periods) are copied into the answer in chunk order, so that it is the same, bit for bit, for any
     // number of threads.
     const std::size_t threads = pr.threads(all);
-    // On several threads, a state in memory kept from an earlier request is cleared a chunk on each.
+    // A dense state on several threads, in memory kept from an earlier request, is cleared a chunk on each.
     bool dirty = false;
     State st = [&] {
         std::optional<detail::DeferredZeroing> deferred;
-        if (threads > 1) deferred.emplace();
+        if (threads > 1 && State::dense_slots_of(pr.cardinalities) > 0) deferred.emplace();
         State made = pr.new_state(np);
         dirty = deferred && deferred->dirty();
         return made;
     }();
-    if (dirty && !st.dense()) st.zero_periods(0, np);
     if (threads <= 1) {
         pr.run(st, 0, np);
         return st;
