@@ -244,6 +244,44 @@ def test_input_split_by_row_is_shuffled_or_refused(small: Any, monkeypatch: pyte
             akd.kpis(tables, QUARTERS, shuffle="never")
 
 
+def test_the_look_for_a_layout_stops_at_the_first_two_partitions_when_they_share_an_account() -> None:
+    read: list[int] = []
+    meta = pd.DataFrame({"account_id": pd.Series([], dtype=np.int64)})
+
+    def frame(accounts_of: dict[int, list[int]]) -> Any:
+        def part(i: int) -> pd.DataFrame:
+            read.append(i)
+            return pd.DataFrame({"account_id": np.asarray(accounts_of[i], dtype=np.int64)})
+
+        return dd.from_map(part, list(accounts_of), meta=meta, enforce_metadata=False)
+
+    with dask.config.set(scheduler="sync"):
+        # Accounts at random: partitions 0 and 1 share account 7, so 2 to 5 are never read.
+        shared = frame({0: [7, 1], 1: [2, 7], 2: [3], 3: [4], 4: [5], 5: [6]})
+        assert akd._laid_out_by_account({"revenue": shared}, True, strict=False) is None
+        assert sorted(read) == [0, 1]
+        with pytest.raises(
+            ValueError,
+            match=r"account 7 has events in partitions 0 and 1 \(0 more accounts "
+            r"are split in the first 2 partitions\)",
+        ):
+            akd._laid_out_by_account({"revenue": shared}, True, strict=True)
+        # The first two partitions apart, an account split later is still found: every partition is read.
+        read.clear()
+        late = frame({0: [1], 1: [2], 2: [3, 9], 3: [4], 4: [9]})
+        assert akd._laid_out_by_account({"revenue": late}, True, strict=False) is None
+        assert sorted(read) == [0, 0, 1, 1, 2, 3, 4]
+        with pytest.raises(
+            ValueError,
+            match=r"account 9 has events in partitions 2 and 4 \(0 more accounts "
+            r"are split\)",
+        ):
+            akd._laid_out_by_account({"revenue": late}, True, strict=True)
+        laid_out = frame({0: [1, 1], 1: [2], 2: [3, 3]})
+        found, n = akd._laid_out_by_account({"revenue": laid_out}, True, strict=True)
+        assert n == 3 and found.sort_index().to_dict() == {1: 0, 2: 1, 3: 2}
+
+
 def test_the_shuffle_puts_each_account_in_its_partition_once_in_input_order(small: Any) -> None:
     _, frames = small
     revenue = frames["revenue"].assign(line=np.arange(len(frames["revenue"])))
