@@ -201,8 +201,8 @@ def _client() -> Any:
 
 
 def _shuffled(events: dict[str, dd.DataFrame], n: int, integer_ids: bool) -> dict[str, list[Any]]:
-    """The event tables shuffled into ``n`` account partitions (``hash(account_id) mod n``), as delayed
-    pandas frames, partition ``i`` of every table holding the events of the same accounts.
+    """The event tables shuffled into ``n`` account partitions (``_partition_of``: a hash of the account
+    id), as delayed pandas frames, partition ``i`` of every table holding the events of the same accounts.
 
     In one stage: each input partition is cut into its ``n`` account pieces (one task), and account
     partition ``i`` joins piece ``i`` of every input partition, so each row moves at most once. Dask's own
