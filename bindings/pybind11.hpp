@@ -5,10 +5,13 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <memory>
 #include <span>
+#include <type_traits>
 #include <vector>
 
+#include "accountkpi/detail/zeroed.hpp"
 #include "accountkpi/health/score.hpp"
 #include "accountkpi/interrupt.hpp"
 #include "accountkpi/kpi/options.hpp"
@@ -31,12 +34,19 @@ py::array_t<T> view(const std::vector<T>& values, py::handle owner) {
     return view(std::span<const T>(values), owner);
 }
 
-/// A 1-d numpy array that takes ownership of `values` (moved, no copy).
+/// A 1-d numpy array that takes ownership of `values` (moved, no copy). Once numpy frees it, a large column
+/// of doubles or int32 codes is kept for the next result (`detail::keep_column`).
 template <class T, class Allocator>
 py::array_t<T> adopt(std::vector<T, Allocator>&& values) {
     using Vector = std::vector<T, Allocator>;
     auto* heap = new Vector(std::move(values));
-    py::capsule free_when_done(heap, [](void* p) { delete static_cast<Vector*>(p); });
+    py::capsule free_when_done(heap, [](void* p) {
+        auto* column = static_cast<Vector*>(p);
+        if constexpr (std::is_same_v<Vector, std::vector<double>> ||
+                      std::is_same_v<Vector, std::vector<std::int32_t>>)
+            detail::keep_column(std::move(*column));
+        delete column;
+    });
     return py::array_t<T>({static_cast<py::ssize_t>(heap->size())}, {static_cast<py::ssize_t>(sizeof(T))},
                           heap->data(), free_when_done);
 }

@@ -5,7 +5,9 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <utility>
+#include <vector>
 
 #if defined(__linux__)
 #include <pthread.h>
@@ -138,6 +140,108 @@ void release_block(void* block, std::size_t bytes) noexcept {
     for (std::size_t i = 0; i < n_dropped; ++i) munmap(dropped[i].block, dropped[i].size);
 }
 
+namespace {
+
+constexpr std::size_t kept_columns_cap = 16;
+
+template <class T>
+struct KeptColumn {
+    std::uint64_t order = 0;  // when it was kept: the oldest of either kind is freed first
+    std::vector<T> column;
+};
+// The columns kept, under their own lock (taken around every fork like the blocks'). Never destroyed: numpy
+// may free a result's arrays while the process exits, after the library's statics are gone.
+pthread_mutex_t columns_lock = PTHREAD_MUTEX_INITIALIZER;
+std::size_t columns_count = 0, columns_bytes = 0;
+std::uint64_t columns_kept_so_far = 0;
+
+[[maybe_unused]] const int column_fork_handlers =
+    pthread_atfork([] { pthread_mutex_lock(&columns_lock); }, [] { pthread_mutex_unlock(&columns_lock); },
+                   [] { pthread_mutex_unlock(&columns_lock); });
+
+template <class T>
+std::vector<KeptColumn<T>>& kept_columns() {
+    // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): never freed, see above
+    static auto* const columns = new std::vector<KeptColumn<T>>();
+    return *columns;
+}
+
+template <class T>
+std::size_t bytes_of(const std::vector<T>& column) noexcept {
+    return column.capacity() * sizeof(T);
+}
+
+/// Frees the column kept longest, of either kind (each kind's list is in the order kept).
+void free_oldest_column() noexcept {
+    auto& doubles = kept_columns<double>();
+    auto& codes = kept_columns<std::int32_t>();
+    const bool double_first =
+        codes.empty() || (!doubles.empty() && doubles.front().order < codes.front().order);
+    const auto drop = [](auto& columns) noexcept {
+        columns_bytes -= bytes_of(columns.front().column);
+        columns.erase(columns.begin());
+    };
+    double_first ? drop(doubles) : drop(codes);
+    --columns_count;
+}
+
+template <class T>
+void keep(std::vector<T>&& column) noexcept {
+    const std::size_t bytes = bytes_of(column);
+    if (bytes < ZeroedAllocator<char>::mapped_from || bytes > kept_bytes_cap) return;
+    auto& columns = kept_columns<T>();
+    pthread_mutex_lock(&columns_lock);
+    if (columns.capacity() < kept_columns_cap) {
+        try {
+            columns.reserve(kept_columns_cap);
+        } catch (...) {  // no room to keep it: its owner frees it
+            pthread_mutex_unlock(&columns_lock);
+            return;
+        }
+    }
+    while (columns_count == kept_columns_cap || columns_bytes + bytes > kept_bytes_cap) free_oldest_column();
+    columns.push_back({columns_kept_so_far++, std::move(column)});  // within the capacity reserved
+    columns_bytes += bytes;
+    ++columns_count;
+    pthread_mutex_unlock(&columns_lock);
+}
+
+template <class T>
+bool reuse(std::vector<T>& column, std::size_t n) noexcept {
+    if (n * sizeof(T) < ZeroedAllocator<char>::mapped_from) return false;
+    auto& columns = kept_columns<T>();
+    bool found = false;
+    pthread_mutex_lock(&columns_lock);
+    for (auto it = columns.rbegin(); it != columns.rend(); ++it) {
+        const std::size_t room = it->column.capacity();
+        if (room < n || room / 2 > n) continue;
+        columns_bytes -= bytes_of(it->column);
+        --columns_count;
+        column.swap(it->column);
+        columns.erase(std::next(it).base());
+        found = true;
+        break;
+    }
+    pthread_mutex_unlock(&columns_lock);
+    column.clear();
+    return found;
+}
+
+}  // namespace
+
+void keep_column(std::vector<double>&& column) noexcept {
+    keep(std::move(column));
+}
+void keep_column(std::vector<std::int32_t>&& column) noexcept {
+    keep(std::move(column));
+}
+bool reuse_column(std::vector<double>& column, std::size_t n) noexcept {
+    return reuse(column, n);
+}
+bool reuse_column(std::vector<std::int32_t>& column, std::size_t n) noexcept {
+    return reuse(column, n);
+}
+
 }  // namespace accountkpi::detail
 #else
 namespace accountkpi::detail {
@@ -149,5 +253,13 @@ bool DeferredZeroing::dirty() const noexcept {
 }
 void advise_huge_pages(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
 void populate_for_writing(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
+void keep_column(std::vector<double>&& /*column*/) noexcept {}
+void keep_column(std::vector<std::int32_t>&& /*column*/) noexcept {}
+bool reuse_column(std::vector<double>& /*column*/, std::size_t /*n*/) noexcept {
+    return false;
+}
+bool reuse_column(std::vector<std::int32_t>& /*column*/, std::size_t /*n*/) noexcept {
+    return false;
+}
 }  // namespace accountkpi::detail
 #endif

@@ -1,12 +1,14 @@
 // detail::ZeroedVector: zeros whatever memory it is given, small or large, new or kept from an earlier
 // vector. detail::DeferredZeroing: hands a kept block out as it was. The blocks kept longest make room for
-// the last one given back. detail::populate_for_writing: faults fresh pages in; leaves small ranges and
+// the last one given back. detail::keep_column: a result's column given back lends its memory to the next
+// one of about as many values. detail::populate_for_writing: faults fresh pages in; leaves small ranges and
 // pages in already.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "accountkpi/detail/zeroed.hpp"
@@ -124,6 +126,66 @@ TEST(Zeroed, TheBlocksKeptLongestMakeRoomForTheLastOneGivenBack) {
     EXPECT_EQ(fresh[0], 0);
     accountkpi::detail::release_block(kept, last);
     accountkpi::detail::release_block(fresh, first);
+}
+#endif
+
+#if defined(__linux__)  // columns are kept on Linux only
+TEST(Zeroed, AColumnGivenBackLendsItsMemoryToTheNextColumnOfAboutAsManyValues) {
+    using accountkpi::detail::keep_column;
+    using accountkpi::detail::reserve_on_huge_pages;
+    // Sizes no other test keeps, so that the columns found are these.
+    constexpr std::size_t n = 1'234'567;  // 9.4 MiB of doubles
+    std::vector<double> given(n, 1.5);
+    const double* memory = given.data();
+    keep_column(std::move(given));
+    EXPECT_EQ(given.capacity(), 0U);  // moved from: kept
+    std::vector<double> larger, much_smaller, next;
+    reserve_on_huge_pages(larger, n + 1);  // more than it holds: new memory
+    EXPECT_NE(larger.data(), memory);
+    reserve_on_huge_pages(much_smaller, n / 2 - 1);  // under half of it: new memory
+    EXPECT_NE(much_smaller.data(), memory);
+    reserve_on_huge_pages(next, n / 2 + 1);
+    EXPECT_EQ(next.data(), memory);
+    EXPECT_TRUE(next.empty());
+    next.assign(n / 2 + 1, 2.0);
+    EXPECT_EQ(next.data(), memory);  // within its room: not moved
+    std::vector<double> again;
+    reserve_on_huge_pages(again, n / 2 + 1);  // lent out once only
+    EXPECT_NE(again.data(), memory);
+    // Codes, and a column too small to keep, which stays with its owner.
+    std::vector<std::int32_t> codes(3'000'001, 7), small(1000, 7);
+    const std::int32_t* code_memory = codes.data();
+    keep_column(std::move(codes));
+    keep_column(std::move(small));
+    EXPECT_EQ(small.size(), 1000U);
+    std::vector<std::int32_t> next_codes;
+    reserve_on_huge_pages(next_codes, 3'000'001);
+    EXPECT_EQ(next_codes.data(), code_memory);
+}
+
+TEST(Zeroed, TheColumnsKeptLongestMakeRoomForTheLastOneGivenBack) {
+    using accountkpi::detail::keep_column;
+    using accountkpi::detail::reserve_on_huge_pages;
+    // Whether the page after the start of `p` is in memory: a kept column's pages are (written when it was
+    // made); new memory's are not yet (freed memory may come back at the same address, so addresses alone
+    // do not tell).
+    const auto in_memory = [](const double* p) {
+        const auto page = (reinterpret_cast<std::uintptr_t>(p) + 4095) / 4096 * 4096;
+        unsigned char in = 0;
+        // NOLINTNEXTLINE(performance-no-int-to-ptr)
+        EXPECT_EQ(mincore(reinterpret_cast<void*>(page), 4096, &in), 0);
+        return (in & 1U) != 0;
+    };
+    constexpr std::size_t mib = std::size_t{1} << 20;
+    const std::size_t first = 201 * mib / sizeof(double) + 3, last = 61 * mib / sizeof(double) + 3;
+    std::vector<double> a(first), b(last);
+    keep_column(std::move(a));
+    keep_column(std::move(b));  // together over the 256 MiB kept: the first one goes
+    std::vector<double> for_b, for_a;
+    reserve_on_huge_pages(for_b, last);
+    reserve_on_huge_pages(for_a, first);
+    EXPECT_TRUE(in_memory(for_b.data()));
+    EXPECT_FALSE(in_memory(for_a.data()));
 }
 #endif
 

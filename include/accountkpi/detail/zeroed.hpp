@@ -9,6 +9,7 @@
 /// memory back to the host, several times faster). Small arrays come from calloc.
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <type_traits>
@@ -44,6 +45,19 @@ class DeferredZeroing {
 /// to the operating system as needed to stay within 256 MiB and 8 blocks (a block larger than that is
 /// returned at once).
 void release_block(void* block, std::size_t bytes) noexcept;
+
+/// Keeps a column of a result that its last owner gives back (the bindings, once numpy frees the array made
+/// of it), up to 256 MiB and 16 columns besides the blocks above (the columns kept longest freed first), for
+/// the next result that reserves room for as many values (`reserve_on_huge_pages`): its pages are in memory
+/// already, where memory new to the process is faulted in afresh, page by page (several times slower on
+/// virtual machines that hand freed memory back to the host). A column under 4 MiB is left to its owner to
+/// free (not moved from). Defined in src/detail/zeroed.cpp; nothing is kept off Linux.
+void keep_column(std::vector<double>&& column) noexcept;
+void keep_column(std::vector<std::int32_t>&& column) noexcept;
+/// Gives `column` (which has no room) the memory of a kept column with room for `n` to `2 n` values, emptied,
+/// the one kept last; false, `column` untouched, when none is kept.
+[[nodiscard]] bool reuse_column(std::vector<double>& column, std::size_t n) noexcept;
+[[nodiscard]] bool reuse_column(std::vector<std::int32_t>& column, std::size_t n) noexcept;
 
 /// Asks the kernel to back the whole huge pages (2 MiB) within the `bytes` at `p` with huge pages when they
 /// are first written: a page fault per 2 MiB instead of per 4 KiB. A hint, for arrays of 4 MiB and more
@@ -105,10 +119,14 @@ struct ZeroedAllocator {
 template <class T>
 using ZeroedVector = std::vector<T, ZeroedAllocator<T>>;
 
-/// Room for `n` values in `v`, empty; when large, on huge pages (see `advise_huge_pages`): for a result's
-/// columns, which a caller such as numpy owns and frees, and the Book's per-line arrays.
+/// Room for `n` values in `v`, empty; when large, the memory of a kept column (see `keep_column`) or new
+/// memory on huge pages (see `advise_huge_pages`): for a result's columns, which a caller such as numpy owns
+/// and frees, and the Book's per-line arrays.
 template <class T>
 void reserve_on_huge_pages(std::vector<T>& v, std::size_t n) {
+    if constexpr (std::is_same_v<T, double> || std::is_same_v<T, std::int32_t>) {
+        if (v.capacity() == 0 && reuse_column(v, n)) return;  // a kept column's memory (see `keep_column`)
+    }
     v.reserve(n);
     advise_huge_pages(v.data(), n * sizeof(T));
 }
