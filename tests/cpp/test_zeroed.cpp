@@ -166,11 +166,12 @@ TEST(Zeroed, AColumnGivenBackLendsItsMemoryToTheNextColumnOfAboutAsManyValues) {
 TEST(Zeroed, TheColumnsKeptLongestMakeRoomForTheLastOneGivenBack) {
     using accountkpi::detail::keep_column;
     using accountkpi::detail::reserve_on_huge_pages;
-    // Whether the page after the start of `p` is in memory: a kept column's pages are (written when it was
-    // made); new memory's are not yet (freed memory may come back at the same address, so addresses alone
-    // do not tell).
+    // Whether a page 1 MiB into `p` is in memory: a kept column's pages are (written when it was made); new
+    // memory's are not yet (freed memory may come back at the same address, so addresses alone do not
+    // tell). Not the first page: an allocator may write there (AddressSanitizer fills a new block's first
+    // 4 KiB).
     const auto in_memory = [](const double* p) {
-        const auto page = (reinterpret_cast<std::uintptr_t>(p) + 4095) / 4096 * 4096;
+        const auto page = (reinterpret_cast<std::uintptr_t>(p) + (std::size_t{1} << 20)) / 4096 * 4096;
         unsigned char in = 0;
         // NOLINTNEXTLINE(performance-no-int-to-ptr)
         EXPECT_EQ(mincore(reinterpret_cast<void*>(page), 4096, &in), 0);
