@@ -238,33 +238,42 @@ def _laid_out_by_account(
 ) -> tuple[pd.Series, int] | None:
     """Where the event tables already hold each account's events in partitions of one index: each account
     key's partition index and the number of partitions; None when an account is in two (an error when
-    ``strict``). The first ``_PROBED`` partitions of each table are read first: an account in two of them
-    settles it (input not laid out by account, the common case, costs those reads, not a pass over all)."""
-    if any(frame.npartitions > _PROBED for frame in events.values()):
-        if _partition_of_keys(events, integer_ids, strict, _PROBED) is None:
-            return None
-    found = _partition_of_keys(events, integer_ids, strict, None)
+    ``strict``). One read of the tables' partitions, the first ``_PROBED`` of each table first: an account in
+    two of them settles it (input not laid out by account, the common case, costs those reads only)."""
+    distinct = _distinct_keys_of(events, integer_ids, 0, _PROBED)
+    probed = any(frame.npartitions > _PROBED for frame in events.values())
+    if probed and _partition_of_keys(distinct, strict, _PROBED) is None:
+        return None
+    if probed:
+        rest = _distinct_keys_of(events, integer_ids, _PROBED, None)
+        distinct = [first + later for first, later in zip(distinct, rest, strict=True)]
+    found = _partition_of_keys(distinct, strict, None)
     return None if found is None else (found, max(frame.npartitions for frame in events.values()))
 
 
 _PROBED = 2
 
 
-def _partition_of_keys(
-    events: dict[str, dd.DataFrame], integer_ids: bool, strict: bool, first: int | None
-) -> pd.Series | None:
-    """Each account key's partition index in the first ``first`` partitions of each event table (all when
-    None); None when an account is in two (an error when ``strict``). One read of those partitions (as they
-    are, so not the column alone)."""
-    names = list(events)
-    distinct = dask.compute(
-        *[
-            # The partitions of the whole frames, as the workers will get them: a projection on the column
-            # alone may be partitioned otherwise (Dask combines small Parquet partitions).
-            [dask.delayed(_distinct_keys)(part, integer_ids) for part in events[name].to_delayed()[:first]]
-            for name in names
-        ]
-    )
+def _distinct_keys_of(
+    events: dict[str, dd.DataFrame], integer_ids: bool, lo: int, hi: int | None
+) -> list[list[np.ndarray]]:
+    """The distinct account keys of partitions ``lo`` to ``hi`` (exclusive; None: the last) of each event
+    table, a list per table. The partitions of the whole frames, as the workers will get them: a projection
+    on the column alone may be partitioned otherwise (Dask combines small Parquet partitions)."""
+    return [
+        list(per_table)
+        for per_table in dask.compute(
+            *[
+                [dask.delayed(_distinct_keys)(part, integer_ids) for part in frame.to_delayed()[lo:hi]]
+                for frame in events.values()
+            ]
+        )
+    ]
+
+
+def _partition_of_keys(distinct: list[list[np.ndarray]], strict: bool, first: int | None) -> pd.Series | None:
+    """Each account key's partition index, from the distinct keys of each table's first partitions
+    (``first`` of them; all when None); None when an account is in two (an error when ``strict``)."""
     keys = [k for per_table in distinct for k in per_table]
     index = [np.full(len(k), i, dtype=np.int64) for per_table in distinct for i, k in enumerate(per_table)]
     seen = pd.DataFrame(

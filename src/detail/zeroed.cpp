@@ -144,86 +144,70 @@ namespace {
 
 constexpr std::size_t kept_columns_cap = 16;
 
-template <class T>
+/// A kept column: one of the two kinds, the other empty.
 struct KeptColumn {
-    std::uint64_t order = 0;  // when it was kept: the oldest of either kind is freed first
-    std::vector<T> column;
+    std::vector<double> doubles;
+    std::vector<std::int32_t> codes;
+    [[nodiscard]] std::size_t bytes() const noexcept {
+        return doubles.capacity() * sizeof(double) + codes.capacity() * sizeof(std::int32_t);
+    }
 };
-// The columns kept, under their own lock (taken around every fork like the blocks'). Never destroyed: numpy
-// may free a result's arrays while the process exits, after the library's statics are gone.
-pthread_mutex_t columns_lock = PTHREAD_MUTEX_INITIALIZER;
-std::size_t columns_count = 0, columns_bytes = 0;
-std::uint64_t columns_kept_so_far = 0;
+std::vector<double>& of_kind(KeptColumn& k, double* /*kind*/) noexcept {
+    return k.doubles;
+}
+std::vector<std::int32_t>& of_kind(KeptColumn& k, std::int32_t* /*kind*/) noexcept {
+    return k.codes;
+}
 
-[[maybe_unused]] const int column_fork_handlers =
-    pthread_atfork([] { pthread_mutex_lock(&columns_lock); }, [] { pthread_mutex_unlock(&columns_lock); },
-                   [] { pthread_mutex_unlock(&columns_lock); });
-
-template <class T>
-std::vector<KeptColumn<T>>& kept_columns() {
+// The columns kept, in the order kept, under the blocks' lock. Never destroyed: numpy may free a result's
+// arrays while the process exits, after the library's statics are gone.
+std::size_t columns_bytes = 0;
+std::vector<KeptColumn>& kept_columns() {
     // NOLINTNEXTLINE(cppcoreguidelines-owning-memory): never freed, see above
-    static auto* const columns = new std::vector<KeptColumn<T>>();
+    static auto* const columns = new std::vector<KeptColumn>();
     return *columns;
 }
 
 template <class T>
-std::size_t bytes_of(const std::vector<T>& column) noexcept {
-    return column.capacity() * sizeof(T);
-}
-
-/// Frees the column kept longest, of either kind (each kind's list is in the order kept).
-void free_oldest_column() noexcept {
-    auto& doubles = kept_columns<double>();
-    auto& codes = kept_columns<std::int32_t>();
-    const bool double_first =
-        codes.empty() || (!doubles.empty() && doubles.front().order < codes.front().order);
-    const auto drop = [](auto& columns) noexcept {
-        columns_bytes -= bytes_of(columns.front().column);
-        columns.erase(columns.begin());
-    };
-    double_first ? drop(doubles) : drop(codes);
-    --columns_count;
-}
-
-template <class T>
 void keep(std::vector<T>&& column) noexcept {
-    const std::size_t bytes = bytes_of(column);
+    const std::size_t bytes = column.capacity() * sizeof(T);
     if (bytes < ZeroedAllocator<char>::mapped_from || bytes > kept_bytes_cap) return;
-    auto& columns = kept_columns<T>();
-    pthread_mutex_lock(&columns_lock);
-    if (columns.capacity() < kept_columns_cap) {
-        try {
-            columns.reserve(kept_columns_cap);
-        } catch (...) {  // no room to keep it: its owner frees it
-            pthread_mutex_unlock(&columns_lock);
-            return;
-        }
+    auto& columns = kept_columns();
+    pthread_mutex_lock(&kept_lock);
+    try {
+        columns.reserve(kept_columns_cap);
+    } catch (...) {  // no room to keep it: its owner frees it
+        pthread_mutex_unlock(&kept_lock);
+        return;
     }
-    while (columns_count == kept_columns_cap || columns_bytes + bytes > kept_bytes_cap) free_oldest_column();
-    columns.push_back({columns_kept_so_far++, std::move(column)});  // within the capacity reserved
+    while (columns.size() == kept_columns_cap || columns_bytes + bytes > kept_bytes_cap) {
+        columns_bytes -= columns.front().bytes();  // the column kept longest makes room
+        columns.erase(columns.begin());
+    }
+    KeptColumn& kept_now = columns.emplace_back();  // within the capacity reserved
+    of_kind(kept_now, static_cast<T*>(nullptr)) = std::move(column);
     columns_bytes += bytes;
-    ++columns_count;
-    pthread_mutex_unlock(&columns_lock);
+    pthread_mutex_unlock(&kept_lock);
 }
 
 template <class T>
 bool reuse(std::vector<T>& column, std::size_t n) noexcept {
     if (n * sizeof(T) < ZeroedAllocator<char>::mapped_from) return false;
-    auto& columns = kept_columns<T>();
+    auto& columns = kept_columns();
     bool found = false;
-    pthread_mutex_lock(&columns_lock);
+    pthread_mutex_lock(&kept_lock);
     for (auto it = columns.rbegin(); it != columns.rend(); ++it) {
-        const std::size_t room = it->column.capacity();
-        if (room < n || room / 2 > n) continue;
-        columns_bytes -= bytes_of(it->column);
-        --columns_count;
-        column.swap(it->column);
+        std::vector<T>& kept_one = of_kind(*it, static_cast<T*>(nullptr));
+        const std::size_t room = kept_one.capacity();
+        if (room < n || room / 2 > n) continue;  // the other kind has no room
+        columns_bytes -= it->bytes();
+        column.swap(kept_one);
         columns.erase(std::next(it).base());
         found = true;
         break;
     }
-    pthread_mutex_unlock(&columns_lock);
-    column.clear();
+    pthread_mutex_unlock(&kept_lock);
+    if (found) column.clear();
     return found;
 }
 
