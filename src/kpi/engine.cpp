@@ -1251,15 +1251,14 @@ class PeriodAccumulator {
     /// groups are rows is done for the request, so each period looks only at the accounts that were not
     /// done after the period before (all of them at first).
     void add_known_groups() {
-        if (!rowless_from_) {
-            rowless_.resize(n_accounts_);
-            std::iota(rowless_.begin(), rowless_.end(), std::int32_t{0});
-            rowless_from_ = true;
-        }
         Date from = P_.begin(), until = P_.end();  // the span of this and the later periods (in any order)
         for (std::size_t pi = pi_; pi < end_; ++pi) {
             from = std::min(from, rq_.periods[pi].begin());
             until = std::max(until, rq_.periods[pi].end());
+        }
+        if (!rowless_from_) {
+            start_rowless(from, until);
+            rowless_from_ = true;
         }
         std::size_t kept = 0;
         for (std::size_t k = 0; k < rowless_.size(); ++k) {
@@ -1274,44 +1273,66 @@ class PeriodAccumulator {
         }
         rowless_.resize(kept);
     }
+    /// The accounts `add_known_groups` looks at first: with owners, those in scope whose rows are not
+    /// complete after the first period's lines (`rows_complete` for all of them at once: one pass over the
+    /// assignments, not a loop of one to three per account, whose every end costs a mispredicted branch);
+    /// without, all of them.
+    void start_rowless(Date from, Date until) {
+        rowless_.resize(n_accounts_);
+        std::iota(rowless_.begin(), rowless_.end(), std::int32_t{0});
+        if (!plan_.needs_owner) return;
+        std::vector<Date> chain(n_accounts_);
+        for (std::size_t ua = 0; ua < n_accounts_; ++ua) chain[ua] = chain_start(ua, from);
+        const auto& as = book_.assignments();
+        for (std::size_t k = 0; k < as.size(); ++k) {
+            detail::interruption_point(k);
+            const auto ua = static_cast<std::size_t>(as.account[k]);
+            chain[ua] = owners_chain(k, chain[ua]);
+        }
+        std::size_t kept = 0;
+        for (const std::int32_t a : rowless_) {
+            if (scope_.account(a) && !chain_complete(a, chain[static_cast<std::size_t>(a)], until))
+                rowless_[kept++] = a;
+        }
+        rowless_.resize(kept);
+    }
     /// Whether every group that account `a` can be a row of in this period or a later one (all within
     /// [`from`, `until`)) is a row: its own group; with owners, that of every manager it (or one of its
-    /// projects) ever has, in scope, and that of none unless owners of the account hold it every day of that
-    /// span.
+    /// projects) ever has, in scope, and that of none unless owners of the account itself (not of one of
+    /// its projects) follow one another without a gap from `from`, or the account's first day on record when
+    /// later, to `until` (before that day the account is on the book in no period, and its reference day in
+    /// a period is never before it).
     [[nodiscard]] bool rows_complete(std::int32_t a, Date from, Date until) const noexcept {
-        const bool own_row = holds(a, none);
-        if (!plan_.needs_owner) return own_row;
+        if (!plan_.needs_owner) return holds(a, none);
         const auto& as = book_.assignments();
         const auto ua = static_cast<std::size_t>(a);
-        for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {
-            const std::int32_t m = as.manager[k];
-            if (scope_.manager(m) && !holds(a, m)) return false;
-        }
-        // The group of none last: whether owners leave a gap takes a walk over the assignments.
-        return own_row || !scope_.manager(none) || owned(a, from, until);
+        Date chain = chain_start(ua, from);
+        for (auto k = as.offsets[ua]; k < as.offsets[ua + 1] && !chain.is_null(); ++k)
+            chain = owners_chain(k, chain);
+        return chain_complete(a, chain, until);
+    }
+    /// `rows_complete` of account `a` from its owners' `chain` (see `owners_chain`) over all its assignments.
+    [[nodiscard]] bool chain_complete(std::int32_t a, Date chain, Date until) const noexcept {
+        return !chain.is_null() && (holds(a, none) || !scope_.manager(none) || until <= chain);
+    }
+    /// Where the owners' chain of days of account `ua` starts: `from`, or its first day on record when later.
+    [[nodiscard]] Date chain_start(std::size_t ua, Date from) const noexcept {
+        return std::max(from, std::min(first_begin(ua), book_.sightings().first_seen[ua]));
+    }
+    /// The owners' `chain` of an account after its assignment `k`: the day up to which owners of the account
+    /// itself hold it without a gap from the chain's start (the assignment extends it when it holds the
+    /// account on the chain's day: the assignments are in order of start, so one pass finds the whole
+    /// chain); null once an owner in scope (of the account or a project) has no row.
+    [[nodiscard, gnu::always_inline]] Date owners_chain(std::size_t k, Date chain) const noexcept {
+        const auto& as = book_.assignments();
+        const std::int32_t m = as.manager[k];
+        if (chain.is_null() || (scope_.manager(m) && !holds(as.account[k], m))) return Date::null();
+        return as.project[k] == none && as.start[k] <= chain && chain < as.end[k] ? as.end[k] : chain;
     }
     /// Whether the group of account `a` owned by manager `m` is in use (known in a dense state only, whose
     /// group is its first key's code: false otherwise).
-    [[nodiscard]] bool holds(std::int32_t a, std::int32_t m) const noexcept {
+    [[nodiscard, gnu::always_inline]] bool holds(std::int32_t a, std::int32_t m) const noexcept {
         return dense_ && st_.holds({keyer_.first(a, m, none)});
-    }
-    /// Whether owners of account `a` itself (not of one of its projects) follow one another without a gap
-    /// from `from`, or the account's first day on record when later, to `until`: before that day the
-    /// account is on the book in no period, and its reference day in a period is never before it.
-    [[nodiscard]] bool owned(std::int32_t a, Date from, Date until) const noexcept {
-        const auto& as = book_.assignments();
-        const auto ua = static_cast<std::size_t>(a);
-        Date d = std::max(from, std::min(first_begin(ua), book_.sightings().first_seen[ua]));
-        for (bool on = true; on && d < until;) {  // the assignments in any order: until none extends it
-            on = false;
-            for (auto k = as.offsets[ua]; k < as.offsets[ua + 1]; ++k) {
-                if (as.project[k] == none && as.start[k] <= d && d < as.end[k]) {
-                    d = as.end[k];
-                    on = true;
-                }
-            }
-        }
-        return until <= d;
     }
 
     [[gnu::always_inline]] void add_account(std::size_t ua, const AccountRevenue* b_rev) {

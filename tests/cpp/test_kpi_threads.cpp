@@ -5,6 +5,8 @@
 #include <bit>
 #include <cstdint>
 #include <functional>
+#include <numeric>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -286,6 +288,34 @@ Book handed_over_book(const std::string& next, bool late_client = false) {
     return b.build();
 }
 
+// Account A, first seen on 10 January 2024, with three owners given latest first: M2 from 1 February, M3 from
+// 5 to 20 January, M1 from June 2023 to `first_end` (exclusive).
+Book overlapping_owners_book(const std::string& first_end) {
+    using fixture::days;
+    using fixture::numbers;
+    using fixture::texts;
+    Table acc;
+    acc.add("account_id", texts({"A"}));
+    Table managers;
+    managers.add("manager_id", texts({"M1", "M2", "M3"}));
+    managers.add("role", texts({"farmer", "farmer", "farmer"}));
+    Table assignments;
+    assignments.add("manager_id", texts({"M2", "M3", "M1"}));
+    assignments.add("account_id", texts({"A", "A", "A"}));
+    assignments.add("start", days({"2024-02-01", "2024-01-05", "2023-06-01"}));
+    assignments.add("end", days({"", "2024-01-20", first_end}));
+    Table rev;
+    rev.add("account_id", texts({"A", "A", "A"}));
+    rev.add("date", days({"2024-01-10", "2024-02-10", "2024-03-10"}));
+    rev.add("amount", numbers({10, 20, 30}));
+    BookBuilder b;
+    b.add("accounts", std::move(acc));
+    b.add("managers", std::move(managers));
+    b.add("assignments", std::move(assignments));
+    b.add("revenue", std::move(rev));
+    return b.build();
+}
+
 kpi::Result revenue_by_manager(const Book& book, const std::vector<unsigned>& months) {
     kpi::Request rq;
     for (unsigned m : months) rq.periods.push_back(Period::month(2024, m));
@@ -314,6 +344,31 @@ TEST(KpiThreads, ManagersWhoTakeOverOrLeaveAnAccountHaveTheirRows) {
     ASSERT_EQ(taken.rows(), 9U);  // M1, M2 and M3
     EXPECT_EQ(taken.key_codes[0][6], 2);
     EXPECT_EQ(taken.column(Kpi::revenue), (std::vector<double>{10, 30, 40, 20, 0, 0, 0, 0, 0}));
+}
+
+// Owners that overlap, given in any order, hold an account without a gap when each one's term begins before
+// the one before it ends: A is then no row of none in any month (M1 until 1 March, M2 from 1 February; M3's
+// days lie within M1's), and is one in January when M1 leaves on 25 January, a week before M2 comes.
+TEST(KpiThreads, OverlappingOwnersInAnyOrderLeaveNoGap) {
+    const auto keys = [](const kpi::Result& r) {
+        std::set<std::int32_t> out(r.key_codes[0].begin(), r.key_codes[0].end());
+        return out;
+    };
+    const auto total = [](const kpi::Result& r) {
+        const auto& v = r.column(Kpi::revenue);
+        return std::accumulate(v.begin(), v.end(), 0.0);
+    };
+    for (unsigned first_month : {1U, 2U}) {
+        const kpi::Result owned = revenue_by_manager(overlapping_owners_book("2024-03-01"), first_month);
+        // M1, M2 and, owning A in January, M3: no row of none.
+        EXPECT_EQ(keys(owned),
+                  first_month == 1 ? (std::set<std::int32_t>{0, 1, 2}) : (std::set<std::int32_t>{0, 1}));
+        EXPECT_EQ(total(owned), first_month == 1 ? 60.0 : 50.0);
+    }
+    const kpi::Result gap = revenue_by_manager(overlapping_owners_book("2024-01-25"), 1);
+    EXPECT_EQ(keys(gap), (std::set<std::int32_t>{none, 0, 1, 2}));
+    EXPECT_EQ(gap.rows(), 12U);  // 4 groups, 3 months each
+    EXPECT_EQ(total(gap), 60.0);
 }
 
 // The periods of a request come in any order: with March first, C (owned all of March) is not done after it,
