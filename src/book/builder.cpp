@@ -973,8 +973,7 @@ class Assembly {
     Book derive() {
         auto& assignments = data_->assignments.write();
         assignments.offsets = offsets_of(assignments.account, data_->accounts->size());
-        derive_spells();
-        derive_sightings();
+        derive_spells_and_sightings();
         derive_project_kinds();
         derive_owners();
         return Book(std::move(data_));
@@ -1510,6 +1509,16 @@ class Assembly {
         walk.walk(*data_->revenue, 0, spells_given_, spells_);
         walk.finish(spells_);
         data_->spells.write() = detail::spell_table(spells_, n_accounts);
+    }
+
+    // The spells and the sightings, each a pass over the revenue lines by itself: on two threads when there
+    // are lines enough for two (see `detail::threads_for`).
+    void derive_spells_and_sightings() {
+        const std::size_t threads = detail::threads_for(options_.threads, 2, data_->revenue->size());
+        detail::in_threads(threads, {}, [&](std::size_t t) {
+            if (t == 0) derive_spells();
+            if (t == 1 || threads == 1) derive_sightings();
+        });
     }
 
     // Each account's first and last dated row (see `SightingTable`).
