@@ -237,6 +237,19 @@ TEST(KpiThreads, ARegionOnTheBookOnlyLaterHasARowInEveryPeriod) {
 
 namespace {
 
+// The Book of `acc`, `assignments` and `rev` whose managers are M1, M2 and M3, all farmers.
+Book three_farmers_book(Table acc, Table assignments, Table rev) {
+    Table managers;
+    managers.add("manager_id", fixture::texts({"M1", "M2", "M3"}));
+    managers.add("role", fixture::texts({"farmer", "farmer", "farmer"}));
+    BookBuilder b;
+    b.add("accounts", std::move(acc));
+    b.add("managers", std::move(managers));
+    b.add("assignments", std::move(assignments));
+    b.add("revenue", std::move(rev));
+    return b.build();
+}
+
 // A, owned by M1 throughout, has lines in January, February and March; B, a client all the time (its January
 // line keeps it one for a year), is owned by M2 until 15 February, then by `next` (none: nobody). With
 // `late_client`, C comes on 5 February (a line of 5), owned by M1 from 1 to 10 February and from March.
@@ -246,9 +259,6 @@ Book handed_over_book(const std::string& next, bool late_client = false) {
     using fixture::texts;
     Table acc;
     std::vector<std::string> acc_ids{"A", "B"};
-    Table managers;
-    managers.add("manager_id", texts({"M1", "M2", "M3"}));
-    managers.add("role", texts({"farmer", "farmer", "farmer"}));
     Table assignments;
     std::vector<std::string> ids{"M1", "M2"}, accounts{"A", "B"}, starts{"2023-01-01", "2023-01-01"},
         ends{"", "2024-02-15"};
@@ -280,12 +290,7 @@ Book handed_over_book(const std::string& next, bool late_client = false) {
     rev.add("account_id", texts(lines));
     rev.add("date", days(dates));
     rev.add("amount", numbers(amounts));
-    BookBuilder b;
-    b.add("accounts", std::move(acc));
-    b.add("managers", std::move(managers));
-    b.add("assignments", std::move(assignments));
-    b.add("revenue", std::move(rev));
-    return b.build();
+    return three_farmers_book(std::move(acc), std::move(assignments), std::move(rev));
 }
 
 // Account A, first seen on 10 January 2024, with three owners given latest first: M2 from 1 February, M3 from
@@ -296,9 +301,6 @@ Book overlapping_owners_book(const std::string& first_end) {
     using fixture::texts;
     Table acc;
     acc.add("account_id", texts({"A"}));
-    Table managers;
-    managers.add("manager_id", texts({"M1", "M2", "M3"}));
-    managers.add("role", texts({"farmer", "farmer", "farmer"}));
     Table assignments;
     assignments.add("manager_id", texts({"M2", "M3", "M1"}));
     assignments.add("account_id", texts({"A", "A", "A"}));
@@ -308,12 +310,7 @@ Book overlapping_owners_book(const std::string& first_end) {
     rev.add("account_id", texts({"A", "A", "A"}));
     rev.add("date", days({"2024-01-10", "2024-02-10", "2024-03-10"}));
     rev.add("amount", numbers({10, 20, 30}));
-    BookBuilder b;
-    b.add("accounts", std::move(acc));
-    b.add("managers", std::move(managers));
-    b.add("assignments", std::move(assignments));
-    b.add("revenue", std::move(rev));
-    return b.build();
+    return three_farmers_book(std::move(acc), std::move(assignments), std::move(rev));
 }
 
 kpi::Result revenue_by_manager(const Book& book, const std::vector<unsigned>& months) {
