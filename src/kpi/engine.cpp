@@ -5,6 +5,7 @@
 #include "accountkpi/kpi/engine.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -1616,8 +1617,10 @@ struct Prepared {
         check(r);
         return r;
     }
-    [[nodiscard]] State new_state(std::size_t periods) const {
-        State s(rq.by, cardinalities, periods, plan.nd.sums, plan.nd.counts, plan.account_pass);
+    /// A state of `periods` periods of the request's cells; with `narrow`, its money sums in 8 bytes (see
+    /// `State::narrow`).
+    [[nodiscard]] State new_state(std::size_t periods, bool narrow) const {
+        State s(rq.by, cardinalities, periods, plan.nd.sums, plan.nd.counts, plan.account_pass, narrow);
         if (rq.by.empty()) (void)s.group({});  // the ungrouped answer always has its one group
         return s;
     }
@@ -1648,8 +1651,9 @@ struct Prepared {
 };
 
 /// The state of a request whose organisation keys (see `rolls_up`) hold the owner's, his unit's or the
-/// account's own cells until `roll_up`.
-State accumulate_own_groups(const Prepared& pr) {
+/// account's own cells until `roll_up`; with `narrow`, money sums in 8 bytes (`State::overflowed` tells
+/// whether they sufficed).
+State accumulate_own_groups(const Prepared& pr, bool narrow) {
     const std::size_t np = pr.rq.periods.size();
     std::vector<std::size_t> all(np);
     std::iota(all.begin(), all.end(), std::size_t{0});
@@ -1662,7 +1666,7 @@ State accumulate_own_groups(const Prepared& pr) {
     State st = [&] {
         std::optional<detail::DeferredZeroing> deferred;
         if (threads > 1 && State::dense_slots_of(pr.cardinalities) > 0) deferred.emplace();
-        State made = pr.new_state(np);
+        State made = pr.new_state(np, narrow);
         dirty = deferred && deferred->dirty();
         return made;
     }();
@@ -1683,7 +1687,8 @@ State accumulate_own_groups(const Prepared& pr) {
         return st;
     }
     std::vector<State> parts;
-    for (std::size_t t = 0; t < threads; ++t) parts.push_back(pr.new_state(bounds[t + 1] - bounds[t]));
+    for (std::size_t t = 0; t < threads; ++t)
+        parts.push_back(pr.new_state(bounds[t + 1] - bounds[t], narrow));
     in_threads(threads, pr.rq.executor, [&](std::size_t t) { pr.run(parts[t], bounds[t], bounds[t + 1]); });
     for (std::size_t t = 0; t < threads; ++t) {
         st.adopt(parts[t], bounds[t]);
@@ -1764,14 +1769,15 @@ bool period_at_a_time(const Prepared& pr) {
     const Request& rq = pr.rq;
     if (rq.cache || rq.periods.size() < 2 || rq.by.size() != 1 || rolls_up(rq.by[0])) return false;
     const std::size_t slots = State::dense_slots_of(pr.cardinalities);
-    const std::size_t record = State::record_bytes(pr.plan.nd.sums, pr.plan.nd.counts);
+    const std::size_t record = State::record_bytes(pr.plan.nd.sums, pr.plan.nd.counts, true);
     return slots > 0 && record > 0 && slots * record > rq.state_budget / rq.periods.size();
 }
 
 /// `compute` one period at a time: each thread accumulates its periods (a contiguous run, as
 /// `accumulate_own_groups` splits them) into a state of one period, finalized into the answer's columns
-/// before the next.
-Result compute_period_at_a_time(const Prepared& pr) {
+/// before the next; with `narrow`, money sums in 8 bytes, all computed again without when they did not
+/// suffice.
+Result compute_period_at_a_time(const Prepared& pr, bool narrow = true) {
     const std::size_t np = pr.rq.periods.size();
     std::vector<std::size_t> all(np);
     std::iota(all.begin(), all.end(), std::size_t{0});
@@ -1779,17 +1785,20 @@ Result compute_period_at_a_time(const Prepared& pr) {
     const std::size_t slots = State::dense_slots_of(pr.cardinalities);
     PeriodColumns out(pr.rq, slots);
     std::vector<PeriodAtATime> cells(threads, PeriodAtATime(slots));
+    std::atomic<bool> overflowed{false};
     in_threads(threads, pr.rq.executor, [&](std::size_t t) {
         const std::size_t begin = t * np / threads, end = (t + 1) * np / threads;
-        State st = pr.new_state(1);
+        State st = pr.new_state(1, narrow);
         cells[t].into(st);
         PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells[t]);
         accumulator.run(begin, end, [&](std::size_t p) {
+            if (st.overflowed()) overflowed.store(true, std::memory_order_relaxed);
             out.add(st, p);
             st = State{};  // freed before the next period's is made
-            if (p + 1 < end) st = pr.new_state(1);
+            if (p + 1 < end) st = pr.new_state(1, narrow);
         });
     });
+    if (overflowed.load()) return compute_period_at_a_time(pr, false);
     std::vector<std::uint8_t> used(slots, 0);
     for (const auto& c : cells) {
         for (std::size_t g = 0; g < slots; ++g) used[g] |= c.used()[g];
@@ -1883,23 +1892,35 @@ State accumulate_own_groups_cached(const Prepared& pr) {
         }
     }
     std::vector<State> computed(missing.size());
-    const std::size_t threads = missing.empty() ? 0 : pr.threads(missing);
-    if (threads > 0)
+    // The periods `missing[ks[..]]` computed into `computed[ks[..]]`.
+    const auto compute = [&](const std::vector<std::size_t>& ks, bool narrow) {
+        std::vector<std::size_t> asked(ks.size());
+        for (std::size_t i = 0; i < ks.size(); ++i) asked[i] = missing[ks[i]];
+        const std::size_t threads = ks.empty() ? 0 : pr.threads(asked);
+        if (threads == 0) return;
         in_threads(threads, pr.rq.executor, [&](std::size_t t) {
             OnePeriod cells;
             PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
-            for (std::size_t k = t * missing.size() / threads; k < (t + 1) * missing.size() / threads; ++k) {
-                computed[k] = pr.new_state(1);
-                cells.into(computed[k]);
-                accumulator.run(missing[k], missing[k] + 1);
+            for (std::size_t i = t * ks.size() / threads; i < (t + 1) * ks.size() / threads; ++i) {
+                computed[ks[i]] = pr.new_state(1, narrow);
+                cells.into(computed[ks[i]]);
+                accumulator.run(missing[ks[i]], missing[ks[i]] + 1);
             }
         });
+    };
+    std::vector<std::size_t> all(missing.size()), overflowed;
+    std::iota(all.begin(), all.end(), std::size_t{0});
+    compute(all, true);
+    for (std::size_t k : all) {
+        if (computed[k].overflowed()) overflowed.push_back(k);
+    }
+    compute(overflowed, false);
     for (std::size_t k = 0; k < missing.size(); ++k) {
         auto st = std::make_shared<const State>(std::move(computed[k]));
         cache.put(key_of(pr.book.version().id, periods[missing[k]], sig), st);
         parts[missing[k]] = std::move(st);
     }
-    State st = pr.new_state(np);
+    State st = pr.new_state(np, true);
     for (std::size_t p = 0; p < np; ++p) {
         detail::check_interruption();  // a period's cells: for a request of many periods, seconds in all
         st.adopt(*parts[p], p);
@@ -1908,8 +1929,11 @@ State accumulate_own_groups_cached(const Prepared& pr) {
 }
 
 State accumulate(const Prepared& pr) {
-    const bool cached = pr.rq.cache && pr.rq.account_values.empty();
-    return roll_up(pr.book, cached ? accumulate_own_groups_cached(pr) : accumulate_own_groups(pr));
+    if (pr.rq.cache && pr.rq.account_values.empty())
+        return roll_up(pr.book, accumulate_own_groups_cached(pr));
+    State st = accumulate_own_groups(pr, true);
+    if (st.overflowed()) st = accumulate_own_groups(pr, false);  // sums beyond 64 bits: rare, done again
+    return roll_up(pr.book, std::move(st));
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ State State::empty_like() const {
 State State::empty_like(std::size_t periods) const {
     std::vector<std::uint64_t> cardinalities;
     for (auto e : extent_) cardinalities.push_back(e - 1);
-    return {by_, cardinalities, periods, sum_on_, count_on_, account_level_};
+    return {by_, cardinalities, periods, sum_on_, count_on_, account_level_, narrow_};
 }
 
 void State::add_into(const State& own, const std::vector<std::vector<std::uint32_t>>& into) {
@@ -101,6 +101,7 @@ void State::add_into(const State& own, const std::vector<std::vector<std::uint32
         own.account_level_ != account_level_ || into.size() != own.slots()) {
         throw std::invalid_argument("add_into: the states come from different requests");
     }
+    take_overflow(own);
     const std::size_t np = n_periods_;
     for (std::size_t p = 0; p < np; ++p) {
         for (std::size_t g = 0; g < into.size(); ++g) {
@@ -108,7 +109,7 @@ void State::add_into(const State& own, const std::vector<std::vector<std::uint32
             const std::size_t from = own.cell(g, p);
             for (std::uint32_t h : into[g]) {
                 const std::size_t to = cell(h, p);
-                add_sums(sums_.data() + to * sum_width_, own.sums_.data() + from * sum_width_);
+                add_sums(to, own, from);
                 for (std::size_t j = 0; j < count_width_; ++j)
                     counts_[to * count_width_ + j] += own.counts_[from * count_width_ + j];
             }

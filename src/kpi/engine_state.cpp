@@ -12,12 +12,13 @@ namespace accountkpi::detail {
 
 StateCells::StateCells(std::vector<kpi::Key> by, const std::vector<std::uint64_t>& cardinalities,
                        std::size_t n_periods, std::array<bool, n_sums> sums,
-                       std::array<bool, n_counts> counts, bool account_level)
+                       std::array<bool, n_counts> counts, bool account_level, bool narrow)
     : by_(std::move(by)),
       n_periods_(n_periods),
       account_level_(account_level),
       sum_on_(sums),
-      count_on_(counts) {
+      count_on_(counts),
+      narrow_(narrow) {
     lay_out_records();
     const std::uint64_t product = codes_product(cardinalities);
     for (auto c : cardinalities) {
@@ -52,11 +53,14 @@ std::size_t StateCells::dense_slots_of(const std::vector<std::uint64_t>& cardina
 }
 
 std::size_t StateCells::record_bytes(const std::array<bool, n_sums>& sums,
-                                     const std::array<bool, n_counts>& counts) noexcept {
-    const auto on = [](const auto& flags) {
-        return static_cast<std::size_t>(std::count(flags.begin(), flags.end(), true));
-    };
-    return 2 * on(sums) * sizeof(double) + on(counts) * sizeof(std::int64_t);
+                                     const std::array<bool, n_counts>& counts, bool narrow) noexcept {
+    std::size_t bytes = 0;
+    for (std::size_t m = 0; m < n_sums; ++m) {
+        if (sums[m])
+            bytes += narrow && is_money(static_cast<Sum>(m)) ? sizeof(std::int64_t) : 2 * sizeof(double);
+    }
+    return bytes +
+           static_cast<std::size_t>(std::count(counts.begin(), counts.end(), true)) * sizeof(std::int64_t);
 }
 
 std::uint64_t StateCells::composite(std::size_t g) const noexcept {
@@ -120,13 +124,14 @@ void relayout(Vector& v, std::size_t width, std::size_t periods, std::size_t fro
 }  // namespace
 
 void StateCells::lay_out_records() {
-    sum_width_ = count_width_ = 0;
-    money_pair_ = {};
+    sum_width_ = count_width_ = n_fields_ = 0;
     for (std::size_t m = 0; m < n_sums; ++m) {
         sum_at_[m] = static_cast<std::uint8_t>(sum_width_);
         if (sum_on_[m]) {
-            money_pair_[sum_width_ / 2] = is_money(static_cast<Sum>(m));
-            sum_width_ += 2;
+            const bool money = is_money(static_cast<Sum>(m));
+            field_at_[n_fields_] = static_cast<std::uint8_t>(sum_width_);
+            field_money_[n_fields_++] = money;
+            sum_width_ += narrow_ && money ? 1 : 2;
         }
     }
     for (std::size_t m = 0; m < n_counts; ++m) {
@@ -135,16 +140,53 @@ void StateCells::lay_out_records() {
     }
 }
 
-void StateCells::add_sums(double* into, const double* from) const noexcept {
-    for (std::size_t j = 0; j < sum_width_; j += 2) {
-        if (money_pair_[j / 2]) {
-            detail::add_exact(into + j, detail::load_exact(from + j));
-        } else if (into[j] == 0 && into[j + 1] == 0) {  // an empty cell: a copy, the same bits
-            into[j] = from[j];
-            into[j + 1] = from[j + 1];
+void StateCells::add_sums(std::size_t cell, const StateCells& from, std::size_t from_cell) {
+    const double* there = from.sums_.data() + from_cell * from.sum_width_;
+    for (std::size_t f = 0; f < n_fields_; ++f) {
+        const double* x = there + from.field_at_[f];
+        if (field_money_[f]) {
+            const detail::Int128 n = from.load_money(x);
+            if (!add_money_checked(sums_.data() + cell * sum_width_ + field_at_[f], n)) {
+                widen();  // the cells move: found again
+                (void)add_money_checked(sums_.data() + cell * sum_width_ + field_at_[f], n);
+            }
+            continue;
+        }
+        double* into = sums_.data() + cell * sum_width_ + field_at_[f];
+        if (into[0] == 0 && into[1] == 0) {  // an empty cell: a copy, the same bits
+            into[0] = x[0];
+            into[1] = x[1];
         } else {
-            detail::neumaier_add(into[j], into[j + 1], from[j]);
-            detail::neumaier_add(into[j], into[j + 1], from[j + 1]);
+            detail::neumaier_add(into[0], into[1], x[0]);
+            detail::neumaier_add(into[0], into[1], x[1]);
+        }
+    }
+}
+
+void StateCells::take_overflow(const StateCells& other) noexcept {
+    if (other.overflowed()) overflowed_.store(true, std::memory_order_relaxed);
+}
+
+void StateCells::widen() {
+    if (!narrow_) return;
+    const detail::ZeroedVector<double> narrow = std::move(sums_);
+    const auto narrow_at = field_at_;
+    const std::size_t narrow_width = sum_width_;
+    narrow_ = false;
+    lay_out_records();
+    sums_ = detail::ZeroedVector<double>(capacity_ * n_periods_ * sum_width_);
+    for (std::size_t c = 0; c < capacity_ * n_periods_; ++c) {
+        const double* from = narrow.data() + c * narrow_width;
+        double* to = sums_.data() + c * sum_width_;
+        for (std::size_t f = 0; f < n_fields_; ++f) {
+            if (field_money_[f]) {
+                std::int64_t n = 0;
+                std::memcpy(&n, from + narrow_at[f], sizeof n);
+                const detail::Int128 wide = n;
+                std::memcpy(to + field_at_[f], &wide, sizeof wide);
+            } else {
+                std::copy_n(from + narrow_at[f], 2, to + field_at_[f]);
+            }
         }
     }
 }
@@ -208,6 +250,7 @@ void State::adopt(const State& part, std::size_t first_period) {
         first_period + part.n_periods_ > n_periods_) {
         throw std::invalid_argument("adopt: the states come from different requests or books");
     }
+    take_overflow(part);
     const std::size_t np = n_periods_, pp = part.n_periods_;
     const std::size_t slots = part.slots();
     const std::vector<std::uint32_t> to = groups_of(part);
@@ -215,7 +258,7 @@ void State::adopt(const State& part, std::size_t first_period) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!part.in_use(g)) continue;
             const std::size_t here = cell(to[g], first_period + p), there = part.cell(g, p);
-            add_sums(sums_.data() + here * sum_width_, part.sums_.data() + there * sum_width_);
+            add_sums(here, part, there);
             for (std::size_t j = 0; j < count_width_; ++j)
                 counts_[here * count_width_ + j] += part.counts_[there * count_width_ + j];
         }
@@ -236,6 +279,7 @@ void State::merge(const State& other) {
         other.sum_on_ != sum_on_ || other.count_on_ != count_on_ || other.account_level_ != account_level_) {
         throw std::invalid_argument("merge: the states come from different requests or books");
     }
+    take_overflow(other);
     const std::size_t np = n_periods_;
     const std::size_t slots = other.slots();
     const std::vector<std::uint32_t> map = groups_of(other);
@@ -243,7 +287,7 @@ void State::merge(const State& other) {
         for (std::size_t g = 0; g < slots; ++g) {
             if (!other.in_use(g)) continue;
             const std::size_t from = other.cell(g, p), to = cell(map[g], p);
-            add_sums(sums_.data() + to * sum_width_, other.sums_.data() + from * sum_width_);
+            add_sums(to, other, from);
             for (std::size_t j = 0; j < count_width_; ++j)
                 counts_[to * count_width_ + j] += other.counts_[from * count_width_ + j];
         }

@@ -9,7 +9,7 @@
 //   u8 n_keys, n_keys × u8 key, n_keys × u64 extent (the key's cardinality + 1); u64 periods; u8
 //   account_level u8 n_sums, n_sums × u8 on; u8 n_counts, n_counts × u8 on; u8 n_lists u64 groups; groups ×
 //   n_keys × i32 codes (-1: missing; below the key's cardinality) sums: period by period, group by group,
-//   each sum that is on: money as a 128-bit integer of millionths,
+//   each sum that is on: money as a 128-bit integer of millionths (a narrow state's too),
 //         others f64 sum, f64 compensation;
 //   counts: period by period, group by group, each count that is on: i64
 //   per list: u64 n, n × u32 cells (group × periods + period), n × f64 values
@@ -102,7 +102,7 @@ std::size_t State::serialized_size() const noexcept {
     n += 1 + n_sums + 1 + n_counts + 1;
     n += 2 * sizeof(std::uint64_t);  // groups, checksum
     n += groups() * by_.size() * sizeof(std::int32_t);
-    n += cells * (sum_width_ * sizeof(double) + count_width_ * sizeof(std::int64_t));
+    n += cells * record_bytes(sum_on_, count_on_);  // money in 16 bytes, narrow or not
     for (const auto& l : lists_)
         n += sizeof(std::uint64_t) + l.size() * (sizeof(std::uint32_t) + sizeof(double));
     return n;
@@ -111,6 +111,12 @@ std::size_t State::serialized_size() const noexcept {
 std::string State::to_bytes() const {
     if constexpr (std::endian::native != std::endian::little) {
         throw std::runtime_error("kpi::State::to_bytes: only little-endian machines are supported");
+    }
+    if (overflowed()) throw std::logic_error("kpi::State::to_bytes: the state's money sums overflowed");
+    if (narrow_) {  // written as a state that is not narrow: one form of the bytes
+        State wide(*this);
+        wide.widen();
+        return wide.to_bytes();
     }
     Writer w(serialized_size());
     for (char c : magic) w.put(c);
@@ -281,9 +287,9 @@ State State::from_bytes(std::string_view bytes) {
     }
     constexpr detail::Int128 money_limit = detail::Int128{1} << 100;
     for (std::size_t c = 0; c < cells; ++c) {
-        for (std::size_t j = 0; j < st.sum_width_; j += 2) {
-            if (!st.money_pair_[j / 2]) continue;
-            const detail::Int128 n = detail::load_exact(&st.sums_[c * st.sum_width_ + j]);
+        for (std::size_t f = 0; f < st.n_fields_; ++f) {
+            if (!st.field_money_[f]) continue;
+            const detail::Int128 n = detail::load_exact(&st.sums_[c * st.sum_width_ + st.field_at_[f]]);
             if (n >= money_limit || n <= -money_limit) corrupt("implausible money sum");
         }
     }

@@ -5,8 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
+#include <numeric>
+#include <optional>
 #include <random>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "accountkpi/book.hpp"
@@ -186,4 +191,146 @@ TEST(ExactMoney, ManyLargeLinesInFewCellsSumExactly) {
     EXPECT_EQ(r.column(kpi::Kpi::gross_profit)[0], detail::from_millionths(north_revenue - north_cost));
     EXPECT_EQ(r.column(kpi::Kpi::revenue)[1], 10.0);  // 100 x 0.1, exactly
     EXPECT_EQ(r.column(kpi::Kpi::cost)[1], 5.0);
+}
+
+namespace {
+
+// 2,000 accounts in 4 regions, 10 lines each a month of 2024 (enough work for two threads), and lines whose
+// sums need more than 64 bits of millionths (beyond 9.2 x 10^12): account 7's three lines of 9.5 x 10^12 in
+// March; accounts 2 and 6 (both in region r2) 6 x 10^12 each in May, under 64 bits alone, not together.
+struct LargeBook {
+    std::optional<Book> book;
+    std::map<std::pair<std::int32_t, unsigned>, std::pair<detail::Int128, detail::Int128>> by_account;
+};
+
+const LargeBook& large_book() {
+    static const LargeBook large = [] {
+        LargeBook out;
+        std::vector<std::string> accounts, regions, ids, dates;
+        std::vector<double> amounts, costs;
+        const auto line = [&](int a, unsigned month, int day, double amount, double cost) {
+            ids.push_back(accounts[static_cast<std::size_t>(a)]);
+            dates.push_back("2024-" + std::string(month < 10 ? "0" : "") + std::to_string(month) + "-" +
+                            (day < 10 ? "0" : "") + std::to_string(day));
+            amounts.push_back(amount);
+            costs.push_back(cost);
+            auto& [revenue, cost_sum] = out.by_account[{a, month}];
+            revenue += detail::to_millionths(amount);
+            cost_sum += detail::to_millionths(cost);
+        };
+        for (int a = 0; a < 2000; ++a) {
+            accounts.push_back("a" + std::to_string(10000 + a));
+            regions.push_back("r" + std::to_string(a % 4));
+        }
+        for (unsigned month = 1; month <= 12; ++month) {
+            for (int day = 1; day <= 10; ++day) {
+                for (int a = 0; a < 2000; ++a) {
+                    const double amount = 1 + ((a * 31 + day) % 997) * 0.01;
+                    line(a, month, day, amount, amount * 0.4);
+                }
+            }
+        }
+        for (int k = 0; k < 3; ++k) line(7, 3, 20, 9.5e12, 9e12);
+        line(2, 5, 20, 6e12, 1.0);
+        line(6, 5, 21, 6e12, 2.0);
+        std::vector<std::size_t> order(ids.size());  // in date order, as lines usually come
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t x, std::size_t y) { return dates[x] < dates[y]; });
+        const auto sorted = [&](const auto& v) {
+            std::remove_cvref_t<decltype(v)> s;
+            for (std::size_t i : order) s.push_back(v[i]);
+            return s;
+        };
+        Table acc;
+        acc.add("account_id", texts(accounts));
+        acc.add("region", texts(regions));
+        Table rev;
+        rev.add("account_id", texts(sorted(ids)));
+        rev.add("date", days(sorted(dates)));
+        rev.add("amount", numbers(sorted(amounts)));
+        rev.add("cost", numbers(sorted(costs)));
+        BookBuilder b;
+        b.add("accounts", std::move(acc));
+        b.add("revenue", std::move(rev));
+        out.book = b.build();
+        return out;
+    }();
+    return large;
+}
+
+kpi::Request year_of_sums(std::vector<kpi::Key> by) {
+    kpi::Request rq;
+    rq.periods = periods(Date(2024, 1, 1), Date(2025, 1, 1), Frequency::month);
+    rq.by = std::move(by);
+    rq.kpis = {kpi::Kpi::revenue, kpi::Kpi::cost, kpi::Kpi::gross_profit};
+    return rq;
+}
+
+}  // namespace
+
+// States keep money in 64-bit millionths while the sums fit (half the memory a cell): a sum that would not
+// fit makes the engine accumulate again in 128 bits, on one thread or two, all periods at once, one at a
+// time or cached.
+TEST(ExactMoney, SumsBeyond64BitsAreExactOnEveryPath) {
+    const LargeBook& large = large_book();
+    const auto cache = std::make_shared<kpi::StateCache>();
+    for (int path = 0; path < 5; ++path) {
+        SCOPED_TRACE(path);
+        kpi::Request rq = year_of_sums({kpi::Key::account});
+        rq.threads = path == 1 ? 2 : 1;
+        if (path == 2) rq.state_budget = 0;  // one period at a time
+        if (path >= 3) rq.cache = cache;     // computed, then found in the cache
+        const kpi::Result r = kpi::compute(*large.book, rq);
+        ASSERT_EQ(r.rows(), 2000U * 12U);
+        for (std::size_t i = 0; i < r.rows(); ++i) {
+            const auto& [revenue, cost] =
+                large.by_account.at({r.key_codes[0][i], static_cast<unsigned>(r.period[i]) + 1});
+            ASSERT_EQ(r.column(kpi::Kpi::revenue)[i], detail::from_millionths(revenue)) << "row " << i;
+            ASSERT_EQ(r.column(kpi::Kpi::cost)[i], detail::from_millionths(cost)) << "row " << i;
+            ASSERT_EQ(r.column(kpi::Kpi::gross_profit)[i], detail::from_millionths(revenue - cost))
+                << "row " << i;
+        }
+    }
+    kpi::Request rq = year_of_sums({kpi::Key::account});
+    const kpi::State wide = kpi::accumulate(*large.book, rq);
+    EXPECT_FALSE(wide.overflowed());
+    EXPECT_FALSE(wide.narrow());  // accumulated again in 128 bits
+    rq.periods = {Period::month(2024, 1)};
+    EXPECT_TRUE(kpi::accumulate(*large.book, rq).narrow());  // January's sums fit in 64 bits
+}
+
+// Merging narrow states whose sums together need 128 bits widens the state that receives; states of either
+// width merge, and bytes are the same whatever the width.
+TEST(ExactMoney, MergedSumsBeyond64BitsWidenTheState) {
+    const LargeBook& large = large_book();
+    kpi::Request rq = year_of_sums({kpi::Key::region});
+    rq.periods = {Period::month(2024, 5)};
+    kpi::Request even = rq, odd = rq;
+    for (std::int32_t a = 0; a < 2000; ++a)
+        (a % 4 == 2 && a % 8 == 6 ? odd : even).scope.accounts.push_back(a);
+    kpi::State merged = kpi::accumulate(*large.book, even);      // account 2's 6 x 10^12
+    const kpi::State other = kpi::accumulate(*large.book, odd);  // account 6's 6 x 10^12
+    ASSERT_TRUE(merged.narrow());
+    ASSERT_TRUE(other.narrow());
+    merged.merge(other);
+    EXPECT_FALSE(merged.narrow());
+    const kpi::Result whole = kpi::finalize(*large.book, rq, kpi::accumulate(*large.book, rq));
+    const kpi::Result r = kpi::finalize(*large.book, rq, merged);
+    ASSERT_EQ(r.rows(), 4U);
+    EXPECT_EQ(r.values, whole.values);
+    detail::Int128 r2 = 0;
+    for (const auto& [at, sums] : large.by_account) {
+        if (at.second == 5 && at.first % 4 == 2) r2 += sums.first;
+    }
+    EXPECT_EQ(r.column(kpi::Kpi::revenue)[2], detail::from_millionths(r2));
+    // A narrow state into a wide one, and a wide one (read from bytes) into a narrow one.
+    kpi::State into_wide = kpi::State::from_bytes(kpi::accumulate(*large.book, even).to_bytes());
+    EXPECT_FALSE(into_wide.narrow());
+    into_wide.merge(other);
+    EXPECT_EQ(kpi::finalize(*large.book, rq, into_wide).values, whole.values);
+    kpi::State into_narrow = kpi::accumulate(*large.book, odd);
+    into_narrow.merge(kpi::State::from_bytes(kpi::accumulate(*large.book, even).to_bytes()));
+    EXPECT_EQ(kpi::finalize(*large.book, rq, into_narrow).values, whole.values);
+    EXPECT_EQ(other.to_bytes(), kpi::State::from_bytes(other.to_bytes()).to_bytes());
 }

@@ -6,8 +6,10 @@
 /// hottest calls (`add`, `group`, `prefetch`) must be inline.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -105,16 +107,29 @@ class StateCells {
     static constexpr std::size_t n_lists = static_cast<std::size_t>(List::count_);
 
     StateCells() = default;
-    /// `cardinalities[k]`: the number of distinct codes of key `by[k]` in the Book.
+    /// `cardinalities[k]`: the number of distinct codes of key `by[k]` in the Book. With `narrow`, money
+    /// sums are kept in 8 bytes (see `narrow`).
     StateCells(std::vector<kpi::Key> by, const std::vector<std::uint64_t>& cardinalities,
                std::size_t n_periods, std::array<bool, n_sums> sums, std::array<bool, n_counts> counts,
-               bool account_level);
+               bool account_level, bool narrow = false);
     /// The slots of a state of keys of these cardinalities when it is dense (see `dense`), else 0.
     [[nodiscard]] static std::size_t dense_slots_of(const std::vector<std::uint64_t>& cardinalities) noexcept;
     /// The bytes of a cell's record with these measures on (every sum a pair of doubles, every count 8
-    /// bytes).
+    /// bytes; with `narrow`, a money sum 8 bytes).
     [[nodiscard]] static std::size_t record_bytes(const std::array<bool, n_sums>& sums,
-                                                  const std::array<bool, n_counts>& counts) noexcept;
+                                                  const std::array<bool, n_counts>& counts,
+                                                  bool narrow = false) noexcept;
+
+    /// Whether money sums are kept in 64-bit integers of millionths (8 bytes a sum, half the memory a cell
+    /// and a pass reads), not 128-bit ones. An add that would overflow them (sums beyond 9.2 x 10^12 in
+    /// the currency) is not made and marks the state `overflowed` (the engine then accumulates again into a
+    /// state that is not narrow); merging widens the state that receives, first, when a sum would overflow.
+    [[nodiscard]] bool narrow() const noexcept { return narrow_; }
+    /// Whether an add into a narrow state was left out because its sum would have overflowed: the state's
+    /// money sums are not to be used.
+    [[nodiscard]] bool overflowed() const noexcept { return overflowed_.load(std::memory_order_relaxed); }
+    /// Keeps money sums in 128 bits from now on (nothing when they are already).
+    void widen();
 
     /// The group of the key codes `codes` (one per key of `by`; `none` for a missing value), added if new.
     std::uint32_t group(const std::array<std::int32_t, 8>& codes) {
@@ -180,14 +195,14 @@ class StateCells {
     [[gnu::always_inline]] void add(Sum m, std::size_t cell, double x) noexcept {
         double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
         if (is_money(m)) {
-            detail::add_exact(pair, detail::to_millionths(x));
+            add_money(pair, detail::to_millionths(x));
         } else {
             detail::neumaier_add(pair[0], pair[1], x);
         }
     }
     /// Adds `n` millionths to money measure `m`.
     [[gnu::always_inline]] void add_exact(Sum m, std::size_t cell, detail::Int128 n) noexcept {
-        detail::add_exact(&sums_[cell * sum_width_ + sum_at_[idx(m)]], n);
+        add_money(&sums_[cell * sum_width_ + sum_at_[idx(m)]], n);
     }
     /// Whether measure `m` is money, summed exactly (everything but units, scores, days and predicted
     /// values, which need not be whole millionths).
@@ -223,11 +238,11 @@ class StateCells {
     /// The value of measure `m` in the cell stored at `cell` (see `cell`).
     [[nodiscard]] double value(Sum m, std::size_t cell) const noexcept {
         const double* pair = &sums_[cell * sum_width_ + sum_at_[idx(m)]];
-        return is_money(m) ? detail::from_millionths(detail::load_exact(pair)) : pair[0] + pair[1];
+        return is_money(m) ? detail::from_millionths(load_money(pair)) : pair[0] + pair[1];
     }
     /// Money measure `m` of the cell stored at `cell`, in millionths (exact).
     [[nodiscard]] detail::Int128 millionths(Sum m, std::size_t cell) const noexcept {
-        return detail::load_exact(&sums_[cell * sum_width_ + sum_at_[idx(m)]]);
+        return load_money(&sums_[cell * sum_width_ + sum_at_[idx(m)]]);
     }
     [[nodiscard]] std::int64_t value(Count m, std::size_t cell) const noexcept {
         return counts_[cell * count_width_ + count_at_[idx(m)]];
@@ -252,11 +267,40 @@ class StateCells {
     /// most 2^26, so that a lookup table can hold them; 0 otherwise.
     static std::uint64_t codes_product(const std::vector<std::uint64_t>& cardinalities) noexcept;
     static constexpr std::size_t idx(Sum m) noexcept { return static_cast<std::size_t>(m); }
+    /// The money sum stored at `at` (8 bytes when `narrow`, else 16).
+    [[nodiscard, gnu::always_inline]] detail::Int128 load_money(const double* at) const noexcept {
+        if (narrow_) {
+            std::int64_t n = 0;
+            std::memcpy(&n, at, sizeof n);
+            return n;
+        }
+        return detail::load_exact(at);
+    }
+    /// Adds `n` millionths to the money sum stored at `at`; false, nothing added, when a narrow sum would
+    /// overflow.
+    [[nodiscard, gnu::always_inline]] bool add_money_checked(double* at, detail::Int128 n) noexcept {
+        if (!narrow_) {
+            detail::add_exact(at, n);
+            return true;
+        }
+        std::int64_t sum = 0;
+        std::memcpy(&sum, at, sizeof sum);
+        const auto n64 = static_cast<std::int64_t>(n);
+        if (n64 != n || __builtin_add_overflow(sum, n64, &sum)) return false;
+        std::memcpy(at, &sum, sizeof sum);
+        return true;
+    }
+    [[gnu::always_inline]] void add_money(double* at, detail::Int128 n) noexcept {
+        if (!add_money_checked(at, n)) overflowed_.store(true, std::memory_order_relaxed);
+    }
     static constexpr std::size_t idx(Count m) noexcept { return static_cast<std::size_t>(m); }
     void grow(std::size_t groups);
     void lay_out_records();
-    /// Adds the record of sums `from` (of a state of the same layout) into the record `into`.
-    void add_sums(double* into, const double* from) const noexcept;
+    /// Adds the sums of cell `from_cell` of `from` (a state of the same measures, narrow or not) into cell
+    /// `cell`, widening this state first when a money sum would overflow.
+    void add_sums(std::size_t cell, const StateCells& from, std::size_t from_cell);
+    /// Marks this state `overflowed` when `other` is (a merge of a state whose sums are not all there).
+    void take_overflow(const StateCells& other) noexcept;
     std::uint32_t add_group(const std::array<std::int32_t, 8>& codes);
 
     std::vector<kpi::Key> by_;
@@ -269,7 +313,10 @@ class StateCells {
     detail::ZeroedVector<double> sums_;
     detail::ZeroedVector<std::int64_t> counts_;
     std::array<std::uint8_t, n_sums> sum_at_{};  // where each sum that is on sits in a record
-    std::array<bool, n_sums> money_pair_{};      // whether the k-th pair of a record is an exact money sum
+    // the sums that are on, in record order: where each sits and whether it is money
+    std::array<std::uint8_t, n_sums> field_at_{};
+    std::array<bool, n_sums> field_money_{};
+    std::size_t n_fields_ = 0;
     std::array<std::uint8_t, n_counts> count_at_{};
     std::size_t sum_width_ = 0, count_width_ = 0;  // doubles and counts in a record
     std::array<std::vector<std::pair<std::uint32_t, double>>, n_lists> lists_;
@@ -281,7 +328,18 @@ class StateCells {
     std::size_t capacity_ = 0;                                   // groups with room in every period
     std::size_t n_groups_ = 0;                                   // slots
     bool dense_ = false;                                         // one slot per code of the one key
-    std::vector<std::uint8_t> used_;                             // dense: whether a slot is in use
+    bool narrow_ = false;                                        // money in 8 bytes (see `narrow`)
+    /// An atomic flag that copies (threads of one request write cells of one state: see `overflowed`).
+    struct Flag : std::atomic<bool> {
+        Flag() noexcept : std::atomic<bool>(false) {}
+        Flag(const Flag& o) noexcept : std::atomic<bool>(o.load(std::memory_order_relaxed)) {}
+        Flag& operator=(const Flag& o) noexcept {
+            store(o.load(std::memory_order_relaxed), std::memory_order_relaxed);
+            return *this;
+        }
+    };
+    Flag overflowed_;
+    std::vector<std::uint8_t> used_;  // dense: whether a slot is in use
     std::size_t n_used_ = 0;
 };
 
