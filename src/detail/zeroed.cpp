@@ -143,6 +143,7 @@ void release_block(void* block, std::size_t bytes) noexcept {
 namespace {
 
 constexpr std::size_t kept_columns_cap = 16;
+constexpr std::size_t kept_column_from = std::size_t{256} << 10;
 
 /// A kept column: one of the two kinds, the other empty.
 struct KeptColumn {
@@ -171,7 +172,7 @@ std::vector<KeptColumn>& kept_columns() {
 template <class T>
 void keep(std::vector<T>&& column) noexcept {
     const std::size_t bytes = column.capacity() * sizeof(T);
-    if (bytes < ZeroedAllocator<char>::mapped_from || bytes > kept_bytes_cap) return;
+    if (bytes < kept_column_from || bytes > kept_bytes_cap) return;
     auto& columns = kept_columns();
     pthread_mutex_lock(&kept_lock);
     try {
@@ -192,7 +193,7 @@ void keep(std::vector<T>&& column) noexcept {
 
 template <class T>
 bool reuse(std::vector<T>& column, std::size_t n) noexcept {
-    if (n * sizeof(T) < ZeroedAllocator<char>::mapped_from) return false;
+    if (n * sizeof(T) < kept_column_from) return false;
     auto& columns = kept_columns();
     bool found = false;
     pthread_mutex_lock(&kept_lock);

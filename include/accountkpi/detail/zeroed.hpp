@@ -50,7 +50,7 @@ void release_block(void* block, std::size_t bytes) noexcept;
 /// of it), up to 256 MiB and 16 columns besides the blocks above (the columns kept longest freed first), for
 /// the next result that reserves room for as many values (`reserve_on_huge_pages`): its pages are in memory
 /// already, where memory new to the process is faulted in afresh, page by page (several times slower on
-/// virtual machines that hand freed memory back to the host). A column under 4 MiB is left to its owner to
+/// virtual machines that hand freed memory back to the host). A column under 256 KiB is left to its owner to
 /// free (not moved from). Defined in src/detail/zeroed.cpp; nothing is kept off Linux.
 void keep_column(std::vector<double>&& column) noexcept;
 void keep_column(std::vector<std::int32_t>&& column) noexcept;
