@@ -9,6 +9,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <optional>
@@ -664,6 +665,10 @@ class PeriodSlice {
     }
     [[nodiscard]] bool worth_prefetching() const noexcept { return st_.worth_prefetching(); }
     [[nodiscard]] std::size_t dense_slots() const noexcept { return st_.dense_slots(); }
+    [[nodiscard]] double* period_sums(std::size_t p) noexcept { return st_.period_sums(first_ + p); }
+    [[nodiscard]] std::size_t sum_width() const noexcept { return st_.sum_width(); }
+    [[nodiscard]] std::size_t sum_at(State::Sum m) const noexcept { return st_.sum_at(m); }
+    [[nodiscard]] bool narrow() const noexcept { return st_.narrow(); }
     /// Whether a group in use is a row in every period of these cells (true).
     [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
     template <class M, class X>
@@ -1002,6 +1007,10 @@ class PeriodAccumulator {
                 add_line_sums(lo, hi);
                 return;
             }
+            if (plan_.sums_only && !plan_.account_revenue && dense_ && st_.narrow()) {
+                add_dense_lines(lo, hi);
+                return;
+            }
             const bool cells_ahead = st_.worth_prefetching();
             const bool ahead = plan_.account_revenue || cells_ahead;
             for (std::size_t i = lo; i < hi; ++i) {
@@ -1065,6 +1074,43 @@ class PeriodAccumulator {
             sum = total;
         } else {
             st_.add_exact(m, cell_of(static_cast<std::uint32_t>(g)), detail::to_millionths(x));
+        }
+    }
+
+    /// The lines [lo, hi) of P that add only revenue and cost to the cells of a narrow dense state, through
+    /// the period's records held in registers: an add through the state's members would load them again
+    /// after every store (an 8-byte integer stored may alias them, as far as the compiler knows).
+    void add_dense_lines(std::size_t lo, std::size_t hi) {
+        double* const records = st_.period_sums(pl_);
+        const std::size_t width = st_.sum_width();
+        const bool revenue = plan_.want_revenue, cost = plan_.want_cost;
+        const std::size_t revenue_at = st_.sum_at(S::revenue), cost_at = st_.sum_at(S::cost);
+        const bool ahead = st_.worth_prefetching();
+        for (std::size_t i = lo; i < hi; ++i) {
+            detail::interruption_point(i - lo);
+            if (ahead && i + prefetch_distance < hi) {  // lines come in date order: accounts at random
+                const std::size_t j = i + prefetch_distance;
+                st_.prefetch(line_codes(rev_.account[j], rev_.manager_of(j), rev_.project_of(j)), pl_);
+            }
+            const std::int32_t a = rev_.account[i];
+            if (!scope_.account(a)) continue;
+            const std::int32_t m = rev_.manager_of(i);
+            if (!scope_.manager(m)) continue;
+            const std::uint32_t g = st_.group(line_codes(a, m, rev_.project_of(i)));
+            double* const record = records + g * width;
+            if (revenue) add_narrow(S::revenue, g, record + revenue_at, rev_.amount[i]);
+            if (cost) add_narrow(S::cost, g, record + cost_at, rev_.cost[i]);
+        }
+    }
+    /// Adds `x` to the narrow money sum at `at` (measure `m` of group `g`); a large amount, or a sum about to
+    /// overflow, through the state (see `State::overflowed`).
+    [[gnu::always_inline]] void add_narrow(S m, std::uint32_t g, double* at, double x) noexcept {
+        std::int64_t n = 0, sum = 0;
+        std::memcpy(&sum, at, sizeof sum);
+        if (detail::small_millionths(x, n) && !__builtin_add_overflow(sum, n, &sum)) {
+            std::memcpy(at, &sum, sizeof sum);
+        } else {
+            st_.add_exact(m, cell_of(g), detail::to_millionths(x));
         }
     }
 
@@ -1720,6 +1766,10 @@ class OnePeriod {
     }
     [[nodiscard]] bool worth_prefetching() const noexcept { return st_->worth_prefetching(); }
     [[nodiscard]] std::size_t dense_slots() const noexcept { return st_->dense_slots(); }
+    [[nodiscard]] double* period_sums(std::size_t /*p*/) noexcept { return st_->period_sums(0); }
+    [[nodiscard]] std::size_t sum_width() const noexcept { return st_->sum_width(); }
+    [[nodiscard]] std::size_t sum_at(State::Sum m) const noexcept { return st_->sum_at(m); }
+    [[nodiscard]] bool narrow() const noexcept { return st_->narrow(); }
     /// Whether a group in use is a row in every period of these cells: no, each period is a state apart.
     [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return false; }
     template <class M, class X>

@@ -229,6 +229,14 @@ class StateCells {
         constexpr std::size_t cache_bytes = std::size_t{1} << 20;
         return dense_ && (sums_.size() + counts_.size()) * sizeof(double) > cache_bytes;
     }
+    /// The records of period `p`'s cells, group `g`'s at `period_sums(p) + g * sum_width()`, its sum `m` at
+    /// `sum_at(m)` within (a money sum 8 bytes when `narrow`, else 16; see `load_money`): for a pass that
+    /// holds them in registers. Valid until the next `group` call that adds a group, or `widen`.
+    [[nodiscard]] double* period_sums(std::size_t p) noexcept {
+        return sums_.data() + cell(0, p) * sum_width_;
+    }
+    [[nodiscard]] std::size_t sum_width() const noexcept { return sum_width_; }
+    [[nodiscard]] std::size_t sum_at(Sum m) const noexcept { return sum_at_[idx(m)]; }
     /// Adds `x` to list `l` of the cell (group `g`, period `p`).
     void push(List l, std::size_t g, std::size_t p, double x) {
         lists_[static_cast<std::size_t>(l)].emplace_back(static_cast<std::uint32_t>(g * n_periods_ + p), x);
