@@ -143,3 +143,21 @@ TEST(StateIo, EmptyStateRoundTrips) {
     const kpi::State empty;
     EXPECT_EQ(kpi::State::from_bytes(empty.to_bytes()).groups(), 0U);
 }
+
+// A state keeps money in 64-bit cells while the sums fit (`narrow`); widened (as a merge that would overflow
+// does it) every KPI is the same bits, by every key shape (no key, a crossing, one key, per account).
+TEST(StateIo, WideningChangesNoKpi) {
+    const Book& book = small_demo();
+    for (const auto& by : std::vector<std::vector<kpi::Key>>{
+             {}, {kpi::Key::manager, kpi::Key::region}, {kpi::Key::service_line}, {kpi::Key::account}}) {
+        const auto rq = grouped_request(by);  // every KPI: every money sum of a cell
+        const kpi::State st = kpi::accumulate(book, rq);
+        ASSERT_TRUE(st.narrow());
+        kpi::State wide = st;
+        wide.widen();
+        EXPECT_FALSE(wide.narrow());
+        EXPECT_LT(st.bytes(), wide.bytes());
+        EXPECT_EQ(wide.to_bytes(), st.to_bytes());
+        expect_identical(kpi::finalize(book, rq, wide), kpi::finalize(book, rq, st));
+    }
+}
