@@ -1069,12 +1069,8 @@ class PeriodAccumulator {
         }
     }
     [[gnu::always_inline]] void add_line_sum(S m, std::size_t g, std::int64_t& sum, double x) noexcept {
-        std::int64_t n = 0, total = 0;
-        if (detail::small_millionths(x, n) && !__builtin_add_overflow(sum, n, &total)) {
-            sum = total;
-        } else {
+        if (!detail::add_small_millionths(sum, x))
             st_.add_exact(m, cell_of(static_cast<std::uint32_t>(g)), detail::to_millionths(x));
-        }
     }
 
     /// The lines [lo, hi) of P that add only revenue and cost to the cells of a narrow dense state, through
@@ -1105,9 +1101,9 @@ class PeriodAccumulator {
     /// Adds `x` to the narrow money sum at `at` (measure `m` of group `g`); a large amount, or a sum about to
     /// overflow, through the state (see `State::overflowed`).
     [[gnu::always_inline]] void add_narrow(S m, std::uint32_t g, double* at, double x) noexcept {
-        std::int64_t n = 0, sum = 0;
+        std::int64_t sum = 0;
         std::memcpy(&sum, at, sizeof sum);
-        if (detail::small_millionths(x, n) && !__builtin_add_overflow(sum, n, &sum)) {
+        if (detail::add_small_millionths(sum, x)) {
             std::memcpy(at, &sum, sizeof sum);
         } else {
             st_.add_exact(m, cell_of(g), detail::to_millionths(x));

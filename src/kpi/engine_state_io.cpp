@@ -113,11 +113,6 @@ std::string State::to_bytes() const {
         throw std::runtime_error("kpi::State::to_bytes: only little-endian machines are supported");
     }
     if (overflowed()) throw std::logic_error("kpi::State::to_bytes: the state's money sums overflowed");
-    if (narrow_) {  // written as a state that is not narrow: one form of the bytes
-        State wide(*this);
-        wide.widen();
-        return wide.to_bytes();
-    }
     Writer w(serialized_size());
     for (char c : magic) w.put(c);
     w.put(format_version);
@@ -146,13 +141,27 @@ std::string State::to_bytes() const {
     for (std::size_t g : used) {
         for (std::size_t k = 0; k < by_.size(); ++k) w.put(code(g, k));
     }
-    // Period-major like the cells in memory, a record of sums (then of counts) per group.
+    // Period-major like the cells in memory, a record of sums (then of counts) per group; a narrow state's
+    // money in 128 bits, as any other's (one form of the bytes).
+    const auto put_sums = [&](const double* record) {
+        if (!narrow_) {
+            w.put_array(record, sum_width_);
+            return;
+        }
+        for (std::size_t f = 0; f < n_fields_; ++f) {
+            if (field_money_[f]) {
+                w.put(load_money(record + field_at_[f]));
+            } else {
+                w.put_array(record + field_at_[f], 2);
+            }
+        }
+    };
     for (std::size_t p = 0; p < n_periods_; ++p) {
         const double* block = sums_.data() + cell(0, p) * sum_width_;
-        if (all) {
+        if (all && !narrow_) {
             w.put_array(block, n_groups_ * sum_width_);
         } else {
-            for (std::size_t g : used) w.put_array(block + g * sum_width_, sum_width_);
+            for (std::size_t g : used) put_sums(block + g * sum_width_);
         }
     }
     for (std::size_t p = 0; p < n_periods_; ++p) {

@@ -32,6 +32,15 @@ inline constexpr double money_scale = 1e6;
     return true;
 }
 
+/// Adds `x` in millionths (as `small_millionths` rounds it) to `sum` when it is below 2^51 millionths and the
+/// sum does not overflow 64 bits; false, `sum` untouched, otherwise (the caller adds it in 128 bits).
+[[gnu::always_inline]] inline bool add_small_millionths(std::int64_t& sum, double x) noexcept {
+    std::int64_t n = 0, total = 0;
+    if (!small_millionths(x, n) || __builtin_add_overflow(sum, n, &total)) return false;
+    sum = total;
+    return true;
+}
+
 /// `x` (finite, |x| < 10^30) as a whole number of millionths, rounded to the nearest (ties to even): a
 /// decimal amount of up to 6 decimals is exact, whatever its binary rounding (0.1 is 100,000).
 [[gnu::always_inline]] inline Int128 to_millionths(double x) noexcept {
