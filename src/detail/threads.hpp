@@ -28,8 +28,14 @@ inline constexpr std::size_t min_work_per_thread = 50'000;
     return std::min<std::size_t>(
         most, requested > 0 ? requested : std::max(1U, std::thread::hardware_concurrency()));
 }
+/// Runs `task(0)` on this thread and `task(1 .. n - 1)` on the process's pool of threads (started when first
+/// needed, kept and waiting between steps), returning when all are done; false, nothing run, when another
+/// step holds the pool (callers on several threads, or a task that splits again).
+bool run_on_pool(std::size_t n, const std::function<void(std::size_t)>& task);
+
 /// Runs `task(t)` for t = 0 .. threads - 1 on `executor`, or when it is empty task 0 on this thread and the
-/// others on threads of their own; then rethrows the first exception of a task, if any.
+/// others on the pool's threads (`run_on_pool`), or on threads of their own when another step holds the
+/// pool; then rethrows the first exception of a task, if any.
 template <class Task>
 void in_threads(std::size_t threads, const kpi::Executor& executor, const Task& task) {
     std::vector<std::exception_ptr> errors(threads);
@@ -46,7 +52,7 @@ void in_threads(std::size_t threads, const kpi::Executor& executor, const Task& 
         guarded(0);
     } else if (executor) {
         executor(threads, guarded);
-    } else {
+    } else if (!run_on_pool(threads, guarded)) {
         std::vector<std::jthread> pool;
         for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(guarded, t);
         guarded(0);

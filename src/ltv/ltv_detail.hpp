@@ -27,6 +27,7 @@
 
 #include "accountkpi/ltv/fit.hpp"
 #include "detail/text.hpp"
+#include "detail/threads.hpp"
 
 namespace accountkpi::ltv::detail {
 
@@ -214,13 +215,7 @@ Partial4 sum_in_chunks(std::size_t rows, unsigned threads, const Chunk& chunk) {
         for (std::size_t c = t; c < chunks; c += workers)
             parts[c] = chunk(c * chunk_rows, std::min(rows, (c + 1) * chunk_rows));
     };
-    if (workers > 1) {
-        std::vector<std::jthread> pool;
-        for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(run, t);
-        run(0);
-    } else {
-        run(0);
-    }
+    accountkpi::detail::in_threads(std::max<std::size_t>(workers, 1), {}, run);
     Partial4 total;
     for (const Partial4& part : parts) total.add(part);
     return total;

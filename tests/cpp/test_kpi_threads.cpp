@@ -18,6 +18,11 @@
 #include "accountkpi/kpi.hpp"
 #include "book_fixture.hpp"
 
+#if defined(__linux__)
+#include <sys/wait.h>
+#include <unistd.h>
+#endif
+
 using namespace accountkpi;
 using kpi::Key;
 using kpi::Kpi;
@@ -73,6 +78,60 @@ TEST(KpiThreads, AnyNumberOfThreadsGivesTheSameBits) {
         }
     }
 }
+
+TEST(KpiThreads, ThePoolsThreadsServeRequestAfterRequest) {
+    // The threads a request splits onto are kept between requests (more are started when a request asks for
+    // more than the pool has): request after request, with more threads than cores too, the same bits; a
+    // request stopped on them leaves them as able as before.
+    kpi::Request rq = months_of(2024);
+    rq.threads = 1;
+    const kpi::Result totals = kpi::compute(big_book(), rq);
+    rq.by = {Key::account};
+    const kpi::Result by_account = kpi::compute(big_book(), rq);
+    for (int round = 0; round < 6; ++round) {
+        rq.threads = round % 2 == 0 ? 2U : 7U;
+        rq.by = {};
+        expect_same_bits(totals, kpi::compute(big_book(), rq));
+        rq.by = {Key::account};
+        expect_same_bits(by_account, kpi::compute(big_book(), rq));
+    }
+    {
+        Interruption stop;
+        stop.request();
+        const InterruptionScope in_scope(&stop);
+        EXPECT_THROW((void)kpi::compute(big_book(), rq), Interrupted);
+    }
+    expect_same_bits(by_account, kpi::compute(big_book(), rq));
+}
+
+#if defined(__linux__) && !defined(__SANITIZE_THREAD__)  // ThreadSanitizer stops a forked child's threads
+TEST(KpiThreads, AChildOfForkSplitsItsRequestsToo) {
+    // A process forked after its requests used the pool's threads (Python's multiprocessing, a server's
+    // workers) has none of them: its requests neither wait for them nor differ (it starts a pool of its own;
+    // a caller also takes back the tasks no pool thread started).
+    kpi::Request rq = months_of(2024);
+    rq.by = {Key::account};
+    rq.threads = 2;
+    const kpi::Result parent = kpi::compute(big_book(), rq);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        alarm(60);  // a child waiting for threads it does not have ends, and the test fails
+        const kpi::Result again = kpi::compute(big_book(), rq);
+        const bool same =
+            again.key_codes == parent.key_codes && again.period == parent.period &&
+            std::equal(again.values[0].begin(), again.values[0].end(), parent.values[0].begin(),
+                       [](double a, double b) {
+                           return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+                       });
+        _exit(same ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << "the child was stopped by signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "the child's answer differs";
+}
+#endif
 
 TEST(KpiThreads, AHostsExecutorRunsTheTasks) {
     // A host's executor (here: the tasks one after another, in reverse, on the calling thread) gets every

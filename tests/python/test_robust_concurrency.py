@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import pickle
 import threading
 import time
+import warnings
 import weakref
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
@@ -127,6 +129,33 @@ def test_pickle_round_trips_across_processes(book: ak.Book) -> None:
     for result in results:
         for got, want in zip(pickle.loads(result), expected, strict=True):
             pd.testing.assert_frame_equal(got, want)
+
+
+_FORKED_BOOK: ak.Book | None = None
+
+
+def _split_kpis_in_forked_child(_: int) -> pd.DataFrame:
+    assert _FORKED_BOOK is not None
+    return _FORKED_BOOK.kpis(
+        ak.periods("2024-01-01", "2025-01-01", "M"), "account", ["revenue", "gross_margin"]
+    )
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_a_forked_child_splits_requests_after_its_parent_did() -> None:
+    # The parent's large requests ran on the engine's kept threads, which a forked child does not have: the
+    # child's requests neither wait for them nor differ.
+    global _FORKED_BOOK
+    _FORKED_BOOK = ak.datasets.demo_book(seed=7, accounts=10_000, years=2, start_year=2023, events=False)
+    expected = _split_kpis_in_forked_child(0)  # about 2 x 10^5 lines and account-periods: split in two
+    context = multiprocessing.get_context("fork")
+    with warnings.catch_warnings():
+        # Python 3.12+ warns of any fork of a process with threads (the engine's wait between requests).
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            results = list(pool.map(_split_kpis_in_forked_child, [0, 1], timeout=120))
+    for got in results:
+        pd.testing.assert_frame_equal(got, expected)
 
 
 def test_pickle_keeps_every_table_and_option() -> None:

@@ -45,13 +45,15 @@ struct Request {
     Options options;
     Scope scope;
     /// At most this many parallel tasks (0: one per core, `std::thread::hardware_concurrency()`). Only large
-    /// requests split (their periods, or the groups of a large table, with at least 100,000 lines or
+    /// requests split (their periods, or the groups of a large table, with at least 50,000 lines or
     /// account-periods of work per task), so small ones stay on the calling thread; the answer is the same,
     /// bit for bit, whatever the number. A back end serving many callers at once usually wants 1 (each
     /// request on its caller's thread) or its own `executor`.
     unsigned threads = 0;
-    /// Where the parallel tasks run; empty: on the calling thread and `threads - 1` threads started for the
-    /// request (`std::jthread`), joined before it returns.
+    /// Where the parallel tasks run; empty: on the calling thread and `threads - 1` threads of the library's
+    /// own, started by the first request that splits and kept, waiting, for the later ones (a task none has
+    /// started when the calling thread is done with its own runs there); while another caller's request
+    /// uses them, threads started for the request. Either way all tasks are done before the call returns.
     Executor executor;
     /// A value per period and account, period-major (`[p * accounts + a]`), such as each account's predicted
     /// lifetime value at the end of period `p`; `ltv_predicted` is its mean over the group's active clients,

@@ -1,0 +1,142 @@
+// The threads that split steps run on: a pool started once and kept, waiting between steps (see threads.hpp).
+#include "threads.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <thread>
+
+#if defined(__linux__)
+#include <pthread.h>
+#endif
+
+namespace accountkpi::detail {
+namespace {
+
+/// Threads waiting for the tasks of a step, kept for the life of the process (never destroyed: they only
+/// wait between steps, and a thread blocked at exit costs nothing). One caller at a time hands them a step.
+class Pool {
+  public:
+    /// Runs `task(0)` here and `task(1 .. n - 1)` on the pool's threads, taking back the tasks they have not
+    /// started when this thread is done with its own; false, nothing run, when another caller holds the pool.
+    bool run(std::size_t n, const std::function<void(std::size_t)>& task) {
+        if (n < 2 || n > max_tasks || busy_.exchange(true, std::memory_order_acquire)) return false;
+        const Release release{busy_};
+        while (workers_ + 1 < n) {
+            std::thread([this] { work(); }).detach();
+            ++workers_;
+        }
+        task_ = &task;
+        done_.store(0, std::memory_order_relaxed);
+        generation_ = (generation_ + 1) & 0xffff'ffffU;
+        open_.store(Claim{generation_, n, 1}.bits(), std::memory_order_release);
+        open_.notify_all();
+        task(0);
+        while (take()) {
+        }
+        wait_done(n - 1);
+        return true;
+    }
+
+  private:
+    /// Lets the pool go at the end of a step (also when starting a thread throws).
+    struct Release {
+        std::atomic<bool>& busy;
+        ~Release() { busy.store(false, std::memory_order_release); }
+    };
+    static constexpr std::size_t max_tasks = 0xffff;
+
+    /// The tasks of the step being run: the step's generation (a late thread's claim on an earlier step
+    /// fails), the number of tasks and the next one to start, in one word that a claim changes at once.
+    struct Claim {
+        std::uint64_t generation, n, next;
+        static Claim of(std::uint64_t b) { return {b >> 32, (b >> 16) & 0xffff, b & 0xffff}; }
+        [[nodiscard]] std::uint64_t bits() const { return generation << 32 | n << 16 | next; }
+    };
+
+    /// Starts the next task of the step, when one is left: false otherwise.
+    bool take() {
+        std::uint64_t bits = open_.load(std::memory_order_acquire);
+        for (;;) {
+            const Claim c = Claim::of(bits);
+            if (c.next >= c.n) return false;
+            if (open_.compare_exchange_weak(bits, Claim{c.generation, c.n, c.next + 1}.bits(),
+                                            std::memory_order_acquire)) {
+                (*task_)(c.next);  // the step cannot end before this task is done: `task_` is its own
+                if (done_.fetch_add(1, std::memory_order_acq_rel) + 1 == c.n - 1) done_.notify_all();
+                return true;
+            }
+        }
+    }
+
+    /// Waits until `tasks` tasks taken from the step are done: spinning a while (steps are short), then
+    /// blocked.
+    void wait_done(std::size_t tasks) {
+        for (int spin = 0; spin < spin_checks; ++spin) {
+            if (done_.load(std::memory_order_acquire) == tasks) return;
+            pause();
+        }
+        for (std::size_t d = done_.load(std::memory_order_acquire); d != tasks;
+             d = done_.load(std::memory_order_acquire))
+            done_.wait(d, std::memory_order_acquire);
+    }
+
+    /// A pool thread: takes tasks while a step has some, then waits for the next step, spinning a while
+    /// first (the steps of one request follow one another closely) and then blocked.
+    [[noreturn]] void work() {
+        for (;;) {
+            while (take()) {
+            }
+            const std::uint64_t seen = open_.load(std::memory_order_acquire);
+            if (Claim::of(seen).next < Claim::of(seen).n) continue;  // a step came meanwhile
+            for (int spin = 0; spin < spin_checks; ++spin) {
+                if (open_.load(std::memory_order_relaxed) != seen) break;
+                pause();
+            }
+            open_.wait(seen, std::memory_order_acquire);  // returns at once when a step came while spinning
+        }
+    }
+
+    static void pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+        __builtin_ia32_pause();
+#else
+        std::this_thread::yield();
+#endif
+    }
+    /// About 100 microseconds of checks before a thread blocks.
+    static constexpr int spin_checks = 4096;
+
+    std::atomic<bool> busy_{false};  // whether a caller's step runs (a task may split again: no mutex)
+    std::size_t workers_ = 0;
+    std::uint64_t generation_ = 0;
+    const std::function<void(std::size_t)>* task_ = nullptr;
+    std::atomic<std::uint64_t> open_{0};
+    std::atomic<std::size_t> done_{0};
+};
+
+std::atomic<Pool*> the_pool{nullptr};
+
+#if defined(__linux__)
+// A child of fork has none of the pool's threads: it starts a pool of its own (the parent's is left as it
+// was).
+[[maybe_unused]] const int fork_handler =
+    pthread_atfork(nullptr, nullptr, [] { the_pool.store(nullptr, std::memory_order_relaxed); });
+#endif
+
+Pool& pool() {
+    Pool* p = the_pool.load(std::memory_order_acquire);
+    if (p != nullptr) return *p;
+    auto* made = new Pool;  // NOLINT(cppcoreguidelines-owning-memory): kept for the life of the process
+    if (the_pool.compare_exchange_strong(p, made, std::memory_order_acq_rel)) return *made;
+    delete made;  // NOLINT(cppcoreguidelines-owning-memory): another thread made it first (no thread started)
+    return *p;
+}
+
+}  // namespace
+
+bool run_on_pool(std::size_t n, const std::function<void(std::size_t)>& task) {
+    return pool().run(n, task);
+}
+
+}  // namespace accountkpi::detail
