@@ -30,7 +30,8 @@ inline constexpr std::size_t min_work_per_thread = 50'000;
 }
 /// Runs `task(0)` on this thread and `task(1 .. n - 1)` on the process's pool of threads (started when first
 /// needed, kept and waiting between steps), returning when all are done; false, nothing run, when another
-/// step holds the pool (callers on several threads, or a task that splits again).
+/// step holds the pool (callers on several threads, or a task that splits again). `task` must not throw
+/// (`in_threads` passes one that keeps a task's exception for its caller).
 bool run_on_pool(std::size_t n, const std::function<void(std::size_t)>& task);
 
 /// Runs `task(t)` for t = 0 .. threads - 1 on `executor`, or when it is empty task 0 on this thread and the
