@@ -2,7 +2,6 @@
 #include "threads.hpp"
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <thread>
 

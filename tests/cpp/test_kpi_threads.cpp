@@ -118,12 +118,14 @@ TEST(KpiThreads, AChildOfForkSplitsItsRequestsToo) {
     if (child == 0) {
         alarm(60);  // a child waiting for threads it does not have ends, and the test fails
         const kpi::Result again = kpi::compute(big_book(), rq);
-        const bool same =
-            again.key_codes == parent.key_codes && again.period == parent.period &&
-            std::equal(again.values[0].begin(), again.values[0].end(), parent.values[0].begin(),
-                       [](double a, double b) {
-                           return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
-                       });
+        bool same = again.key_codes == parent.key_codes && again.period == parent.period &&
+                    again.values.size() == parent.values.size();
+        for (std::size_t k = 0; same && k < again.values.size(); ++k) {  // every KPI, bit for bit
+            same = std::equal(again.values[k].begin(), again.values[k].end(), parent.values[k].begin(),
+                              parent.values[k].end(), [](double a, double b) {
+                                  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+                              });
+        }
         _exit(same ? 0 : 1);
     }
     int status = 0;
