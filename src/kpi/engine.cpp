@@ -464,6 +464,8 @@ class Keyer {
         for (std::size_t k = 0; k < by_.size(); ++k) codes[k] = code(by_[k], a, m, p);
         return codes;
     }
+    /// The first key (of a dense state, the only one).
+    [[nodiscard]] Key first_key() const noexcept { return by_.front(); }
     /// The code of the first key alone (all there is to the group of a dense state).
     [[gnu::always_inline]] std::int32_t first(std::int32_t a, std::int32_t m, std::int32_t p) const noexcept {
         return code(by_.front(), a, m, p);
@@ -596,6 +598,10 @@ class ScopeFilter {
     void set_bands(const std::vector<std::int32_t>* bands) noexcept { bands_ = bands; }
     [[nodiscard]] bool needs_bands() const noexcept { return !bands_ok_.empty(); }
     [[nodiscard]] bool all_managers() const noexcept { return all_managers_; }
+    /// Whether every account and manager is in scope (no mask to read).
+    [[nodiscard]] bool everything() const noexcept {
+        return all_accounts_ && all_managers_ && bands_ok_.empty();
+    }
     [[nodiscard]] bool account(std::int32_t a) const noexcept {
         const auto ua = static_cast<std::size_t>(a);
         return (all_accounts_ || accounts_[ua]) &&
@@ -931,17 +937,21 @@ class PeriodAccumulator {
     void run(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& done = {}) {
         end_ = end;
         dense_ = st_.dense_slots() > 0;  // here: a `OnePeriod` has its state only now
+        // Rows of the accounts on the book: where an account's one group is the same in every period and a
+        // row in all of them, once after the lines of all the periods (`add_known_own_groups`).
+        const bool known_once = plan_.known_rows && !plan_.account_pass && !plan_.needs_owner &&
+                                !plan_.bands_needed && st_.groups_span_periods();
         for (std::size_t pi = begin; pi < end; ++pi) {
             detail::check_interruption();
             pi_ = pi;
             pl_ = pi - begin;
             P_ = rq_.periods[pi];
-            known_from_ = std::min(P_.begin(), base_period(P_, o_.nrr_base).begin());
+            known_from_ = known_from_of(P_);
             if (plan_.bands_needed) assign_bands();
             if (plan_.revenue_rows || plan_.account_revenue) add_revenue();
             if (plan_.account_pass)
                 add_accounts();
-            else if (plan_.known_rows)
+            else if (plan_.known_rows && !known_once)
                 add_known_accounts();
             if (plan_.account_revenue) std::swap(previous_, current_);
             if (plan_.projects) add_signed_projects();
@@ -952,6 +962,7 @@ class PeriodAccumulator {
             if (plan_.surveys) add_surveys();
             if (done) done(pi);
         }
+        if (known_once) add_known_own_groups(begin, end);
     }
 
   private:
@@ -1044,28 +1055,54 @@ class PeriodAccumulator {
     /// order of the additions does not matter).
     void add_line_sums(std::size_t lo, std::size_t hi) {
         const std::size_t slots = st_.dense_slots();
-        line_sums_.assign(3 * slots, 0);  // per slot: revenue, cost, whether a line came (see `few_cells`)
-        std::int64_t* sums = line_sums_.data();
-        const bool revenue = plan_.want_revenue, cost = plan_.want_cost;
-        for (std::size_t i = lo; i < hi; ++i) {
-            detail::interruption_point(i - lo);
-            const std::int32_t a = rev_.account[i];
-            if (!scope_.account(a)) continue;
-            const std::int32_t m = rev_.manager_of(i);
-            if (!scope_.manager(m)) continue;
-            const std::size_t g = State::slot_of(keyer_.first(a, m, rev_.project_of(i)));
-            std::int64_t* at = sums + 3 * g;
-            at[2] = 1;
-            if (revenue) add_line_sum(S::revenue, g, at[0], rev_.amount[i]);
-            if (cost) add_line_sum(S::cost, g, at[1], rev_.cost[i]);
+        // Per slot: revenue, cost, whether a line came (see `few_cells`); zero between periods (the pass into
+        // the cells below clears what the lines wrote), made afresh after a pass that did not finish.
+        if (!line_sums_clear_ || line_sums_.size() != 3 * slots) line_sums_.assign(3 * slots, 0);
+        line_sums_clear_ = false;
+        // The slot of a line: where it is the line's account or project and every line is in scope, read
+        // straight from its column (no key chosen, no owner looked up, per line).
+        const Key key = keyer_.first_key();
+        if (scope_.everything() && key == Key::account) {
+            const std::int32_t* account = rev_.account.data();
+            sum_lines(lo, hi, [account](std::size_t i) { return State::slot_of(account[i]); });
+        } else if (scope_.everything() && key == Key::project) {
+            sum_lines(lo, hi, [this](std::size_t i) { return State::slot_of(rev_.project_of(i)); });
+        } else {
+            sum_lines(lo, hi, [this](std::size_t i) -> std::size_t {
+                const std::int32_t a = rev_.account[i];
+                if (!scope_.account(a)) return out_of_scope;
+                const std::int32_t m = rev_.manager_of(i);
+                if (!scope_.manager(m)) return out_of_scope;
+                return State::slot_of(keyer_.first(a, m, rev_.project_of(i)));
+            });
         }
+        std::int64_t* const sums = line_sums_.data();
         for (std::size_t g = 0; g < slots; ++g) {
-            const std::int64_t* at = sums + 3 * g;
+            std::int64_t* const at = sums + 3 * g;
             if (at[2] == 0) continue;
             st_.use(g);
             const std::size_t cell = cell_of(static_cast<std::uint32_t>(g));
             if (at[0] != 0) st_.add_exact(S::revenue, cell, at[0]);
             if (at[1] != 0) st_.add_exact(S::cost, cell, at[1]);
+            at[0] = at[1] = at[2] = 0;
+        }
+        line_sums_clear_ = true;
+    }
+    /// The lines [lo, hi) summed into `line_sums_` by the slot `slot_of(i)` of line `i` (`out_of_scope`:
+    /// none).
+    static constexpr std::size_t out_of_scope = std::numeric_limits<std::size_t>::max();
+    template <class SlotOf>
+    void sum_lines(std::size_t lo, std::size_t hi, const SlotOf& slot_of) {
+        std::int64_t* const sums = line_sums_.data();
+        const bool revenue = plan_.want_revenue, cost = plan_.want_cost;
+        for (std::size_t i = lo; i < hi; ++i) {
+            detail::interruption_point(i - lo);
+            const std::size_t g = slot_of(i);
+            if (g == out_of_scope) continue;
+            std::int64_t* at = sums + 3 * g;
+            at[2] = 1;
+            if (revenue) add_line_sum(S::revenue, g, at[0], rev_.amount[i]);
+            if (cost) add_line_sum(S::cost, g, at[1], rev_.cost[i]);
         }
     }
     [[gnu::always_inline]] void add_line_sum(S m, std::size_t g, std::int64_t& sum, double x) noexcept {
@@ -1214,13 +1251,12 @@ class PeriodAccumulator {
         bool reference_set = false;
         for (auto k = sp_.offsets[ua]; k < sp_.offsets[ua + 1]; ++k) {
             const Date sb = sp_.begin[k], se = sp_.end[k];
-            const bool contains_before = sb < b && b - 1 < se;  // client on b - 1
-            if (contains_before) {
+            if (client_before(sb, se, b)) {
                 f.in_s = true;
                 f.churned = se <= last;
             }
             if (sb <= last && last < se) f.in_e = true;
-            if (sb <= last && b < se) {
+            if (client_in(sb, se, b, last)) {
                 f.active = true;
                 const Date last_day = std::min(se - 1, last);
                 if (!reference_set || f.reference < last_day) f.reference = last_day;
@@ -1242,7 +1278,37 @@ class PeriodAccumulator {
     /// its last dated row) in P or in P's base period.
     [[nodiscard]] bool known(std::size_t ua, const SpellFacts& f) const noexcept {
         const auto& seen = book_.sightings();
-        return f.active || f.in_s || (seen.first_seen[ua] < P_.end() && known_from_ <= seen.last_seen[ua]);
+        return f.active || f.in_s || seen_in(ua, P_, known_from_);
+    }
+
+    /// The first day of a sighting that puts an account on the book in `P` (see `known`).
+    [[nodiscard]] Date known_from_of(Period P) const {
+        return std::min(P.begin(), base_period(P, o_.nrr_base).begin());
+    }
+    /// `known(ua, spell_facts(ua))` in period `P` (accounts seen from `known_from` on count) without the
+    /// facts: seen first (two loads), then a client in P or on the day before, the spells' walk ending at the
+    /// first that says so.
+    [[nodiscard]] bool on_book(std::size_t ua, Period P, Date known_from) const noexcept {
+        if (seen_in(ua, P, known_from)) return true;
+        const Date b = P.begin(), last = P.end() - 1;
+        for (auto k = sp_.offsets[ua]; k < sp_.offsets[ua + 1]; ++k) {
+            const Date sb = sp_.begin[k], se = sp_.end[k];
+            if (client_before(sb, se, b) || client_in(sb, se, b, last)) return true;
+        }
+        return false;
+    }
+    /// Whether account `ua` was seen (its first to its last dated row) in P or since `known_from`.
+    [[nodiscard]] bool seen_in(std::size_t ua, Period P, Date known_from) const noexcept {
+        const auto& seen = book_.sightings();
+        return seen.first_seen[ua] < P.end() && known_from <= seen.last_seen[ua];
+    }
+    /// Whether the spell [sb, se) holds the day before `b` (a client at the start of a period from `b`).
+    [[nodiscard]] static bool client_before(Date sb, Date se, Date b) noexcept {
+        return sb < b && b - 1 < se;
+    }
+    /// Whether the spell [sb, se) meets the days `b` to `last` (a client in the period).
+    [[nodiscard]] static bool client_in(Date sb, Date se, Date b, Date last) noexcept {
+        return sb <= last && b < se;
     }
 
     /// The group of account `a` on the book in P, keyed by its owner on its reference day; with manager
@@ -1279,20 +1345,47 @@ class PeriodAccumulator {
             add_known_account(ua);
         }
     }
-    void add_known_account(std::size_t ua) {
+    [[gnu::always_inline]] void add_known_account(std::size_t ua) {
         const auto a = static_cast<std::int32_t>(ua);
         if (!scope_.account(a)) return;
+        if (plan_.needs_owner) {
+            add_known_owned(a);
+            return;
+        }
         // Without owners an account's group does not depend on the period: one in use is a row already.
-        if (!plan_.needs_owner && holds(a, none)) return;
+        if (!scope_.manager(none)) return;
+        if (!holds(a, none) && on_book(ua, P_, known_from_)) st_.group(keyer_(a, none, none));
+    }
+    /// The rows of the accounts on the book in one of the periods [begin, end) where an account's one group
+    /// is the same in all of them (no owner, no volume band in the keys) and a row in all of them: after the
+    /// lines of every period, which made most of them, each account without its row looks for a period that
+    /// it is on the book in (`add_known_accounts` in one pass over the accounts, not one a period).
+    void add_known_own_groups(std::size_t begin, std::size_t end) {
+        if (!scope_.manager(none)) return;
+        std::vector<std::pair<Period, Date>> periods;  // each period, and the first day seen that counts
+        for (std::size_t pi = begin; pi < end; ++pi) {
+            const Period P = rq_.periods[pi];
+            periods.emplace_back(P, known_from_of(P));
+        }
+        for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
+            detail::interruption_point(ua);
+            const auto a = static_cast<std::int32_t>(ua);
+            if (!scope_.account(a) || holds(a, none)) continue;
+            const bool known = std::any_of(periods.begin(), periods.end(),
+                                           [&](const auto& pk) { return on_book(ua, pk.first, pk.second); });
+            if (known) st_.group(keyer_(a, none, none));
+        }
+    }
+    void add_known_owned(std::int32_t a) {
+        const auto ua = static_cast<std::size_t>(a);
         const SpellFacts f = spell_facts(ua);
         if (!known(ua, f)) return;
-        const bool owned = plan_.needs_owner && add_owners(a, f.reference);
-        if (!owned && scope_.manager(none)) st_.group(keyer_(a, none, none));
+        if (!add_owners(a, f.reference) && scope_.manager(none)) st_.group(keyer_(a, none, none));
     }
     /// `add_known_accounts` where an account's groups do not depend on the period but on its owners (no
-    /// volume band) and a group in use is a row in every period of the cells: an account all of whose
-    /// groups are rows is done for the request, so each period looks only at the accounts that were not
-    /// done after the period before (all of them at first).
+    /// volume band; without owners `add_known_own_groups` serves) and a group in use is a row in every period
+    /// of the cells: an account all of whose groups are rows is done for the request, so each period looks
+    /// only at the accounts that were not done after the period before.
     void add_known_groups() {
         Date from = P_.begin(), until = P_.end();  // the span of this and the later periods (in any order)
         for (std::size_t pi = pi_; pi < end_; ++pi) {
@@ -1308,22 +1401,19 @@ class PeriodAccumulator {
             detail::interruption_point(k);
             const std::int32_t a = rowless_[k];
             if (!scope_.account(a)) continue;  // out of scope for the request (no band moves it in)
-            // Its owners' groups made rows already (by the lines): adding it would change nothing. (Without
-            // owners `add_known_account` looks at its one group first.)
-            if (plan_.needs_owner && rows_complete(a, from, until)) continue;
+            // Its owners' groups made rows already (by the lines): adding it would change nothing.
+            if (rows_complete(a, from, until)) continue;
             add_known_account(static_cast<std::size_t>(a));
             if (!rows_complete(a, from, until)) rowless_[kept++] = a;
         }
         rowless_.resize(kept);
     }
-    /// The accounts `add_known_groups` looks at first: with owners, those in scope whose rows are not
-    /// complete after the first period's lines (`rows_complete` for all of them at once: one pass over the
-    /// assignments, not a loop of one to three per account, whose every end costs a mispredicted branch);
-    /// without, all of them.
+    /// The accounts `add_known_groups` looks at first: those in scope whose rows are not complete after the
+    /// first period's lines (`rows_complete` for all of them at once: one pass over the assignments, not a
+    /// loop of one to three per account, whose every end costs a mispredicted branch).
     void start_rowless(Date from, Date until) {
         rowless_.resize(n_accounts_);
         std::iota(rowless_.begin(), rowless_.end(), std::int32_t{0});
-        if (!plan_.needs_owner) return;
         std::vector<Date> chain(n_accounts_);
         for (std::size_t ua = 0; ua < n_accounts_; ++ua) chain[ua] = chain_start(ua, from);
         const auto& as = book_.assignments();
@@ -1340,13 +1430,11 @@ class PeriodAccumulator {
         rowless_.resize(kept);
     }
     /// Whether every group that account `a` can be a row of in this period or a later one (all within
-    /// [`from`, `until`)) is a row: its own group; with owners, that of every manager it (or one of its
-    /// projects) ever has, in scope, and that of none unless owners of the account itself (not of one of
-    /// its projects) follow one another without a gap from `from`, or the account's first day on record when
-    /// later, to `until` (before that day the account is on the book in no period, and its reference day in
-    /// a period is never before it).
+    /// [`from`, `until`)) is a row: that of every manager it (or one of its projects) ever has, in scope,
+    /// and that of none unless owners of the account itself (not of one of its projects) follow one another
+    /// without a gap from `from`, or the account's first day on record when later, to `until` (before that
+    /// day the account is on the book in no period, and its reference day in a period is never before it).
     [[nodiscard]] bool rows_complete(std::int32_t a, Date from, Date until) const noexcept {
-        if (!plan_.needs_owner) return holds(a, none);
         const auto& as = book_.assignments();
         const auto ua = static_cast<std::size_t>(a);
         Date chain = chain_start(ua, from);
@@ -1631,6 +1719,7 @@ class PeriodAccumulator {
     AccountRevenue current_, previous_, base_;  // each account's revenue in P, the period before, P's base
     AccountRevenue lifetime_;                   // each account's lifetime revenue up to P's end
     std::vector<std::int64_t> line_sums_;       // revenue, cost, a line or not per slot (`add_line_sums`)
+    bool line_sums_clear_ = false;              // all zero (`add_line_sums`)
     std::vector<std::int32_t> rowless_;         // accounts whose groups are not all rows (`add_known_groups`)
     bool rowless_from_ = false;                 // whether `rowless_` has been started
     std::size_t lifetime_row_ = 0;              // the revenue lines in `lifetime_`

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <numeric>
 #include <set>
 #include <string>
@@ -294,6 +295,48 @@ TEST(KpiThreads, ARegionOnTheBookOnlyLaterHasARowInEveryPeriod) {
     kpi::Request march = rq;
     march.periods = {Period::month(2024, 3)};
     EXPECT_EQ(kpi::compute(book, march).rows(), 2U);
+}
+
+TEST(KpiThreads, AccountsOnTheBookWithoutALineInTheRequestHaveTheirRows) {
+    // No line falls in February to April 2024: every row by account comes from the accounts on the book.
+    // A was seen in January (a client since), B from November 2023 to June 2024; C was last seen in 2020 and
+    // D first in September 2024: neither is on the book in those months.
+    using fixture::days;
+    using fixture::numbers;
+    using fixture::texts;
+    Table acc;
+    acc.add("account_id", texts({"A", "B", "C", "D"}));
+    Table rev;
+    rev.add("account_id", texts({"C", "B", "A", "B", "D"}));
+    rev.add("date", days({"2020-01-15", "2023-11-05", "2024-01-10", "2024-06-10", "2024-09-01"}));
+    rev.add("amount", numbers({10, 20, 30, 40, 50}));
+    BookBuilder b;
+    b.add("accounts", std::move(acc));
+    b.add("revenue", std::move(rev));
+    const Book book = b.build();
+    kpi::Request rq;
+    rq.periods = {Period::month(2024, 2), Period::month(2024, 3), Period::month(2024, 4)};
+    rq.by = {Key::account};
+    rq.kpis = {Kpi::revenue};
+    const kpi::Result r = kpi::compute(book, rq);
+    ASSERT_EQ(r.rows(), 6U);
+    const std::int32_t a = *book.accounts().ids.find("A"), bb = *book.accounts().ids.find("B");
+    EXPECT_EQ(r.key_codes[0], (std::vector<std::int32_t>{a, a, a, bb, bb, bb}));
+    EXPECT_EQ(r.column(Kpi::revenue), (std::vector<double>(6, 0.0)));
+    // The same rows when each period is accumulated by itself (a state cache holds one state a period).
+    kpi::Request cached = rq;
+    cached.cache = std::make_shared<kpi::StateCache>();
+    expect_same_bits(kpi::compute(book, cached), r);
+    // And from the big book, by account and by region, on two threads, each with its run of months.
+    for (const Key key : {Key::account, Key::region}) {
+        kpi::Request big = months_of(2024);
+        big.by = {key};
+        big.kpis = {Kpi::revenue, Kpi::gross_margin};
+        big.threads = 2;
+        kpi::Request per_period = big;
+        per_period.cache = std::make_shared<kpi::StateCache>(std::size_t{1} << 30);
+        expect_same_bits(kpi::compute(big_book(), big), kpi::compute(big_book(), per_period));
+    }
 }
 
 namespace {
