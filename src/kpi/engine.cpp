@@ -640,8 +640,8 @@ class SlotsInUse {
     [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
         return used_[State::slot_of(codes[0])] != 0;
     }
-    /// Marks slot `g` as in use (as `group` does).
-    void use(std::size_t g) noexcept { used_[g] = 1; }
+    /// Marks slot `g` as in use (as `group` does) when `yes`.
+    void use(std::size_t g, bool yes = true) noexcept { used_[g] |= static_cast<std::uint8_t>(yes); }
     /// Whether each slot is in use.
     [[nodiscard]] const std::vector<std::uint8_t>& used() const noexcept { return used_; }
 
@@ -661,7 +661,7 @@ class PeriodSlice {
     [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
         return used_.holds(codes);
     }
-    void use(std::size_t g) noexcept { used_.use(g); }
+    void use(std::size_t g, bool yes = true) noexcept { used_.use(g, yes); }
     [[gnu::always_inline, nodiscard]] std::size_t cell(std::size_t g, std::size_t p) const noexcept {
         return st_.cell(g, first_ + p);
     }
@@ -1077,13 +1077,15 @@ class PeriodAccumulator {
             });
         }
         std::int64_t* const sums = line_sums_.data();
+        // Every slot, without a branch on whether a line came (a slot's sums are zero when none did): about
+        // half of the slots have lines in a month, at random.
+        const bool revenue = plan_.want_revenue, cost = plan_.want_cost;
         for (std::size_t g = 0; g < slots; ++g) {
             std::int64_t* const at = sums + 3 * g;
-            if (at[2] == 0) continue;
-            st_.use(g);
+            st_.use(g, at[2] != 0);
             const std::size_t cell = cell_of(static_cast<std::uint32_t>(g));
-            if (at[0] != 0) st_.add_exact(S::revenue, cell, at[0]);
-            if (at[1] != 0) st_.add_exact(S::cost, cell, at[1]);
+            if (revenue) st_.add_exact(S::revenue, cell, at[0]);
+            if (cost) st_.add_exact(S::cost, cell, at[1]);
             at[0] = at[1] = at[2] = 0;
         }
         line_sums_clear_ = true;
@@ -1841,7 +1843,7 @@ class OnePeriod {
     [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
         return st_->holds(codes);
     }
-    void use(std::size_t g) noexcept { st_->use(g); }
+    void use(std::size_t g, bool yes = true) noexcept { st_->use(g, yes); }
     [[gnu::always_inline, nodiscard]] std::size_t cell(std::size_t g, std::size_t /*p*/) const noexcept {
         return st_->cell(g, 0);
     }
@@ -1890,7 +1892,7 @@ class PeriodAtATime : public OnePeriod {
     [[gnu::always_inline, nodiscard]] bool holds(const std::array<std::int32_t, 8>& codes) const noexcept {
         return used_.holds(codes);
     }
-    void use(std::size_t g) noexcept { used_.use(g); }
+    void use(std::size_t g, bool yes = true) noexcept { used_.use(g, yes); }
     [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
     /// Whether each slot is in use in one of the periods so far.
     [[nodiscard]] const std::vector<std::uint8_t>& used() const noexcept { return used_.used(); }

@@ -169,12 +169,10 @@ class StateCells {
     [[nodiscard]] std::size_t dense_slots() const noexcept { return dense_ ? n_groups_ : 0; }
     /// Whether a group in use is a row in every period of the state (it is).
     [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
-    /// Marks slot `g` of a dense state as in use (as `group` does).
-    void use(std::size_t g) noexcept {
-        if (!used_[g]) {
-            used_[g] = 1;
-            ++n_used_;
-        }
+    /// Marks slot `g` of a dense state as in use (as `group` does) when `yes`.
+    void use(std::size_t g, bool yes = true) noexcept {
+        n_used_ += static_cast<std::size_t>(yes && used_[g] == 0);
+        used_[g] |= static_cast<std::uint8_t>(yes);
     }
     /// Sets the cells of periods [`first`, `last`) to zero (for memory handed out uncleared: see
     /// `detail::DeferredZeroing`).
