@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <new>
 #include <utility>
 #include <vector>
 
@@ -54,6 +56,18 @@ DeferredZeroing::~DeferredZeroing() {
 }
 bool DeferredZeroing::dirty() const noexcept {
     return handed_dirty;
+}
+
+void* zeroed_from_heap(std::size_t n, std::size_t size) {
+    void* p = nullptr;
+    if (deferring) {
+        p = std::malloc(n * size);  // n * size cannot overflow: `ZeroedAllocator` checked
+        handed_dirty = true;
+    } else {
+        p = std::calloc(n, size);
+    }
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
 }
 
 void* zeroed_block(std::size_t bytes) {
@@ -230,11 +244,16 @@ bool reuse_column(std::vector<std::int32_t>& column, std::size_t n) noexcept {
 }  // namespace accountkpi::detail
 #else
 namespace accountkpi::detail {
-// Blocks are never kept: nothing is handed out uncleared.
+// Blocks are never kept, arrays from the heap always cleared: nothing is handed out uncleared.
 DeferredZeroing::DeferredZeroing() noexcept : outer_(false) {}
 DeferredZeroing::~DeferredZeroing() = default;
 bool DeferredZeroing::dirty() const noexcept {
     return false;
+}
+void* zeroed_from_heap(std::size_t n, std::size_t size) {
+    void* p = std::calloc(n, size);
+    if (p == nullptr) throw std::bad_alloc();
+    return p;
 }
 void advise_huge_pages(const void* /*p*/, std::size_t /*bytes*/) noexcept {}
 void populate_for_writing(const void* /*p*/, std::size_t /*bytes*/) noexcept {}

@@ -264,6 +264,20 @@ TEST(KpiThreads, AStateInTheMemoryOfAnEarlierOneStartsFromZero) {
     for (int round = 0; round < 3; ++round) expect_same_bits(one, kpi::compute(book, rq));
 }
 
+// A smaller state (from the heap) is handed out uncleared too, in the heap's memory of the state before, and
+// cleared a chunk on each thread.
+TEST(KpiThreads, AStateFromTheHeapStartsFromZero) {
+    const Book& book = big_book();
+    kpi::Request rq = months_of(2024);
+    rq.by = {Key::account};
+    rq.kpis = {Kpi::revenue, Kpi::gross_margin};
+    rq.threads = 1;
+    const kpi::Result one = kpi::compute(book, rq);
+    ASSERT_LT(kpi::accumulate(book, rq).bytes(), detail::ZeroedAllocator<char>::mapped_from);
+    rq.threads = 2;
+    for (int round = 0; round < 3; ++round) expect_same_bits(one, kpi::compute(book, rq));
+}
+
 // An account's group that is not a row yet is looked for again in each period: west's only account, first
 // seen in February, is on the book in March without a line there; west has a row in January and March (rows
 // are stable), as a request of March alone has.

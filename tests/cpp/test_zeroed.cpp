@@ -107,6 +107,24 @@ TEST(Zeroed, UnderDeferredZeroingAKeptBlockComesBackAsItWasAndNewMemoryAsZeros) 
     accountkpi::detail::release_block(cleared, bytes);
 }
 
+// Under `DeferredZeroing` an array from the heap is handed out uncleared (its caller clears it), outside it
+// cleared: a mark written into the memory of an array given back is not seen by the next one.
+TEST(Zeroed, UnderDeferredZeroingAnArrayFromTheHeapIsHandedOutUncleared) {
+    using accountkpi::detail::DeferredZeroing;
+    using accountkpi::detail::ZeroedVector;
+    {
+        const DeferredZeroing uncleared;
+        EXPECT_FALSE(uncleared.dirty());
+        const ZeroedVector<std::int64_t> v(1000);
+        EXPECT_TRUE(uncleared.dirty());
+    }
+    for (int round = 0; round < 3; ++round) {
+        ZeroedVector<std::int64_t> v(1000);
+        EXPECT_TRUE(std::all_of(v.begin(), v.end(), [](std::int64_t x) { return x == 0; })) << round;
+        std::fill(v.begin(), v.end(), 5);
+    }
+}
+
 // The blocks kept longest go back to the system to make room for the last one given back: a block of a
 // size no request asks for again would otherwise hold its room for good.
 TEST(Zeroed, TheBlocksKeptLongestMakeRoomForTheLastOneGivenBack) {

@@ -6,7 +6,8 @@
 /// kept, up to 256 MiB in all (the blocks kept longest make room for the last one freed), and handed to the
 /// next request that asks for as much, cleared (on several threads: see `DeferredZeroing`): writing zeros
 /// over memory the process holds is faster than faulting fresh pages in (on virtual machines that hand freed
-/// memory back to the host, several times faster). Small arrays come from calloc.
+/// memory back to the host, several times faster). Small arrays come from calloc (from malloc, uncleared,
+/// for a caller that clears them itself: see `DeferredZeroing`).
 
 #include <cstddef>
 #include <cstdint>
@@ -24,9 +25,10 @@ namespace accountkpi::detail {
 /// `bytes` of zeros in a block of whole huge pages: one kept from an earlier request of that size, cleared,
 /// or new memory from the operating system. Throws `std::bad_alloc`. Defined in src/detail/zeroed.cpp.
 [[nodiscard]] void* zeroed_block(std::size_t bytes);
-/// While one is alive on a thread, `zeroed_block` hands out a block it reuses as it is, not cleared, and
-/// `dirty` tells: for a caller that clears the parts of such a block on several threads at once (a kept
-/// block's clearing is otherwise one thread's memset of the whole). New memory is zeros either way.
+/// While one is alive on a thread, `zeroed_block` hands out a block it reuses as it is, not cleared, arrays
+/// from the heap are not cleared either (`zeroed_from_heap`), and `dirty` tells: for a caller that clears
+/// the parts of such a block on several threads at once, each the parts it then writes (clearing is
+/// otherwise one thread's memset of the whole). New memory from the operating system is zeros either way.
 class DeferredZeroing {
   public:
     DeferredZeroing() noexcept;
@@ -41,6 +43,9 @@ class DeferredZeroing {
   private:
     bool outer_;  // the state of the thread before this (one may be made inside another)
 };
+/// `n` zeroed values of `size` bytes from the heap (calloc), or, while a `DeferredZeroing` is alive on this
+/// thread, not cleared (malloc; `dirty` then tells). Throws `std::bad_alloc`.
+[[nodiscard]] void* zeroed_from_heap(std::size_t n, std::size_t size);
 /// Gives back a block of `zeroed_block(bytes)`: kept for the next request, the blocks kept longest returned
 /// to the operating system as needed to stay within 256 MiB and 8 blocks (a block larger than that is
 /// returned at once).
@@ -87,9 +92,7 @@ struct ZeroedAllocator {
 #if defined(__linux__)
         if (n * sizeof(T) >= mapped_from) return static_cast<T*>(zeroed_block(n * sizeof(T)));
 #endif
-        void* p = std::calloc(n == 0 ? 1 : n, sizeof(T));
-        if (p == nullptr) throw std::bad_alloc();
-        return static_cast<T*>(p);
+        return static_cast<T*>(zeroed_from_heap(n == 0 ? 1 : n, sizeof(T)));
     }
 
     void deallocate(T* p, std::size_t n) noexcept {
