@@ -1279,7 +1279,6 @@ class PeriodAccumulator {
     /// Whether account `ua` is on the book in P: a client in P or on the day before, or seen (its first to
     /// its last dated row) in P or in P's base period.
     [[nodiscard]] bool known(std::size_t ua, const SpellFacts& f) const noexcept {
-        const auto& seen = book_.sightings();
         return f.active || f.in_s || seen_in(ua, P_, known_from_);
     }
 
