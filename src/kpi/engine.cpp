@@ -13,6 +13,7 @@
 #include <limits>
 #include <numeric>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -1056,9 +1057,8 @@ class PeriodAccumulator {
     void add_line_sums(std::size_t lo, std::size_t hi) {
         const std::size_t slots = st_.dense_slots();
         // Per slot: revenue, cost, whether a line came (see `few_cells`); zero between periods (the pass into
-        // the cells below clears what the lines wrote), made afresh after a pass that did not finish.
-        if (!line_sums_clear_ || line_sums_.size() != 3 * slots) line_sums_.assign(3 * slots, 0);
-        line_sums_clear_ = false;
+        // the cells below clears what the lines wrote; an interrupted pass ends the accumulator with it).
+        if (line_sums_.size() != 3 * slots) line_sums_.assign(3 * slots, 0);
         // The slot of a line: where it is the line's account or project and every line is in scope, read
         // straight from its column (no key chosen, no owner looked up, per line).
         const Key key = keyer_.first_key();
@@ -1088,7 +1088,6 @@ class PeriodAccumulator {
             if (cost) st_.add_exact(S::cost, cell, at[1]);
             at[0] = at[1] = at[2] = 0;
         }
-        line_sums_clear_ = true;
     }
     /// The lines [lo, hi) summed into `line_sums_` by the slot `slot_of(i)` of line `i` (`out_of_scope`:
     /// none).
@@ -1355,7 +1354,17 @@ class PeriodAccumulator {
         }
         // Without owners an account's group does not depend on the period: one in use is a row already.
         if (!scope_.manager(none)) return;
-        if (!holds(a, none) && on_book(ua, P_, known_from_)) st_.group(keyer_(a, none, none));
+        const std::pair<Period, Date> period{P_, known_from_};
+        add_own_group(ua, {&period, 1});
+    }
+    /// Account `ua`'s own group (no owner) made a row when it is none yet and the account is on the book in
+    /// one of `periods` (each with the first day of a sighting that counts, see `known_from_of`).
+    void add_own_group(std::size_t ua, std::span<const std::pair<Period, Date>> periods) {
+        const auto a = static_cast<std::int32_t>(ua);
+        if (holds(a, none)) return;
+        const bool known = std::any_of(periods.begin(), periods.end(),
+                                       [&](const auto& pk) { return on_book(ua, pk.first, pk.second); });
+        if (known) st_.group(keyer_(a, none, none));
     }
     /// The rows of the accounts on the book in one of the periods [begin, end) where an account's one group
     /// is the same in all of them (no owner, no volume band in the keys) and a row in all of them: after the
@@ -1370,11 +1379,7 @@ class PeriodAccumulator {
         }
         for (std::size_t ua = 0; ua < n_accounts_; ++ua) {
             detail::interruption_point(ua);
-            const auto a = static_cast<std::int32_t>(ua);
-            if (!scope_.account(a) || holds(a, none)) continue;
-            const bool known = std::any_of(periods.begin(), periods.end(),
-                                           [&](const auto& pk) { return on_book(ua, pk.first, pk.second); });
-            if (known) st_.group(keyer_(a, none, none));
+            if (scope_.account(static_cast<std::int32_t>(ua))) add_own_group(ua, periods);
         }
     }
     void add_known_owned(std::int32_t a) {
@@ -1720,7 +1725,6 @@ class PeriodAccumulator {
     AccountRevenue current_, previous_, base_;  // each account's revenue in P, the period before, P's base
     AccountRevenue lifetime_;                   // each account's lifetime revenue up to P's end
     std::vector<std::int64_t> line_sums_;       // revenue, cost, a line or not per slot (`add_line_sums`)
-    bool line_sums_clear_ = false;              // all zero (`add_line_sums`)
     std::vector<std::int32_t> rowless_;         // accounts whose groups are not all rows (`add_known_groups`)
     bool rowless_from_ = false;                 // whether `rowless_` has been started
     std::size_t lifetime_row_ = 0;              // the revenue lines in `lifetime_`
