@@ -222,7 +222,6 @@ bool reuse(std::vector<T>& column, std::size_t n) noexcept {
         break;
     }
     pthread_mutex_unlock(&kept_lock);
-    if (found) column.clear();
     return found;
 }
 

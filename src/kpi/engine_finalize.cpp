@@ -374,11 +374,12 @@ void check_fits(const Book& book, const Request& rq, const State& st) {
     }
 }
 
-/// The empty columns of a result of `rows` rows with the keys of `st` and the KPIs `kpis` (KPI values NaN),
-/// made on `threads` threads (each column on one: the pages of large columns are touched in parallel) on huge
-/// pages.
-Result columns_of(const State& st, const std::vector<Kpi>& kpis, std::size_t rows, std::size_t threads,
-                  const Executor& executor) {
+/// The columns of a result of `rows` rows with the keys of `st` and the KPIs `kpis`, made on `threads`
+/// threads (each column on one: the pages of large columns are touched in parallel) on huge pages: the keys,
+/// the periods and the KPIs `computed` (indices into `kpis`) to be written whole by the caller, the other
+/// KPIs NaN.
+Result columns_of(const State& st, const std::vector<Kpi>& kpis, const std::vector<std::size_t>& computed,
+                  std::size_t rows, std::size_t threads, const Executor& executor) {
     Result r;
     r.by = st.by();
     r.kpis = kpis;
@@ -388,11 +389,14 @@ Result columns_of(const State& st, const std::vector<Kpi>& kpis, std::size_t row
     in_threads(threads, executor, [&](std::size_t t) {
         for (std::size_t c = t; c < n_columns; c += threads) {
             if (c < r.by.size()) {
-                detail::assign_on_huge_pages(r.key_codes[c], rows, std::int32_t{0});
+                detail::size_for_overwrite(r.key_codes[c], rows, std::int32_t{0});
             } else if (c == r.by.size()) {
-                detail::assign_on_huge_pages(r.period, rows, std::int32_t{0});
+                detail::size_for_overwrite(r.period, rows, std::int32_t{0});
+            } else if (const std::size_t k = c - r.by.size() - 1;
+                       std::find(computed.begin(), computed.end(), k) != computed.end()) {
+                detail::size_for_overwrite(r.values[k], rows, nan);
             } else {
-                detail::assign_on_huge_pages(r.values[c - r.by.size() - 1], rows, nan);
+                detail::assign_on_huge_pages(r.values[k], rows, nan);
             }
         }
     });
@@ -430,7 +434,7 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
     // without an account pass are NaN.
     const std::size_t threads = threads_for(rq.threads, order.size(), rows * kpis.size());
     const std::vector<std::size_t> computed = computed_kpis(st, kpis);
-    Result r = columns_of(st, kpis, rows, threads, rq.executor);
+    Result r = columns_of(st, kpis, computed, rows, threads, rq.executor);
     constexpr std::size_t block = 256;
     in_threads(threads, rq.executor, [&](std::size_t t) {
         const std::size_t first = t * order.size() / threads, last = (t + 1) * order.size() / threads;

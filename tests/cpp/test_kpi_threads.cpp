@@ -278,6 +278,27 @@ TEST(KpiThreads, AStateFromTheHeapStartsFromZero) {
     for (int round = 0; round < 3; ++round) expect_same_bits(one, kpi::compute(book, rq));
 }
 
+#if defined(__linux__)  // columns are kept on Linux only
+// A result's columns in the memory of columns given back (see `detail::keep_column`) are not cleared before
+// they are written: every key, period and KPI value is written, none left from the columns before.
+TEST(KpiThreads, AResultInTheMemoryOfColumnsGivenBackHasEveryValueWritten) {
+    const Book& book = big_book();
+    kpi::Request rq = months_of(2024);
+    rq.by = {Key::project};
+    rq.kpis = {Kpi::revenue, Kpi::gross_margin, Kpi::avg_deal_size, Kpi::median_deal_size};
+    const kpi::Result fresh = kpi::compute(book, rq);
+    ASSERT_GE(fresh.rows() * sizeof(double), std::size_t{256} << 10);  // large enough to be kept
+    for (int round = 0; round < 2; ++round) {
+        // Columns of other values, one a little longer, given back as numpy gives back a result's.
+        for (std::size_t k = 0; k < rq.kpis.size(); ++k)
+            detail::keep_column(std::vector<double>(fresh.rows() + k, 12345.0));
+        detail::keep_column(std::vector<std::int32_t>(fresh.rows(), 99));
+        detail::keep_column(std::vector<std::int32_t>(fresh.rows() + 1, -7));
+        expect_same_bits(fresh, kpi::compute(book, rq));
+    }
+}
+#endif
+
 // An account's group that is not a row yet is looked for again in each period: west's only account, first
 // seen in February, is on the book in March without a line there; west has a row in January and March (rows
 // are stable), as a request of March alone has.

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <thread>
 #include <utility>
@@ -179,6 +180,37 @@ TEST(Zeroed, AColumnGivenBackLendsItsMemoryToTheNextColumnOfAboutAsManyValues) {
     std::vector<std::int32_t> next_codes;
     reserve_on_huge_pages(next_codes, 3'000'001);
     EXPECT_EQ(next_codes.data(), code_memory);
+}
+
+TEST(Zeroed, AColumnSizedForOverwritingHasAKeptColumnsValuesOrElseCopiesOfTheValueGiven) {
+    using accountkpi::detail::keep_column;
+    using accountkpi::detail::size_for_overwrite;
+    // Sizes no other test keeps, so that the columns found are these.
+    constexpr std::size_t n = 1'345'679;
+    std::vector<double> given(n, 1.5);
+    const double* memory = given.data();
+    keep_column(std::move(given));
+    std::vector<double> shorter;
+    size_for_overwrite(shorter, n - 10, -1.0);  // the kept memory, its values left as they were
+    EXPECT_EQ(shorter.data(), memory);
+    ASSERT_EQ(shorter.size(), n - 10);
+    EXPECT_EQ(shorter.front(), 1.5);
+    EXPECT_EQ(shorter.back(), 1.5);
+    std::vector<double> none_kept;
+    size_for_overwrite(none_kept, n - 10, -1.0);  // none kept of that size: copies of the value
+    EXPECT_NE(none_kept.data(), memory);
+    EXPECT_EQ(std::count(none_kept.begin(), none_kept.end(), -1.0), static_cast<std::ptrdiff_t>(n - 10));
+    // A kept column shorter than its room: its values, then zeros.
+    std::vector<std::int32_t> codes(2'000'003, 7);
+    codes.reserve(2'100'000);
+    const std::int32_t* code_memory = codes.data();
+    keep_column(std::move(codes));
+    std::vector<std::int32_t> longer;
+    size_for_overwrite(longer, 2'050'000, std::int32_t{-1});
+    EXPECT_EQ(longer.data(), code_memory);
+    ASSERT_EQ(longer.size(), 2'050'000U);
+    EXPECT_EQ(longer[2'000'002], 7);
+    EXPECT_EQ(longer[2'000'003], 0);
 }
 
 TEST(Zeroed, TheColumnsKeptLongestMakeRoomForTheLastOneGivenBack) {

@@ -59,8 +59,8 @@ void release_block(void* block, std::size_t bytes) noexcept;
 /// free (not moved from). Defined in src/detail/zeroed.cpp; nothing is kept off Linux.
 void keep_column(std::vector<double>&& column) noexcept;
 void keep_column(std::vector<std::int32_t>&& column) noexcept;
-/// Gives `column` (which has no room) the memory of a kept column with room for `n` to `2 n` values, emptied,
-/// the one kept last; false, `column` untouched, when none is kept.
+/// Gives `column` (which has no room) the memory of a kept column with room for `n` to `2 n` values, with the
+/// values it held (up to its capacity), the one kept last; false, `column` untouched, when none is kept.
 [[nodiscard]] bool reuse_column(std::vector<double>& column, std::size_t n) noexcept;
 [[nodiscard]] bool reuse_column(std::vector<std::int32_t>& column, std::size_t n) noexcept;
 
@@ -128,7 +128,10 @@ using ZeroedVector = std::vector<T, ZeroedAllocator<T>>;
 template <class T>
 void reserve_on_huge_pages(std::vector<T>& v, std::size_t n) {
     if constexpr (std::is_same_v<T, double> || std::is_same_v<T, std::int32_t>) {
-        if (v.capacity() == 0 && reuse_column(v, n)) return;  // a kept column's memory (see `keep_column`)
+        if (v.capacity() == 0 && reuse_column(v, n)) {  // a kept column's memory (see `keep_column`)
+            v.clear();
+            return;
+        }
     }
     v.reserve(n);
     advise_huge_pages(v.data(), n * sizeof(T));
@@ -138,6 +141,19 @@ template <class T>
 void assign_on_huge_pages(std::vector<T>& v, std::size_t n, const T& x) {
     reserve_on_huge_pages(v, n);
     v.assign(n, x);
+}
+/// `v`, empty, made `n` values that the caller then overwrites, every one: a kept column's values as they are
+/// (see `keep_column`; its pages are in, so no pass need write them first), otherwise `n` copies of `x` on
+/// huge pages (that pass faults the pages in, on the calling thread).
+template <class T>
+void size_for_overwrite(std::vector<T>& v, std::size_t n, const T& x) {
+    if constexpr (std::is_same_v<T, double> || std::is_same_v<T, std::int32_t>) {
+        if (v.capacity() == 0 && reuse_column(v, n)) {
+            v.resize(n);  // a shorter kept column's values, then zeros
+            return;
+        }
+    }
+    assign_on_huge_pages(v, n, x);
 }
 /// `n` copies of `value` on huge pages (see `reserve_on_huge_pages`).
 template <class T>
