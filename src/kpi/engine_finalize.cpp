@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <stdexcept>
 #include <utility>
@@ -52,6 +53,32 @@ bool wants(const std::vector<Kpi>& kpis, std::initializer_list<Kpi> any) {
                        [&](Kpi k) { return std::find(any.begin(), any.end(), k) != any.end(); });
 }
 
+/// Whether KPI `k` is one of a cell's revenue and cost alone (see `of_revenue_and_cost`), and which of them
+/// it reads.
+constexpr bool of_money_sums(Kpi k) noexcept {
+    return k == Kpi::revenue || k == Kpi::cost || k == Kpi::gross_profit || k == Kpi::gross_margin;
+}
+constexpr bool reads_revenue(Kpi k) noexcept {
+    return k != Kpi::cost;
+}
+constexpr bool reads_cost(Kpi k) noexcept {
+    return k != Kpi::revenue;
+}
+/// KPI `k` (`of_money_sums`) of a cell's revenue and cost, in exact millionths.
+[[gnu::always_inline]] inline double of_revenue_and_cost(Kpi k, detail::Int128 revenue,
+                                                         detail::Int128 cost) noexcept {
+    switch (k) {
+        case Kpi::revenue:
+            return detail::from_millionths(revenue);
+        case Kpi::cost:
+            return detail::from_millionths(cost);
+        case Kpi::gross_profit:
+            return detail::from_millionths(revenue - cost);
+        default:  // gross_margin
+            return ratio(revenue - cost, revenue);
+    }
+}
+
 /// The KPI values of a state's cells: each KPI's definition over a cell's measures, with what some KPIs need
 /// beyond them (medians and concentration per cell, each period's length in months), made once.
 class CellValues {
@@ -76,11 +103,42 @@ class CellValues {
     /// compiled, not once a cell.
     template <Kpi K>
     void fill_groups(const std::size_t* groups, std::size_t n, double* out, std::size_t stride) const {
+        if constexpr (of_money_sums(K)) {
+            if (st_.narrow()) {
+                fill_narrow<K>(groups, n, out, stride);
+                return;
+            }
+        }
         const std::size_t np = period_months_.size();
         for (std::size_t i = 0; i < n; ++i) {
             const std::size_t g = groups[i];
             for (std::size_t p = 0; p < np; ++p)
                 out[i * stride + p] = (*this)(K, st_.cell(g, p), g * np + p, p);
+        }
+    }
+
+    /// `fill_groups` of KPI `K` of revenue and cost alone (`of_money_sums`) in a narrow state: the sums read
+    /// as the 64-bit integers they are, through locals (the general case reads the state's layout again for
+    /// every cell, since a store to `out` might change it, as far as the compiler knows).
+    template <Kpi K>
+    void fill_narrow(const std::size_t* groups, std::size_t n, double* out, std::size_t stride) const {
+        const std::size_t np = period_months_.size(), width = st_.sum_width();
+        const std::size_t period_step = st_.cell(0, 1) * width;
+        const double* const records = st_.period_sums(0);
+        const std::size_t revenue_at = reads_revenue(K) ? st_.sum_at(S::revenue) : 0;
+        const std::size_t cost_at = reads_cost(K) ? st_.sum_at(S::cost) : 0;
+        const auto money = [](const double* at) {
+            std::int64_t millionths = 0;
+            std::memcpy(&millionths, at, sizeof millionths);
+            return millionths;
+        };
+        for (std::size_t i = 0; i < n; ++i) {
+            const double* record = records + groups[i] * width;
+            for (std::size_t p = 0; p < np; ++p, record += period_step) {
+                const std::int64_t revenue = reads_revenue(K) ? money(record + revenue_at) : 0;
+                const std::int64_t cost = reads_cost(K) ? money(record + cost_at) : 0;
+                out[i * stride + p] = of_revenue_and_cost(K, revenue, cost);
+            }
         }
     }
 
@@ -256,16 +314,11 @@ class CellValues {
                 v = ratio(sum(cell, S::touch_days), count(cell, C::touch_n));
                 break;
             case Kpi::revenue:
-                v = sum(cell, S::revenue);
-                break;
             case Kpi::cost:
-                v = sum(cell, S::cost);
-                break;
             case Kpi::gross_profit:
-                v = detail::from_millionths(exact(cell, S::revenue) - exact(cell, S::cost));
-                break;
             case Kpi::gross_margin:
-                v = ratio(exact(cell, S::revenue) - exact(cell, S::cost), exact(cell, S::revenue));
+                v = of_revenue_and_cost(kpi, reads_revenue(kpi) ? exact(cell, S::revenue) : 0,
+                                        reads_cost(kpi) ? exact(cell, S::cost) : 0);
                 break;
             case Kpi::avg_rate_hour:
                 v = ratio(sum(cell, S::amount_hour), sum(cell, S::units_hour));

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "accountkpi/book.hpp"
+#include "accountkpi/demo.hpp"
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/kpi.hpp"
 #include "book_fixture.hpp"
@@ -333,4 +334,32 @@ TEST(ExactMoney, MergedSumsBeyond64BitsWidenTheState) {
     into_narrow.merge(kpi::State::from_bytes(kpi::accumulate(*large.book, even).to_bytes()));
     EXPECT_EQ(kpi::finalize(*large.book, rq, into_narrow).values, whole.values);
     EXPECT_EQ(other.to_bytes(), kpi::State::from_bytes(other.to_bytes()).to_bytes());
+}
+
+// The money KPIs of revenue and cost alone are read from a narrow state's 64-bit sums by a pass of their own:
+// the same bits as from the same sums in 128 bits, months without revenue (a margin of NaN) included.
+TEST(ExactMoney, ANarrowStateGivesTheSameMoneyKpisAsAWideOne) {
+    demo::Options o;
+    o.accounts = 300;
+    o.years = 2;
+    o.start_year = 2023;
+    o.events = false;
+    const Book book = demo::book(o);
+    kpi::Request rq = year_of_sums({kpi::Key::project});
+    rq.kpis = {kpi::Kpi::gross_margin, kpi::Kpi::revenue, kpi::Kpi::gross_profit, kpi::Kpi::cost};
+    const kpi::State narrow = kpi::accumulate(book, rq);
+    ASSERT_TRUE(narrow.narrow());
+    const kpi::State wide = kpi::State::from_bytes(narrow.to_bytes());
+    ASSERT_FALSE(wide.narrow());
+    const kpi::Result a = kpi::finalize(book, rq, narrow), b = kpi::finalize(book, rq, wide);
+    ASSERT_EQ(a.rows(), b.rows());
+    bool no_revenue = false;
+    for (std::size_t k = 0; k < a.values.size(); ++k) {
+        for (std::size_t i = 0; i < a.rows(); ++i) {
+            const double x = a.values[k][i], y = b.values[k][i];
+            ASSERT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << kpi::name(a.kpis[k]) << " row " << i;
+            no_revenue |= std::isnan(x);
+        }
+    }
+    EXPECT_TRUE(no_revenue);  // a row without revenue has no margin
 }

@@ -233,6 +233,9 @@ class StateCells {
     [[nodiscard]] double* period_sums(std::size_t p) noexcept {
         return sums_.data() + cell(0, p) * sum_width_;
     }
+    [[nodiscard]] const double* period_sums(std::size_t p) const noexcept {
+        return sums_.data() + cell(0, p) * sum_width_;
+    }
     [[nodiscard]] std::size_t sum_width() const noexcept { return sum_width_; }
     [[nodiscard]] std::size_t sum_at(Sum m) const noexcept { return sum_at_[idx(m)]; }
     /// Adds `x` to list `l` of the cell (group `g`, period `p`).
