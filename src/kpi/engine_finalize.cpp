@@ -133,8 +133,9 @@ class CellValues {
             return millionths;
         };
         for (std::size_t i = 0; i < n; ++i) {
-            const double* record = records + groups[i] * width;
-            for (std::size_t p = 0; p < np; ++p, record += period_step) {
+            const double* const group_records = records + groups[i] * width;
+            for (std::size_t p = 0; p < np; ++p) {
+                const double* const record = group_records + p * period_step;
                 const std::int64_t revenue = reads_revenue(K) ? money(record + revenue_at) : 0;
                 const std::int64_t cost = reads_cost(K) ? money(record + cost_at) : 0;
                 out[i * stride + p] = of_revenue_and_cost(K, revenue, cost);
