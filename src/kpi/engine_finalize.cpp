@@ -110,20 +110,16 @@ class CellValues {
             }
         }
         const std::size_t np = period_months_.size();
-        for (std::size_t i = 0; i < n; ++i) {
-            const std::size_t g = groups[i];
-            for (std::size_t p = 0; p < np; ++p)
-                out[i * stride + p] = (*this)(K, st_.cell(g, p), g * np + p, p);
-        }
+        write_cells(groups, n, out, stride,
+                    [&](std::size_t g, std::size_t p) { return (*this)(K, st_.cell(g, p), g * np + p, p); });
     }
 
     /// `fill_groups` of KPI `K` of revenue and cost alone (`of_money_sums`) in a narrow state: the sums read
-    /// as the 64-bit integers they are, through locals (the general case reads the state's layout again for
-    /// every cell, since a store to `out` might change it, as far as the compiler knows).
+    /// as the 64-bit integers they are, the state's layout held in locals (the general case reads it again
+    /// for every cell, since a store to `out` might change it, as far as the compiler knows).
     template <Kpi K>
     void fill_narrow(const std::size_t* groups, std::size_t n, double* out, std::size_t stride) const {
-        const std::size_t np = period_months_.size(), width = st_.sum_width();
-        const std::size_t period_step = st_.cell(0, 1) * width;
+        const std::size_t width = st_.sum_width(), period_step = st_.cell(0, 1) * width;
         const double* const records = st_.period_sums(0);
         const std::size_t revenue_at = reads_revenue(K) ? st_.sum_at(S::revenue) : 0;
         const std::size_t cost_at = reads_cost(K) ? st_.sum_at(S::cost) : 0;
@@ -132,14 +128,23 @@ class CellValues {
             std::memcpy(&millionths, at, sizeof millionths);
             return millionths;
         };
+        write_cells(groups, n, out, stride, [=](std::size_t g, std::size_t p) {
+            const double* const record = records + g * width + p * period_step;
+            const std::int64_t revenue = reads_revenue(K) ? money(record + revenue_at) : 0;
+            const std::int64_t cost = reads_cost(K) ? money(record + cost_at) : 0;
+            return of_revenue_and_cost(K, revenue, cost);
+        });
+    }
+
+    /// Writes `value_of(g, p)` of the groups `g` of `groups[0..n)` to `out`, group `groups[i]`'s periods `p`
+    /// in order from `out[i * stride]`.
+    template <class ValueOf>
+    [[gnu::always_inline]] void write_cells(const std::size_t* groups, std::size_t n, double* out,
+                                            std::size_t stride, const ValueOf& value_of) const {
+        const std::size_t np = period_months_.size();
         for (std::size_t i = 0; i < n; ++i) {
-            const double* const group_records = records + groups[i] * width;
-            for (std::size_t p = 0; p < np; ++p) {
-                const double* const record = group_records + p * period_step;
-                const std::int64_t revenue = reads_revenue(K) ? money(record + revenue_at) : 0;
-                const std::int64_t cost = reads_cost(K) ? money(record + cost_at) : 0;
-                out[i * stride + p] = of_revenue_and_cost(K, revenue, cost);
-            }
+            const std::size_t g = groups[i];
+            for (std::size_t p = 0; p < np; ++p) out[i * stride + p] = value_of(g, p);
         }
     }
 
