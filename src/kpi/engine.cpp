@@ -10,12 +10,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <numeric>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <type_traits>
 
 #if __has_include(<unistd.h>)
@@ -676,6 +678,11 @@ class PeriodSlice {
     [[nodiscard]] std::size_t sum_width() const noexcept { return st_.sum_width(); }
     [[nodiscard]] std::size_t sum_at(State::Sum m) const noexcept { return st_.sum_at(m); }
     [[nodiscard]] bool narrow() const noexcept { return st_.narrow(); }
+    [[nodiscard]] bool records_hold_only(std::initializer_list<State::Sum> sums) const noexcept {
+        return st_.records_hold_only(sums);
+    }
+    /// Clears the cells of its periods 0 .. n - 1 (handed out uncleared: see `detail::DeferredZeroing`).
+    void zero_periods(std::size_t n) noexcept { st_.zero_periods(first_, first_ + n); }
     /// Whether a group in use is a row in every period of these cells (true).
     [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
     template <class M, class X>
@@ -934,10 +941,16 @@ class PeriodAccumulator {
     PeriodAccumulator& operator=(const PeriodAccumulator&) = delete;
 
     /// Accumulates the request's periods [begin, end) into the cells' periods 0 .. end - begin, calling
-    /// `done(p)` after each period `p` when given.
-    void run(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& done = {}) {
+    /// `done(p)` after each period `p` when given. Cells handed out uncleared (`cleared` false: a
+    /// `PeriodSlice`) are cleared first, unless the passes set every one of them (`sets_every_cell`).
+    void run(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& done = {},
+             bool cleared = true) {
         end_ = end;
         dense_ = st_.dense_slots() > 0;  // here: a `OnePeriod` has its state only now
+        if constexpr (requires(Cells & c) { c.zero_periods(std::size_t{}); }) {
+            setting_ = !cleared && sets_every_cell(begin, end);
+            if (!cleared && !setting_) st_.zero_periods(end - begin);
+        }
         // Rows of the accounts on the book: where an account's one group is the same in every period and a
         // row in all of them, once after the lines of all the periods (`add_known_own_groups`).
         const bool known_once = plan_.known_rows && !plan_.account_pass && !plan_.needs_owner &&
@@ -1048,12 +1061,26 @@ class PeriodAccumulator {
         const bool cached = slots * 3 * sizeof(std::int64_t) <= cache_bytes && slots <= 4 * lines;
         return plan_.sums_only && !plan_.account_revenue && slots > 0 && (slots <= lines / 4 || cached);
     }
+    /// Whether every period of [begin, end) takes `add_line_sums` into a narrow state whose records hold
+    /// only the revenue and cost it sums: its pass of each period's slots then sets every cell (`setting_`),
+    /// so that cells handed out uncleared need no clearing.
+    [[nodiscard]] bool sets_every_cell(std::size_t begin, std::size_t end) const {
+        if (!dense_ || !st_.narrow() || !plan_.revenue_rows || plan_.totals_only) return false;
+        const bool records = plan_.want_revenue && plan_.want_cost
+                                 ? st_.records_hold_only({S::revenue, S::cost})
+                                 : st_.records_hold_only({plan_.want_revenue ? S::revenue : S::cost});
+        const auto periods = std::span(rq_.periods).subspan(begin, end - begin);
+        return records && std::all_of(periods.begin(), periods.end(), [&](const Period& P) {
+                   const auto [lo, hi] = rows_in(rev_.date, P);
+                   return few_cells(hi - lo);
+               });
+    }
 
     /// The lines [lo, hi) of P (see `few_cells`) summed per slot in 64-bit integers of millionths, added to
-    /// the cells once at the end: a line waits for no 128-bit add through a cell that the line before it
-    /// wrote, and writes no byte (which the compiler must assume aliases every pointer it holds). An amount
-    /// too large, or a sum about to overflow, goes to the cell at once (sums of millionths are exact: the
-    /// order of the additions does not matter).
+    /// the cells once at the end (or set: see `setting_`): a line waits for no 128-bit add through a cell
+    /// that the line before it wrote, and writes no byte (which the compiler must assume aliases every
+    /// pointer it holds). An amount too large, or a sum about to overflow, goes to the cell after them (sums
+    /// of millionths are exact: the order of the additions does not matter).
     void add_line_sums(std::size_t lo, std::size_t hi) {
         const std::size_t slots = st_.dense_slots();
         // Per slot: revenue, cost, whether a line came (see `few_cells`); zero between periods (the pass into
@@ -1076,6 +1103,16 @@ class PeriodAccumulator {
                 return State::slot_of(keyer_.first(a, m, rev_.project_of(i)));
             });
         }
+        if (st_.narrow()) {
+            add_slot_sums_narrow(slots);
+        } else {
+            add_slot_sums(slots);
+        }
+        for (const auto& [m, g, n] : large_lines_) st_.add_exact(m, cell_of(g), n);
+        large_lines_.clear();
+    }
+    /// `add_line_sums`'s pass of the slots' sums into the cells of a wide state.
+    void add_slot_sums(std::size_t slots) noexcept {
         std::int64_t* const sums = line_sums_.data();
         // Every slot, without a branch on whether a line came (a slot's sums are zero when none did): about
         // half of the slots have lines in a month, at random.
@@ -1087,6 +1124,33 @@ class PeriodAccumulator {
             if (revenue) st_.add_exact(S::revenue, cell, at[0]);
             if (cost) st_.add_exact(S::cost, cell, at[1]);
             at[0] = at[1] = at[2] = 0;
+        }
+    }
+    /// `add_line_sums`'s pass of the slots' sums into the cells of a narrow state (set when `setting_`),
+    /// through the period's records held in registers (see `add_dense_lines`).
+    void add_slot_sums_narrow(std::size_t slots) noexcept {
+        std::int64_t* const sums = line_sums_.data();
+        double* const records = st_.period_sums(pl_);
+        const std::size_t width = st_.sum_width();
+        const bool revenue = plan_.want_revenue, cost = plan_.want_cost;
+        const std::size_t revenue_at = st_.sum_at(S::revenue), cost_at = st_.sum_at(S::cost);
+        const auto into_cells = [&](auto put) {
+            for (std::size_t g = 0; g < slots; ++g) {
+                std::int64_t* const at = sums + 3 * g;
+                st_.use(g, at[2] != 0);
+                double* const record = records + g * width;
+                const auto group = static_cast<std::uint32_t>(g);
+                if (revenue) put(S::revenue, group, record + revenue_at, at[0]);
+                if (cost) put(S::cost, group, record + cost_at, at[1]);
+                at[0] = at[1] = at[2] = 0;
+            }
+        };
+        if (setting_) {
+            into_cells([](S, std::uint32_t, double* to, std::int64_t n) { std::memcpy(to, &n, sizeof n); });
+        } else {
+            into_cells([this](S m, std::uint32_t g, double* to, std::int64_t n) {
+                add_narrow_millionths(m, g, to, n);
+            });
         }
     }
     /// The lines [lo, hi) summed into `line_sums_` by the slot `slot_of(i)` of line `i` (`out_of_scope`:
@@ -1106,9 +1170,9 @@ class PeriodAccumulator {
             if (cost) add_line_sum(S::cost, g, at[1], rev_.cost[i]);
         }
     }
-    [[gnu::always_inline]] void add_line_sum(S m, std::size_t g, std::int64_t& sum, double x) noexcept {
+    [[gnu::always_inline]] void add_line_sum(S m, std::size_t g, std::int64_t& sum, double x) {
         if (!detail::add_small_millionths(sum, x))
-            st_.add_exact(m, cell_of(static_cast<std::uint32_t>(g)), detail::to_millionths(x));
+            large_lines_.emplace_back(m, static_cast<std::uint32_t>(g), detail::to_millionths(x));
     }
 
     /// The lines [lo, hi) of P that add only revenue and cost to the cells of a narrow dense state, through
@@ -1145,6 +1209,18 @@ class PeriodAccumulator {
             std::memcpy(at, &sum, sizeof sum);
         } else {
             st_.add_exact(m, cell_of(g), detail::to_millionths(x));
+        }
+    }
+    /// Adds `n` millionths to the narrow money sum at `at` (measure `m` of group `g`); a sum about to
+    /// overflow through the state (see `State::overflowed`).
+    [[gnu::always_inline]] void add_narrow_millionths(S m, std::uint32_t g, double* at,
+                                                      std::int64_t n) noexcept {
+        std::int64_t sum = 0;
+        std::memcpy(&sum, at, sizeof sum);
+        if (__builtin_add_overflow(sum, n, &sum)) [[unlikely]] {
+            st_.add_exact(m, cell_of(g), n);
+        } else {
+            std::memcpy(at, &sum, sizeof sum);
         }
     }
 
@@ -1725,11 +1801,14 @@ class PeriodAccumulator {
     AccountRevenue current_, previous_, base_;  // each account's revenue in P, the period before, P's base
     AccountRevenue lifetime_;                   // each account's lifetime revenue up to P's end
     std::vector<std::int64_t> line_sums_;       // revenue, cost, a line or not per slot (`add_line_sums`)
-    std::vector<std::int32_t> rowless_;         // accounts whose groups are not all rows (`add_known_groups`)
-    bool rowless_from_ = false;                 // whether `rowless_` has been started
-    std::size_t lifetime_row_ = 0;              // the revenue lines in `lifetime_`
-    std::vector<detail::Int128> billed_;        // each project's billing up to P's end
-    std::size_t billed_row_ = 0;                // the revenue lines in `billed_`
+    // Amounts too large for the slots' sums, added to their cells after them (`add_line_sums`).
+    std::vector<std::tuple<S, std::uint32_t, detail::Int128>> large_lines_;
+    bool setting_ = false;                // `add_line_sums` sets the cells of its periods (`sets_every_cell`)
+    std::vector<std::int32_t> rowless_;   // accounts whose groups are not all rows (`add_known_groups`)
+    bool rowless_from_ = false;           // whether `rowless_` has been started
+    std::size_t lifetime_row_ = 0;        // the revenue lines in `lifetime_`
+    std::vector<detail::Int128> billed_;  // each project's billing up to P's end
+    std::size_t billed_row_ = 0;          // the revenue lines in `billed_`
 };
 
 /// What the passes of a request share: checked once, before any of them.
@@ -1760,11 +1839,12 @@ struct Prepared {
         if (rq.by.empty()) (void)s.group({});  // the ungrouped answer always has its one group
         return s;
     }
-    /// Accumulates the request's periods [begin, end) into `st`'s periods 0 .. end - begin.
+    /// Accumulates the request's periods [begin, end) into `st`'s periods 0 .. end - begin (handed out
+    /// uncleared unless `cleared`: see `PeriodAccumulator::run`).
     template <class Cells>
-    void run(Cells& st, std::size_t begin, std::size_t end) const {
+    void run(Cells& st, std::size_t begin, std::size_t end, bool cleared = true) const {
         PeriodAccumulator accumulator(book, rq, plan, ix, keyer, scope, st);
-        accumulator.run(begin, end);
+        accumulator.run(begin, end, {}, cleared);
     }
     /// The threads for the request's periods `periods` (see `threads_for`): a line or an account-period a
     /// unit of work.
@@ -1797,7 +1877,8 @@ State accumulate_own_groups(const Prepared& pr, bool narrow) {
     // periods) are copied into the answer in chunk order, so that it is the same, bit for bit, for any
     // number of threads.
     const std::size_t threads = pr.threads(all);
-    // A dense state on several threads, in memory kept from an earlier request, is cleared a chunk on each.
+    // A dense state on several threads, in memory kept from an earlier request, is cleared a chunk on each
+    // (or set whole by the passes: see `PeriodAccumulator::run`).
     bool dirty = false;
     State st = [&] {
         std::optional<detail::DeferredZeroing> deferred;
@@ -1816,8 +1897,7 @@ State accumulate_own_groups(const Prepared& pr, bool narrow) {
         std::vector<PeriodSlice> slices;
         for (std::size_t t = 0; t < threads; ++t) slices.emplace_back(st, bounds[t]);
         in_threads(threads, pr.rq.executor, [&](std::size_t t) {
-            if (dirty) st.zero_periods(bounds[t], bounds[t + 1]);
-            pr.run(slices[t], bounds[t], bounds[t + 1]);
+            pr.run(slices[t], bounds[t], bounds[t + 1], !dirty);  // each clears its own periods
         });
         for (const auto& slice : slices) slice.fold_into(st);
         return st;

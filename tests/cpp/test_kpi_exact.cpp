@@ -198,7 +198,10 @@ namespace {
 
 // 2,000 accounts in 4 regions, 10 lines each a month of 2024 (enough work for two threads), and lines whose
 // sums need more than 64 bits of millionths (beyond 9.2 x 10^12): account 7's three lines of 9.5 x 10^12 in
-// March; accounts 2 and 6 (both in region r2) 6 x 10^12 each in May, under 64 bits alone, not together.
+// March; accounts 2 and 6 (both in region r2) 6 x 10^12 each in May, under 64 bits alone, not together;
+// account 9's 9.2 x 10^12 in July (added to its cell at once) and twelve lines of 2 x 10^9 (summed apart
+// first, see `ManyLargeLinesInFewCellsSumExactly`): under 64 bits apart, not together. Account 11's 5 x 10^9
+// in September is too large to be summed apart, not for 64 bits.
 struct LargeBook {
     std::optional<Book> book;
     std::map<std::pair<std::int32_t, unsigned>, std::pair<detail::Int128, detail::Int128>> by_account;
@@ -234,6 +237,9 @@ const LargeBook& large_book() {
         for (int k = 0; k < 3; ++k) line(7, 3, 20, 9.5e12, 9e12);
         line(2, 5, 20, 6e12, 1.0);
         line(6, 5, 21, 6e12, 2.0);
+        line(9, 7, 20, 9.2e12, 3.0);
+        for (int k = 0; k < 12; ++k) line(9, 7, 21, 2e9, 1.0);
+        line(11, 9, 15, 5e9, 4e9);
         std::vector<std::size_t> order(ids.size());  // in date order, as lines usually come
         std::iota(order.begin(), order.end(), std::size_t{0});
         std::stable_sort(order.begin(), order.end(),
@@ -268,6 +274,19 @@ kpi::Request year_of_sums(std::vector<kpi::Key> by) {
     return rq;
 }
 
+// Every row of `r` (`year_of_sums` by account, its periods from month `first_month` of 2024 on) has its
+// account's sums of the month, exactly.
+void expect_sums_of_accounts(const LargeBook& large, const kpi::Result& r, unsigned first_month) {
+    for (std::size_t i = 0; i < r.rows(); ++i) {
+        const auto& [revenue, cost] =
+            large.by_account.at({r.key_codes[0][i], static_cast<unsigned>(r.period[i]) + first_month});
+        ASSERT_EQ(r.column(kpi::Kpi::revenue)[i], detail::from_millionths(revenue)) << "row " << i;
+        ASSERT_EQ(r.column(kpi::Kpi::cost)[i], detail::from_millionths(cost)) << "row " << i;
+        ASSERT_EQ(r.column(kpi::Kpi::gross_profit)[i], detail::from_millionths(revenue - cost))
+            << "row " << i;
+    }
+}
+
 }  // namespace
 
 // States keep money in 64-bit millionths while the sums fit (half the memory a cell): a sum that would not
@@ -284,14 +303,7 @@ TEST(ExactMoney, SumsBeyond64BitsAreExactOnEveryPath) {
         if (path >= 3) rq.cache = cache;     // computed, then found in the cache
         const kpi::Result r = kpi::compute(*large.book, rq);
         ASSERT_EQ(r.rows(), 2000U * 12U);
-        for (std::size_t i = 0; i < r.rows(); ++i) {
-            const auto& [revenue, cost] =
-                large.by_account.at({r.key_codes[0][i], static_cast<unsigned>(r.period[i]) + 1});
-            ASSERT_EQ(r.column(kpi::Kpi::revenue)[i], detail::from_millionths(revenue)) << "row " << i;
-            ASSERT_EQ(r.column(kpi::Kpi::cost)[i], detail::from_millionths(cost)) << "row " << i;
-            ASSERT_EQ(r.column(kpi::Kpi::gross_profit)[i], detail::from_millionths(revenue - cost))
-                << "row " << i;
-        }
+        expect_sums_of_accounts(large, r, 1);
     }
     kpi::Request rq = year_of_sums({kpi::Key::account});
     const kpi::State wide = kpi::accumulate(*large.book, rq);
@@ -299,6 +311,20 @@ TEST(ExactMoney, SumsBeyond64BitsAreExactOnEveryPath) {
     EXPECT_FALSE(wide.narrow());  // accumulated again in 128 bits
     rq.periods = {Period::month(2024, 1)};
     EXPECT_TRUE(kpi::accumulate(*large.book, rq).narrow());  // January's sums fit in 64 bits
+}
+
+// A narrow state in the memory of an earlier request's (handed out uncleared, its cells set by the lines'
+// sums: see `PeriodAccumulator::sets_every_cell`) keeps the amounts too large to be summed apart.
+TEST(ExactMoney, LargeAmountsInAStateOfReusedMemoryAreKept) {
+    const LargeBook& large = large_book();
+    kpi::Request rq = year_of_sums({kpi::Key::account});
+    rq.periods.erase(rq.periods.begin(), rq.periods.begin() + 7);  // August to December: 64 bits suffice
+    rq.threads = 2;
+    for (int round = 0; round < 3; ++round) {
+        const kpi::Result r = kpi::compute(*large.book, rq);
+        ASSERT_EQ(r.rows(), 2000U * 5U);
+        expect_sums_of_accounts(large, r, 8);
+    }
 }
 
 // Merging narrow states whose sums together need 128 bits widens the state that receives; states of either

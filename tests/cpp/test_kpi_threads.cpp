@@ -278,6 +278,29 @@ TEST(KpiThreads, AStateFromTheHeapStartsFromZero) {
     for (int round = 0; round < 3; ++round) expect_same_bits(one, kpi::compute(book, rq));
 }
 
+// A state from the heap in the memory of another request's is not cleared where the lines' sums set every
+// cell (by account in a small book, revenue and cost alone), and is where its records hold anything more
+// (here a count of communications beside the sums): the same bits as afresh either way.
+TEST(KpiThreads, AStateFromTheHeapOfAnotherRequestHasEveryCellSetOrCleared) {
+    const Book& book = big_book();
+    for (const bool counts : {false, true}) {
+        SCOPED_TRACE(counts);
+        kpi::Request rq = months_of(2024);
+        rq.by = {Key::account};
+        rq.kpis = {Kpi::revenue, Kpi::gross_margin};
+        if (counts) rq.kpis.push_back(Kpi::communications);
+        rq.threads = 1;
+        const kpi::Result one = kpi::compute(book, rq);
+        kpi::Request other = rq;  // a state of the same size, other values
+        other.periods = months_of(2023).periods;
+        other.threads = rq.threads = 2;
+        for (int round = 0; round < 2; ++round) {
+            (void)kpi::compute(book, other);
+            expect_same_bits(one, kpi::compute(book, rq));
+        }
+    }
+}
+
 #if defined(__linux__)  // columns are kept on Linux only
 // A result's columns in the memory of columns given back (see `detail::keep_column`) are not cleared before
 // they are written: every key, period and KPI value is written, none left from the columns before.

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -177,6 +178,13 @@ class StateCells {
     /// Sets the cells of periods [`first`, `last`) to zero (for memory handed out uncleared: see
     /// `detail::DeferredZeroing`).
     void zero_periods(std::size_t first, std::size_t last) noexcept;
+    /// Whether a dense state's records hold the sums `sums` and nothing else (no count): a pass that sets
+    /// those of every slot of a period leaves no byte of its cells as it found them.
+    [[nodiscard]] bool records_hold_only(std::initializer_list<Sum> sums) const noexcept {
+        std::array<bool, n_sums> on{};
+        for (const Sum m : sums) on[idx(m)] = true;
+        return dense_ && on == sum_on_ && count_width_ == 0;
+    }
     [[nodiscard]] std::size_t periods() const noexcept { return n_periods_; }
     [[nodiscard]] const std::vector<kpi::Key>& by() const noexcept { return by_; }
     /// Key code `k` of group `g`.
