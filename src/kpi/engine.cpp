@@ -31,14 +31,7 @@
 
 namespace accountkpi::detail {
 
-// ACCOUNTKPI_NO_DISPATCH (ThreadSanitizer builds): the resolver of the clones runs before TSan's runtime
-// starts.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang_analyzer__) && \
-    !defined(ACCOUNTKPI_NO_DISPATCH)
-[[gnu::target_clones("avx2", "default")]]  // twice the lanes a vector where the CPU has them
-#endif
-Int128
-exact_sum(const double* x, std::size_t n) noexcept {
+ACCOUNTKPI_VECTOR_CLONES Int128 exact_sum(const double* x, std::size_t n) noexcept {
     // Each lane adds at most 512 values below 2^51 a block: never beyond 2^60.
     constexpr std::size_t lanes = 8, block = 512 * lanes;
     constexpr double magic = 0x1.8p52;

@@ -20,6 +20,16 @@
 #include "accountkpi/kpi/engine.hpp"
 #include "detail/threads.hpp"
 
+// A vector loop compiled twice, for CPUs with AVX2 (twice the lanes a vector) and without, the clone chosen
+// when the library loads. ACCOUNTKPI_NO_DISPATCH (ThreadSanitizer builds): the portable clone only, since the
+// resolver of the clones runs before TSan's runtime starts.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang_analyzer__) && \
+    !defined(ACCOUNTKPI_NO_DISPATCH)
+#define ACCOUNTKPI_VECTOR_CLONES [[gnu::target_clones("avx2", "default")]]
+#else
+#define ACCOUNTKPI_VECTOR_CLONES
+#endif
+
 namespace accountkpi::kpi {
 
 inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
@@ -53,6 +63,14 @@ struct Needs {
     }
     [[nodiscard]] bool has(L m) const { return lists[static_cast<std::size_t>(m)]; }
 };
+
+/// `n[0..m)` millionths as doubles into `out` (each the nearest double to n / 10^6, as `from_millionths`).
+void from_millionths(const std::int64_t* n, std::size_t m, double* out) noexcept;
+/// The ratios `num[q] / den[q]` of exact sums for q in [0, m) into `out` (NaN where `den[q]` is 0, as
+/// `ratio`).
+void ratios(const std::int64_t* num, const std::int64_t* den, std::size_t m, double* out) noexcept;
+/// Sets `out[q]` to `a[q] - b[q]` for q in [0, m); false when one of them overflows 64 bits.
+bool differences(const std::int64_t* a, const std::int64_t* b, std::size_t m, std::int64_t* out) noexcept;
 
 /// The request's KPIs (all of them when it names none).
 [[nodiscard]] std::vector<Kpi> kpis_of(const Request& rq);

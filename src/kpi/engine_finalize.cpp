@@ -2,6 +2,7 @@
 // accountkpi/kpi/engine.hpp and docs/kpis.md for the definitions).
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -16,6 +17,64 @@
 #include "engine_detail.hpp"
 
 namespace accountkpi::kpi {
+
+// Below 2^51 in magnitude, a 64-bit integer n becomes a double exactly as the bits of 1.5 x 2^52 + n less
+// 1.5 x 2^52: an integer add and a subtraction, both in vector registers (which convert 64-bit integers to
+// doubles only from AVX-512 on). A chunk with a larger n is converted one value at a time.
+namespace {
+constexpr double magic = 0x1.8p52;
+constexpr auto magic_bits = std::bit_cast<std::uint64_t>(magic);
+constexpr auto nan_bits = std::bit_cast<std::uint64_t>(nan);
+/// Nonzero when `n` is outside [-2^51, 2^51).
+[[gnu::always_inline]] inline std::uint64_t beyond_2_51(std::uint64_t n) noexcept {
+    return (n + (std::uint64_t{1} << 51U)) >> 52U;
+}
+[[gnu::always_inline]] inline double small_to_double(std::uint64_t n) noexcept {
+    return std::bit_cast<double>(n + magic_bits) - magic;
+}
+}  // namespace
+
+ACCOUNTKPI_VECTOR_CLONES void from_millionths(const std::int64_t* n, std::size_t m, double* out) noexcept {
+    std::uint64_t large = 0;
+    for (std::size_t q = 0; q < m; ++q) {
+        const auto u = static_cast<std::uint64_t>(n[q]);
+        large |= beyond_2_51(u);
+        out[q] = small_to_double(u) / detail::money_scale;
+    }
+    if (large != 0) {
+        for (std::size_t q = 0; q < m; ++q) out[q] = detail::from_millionths(n[q]);
+    }
+}
+
+ACCOUNTKPI_VECTOR_CLONES void ratios(const std::int64_t* num, const std::int64_t* den, std::size_t m,
+                                     double* out) noexcept {
+    std::uint64_t large = 0;
+    for (std::size_t q = 0; q < m; ++q) {
+        const auto a = static_cast<std::uint64_t>(num[q]), b = static_cast<std::uint64_t>(den[q]);
+        large |= beyond_2_51(a) | beyond_2_51(b);
+        // NaN where b is 0, chosen by a mask of bits: a choice of values would become a branch around the
+        // division, which the compiler then cannot make for several cells at once.
+        const auto quotient = std::bit_cast<std::uint64_t>(small_to_double(a) / small_to_double(b));
+        const std::uint64_t none = 0 - static_cast<std::uint64_t>(b == 0);
+        out[q] = std::bit_cast<double>((quotient & ~none) | (nan_bits & none));
+    }
+    if (large != 0) {
+        for (std::size_t q = 0; q < m; ++q) out[q] = ratio(detail::Int128{num[q]}, detail::Int128{den[q]});
+    }
+}
+
+ACCOUNTKPI_VECTOR_CLONES bool differences(const std::int64_t* a, const std::int64_t* b, std::size_t m,
+                                          std::int64_t* out) noexcept {
+    std::uint64_t wrapped = 0;  // its sign bit set where a difference overflowed
+    for (std::size_t q = 0; q < m; ++q) {
+        const auto x = static_cast<std::uint64_t>(a[q]), y = static_cast<std::uint64_t>(b[q]);
+        const std::uint64_t d = x - y;
+        wrapped |= (x ^ y) & (x ^ d);
+        out[q] = static_cast<std::int64_t>(d);
+    }
+    return (wrapped >> 63U) == 0;
+}
+
 namespace {
 
 /// Per-cell medians of a (cell, value) list; NaN where a cell has no value.
@@ -79,6 +138,30 @@ constexpr bool reads_cost(Kpi k) noexcept {
     }
 }
 
+/// A chunk of cells' revenue and cost in 64-bit millionths, whose KPI values are made together: the
+/// conversions and divisions of several cells at once (see `from_millionths` and `ratios`).
+struct MoneyCells {
+    static constexpr std::size_t size = 256;
+    std::array<std::int64_t, size> revenue, cost, profit;
+
+    /// Writes KPI `K` (`of_money_sums`) of the first `n` cells to `out` (the sum that `K` does not read
+    /// unset).
+    template <Kpi K>
+    void write(std::size_t n, double* out) {
+        if constexpr (K == Kpi::revenue) {
+            from_millionths(revenue.data(), n, out);
+        } else if constexpr (K == Kpi::cost) {
+            from_millionths(cost.data(), n, out);
+        } else if (!differences(revenue.data(), cost.data(), n, profit.data())) {  // a profit beyond 64 bits
+            for (std::size_t q = 0; q < n; ++q) out[q] = of_revenue_and_cost(K, revenue[q], cost[q]);
+        } else if constexpr (K == Kpi::gross_profit) {
+            from_millionths(profit.data(), n, out);
+        } else {
+            ratios(profit.data(), revenue.data(), n, out);
+        }
+    }
+};
+
 /// The KPI values of a state's cells: each KPI's definition over a cell's measures, with what some KPIs need
 /// beyond them (medians and concentration per cell, each period's length in months), made once.
 class CellValues {
@@ -99,27 +182,29 @@ class CellValues {
     }
 
     /// Writes KPI `K` of the groups `groups[0..n)` to `out`, group `groups[i]`'s periods in order from
-    /// `out[i * stride]`. The loop is made once per KPI (see `fill`), the KPI's case chosen when it is
+    /// `out[i * periods]`. The loop is made once per KPI (see `fill`), the KPI's case chosen when it is
     /// compiled, not once a cell.
     template <Kpi K>
-    void fill_groups(const std::size_t* groups, std::size_t n, double* out, std::size_t stride) const {
+    void fill_groups(const std::size_t* groups, std::size_t n, double* out) const {
         if constexpr (of_money_sums(K)) {
             if (st_.narrow()) {
-                fill_narrow<K>(groups, n, out, stride);
+                fill_narrow<K>(groups, n, out);
                 return;
             }
         }
         const std::size_t np = period_months_.size();
-        write_cells(groups, n, out, stride,
-                    [&](std::size_t g, std::size_t p) { return (*this)(K, st_.cell(g, p), g * np + p, p); });
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t g = groups[i];
+            for (std::size_t p = 0; p < np; ++p) out[i * np + p] = (*this)(K, st_.cell(g, p), g * np + p, p);
+        }
     }
 
     /// `fill_groups` of KPI `K` of revenue and cost alone (`of_money_sums`) in a narrow state: the sums read
-    /// as the 64-bit integers they are, the state's layout held in locals (the general case reads it again
-    /// for every cell, since a store to `out` might change it, as far as the compiler knows).
+    /// as the 64-bit integers they are, the state's layout held in locals.
     template <Kpi K>
-    void fill_narrow(const std::size_t* groups, std::size_t n, double* out, std::size_t stride) const {
-        const std::size_t width = st_.sum_width(), period_step = st_.cell(0, 1) * width;
+    void fill_narrow(const std::size_t* groups, std::size_t n, double* out) const {
+        const std::size_t np = period_months_.size(), width = st_.sum_width();
+        const std::size_t period_step = st_.cell(0, 1) * width;
         const double* const records = st_.period_sums(0);
         const std::size_t revenue_at = reads_revenue(K) ? st_.sum_at(S::revenue) : 0;
         const std::size_t cost_at = reads_cost(K) ? st_.sum_at(S::cost) : 0;
@@ -128,24 +213,21 @@ class CellValues {
             std::memcpy(&millionths, at, sizeof millionths);
             return millionths;
         };
-        write_cells(groups, n, out, stride, [=](std::size_t g, std::size_t p) {
-            const double* const record = records + g * width + p * period_step;
-            const std::int64_t revenue = reads_revenue(K) ? money(record + revenue_at) : 0;
-            const std::int64_t cost = reads_cost(K) ? money(record + cost_at) : 0;
-            return of_revenue_and_cost(K, revenue, cost);
-        });
-    }
-
-    /// Writes `value_of(g, p)` of the groups `g` of `groups[0..n)` to `out`, group `groups[i]`'s periods `p`
-    /// in order from `out[i * stride]`.
-    template <class ValueOf>
-    [[gnu::always_inline]] void write_cells(const std::size_t* groups, std::size_t n, double* out,
-                                            std::size_t stride, const ValueOf& value_of) const {
-        const std::size_t np = period_months_.size();
+        MoneyCells cells{};  // a chunk of cells at a time, in the order of `out`
+        std::size_t m = 0;
         for (std::size_t i = 0; i < n; ++i) {
-            const std::size_t g = groups[i];
-            for (std::size_t p = 0; p < np; ++p) out[i * stride + p] = value_of(g, p);
+            const double* const first = records + groups[i] * width;
+            for (std::size_t p = 0; p < np; ++p) {
+                const double* const record = first + p * period_step;
+                if (reads_revenue(K)) cells.revenue[m] = money(record + revenue_at);
+                if (reads_cost(K)) cells.cost[m] = money(record + cost_at);
+                if (++m == MoneyCells::size) {
+                    cells.write<K>(m, out);
+                    out += std::exchange(m, 0);
+                }
+            }
         }
+        cells.write<K>(m, out);
     }
 
     /// The value of KPI `kpi` in the cell stored at `cell` (`at` in the lists, period `p`).
@@ -399,17 +481,14 @@ class CellValues {
 };
 
 /// Writes KPI `kpi` of the groups `groups[0..n)` to `out` (see `CellValues::fill_groups`).
-void fill(const CellValues& values, Kpi kpi, const std::size_t* groups, std::size_t n, double* out,
-          std::size_t stride) {
-    using Filler = void (*)(const CellValues&, const std::size_t*, std::size_t, double*, std::size_t);
+void fill(const CellValues& values, Kpi kpi, const std::size_t* groups, std::size_t n, double* out) {
+    using Filler = void (*)(const CellValues&, const std::size_t*, std::size_t, double*);
     static constexpr auto fillers = []<std::size_t... I>(std::index_sequence<I...> /*kpis*/) {
-        return std::array<Filler, sizeof...(I)>{
-            [](const CellValues& v, const std::size_t* g, std::size_t m, double* o, std::size_t stride_) {
-                v.fill_groups<all_kpis[I]>(g, m, o, stride_);
-            }...};
+        return std::array<Filler, sizeof...(I)>{[](const CellValues& v, const std::size_t* g, std::size_t m,
+                                                   double* o) { v.fill_groups<all_kpis[I]>(g, m, o); }...};
     }
     (std::make_index_sequence<all_kpis.size()>{});
-    fillers[static_cast<std::size_t>(kpi)](values, groups, n, out, stride);
+    fillers[static_cast<std::size_t>(kpi)](values, groups, n, out);
 }
 
 /// The indices of the request's KPIs that a state computes: account-level KPIs need its account pass (they
@@ -502,7 +581,7 @@ Result finalize(const Book& book, const Request& rq, const State& st) {
             const std::size_t e = std::min(last, b + block);
             write_rows(st, order, b, e, r);
             for (std::size_t k : computed)
-                fill(value_of, kpis[k], order.data() + b, e - b, r.values[k].data() + b * np, np);
+                fill(value_of, kpis[k], order.data() + b, e - b, r.values[k].data() + b * np);
         }
     });
     return r;
@@ -524,7 +603,7 @@ void PeriodColumns::add(const State& st, std::size_t p) {
     for (std::size_t b = 0; b < slots_; b += block) {
         detail::check_interruption();
         const std::size_t e = std::min(slots_, b + block);
-        for (std::size_t k : computed) fill(value_of, kpis_[k], &all_[b], e - b, values_[k][p].data() + b, 1);
+        for (std::size_t k : computed) fill(value_of, kpis_[k], &all_[b], e - b, values_[k][p].data() + b);
     }
 }
 

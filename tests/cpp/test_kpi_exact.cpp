@@ -28,7 +28,7 @@ using fixture::texts;
 namespace {
 
 Book book_of(const std::vector<std::string>& ids, const std::vector<std::string>& dates,
-             const std::vector<double>& amounts) {
+             const std::vector<double>& amounts, const std::vector<double>& costs = {}) {
     std::vector<std::string> accounts = ids;
     std::sort(accounts.begin(), accounts.end());
     accounts.erase(std::unique(accounts.begin(), accounts.end()), accounts.end());
@@ -38,10 +38,22 @@ Book book_of(const std::vector<std::string>& ids, const std::vector<std::string>
     rev.add("account_id", texts(ids));
     rev.add("date", days(dates));
     rev.add("amount", numbers(amounts));
+    if (!costs.empty()) rev.add("cost", numbers(costs));
     BookBuilder b;
     b.add("accounts", std::move(acc));
     b.add("revenue", std::move(rev));
     return b.build();
+}
+
+// `a` and `b` have the same values, bit for bit, NaN where the other has NaN.
+void expect_same_values(const kpi::Result& a, const kpi::Result& b) {
+    ASSERT_EQ(a.rows(), b.rows());
+    for (std::size_t k = 0; k < a.values.size(); ++k) {
+        for (std::size_t i = 0; i < a.rows(); ++i) {
+            const double x = a.values[k][i], y = b.values[k][i];
+            ASSERT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << kpi::name(a.kpis[k]) << " row " << i;
+        }
+    }
 }
 
 }  // namespace
@@ -378,14 +390,48 @@ TEST(ExactMoney, ANarrowStateGivesTheSameMoneyKpisAsAWideOne) {
     const kpi::State wide = kpi::State::from_bytes(narrow.to_bytes());
     ASSERT_FALSE(wide.narrow());
     const kpi::Result a = kpi::finalize(book, rq, narrow), b = kpi::finalize(book, rq, wide);
-    ASSERT_EQ(a.rows(), b.rows());
-    bool no_revenue = false;
-    for (std::size_t k = 0; k < a.values.size(); ++k) {
-        for (std::size_t i = 0; i < a.rows(); ++i) {
-            const double x = a.values[k][i], y = b.values[k][i];
-            ASSERT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << kpi::name(a.kpis[k]) << " row " << i;
-            no_revenue |= std::isnan(x);
+    expect_same_values(a, b);
+    const auto& margin = a.column(kpi::Kpi::gross_margin);
+    EXPECT_TRUE(
+        std::any_of(margin.begin(), margin.end(), [](double x) { return std::isnan(x); }));  // no revenue
+}
+
+// A narrow state's money KPIs are made a chunk of cells at a time: a chunk with a profit beyond 64 bits of
+// millionths (account 3's January, a credit note of 5 x 10^12 against a cost of 5 x 10^12) or an amount
+// beyond 2^51 millionths (account 250's June, 3 x 10^9) is made in 128 bits, the others in 64; the same
+// values as a wide state's, and as by hand, a cost without revenue (account 100's March) a margin of NaN.
+TEST(ExactMoney, ProfitsBeyond64BitsInANarrowStateAreExact) {
+    std::vector<std::string> accounts, ids, dates;
+    std::vector<double> amounts, costs;
+    for (int a = 0; a < 400; ++a) accounts.push_back("a" + std::to_string(1000 + a));
+    for (int month = 1; month <= 12; ++month) {
+        for (int a = 0; a < 400; ++a) {
+            const bool credit = a == 3 && month == 1, large = a == 250 && month == 6;
+            const bool free = a == 100 && month == 3;
+            ids.push_back(accounts[static_cast<std::size_t>(a)]);
+            dates.push_back("2024-" + std::string(month < 10 ? "0" : "") + std::to_string(month) + "-15");
+            amounts.push_back(credit ? -5e12 : large ? 3e9 : free ? 0.0 : 100.0 + a);
+            costs.push_back(credit ? 5e12 : large ? 1.0 : 40.0);
         }
     }
-    EXPECT_TRUE(no_revenue);  // a row without revenue has no margin
+    const Book book = book_of(ids, dates, amounts, costs);
+    kpi::Request rq = year_of_sums({kpi::Key::account});
+    rq.kpis = {kpi::Kpi::revenue, kpi::Kpi::cost, kpi::Kpi::gross_profit, kpi::Kpi::gross_margin};
+    const kpi::State narrow = kpi::accumulate(book, rq);
+    ASSERT_TRUE(narrow.narrow());
+    const kpi::Result r = kpi::finalize(book, rq, narrow);
+    const kpi::Result wide = kpi::finalize(book, rq, kpi::State::from_bytes(narrow.to_bytes()));
+    ASSERT_EQ(r.rows(), 400U * 12U);
+    expect_same_values(r, wide);
+    const auto row = [&](int a, int month) { return static_cast<std::size_t>(a * 12 + month - 1); };
+    EXPECT_EQ(r.column(kpi::Kpi::gross_profit)[row(3, 1)], -1e13);
+    EXPECT_EQ(r.column(kpi::Kpi::gross_margin)[row(3, 1)], 2.0);
+    EXPECT_EQ(r.column(kpi::Kpi::revenue)[row(3, 1)], -5e12);
+    EXPECT_EQ(r.column(kpi::Kpi::revenue)[row(250, 6)], 3e9);
+    EXPECT_EQ(r.column(kpi::Kpi::gross_profit)[row(250, 6)], 3e9 - 1);
+    EXPECT_EQ(r.column(kpi::Kpi::gross_margin)[row(250, 6)], (3e9 - 1) / 3e9);
+    EXPECT_EQ(r.column(kpi::Kpi::gross_margin)[row(251, 6)], 311.0 / 351.0);
+    EXPECT_EQ(r.column(kpi::Kpi::revenue)[row(3, 2)], 103.0);
+    EXPECT_TRUE(std::isnan(r.column(kpi::Kpi::gross_margin)[row(100, 3)]));  // a cost without revenue
+    EXPECT_EQ(r.column(kpi::Kpi::gross_profit)[row(100, 3)], -40.0);
 }
