@@ -34,8 +34,7 @@ namespace accountkpi::detail {
 ACCOUNTKPI_VECTOR_CLONES Int128 exact_sum(const double* x, std::size_t n) noexcept {
     // Each lane adds at most 512 values below 2^51 a block: never beyond 2^60.
     constexpr std::size_t lanes = 8, block = 512 * lanes;
-    constexpr double magic = 0x1.8p52;
-    const auto magic_bits = std::bit_cast<std::int64_t>(magic);
+    const auto magic_bits = std::bit_cast<std::int64_t>(whole_number_magic);
     Int128 total = 0;
     for (std::size_t b = 0; b < n; b += block) {
         const std::size_t e = std::min(n, b + block);
@@ -46,7 +45,7 @@ ACCOUNTKPI_VECTOR_CLONES Int128 exact_sum(const double* x, std::size_t n) noexce
             for (std::size_t l = 0; l < lanes; ++l) {
                 const double t = x[i + l] * money_scale;
                 large |= static_cast<std::int64_t>(std::abs(t) >= 0x1p51);
-                lane[l] += std::bit_cast<std::int64_t>(t + magic) - magic_bits;
+                lane[l] += std::bit_cast<std::int64_t>(t + whole_number_magic) - magic_bits;
             }
         }
         if (large != 0) {  // an amount of 2^51 millionths (2.2 billion) or more: one by one, in 128 bits

@@ -22,15 +22,14 @@ namespace accountkpi::kpi {
 // 1.5 x 2^52: an integer add and a subtraction, both in vector registers (which convert 64-bit integers to
 // doubles only from AVX-512 on). A chunk with a larger n is converted one value at a time.
 namespace {
-constexpr double magic = 0x1.8p52;
-constexpr auto magic_bits = std::bit_cast<std::uint64_t>(magic);
+constexpr auto magic_bits = std::bit_cast<std::uint64_t>(detail::whole_number_magic);
 constexpr auto nan_bits = std::bit_cast<std::uint64_t>(nan);
 /// Nonzero when `n` is outside [-2^51, 2^51).
 [[gnu::always_inline]] inline std::uint64_t beyond_2_51(std::uint64_t n) noexcept {
     return (n + (std::uint64_t{1} << 51U)) >> 52U;
 }
 [[gnu::always_inline]] inline double small_to_double(std::uint64_t n) noexcept {
-    return std::bit_cast<double>(n + magic_bits) - magic;
+    return std::bit_cast<double>(n + magic_bits) - detail::whole_number_magic;
 }
 }  // namespace
 

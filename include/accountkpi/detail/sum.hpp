@@ -21,14 +21,16 @@ __extension__ using Int128 = __int128;
 /// Money is counted in millionths of the currency unit.
 inline constexpr double money_scale = 1e6;
 
+/// 1.5 x 2^52: added to a double below 2^51 in magnitude, it rounds it to a whole number held in the low bits
+/// of the sum's mantissa (and that number, added to its bits as an integer, becomes a double again).
+inline constexpr double whole_number_magic = 0x1.8p52;
+
 /// `x` as a whole number of millionths in `n`, rounded as `to_millionths` does, when that is below 2^51 in
 /// magnitude (amounts under 2.2 billion: 64-bit arithmetic suffices); false, `n` untouched, otherwise.
 [[gnu::always_inline]] inline bool small_millionths(double x, std::int64_t& n) noexcept {
     const double t = x * money_scale;
-    // Below 2^51, adding 1.5 × 2^52 rounds to a whole number held in the low bits of the mantissa.
-    constexpr double magic = 0x1.8p52;
     if (!(std::abs(t) < 0x1p51)) return false;
-    n = std::bit_cast<std::int64_t>(t + magic) - std::bit_cast<std::int64_t>(magic);
+    n = std::bit_cast<std::int64_t>(t + whole_number_magic) - std::bit_cast<std::int64_t>(whole_number_magic);
     return true;
 }
 
