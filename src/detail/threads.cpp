@@ -2,6 +2,7 @@
 #include "threads.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <thread>
 
@@ -10,7 +11,6 @@
 #endif
 
 namespace accountkpi::detail {
-namespace {
 
 /// Threads waiting for the tasks of a step, kept for the life of the process (never destroyed: they only
 /// wait between steps, and a thread blocked at exit costs nothing). One caller at a time hands them a step.
@@ -36,6 +36,18 @@ class Pool {
         wait_done(n - 1);
         return true;
     }
+
+    /// Keeps the threads spinning between steps until `let_sleep`, waking those blocked.
+    void keep_awake() {
+        if (awake_.fetch_add(1, std::memory_order_acq_rel) > 0) return;
+        if (busy_.exchange(true, std::memory_order_acquire)) return;  // a step runs: its threads are awake
+        const Release release{busy_};
+        if (workers_ == 0) return;
+        generation_ = (generation_ + 1) & 0xffff'ffffU;
+        open_.store(Claim{generation_, 0, 0}.bits(), std::memory_order_release);  // a step of no tasks
+        open_.notify_all();
+    }
+    void let_sleep() noexcept { awake_.fetch_sub(1, std::memory_order_release); }
 
   private:
     /// Lets the pool go at the end of a step (also when starting a thread throws).
@@ -68,34 +80,46 @@ class Pool {
         }
     }
 
-    /// Waits until `tasks` tasks taken from the step are done: spinning a while (steps are short), then
-    /// blocked.
+    /// Waits until `tasks` tasks taken from the step are done: spinning a while (steps are short; all of
+    /// the wait while the pool is kept awake), then blocked.
     void wait_done(std::size_t tasks) {
-        for (int spin = 0; spin < spin_checks; ++spin) {
-            if (done_.load(std::memory_order_acquire) == tasks) return;
-            pause();
-        }
+        if (spin([&] { return done_.load(std::memory_order_acquire) == tasks; })) return;
         for (std::size_t d = done_.load(std::memory_order_acquire); d != tasks;
              d = done_.load(std::memory_order_acquire))
             done_.wait(d, std::memory_order_acquire);
     }
 
     /// A pool thread: takes tasks while a step has some, then waits for the next step, spinning a while
-    /// first (the steps of one request follow one another closely) and then blocked.
+    /// first (the steps of one request follow one another closely; all the while the pool is kept awake)
+    /// and then blocked.
     [[noreturn]] void work() {
         for (;;) {
             while (take()) {
             }
             const std::uint64_t seen = open_.load(std::memory_order_acquire);
             if (Claim::of(seen).next < Claim::of(seen).n) continue;  // a step came meanwhile
-            for (int spin = 0; spin < spin_checks; ++spin) {
-                if (open_.load(std::memory_order_relaxed) != seen) break;
-                pause();
-            }
+            spin([&] { return open_.load(std::memory_order_relaxed) != seen; });
             open_.wait(seen, std::memory_order_acquire);  // returns at once when a step came while spinning
         }
     }
 
+    /// Checks `ready()` until it holds (true) or, the pool not kept awake, `spin_time` has passed (false).
+    template <class Ready>
+    bool spin(const Ready& ready) const {
+        const auto until = std::chrono::steady_clock::now() + spin_time;
+        for (unsigned round = 1;; ++round) {
+            for (int check = 0; check < 64; ++check) {
+                if (ready()) return true;
+                pause();
+            }
+            if (awake_.load(std::memory_order_relaxed) == 0) {
+                if (std::chrono::steady_clock::now() >= until) return ready();
+            } else if (round % 16 == 0) {
+                std::this_thread::yield();  // to a thread waiting for this core, if any (more threads than
+                                            // cores)
+            }
+        }
+    }
     static void pause() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
@@ -103,9 +127,9 @@ class Pool {
         std::this_thread::yield();
 #endif
     }
-    /// Checks before a thread blocks: about 40 microseconds on the Xeon the benchmarks ran on (a pause of 10
-    /// ns), a few times that where a pause is longer.
-    static constexpr int spin_checks = 4096;
+    /// How long a thread spins before it blocks, outside a `KeepAwake`: about the gap between two steps of
+    /// a small request.
+    static constexpr std::chrono::microseconds spin_time{100};
 
     std::atomic<bool> busy_{false};  // whether a caller's step runs (a task may split again: no mutex)
     std::size_t workers_ = 0;
@@ -113,7 +137,10 @@ class Pool {
     const std::function<void(std::size_t)>* task_ = nullptr;
     std::atomic<std::uint64_t> open_{0};
     std::atomic<std::size_t> done_{0};
+    std::atomic<int> awake_{0};  // the `KeepAwake`s alive
 };
+
+namespace {
 
 std::atomic<Pool*> the_pool{nullptr};
 
@@ -134,6 +161,14 @@ Pool& pool() {
 }
 
 }  // namespace
+
+KeepAwake::KeepAwake(bool yes) : pool_(yes ? &pool() : nullptr) {
+    if (pool_ != nullptr) pool_->keep_awake();
+}
+
+KeepAwake::~KeepAwake() {
+    if (pool_ != nullptr) pool_->let_sleep();
+}
 
 bool run_on_pool(std::size_t n, const std::function<void(std::size_t)>& task) {
     return pool().run(n, task);

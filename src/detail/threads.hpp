@@ -34,6 +34,25 @@ inline constexpr std::size_t min_work_per_thread = 50'000;
 /// (`in_threads` passes one that keeps a task's exception for its caller).
 bool run_on_pool(std::size_t n, const std::function<void(std::size_t)>& task);
 
+/// While it lives (`yes`), the pool's threads and a caller waiting for them spin between steps rather than
+/// block, and those blocked at its start are woken: for the span of work whose steps run on the pool with
+/// work on one thread between them. A blocked thread can take milliseconds to run again (a virtual machine
+/// whose other cores are idle), longer than a step; the spinning is bounded by the work's own time, on the
+/// cores it was given.
+class Pool;
+class KeepAwake {
+  public:
+    explicit KeepAwake(bool yes);
+    ~KeepAwake();
+    KeepAwake(const KeepAwake&) = delete;
+    KeepAwake& operator=(const KeepAwake&) = delete;
+    KeepAwake(KeepAwake&&) = delete;
+    KeepAwake& operator=(KeepAwake&&) = delete;
+
+  private:
+    Pool* pool_;  // the process's pool (the one it was made with, should the process fork), or none
+};
+
 /// Runs `task(t)` for t = 0 .. threads - 1 on `executor`, or when it is empty task 0 on this thread and the
 /// others on the pool's threads (`run_on_pool`), or on threads of their own when another step holds the
 /// pool; then rethrows the first exception of a task, if any.

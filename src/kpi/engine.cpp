@@ -1848,6 +1848,12 @@ struct Prepared {
         }
         return threads_for(rq.threads, periods.size(), work);
     }
+    /// Whether the request's steps run on the process's pool of threads (see `detail::KeepAwake`).
+    [[nodiscard]] bool on_pool() const {
+        std::vector<std::size_t> all(rq.periods.size());
+        std::iota(all.begin(), all.end(), std::size_t{0});
+        return !rq.executor && threads(all) > 1;
+    }
 
     const Book& book;
     const Request& rq;
@@ -2171,6 +2177,7 @@ std::size_t default_state_budget() noexcept {
 
 Result compute(const Book& book, const Request& request) {
     const Prepared pr(book, request);
+    const detail::KeepAwake awake(pr.on_pool());
     if (period_at_a_time(pr)) return compute_period_at_a_time(pr);
     return finalize(book, request, accumulate(pr));
 }

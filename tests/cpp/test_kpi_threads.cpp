@@ -9,6 +9,7 @@
 #include <numeric>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -103,6 +104,30 @@ TEST(KpiThreads, ThePoolsThreadsServeRequestAfterRequest) {
         EXPECT_THROW((void)kpi::compute(big_book(), rq), Interrupted);
     }
     expect_same_bits(by_account, kpi::compute(big_book(), rq));
+}
+
+TEST(KpiThreads, CallersKeepingThePoolAwakeAtOnceGetTheirOwnAnswers) {
+    // A request split among threads keeps the pool's threads spinning between its steps, waking them at its
+    // start: callers doing so at once, while another's step holds the pool, neither stop its step nor wait
+    // for one another, and get the answers they get alone.
+    std::vector<kpi::Request> rqs(3, months_of(2024));
+    rqs[0].by = {Key::account};
+    rqs[1].by = {Key::manager};
+    rqs[2].by = {Key::region};
+    std::vector<kpi::Result> alone;
+    for (kpi::Request& rq : rqs) {
+        rq.threads = 2;
+        alone.push_back(kpi::compute(big_book(), rq));
+    }
+    std::vector<std::jthread> callers;  // GoogleTest's checks may run on any thread
+    for (std::size_t c = 0; c < 6; ++c) {
+        callers.emplace_back([&, c] {
+            for (std::size_t round = 0; round < 4; ++round) {
+                const std::size_t j = (c + round) % rqs.size();
+                expect_same_bits(kpi::compute(big_book(), rqs[j]), alone[j]);
+            }
+        });
+    }
 }
 
 #if defined(__linux__) && !defined(__SANITIZE_THREAD__)  // ThreadSanitizer stops a forked child's threads
