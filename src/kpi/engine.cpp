@@ -461,6 +461,17 @@ class Keyer {
     }
     /// The first key (of a dense state, the only one).
     [[nodiscard]] Key first_key() const noexcept { return by_.front(); }
+    /// The first key's code of each account when it is the account's alone (region, domain); else none.
+    [[nodiscard]] const std::int32_t* account_codes() const noexcept {
+        switch (by_.front()) {
+            case Key::region:
+                return book_.accounts().region.data();
+            case Key::domain:
+                return book_.accounts().domain.data();
+            default:
+                return nullptr;
+        }
+    }
     /// The code of the first key alone (all there is to the group of a dense state).
     [[gnu::always_inline]] std::int32_t first(std::int32_t a, std::int32_t m, std::int32_t p) const noexcept {
         return code(by_.front(), a, m, p);
@@ -1081,9 +1092,18 @@ class PeriodAccumulator {
         // The slot of a line: where it is the line's account or project and every line is in scope, read
         // straight from its column (no key chosen, no owner looked up, per line).
         const Key key = keyer_.first_key();
+        const std::int32_t* const account = rev_.account.data();
+        const std::int32_t* const account_codes = keyer_.account_codes();
+        const bool owner = key == Key::manager || key == Key::team;  // the line's owner (see `Keyer::code`)
         if (scope_.everything() && key == Key::account) {
-            const std::int32_t* account = rev_.account.data();
             sum_lines(lo, hi, [account](std::size_t i) { return State::slot_of(account[i]); });
+        } else if (scope_.everything() && account_codes != nullptr) {
+            sum_lines(lo, hi, [account, account_codes](std::size_t i) {
+                return State::slot_of(account_codes[static_cast<std::size_t>(account[i])]);
+            });
+        } else if (scope_.everything() && owner && !rev_.manager.empty()) {
+            const std::int32_t* const manager = rev_.manager.data();
+            sum_lines(lo, hi, [manager](std::size_t i) { return State::slot_of(manager[i]); });
         } else if (scope_.everything() && key == Key::project) {
             sum_lines(lo, hi, [this](std::size_t i) { return State::slot_of(rev_.project_of(i)); });
         } else {

@@ -251,7 +251,8 @@ TEST(KpiThreads, UngroupedRevenueIsTheCompensatedSumOfTheSlice) {
 // upsell revenue too takes every line through the general pass: same rows, same bits.
 TEST(KpiThreads, LinesSummedPerCellEqualTheGeneralPass) {
     const Book& book = big_book();
-    for (Key key : {Key::region, Key::domain, Key::manager, Key::tier, Key::account}) {
+    for (Key key :
+         {Key::region, Key::domain, Key::manager, Key::team, Key::tier, Key::account, Key::project}) {
         for (bool scoped : {false, true}) {
             kpi::Request rq = months_of(2024);
             rq.by = {key};
