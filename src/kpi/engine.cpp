@@ -1089,32 +1089,7 @@ class PeriodAccumulator {
         // Per slot: revenue, cost, whether a line came (see `few_cells`); zero between periods (the pass into
         // the cells below clears what the lines wrote; an interrupted pass ends the accumulator with it).
         if (line_sums_.size() != 3 * slots) line_sums_.assign(3 * slots, 0);
-        // The slot of a line: where it is the line's account or project and every line is in scope, read
-        // straight from its column (no key chosen, no owner looked up, per line).
-        const Key key = keyer_.first_key();
-        const std::int32_t* const account = rev_.account.data();
-        const std::int32_t* const account_codes = keyer_.account_codes();
-        const bool owner = key == Key::manager || key == Key::team;  // the line's owner (see `Keyer::code`)
-        if (scope_.everything() && key == Key::account) {
-            sum_lines(lo, hi, [account](std::size_t i) { return State::slot_of(account[i]); });
-        } else if (scope_.everything() && account_codes != nullptr) {
-            sum_lines(lo, hi, [account, account_codes](std::size_t i) {
-                return State::slot_of(account_codes[static_cast<std::size_t>(account[i])]);
-            });
-        } else if (scope_.everything() && owner && !rev_.manager.empty()) {
-            const std::int32_t* const manager = rev_.manager.data();
-            sum_lines(lo, hi, [manager](std::size_t i) { return State::slot_of(manager[i]); });
-        } else if (scope_.everything() && key == Key::project) {
-            sum_lines(lo, hi, [this](std::size_t i) { return State::slot_of(rev_.project_of(i)); });
-        } else {
-            sum_lines(lo, hi, [this](std::size_t i) -> std::size_t {
-                const std::int32_t a = rev_.account[i];
-                if (!scope_.account(a)) return out_of_scope;
-                const std::int32_t m = rev_.manager_of(i);
-                if (!scope_.manager(m)) return out_of_scope;
-                return State::slot_of(keyer_.first(a, m, rev_.project_of(i)));
-            });
-        }
+        with_slot_of([&](const auto& slot_of) { sum_lines(lo, hi, slot_of); });
         if (st_.narrow()) {
             add_slot_sums_narrow(slots);
         } else {
@@ -1122,6 +1097,43 @@ class PeriodAccumulator {
         }
         for (const auto& [m, g, n] : large_lines_) st_.add_exact(m, cell_of(g), n);
         large_lines_.clear();
+    }
+    /// Calls `pass(slot_of)` with `slot_of(i)`, the slot of line `i` by the request's one key in a dense
+    /// state (`out_of_scope`: none). Where every line is in scope and the key is the line's account,
+    /// project or owner, or a code of its account (region, domain), it is read straight from a column:
+    /// no scope checked, no owner or project looked up and no key chosen, per line.
+    template <class Pass>
+    void with_slot_of(const Pass& pass) {
+        const Key key = keyer_.first_key();
+        const std::int32_t* const account = rev_.account.data();
+        const std::int32_t* const account_codes = keyer_.account_codes();
+        const bool owner = key == Key::manager || key == Key::team;  // the line's owner (see `Keyer::code`)
+        const auto column = [&](const Array<std::int32_t>& codes) {
+            pass([codes = codes.data()](std::size_t i) { return State::slot_of(codes[i]); });
+        };
+        if (!scope_.everything()) {
+            pass([this](std::size_t i) -> std::size_t {
+                const std::int32_t a = rev_.account[i];
+                if (!scope_.account(a)) return out_of_scope;
+                const std::int32_t m = rev_.manager_of(i);
+                if (!scope_.manager(m)) return out_of_scope;
+                return State::slot_of(keyer_.first(a, m, rev_.project_of(i)));
+            });
+        } else if (key == Key::account) {
+            column(rev_.account);
+        } else if (account_codes != nullptr) {
+            pass([account, account_codes](std::size_t i) {
+                return State::slot_of(account_codes[static_cast<std::size_t>(account[i])]);
+            });
+        } else if (owner && !rev_.manager.empty()) {
+            column(rev_.manager);
+        } else if (key == Key::project && !rev_.project.empty()) {
+            column(rev_.project);
+        } else {
+            pass([this](std::size_t i) -> std::size_t {
+                return State::slot_of(keyer_.first(rev_.account[i], rev_.manager_of(i), rev_.project_of(i)));
+            });
+        }
     }
     /// `add_line_sums`'s pass of the slots' sums into the cells of a wide state.
     void add_slot_sums(std::size_t slots) noexcept {
@@ -1191,6 +1203,10 @@ class PeriodAccumulator {
     /// the period's records held in registers: an add through the state's members would load them again
     /// after every store (an 8-byte integer stored may alias them, as far as the compiler knows).
     void add_dense_lines(std::size_t lo, std::size_t hi) {
+        with_slot_of([&](const auto& slot_of) { add_dense_lines(lo, hi, slot_of); });
+    }
+    template <class SlotOf>
+    void add_dense_lines(std::size_t lo, std::size_t hi, const SlotOf& slot_of) {
         double* const records = st_.period_sums(pl_);
         const std::size_t width = st_.sum_width();
         const bool revenue = plan_.want_revenue, cost = plan_.want_cost;
@@ -1199,17 +1215,16 @@ class PeriodAccumulator {
         for (std::size_t i = lo; i < hi; ++i) {
             detail::interruption_point(i - lo);
             if (ahead && i + prefetch_distance < hi) {  // lines come in date order: accounts at random
-                const std::size_t j = i + prefetch_distance;
-                st_.prefetch(line_codes(rev_.account[j], rev_.manager_of(j), rev_.project_of(j)), pl_);
+                const std::size_t h = slot_of(i + prefetch_distance);
+                if (h != out_of_scope) detail::prefetch_write(records + h * width);
             }
-            const std::int32_t a = rev_.account[i];
-            if (!scope_.account(a)) continue;
-            const std::int32_t m = rev_.manager_of(i);
-            if (!scope_.manager(m)) continue;
-            const std::uint32_t g = st_.group(line_codes(a, m, rev_.project_of(i)));
+            const std::size_t g = slot_of(i);
+            if (g == out_of_scope) continue;
+            st_.use(g);
             double* const record = records + g * width;
-            if (revenue) add_narrow(S::revenue, g, record + revenue_at, rev_.amount[i]);
-            if (cost) add_narrow(S::cost, g, record + cost_at, rev_.cost[i]);
+            const auto group = static_cast<std::uint32_t>(g);
+            if (revenue) add_narrow(S::revenue, group, record + revenue_at, rev_.amount[i]);
+            if (cost) add_narrow(S::cost, group, record + cost_at, rev_.cost[i]);
         }
     }
     /// Adds `x` to the narrow money sum at `at` (measure `m` of group `g`); a large amount, or a sum about to
