@@ -114,9 +114,8 @@ class Pool {
             }
             if (awake_.load(std::memory_order_relaxed) == 0) {
                 if (std::chrono::steady_clock::now() >= until) return ready();
-            } else if (round % 16 == 0) {
-                std::this_thread::yield();  // to a thread waiting for this core, if any (more threads than
-                                            // cores)
+            } else if (round % 16 == 0) {  // kept awake: let a thread waiting for this core run, if any
+                std::this_thread::yield();
             }
         }
     }

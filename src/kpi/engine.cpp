@@ -1848,6 +1848,9 @@ struct Prepared {
           plan(plan_of(rq, scope)),
           ix(indexes_of(book, plan)),
           cardinalities(keyer.cardinalities()) {
+        std::vector<std::size_t> all(rq.periods.size());
+        std::iota(all.begin(), all.end(), std::size_t{0});
+        every_period_threads = threads(all);
         const std::size_t n = rq.periods.size() * book.accounts().size();
         if (!rq.account_values.empty() && rq.account_values.size() != n) {
             throw std::invalid_argument(
@@ -1884,11 +1887,7 @@ struct Prepared {
         return threads_for(rq.threads, periods.size(), work);
     }
     /// Whether the request's steps run on the process's pool of threads (see `detail::KeepAwake`).
-    [[nodiscard]] bool on_pool() const {
-        std::vector<std::size_t> all(rq.periods.size());
-        std::iota(all.begin(), all.end(), std::size_t{0});
-        return !rq.executor && threads(all) > 1;
-    }
+    [[nodiscard]] bool on_pool() const { return !rq.executor && every_period_threads > 1; }
 
     const Book& book;
     const Request& rq;
@@ -1897,6 +1896,7 @@ struct Prepared {
     Plan plan;
     Indexes ix;
     std::vector<std::uint64_t> cardinalities;
+    std::size_t every_period_threads = 1;  // `threads` of all the request's periods
 };
 
 /// The state of a request whose organisation keys (see `rolls_up`) hold the owner's, his unit's or the
@@ -1904,12 +1904,10 @@ struct Prepared {
 /// whether they sufficed).
 State accumulate_own_groups(const Prepared& pr, bool narrow) {
     const std::size_t np = pr.rq.periods.size();
-    std::vector<std::size_t> all(np);
-    std::iota(all.begin(), all.end(), std::size_t{0});
     // One chunk of contiguous periods per thread when there is enough work; the chunks' cells (disjoint
     // periods) are copied into the answer in chunk order, so that it is the same, bit for bit, for any
     // number of threads.
-    const std::size_t threads = pr.threads(all);
+    const std::size_t threads = pr.every_period_threads;
     // A dense state on several threads, in memory kept from an earlier request, is cleared a chunk on each
     // (or set whole by the passes: see `PeriodAccumulator::run`).
     bool dirty = false;
@@ -2032,9 +2030,7 @@ bool period_at_a_time(const Prepared& pr) {
 /// suffice.
 Result compute_period_at_a_time(const Prepared& pr, bool narrow = true) {
     const std::size_t np = pr.rq.periods.size();
-    std::vector<std::size_t> all(np);
-    std::iota(all.begin(), all.end(), std::size_t{0});
-    const std::size_t threads = std::max<std::size_t>(pr.threads(all), 1);
+    const std::size_t threads = std::max<std::size_t>(pr.every_period_threads, 1);
     const std::size_t slots = State::dense_slots_of(pr.cardinalities);
     PeriodColumns out(pr.rq, slots);
     std::vector<PeriodAtATime> cells(threads, PeriodAtATime(slots));

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <set>
@@ -251,8 +253,8 @@ TEST(KpiThreads, UngroupedRevenueIsTheCompensatedSumOfTheSlice) {
 // upsell revenue too takes every line through the general pass: same rows, same bits.
 TEST(KpiThreads, LinesSummedPerCellEqualTheGeneralPass) {
     const Book& book = big_book();
-    for (Key key :
-         {Key::region, Key::domain, Key::manager, Key::team, Key::tier, Key::account, Key::project}) {
+    for (Key key : {Key::region, Key::domain, Key::manager, Key::team, Key::tier, Key::account,
+                    Key::account_group, Key::project}) {
         for (bool scoped : {false, true}) {
             kpi::Request rq = months_of(2024);
             rq.by = {key};
@@ -269,6 +271,36 @@ TEST(KpiThreads, LinesSummedPerCellEqualTheGeneralPass) {
                 g.kpis.pop_back();
                 g.values.pop_back();
                 expect_same_bits(g, kpi::compute(book, rq));
+            }
+        }
+    }
+}
+
+TEST(KpiThreads, RevenueByAnAccountsRegionOrDomainSumsItsAccountsLines) {
+    // By hand: each line's amount added to its account's region (or domain), in each month.
+    const Book& book = big_book();
+    for (Key key : {Key::region, Key::domain}) {
+        const auto& code_of = key == Key::region ? book.accounts().region : book.accounts().domain;
+        kpi::Request rq = months_of(2024);
+        rq.by = {key};
+        rq.kpis = {Kpi::revenue};
+        std::map<std::pair<std::int32_t, std::int32_t>, double> by_hand;  // (code, month) -> revenue
+        const auto& lines = book.revenue();
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            for (std::size_t p = 0; p < rq.periods.size(); ++p) {
+                if (!rq.periods[p].contains(lines.date[i])) continue;
+                const std::int32_t code = code_of[static_cast<std::size_t>(lines.account[i])];
+                by_hand[{code, static_cast<std::int32_t>(p)}] += lines.amount[i];
+            }
+        }
+        for (unsigned t : {1U, 2U}) {
+            rq.threads = t;
+            const kpi::Result r = kpi::compute(book, rq);
+            ASSERT_EQ(r.rows(), by_hand.size()) << kpi::name(key);
+            for (std::size_t i = 0; i < r.rows(); ++i) {
+                const double expected = by_hand.at({r.key_codes[0][i], r.period[i]});
+                EXPECT_NEAR(r.values[0][i], expected, 1e-6 * std::abs(expected))
+                    << kpi::name(key) << " row " << i;
             }
         }
     }
