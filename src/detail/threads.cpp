@@ -1,6 +1,7 @@
 // The threads that split steps run on: a pool started once and kept, waiting between steps (see threads.hpp).
 #include "threads.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -167,6 +168,31 @@ KeepAwake::KeepAwake(bool yes) : pool_(yes ? &pool() : nullptr) {
 
 KeepAwake::~KeepAwake() {
     if (pool_ != nullptr) pool_->let_sleep();
+}
+
+std::vector<std::size_t> balanced_bounds(const std::vector<std::size_t>& work, std::size_t parts) {
+    const std::size_t n = work.size();
+    std::vector<std::uint64_t> before(n + 1, 0);  // the work of the items before each
+    for (std::size_t i = 0; i < n; ++i) before[i + 1] = before[i] + work[i];
+    const std::uint64_t total = before[n];
+    std::vector<std::size_t> bounds(parts + 1);
+    bounds[parts] = n;
+    for (std::size_t t = 1; t < parts; ++t) {
+        std::size_t b = t * n / parts;  // as many items each, when there is no work to weigh
+        if (total > 0) {
+            const auto target =
+                static_cast<double>(total) * static_cast<double>(t) / static_cast<double>(parts);
+            b = static_cast<std::size_t>(
+                std::lower_bound(before.begin(), before.end(), target,
+                                 [](std::uint64_t w, double x) { return static_cast<double>(w) < x; }) -
+                before.begin());
+            if (b > 0 &&
+                target - static_cast<double>(before[b - 1]) < static_cast<double>(before[b]) - target)
+                --b;
+        }
+        bounds[t] = std::clamp(b, bounds[t - 1] + 1, n - (parts - t));  // at least one item each
+    }
+    return bounds;
 }
 
 bool run_on_pool(std::size_t n, const std::function<void(std::size_t)>& task) {

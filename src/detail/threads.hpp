@@ -28,6 +28,12 @@ inline constexpr std::size_t min_work_per_thread = 50'000;
     return std::min<std::size_t>(
         most, requested > 0 ? requested : std::max(1U, std::thread::hardware_concurrency()));
 }
+/// Where `parts` chunks of the items of `work` (each item's units of work) begin, in order, and the last
+/// ends (`parts + 1` bounds, from 0 to `work.size()`): contiguous runs of about equal work, each of at
+/// least one item; `parts` must be 1 to `work.size()`.
+[[nodiscard]] std::vector<std::size_t> balanced_bounds(const std::vector<std::size_t>& work,
+                                                       std::size_t parts);
+
 /// Runs `task(0)` on this thread and `task(1 .. n - 1)` on the process's pool of threads (started when first
 /// needed, kept and waiting between steps), returning when all are done; false, nothing run, when another
 /// step holds the pool (callers on several threads, or a task that splits again). `task` must not throw

@@ -1848,9 +1848,14 @@ struct Prepared {
           plan(plan_of(rq, scope)),
           ix(indexes_of(book, plan)),
           cardinalities(keyer.cardinalities()) {
-        std::vector<std::size_t> all(rq.periods.size());
-        std::iota(all.begin(), all.end(), std::size_t{0});
-        every_period_threads = threads(all);
+        work.reserve(rq.periods.size());
+        for (const Period& p : rq.periods) {
+            const auto [lo, hi] = rows_in(book.revenue().date, p);
+            work.push_back(hi - lo + (plan.account_pass ? book.accounts().size() : 0));
+        }
+        all_periods.resize(rq.periods.size());
+        std::iota(all_periods.begin(), all_periods.end(), std::size_t{0});
+        every_period_threads = threads(all_periods);
         const std::size_t n = rq.periods.size() * book.accounts().size();
         if (!rq.account_values.empty() && rq.account_values.size() != n) {
             throw std::invalid_argument(
@@ -1879,12 +1884,18 @@ struct Prepared {
     /// The threads for the request's periods `periods` (see `threads_for`): a line or an account-period a
     /// unit of work.
     [[nodiscard]] std::size_t threads(const std::vector<std::size_t>& periods) const {
-        std::size_t work = plan.account_pass ? book.accounts().size() * periods.size() : 0;
-        for (std::size_t p : periods) {
-            const auto [lo, hi] = rows_in(book.revenue().date, rq.periods[p]);
-            work += hi - lo;
-        }
-        return threads_for(rq.threads, periods.size(), work);
+        std::size_t total = 0;
+        for (std::size_t p : periods) total += work[p];
+        return threads_for(rq.threads, periods.size(), total);
+    }
+    /// Where the chunks of `threads` threads begin in `periods` (and the last ends): contiguous runs of about
+    /// equal work, at least one period each (see `detail::balanced_bounds`). A book that grows has more lines
+    /// in its later periods: chunks of as many periods would leave the first thread waiting for the last.
+    [[nodiscard]] std::vector<std::size_t> chunks(const std::vector<std::size_t>& periods,
+                                                  std::size_t threads) const {
+        std::vector<std::size_t> w(periods.size());
+        for (std::size_t i = 0; i < periods.size(); ++i) w[i] = work[periods[i]];
+        return detail::balanced_bounds(w, threads);
     }
     /// Whether the request's steps run on the process's pool of threads (see `detail::KeepAwake`).
     [[nodiscard]] bool on_pool() const { return !rq.executor && every_period_threads > 1; }
@@ -1896,6 +1907,8 @@ struct Prepared {
     Plan plan;
     Indexes ix;
     std::vector<std::uint64_t> cardinalities;
+    std::vector<std::size_t> work;         // of each period: its lines, and its accounts with `account_pass`
+    std::vector<std::size_t> all_periods;  // 0 .. the request's periods - 1
     std::size_t every_period_threads = 1;  // `threads` of all the request's periods
 };
 
@@ -1922,8 +1935,7 @@ State accumulate_own_groups(const Prepared& pr, bool narrow) {
         pr.run(st, 0, np);
         return st;
     }
-    std::vector<std::size_t> bounds(threads + 1);
-    for (std::size_t t = 0; t <= threads; ++t) bounds[t] = t * np / threads;
+    const std::vector<std::size_t> bounds = pr.chunks(pr.all_periods, threads);
     if (st.dense()) {  // the threads write their periods' cells in place
         std::vector<PeriodSlice> slices;
         for (std::size_t t = 0; t < threads; ++t) slices.emplace_back(st, bounds[t]);
@@ -2029,14 +2041,14 @@ bool period_at_a_time(const Prepared& pr) {
 /// before the next; with `narrow`, money sums in 8 bytes, all computed again without when they did not
 /// suffice.
 Result compute_period_at_a_time(const Prepared& pr, bool narrow = true) {
-    const std::size_t np = pr.rq.periods.size();
     const std::size_t threads = std::max<std::size_t>(pr.every_period_threads, 1);
     const std::size_t slots = State::dense_slots_of(pr.cardinalities);
     PeriodColumns out(pr.rq, slots);
     std::vector<PeriodAtATime> cells(threads, PeriodAtATime(slots));
     std::atomic<bool> overflowed{false};
+    const std::vector<std::size_t> bounds = pr.chunks(pr.all_periods, threads);
     in_threads(threads, pr.rq.executor, [&](std::size_t t) {
-        const std::size_t begin = t * np / threads, end = (t + 1) * np / threads;
+        const std::size_t begin = bounds[t], end = bounds[t + 1];
         State st = pr.new_state(1, narrow);
         cells[t].into(st);
         PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells[t]);
@@ -2147,10 +2159,11 @@ State accumulate_own_groups_cached(const Prepared& pr) {
         for (std::size_t i = 0; i < ks.size(); ++i) asked[i] = missing[ks[i]];
         const std::size_t threads = ks.empty() ? 0 : pr.threads(asked);
         if (threads == 0) return;
+        const std::vector<std::size_t> bounds = pr.chunks(asked, threads);
         in_threads(threads, pr.rq.executor, [&](std::size_t t) {
             OnePeriod cells;
             PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
-            for (std::size_t i = t * ks.size() / threads; i < (t + 1) * ks.size() / threads; ++i) {
+            for (std::size_t i = bounds[t]; i < bounds[t + 1]; ++i) {
                 computed[ks[i]] = pr.new_state(1, narrow);
                 cells.into(computed[ks[i]]);
                 accumulator.run(missing[ks[i]], missing[ks[i]] + 1);

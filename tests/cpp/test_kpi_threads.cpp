@@ -83,6 +83,25 @@ TEST(KpiThreads, AnyNumberOfThreadsGivesTheSameBits) {
     }
 }
 
+TEST(KpiThreads, PeriodsOfUnequalWorkGiveTheSameBitsOnAnyNumberOfThreads) {
+    // The threads take runs of periods of about equal work, not of as many periods: here a half-year and a
+    // year (overlapping the months) hold most of the lines, so the runs differ from equal counts of periods.
+    kpi::Request rq;
+    for (unsigned m = 1; m <= 6; ++m) rq.periods.push_back(Period::month(2024, m));
+    rq.periods.push_back(Period{Date{2024, 7, 1}, Date{2025, 1, 1}});
+    rq.periods.push_back(Period{Date{2024, 1, 1}, Date{2025, 1, 1}});
+    rq.periods.push_back(Period::month(2024, 3));  // listed twice
+    for (const std::vector<Key>& by : {std::vector<Key>{}, {Key::manager}, {Key::account}, {Key::region}}) {
+        rq.by = by;
+        rq.threads = 1;
+        const kpi::Result one = kpi::compute(big_book(), rq);
+        for (unsigned t : {2U, 3U, 9U}) {
+            rq.threads = t;
+            expect_same_bits(one, kpi::compute(big_book(), rq));
+        }
+    }
+}
+
 TEST(KpiThreads, ThePoolsThreadsServeRequestAfterRequest) {
     // The threads a request splits onto are kept between requests (more are started when a request asks for
     // more than the pool has): request after request, with more threads than cores too, the same bits; a
