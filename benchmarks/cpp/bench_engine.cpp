@@ -89,11 +89,12 @@ void fail(benchmark::State& state, const std::string& what) {
 /// Revenue per (key code, month) by a plain loop over the lines: the reference the engine must match. Money
 /// is summed as the engine defines it, exactly in millionths (a compensated sum of the doubles differs in the
 /// last digits where lines cancel: 1.0299999999988358 for 1.03).
-std::map<std::pair<std::int32_t, int>, double> reference_revenue(const Book& book, Key by) {
+std::map<std::pair<std::int32_t, int>, double> reference_revenue(const Book& book, Key by,
+                                                                 int (*period_of)(Date) = month_index) {
     std::map<std::pair<std::int32_t, int>, detail::Int128> sums;
     const auto& r = book.revenue();
     for (std::size_t i = 0; i < r.size(); ++i) {
-        const int m = month_index(r.date[i]);
+        const int m = period_of(r.date[i]);
         if (m < 0) continue;
         const detail::Int128 amount = detail::to_millionths(r.amount[i]);
         if (by == Key::region) {
@@ -238,12 +239,26 @@ void BM_OneKpiOneQuarter(benchmark::State& state) {
     state.counters["lines"] = static_cast<double>(hi - lo);
 }
 
-/// Simple sums by one key of few groups (issue 20): revenue and gross margin by region, 12 months. Compare
-/// with `BM_SumTouchedColumns`, the floor.
-void BM_SumsByRegion(benchmark::State& state) {
+/// The first six months of `year` and its second half: periods of unequal work.
+std::vector<Period> months_and_half_year() {
+    std::vector<Period> out = months();
+    out.erase(out.begin() + 6, out.end());
+    out.push_back(Period{Date{year, 7, 1}, Date{year + 1, 1, 1}});
+    return out;
+}
+
+/// The period of day `d` among `months_and_half_year`, or -1.
+int month_or_half_year_index(Date d) {
+    return std::min(month_index(d), 6);
+}
+
+/// Simple sums by one key of few groups (issue 20): revenue and gross margin by region, 12 months (or, with
+/// `unequal`, `months_and_half_year`: the threads' runs of periods cut by their work, not their count).
+/// Compare with `BM_SumTouchedColumns`, the floor.
+void sums_by_region(benchmark::State& state, bool unequal) {
     const Book& book = book_of(state.range(0));
     kpi::Request rq;
-    rq.periods = months();
+    rq.periods = unequal ? months_and_half_year() : months();
     rq.by = {Key::region};
     rq.kpis = {Kpi::revenue, Kpi::gross_margin};
     kpi::Result r;
@@ -251,7 +266,8 @@ void BM_SumsByRegion(benchmark::State& state) {
         r = kpi::compute(book, rq);
         benchmark::DoNotOptimize(r);
     }
-    const auto expected = reference_revenue(book, Key::region);
+    const auto expected =
+        reference_revenue(book, Key::region, unequal ? month_or_half_year_index : month_index);
     for (std::size_t i = 0; i < r.rows(); ++i) {
         const auto it = expected.find({r.key_codes[0][i], r.period[i]});
         const double want = it == expected.end() ? 0.0 : it->second;
@@ -260,6 +276,13 @@ void BM_SumsByRegion(benchmark::State& state) {
     const auto [lo, hi] = rows_in(book.revenue().date, Period::year(year));
     state.counters["lines"] = static_cast<double>(hi - lo);
     state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>((hi - lo) * 20));
+}
+
+void BM_SumsByRegion(benchmark::State& state) {
+    sums_by_region(state, false);
+}
+void BM_SumsByRegionUnequalPeriods(benchmark::State& state) {
+    sums_by_region(state, true);
 }
 
 /// The floor of `BM_SumsByRegion`: one plain pass over the columns it must read for the year's lines (amount,
@@ -537,6 +560,7 @@ BENCHMARK(BM_RevenueByMonth)->Apply(sizes);
 BENCHMARK(BM_OneKpiOneQuarter)->Apply(sizes)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SumColumn)->Apply(sizes);
 BENCHMARK(BM_SumsByRegion)->Apply(sizes);
+BENCHMARK(BM_SumsByRegionUnequalPeriods)->Apply(sizes);
 BENCHMARK(BM_SumTouchedColumns)->Apply(sizes);
 BENCHMARK(BM_Concentration)->Apply(sizes);
 BENCHMARK(BM_Build)->Apply(sizes);
