@@ -684,8 +684,8 @@ class PeriodSlice {
     [[nodiscard]] bool records_hold_only(std::initializer_list<State::Sum> sums) const noexcept {
         return st_.records_hold_only(sums);
     }
-    /// Clears the cells of its periods 0 .. n - 1 (handed out uncleared: see `detail::DeferredZeroing`).
-    void zero_periods(std::size_t n) noexcept { st_.zero_periods(first_, first_ + n); }
+    /// Clears the cells of its period `p` (handed out uncleared: see `detail::DeferredZeroing`).
+    void zero_period(std::size_t p) noexcept { st_.zero_periods(first_ + p, first_ + p + 1); }
     /// Whether a group in use is a row in every period of these cells (true).
     [[nodiscard]] static constexpr bool groups_span_periods() noexcept { return true; }
     template <class M, class X>
@@ -945,14 +945,19 @@ class PeriodAccumulator {
 
     /// Accumulates the request's periods [begin, end) into the cells' periods 0 .. end - begin, calling
     /// `done(p)` after each period `p` when given. Cells handed out uncleared (`cleared` false: a
-    /// `PeriodSlice`) are cleared first, unless the passes set every one of them (`sets_every_cell`).
+    /// `PeriodSlice`) are cleared a period at a time just before its passes, which then find them in the
+    /// caches, unless the passes set every one of them (`sets_every_cell`).
     void run(std::size_t begin, std::size_t end, const std::function<void(std::size_t)>& done = {},
              bool cleared = true) {
         end_ = end;
         dense_ = st_.dense_slots() > 0;  // here: a `OnePeriod` has its state only now
-        if constexpr (requires(Cells & c) { c.zero_periods(std::size_t{}); }) {
+        constexpr bool may_be_uncleared = requires(Cells & c) {
+            c.zero_period(std::size_t{});
+        };
+        bool clearing = false;
+        if constexpr (may_be_uncleared) {
             setting_ = !cleared && sets_every_cell(begin, end);
-            if (!cleared && !setting_) st_.zero_periods(end - begin);
+            clearing = !cleared && !setting_;
         }
         // Rows of the accounts on the book: where an account's one group is the same in every period and a
         // row in all of them, once after the lines of all the periods (`add_known_own_groups`).
@@ -964,6 +969,9 @@ class PeriodAccumulator {
             pl_ = pi - begin;
             P_ = rq_.periods[pi];
             known_from_ = known_from_of(P_);
+            if constexpr (may_be_uncleared) {
+                if (clearing) st_.zero_period(pl_);
+            }
             if (plan_.bands_needed) assign_bands();
             if (plan_.revenue_rows || plan_.account_revenue) add_revenue();
             if (plan_.account_pass)
