@@ -1861,9 +1861,8 @@ struct Prepared {
             const auto [lo, hi] = rows_in(book.revenue().date, p);
             work.push_back(hi - lo + (plan.account_pass ? book.accounts().size() : 0));
         }
-        all_periods.resize(rq.periods.size());
-        std::iota(all_periods.begin(), all_periods.end(), std::size_t{0});
-        every_period_threads = threads(all_periods);
+        every_period_threads =
+            threads_for(rq.threads, work.size(), std::accumulate(work.begin(), work.end(), std::size_t{0}));
         const std::size_t n = rq.periods.size() * book.accounts().size();
         if (!rq.account_values.empty() && rq.account_values.size() != n) {
             throw std::invalid_argument(
@@ -1905,6 +1904,10 @@ struct Prepared {
         for (std::size_t i = 0; i < periods.size(); ++i) w[i] = work[periods[i]];
         return detail::balanced_bounds(w, threads);
     }
+    /// `chunks` of all the request's periods.
+    [[nodiscard]] std::vector<std::size_t> chunks(std::size_t threads) const {
+        return detail::balanced_bounds(work, threads);
+    }
     /// Whether the request's steps run on the process's pool of threads (see `detail::KeepAwake`).
     [[nodiscard]] bool on_pool() const { return !rq.executor && every_period_threads > 1; }
 
@@ -1916,7 +1919,6 @@ struct Prepared {
     Indexes ix;
     std::vector<std::uint64_t> cardinalities;
     std::vector<std::size_t> work;         // of each period: its lines, and its accounts with `account_pass`
-    std::vector<std::size_t> all_periods;  // 0 .. the request's periods - 1
     std::size_t every_period_threads = 1;  // `threads` of all the request's periods
 };
 
@@ -1929,8 +1931,8 @@ State accumulate_own_groups(const Prepared& pr, bool narrow) {
     // periods) are copied into the answer in chunk order, so that it is the same, bit for bit, for any
     // number of threads.
     const std::size_t threads = pr.every_period_threads;
-    // A dense state on several threads, in memory kept from an earlier request, is cleared a chunk on each
-    // (or set whole by the passes: see `PeriodAccumulator::run`).
+    // A dense state on several threads, in memory kept from an earlier request, is cleared by each thread a
+    // period at a time (or set whole by the passes: see `PeriodAccumulator::run`).
     bool dirty = false;
     State st = [&] {
         std::optional<detail::DeferredZeroing> deferred;
@@ -1943,7 +1945,7 @@ State accumulate_own_groups(const Prepared& pr, bool narrow) {
         pr.run(st, 0, np);
         return st;
     }
-    const std::vector<std::size_t> bounds = pr.chunks(pr.all_periods, threads);
+    const std::vector<std::size_t> bounds = pr.chunks(threads);
     if (st.dense()) {  // the threads write their periods' cells in place
         std::vector<PeriodSlice> slices;
         for (std::size_t t = 0; t < threads; ++t) slices.emplace_back(st, bounds[t]);
@@ -2049,12 +2051,12 @@ bool period_at_a_time(const Prepared& pr) {
 /// before the next; with `narrow`, money sums in 8 bytes, all computed again without when they did not
 /// suffice.
 Result compute_period_at_a_time(const Prepared& pr, bool narrow = true) {
-    const std::size_t threads = std::max<std::size_t>(pr.every_period_threads, 1);
+    const std::size_t threads = pr.every_period_threads;  // 1 or more
     const std::size_t slots = State::dense_slots_of(pr.cardinalities);
     PeriodColumns out(pr.rq, slots);
     std::vector<PeriodAtATime> cells(threads, PeriodAtATime(slots));
     std::atomic<bool> overflowed{false};
-    const std::vector<std::size_t> bounds = pr.chunks(pr.all_periods, threads);
+    const std::vector<std::size_t> bounds = pr.chunks(threads);
     in_threads(threads, pr.rq.executor, [&](std::size_t t) {
         const std::size_t begin = bounds[t], end = bounds[t + 1];
         State st = pr.new_state(1, narrow);

@@ -326,8 +326,8 @@ TEST(KpiThreads, RevenueByAnAccountsRegionOrDomainSumsItsAccountsLines) {
 }
 
 // A state of a kept block's size (4 MiB and more) is made in the memory of the state of the request before,
-// handed out uncleared and cleared a chunk on each thread (`detail::DeferredZeroing`): a request computed
-// again and again on two threads keeps the bits of its computation on one.
+// handed out uncleared and cleared by each thread a period at a time (`detail::DeferredZeroing`): a request
+// computed again and again on two threads keeps the bits of its computation on one.
 TEST(KpiThreads, AStateInTheMemoryOfAnEarlierOneStartsFromZero) {
     const Book& book = big_book();
     kpi::Request rq = months_of(2024);
