@@ -133,7 +133,7 @@ kpi::Request request_of(const std::vector<std::pair<Date::rep, Date::rep>>& peri
 
 /// A key column of a result as the Python layer shows it: the codes and, for a key of integer ids (see
 /// `kpi::key_ids`), the ids themselves (0 where the code is missing) and whether one is missing, gathered
-/// without the GIL so that Python does not gather them again.
+/// without the GIL (`kpi::write_key_ids`) so that Python does not gather them again.
 struct KeyColumn {
     kpi::Key key{};
     std::vector<std::int32_t> codes;
@@ -141,9 +141,9 @@ struct KeyColumn {
     bool missing = false;
 };
 
-/// The key columns of the codes `codes` of the keys `by` (moved).
+/// The key columns of the codes `codes` of the keys `by` (moved), the ids gathered on up to `threads`.
 std::vector<KeyColumn> key_columns(const Book& book, const std::vector<kpi::Key>& by,
-                                   std::vector<std::vector<std::int32_t>>&& codes) {
+                                   std::vector<std::vector<std::int32_t>>&& codes, std::size_t threads) {
     std::vector<KeyColumn> out(by.size());
     for (std::size_t k = 0; k < by.size(); ++k) {
         KeyColumn& c = out[k];
@@ -151,19 +151,12 @@ std::vector<KeyColumn> key_columns(const Book& book, const std::vector<kpi::Key>
         c.codes = std::move(codes[k]);
         const IdIndex* index = kpi::key_ids(book, c.key);
         if (index == nullptr || index->kind() != IdIndex::Kind::integer) continue;
-        const std::vector<std::int64_t>& ids = index->integers();
         detail::ZeroedVector<std::int64_t>& at = c.ids.emplace();
         {
             const detail::DeferredZeroing every_row_written_below;  // memory kept from before: not cleared
             at.resize(c.codes.size());
         }
-        bool missing = false;
-        for (std::size_t i = 0; i < at.size(); ++i) {  // sized: no capacity check a row
-            const std::int32_t code = c.codes[i];
-            missing |= code < 0;
-            at[i] = code >= 0 ? ids[static_cast<std::size_t>(code)] : 0;
-        }
-        c.missing = missing;
+        c.missing = kpi::write_key_ids(book, c.key, c.codes, at, threads);
     }
     return out;
 }
@@ -316,7 +309,7 @@ void register_kpi(py::module_& m) {
                 const InterruptionScope in_scope(&stop);
                 py::gil_scoped_release release;
                 r = kpi::finalize(book, rq, state);
-                keys = key_columns(book, r.by, std::move(r.key_codes));
+                keys = key_columns(book, r.by, std::move(r.key_codes), rq.threads);
             }
             return result_dict(std::move(r), std::move(keys));
         },
@@ -338,7 +331,7 @@ void register_kpi(py::module_& m) {
                 const InterruptionScope in_scope(&stop);
                 py::gil_scoped_release release;
                 r = kpi::compute(book, rq);
-                keys = key_columns(book, r.by, std::move(r.key_codes));
+                keys = key_columns(book, r.by, std::move(r.key_codes), rq.threads);
             }
             return result_dict(std::move(r), std::move(keys));
         },
@@ -358,7 +351,7 @@ void register_kpi(py::module_& m) {
                 const InterruptionScope in_scope(&stop);
                 py::gil_scoped_release release;
                 b = kpi::revenue_bridge(book, rq.periods, rq.by, rq.options.nrr_base, rq.scope);
-                keys = key_columns(book, b.by, std::move(b.key_codes));
+                keys = key_columns(book, b.by, std::move(b.key_codes), rq.threads);
             }
             py::dict out;
             out["keys"] = key_list(std::move(keys));

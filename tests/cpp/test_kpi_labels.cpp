@@ -3,9 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "accountkpi/book.hpp"
+#include "accountkpi/demo.hpp"
 #include "accountkpi/kpi.hpp"
 #include "accountkpi/kpi/labels.hpp"
 
@@ -69,6 +72,53 @@ TEST(KpiLabels, KeyLabelsOfEveryKind) {
     EXPECT_EQ(kpi::key_label(book, kpi::Key::volume_band, 0), "<50,000");
     EXPECT_THROW((void)kpi::key_label(book, kpi::Key::account, 3), std::out_of_range);
     EXPECT_THROW((void)kpi::key_label(book, kpi::Key::region, 7), std::out_of_range);
+}
+
+TEST(KpiLabels, KeyIdsOfAColumnOnAnyNumberOfThreads) {
+    demo::Options o;
+    o.accounts = 60;
+    o.events = false;
+    const Book book = demo::book(o);
+    const std::int32_t projects = static_cast<std::int32_t>(book.projects().ids.size());
+    ASSERT_EQ(book.projects().ids.kind(), IdIndex::Kind::integer);
+    // 160,000 codes (enough for three threads), every project's and a missing one now and then.
+    std::vector<std::int32_t> codes(160'000);
+    for (std::size_t i = 0; i < codes.size(); ++i)
+        codes[i] =
+            i % 997 == 5 ? none : static_cast<std::int32_t>((i * 7) % static_cast<std::size_t>(projects));
+    for (const std::size_t threads : {std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
+        std::vector<std::int64_t> ids(codes.size(), -1);
+        EXPECT_TRUE(kpi::write_key_ids(book, kpi::Key::project, codes, ids, threads));
+        for (std::size_t i = 0; i < codes.size(); ++i) {
+            const std::string expected =
+                codes[i] == none ? "0" : kpi::key_label(book, kpi::Key::project, codes[i]);
+            ASSERT_EQ(std::to_string(ids[i]), expected) << "row " << i << ", " << threads << " threads";
+        }
+    }
+    const std::vector<std::int32_t> known = {0, projects - 1, 1};
+    std::vector<std::int64_t> three(3);
+    EXPECT_FALSE(kpi::write_key_ids(book, kpi::Key::project, known, three));
+    EXPECT_EQ(std::to_string(three[1]), kpi::key_label(book, kpi::Key::project, projects - 1));
+}
+
+TEST(KpiLabels, KeyIdsRefuseCodesAndKeysWithoutThem) {
+    demo::Options o;
+    o.accounts = 20;
+    o.events = false;
+    const Book book = demo::book(o);
+    const auto accounts = static_cast<std::int32_t>(book.accounts().ids.size());
+    std::vector<std::int64_t> out(2);
+    for (const std::int32_t bad : {accounts, -2}) {
+        const std::vector<std::int32_t> codes = {0, bad};
+        EXPECT_THROW((void)kpi::write_key_ids(book, kpi::Key::account, codes, out), std::out_of_range) << bad;
+    }
+    const std::vector<std::int32_t> codes = {0, 1};
+    std::vector<std::int64_t> short_out(1);
+    EXPECT_THROW((void)kpi::write_key_ids(book, kpi::Key::account, codes, short_out), std::invalid_argument);
+    EXPECT_THROW((void)kpi::write_key_ids(book, kpi::Key::region, codes, out), std::invalid_argument);
+    // Ids that are texts: none to write.
+    EXPECT_THROW((void)kpi::write_key_ids(small_book(), kpi::Key::account, codes, out),
+                 std::invalid_argument);
 }
 
 TEST(KpiLabels, PlainTable) {

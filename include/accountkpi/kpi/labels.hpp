@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,13 @@ namespace accountkpi::kpi {
 /// (`account`, `account_group`, `manager`, `team`, `unit`, `project`: code `i` is the id at index `i`); null
 /// for the keys of categories (region, domain, service line, tier, role, volume band).
 [[nodiscard]] const IdIndex* key_ids(const Book& book, Key key) noexcept;
+/// Writes the external ids of `key`'s groups at `codes` (a key column of a `Result`) to `out`, 0 where a code
+/// is `none`, when the key's groups have integer ids (`key_ids` is an index of `IdIndex::Kind::integer`), on
+/// up to `threads` threads (0: one per core; a column under 50,000 rows on one); returns whether a code is
+/// `none`. Throws `std::invalid_argument` when the key's ids are not integers or `out` is not as long as
+/// `codes`, `std::out_of_range` for a code the Book does not have (`out` then holds some of the ids).
+bool write_key_ids(const Book& book, Key key, std::span<const std::int32_t> codes,
+                   std::span<std::int64_t> out, std::size_t threads = 0);
 
 /// The label of group code `code` under `key` in `book`: the external id of an account or manager, the name
 /// of a region, domain or service line, the word of a tier or role, a volume band's label under `options`; ""
