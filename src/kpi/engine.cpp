@@ -708,9 +708,7 @@ class PeriodSlice {
     }
     /// The groups used and the list items, in the order they came.
     void fold_into(State& st) const {
-        for (std::size_t g = 0; g < used_.used().size(); ++g) {
-            if (used_.used()[g]) st.use(g);
-        }
+        st.use_slots(used_.used());
         for (const auto& i : items_) st.push(i.list, i.group, i.period, i.x);
     }
 

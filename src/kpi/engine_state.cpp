@@ -77,6 +77,7 @@ std::vector<std::size_t> StateCells::groups_in_key_order() const {
     for (std::size_t g = 0; g < slots(); ++g) {
         if (in_use(g)) order.push_back(g);
     }
+    if (dense_) return order;  // every code's slot, in code order: key order
     std::vector<std::uint64_t> keys(slots());
     for (std::size_t g : order) keys[g] = composite(g);
     const auto by_key = [&](std::size_t x, std::size_t y) { return keys[x] < keys[y]; };

@@ -76,9 +76,14 @@ TEST(KpiThreads, AnyNumberOfThreadsGivesTheSameBits) {
         rq.by = by;  // all KPIs: every pass of the engine
         rq.threads = 1;
         const kpi::Result one = kpi::compute(big_book(), rq);
+        const kpi::State state = kpi::accumulate(big_book(), rq);
         for (unsigned t : {2U, 5U}) {
             rq.threads = t;
             expect_same_bits(one, kpi::compute(big_book(), rq));
+            // The state itself, groups in use and all (the threads' slots marked in one pass).
+            const kpi::State split = kpi::accumulate(big_book(), rq);
+            EXPECT_EQ(split.groups(), state.groups()) << t << " threads";
+            EXPECT_TRUE(split.to_bytes() == state.to_bytes()) << t << " threads";
         }
     }
 }

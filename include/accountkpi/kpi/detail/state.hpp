@@ -175,6 +175,16 @@ class StateCells {
         n_used_ += static_cast<std::size_t>(yes && used_[g] == 0);
         used_[g] |= static_cast<std::uint8_t>(yes);
     }
+    /// Marks the slots of a dense state that `used` marks (a byte a slot, nonzero in use; `slots()` of them)
+    /// as in use: `use` of each, in one pass the compiler vectorizes.
+    void use_slots(const std::vector<std::uint8_t>& used) noexcept {
+        std::size_t n = 0;
+        for (std::size_t g = 0; g < used_.size(); ++g) {
+            used_[g] |= static_cast<std::uint8_t>(used[g] != 0);
+            n += used_[g];
+        }
+        n_used_ = n;
+    }
     /// Sets the cells of periods [`first`, `last`) to zero (for memory handed out uncleared: see
     /// `detail::DeferredZeroing`).
     void zero_periods(std::size_t first, std::size_t last) noexcept;
