@@ -178,10 +178,14 @@ class StateCells {
     /// Marks the slots of a dense state that `used` marks (a byte a slot, nonzero in use; `slots()` of them)
     /// as in use: `use` of each, in one pass the compiler vectorizes.
     void use_slots(const std::vector<std::uint8_t>& used) noexcept {
+        // Through pointers held here: a byte written through the vector could be its own pointer, to be read
+        // again a slot (no vectorized loop).
+        std::uint8_t* const mine = used_.data();
+        const std::uint8_t* const theirs = used.data();
         std::size_t n = 0;
-        for (std::size_t g = 0; g < used_.size(); ++g) {
-            used_[g] |= static_cast<std::uint8_t>(used[g] != 0);
-            n += used_[g];
+        for (std::size_t g = 0, slots = used_.size(); g < slots; ++g) {
+            mine[g] |= static_cast<std::uint8_t>(theirs[g] != 0);
+            n += mine[g];
         }
         n_used_ = n;
     }
