@@ -45,8 +45,8 @@ def input_bytes(frames: dict[str, pd.DataFrame]) -> int:
 class Run:
     """The workloads on one demo book: each method times one family and keeps its measures in `out`."""
 
-    def __init__(self, size: int, runs: int, log: Any) -> None:
-        self.size, self.runs, self.log = size, runs, log
+    def __init__(self, size: int, runs: int, log: Any, min_seconds: float = 0.0) -> None:
+        self.size, self.runs, self.log, self.min_seconds = size, runs, log, min_seconds
         self.out: list[Measure] = []
         self.book = demo(size)
         self.periods = months()
@@ -69,12 +69,12 @@ class Run:
         )
 
     def measure(self, workload: str, library: str, fn: Any, runs: int | None = None) -> tuple[Measure, Any]:
-        return measure(workload, self.size, library, fn, runs=runs or self.runs)
+        return measure(workload, self.size, library, fn, runs=runs or self.runs, min_seconds=self.min_seconds)
 
     def build(self) -> None:
         """Building the Book from its tables (pandas frames): time and peak memory over the input columns."""
         book, frames = self.book, self.book.to_frames()
-        m, built = self.measure("build", "accountkpi", lambda: ak.Book.from_frames(**frames), runs=1)
+        m, built = measure("build", self.size, "accountkpi", lambda: ak.Book.from_frames(**frames), runs=1)
         size_in = input_bytes(frames)
         same = built.rows("revenue") == book.rows("revenue") and np.array_equal(
             built.table("revenue")["amount"].to_numpy(), self.amount
@@ -171,8 +171,8 @@ class Run:
             self.keep(m, compare_values(values, [theirs[k] for k in c.CONCENTRATION], 1e-9, "5 measures"))
 
 
-def run(size: int, runs: int, log: Any) -> list[Measure]:
-    r = Run(size, runs, log)
+def run(size: int, runs: int, log: Any, min_seconds: float = 0.0) -> list[Measure]:
+    r = Run(size, runs, log, min_seconds)
     r.build()
     gc.collect()
     d = c.prepare(r.book)
@@ -190,11 +190,19 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         "--runs", type=int, default=3, help="runs per measure below 10^6 accounts (the best is kept)"
     )
     p.add_argument("--large-runs", type=int, default=2, help="runs per measure from 10^6 accounts on")
+    p.add_argument(
+        "--min-seconds",
+        type=float,
+        default=0.2,
+        help="more runs of a measure (up to 50) while its runs took less than this in all, as timeit's "
+        "autorange (0: exactly --runs; the build is timed once)",
+    )
     p.add_argument("--json", help="write the measures here")
     a = p.parse_args(argv)
     results: list[dict[str, Any]] = []
     for size in (int(s) for s in a.sizes.split(",")):
-        results += [m.as_dict() for m in run(size, a.runs if size < 1_000_000 else a.large_runs, sys.stdout)]
+        runs = a.runs if size < 1_000_000 else a.large_runs
+        results += [m.as_dict() for m in run(size, runs, sys.stdout, a.min_seconds)]
     write_json(a.json, results)
     return results
 

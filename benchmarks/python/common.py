@@ -42,7 +42,7 @@ class Measure:
     workload: str
     size: int  # accounts of the demo book (or customers of an LTV data set)
     library: str
-    seconds: float  # best of `runs`
+    seconds: float  # best of `runs` (see `measure`)
     runs: int
     peak_bytes: int  # peak resident memory above the start of the first run
     check: str = ""  # how the answer was checked
@@ -60,22 +60,40 @@ def duration(seconds: float) -> str:
 
 
 def measure(
-    workload: str, size: int, library: str, fn: Callable[[], Any], runs: int = 3
+    workload: str,
+    size: int,
+    library: str,
+    fn: Callable[[], Any],
+    runs: int = 3,
+    *,
+    min_seconds: float = 0.0,
+    max_runs: int = 50,
 ) -> tuple[Measure, Any]:
-    """Runs `fn` `runs` times: best wall time, and the peak memory of the first run."""
+    """Runs `fn` `runs` times, and on while the runs so far took less than `min_seconds` in all (at most
+    `max_runs`), as ``timeit``'s autorange does for short calls: the best of three calls of a few milliseconds
+    on a virtual machine says more about its state than about the call. Each run after ``gc.collect()``.
+    Returns the best wall time (``extra["best_of_first"]``: the best of the first `runs`, when there were
+    more) and the peak memory of the first run."""
     gc.collect()
     base = reset_peak()
     t0 = time.perf_counter()
     out = fn()
-    best = time.perf_counter() - t0
+    best = spent = time.perf_counter() - t0
     peak = peak_since(base)
-    for _ in range(runs - 1):
+    done, first = 1, best
+    while done < runs or (spent < min_seconds and done < max_runs):
         del out
         gc.collect()
         t0 = time.perf_counter()
         out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return Measure(workload, size, library, best, runs, peak), out
+        took = time.perf_counter() - t0
+        best, spent, done = min(best, took), spent + took, done + 1
+        if done <= runs:
+            first = best
+    m = Measure(workload, size, library, best, done, peak)
+    if done > runs:
+        m.extra["best_of_first"] = first
+    return m, out
 
 
 def measure_small(

@@ -102,12 +102,16 @@ def main() -> None:
     p.add_argument("--customers", type=int, default=1_000_000, help="simulated customers of the LTV fits")
     p.add_argument("--runs", type=int, default=3, help="runs per measure below 10^6 accounts (best kept)")
     p.add_argument("--large-runs", type=int, default=2, help="runs per measure from 10^6 accounts on")
+    p.add_argument(
+        "--min-seconds", type=float, default=0.2, help="more runs of a short measure, up to 50 (bench_kpi.py)"
+    )
     p.add_argument("--out", default=str(HERE / "results.json"), help="the JSON results file")
     p.add_argument("--readme", action="store_true", help="rewrite the results table in benchmarks/README.md")
     a = p.parse_args()
     info = machine()
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; {info['versions']}")
-    results = bench_kpi.main(["--sizes", a.sizes, "--runs", str(a.runs), "--large-runs", str(a.large_runs)])
+    sizes = ["--sizes", a.sizes, "--runs", str(a.runs), "--large-runs", str(a.large_runs)]
+    results = bench_kpi.main([*sizes, "--min-seconds", str(a.min_seconds)])
     results += bench_ltv.main(["--customers", str(a.customers)])
     with open(a.out, "w") as f:
         json.dump({"machine": info, "command": " ".join(sys.argv), "results": results}, f, indent=1)
