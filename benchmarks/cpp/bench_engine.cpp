@@ -382,9 +382,13 @@ void BM_Build(benchmark::State& state) {
 /// A transaction log shaped like `benchmarks/python/bench_build.py`'s synthetic one (Online Retail): about
 /// 124 lines per customer (integer ids drawn at random), timestamps in seconds over one year in order, gamma
 /// amounts, and each line's country (38, int8 dictionary codes) drawn at random: every customer in every
-/// country, the region rule's worst case. With `one_country`, each customer's lines name one country (its id
-/// modulo 38), as a real log's almost always do.
-Table transaction_log(std::size_t n, bool one_country = false) {
+/// country, the region rule's worst case. With `Countries::one`, each customer's lines name one country (its
+/// id modulo 38), as a real log's almost always do; with `Countries::few_in_two`, so do all but one customer
+/// in 200, whose lines name two (the next country too, by the drawn one's parity), as in Online Retail (8 of
+/// its 4,372 customers are in two countries).
+enum class Countries { random, one, few_in_two };
+
+Table transaction_log(std::size_t n, Countries countries = Countries::random) {
     std::mt19937_64 rng(0);
     const std::size_t customers = std::max<std::size_t>(1, n / 124);
     std::uniform_int_distribution<std::int64_t> customer(12'346,
@@ -401,7 +405,9 @@ Table transaction_log(std::size_t n, bool one_country = false) {
         at[i] = start + second(rng);
         amount[i] = std::round(sales(rng) * 100) / 100;
         const int drawn = country(rng);  // drawn either way: the other columns are the same in both logs
-        (*codes)[i] = static_cast<std::int8_t>(one_country ? id[i] % 38 : drawn);
+        const bool second_country = countries == Countries::few_in_two && id[i] % 200 == 0 && drawn % 2 == 1;
+        const auto one = (id[i] + static_cast<std::int64_t>(second_country)) % 38;
+        (*codes)[i] = static_cast<std::int8_t>(countries == Countries::random ? drawn : one);
     }
     std::sort(at.begin(), at.end());
     std::vector<std::string> names;
@@ -417,13 +423,13 @@ Table transaction_log(std::size_t n, bool one_country = false) {
 
 /// A Book from one transaction log (`TransactionLog`: the accounts derived, each one's most frequent
 /// country, the Book built), per line: issue 19's build, whose cost per line should not grow with the log. On
-/// `threads` threads (0: one per core, the default); `one_country`: each customer in one country.
-void from_transactions(benchmark::State& state, bool one_country) {
+/// `threads` threads (0: one per core, the default); `countries`: how many countries a customer's lines name.
+void from_transactions(benchmark::State& state, Countries countries) {
     const auto n = static_cast<std::size_t>(state.range(0));
     TransactionOptions options;
     options.columns = {"CustomerID", "InvoiceDate", "Sales", "", "Country"};
     options.build.threads = static_cast<unsigned>(state.range(1));
-    const TransactionLog log(transaction_log(n, one_country), options);
+    const TransactionLog log(transaction_log(n, countries), options);
     std::size_t lines = 0, accounts = 0;
     for (auto _ : state) {
         const Book book = log.build();
@@ -439,10 +445,13 @@ void from_transactions(benchmark::State& state, bool one_country) {
 }
 
 void BM_FromTransactions(benchmark::State& state) {
-    from_transactions(state, false);
+    from_transactions(state, Countries::random);
 }
 void BM_FromTransactionsOneCountry(benchmark::State& state) {
-    from_transactions(state, true);
+    from_transactions(state, Countries::one);
+}
+void BM_FromTransactionsFewInTwo(benchmark::State& state) {
+    from_transactions(state, Countries::few_in_two);
 }
 
 /// The demo's input split for appends: `base`, every table without the last 0.6% of the revenue lines;
@@ -589,6 +598,11 @@ BENCHMARK(BM_FromTransactions)
 BENCHMARK(BM_FromTransactionsOneCountry)
     ->ArgNames({"lines", "threads"})
     ->ArgsProduct({{1'000'000, 10'000'000, 20'000'000}, {0, 1}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime();
+BENCHMARK(BM_FromTransactionsFewInTwo)
+    ->ArgNames({"lines", "threads"})
+    ->ArgsProduct({{1'000'000, 10'000'000, 20'000'000}, {0}})
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime();
 BENCHMARK_CAPTURE(BM_Append, after_append, true)

@@ -440,13 +440,15 @@ std::vector<std::int32_t> most_frequent_by_plain_count(std::span<const std::int3
 }
 
 /// `n` lines of `accounts` accounts on days at random: each account in one region (its number modulo 7),
-/// but accounts 3, 10, 17, ... whose lines name one of three regions at random (so ties happen), and accounts
-/// 5, 12, 19, ... in region 5 on the first half of the lines, 6 on the second (in one region in each half,
-/// not the same); about one line in eleven has no region.
+/// but accounts 3, 3 + `every`, 3 + 2 `every`, ... whose lines name one of three regions at random (so ties
+/// happen), and accounts 5, 5 + `every`, ... in their region on the first half of the lines, 6 on the second
+/// (in one region in each half, not always the same); `every` 0: every account in one region. About one line
+/// in eleven has no region.
 struct OneRegionMostly {
     std::vector<std::int32_t> account, region;
     std::vector<Date> day;
-    OneRegionMostly(std::size_t n, std::size_t accounts) : account(n), region(n), day(n) {
+    OneRegionMostly(std::size_t n, std::size_t accounts, std::int32_t every = 7)
+        : account(n), region(n), day(n) {
         std::uint64_t x = 99;
         const auto next = [&x](std::uint64_t m) {
             x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -454,9 +456,10 @@ struct OneRegionMostly {
         };
         for (std::size_t i = 0; i < n; ++i) {
             const auto a = static_cast<std::int32_t>(next(accounts));
+            const std::int32_t kind = every > 0 ? a % every : -1;
             account[i] = a;
-            region[i] = a % 7 == 3 ? static_cast<std::int32_t>(next(3)) : a % 7;
-            if (a % 7 == 5 && i >= n / 2) region[i] = 6;
+            region[i] = kind == 3 ? static_cast<std::int32_t>(next(3)) : a % 7;
+            if (kind == 5 && i >= n / 2) region[i] = 6;
             if (next(11) == 0) region[i] = -1;
             day[i] = Date{static_cast<Date::rep>(next(400))};
         }
@@ -481,40 +484,55 @@ TEST(Transactions, AccountsInOneRegionGetItAsTheCountWouldGiveIt) {
               most_frequent_by_plain_count(log.account, log.region, log.day, 700));
 }
 
+TEST(Transactions, FewOrNoAccountsInSeveralRegionsGetTheirsAsTheCountWouldGiveThem) {
+    // 28 of 700 accounts in several regions (their lines are counted, the others' skipped), then none (no
+    // line counted).
+    for (const std::int32_t every : {50, 0}) {
+        SCOPED_TRACE(every);
+        const OneRegionMostly log(50'000, 700, every);
+        EXPECT_EQ(derive_regions(log.account, log.region, log.day, 700, 7, RegionRule::most_frequent),
+                  most_frequent_by_plain_count(log.account, log.region, log.day, 700));
+    }
+}
+
 TEST(TransactionLog, AccountsInOneRegionGetItOnAnyNumberOfThreads) {
     // 600,000 lines (five threads of 120,000), days out of order; each thread finds the accounts in one
     // region in its part, then the parts are combined (an account in one region in each of two parts, but
     // not the same one, is in several).
+    // Accounts in several regions: 2 in 7 (their lines counted at random), then 2 in 50 (the others'
+    // skipped).
     const std::size_t n = 600'000, accounts = 5'000;
-    const OneRegionMostly lines(n, accounts);
-    std::vector<std::int64_t> id(n), at(n);
-    std::vector<std::string> country(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        id[i] = lines.account[i];
-        at[i] =
-            static_cast<std::int64_t>(lines.day[i].days()) * 86'400 + static_cast<std::int64_t>(i % 86'400);
-        country[i] = lines.region[i] < 0 ? "" : "country " + std::to_string(lines.region[i]);
-    }
-    auto held = std::make_shared<const std::vector<std::int64_t>>(std::move(at));
-    Table log;
-    log.add("Customer", Column::integers(std::move(id)));
-    log.add("When", Column::dates(std::span<const std::int64_t>(*held), TimeUnit::second, held));
-    log.add("Sales", Column::numbers(std::vector<double>(n, 1.0)));
-    log.add("Country", Column::texts(country));
-    const std::vector<std::int32_t> expected =
-        most_frequent_by_plain_count(lines.account, lines.region, lines.day, accounts);
-    for (const unsigned threads : {1U, 2U, 5U}) {
-        SCOPED_TRACE(threads);
-        const Book book = TransactionLog(log, numbered_options(threads)).build();
-        const auto& a = book.accounts();
-        ASSERT_EQ(a.size(), accounts);
-        for (std::size_t k = 0; k < a.size(); ++k) {
-            const auto customer = static_cast<std::size_t>(a.ids.integers()[k]);
-            const std::string want =
-                expected[customer] < 0 ? "-" : "country " + std::to_string(expected[customer]);
-            const std::string got =
-                a.region[k] < 0 ? "-" : a.regions.names[static_cast<std::size_t>(a.region[k])];
-            ASSERT_EQ(got, want) << "customer " << customer;
+    for (const std::int32_t every : {7, 50}) {
+        const OneRegionMostly lines(n, accounts, every);
+        std::vector<std::int64_t> id(n), at(n);
+        std::vector<std::string> country(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            id[i] = lines.account[i];
+            at[i] = static_cast<std::int64_t>(lines.day[i].days()) * 86'400 +
+                    static_cast<std::int64_t>(i % 86'400);
+            country[i] = lines.region[i] < 0 ? "" : "country " + std::to_string(lines.region[i]);
+        }
+        auto held = std::make_shared<const std::vector<std::int64_t>>(std::move(at));
+        Table log;
+        log.add("Customer", Column::integers(std::move(id)));
+        log.add("When", Column::dates(std::span<const std::int64_t>(*held), TimeUnit::second, held));
+        log.add("Sales", Column::numbers(std::vector<double>(n, 1.0)));
+        log.add("Country", Column::texts(country));
+        const std::vector<std::int32_t> expected =
+            most_frequent_by_plain_count(lines.account, lines.region, lines.day, accounts);
+        for (const unsigned threads : {1U, 2U, 5U}) {
+            SCOPED_TRACE(std::to_string(every) + ", " + std::to_string(threads));
+            const Book book = TransactionLog(log, numbered_options(threads)).build();
+            const auto& a = book.accounts();
+            ASSERT_EQ(a.size(), accounts);
+            for (std::size_t k = 0; k < a.size(); ++k) {
+                const auto customer = static_cast<std::size_t>(a.ids.integers()[k]);
+                const std::string want =
+                    expected[customer] < 0 ? "-" : "country " + std::to_string(expected[customer]);
+                const std::string got =
+                    a.region[k] < 0 ? "-" : a.regions.names[static_cast<std::size_t>(a.region[k])];
+                ASSERT_EQ(got, want) << "customer " << customer;
+            }
         }
     }
 }
