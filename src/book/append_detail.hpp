@@ -37,8 +37,13 @@ class SpellWalk {
     void finish(std::vector<Spell>& out);
 
   private:
+    /// An account's open spell: its first and latest line's dates (null: none open). Side by side, so that
+    /// a line reads one place of memory for its account, not two.
+    struct Open {
+        Date begin = Date::null(), last = Date::null();
+    };
     Date::rep gap_;
-    std::vector<Date> open_begin_, last_;
+    std::vector<Open> open_;
 };
 
 /// The table of `spells` (each account's in begin order, accounts in any order), sorted by account then

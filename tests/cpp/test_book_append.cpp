@@ -87,6 +87,19 @@ TEST(BookAppend, RowsOfAnyDateAppendedEqualTheWholeBuilt) {
     }
 }
 
+TEST(BookAppend, FewerRowsThanAccountsAppendedEqualTheWholeBuilt) {
+    // The rows of the last day and every 500th row: fewer rows than accounts, whose sightings are then
+    // widened in the table's own columns.
+    const Split s =
+        split(true, [](std::size_t i, Date d) { return i % 500 == 0 || !(d < Date::parse("2025-12-31")); });
+    const Book base = built(s.base);
+    std::size_t later = 0;
+    for (const auto& [name, table] : s.later) later += table.rows();
+    ASSERT_GT(later, 0U);
+    ASSERT_LT(later, base.accounts().size());
+    expect_same_book(appended(base, s.later), built(s.whole));
+}
+
 TEST(BookAppend, AppendsMonthByMonthEqualTheWholeBuilt) {
     const Split s = split(true, [](std::size_t, Date d) { return !(d < Date::parse("2025-06-01")); });
     Book book = built(s.base);
