@@ -382,10 +382,10 @@ void BM_Build(benchmark::State& state) {
 /// A transaction log shaped like `benchmarks/python/bench_build.py`'s synthetic one (Online Retail): about
 /// 124 lines per customer (integer ids drawn at random), timestamps in seconds over one year in order, gamma
 /// amounts, and each line's country (38, int8 dictionary codes) drawn at random: every customer in every
-/// country, the region rule's worst case. With `Countries::one`, each customer's lines name one country (its
-/// id modulo 38), as a real log's almost always do; with `Countries::few_in_two`, so do all but one customer
-/// in 200, whose lines name two (the next country too, by the drawn one's parity), as in Online Retail (8 of
-/// its 4,372 customers are in two countries).
+/// country, the region rule's worst case (its `--countries random`). With `Countries::one`, each customer's
+/// lines name one country (its id modulo 38), as a real log's almost always do; with `Countries::few_in_two`
+/// (its default), so do all but one customer in 200, whose lines name two (the next country too, by the drawn
+/// one's parity), as in Online Retail (a handful of its 4,372 customers are in two countries).
 enum class Countries { random, one, few_in_two };
 
 Table transaction_log(std::size_t n, Countries countries = Countries::random) {

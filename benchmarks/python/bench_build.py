@@ -3,7 +3,10 @@
 The UCI Online Retail file (541,909 invoice lines, 4,372 customers, 38 countries, one year) is read from
 ``--online-retail PATH`` (its CSV export: InvoiceDate, Quantity, UnitPrice, CustomerID, Country) and tiled
 (customers renumbered per tile, dates kept) to each size. Nothing is fetched: without the file, a synthetic
-log of the same shape is generated (about 124 lines per customer, 38 countries, timestamps over one year).
+log of the same shape is generated (about 124 lines per customer, 38 countries, timestamps over one year):
+with ``--countries per-customer`` (the default) each customer in one country and one in 200 in two, as in the
+file (a handful of its 4,372 customers are in two); with ``--countries random`` each line's country drawn at
+random, so that every customer is in every country (the region rule's worst case).
 
 For each size: ``Book.from_transactions`` (ns per line, best of ``--runs``) and, of that, the C++ part
 (``accountkpi::TransactionLog``: accounts derived, ids hashed once, Book built) on the columns already
@@ -28,17 +31,21 @@ from accountkpi import _core
 from accountkpi.sources import transaction_columns
 
 
-def synthetic(n: int, seed: int = 0) -> pd.DataFrame:
+def synthetic(n: int, countries: str = "per-customer", seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     customers = max(1, n // 124)
     seconds = rng.integers(0, 365 * 86_400, n)  # one year of timestamps
     start = np.datetime64("2010-12-01T00:00:00", "s")
+    ids = rng.integers(12_346, 12_346 + customers, n)
+    drawn = rng.integers(0, 38, n)
+    if countries == "per-customer":  # its id's country; one customer in 200 in the next one too, on odd draws
+        drawn = (ids + ((ids % 200 == 0) & (drawn % 2 == 1))) % 38
     return pd.DataFrame(
         {
-            "CustomerID": rng.integers(12_346, 12_346 + customers, n),
+            "CustomerID": ids,
             "InvoiceDate": start + np.sort(seconds).astype("timedelta64[s]"),
             "Sales": np.round(rng.gamma(1.5, 12.0, n), 2),
-            "Country": pd.Categorical.from_codes(rng.integers(0, 38, n), [f"country {k}" for k in range(38)]),
+            "Country": pd.Categorical.from_codes(drawn, [f"country {k}" for k in range(38)]),
         }
     )
 
@@ -74,6 +81,12 @@ def main() -> None:
     parser.add_argument("--sizes", nargs="+", type=float, default=[1e5, 1e6, 1e7, 2e7])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--online-retail", type=Path, help="the UCI Online Retail CSV (optional)")
+    parser.add_argument(
+        "--countries",
+        choices=["per-customer", "random"],
+        default="per-customer",
+        help="the synthetic log's countries: as in Online Retail, or each line's at random (the worst case)",
+    )
     args = parser.parse_args()
     import duckdb
 
@@ -86,8 +99,8 @@ def main() -> None:
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         n = int(size)
-        log = tiled(args.online_retail, n) if args.online_retail else synthetic(n)
-        source = "Online Retail, tiled" if args.online_retail else "synthetic"
+        log = tiled(args.online_retail, n) if args.online_retail else synthetic(n, args.countries)
+        source = "Online Retail, tiled" if args.online_retail else f"synthetic, {args.countries}"
         build_s, book = best(lambda log=log: ak.Book.from_transactions(log, **names), args.runs)
         columns = {"account_id": "CustomerID", "date": "InvoiceDate", "amount": "Sales", "region": "Country"}
         _, converted, _ = transaction_columns(log, columns)
