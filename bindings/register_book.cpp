@@ -63,7 +63,9 @@ TimeUnit time_unit_of(const std::string& unit) {
 /// ("dates", a[, unit]) | ("texts", codes, categories). The arrays must already have the exact dtype (the
 /// Python layer converts; codes may be int8 to int64, dates int64 counts of `unit`, "D" by default); they are
 /// viewed, not copied, and kept alive in `keep`. A numbers column is shared with the Book where it can be
-/// (see `Column`), which then keeps the array and `owner` (e.g. the pandas Series it views) alive.
+/// (see `Column`), which then keeps the array and `owner` (e.g. the pandas Series it views) alive; with
+/// `owner` None the array's memory may change after the build (a frame's column), so the Book never shares
+/// it: it copies the values it keeps.
 Column column_of(const py::tuple& spec, std::vector<py::object>& keep) {
     const auto kind = spec[0].cast<std::string>();
     if (kind == "texts")
@@ -78,6 +80,7 @@ Column column_of(const py::tuple& spec, std::vector<py::object>& keep) {
     if (kind == "numbers") {
         auto a = spec[1].cast<F64>();
         keep.push_back(a);
+        if (spec.size() > 2 && spec[2].is_none()) return Column::numbers(span_of(a));
         const py::object owner = spec.size() > 2 ? py::make_tuple(a, spec[2]) : py::object(a);
         return Column::numbers(span_of(a), owner_of(owner));
     }

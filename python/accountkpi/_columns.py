@@ -180,9 +180,10 @@ def _number_column(table: str, name: str, s: pd.Series, problems: list) -> tuple
         values = np.ascontiguousarray(s.to_numpy(dtype=np.float64, na_value=np.nan))
         if not _read_only(values):
             # The Book may keep the values as its own column (when in date order), and a Book never
-            # changes: memory that someone can still write is copied (conversions from other dtypes too,
-            # as pandas may hand out its own buffer).
-            values = values.copy()
+            # changes: memory that someone can still write (conversions from other dtypes too, as pandas
+            # may hand out its own buffer) goes without an owner, which the core copies where it keeps it
+            # (on its threads, with room for appends; not at all when it puts the lines in date order).
+            return ("numbers", values, None)
         return ("numbers", values)
     coerced = pd.to_numeric(s, errors="coerce")
     bad = np.flatnonzero(coerced.isna().to_numpy() & s.notna().to_numpy())

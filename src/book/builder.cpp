@@ -129,19 +129,25 @@ class NumberSource {
     }
     void saw_missing() noexcept { missing_ = true; }
     /// The Book's array: the rows in `order` (every row in input order when `order` is empty). The input
-    /// itself when it is doubles with an owner, in order and needs no fallback.
-    [[nodiscard]] Array<double> array(const std::vector<std::uint32_t>& order) const {
+    /// itself when it is doubles with an owner, in order and needs no fallback; else a copy with room to
+    /// append (see `Array::written`), written in parts on `threads` threads (0: one per core).
+    [[nodiscard]] Array<double> array(const std::vector<std::uint32_t>& order, unsigned threads) const {
         if (doubles_ && owner_ && order.empty() && (!missing_ || std::isnan(fallback_)))
             return Array<double>(std::span<const double>(doubles_, rows_), owner_);
         if (!given() && fallback_ == 0) return Array<double>::zeros(rows_);
         if (!given()) return std::vector<double>(rows_, fallback_);
-        std::vector<double> out(rows_);
-        if (order.empty()) {
-            for (std::size_t i = 0; i < rows_; ++i) out[i] = (*this)[i];
-        } else {
-            for (std::size_t i = 0; i < rows_; ++i) out[i] = (*this)[order[i]];
-        }
-        return out;
+        return Array<double>::written(rows_, [&](double* out) {
+            detail::advise_huge_pages(out, rows_ * sizeof(double));
+            detail::true_in_parts(rows_, rows_, threads, [&](std::size_t from, std::size_t to) {
+                detail::check_interruption();
+                if (order.empty()) {
+                    for (std::size_t i = from; i < to; ++i) out[i] = (*this)[i];
+                } else {
+                    for (std::size_t i = from; i < to; ++i) out[i] = (*this)[order[i]];
+                }
+                return true;
+            });
+        });
     }
 
   private:
@@ -1410,9 +1416,10 @@ class Assembly {
             if (projects) t.project = in_order(std::move(project), order);
             t.unit =
                 billed ? Array<Billing>(in_order(std::move(unit), order)) : Array<Billing>::zeros(r.rows());
-            t.amount = amount.array(order);
-            t.cost = cost.array(order);
-            if (units.given()) t.units = units.array(order);  // else absent, as no line has units
+            t.amount = amount.array(order, options_.threads);
+            t.cost = cost.array(order, options_.threads);
+            if (units.given())
+                t.units = units.array(order, options_.threads);  // else absent: no line has units
         }
     }
 

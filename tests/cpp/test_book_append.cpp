@@ -140,6 +140,41 @@ TEST(BookAppend, BadRowsAreReportedLikeABuilds) {
     }
 }
 
+TEST(BookAppend, NumbersTheBuildCopiesTakeTheFirstAppendInPlace) {
+    // Amounts and costs viewed without an owner (memory that may change after the build): the Book keeps
+    // copies, in date order, with room after them that the first append writes into.
+    Table accounts;
+    accounts.add("account_id", Column::integers(std::vector<std::int64_t>{1, 2}));
+    for (const bool in_date_order : {true, false}) {
+        SCOPED_TRACE(in_date_order);
+        std::vector<double> amount{10.0, 20.0, 30.0}, cost{1.0, 2.0, 3.0};
+        const std::vector<Date> dates = in_date_order ? std::vector{Date{10}, Date{11}, Date{12}}
+                                                      : std::vector{Date{11}, Date{10}, Date{12}};
+        Table revenue;
+        revenue.add("account_id", Column::integers(std::vector<std::int64_t>{1, 2, 1}));
+        revenue.add("date", Column::dates(dates));
+        revenue.add("amount", Column::numbers(std::span<const double>(amount)));
+        revenue.add("cost", Column::numbers(std::span<const double>(cost)));
+        const Book base = built({{"accounts", accounts}, {"revenue", revenue}});
+        amount.assign({-1.0, -1.0, -1.0});  // the caller's memory changes after the build
+        const std::vector<double> built_amount =
+            in_date_order ? std::vector{10.0, 20.0, 30.0} : std::vector{20.0, 10.0, 30.0};
+        EXPECT_EQ(base.revenue().amount, built_amount);
+        EXPECT_FALSE(base.revenue().amount.shared());
+        Table later;
+        later.add("account_id", Column::integers(std::vector<std::int64_t>{2}));
+        later.add("date", Column::dates(std::vector{Date{13}}));
+        later.add("amount", Column::numbers(std::vector{40.0}));
+        later.add("cost", Column::numbers(std::vector{4.0}));
+        const Book book = appended(base, {{"revenue", later}});
+        EXPECT_EQ(book.revenue().amount.data(), base.revenue().amount.data());
+        EXPECT_EQ(book.revenue().cost.data(), base.revenue().cost.data());
+        EXPECT_EQ(book.revenue().amount[3], 40.0);
+        EXPECT_EQ(book.revenue().cost[3], 4.0);
+        EXPECT_EQ(base.revenue().amount, built_amount);
+    }
+}
+
 TEST(BookAppend, TheTablesAnAppendLeavesAloneAreSharedAndTheBaseStaysAsBuilt) {
     const Split s = split(true, [](std::size_t, Date d) { return !(d < Date::parse("2025-12-01")); });
     const Date mid = Date::parse("2025-12-16");

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -124,3 +125,17 @@ def test_cache_hits_equal_a_fresh_computation(frames):
     assert 0 < book.state_cache.bytes <= book.state_cache.max_bytes
     book.state_cache.clear()
     assert book.state_cache.size == 0
+
+
+def test_the_first_append_after_a_build_writes_the_amounts_after_the_builds_copy(frames):
+    # A frame's columns may change after the build, so the Book copies the amounts it keeps, with room after
+    # them: the first append writes its lines there (no copy of the base's), the base unchanged.
+    base, appended, _ = _split(frames, SPLITS["last_month"])
+    book = ak.Book.from_frames(**base)
+    before = book.table("revenue")["amount"].to_numpy()
+    assert not np.shares_memory(before, base["revenue"]["amount"].to_numpy())
+    more = book.append(revenue=appended["revenue"])
+    after = more.table("revenue")["amount"].to_numpy()
+    assert len(after) == len(before) + len(appended["revenue"])
+    assert np.shares_memory(after[: len(before)], before)
+    assert book.table("revenue")["amount"].to_numpy().tolist() == before.tolist()

@@ -51,6 +51,15 @@ class Array {
     }
     /// `n` copies of `value`, the array's own.
     [[nodiscard]] static Array filled(std::size_t n, const T& value) { return std::vector<T>(n, value); }
+    /// `n` values that `write(T* out)` writes at `out`, the array's own, with room after them for half as
+    /// many again (left unwritten: its pages cost nothing until an append writes there, see `appended`).
+    template <class Write>
+    [[nodiscard]] static Array written(std::size_t n, const Write& write) {
+        auto buffer = std::make_shared<Buffer>(n + n / 2);
+        write(buffer->data);
+        buffer->used = n;
+        return Array(std::move(buffer), n);
+    }
     /// Views `values`, keeping `owner` alive as long as any copy of the array lives. The memory must not
     /// change while the array lives.
     Array(std::span<const T> values, std::shared_ptr<const void> owner) noexcept
