@@ -104,6 +104,30 @@ using detail::prefetch_read;
 /// How many rows ahead the loops that read at random (by account or project, over rows in date order) fetch.
 constexpr std::size_t fetch_ahead = 16;
 
+/// `f(day_of)`, `day_of(i)` the day of row `i` of `d` (`Column::Dates::day`) with its unit's ticks a day a
+/// constant: a division by a constant is a multiplication, where one by a number read at run time is a
+/// division instruction a row.
+template <class F>
+void with_day_of(const Column::Dates& d, const F& f) {
+    const auto in = [&]<TimeUnit unit>(std::integral_constant<TimeUnit, unit>) {
+        static constexpr std::int64_t per_day = ticks_per_day(unit);
+        f([&](std::size_t i) { return Column::Dates::day_of(d.values[i], per_day); });
+    };
+    using enum TimeUnit;
+    switch (d.unit) {
+        case day:
+            return in(std::integral_constant<TimeUnit, day>{});
+        case second:
+            return in(std::integral_constant<TimeUnit, second>{});
+        case millisecond:
+            return in(std::integral_constant<TimeUnit, millisecond>{});
+        case microsecond:
+            return in(std::integral_constant<TimeUnit, microsecond>{});
+        case nanosecond:
+            return in(std::integral_constant<TimeUnit, nanosecond>{});
+    }
+}
+
 /// A numbers column checked where it lies: its values are read from the input only when the Book's array is
 /// made, which shares the input when it can (no copy).
 class NumberSource {
@@ -270,11 +294,7 @@ class Reader {
             for (std::size_t i = 0; i < out.size(); ++i) check(i, day_of(i));
         };
         if (const auto* d = std::get_if<Column::Dates>(&c->data())) {
-            if (d->unit == TimeUnit::day) {
-                dated([&](std::size_t i) { return d->values[i]; });
-            } else {
-                dated([&](std::size_t i) { return d->day(i); });
-            }
+            with_day_of(*d, dated);
         } else if (const auto* t = std::get_if<Column::Texts>(&c->data())) {
             std::vector<std::optional<Date>> parsed(t->categories.size());
             for (std::size_t k = 0; k < parsed.size(); ++k) parsed[k] = Date::try_parse(t->categories[k]);

@@ -247,16 +247,21 @@ TEST(BookIngest, DatesInClockUnitsRoundDownToTheirDay) {
     EXPECT_EQ(d.day(2), -2);
 }
 
-TEST(BookIngest, DatesInSecondsBuildTheSameBookAsDays) {
+TEST(BookIngest, DatesInClockUnitsBuildTheSameBookAsDays) {
+    // Each line at the last tick of its day, in every unit.
     const RevenueInput in;
-    std::vector<std::int64_t> seconds;
-    for (auto d : in.date) seconds.push_back(d * 86'400 + 3'600);
-    BookBuilder b;
-    b.add("accounts", accounts_abc());
-    Table t = in.table();
-    t.add("date", Column::dates(std::span<const std::int64_t>(seconds), TimeUnit::second));
-    b.add("revenue", std::move(t));
-    expect_same_revenue(b.build(), build(in));
+    for (const auto unit :
+         {TimeUnit::second, TimeUnit::millisecond, TimeUnit::microsecond, TimeUnit::nanosecond}) {
+        SCOPED_TRACE(static_cast<int>(unit));
+        std::vector<std::int64_t> ticks;
+        for (auto d : in.date) ticks.push_back((d + 1) * ticks_per_day(unit) - 1);
+        BookBuilder b;
+        b.add("accounts", accounts_abc());
+        Table t = in.table();
+        t.add("date", Column::dates(std::span<const std::int64_t>(ticks), unit));
+        b.add("revenue", std::move(t));
+        expect_same_revenue(b.build(), build(in));
+    }
 }
 
 TEST(BookIngest, EveryNumberProblemIsReportedInColumnOrder) {

@@ -83,10 +83,12 @@ class Column {
         TimeUnit unit = TimeUnit::day;
         /// The day of row `i`, or `nat`.
         [[nodiscard]] std::int64_t day(std::size_t i) const noexcept {
-            const std::int64_t v = values[i];
-            if (unit == TimeUnit::day || v == nat) return v;
-            const std::int64_t per_day = ticks_per_day(unit);
-            return v / per_day - (v % per_day < 0 ? 1 : 0);  // rounded down, as numpy converts to days
+            return day_of(values[i], ticks_per_day(unit));
+        }
+        /// The day of `v` ticks of `per_day` a day (rounded down, as numpy converts to days), or `nat`.
+        [[nodiscard]] static constexpr std::int64_t day_of(std::int64_t v, std::int64_t per_day) noexcept {
+            if (per_day == 1 || v == nat) return v;
+            return v / per_day - (v % per_day < 0 ? 1 : 0);
         }
     };
     struct Texts {
