@@ -148,16 +148,10 @@ class PairCounts {
         // are: each is skipped by a branch the processor foresees, and their counts stay in the cache.
         const bool few = 16 * rows_ <= row_.size();
         // Else the cells are read at random (12 MB for 10^7 lines of a log whose every customer is in 38
-        // countries): each is fetched `ahead` lines before it is counted, its place kept meanwhile. A line
-        // not counted then adds to one of `ahead` cells past the pairs' by its place: adding them all to one
-        // cell would make each such line wait for the one before.
+        // countries): each is fetched `ahead` lines before it is counted, its place kept meanwhile.
         constexpr std::size_t ahead = 16;
-        const auto spread = [&](std::size_t i) {
-            const std::size_t c = cell(lines, i);
-            return c == cells_ ? c + i % ahead : c;
-        };
         const auto counted = [&](std::size_t from, std::size_t to) {
-            std::vector<std::uint32_t> count = detail::vector_on_huge_pages(cells_ + ahead, std::uint32_t{0});
+            std::vector<std::uint32_t> count = detail::vector_on_huge_pages(cells_ + 1, std::uint32_t{0});
             if (few) {
                 for (std::size_t i = from; i < to; ++i) {
                     detail::interruption_point(i);
@@ -166,12 +160,13 @@ class PairCounts {
                 return count;
             }
             std::array<std::size_t, ahead> coming{};
-            for (std::size_t i = from; i < std::min(to, from + ahead); ++i) coming[i % ahead] = spread(i);
+            for (std::size_t i = from; i < std::min(to, from + ahead); ++i)
+                coming[i % ahead] = cell(lines, i);
             for (std::size_t i = from; i < to; ++i) {
                 detail::interruption_point(i);
                 const std::size_t c = coming[i % ahead];
                 if (i + ahead < to) {
-                    coming[i % ahead] = spread(i + ahead);
+                    coming[i % ahead] = cell(lines, i + ahead);
                     detail::prefetch_write(&count[coming[i % ahead]]);
                 }
                 ++count[c];
@@ -200,7 +195,7 @@ class PairCounts {
     std::size_t regions_, rows_ = 0, cells_ = 0;
     std::vector<std::int32_t> row_;
     bool every_ = false;                // every account counted, each its own row (read without `row_`)
-    std::vector<std::uint32_t> dense_;  // `cells_` counts, then the uncounted lines' (see `count_dense`)
+    std::vector<std::uint32_t> dense_;  // `cells_` counts and the uncounted lines'
     std::unordered_map<std::uint64_t, std::uint32_t> sparse_;
 };
 

@@ -92,12 +92,11 @@ class Array {
                 return Array(buffer_, n);
             }
         }
-        auto buffer = std::make_shared<Buffer>(n + n / 2);  // the room after `n`, taken by the next append
-        detail::populate_for_writing(buffer->data, n * sizeof(T));
-        std::copy(begin(), end(), buffer->data);
-        std::copy(more.begin(), more.end(), buffer->data + size_);
-        buffer->used = n;
-        return Array(std::move(buffer), n);
+        return written(n, [&](T* out) {
+            detail::populate_for_writing(out, n * sizeof(T));
+            std::copy(begin(), end(), out);
+            std::copy(more.begin(), more.end(), out + size_);
+        });
     }
 
     friend bool operator==(const Array& a, const Array& b) { return std::ranges::equal(a, b); }
