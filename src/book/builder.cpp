@@ -159,7 +159,7 @@ class NumberSource {
         if (doubles_ && owner_ && order.empty() && (!missing_ || std::isnan(fallback_)))
             return Array<double>(std::span<const double>(doubles_, rows_), owner_);
         if (!given() && fallback_ == 0) return Array<double>::zeros(rows_);
-        if (!given()) return std::vector<double>(rows_, fallback_);
+        if (!given()) return Array<double>::filled(rows_, fallback_);
         return Array<double>::written(rows_, [&](double* out) {
             detail::advise_huge_pages(out, rows_ * sizeof(double));
             detail::true_in_parts(rows_, rows_, threads, [&](std::size_t from, std::size_t to) {
@@ -253,7 +253,7 @@ class Reader {
 
     /// Days; `Date::null()` where missing (a problem when `required`), out of range or unreadable.
     std::vector<Date> dates(std::string_view name, bool required) {
-        std::vector<Date> out = detail::vector_on_huge_pages(rows(), Date::null());
+        std::vector<Date> out = per_row(Date::null());
         const Column* c = column(name);
         if (!c) return out;
         const auto check = [&](std::size_t i, std::int64_t days) {
@@ -461,7 +461,7 @@ class Reader {
     template <class Enum, std::size_t N>
     std::vector<Enum> vocabulary(std::string_view name, const std::array<std::string_view, N>& words,
                                  bool required, Enum fallback) {
-        std::vector<Enum> out(rows(), fallback);
+        std::vector<Enum> out = per_row(fallback);
         const Column* c = column(name);
         if (!c) return out;
         const auto* t = std::get_if<Column::Texts>(&c->data());
@@ -542,7 +542,7 @@ class Reader {
     /// `required`) or unknown (always a problem).
     std::vector<std::int32_t> references(std::string_view name, const IdIndex& index, std::string_view target,
                                          bool required) {
-        std::vector<std::int32_t> out(rows(), none);
+        std::vector<std::int32_t> out = per_row(none);
         const Column* c = column(name);
         if (!c) return out;
         const auto unknown = [&](std::size_t i, const std::string& id) {
@@ -636,6 +636,10 @@ class Reader {
         return references(name, index, target, required);
     }
 
+    /// The vectors of a value per row made from here on (dates, words, references) get room after their
+    /// rows for appends (see `Array::with_room`): for the revenue table's columns.
+    void leave_room() noexcept { room_ = true; }
+
   private:
     /// Sentinels of `code_map`: an empty text (a missing id), an id the index lacks.
     static constexpr std::int32_t blank = -2, unknown_id = -3;
@@ -679,6 +683,13 @@ class Reader {
     std::size_t rows_;
     unsigned threads_;
     bool broken_ = false;
+    bool room_ = false;  // see `leave_room`
+
+    /// A vector of `value` per row (see `leave_room`).
+    template <class T>
+    [[nodiscard]] std::vector<T> per_row(const T& value) const {
+        return detail::vector_on_huge_pages(rows(), value, room_ ? Array<T>::with_room(rows()) : 0);
+    }
 };
 
 void check_money(Reader& r, std::string_view column, const std::vector<double>& values) {
@@ -715,11 +726,20 @@ std::vector<T> in_order(std::vector<T>&& v, const std::vector<std::uint32_t>& or
     return out;
 }
 
-/// `v` in `order` (as it is when `order` is empty).
+/// `v` in `order` as a column of the revenue table, with room after its values for appends (see
+/// `Array::with_room`): `v` itself when `order` is empty, else its values gathered into new memory with room.
 template <class T>
-Array<T> in_order(const Array<T>& v, const std::vector<std::uint32_t>& order) {
+Array<T> revenue_column(const Array<T>& v, const std::vector<std::uint32_t>& order) {
     if (order.empty()) return v;
-    return gather(v, order);
+    return Array<T>::written(order.size(), [&](T* out) {
+        detail::advise_huge_pages(out, order.size() * sizeof(T));
+        for (std::size_t i = 0; i < order.size(); ++i) out[i] = v[order[i]];
+    });
+}
+/// The same of a vector that a `Reader` made with room (see `Reader::leave_room`); `v` is freed.
+template <class T>
+Array<T> revenue_column(std::vector<T>&& v, const std::vector<std::uint32_t>& order) {
+    return revenue_column(Array<T>(std::move(v)), order);
 }
 
 std::vector<std::uint32_t> offsets_of(const std::vector<std::int32_t>& sorted_keys, std::size_t groups) {
@@ -811,7 +831,7 @@ class OwnerFinder {
         if (t_.size() > 0)
             r.manager = owners(
                 r.account, [&](std::size_t i) { return r.project_of(i); },
-                [&](std::size_t i) { return r.date[i]; });
+                [&](std::size_t i) { return r.date[i]; }, Array<std::int32_t>::with_room(r.size()));
         auto& c = data.interactions.write();
         for (std::size_t i = 0; i < c.size(); ++i) {
             if (c.manager[i] == none) c.manager[i] = owner(c.account[i], none, c.date[i]);
@@ -838,13 +858,14 @@ class OwnerFinder {
     }
 
     /// The owner of each row of the largest tables: the next rows' assignments fetched ahead (their accounts'
-    /// offsets first).
+    /// offsets first); the vector has room for `capacity` rows when that is more.
     template <class ProjectOf, class DateOf>
     [[nodiscard]] std::vector<std::int32_t> owners(std::span<const std::int32_t> account,
-                                                   const ProjectOf& project_of, const DateOf& date_of) const {
+                                                   const ProjectOf& project_of, const DateOf& date_of,
+                                                   std::size_t capacity = 0) const {
         constexpr std::size_t ahead = fetch_ahead;
         const std::size_t n = account.size();
-        std::vector<std::int32_t> out = detail::vector_on_huge_pages(n, none);
+        std::vector<std::int32_t> out = detail::vector_on_huge_pages(n, none, capacity);
         for (std::size_t i = 0; i < n; ++i) {
             detail::interruption_point(i);
             if (i + 2 * ahead < n)
@@ -1399,9 +1420,10 @@ class Assembly {
     // revenue, stored sorted by date. The largest table: the number columns are checked where they lie and
     // read once, into the Book's arrays in date order, or not at all when they are in date order already
     // (the Book then shares the input's memory); the other columns are put in order one at a time, each
-    // freed once gathered.
+    // freed once gathered. The columns the Book owns have room after their lines for appends.
     void read_revenue() {
         Reader r = reader("revenue");
+        r.leave_room();
         auto& t = data_->revenue.write();
         const auto account = r.shared_references("account_id", dims_->accounts->ids, "account", true);
         // Without a project_id column no line has a project: the column is then absent (see `RevenueTable`).
@@ -1431,11 +1453,10 @@ class Assembly {
         }
         if (problems_.total() == 0) {  // else nothing is built
             const auto order = sort_order(date, options_.threads);
-            t.date = in_order(std::move(date), order);
-            t.account = in_order(account, order);
-            if (projects) t.project = in_order(std::move(project), order);
-            t.unit =
-                billed ? Array<Billing>(in_order(std::move(unit), order)) : Array<Billing>::zeros(r.rows());
+            t.date = revenue_column(std::move(date), order);
+            t.account = revenue_column(account, order);
+            if (projects) t.project = revenue_column(std::move(project), order);
+            t.unit = billed ? revenue_column(std::move(unit), order) : Array<Billing>::zeros(r.rows());
             t.amount = amount.array(order, options_.threads);
             t.cost = cost.array(order, options_.threads);
             if (units.given())

@@ -1,8 +1,10 @@
 // Appending event rows to a Book gives the Book (and every KPI) that building the whole input gives.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <numeric>
 #include <string>
 #include <utility>
 #include <variant>
@@ -172,6 +174,54 @@ TEST(BookAppend, NumbersTheBuildCopiesTakeTheFirstAppendInPlace) {
         EXPECT_EQ(book.revenue().amount[3], 40.0);
         EXPECT_EQ(book.revenue().cost[3], 4.0);
         EXPECT_EQ(base.revenue().amount, built_amount);
+    }
+}
+
+TEST(BookAppend, EveryRevenueColumnTheBuildMakesTakesTheFirstAppendInPlace) {
+    // The columns a build makes itself (dates, accounts, projects, units of time, owners) have room after
+    // their lines, whether the input was in date order (the columns as read) or not (gathered in order):
+    // lines appended after the last write there, and the base keeps its lines.
+    const Date cut = Date::parse("2025-12-01");
+    const Split s = split(true, [&](std::size_t, Date d) { return !(d < cut); });
+    for (const bool in_date_order : {true, false}) {
+        SCOPED_TRACE(in_date_order);
+        // The base's lines in date order or in reverse, the whole's first lines the same.
+        const Table& revenue = table_of(s.base, "revenue");
+        const auto& dates = std::get<Column::Dates>(revenue.find("date")->data());
+        std::vector<std::uint32_t> order(revenue.rows());
+        std::iota(order.begin(), order.end(), 0U);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](auto x, auto y) { return dates.day(x) < dates.day(y); });
+        if (!in_date_order) std::reverse(order.begin(), order.end());
+        Tables base = s.base, whole = s.whole;
+        for (auto* tables : {&base, &whole}) {
+            for (auto& [name, table] : *tables) {
+                if (name != "revenue") continue;
+                std::vector<std::uint32_t> rows = order;
+                for (auto i = static_cast<std::uint32_t>(order.size()); i < table.rows(); ++i)
+                    rows.push_back(i);
+                table = table.take(rows);
+            }
+        }
+        const Book base_book = built(base);
+        const RevenueTable before = base_book.revenue();
+        const Book book = appended(base_book, s.later);
+        const RevenueTable& after = book.revenue();
+        ASSERT_GT(after.size(), before.size());
+        const auto in_place = [&](const auto& old, const auto& grown, const char* column) {
+            SCOPED_TRACE(column);
+            ASSERT_FALSE(old.empty());
+            EXPECT_FALSE(old.shared());
+            EXPECT_EQ(grown.data(), old.data());
+            EXPECT_TRUE(std::equal(old.begin(), old.end(), grown.begin()));
+        };
+        in_place(before.date, after.date, "date");
+        in_place(before.account, after.account, "account");
+        in_place(before.project, after.project, "project");
+        in_place(before.unit, after.unit, "unit");
+        in_place(before.manager, after.manager, "manager");
+        EXPECT_EQ(base_book.revenue().date, before.date);
+        expect_same_book(book, built(whole));
     }
 }
 

@@ -33,33 +33,31 @@ class Array {
 
     /// An empty array.
     Array() = default;
-    /// Takes `values` (no copy).
+    /// Takes `values` (no copy), and the room the vector has after them (its capacity) for `appended`.
     Array(std::vector<T>&& values)  // NOLINT(google-explicit-constructor): a move, as for the vector it was
         : Array(std::make_shared<Buffer>(std::move(values))) {}
-    /// `n` values whose bits are all zero (0.0, 0, an enumeration's zero), the array's own: a column the
-    /// input lacks, at no cost until it is read (a large `calloc` maps the kernel's zero page instead of
-    /// writing zeros).
+    /// `n` values whose bits are all zero (0.0, 0, an enumeration's zero), the array's own, with room after
+    /// them (see `with_room`): a column the input lacks, at no cost until it is read (a large `calloc` maps
+    /// the kernel's zero page instead of writing zeros).
     [[nodiscard]] static Array zeros(std::size_t n) {
-        static_assert(std::is_trivially_copyable_v<T>);
-        void* p = std::calloc(n > 0 ? n : 1, sizeof(T));
-        if (!p) throw std::bad_alloc();
-        Array out;
-        out.owner_ = std::shared_ptr<const void>(p, std::free);
-        out.data_ = static_cast<const T*>(p);
-        out.size_ = n;
-        return out;
+        return Array(std::make_shared<Buffer>(with_room(n), n, Buffer::zeroed), n);
     }
-    /// `n` copies of `value`, the array's own.
-    [[nodiscard]] static Array filled(std::size_t n, const T& value) { return std::vector<T>(n, value); }
-    /// `n` values that `write(T* out)` writes at `out`, the array's own, with room after them for half as
-    /// many again (left unwritten: its pages cost nothing until an append writes there, see `appended`).
+    /// `n` copies of `value`, the array's own, with room after them (see `with_room`).
+    [[nodiscard]] static Array filled(std::size_t n, const T& value) {
+        return written(n, [&](T* out) { std::fill_n(out, n, value); });
+    }
+    /// `n` values that `write(T* out)` writes at `out`, the array's own, with room after them (see
+    /// `with_room`).
     template <class Write>
     [[nodiscard]] static Array written(std::size_t n, const Write& write) {
-        auto buffer = std::make_shared<Buffer>(n + n / 2);
+        auto buffer = std::make_shared<Buffer>(with_room(n), n, Buffer::unwritten);
         write(buffer->data);
-        buffer->used = n;
         return Array(std::move(buffer), n);
     }
+    /// The room an array of `n` values is given for appends (`written`, `zeros`, a copy made by `appended`,
+    /// the Book's revenue columns): half as many again, left unwritten (its pages cost nothing until an
+    /// append writes there), so that a run of appends copies each value a bounded number of times.
+    [[nodiscard]] static constexpr std::size_t with_room(std::size_t n) noexcept { return n + n / 2; }
     /// Views `values`, keeping `owner` alive as long as any copy of the array lives. The memory must not
     /// change while the array lives.
     Array(std::span<const T> values, std::shared_ptr<const void> owner) noexcept
@@ -79,16 +77,15 @@ class Array {
     /// This array followed by `more`, as a new array; this one is unchanged. It shares this array's memory
     /// when this array owns memory with room after its values that no array made from it has taken yet:
     /// `more` is written there (the cost of `more` alone). Otherwise the values are copied into new memory
-    /// with room for half as many again (left unwritten), so that a run of appends copies each value a
-    /// bounded number of times. Safe to call from several threads on arrays sharing memory (one of them gets
-    /// the room).
+    /// with room (see `with_room`). Safe to call from several threads on arrays sharing memory (one of them
+    /// gets the room).
     [[nodiscard]] Array appended(std::span<const T> more) const {
         if (more.empty()) return *this;
         const std::size_t n = size_ + more.size();
         if (buffer_ && data_ == buffer_->data && n <= buffer_->capacity) {
             std::size_t expected = size_;
             if (buffer_->used.compare_exchange_strong(expected, n)) {
-                std::copy(more.begin(), more.end(), buffer_->data + size_);
+                std::copy(more.begin(), more.end(), buffer_->grown_to(n) + size_);
                 return Array(buffer_, n);
             }
         }
@@ -106,17 +103,27 @@ class Array {
     /// Owned memory for `capacity` values: the first `used` are taken (by the arrays sharing them), the rest
     /// is room to append.
     struct Buffer {
-        /// The values of `v`, without room.
+        enum Start : bool { unwritten, zeroed };
+        /// The values of `v`, with the room its capacity leaves after them.
         explicit Buffer(std::vector<T>&& v)
-            : values(std::move(v)), data(values.data()), capacity(values.size()), used(capacity) {}
-        /// Room for `n` values, not written: its pages cost nothing until an append writes there.
-        explicit Buffer(std::size_t n)
-            : room(std::malloc(std::max<std::size_t>(n, 1) * sizeof(T)), std::free),
+            : values(std::move(v)), data(values.data()), capacity(values.capacity()), used(values.size()) {}
+        /// Memory for `n` values of which the first `taken` are used: left `unwritten` (its pages cost
+        /// nothing until written) or `zeroed` (all bits zero, the kernel's zero page until written).
+        Buffer(std::size_t n, std::size_t taken, Start start)
+            : room(start == zeroed ? std::calloc(std::max<std::size_t>(n, 1), sizeof(T))
+                                   : std::malloc(std::max<std::size_t>(n, 1) * sizeof(T)),
+                   std::free),
               data(static_cast<T*>(room.get())),
               capacity(n),
-              used(0) {
+              used(taken) {
             static_assert(std::is_trivially_copyable_v<T>);
             if (!room) throw std::bad_alloc();
+        }
+        /// The memory of the first `n` values, `n` within `capacity`, for the one appender that took them:
+        /// the vector moved in is resized (within its capacity: it stays where it is).
+        T* grown_to(std::size_t n) {
+            if (!room) values.resize(n);
+            return data;
         }
         std::vector<T> values;                                            // the values moved in
         std::unique_ptr<void, void (*)(void*)> room{nullptr, std::free};  // or the memory allocated
@@ -124,7 +131,7 @@ class Array {
         std::size_t capacity;
         std::atomic<std::size_t> used;
     };
-    explicit Array(std::shared_ptr<Buffer> buffer) noexcept : Array(buffer, buffer->capacity) {}
+    explicit Array(std::shared_ptr<Buffer> buffer) noexcept : Array(buffer, buffer->used) {}
     Array(std::shared_ptr<Buffer> buffer, std::size_t size) noexcept
         : data_(buffer->data), size_(size), buffer_(std::move(buffer)) {}
 

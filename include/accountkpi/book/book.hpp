@@ -115,7 +115,8 @@ struct ProjectTable {
 
 /// Revenue lines, sorted by date (stable: lines of one day keep their input order). The number columns
 /// share the input's memory when it was given in date order with an owner (see `Column`), else are the
-/// Book's own. A Book appended to another (`BookBuilder::append_to`) shares its columns where it can (see
+/// Book's own, made by a build with room after the lines (see `Array::with_room`). A Book appended to another
+/// (`BookBuilder::append_to`) shares its columns, writing the new lines in that room, where it can (see
 /// `Array::appended`). `project`, `units` and `manager` are absent (empty) when no line can have one (the
 /// input has no project_id or units column; the Book has no assignments): no memory holds them. Read them
 /// per line through `project_of`, `units_of` and `manager_of`, whole through `every_project`, `every_units`

@@ -155,11 +155,13 @@ void size_for_overwrite(std::vector<T>& v, std::size_t n, const T& x) {
     }
     assign_on_huge_pages(v, n, x);
 }
-/// `n` copies of `value` on huge pages (see `reserve_on_huge_pages`).
+/// `n` copies of `value` on huge pages (see `reserve_on_huge_pages`), with room for `capacity` values in all
+/// when it is more than `n`.
 template <class T>
-[[nodiscard]] std::vector<T> vector_on_huge_pages(std::size_t n, const T& value) {
+[[nodiscard]] std::vector<T> vector_on_huge_pages(std::size_t n, const T& value, std::size_t capacity = 0) {
     std::vector<T> out;
-    assign_on_huge_pages(out, n, value);
+    reserve_on_huge_pages(out, std::max(n, capacity));
+    out.assign(n, value);
     return out;
 }
 
