@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "accountkpi/book/array.hpp"
@@ -59,4 +60,31 @@ TEST(Array, AViewIsCopiedByAnAppendAndLeftAsItWas) {
     EXPECT_EQ(grown, (std::vector<double>{1.0, 2.0, 3.0}));
     EXPECT_EQ(caller, (std::vector<double>{1.0, 2.0}));
     EXPECT_EQ(view.appended({}).data(), caller.data());
+}
+
+TEST(Array, AppendsToOneArrayFromTwoThreadsEachGetTheirOwnValues) {
+    // One of them writes in the room, the other copies; neither sees the other's values.
+    for (int round = 0; round < 50; ++round) {
+        std::vector<std::int32_t> values(1000, 7);
+        values.reserve(2000);
+        const Array<std::int32_t> moved(std::move(values));
+        const Array<std::int32_t> written =
+            Array<std::int32_t>::written(1000, [](std::int32_t* out) { std::fill_n(out, 1000, 7); });
+        for (const Array<std::int32_t>& base : {moved, written}) {
+            Array<std::int32_t> grown[2];
+            std::thread other([&] { grown[1] = base.appended(std::vector<std::int32_t>(300, 2)); });
+            grown[0] = base.appended(std::vector<std::int32_t>(200, 1));
+            other.join();
+            for (const std::int32_t k : {0, 1}) {
+                const std::size_t more = k == 0 ? 200 : 300;
+                ASSERT_EQ(grown[k].size(), 1000 + more);
+                EXPECT_TRUE(
+                    std::all_of(grown[k].begin(), grown[k].begin() + 1000, [](auto x) { return x == 7; }));
+                EXPECT_TRUE(
+                    std::all_of(grown[k].begin() + 1000, grown[k].end(), [&](auto x) { return x == k + 1; }));
+            }
+            EXPECT_NE(grown[0].data(), grown[1].data());
+            EXPECT_TRUE(grown[0].data() == base.data() || grown[1].data() == base.data());
+        }
+    }
 }
