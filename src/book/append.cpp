@@ -122,12 +122,21 @@ std::vector<std::uint32_t> merge_order(std::span<const Date> old, std::span<cons
     return order;
 }
 
-/// The rows of `old` and `added` (vectors or `Array`s of one type) one after the other, in `order` (as they
-/// are when it is empty), in a new vector.
-template <class Old, class Added>
-std::vector<typename Old::value_type> joined(const Old& old, const Added& added,
-                                             const std::vector<std::uint32_t>& order) {
-    using T = typename Old::value_type;
+/// The rows of `old` and `added` (vectors or `Array`s of one type) in `order` (not empty), written at `out`.
+template <class Old, class Added, class T>
+void merge_into(T* out, const Old& old, const Added& added, const std::vector<std::uint32_t>& order) {
+    const std::size_t n = old.size();
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        interruption_point(k);
+        out[k] = order[k] < n ? old[order[k]] : added[order[k] - n];
+    }
+}
+
+/// The rows of vectors `old` and `added` one after the other, in `order` (as they are when it is empty), in
+/// a new vector.
+template <class T>
+std::vector<T> joined(const std::vector<T>& old, const std::vector<T>& added,
+                      const std::vector<std::uint32_t>& order) {
     std::vector<T> out;
     if (order.empty()) {
         out.reserve(old.size() + added.size());
@@ -136,20 +145,16 @@ std::vector<typename Old::value_type> joined(const Old& old, const Added& added,
         return out;
     }
     out.resize(order.size());
-    const std::size_t n = old.size();
-    for (std::size_t k = 0; k < order.size(); ++k) {
-        interruption_point(k);
-        out[k] = order[k] < n ? old[order[k]] : added[order[k] - n];
-    }
+    merge_into(out.data(), old, added, order);
     return out;
 }
 
 /// The column `old` followed by `added`, sharing `old`'s memory where it can (see `Array::appended`); in
-/// `order` when there is one.
+/// `order` when there is one, into new memory with room for the next append (see `Array::with_room`).
 template <class T>
 Array<T> joined(const Array<T>& old, const Array<T>& added, const std::vector<std::uint32_t>& order) {
     if (order.empty()) return old.appended(added);
-    return joined<Array<T>, Array<T>>(old, added, order);
+    return Array<T>::written(order.size(), [&](T* out) { merge_into(out, old, added, order); });
 }
 
 /// The rows of tables `old` and `added` in `order` (see `merge_order`): each of `columns` joined.

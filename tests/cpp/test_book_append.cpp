@@ -225,6 +225,28 @@ TEST(BookAppend, EveryRevenueColumnTheBuildMakesTakesTheFirstAppendInPlace) {
     }
 }
 
+TEST(BookAppend, RevenueMergedWithEarlierLinesHasRoomForTheNextAppend) {
+    // Lines dated before the Book's last are merged into place, into new memory with room after the lines:
+    // the next append, of later lines, writes there.
+    const Date cut = Date::parse("2025-12-01"), earlier = Date::parse("2025-10-01");
+    const Split s =
+        split(true, [&](std::size_t i, Date d) { return !(d < cut) || (!(d < earlier) && i % 7 == 0); });
+    const Book base = built(s.base);
+    const Book merged = appended(base, rows_dated_in(s.later, {earlier, cut}));
+    ASSERT_NE(merged.revenue().date.data(), base.revenue().date.data());  // merged, not appended in place
+    const Book book = appended(merged, rows_dated_in(s.later, {cut, Date::max()}));
+    const RevenueTable &before = merged.revenue(), &after = book.revenue();
+    ASSERT_GT(after.size(), before.size());
+    EXPECT_EQ(after.date.data(), before.date.data());
+    EXPECT_EQ(after.account.data(), before.account.data());
+    EXPECT_EQ(after.amount.data(), before.amount.data());
+    EXPECT_EQ(after.cost.data(), before.cost.data());
+    EXPECT_EQ(after.project.data(), before.project.data());
+    EXPECT_EQ(after.unit.data(), before.unit.data());
+    EXPECT_EQ(after.manager.data(), before.manager.data());
+    expect_same_book(book, built(s.whole));
+}
+
 TEST(BookAppend, TheTablesAnAppendLeavesAloneAreSharedAndTheBaseStaysAsBuilt) {
     const Split s = split(true, [](std::size_t, Date d) { return !(d < Date::parse("2025-12-01")); });
     const Date mid = Date::parse("2025-12-16");
