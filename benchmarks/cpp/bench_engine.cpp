@@ -506,8 +506,8 @@ enum class Before {
 
 void BM_Append(benchmark::State& state, Before before) {
     const Appending input = appending(state.range(0));
-    const BookBuilder whole_base = builder_of(input.base);
-    const Book base = whole_base.build();
+    const BookBuilder base_builder = builder_of(input.base);
+    const Book base = base_builder.build();
     const BookBuilder yesterday = builder_of(input.yesterday), today = builder_of(input.today);
     std::size_t lines = 0;
     std::optional<Book> old, appended;  // freed untimed, before the next ones are made
@@ -515,7 +515,7 @@ void BM_Append(benchmark::State& state, Before before) {
         state.PauseTiming();
         appended.reset();
         old.reset();
-        old.emplace(before == Before::built      ? whole_base.build()
+        old.emplace(before == Before::built      ? base_builder.build()
                     : before == Before::appended ? yesterday.append_to(base)
                                                  : base);
         state.ResumeTiming();

@@ -700,11 +700,17 @@ void check_money(Reader& r, std::string_view column, const std::vector<double>& 
     }
 }
 
+/// The values of `v` (a vector or an `Array`) in `order`, written at `out`.
+template <class V, class T>
+void gather_into(T* out, const V& v, const std::vector<std::uint32_t>& order) {
+    for (std::size_t i = 0; i < order.size(); ++i) out[i] = v[order[i]];
+}
+
 /// The values of `v` (a vector or an `Array`) in `order`.
 template <class V>
 std::vector<typename V::value_type> gather(const V& v, const std::vector<std::uint32_t>& order) {
     auto out = detail::vector_on_huge_pages(order.size(), typename V::value_type{});
-    for (std::size_t i = 0; i < order.size(); ++i) out[i] = v[order[i]];
+    gather_into(out.data(), v, order);
     return out;
 }
 
@@ -733,7 +739,7 @@ Array<T> revenue_column(const Array<T>& v, const std::vector<std::uint32_t>& ord
     if (order.empty()) return v;
     return Array<T>::written(order.size(), [&](T* out) {
         detail::advise_huge_pages(out, order.size() * sizeof(T));
-        for (std::size_t i = 0; i < order.size(); ++i) out[i] = v[order[i]];
+        gather_into(out, v, order);
     });
 }
 /// The same of a vector that a `Reader` made with room (see `Reader::leave_room`); `v` is freed.
