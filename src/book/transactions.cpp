@@ -92,8 +92,11 @@ class PairCounts {
     template <class RegionOf>
     PairCounts(const Lines<RegionOf>& lines, const std::vector<std::int32_t>& sole, unsigned threads)
         : regions_(lines.regions), row_(sole.size(), -1) {
+        counted_.assign((sole.size() + 63) / 64, 0);
         for (std::size_t a = 0; a < sole.size(); ++a) {
-            if (sole[a] == mixed) row_[a] = static_cast<std::int32_t>(rows_++);
+            if (sole[a] != mixed) continue;
+            row_[a] = static_cast<std::int32_t>(rows_++);
+            counted_[a / 64] |= std::uint64_t{1} << (a % 64);
         }
         every_ = rows_ == sole.size();
         cells_ = rows_ * regions_;
@@ -131,6 +134,12 @@ class PairCounts {
     }
 
   private:
+    /// Whether line `i`'s account, if any, is counted.
+    template <class RegionOf>
+    [[nodiscard]] bool counts_account(const Lines<RegionOf>& lines, std::size_t i) const {
+        const auto a = static_cast<std::size_t>(lines.account[i]);  // a negative id wraps beyond `accounts`
+        return a < lines.accounts && ((counted_[a / 64] >> (a % 64)) & 1U) != 0;
+    }
     /// The cell of line `i`'s pair; `cells_` (a cell past the pairs') when it is not counted.
     template <class RegionOf>
     [[nodiscard]] std::size_t cell(const Lines<RegionOf>& lines, std::size_t i) const {
@@ -155,6 +164,7 @@ class PairCounts {
             if (few) {
                 for (std::size_t i = from; i < to; ++i) {
                     detail::interruption_point(i);
+                    if (!counts_account(lines, i)) continue;  // the account alone, before its region is read
                     if (const std::size_t c = cell(lines, i); c < cells_) ++count[c];
                 }
                 return count;
@@ -194,6 +204,8 @@ class PairCounts {
 
     std::size_t regions_, rows_ = 0, cells_ = 0;
     std::vector<std::int32_t> row_;
+    std::vector<std::uint64_t>
+        counted_;                       // a bit per account, set when counted: small enough for the L1 cache
     bool every_ = false;                // every account counted, each its own row (read without `row_`)
     std::vector<std::uint32_t> dense_;  // `cells_` counts and the uncounted lines'
     std::unordered_map<std::uint64_t, std::uint32_t> sparse_;
