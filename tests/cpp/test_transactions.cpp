@@ -495,6 +495,48 @@ TEST(Transactions, FewOrNoAccountsInSeveralRegionsGetTheirsAsTheCountWouldGiveTh
     }
 }
 
+TEST(TransactionLog, AccountsOfTheFirstLinesKeepTheRegionTheirLinesThereName) {
+    // 200,000 lines in time order. The first sixteenth (12,500 lines, which the region rule reads first to
+    // decide whether finding accounts in one region pays) names customers 0-99 only: 0-49 in country A,
+    // 50-98 in B, and customer 99 in A 125 times; the other lines name customers 100-1,099 in C, and
+    // customer 99 in C 37 times (most frequent: A).
+    const std::size_t n = 200'000, head = n / 16;
+    std::vector<std::int64_t> id(n), at(n);
+    std::vector<std::string> country(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        at[i] = 1'700'000'000 + static_cast<std::int64_t>(i);
+        if (i < head) {
+            id[i] = static_cast<std::int64_t>(i % 100);
+            country[i] = id[i] < 50 || id[i] == 99 ? "country A" : "country B";
+        } else {
+            id[i] = i % 5'000 == 0 ? 99 : 100 + static_cast<std::int64_t>(i % 1'000);
+            country[i] = "country C";
+        }
+    }
+    ASSERT_EQ(std::count(id.begin() + head, id.end(), 99), 37);
+    auto held = std::make_shared<const std::vector<std::int64_t>>(std::move(at));
+    Table log;
+    log.add("Customer", Column::integers(id));
+    log.add("When", Column::dates(std::span<const std::int64_t>(*held), TimeUnit::second, held));
+    log.add("Sales", Column::numbers(std::vector<double>(n, 1.0)));
+    log.add("Country", Column::texts(country));
+    for (const unsigned threads : {1U, 2U, 3U}) {
+        SCOPED_TRACE(threads);
+        const Book book = TransactionLog(log, numbered_options(threads)).build();
+        const auto& a = book.accounts();
+        ASSERT_EQ(a.size(), 1'100U);
+        for (std::size_t k = 0; k < a.size(); ++k) {
+            const std::int64_t customer = a.ids.integers()[k];
+            const std::string want = customer < 50 || customer == 99 ? "country A"
+                                     : customer < 100                ? "country B"
+                                                                     : "country C";
+            ASSERT_GE(a.region[k], 0) << "customer " << customer;
+            EXPECT_EQ(a.regions.names[static_cast<std::size_t>(a.region[k])], want)
+                << "customer " << customer;
+        }
+    }
+}
+
 TEST(TransactionLog, AccountsInOneRegionGetItOnAnyNumberOfThreads) {
     // 600,000 lines (five threads of 120,000), days out of order; each thread finds the accounts in one
     // region in its part, then the parts are combined (an account in one region in each of two parts, but
