@@ -128,8 +128,11 @@ class IntegerIds {
   public:
     IntegerIds(IdIndex& ids, std::size_t lines, std::int64_t lo, std::int64_t hi) : ids_(ids), lo_(lo) {
         const auto range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
-        if (lo <= hi && range < 4 * static_cast<std::uint64_t>(lines) + 1024)
+        if (lo <= hi && range < 4 * static_cast<std::uint64_t>(lines) + 1024) {
             slot_.assign(static_cast<std::size_t>(range) + 1, missing);
+            // The index too, for as many ids as the range or the lines hold: then it never grows again.
+            ids_.reserve(std::min<std::size_t>(static_cast<std::size_t>(range) + 1, lines), lo, hi);
+        }
     }
     /// The account of `id` (between `lo` and `hi`).
     std::int32_t operator()(std::int64_t id) {
