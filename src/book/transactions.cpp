@@ -58,18 +58,16 @@ std::vector<std::int32_t> sole_regions(const Lines<RegionOf>& lines, unsigned th
     const std::size_t n = lines.size();
     const auto seen = [&](std::size_t from, std::size_t to) {
         std::vector<std::int32_t> sole = detail::vector_on_huge_pages(lines.accounts, none);
-        // Through locals: a quarter less time a line than through `Lines::pair`, whose spans were read again
-        // for each line.
+        // Through a copy of `lines` and of the table's address: the loop keeps them in registers, where
+        // through references it read them again each line (a quarter more time).
+        const Lines<RegionOf> at = lines;
         std::int32_t* const of = sole.data();
-        const std::int32_t* const account = lines.account.data();
-        const auto accounts = lines.accounts, regions = lines.regions;
         for (std::size_t i = from; i < to; ++i) {
             detail::interruption_point(i);
-            const auto a = static_cast<std::size_t>(account[i]);  // a negative one wraps beyond `accounts`
-            const auto r = lines.region(i);
-            if (a >= accounts || static_cast<std::size_t>(r) >= regions) continue;
-            std::int32_t& s = of[a];
-            s = s == none || s == r ? r : mixed;
+            if (const auto p = at.pair(i)) {
+                std::int32_t& s = of[p->first];
+                s = s == none || s == p->second ? p->second : mixed;
+            }
         }
         return sole;
     };
@@ -214,10 +212,9 @@ class PairCounts {
 
     std::size_t regions_, rows_ = 0, cells_ = 0;
     std::vector<std::int32_t> row_;
-    std::vector<std::uint64_t>
-        counted_;                       // a bit per account, set when counted: small enough for the L1 cache
-    bool every_ = false;                // every account counted, each its own row (read without `row_`)
-    std::vector<std::uint32_t> dense_;  // `cells_` counts and the uncounted lines'
+    std::vector<std::uint64_t> counted_;  // a bit per account, set when counted (fits the L1 cache)
+    bool every_ = false;                  // every account counted, each its own row (read without `row_`)
+    std::vector<std::uint32_t> dense_;    // `cells_` counts and the uncounted lines'
     std::unordered_map<std::uint64_t, std::uint32_t> sparse_;
 };
 
