@@ -2038,10 +2038,15 @@ class PeriodAtATime : public OnePeriod {
 /// Whether `compute` makes the request's answer one period at a time (see `Request::state_budget`).
 bool period_at_a_time(const Prepared& pr) {
     const Request& rq = pr.rq;
-    if (rq.cache || rq.periods.size() < 2 || rq.by.size() != 1 || rolls_up(rq.by[0])) return false;
+    if (rq.periods.size() < 2 || rq.by.size() != 1 || rolls_up(rq.by[0])) return false;
     const std::size_t slots = State::dense_slots_of(pr.cardinalities);
     const std::size_t record = State::record_bytes(pr.plan.nd.sums, pr.plan.nd.counts, true);
-    return slots > 0 && record > 0 && slots * record > rq.state_budget / rq.periods.size();
+    const std::size_t np = rq.periods.size();
+    if (slots == 0 || record == 0) return false;
+    if (rq.state_budget) return slots * record > *rq.state_budget / np;
+    const std::size_t one_period =
+        pr.every_period_threads * record + np * kpis_of(rq).size() * sizeof(double);
+    return slots * record > default_state_budget() / np && one_period < np * record;
 }
 
 /// `compute` one period at a time: each thread accumulates its periods (a contiguous run, as
@@ -2198,9 +2203,67 @@ State accumulate_own_groups_cached(const Prepared& pr) {
     return st;
 }
 
+/// `compute_period_at_a_time` with `rq.cache`: each period's state read from the cache or computed (a period
+/// at a time on each thread, as the cached `accumulate` computes them) and put in it, then written into the
+/// answer's columns: the peak holds a state per thread and what the cache keeps, not the states of all
+/// periods.
+Result compute_period_at_a_time_cached(const Prepared& pr) {
+    StateCache& cache = *pr.rq.cache;
+    const std::string sig = signature(pr);
+    const auto& periods = pr.rq.periods;
+    const std::size_t slots = State::dense_slots_of(pr.cardinalities);
+    PeriodColumns out(pr.rq, slots);
+    std::vector<std::uint8_t> used(slots, 0);
+    const auto write = [&](const State& st, std::size_t p, std::vector<std::uint8_t>& in_use) {
+        out.add(st, p);
+        for (std::size_t g = 0; g < slots; ++g) in_use[g] |= static_cast<std::uint8_t>(st.in_use(g));
+    };
+    std::vector<std::size_t> missing;
+    for (std::size_t p = 0; p < periods.size(); ++p) {
+        const Date until = read_until(periods[p], pr.plan, pr.rq.options);
+        if (auto st = find_state(cache, pr.book.version(), periods[p], until, pr.plan.known_rows, sig)) {
+            write(*st, p, used);
+        } else {
+            missing.push_back(p);
+            cache.count_miss();
+        }
+    }
+    const std::size_t threads = missing.empty() ? 0 : pr.threads(missing);
+    std::vector<std::vector<std::uint8_t>> used_by(threads, std::vector<std::uint8_t>(slots, 0));
+    if (threads > 0) {
+        const std::vector<std::size_t> bounds = pr.chunks(missing, threads);
+        in_threads(threads, pr.rq.executor, [&](std::size_t t) {
+            OnePeriod cells;
+            PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
+            for (std::size_t i = bounds[t]; i < bounds[t + 1]; ++i) {
+                const std::size_t p = missing[i];
+                auto st = std::make_shared<State>(pr.new_state(1, true));
+                cells.into(*st);
+                accumulator.run(p, p + 1);
+                if (st->overflowed()) {  // sums beyond 64 bits: rare, done again in wide cells
+                    *st = pr.new_state(1, false);
+                    OnePeriod wide;
+                    wide.into(*st);
+                    PeriodAccumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, wide).run(p, p + 1);
+                }
+                write(*st, p, used_by[t]);
+                cache.put(key_of(pr.book.version().id, periods[p], sig), std::move(st));
+            }
+        });
+    }
+    for (const auto& u : used_by) {
+        for (std::size_t g = 0; g < slots; ++g) used[g] |= u[g];
+    }
+    return std::move(out).finish(used);
+}
+
+/// Whether `accumulate` reads and fills `rq.cache`.
+bool uses_cache(const Prepared& pr) noexcept {
+    return pr.rq.cache && pr.rq.account_values.empty();
+}
+
 State accumulate(const Prepared& pr) {
-    if (pr.rq.cache && pr.rq.account_values.empty())
-        return roll_up(pr.book, accumulate_own_groups_cached(pr));
+    if (uses_cache(pr)) return roll_up(pr.book, accumulate_own_groups_cached(pr));
     State st = accumulate_own_groups(pr, true);
     if (st.overflowed()) st = accumulate_own_groups(pr, false);  // sums beyond 64 bits: rare, done again
     return roll_up(pr.book, std::move(st));
@@ -2220,17 +2283,21 @@ const std::vector<double>& Result::column(Kpi k) const {
 }
 
 std::size_t default_state_budget() noexcept {
+    std::size_t budget = std::size_t{256} << 20;
 #if defined(_SC_PHYS_PAGES) && defined(_SC_PAGE_SIZE)
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    if (pages > 0 && page > 0) return static_cast<std::size_t>(pages) / 4 * static_cast<std::size_t>(page);
+    if (pages > 0 && page > 0)
+        budget = std::min(budget, static_cast<std::size_t>(pages) / 4 * static_cast<std::size_t>(page));
 #endif
-    return std::numeric_limits<std::size_t>::max();
+    return budget;
 }
 
 Result compute(const Book& book, const Request& request) {
     const Prepared pr(book, request);
     const detail::KeepAwake awake(pr.on_pool());
-    if (period_at_a_time(pr)) return compute_period_at_a_time(pr);
+    if (period_at_a_time(pr)) {
+        return uses_cache(pr) ? compute_period_at_a_time_cached(pr) : compute_period_at_a_time(pr);
+    }
     return finalize(book, request, accumulate(pr));
 }
 

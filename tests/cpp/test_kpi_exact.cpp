@@ -303,16 +303,17 @@ void expect_sums_of_accounts(const LargeBook& large, const kpi::Result& r, unsig
 
 // States keep money in 64-bit millionths while the sums fit (half the memory a cell): a sum that would not
 // fit makes the engine accumulate again in 128 bits, on one thread or two, all periods at once, one at a
-// time or cached.
+// time, cached, or one at a time through a cache.
 TEST(ExactMoney, SumsBeyond64BitsAreExactOnEveryPath) {
     const LargeBook& large = large_book();
-    const auto cache = std::make_shared<kpi::StateCache>();
-    for (int path = 0; path < 5; ++path) {
+    const auto cache = std::make_shared<kpi::StateCache>(), fresh = std::make_shared<kpi::StateCache>();
+    for (int path = 0; path < 7; ++path) {
         SCOPED_TRACE(path);
         kpi::Request rq = year_of_sums({kpi::Key::account});
         rq.threads = path == 1 ? 2 : 1;
-        if (path == 2) rq.state_budget = 0;  // one period at a time
-        if (path >= 3) rq.cache = cache;     // computed, then found in the cache
+        if (path == 2 || path >= 5) rq.state_budget = 0;  // one period at a time
+        if (path >= 3) rq.cache = cache;                  // computed, then found in the cache
+        if (path == 6) rq.cache = fresh;                  // computed one period at a time into a cache
         const kpi::Result r = kpi::compute(*large.book, rq);
         ASSERT_EQ(r.rows(), 2000U * 12U);
         expect_sums_of_accounts(large, r, 1);

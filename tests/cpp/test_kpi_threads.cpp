@@ -678,3 +678,40 @@ TEST(KpiThreads, OnePeriodAtATimeGivesTheSameBitsAsAllAtOnce) {
         EXPECT_EQ(both(handed_over_book("M3", true), handed), 12U);
     }
 }
+
+// With a cache, a request one period at a time reads the periods the cache holds, whichever path put them
+// there, and computes and puts in it the others: the same bits as all at once without a cache.
+TEST(KpiThreads, OnePeriodAtATimeWithACacheGivesTheSameBits) {
+    constexpr std::size_t all_at_once = std::size_t{1} << 40, period_at_a_time = 0;
+    const Book& book = big_book();
+    for (Key key : {Key::account, Key::manager, Key::region, Key::project, Key::volume_band}) {
+        for (unsigned t : {1U, 2U}) {
+            SCOPED_TRACE(std::string(kpi::name(key)) + ", threads " + std::to_string(t));
+            kpi::Request rq = months_of(2024);
+            rq.by = {key};
+            rq.threads = t;
+            const kpi::Result whole = kpi::compute(book, rq);
+            const auto counts = [&rq] {
+                const auto [hits, misses] = rq.cache->hits_and_misses();
+                return std::vector<std::uint64_t>{hits, misses};
+            };
+            rq.cache = std::make_shared<kpi::StateCache>(std::size_t{1} << 30);
+            rq.state_budget = period_at_a_time;
+            expect_same_bits(kpi::compute(book, rq), whole);  // computed and put in the cache
+            EXPECT_EQ(counts(), (std::vector<std::uint64_t>{0, 12}));
+            expect_same_bits(kpi::compute(book, rq), whole);  // found
+            EXPECT_EQ(counts(), (std::vector<std::uint64_t>{12, 12}));
+            rq.state_budget = all_at_once;
+            expect_same_bits(kpi::compute(book, rq), whole);  // found by the other path
+            EXPECT_EQ(counts(), (std::vector<std::uint64_t>{24, 12}));
+            // The first half of the year put in a cache all at once, then the year one period at a time.
+            rq.cache = std::make_shared<kpi::StateCache>(std::size_t{1} << 30);
+            kpi::Request half = rq;
+            half.periods.erase(half.periods.begin() + 6, half.periods.end());
+            (void)kpi::compute(book, half);
+            rq.state_budget = period_at_a_time;
+            expect_same_bits(kpi::compute(book, rq), whole);
+            EXPECT_EQ(counts(), (std::vector<std::uint64_t>{6, 12}));
+        }
+    }
+}

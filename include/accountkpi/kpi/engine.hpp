@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,7 +33,7 @@ namespace accountkpi::kpi {
 /// executor returns). A host with its own thread pool passes one that posts the tasks there and waits.
 using Executor = std::function<void(std::size_t n, const std::function<void(std::size_t)>& task)>;
 
-/// A quarter of the machine's physical memory in bytes (no limit where the system does not tell).
+/// 256 MiB, or a quarter of the machine's physical memory where that is less.
 [[nodiscard]] std::size_t default_state_budget() noexcept;
 
 /// What to compute.
@@ -64,12 +65,16 @@ struct Request {
     /// are not computed again. Null: no cache. Requests with `account_values` do not use it.
     std::shared_ptr<StateCache> cache;
     /// The most memory in bytes that the cells of a state of all the periods may take in `compute` (not in
-    /// `accumulate`, whose answer is that state); default: a quarter of the machine's memory. By one key with
-    /// a slot per code (account, project, manager, region, ...; not the organisation's trees) and more than
-    /// one period, a request whose cells would take more is accumulated and finalized one period at a time,
-    /// each thread holding one period's cells (by account over 12 months, 1/12 of them): the same answer, bit
-    /// for bit, in less memory and more time (measured in benchmarks/README.md). Without a `cache` only.
-    std::size_t state_budget = default_state_budget();
+    /// `accumulate`, whose answer is that state). By one key with a slot per code (account, project, manager,
+    /// region, ...; not the organisation's trees) and more than one period, a request whose cells would take
+    /// more is accumulated and finalized one period at a time, each thread holding one period's cells (by
+    /// account over 12 months, 1/12 of them), with a `cache` each period read from it or put in it: the same
+    /// answer, bit for bit. Unset (the default): `default_state_budget()`, and one period at a time only
+    /// where that holds less memory (a state of one period a thread and every period's values of the KPIs, 8
+    /// bytes each, against the cells of all periods): by account at 10^6 accounts, six KPIs over 12
+    /// months, 1.2 GiB of cells become 0.6 (measured, with the time, in benchmarks/README.md); sums of
+    /// revenue and cost stay all at once, as their cells are no larger than their values.
+    std::optional<std::size_t> state_budget;
 };
 
 /// The base period of `p` for NRR and its family: the k whole months before a period of k whole calendar
