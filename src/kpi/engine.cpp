@@ -2035,6 +2035,11 @@ class PeriodAtATime : public OnePeriod {
     SlotsInUse used_;
 };
 
+/// Whether `accumulate` reads and fills `rq.cache`.
+bool uses_cache(const Prepared& pr) noexcept {
+    return pr.rq.cache && pr.rq.account_values.empty();
+}
+
 /// Whether `compute` makes the request's answer one period at a time (see `Request::state_budget`).
 bool period_at_a_time(const Prepared& pr) {
     const Request& rq = pr.rq;
@@ -2044,6 +2049,9 @@ bool period_at_a_time(const Prepared& pr) {
     const std::size_t np = rq.periods.size();
     if (slots == 0 || record == 0) return false;
     if (rq.state_budget) return slots * record > *rq.state_budget / np;
+    // With a cache, each period is a state apart anyway: written into the answer as it comes, not adopted
+    // into a state of every period first (a copy of all the cells, on one thread).
+    if (uses_cache(pr)) return true;
     const std::size_t one_period =
         pr.every_period_threads * record + np * kpis_of(rq).size() * sizeof(double);
     return slots * record > default_state_budget() / np && one_period < np * record;
@@ -2212,54 +2220,55 @@ Result compute_period_at_a_time_cached(const Prepared& pr) {
     const std::string sig = signature(pr);
     const auto& periods = pr.rq.periods;
     const std::size_t slots = State::dense_slots_of(pr.cardinalities);
-    PeriodColumns out(pr.rq, slots);
-    std::vector<std::uint8_t> used(slots, 0);
-    const auto write = [&](const State& st, std::size_t p, std::vector<std::uint8_t>& in_use) {
-        out.add(st, p);
-        for (std::size_t g = 0; g < slots; ++g) in_use[g] |= static_cast<std::uint8_t>(st.in_use(g));
-    };
-    std::vector<std::size_t> missing;
+    std::vector<std::shared_ptr<const State>> found;
+    std::vector<std::size_t> found_at, missing;
     for (std::size_t p = 0; p < periods.size(); ++p) {
         const Date until = read_until(periods[p], pr.plan, pr.rq.options);
         if (auto st = find_state(cache, pr.book.version(), periods[p], until, pr.plan.known_rows, sig)) {
-            write(*st, p, used);
+            found.push_back(std::move(st));
+            found_at.push_back(p);
         } else {
             missing.push_back(p);
             cache.count_miss();
         }
     }
-    const std::size_t threads = missing.empty() ? 0 : pr.threads(missing);
-    std::vector<std::vector<std::uint8_t>> used_by(threads, std::vector<std::uint8_t>(slots, 0));
-    if (threads > 0) {
-        const std::vector<std::size_t> bounds = pr.chunks(missing, threads);
-        in_threads(threads, pr.rq.executor, [&](std::size_t t) {
-            OnePeriod cells;
-            PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
-            for (std::size_t i = bounds[t]; i < bounds[t + 1]; ++i) {
-                const std::size_t p = missing[i];
-                auto st = std::make_shared<State>(pr.new_state(1, true));
-                cells.into(*st);
-                accumulator.run(p, p + 1);
-                if (st->overflowed()) {  // sums beyond 64 bits: rare, done again in wide cells
-                    *st = pr.new_state(1, false);
-                    OnePeriod wide;
-                    wide.into(*st);
-                    PeriodAccumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, wide).run(p, p + 1);
-                }
-                write(*st, p, used_by[t]);
-                cache.put(key_of(pr.book.version().id, periods[p], sig), std::move(st));
+    // Each thread writes every `threads`-th period found and computes a run of the missing ones (if any
+    // left).
+    const std::size_t threads =
+        std::max<std::size_t>({1, missing.empty() ? 0 : pr.threads(missing),
+                               threads_for(pr.rq.threads, found.size(), found.size() * slots)});
+    const std::size_t runs = std::min(threads, missing.size());
+    const std::vector<std::size_t> bounds = runs > 0 ? pr.chunks(missing, runs) : std::vector<std::size_t>{};
+    PeriodColumns out(pr.rq, slots);
+    std::vector<std::vector<std::uint8_t>> used(threads, std::vector<std::uint8_t>(slots, 0));
+    in_threads(threads, pr.rq.executor, [&](std::size_t t) {
+        const auto write = [&](const State& st, std::size_t p) {
+            out.add(st, p);
+            for (std::size_t g = 0; g < slots; ++g) used[t][g] |= static_cast<std::uint8_t>(st.in_use(g));
+        };
+        for (std::size_t k = t; k < found.size(); k += threads) write(*found[k], found_at[k]);
+        if (t >= runs) return;
+        OnePeriod cells;
+        PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
+        for (std::size_t i = bounds[t]; i < bounds[t + 1]; ++i) {
+            const std::size_t p = missing[i];
+            auto st = std::make_shared<State>(pr.new_state(1, true));
+            cells.into(*st);
+            accumulator.run(p, p + 1);
+            if (st->overflowed()) {  // sums beyond 64 bits: rare, done again in wide cells
+                *st = pr.new_state(1, false);
+                OnePeriod wide;
+                wide.into(*st);
+                PeriodAccumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, wide).run(p, p + 1);
             }
-        });
+            write(*st, p);
+            cache.put(key_of(pr.book.version().id, periods[p], sig), std::move(st));
+        }
+    });
+    for (std::size_t t = 1; t < threads; ++t) {
+        for (std::size_t g = 0; g < slots; ++g) used[0][g] |= used[t][g];
     }
-    for (const auto& u : used_by) {
-        for (std::size_t g = 0; g < slots; ++g) used[g] |= u[g];
-    }
-    return std::move(out).finish(used);
-}
-
-/// Whether `accumulate` reads and fills `rq.cache`.
-bool uses_cache(const Prepared& pr) noexcept {
-    return pr.rq.cache && pr.rq.account_values.empty();
+    return std::move(out).finish(used[0]);
 }
 
 State accumulate(const Prepared& pr) {

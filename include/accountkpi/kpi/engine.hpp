@@ -69,11 +69,12 @@ struct Request {
     /// region, ...; not the organisation's trees) and more than one period, a request whose cells would take
     /// more is accumulated and finalized one period at a time, each thread holding one period's cells (by
     /// account over 12 months, 1/12 of them), with a `cache` each period read from it or put in it: the same
-    /// answer, bit for bit. Unset (the default): `default_state_budget()`, and one period at a time only
-    /// where that holds less memory (a state of one period a thread and every period's values of the KPIs, 8
-    /// bytes each, against the cells of all periods): by account at 10^6 accounts, six KPIs over 12
-    /// months, 1.2 GiB of cells become 0.6 (measured, with the time, in benchmarks/README.md); sums of
-    /// revenue and cost stay all at once, as their cells are no larger than their values.
+    /// answer, bit for bit. Unset (the default): with a `cache`, always one period at a time (the cache holds
+    /// each period's state apart anyway); without, above `default_state_budget()` and only where that holds
+    /// less memory (a state of one period a thread and every period's values of the KPIs, 8 bytes each,
+    /// against the cells of all periods): by account at 10^6 accounts, six KPIs over 12 months, 1.2 GiB of
+    /// cells become 0.6, while sums of revenue and cost stay all at once, their cells no larger than their
+    /// values (measured, with the time, in benchmarks/README.md).
     std::optional<std::size_t> state_budget;
 };
 
