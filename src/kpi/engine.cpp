@@ -2156,6 +2156,36 @@ std::shared_ptr<const State> find_state(StateCache& cache, const BookVersion& v,
     return nullptr;
 }
 
+/// The states of the request's periods that `cache` holds for its signature `sig`; null for the others,
+/// each counted a miss.
+std::vector<std::shared_ptr<const State>> cached_states(const Prepared& pr, StateCache& cache,
+                                                        const std::string& sig) {
+    const auto& periods = pr.rq.periods;
+    std::vector<std::shared_ptr<const State>> out(periods.size());
+    for (std::size_t p = 0; p < periods.size(); ++p) {
+        const Date until = read_until(periods[p], pr.plan, pr.rq.options);
+        out[p] = find_state(cache, pr.book.version(), periods[p], until, pr.plan.known_rows, sig);
+        if (!out[p]) cache.count_miss();
+    }
+    return out;
+}
+
+/// The state of period `p` alone, accumulated by `accumulator` into `cells`: money sums in 8 bytes, computed
+/// again in 16 when they did not suffice (rare).
+State period_state(const Prepared& pr, OnePeriod& cells, PeriodAccumulator<OnePeriod>& accumulator,
+                   std::size_t p) {
+    State st = pr.new_state(1, true);
+    cells.into(st);
+    accumulator.run(p, p + 1);
+    if (st.overflowed()) {
+        st = pr.new_state(1, false);
+        OnePeriod wide;
+        wide.into(st);
+        PeriodAccumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, wide).run(p, p + 1);
+    }
+    return st;
+}
+
 /// `accumulate_own_groups` with `rq.cache`: the periods it holds read from it, the others computed (in one
 /// pass, their states apart) and added to it; the answer put together by `adopt`.
 State accumulate_own_groups_cached(const Prepared& pr) {
@@ -2163,41 +2193,22 @@ State accumulate_own_groups_cached(const Prepared& pr) {
     const std::string sig = signature(pr);
     const auto& periods = pr.rq.periods;
     const std::size_t np = periods.size();
-    std::vector<std::shared_ptr<const State>> parts(np);
+    std::vector<std::shared_ptr<const State>> parts = cached_states(pr, cache, sig);
     std::vector<std::size_t> missing;
     for (std::size_t p = 0; p < np; ++p) {
-        const Date until = read_until(periods[p], pr.plan, pr.rq.options);
-        parts[p] = find_state(cache, pr.book.version(), periods[p], until, pr.plan.known_rows, sig);
-        if (!parts[p]) {
-            missing.push_back(p);
-            cache.count_miss();
-        }
+        if (!parts[p]) missing.push_back(p);
     }
     std::vector<State> computed(missing.size());
-    // The periods `missing[ks[..]]` computed into `computed[ks[..]]`.
-    const auto compute = [&](const std::vector<std::size_t>& ks, bool narrow) {
-        std::vector<std::size_t> asked(ks.size());
-        for (std::size_t i = 0; i < ks.size(); ++i) asked[i] = missing[ks[i]];
-        const std::size_t threads = ks.empty() ? 0 : pr.threads(asked);
-        if (threads == 0) return;
-        const std::vector<std::size_t> bounds = pr.chunks(asked, threads);
+    if (!missing.empty()) {
+        const std::size_t threads = pr.threads(missing);
+        const std::vector<std::size_t> bounds = pr.chunks(missing, threads);
         in_threads(threads, pr.rq.executor, [&](std::size_t t) {
             OnePeriod cells;
             PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
-            for (std::size_t i = bounds[t]; i < bounds[t + 1]; ++i) {
-                computed[ks[i]] = pr.new_state(1, narrow);
-                cells.into(computed[ks[i]]);
-                accumulator.run(missing[ks[i]], missing[ks[i]] + 1);
-            }
+            for (std::size_t i = bounds[t]; i < bounds[t + 1]; ++i)
+                computed[i] = period_state(pr, cells, accumulator, missing[i]);
         });
-    };
-    std::vector<std::size_t> all(missing.size()), overflowed;
-    std::iota(all.begin(), all.end(), std::size_t{0});
-    compute(all, true);
-    for (std::size_t k : all) {
-        if (computed[k].overflowed()) overflowed.push_back(k);
     }
-    compute(overflowed, false);
     for (std::size_t k = 0; k < missing.size(); ++k) {
         auto st = std::make_shared<const State>(std::move(computed[k]));
         cache.put(key_of(pr.book.version().id, periods[missing[k]], sig), st);
@@ -2211,27 +2222,17 @@ State accumulate_own_groups_cached(const Prepared& pr) {
     return st;
 }
 
-/// `compute_period_at_a_time` with `rq.cache`: each period's state read from the cache or computed (a period
-/// at a time on each thread, as the cached `accumulate` computes them) and put in it, then written into the
-/// answer's columns: the peak holds a state per thread and what the cache keeps, not the states of all
-/// periods.
+/// `compute_period_at_a_time` with `rq.cache`: each period's state read from the cache or computed (a run of
+/// the missing periods on each thread) and put in it, and written into the answer's columns as it comes:
+/// the peak holds a state per thread and what the cache keeps, not the states of all periods.
 Result compute_period_at_a_time_cached(const Prepared& pr) {
     StateCache& cache = *pr.rq.cache;
     const std::string sig = signature(pr);
     const auto& periods = pr.rq.periods;
     const std::size_t slots = State::dense_slots_of(pr.cardinalities);
-    std::vector<std::shared_ptr<const State>> found;
-    std::vector<std::size_t> found_at, missing;
-    for (std::size_t p = 0; p < periods.size(); ++p) {
-        const Date until = read_until(periods[p], pr.plan, pr.rq.options);
-        if (auto st = find_state(cache, pr.book.version(), periods[p], until, pr.plan.known_rows, sig)) {
-            found.push_back(std::move(st));
-            found_at.push_back(p);
-        } else {
-            missing.push_back(p);
-            cache.count_miss();
-        }
-    }
+    const std::vector<std::shared_ptr<const State>> states = cached_states(pr, cache, sig);
+    std::vector<std::size_t> found, missing;
+    for (std::size_t p = 0; p < periods.size(); ++p) (states[p] ? found : missing).push_back(p);
     // Each thread writes every `threads`-th period found and computes a run of the missing ones (if any
     // left).
     const std::size_t threads =
@@ -2246,21 +2247,13 @@ Result compute_period_at_a_time_cached(const Prepared& pr) {
             out.add(st, p);
             for (std::size_t g = 0; g < slots; ++g) used[t][g] |= static_cast<std::uint8_t>(st.in_use(g));
         };
-        for (std::size_t k = t; k < found.size(); k += threads) write(*found[k], found_at[k]);
+        for (std::size_t k = t; k < found.size(); k += threads) write(*states[found[k]], found[k]);
         if (t >= runs) return;
         OnePeriod cells;
         PeriodAccumulator accumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, cells);
         for (std::size_t i = bounds[t]; i < bounds[t + 1]; ++i) {
             const std::size_t p = missing[i];
-            auto st = std::make_shared<State>(pr.new_state(1, true));
-            cells.into(*st);
-            accumulator.run(p, p + 1);
-            if (st->overflowed()) {  // sums beyond 64 bits: rare, done again in wide cells
-                *st = pr.new_state(1, false);
-                OnePeriod wide;
-                wide.into(*st);
-                PeriodAccumulator(pr.book, pr.rq, pr.plan, pr.ix, pr.keyer, pr.scope, wide).run(p, p + 1);
-            }
+            auto st = std::make_shared<const State>(period_state(pr, cells, accumulator, p));
             write(*st, p);
             cache.put(key_of(pr.book.version().id, periods[p], sig), std::move(st));
         }
