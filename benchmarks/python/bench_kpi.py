@@ -42,6 +42,20 @@ def input_bytes(frames: dict[str, pd.DataFrame]) -> int:
     return int(sum(f.memory_usage(index=False, deep=False).sum() for f in frames.values()))
 
 
+def answer_bytes(frame: pd.DataFrame) -> list[np.ndarray]:
+    """Arrays of as many bytes as each column of ``frame`` holds (a category's codes, numbers, ids), written
+    once, so that their pages are in: what the floor with the answer writes again (memory bandwidth, not the
+    page faults of memory new to the process, which a library may avoid by keeping freed memory)."""
+    return [np.ones(int(b), np.uint8) for b in frame.memory_usage(index=False, deep=False)]
+
+
+def write(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    """Every byte of ``arrays`` written once."""
+    for a in arrays:
+        a.fill(1)
+    return arrays
+
+
 class Run:
     """The workloads on one demo book: each method times one family and keeps its measures in `out`."""
 
@@ -128,9 +142,15 @@ class Run:
     def tables(self, d: c.Inputs) -> None:
         """The grouped tables: simple sums by each key and the whole family of issue 3, each beside the floor
         of issue 20: numpy summing, once each, the year's lines of the four columns a one-key table of sums
-        reads, which memory bandwidth bounds."""
+        reads, which memory bandwidth bounds; and beside the floor with the answer: that, then writing as many
+        bytes as the answer's columns hold (into arrays whose pages are in), as any library must that returns
+        them (a row per account or project and month is a larger answer than the lines it sums)."""
         lo, hi = self.lo, self.hi
-        floor, _ = self.measure("floor", "floor", lambda: [x[lo:hi].sum() for x in self.touched], runs=5)
+
+        def read() -> list[Any]:
+            return [x[lo:hi].sum() for x in self.touched]
+
+        floor, _ = self.measure("floor", "floor", read, runs=5)
         for workload, by, kpis in TABLES:
             self.keep(
                 replace(floor, workload=workload), "numpy summing the year's date, account, amount, cost"
@@ -141,6 +161,11 @@ class Run:
                 lambda by=by, k=kpis: self.book.kpis(self.periods, by=by, kpis=k, cache=False),
             )
             self.keep(m, f"{len(ours)} rows")
+            answer = answer_bytes(ours)
+            m, _ = self.measure(workload, "floor+answer", lambda a=answer: (read(), write(a)))
+            size = sum(a.nbytes for a in answer) / 2**20
+            self.keep(m, f"numpy summing the same columns, then writing {size:.1f} MiB (the answer's bytes)")
+            del answer
             key = "region" if by == "region" else f"{by}_id"
             for lib, theirs_fn in (
                 ("pandas", c.pandas_table),
