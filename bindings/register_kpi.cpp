@@ -224,6 +224,8 @@ py::dict registry_columns() {
 }  // namespace
 
 void register_kpi(py::module_& m) {
+    m.def("release_memory", &kpi::release_memory,
+          "Gives back the memory that requests keep for the next ones; returns its bytes.");
     m.def("registry", &registry_columns,
           "The KPI registry as columns: name, definition, formula, unit, higher_is_better, level, flow, "
           "options "

@@ -51,6 +51,7 @@ __all__ = [
     "data_coverage",
     "kpi_table",
     "periodic_churn",
+    "release_memory",
     "table",
     "volume_band_labels",
     *_REGISTRY["name"],
@@ -483,6 +484,28 @@ def _make(name: str) -> Callable[..., float]:
 _module = sys.modules[__name__]
 for _name in KPIS:
     setattr(_module, _name, _make(_name))
+
+
+def release_memory() -> int:
+    """Gives back to the operating system the memory that requests keep for the next ones, and returns its
+    bytes: the states' blocks and the answers' columns that numpy has freed, up to a thirty-second of the
+    machine's memory each (from 256 MiB to 1 GiB), which spare the next large request the cost of memory new
+    to the process (by project at 10^6 accounts, about 170 ms a request against 230-255 ms, and no stalls of
+    a second). For a long-lived process done with large requests; the next ones fault their memory in afresh.
+
+    Examples
+    --------
+    >>> import accountkpi as ak
+    >>> book = ak.datasets.demo_book(7, accounts=5000, events=False)
+    >>> months = ak.periods("2024-01-01", "2025-01-01", "M")
+    >>> frame = book.kpis(months, by="account", kpis=["revenue", "cost"], cache=False)
+    >>> len(frame) * 8 >= 256 * 1024  # a column of 256 KiB or more is kept once freed
+    True
+    >>> del frame
+    >>> release_memory() > 0, release_memory()
+    (True, 0)
+    """
+    return int(_core.kpi.release_memory())
 
 
 def avg_rate(

@@ -26,6 +26,7 @@
 
 #include "accountkpi/book/org.hpp"
 #include "accountkpi/detail/sum.hpp"
+#include "accountkpi/detail/zeroed.hpp"
 #include "engine_detail.hpp"
 #include "rollup_detail.hpp"
 
@@ -2292,6 +2293,10 @@ std::size_t default_state_budget() noexcept {
         budget = std::min(budget, static_cast<std::size_t>(pages) / 4 * static_cast<std::size_t>(page));
 #endif
     return budget;
+}
+
+std::size_t release_memory() noexcept {
+    return detail::release_kept();
 }
 
 Result compute(const Book& book, const Request& request) {

@@ -16,6 +16,7 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 using accountkpi::detail::ZeroedVector;
@@ -54,9 +55,22 @@ TEST(Zeroed, ABlockGivenBackIsClearedBeforeItIsUsedAgain) {
     }
 }
 
+#if defined(__linux__)
+TEST(Zeroed, WhatIsKeptIsAThirtySecondOfTheMachinesMemoryFrom256MiBTo1GiB) {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    ASSERT_GT(pages, 0);
+    ASSERT_GT(page, 0);
+    const auto share = static_cast<std::size_t>(pages) / 32 * static_cast<std::size_t>(page);
+    EXPECT_EQ(accountkpi::detail::kept_bytes_cap(),
+              std::clamp(share, std::size_t{256} << 20, std::size_t{1} << 30));
+}
+#endif
+
 TEST(Zeroed, BlocksLargerThanWhatIsKeptAndManyAtOnce) {
     {
-        ZeroedVector<double> big(std::size_t{40} << 20, 2.0);  // 320 MiB: more than is ever kept
+        // More than is ever kept.
+        ZeroedVector<double> big(
+            accountkpi::detail::kept_bytes_cap() / sizeof(double) + (std::size_t{1} << 20), 2.0);
         EXPECT_EQ(big.back(), 2.0);
     }
     std::vector<ZeroedVector<double>> many;
@@ -131,7 +145,8 @@ TEST(Zeroed, UnderDeferredZeroingAnArrayFromTheHeapIsHandedOutUncleared) {
 TEST(Zeroed, TheBlocksKeptLongestMakeRoomForTheLastOneGivenBack) {
     using accountkpi::detail::DeferredZeroing;
     constexpr std::size_t mib = std::size_t{1} << 20;
-    const std::size_t first = 202 * mib, last = 62 * mib;  // together over the 256 MiB kept
+    const std::size_t first = accountkpi::detail::kept_bytes_cap() - 54 * mib,
+                      last = 62 * mib;  // over what is kept
     auto* a = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(first));
     a[0] = 7;
     accountkpi::detail::release_block(a, first);
@@ -228,15 +243,37 @@ TEST(Zeroed, TheColumnsKeptLongestMakeRoomForTheLastOneGivenBack) {
         return (in & 1U) != 0;
     };
     constexpr std::size_t mib = std::size_t{1} << 20;
-    const std::size_t first = 201 * mib / sizeof(double) + 3, last = 61 * mib / sizeof(double) + 3;
+    const std::size_t first = (accountkpi::detail::kept_bytes_cap() - 55 * mib) / sizeof(double) + 3,
+                      last = 61 * mib / sizeof(double) + 3;
     std::vector<double> a(first), b(last);
     keep_column(std::move(a));
-    keep_column(std::move(b));  // together over the 256 MiB kept: the first one goes
+    keep_column(std::move(b));  // together over what is kept: the first one goes
     std::vector<double> for_b, for_a;
     reserve_on_huge_pages(for_b, last);
     reserve_on_huge_pages(for_a, first);
     EXPECT_TRUE(in_memory(for_b.data()));
     EXPECT_FALSE(in_memory(for_a.data()));
+}
+#endif
+
+#if defined(__linux__)
+TEST(Zeroed, ReleasingWhatIsKeptGivesItsBytesBackAndTheNextRequestsNewMemory) {
+    using accountkpi::detail::DeferredZeroing;
+    constexpr std::size_t mib = std::size_t{1} << 20;
+    (void)accountkpi::detail::release_kept();  // what earlier tests left
+    auto* block = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(6 * mib));
+    block[0] = 5;
+    accountkpi::detail::release_block(block, 6 * mib);
+    accountkpi::detail::keep_column(std::vector<double>(mib / sizeof(double), 1.0));  // 1 MiB
+    EXPECT_EQ(accountkpi::detail::release_kept(), 7 * mib);
+    EXPECT_EQ(accountkpi::detail::release_kept(), 0U);
+    std::vector<double> column;
+    EXPECT_FALSE(accountkpi::detail::reuse_column(column, mib / sizeof(double)));
+    const DeferredZeroing uncleared;  // a kept block would come back as it was
+    auto* again = static_cast<unsigned char*>(accountkpi::detail::zeroed_block(6 * mib));
+    EXPECT_EQ(again[0], 0);
+    accountkpi::detail::release_block(again, 6 * mib);
+    (void)accountkpi::detail::release_kept();
 }
 #endif
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 
 import numpy as np
@@ -302,3 +303,18 @@ def test_money_sums_are_exact_to_the_cent() -> None:
     exact = int(cents.sum())
     assert round(ak.kpi.revenue(book, "2024") * 100) == exact
     assert abs(ak.kpi.revenue(book, "2024") - exact / 100) < 0.005
+
+
+def test_release_memory_gives_back_the_columns_numpy_freed_and_the_next_answer_is_the_same() -> None:
+    book = ak.datasets.demo_book(3, accounts=6000, years=2, start_year=2023, events=False)
+    months = ak.periods("2024-01-01", "2025-01-01", "M")
+    first = book.kpis(months, by="account", kpis=["revenue", "gross_margin"], cache=False)
+    expected = first.copy()
+    assert len(first) * 8 >= 256 * 1024  # columns large enough to be kept
+    ak.kpi.release_memory()
+    del first
+    gc.collect()
+    assert ak.kpi.release_memory() >= 2 * len(expected) * 8  # both KPI columns were kept
+    assert ak.kpi.release_memory() == 0
+    again = book.kpis(months, by="account", kpis=["revenue", "gross_margin"], cache=False)
+    pd.testing.assert_frame_equal(again, expected)

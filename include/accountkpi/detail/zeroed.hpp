@@ -3,11 +3,11 @@
 /// An allocator for large arrays that start as zeros (the engine's per-cell sums and counts): memory mapped
 /// from the operating system, which is zero on first touch, so no pass writes the zeros, on huge pages where
 /// the kernel offers them (a page fault per 2 MiB instead of per 4 KiB). Blocks freed by one request are
-/// kept, up to 256 MiB in all (the blocks kept longest make room for the last one freed), and handed to the
-/// next request that asks for as much, cleared (on several threads: see `DeferredZeroing`): writing zeros
-/// over memory the process holds is faster than faulting fresh pages in (on virtual machines that hand freed
-/// memory back to the host, several times faster). Small arrays come from calloc (from malloc, uncleared,
-/// for a caller that clears them itself: see `DeferredZeroing`).
+/// kept, up to `kept_bytes_cap()` in all (the blocks kept longest make room for the last one freed), and
+/// handed to the next request that asks for as much, cleared (on several threads: see `DeferredZeroing`):
+/// writing zeros over memory the process holds is faster than faulting fresh pages in (on virtual machines
+/// that hand freed memory back to the host, several times faster). Small arrays come from calloc (from
+/// malloc, uncleared, for a caller that clears them itself: see `DeferredZeroing`).
 
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +22,10 @@
 ACCOUNTKPI_EXPORT_BEGIN
 namespace accountkpi::detail {
 
+/// The most bytes of blocks kept (`release_block`), and of columns kept besides (`keep_column`): a
+/// thirty-second of the machine's memory, from 256 MiB to 1 GiB (nothing is kept off Linux). Defined in
+/// src/detail/zeroed.cpp.
+[[nodiscard]] std::size_t kept_bytes_cap() noexcept;
 /// `bytes` of zeros in a block of whole huge pages: one kept from an earlier request of that size, cleared,
 /// or new memory from the operating system. Throws `std::bad_alloc`. Defined in src/detail/zeroed.cpp.
 [[nodiscard]] void* zeroed_block(std::size_t bytes);
@@ -47,22 +51,26 @@ class DeferredZeroing {
 /// thread, not cleared (malloc; `dirty` then tells). Throws `std::bad_alloc`.
 [[nodiscard]] void* zeroed_from_heap(std::size_t n, std::size_t size);
 /// Gives back a block of `zeroed_block(bytes)`: kept for the next request, the blocks kept longest returned
-/// to the operating system as needed to stay within 256 MiB and 8 blocks (a block larger than that is
-/// returned at once).
+/// to the operating system as needed to stay within `kept_bytes_cap()` and 8 blocks (a block larger than that
+/// is returned at once).
 void release_block(void* block, std::size_t bytes) noexcept;
 
 /// Keeps a column of a result that its last owner gives back (the bindings, once numpy frees the array made
-/// of it), up to 256 MiB and 16 columns besides the blocks above (the columns kept longest freed first), for
-/// the next result that reserves room for as many values (`reserve_on_huge_pages`): its pages are in memory
-/// already, where memory new to the process is faulted in afresh, page by page (several times slower on
-/// virtual machines that hand freed memory back to the host). A column under 256 KiB is left to its owner to
-/// free (not moved from). Defined in src/detail/zeroed.cpp; nothing is kept off Linux.
+/// of it), up to `kept_bytes_cap()` and 16 columns besides the blocks above (the columns kept longest freed
+/// first), for the next result that reserves room for as many values (`reserve_on_huge_pages`): its pages are
+/// in memory already, where memory new to the process is faulted in afresh, page by page (several times
+/// slower on virtual machines that hand freed memory back to the host). A column under 256 KiB is left to its
+/// owner to free (not moved from). Defined in src/detail/zeroed.cpp; nothing is kept off Linux.
 void keep_column(std::vector<double>&& column) noexcept;
 void keep_column(std::vector<std::int32_t>&& column) noexcept;
 /// Gives `column` (which has no room) the memory of a kept column with room for `n` to `2 n` values, with the
 /// values it held (up to its capacity), the one kept last; false, `column` untouched, when none is kept.
 [[nodiscard]] bool reuse_column(std::vector<double>& column, std::size_t n) noexcept;
 [[nodiscard]] bool reuse_column(std::vector<std::int32_t>& column, std::size_t n) noexcept;
+
+/// Gives the blocks and columns kept back to the operating system (the next requests fault theirs in afresh);
+/// returns their bytes.
+std::size_t release_kept() noexcept;
 
 /// Asks the kernel to back the whole huge pages (2 MiB) within the `bytes` at `p` with huge pages when they
 /// are first written: a page fault per 2 MiB instead of per 4 KiB. A hint, for arrays of 4 MiB and more

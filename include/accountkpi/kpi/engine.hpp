@@ -36,6 +36,12 @@ using Executor = std::function<void(std::size_t n, const std::function<void(std:
 /// 256 MiB, or a quarter of the machine's physical memory where that is less.
 [[nodiscard]] std::size_t default_state_budget() noexcept;
 
+/// Gives back to the operating system the memory that requests keep for the next ones (states' blocks and, in
+/// Python, answers' columns that numpy freed: up to a thirty-second of the machine's memory each, from 256
+/// MiB to 1 GiB; see docs/kpis.md), and returns its bytes: for a long-lived process done with large requests.
+/// Requests after it fault their memory in afresh. Safe while other threads compute.
+std::size_t release_memory() noexcept;
+
 /// What to compute.
 struct Request {
     std::vector<Period> periods;  ///< one or more; may overlap

@@ -7,7 +7,7 @@ import collections.abc
 import numpy
 import numpy.typing
 import typing
-__all__: list[str] = ['State', 'StateCache', 'accumulate', 'base_period', 'compound_churn', 'compute', 'data_coverage', 'finalize', 'gini', 'hhi', 'largest_share', 'lorenz', 'options', 'pareto_ratio', 'periodic_churn', 'registry', 'revenue_bridge', 'state_checksum', 'top_share', 'volume_band_labels']
+__all__: list[str] = ['State', 'StateCache', 'accumulate', 'base_period', 'compound_churn', 'compute', 'data_coverage', 'finalize', 'gini', 'hhi', 'largest_share', 'lorenz', 'options', 'pareto_ratio', 'periodic_churn', 'registry', 'release_memory', 'revenue_bridge', 'state_checksum', 'top_share', 'volume_band_labels']
 class StateCache:
     """
     The per-period states of KPI requests already computed, reused for the same periods of the same Book or of a Book appended to it where nothing they read changed; at most max_bytes, least recently used dropped first.
@@ -91,6 +91,10 @@ def periodic_churn(churn: typing.SupportsFloat | typing.SupportsIndex, periods: 
 def registry() -> dict:
     """
     The KPI registry as columns: name, definition, formula, unit, higher_is_better, level, flow, options (the option keys that change each KPI), one item per KPI in the engine's order.
+    """
+def release_memory() -> int:
+    """
+    Gives back the memory that requests keep for the next ones; returns its bytes.
     """
 def revenue_bridge(book: accountkpi._core.Book, periods: collections.abc.Sequence[tuple[typing.SupportsInt | typing.SupportsIndex, typing.SupportsInt | typing.SupportsIndex]], by: collections.abc.Sequence[str], base: str, scope: dict) -> dict:
     """
