@@ -42,7 +42,7 @@ def input_bytes(frames: dict[str, pd.DataFrame]) -> int:
     return int(sum(f.memory_usage(index=False, deep=False).sum() for f in frames.values()))
 
 
-def answer_bytes(frame: pd.DataFrame) -> list[np.ndarray]:
+def answer_sized_arrays(frame: pd.DataFrame) -> list[np.ndarray]:
     """Arrays of as many bytes as each column of ``frame`` holds (a category's codes, numbers, ids), written
     once, so that their pages are in: what the floor with the answer writes again (memory bandwidth, not the
     page faults of memory new to the process, which a library may avoid by keeping freed memory)."""
@@ -161,7 +161,7 @@ class Run:
                 lambda by=by, k=kpis: self.book.kpis(self.periods, by=by, kpis=k, cache=False),
             )
             self.keep(m, f"{len(ours)} rows")
-            answer = answer_bytes(ours)
+            answer = answer_sized_arrays(ours)
             m, _ = self.measure(workload, "floor+answer", lambda a=answer: (read(), write(a)))
             size = sum(a.nbytes for a in answer) / 2**20
             self.keep(m, f"numpy summing the same columns, then writing {size:.1f} MiB (the answer's bytes)")

@@ -67,7 +67,7 @@ def machine() -> dict[str, Any]:
 def table(results: list[dict[str, Any]]) -> str:
     """The markdown table of ratios: one row per (workload, size, competitor), with the workload's floor
     (numpy summing the columns it reads: memory bandwidth bounds it) and its floor with the answer (that, then
-    writing the answer's bytes into new memory) where the run measured them."""
+    writing as many bytes as the answer holds into memory whose pages are in) where the run measured them."""
     ours = {(r["workload"], r["size"]): r for r in results if r["library"] == "accountkpi"}
     floors = {
         name: {(r["workload"], r["size"]): r["seconds"] for r in results if r["library"] == name}
