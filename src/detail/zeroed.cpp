@@ -11,10 +11,11 @@
 #include <utility>
 #include <vector>
 
+#include "detail/machine.hpp"
+
 #if defined(__linux__)
 #include <pthread.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 namespace accountkpi::detail {
 namespace {
@@ -54,9 +55,7 @@ thread_local bool handed_dirty = false;
 std::size_t kept_bytes_cap() noexcept {
     static const std::size_t cap = [] {
         constexpr std::size_t least = std::size_t{256} << 20, most = std::size_t{1} << 30;
-        const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-        if (pages <= 0 || page <= 0) return least;
-        return std::clamp(static_cast<std::size_t>(pages) / 32 * static_cast<std::size_t>(page), least, most);
+        return std::clamp(physical_memory_bytes() / 32, least, most);
     }();
     return cap;
 }

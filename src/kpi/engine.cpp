@@ -20,13 +20,10 @@
 #include <tuple>
 #include <type_traits>
 
-#if __has_include(<unistd.h>)
-#include <unistd.h>
-#endif
-
 #include "accountkpi/book/org.hpp"
 #include "accountkpi/detail/sum.hpp"
 #include "accountkpi/detail/zeroed.hpp"
+#include "detail/machine.hpp"
 #include "engine_detail.hpp"
 #include "rollup_detail.hpp"
 
@@ -2286,13 +2283,9 @@ const std::vector<double>& Result::column(Kpi k) const {
 }
 
 std::size_t default_state_budget() noexcept {
-    std::size_t budget = std::size_t{256} << 20;
-#if defined(_SC_PHYS_PAGES) && defined(_SC_PAGE_SIZE)
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-    if (pages > 0 && page > 0)
-        budget = std::min(budget, static_cast<std::size_t>(pages) / 4 * static_cast<std::size_t>(page));
-#endif
-    return budget;
+    constexpr std::size_t most = std::size_t{256} << 20;
+    const std::size_t memory = detail::physical_memory_bytes();
+    return memory > 0 ? std::min(most, memory / 4) : most;
 }
 
 std::size_t release_memory() noexcept {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -155,6 +156,47 @@ TEST(KpiThreads, CallersKeepingThePoolAwakeAtOnceGetTheirOwnAnswers) {
         });
     }
 }
+
+#if defined(__linux__)  // memory is kept on Linux only; sysconf
+TEST(KpiThreads, MemoryReleasedWhileOthersComputeLeavesTheirAnswersAsAlone) {
+    // `release_memory` gives back the blocks and columns kept while callers take and give them back: each
+    // caller's answer is the one it gets alone (under ThreadSanitizer, no race on what is kept).
+    kpi::Request rq = months_of(2024);
+    rq.by = {Key::project};
+    rq.kpis = {Kpi::revenue, Kpi::gross_margin, Kpi::nrr, Kpi::median_deal_size};
+    rq.threads = 2;
+    const kpi::Result alone = kpi::compute(big_book(), rq);
+    std::atomic<bool> done{false};
+    std::jthread releaser([&done] {
+        while (!done.load()) {
+            (void)kpi::release_memory();
+            std::this_thread::yield();
+        }
+    });
+    {
+        std::vector<std::jthread> callers;
+        for (int c = 0; c < 3; ++c) {
+            callers.emplace_back([&] {
+                for (int round = 0; round < 4; ++round) expect_same_bits(kpi::compute(big_book(), rq), alone);
+            });
+        }
+    }
+    done = true;
+    releaser.join();
+    (void)kpi::release_memory();
+    EXPECT_EQ(kpi::release_memory(), 0U);  // nothing kept since
+    expect_same_bits(kpi::compute(big_book(), rq), alone);
+    EXPECT_GT(kpi::release_memory(), 0U);  // the request's state was kept, and given back
+}
+
+TEST(KpiThreads, TheDefaultStateBudgetIs256MiBOrAQuarterOfTheMachinesMemory) {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    ASSERT_GT(pages, 0);
+    ASSERT_GT(page, 0);
+    const std::size_t quarter = static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 4;
+    EXPECT_EQ(kpi::default_state_budget(), std::min(std::size_t{256} << 20, quarter));
+}
+#endif
 
 #if defined(__linux__) && !defined(__SANITIZE_THREAD__)  // ThreadSanitizer stops a forked child's threads
 TEST(KpiThreads, AChildOfForkSplitsItsRequestsToo) {

@@ -60,7 +60,7 @@ TEST(Zeroed, WhatIsKeptIsAThirtySecondOfTheMachinesMemoryFrom256MiBTo1GiB) {
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
     ASSERT_GT(pages, 0);
     ASSERT_GT(page, 0);
-    const auto share = static_cast<std::size_t>(pages) / 32 * static_cast<std::size_t>(page);
+    const auto share = static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 32;
     EXPECT_EQ(accountkpi::detail::kept_bytes_cap(),
               std::clamp(share, std::size_t{256} << 20, std::size_t{1} << 30));
 }
