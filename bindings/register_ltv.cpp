@@ -1,10 +1,14 @@
 // Bindings of the lifetime-value models (accountkpi._core.ltv): numpy arrays in (converted once to contiguous
 // float64, no per-row Python objects), numpy arrays out; fits and predictions run without the GIL.
 #include <array>
+#include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "accountkpi/ltv.hpp"
 #include "pybind11.hpp"
@@ -116,6 +120,28 @@ py::dict sample_dict(Sample&& s) {
     if constexpr (requires { s.theta; }) d["theta"] = adopt(std::move(s.theta));
     d["alive"] = adopt(std::move(alive)).attr("astype")("bool");
     return d;
+}
+
+/// Defines `name(params, <per_customer>, seed)`: `simulate(params, per_customer, seed)` without the GIL, its
+/// sample as `sample_dict` makes it (a column of values as an array).
+template <std::size_t N, class Simulate>
+void def_simulator(py::module_& m, const char* name, const char* per_customer, Simulate simulate) {
+    m.def(
+        name,
+        [simulate, per_customer](const std::array<double, N>& params, const F64& values, std::uint64_t seed) {
+            const auto v = column(values, per_customer);
+            decltype(simulate(params, v, seed)) s;
+            {
+                py::gil_scoped_release release;
+                s = simulate(params, v, seed);
+            }
+            if constexpr (std::is_same_v<decltype(s), std::vector<double>>) {
+                return adopt(std::move(s));
+            } else {
+                return sample_dict(std::move(s));
+            }
+        },
+        py::arg("params"), py::arg(per_customer), py::arg("seed"));
 }
 
 template <class Fn>
@@ -444,56 +470,24 @@ void register_ltv(py::module_& m) {
 
     // Simulators
     for (const bool modified : {false, true}) {
-        m.def(
-            modified ? "simulate_mbgnbd" : "simulate_bgnbd",
-            [modified](const std::array<double, 4>& params, const F64& T, std::uint64_t seed) {
-                const auto t = column(T, "T");
-                ltv::RfmSample s;
-                {
-                    py::gil_scoped_release release;
-                    s = modified ? ltv::simulate_mbgnbd(params4<BgNbdParams>(params), t, seed)
-                                 : ltv::simulate_bgnbd(params4<BgNbdParams>(params), t, seed);
-                }
-                return sample_dict(std::move(s));
-            },
-            py::arg("params"), py::arg("T"), py::arg("seed"));
+        def_simulator<4>(m, modified ? "simulate_mbgnbd" : "simulate_bgnbd", "T",
+                         [modified](const auto& params, std::span<const double> t, std::uint64_t seed) {
+                             return modified ? ltv::simulate_mbgnbd(params4<BgNbdParams>(params), t, seed)
+                                             : ltv::simulate_bgnbd(params4<BgNbdParams>(params), t, seed);
+                         });
     }
-    m.def(
-        "simulate_pareto_nbd",
-        [](const std::array<double, 4>& params, const F64& T, std::uint64_t seed) {
-            const auto t = column(T, "T");
-            ltv::ParetoNbdSample s;
-            {
-                py::gil_scoped_release release;
-                s = ltv::simulate_pareto_nbd(params4<ltv::ParetoNbdParams>(params), t, seed);
-            }
-            return sample_dict(std::move(s));
-        },
-        py::arg("params"), py::arg("T"), py::arg("seed"));
-    m.def(
-        "simulate_bgbb",
-        [](const std::array<double, 4>& params, const F64& n_periods, std::uint64_t seed) {
-            const auto n = column(n_periods, "n_periods");
-            ltv::BgBbSample s;
-            {
-                py::gil_scoped_release release;
-                s = ltv::simulate_bgbb(params4<ltv::BgBbParams>(params), n, seed);
-            }
-            return sample_dict(std::move(s));
-        },
-        py::arg("params"), py::arg("n_periods"), py::arg("seed"));
-    m.def(
-        "simulate_gamma_gamma",
-        [](const std::array<double, 3>& params, const F64& frequency, std::uint64_t seed) {
-            const auto f = column(frequency, "frequency");
-            std::vector<double> out;
-            {
-                py::gil_scoped_release release;
-                out = ltv::simulate_gamma_gamma(gg_params(params), f, seed);
-            }
-            return adopt(std::move(out));
-        },
-        py::arg("params"), py::arg("frequency"), py::arg("seed"));
+    def_simulator<4>(m, "simulate_pareto_nbd", "T",
+                     [](const auto& params, std::span<const double> t, std::uint64_t seed) {
+                         return ltv::simulate_pareto_nbd(params4<ltv::ParetoNbdParams>(params), t, seed);
+                     });
+    def_simulator<4>(m, "simulate_bgbb", "n_periods",
+                     [](const auto& params, std::span<const double> n, std::uint64_t seed) {
+                         return ltv::simulate_bgbb(params4<ltv::BgBbParams>(params), n, seed);
+                     });
+    def_simulator<3>(m, "simulate_gamma_gamma", "frequency",
+                     [](const auto& params, std::span<const double> f, std::uint64_t seed) {
+                         return ltv::simulate_gamma_gamma(gg_params(params), f, seed);
+                     });
     m.def(
         "simulate_sbg",
         [](const std::array<double, 2>& params, int cohort_size, int periods, std::uint64_t seed) {
