@@ -297,6 +297,10 @@ void BM_SumsByAccount(benchmark::State& state) {
 void BM_SumsByProject(benchmark::State& state) {
     sums_by(state, Key::project, false);
 }
+/// Some groups, each line's own: by manager (the owner at the line's date).
+void BM_SumsByManager(benchmark::State& state) {
+    sums_by(state, Key::manager, false);
+}
 
 /// The floor of `BM_SumsByRegion`: one plain pass over the columns it must read for the year's lines (amount,
 /// cost, account), summing each.
@@ -596,6 +600,7 @@ BENCHMARK(BM_SumsByRegionUnequalPeriods)->Apply(sizes);
 // Up to 10^5 accounts: the plain loop's map of 3.2 x 10^7 cells by project at 10^6 would not fit the check.
 BENCHMARK(BM_SumsByAccount)->ArgName("accounts")->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_SumsByProject)->ArgName("accounts")->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SumsByManager)->Apply(sizes);
 BENCHMARK(BM_SumTouchedColumns)->Apply(sizes);
 BENCHMARK(BM_Concentration)->Apply(sizes);
 BENCHMARK(BM_Build)->Apply(sizes);
