@@ -778,12 +778,18 @@ std::vector<std::vector<std::size_t>> cycles_of(const std::vector<std::int32_t>&
     return out;
 }
 
-/// A cycle named by its members' labels: "'A' -> 'B' -> 'A'".
-template <class Label>
-std::string cycle_text(const std::vector<std::size_t>& cycle, const Label& label) {
-    std::string out;
-    for (auto a : cycle) out += quoted(label(a)) + " -> ";
-    return out + quoted(label(cycle.front()));
+/// Reports each cycle of a dimension's links `parent` (see `cycles_of`) in `column`, at the row that gave its
+/// first member (`row_of`): `describe` of the member's quoted id, then the cycle by its members' ids ("'A' ->
+/// 'B' -> 'A'").
+template <class Ids, class Describe>
+void report_cycles(Reader& r, std::string_view column, const std::vector<std::int32_t>& parent,
+                   const std::vector<std::int64_t>& row_of, const Ids& ids, const Describe& describe) {
+    const auto label = [&](std::size_t i) { return quoted(ids.label(to_index(i))); };
+    for (const auto& cycle : cycles_of(parent)) {
+        std::string text = describe(label(cycle.front()));
+        for (auto i : cycle) text += label(i) + " -> ";
+        r.report(row_of[cycle.front()], column, text + label(cycle.front()));
+    }
 }
 
 using detail::Spell;
@@ -1186,12 +1192,9 @@ class Assembly {
                 parent_row[static_cast<std::size_t>(a)] = to_row(i);
             }
         }
-        const auto label = [&](std::size_t a) { return t.ids.label(to_index(a)); };
-        for (const auto& cycle : cycles_of(t.parent)) {
-            r.report(parent_row[cycle.front()], "parent_id",
-                     "the parents of account " + quoted(label(cycle.front())) +
-                         " form a cycle back to it: " + cycle_text(cycle, label));
-        }
+        report_cycles(r, "parent_id", t.parent, parent_row, t.ids, [](const std::string& id) {
+            return "the parents of account " + id + " form a cycle back to it: ";
+        });
     }
 
     // managers, then units (their heads are managers, and managers belong to units): the managers' units are
@@ -1230,12 +1233,9 @@ class Assembly {
                 t.reports_to[m] = reports_to[i];
             }
         }
-        const auto label = [&](std::size_t m) { return t.ids.label(to_index(m)); };
-        for (const auto& cycle : cycles_of(t.reports_to)) {
-            r.report(row_of[cycle.front()], "reports_to",
-                     "the reporting lines of manager " + quoted(label(cycle.front())) +
-                         " form a cycle: " + cycle_text(cycle, label));
-        }
+        report_cycles(r, "reports_to", t.reports_to, row_of, t.ids, [](const std::string& id) {
+            return "the reporting lines of manager " + id + " form a cycle: ";
+        });
     }
 
     /// The units, then each manager's unit (`managers`: the reader of the managers' table).
@@ -1285,12 +1285,8 @@ class Assembly {
                              std::string(unit_kind_names[static_cast<std::size_t>(kind[i])]));
             }
         }
-        const auto label = [&](std::size_t u) { return t.ids.label(to_index(u)); };
-        for (const auto& cycle : cycles_of(t.parent)) {
-            r.report(row_of[cycle.front()], "parent_id",
-                     "the parents of unit " + quoted(label(cycle.front())) +
-                         " form a cycle: " + cycle_text(cycle, label));
-        }
+        report_cycles(r, "parent_id", t.parent, row_of, t.ids,
+                      [](const std::string& id) { return "the parents of unit " + id + " form a cycle: "; });
         const auto unit_of = managers.references("unit_id", t.ids, "unit", false);
         auto& m = data_->managers.write();
         for (std::size_t i = 0; i < unit_of.size(); ++i) {
