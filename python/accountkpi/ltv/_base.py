@@ -66,6 +66,20 @@ def _broadcast(compute: Callable[..., np.ndarray], *values: Any) -> Any:
     return out
 
 
+def _per_horizon(core: Callable[..., np.ndarray], params: Any) -> Callable[..., np.ndarray]:
+    """A ``compute`` for :func:`_broadcast` whose first column is a horizon: ``core(params, horizon, *rows)``
+    once per distinct horizon, on the rows that have it (the core functions take one horizon a call)."""
+
+    def compute(horizons: np.ndarray, *columns: np.ndarray) -> np.ndarray:
+        out = np.empty_like(columns[0])
+        for horizon in np.unique(horizons):
+            rows = horizons == horizon
+            out[rows] = core(params, float(horizon), *(c[rows] for c in columns))
+        return out
+
+    return compute
+
+
 def _summary(params: pd.Series, standard_errors: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {

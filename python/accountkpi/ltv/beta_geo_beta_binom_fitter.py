@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._core import ltv as _ltv
-from ._base import BaseFitter, _broadcast, _column
+from ._base import BaseFitter, _broadcast, _column, _per_horizon
 from .generate_data import simulate_bgbb
 
 __all__ = ["BetaGeoBetaBinomFitter"]
@@ -102,17 +102,7 @@ class BetaGeoBetaBinomFitter(BaseFitter):
         >>> bbf.conditional_expected_number_of_purchases_up_to_time(5, 6, 6, 6) > 3
         True
         """
-        params = self._params()
-
-        def compute(m: np.ndarray, f: np.ndarray, r: np.ndarray, n: np.ndarray) -> np.ndarray:
-            out = np.empty_like(f)
-            for horizon in np.unique(m):
-                rows = m == horizon
-                out[rows] = _ltv.bgbb_conditional_expected_number_of_purchases_up_to_time(
-                    params, float(horizon), f[rows], r[rows], n[rows]
-                )
-            return out
-
+        compute = _per_horizon(_ltv.bgbb_conditional_expected_number_of_purchases_up_to_time, self._params())
         return _broadcast(compute, m_periods_in_future, frequency, recency, n_periods)
 
     def predict(self, m_periods_in_future: Any, frequency: Any, recency: Any, n_periods: Any) -> Any:
@@ -125,17 +115,7 @@ class BetaGeoBetaBinomFitter(BaseFitter):
         self, m_periods_in_future: Any, frequency: Any, recency: Any, n_periods: Any
     ) -> Any:
         """P(alive at opportunity n + m_periods_in_future | x, t_x, n) (FHS 2010, eq. A10)."""
-        params = self._params()
-
-        def compute(m: np.ndarray, f: np.ndarray, r: np.ndarray, n: np.ndarray) -> np.ndarray:
-            out = np.empty_like(f)
-            for horizon in np.unique(m):
-                rows = m == horizon
-                out[rows] = _ltv.bgbb_conditional_probability_alive(
-                    params, float(horizon), f[rows], r[rows], n[rows]
-                )
-            return out
-
+        compute = _per_horizon(_ltv.bgbb_conditional_probability_alive, self._params())
         return _broadcast(compute, m_periods_in_future, frequency, recency, n_periods)
 
     def generate_new_data(

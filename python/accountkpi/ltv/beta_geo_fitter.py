@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._core import ltv as _ltv
-from ._base import BaseFitter, _broadcast, _column, _threads
+from ._base import BaseFitter, _broadcast, _column, _per_horizon, _threads
 from .generate_data import simulate_bgnbd
 
 __all__ = ["BetaGeoFitter"]
@@ -183,17 +183,7 @@ class BetaGeoFitter(BaseFitter):
         >>> round(bgf.conditional_expected_number_of_purchases_up_to_time(39, 2, 30.43, 38.86), 3)
         1.226
         """
-        params = self._params()
-
-        def compute(tt: np.ndarray, f: np.ndarray, r: np.ndarray, big_t: np.ndarray) -> np.ndarray:
-            out = np.empty_like(f)
-            for horizon in np.unique(tt):
-                rows = tt == horizon
-                out[rows] = self._conditional_expectation_core(
-                    params, float(horizon), f[rows], r[rows], big_t[rows]
-                )
-            return out
-
+        compute = _per_horizon(self._conditional_expectation_core, self._params())
         return _broadcast(compute, t, frequency, recency, T)
 
     def predict(self, t: Any, frequency: Any, recency: Any, T: Any) -> Any:
