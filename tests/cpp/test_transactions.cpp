@@ -466,6 +466,40 @@ struct OneRegionMostly {
     }
 };
 
+/// The log of lines `account`, `region` (-1: none) and `day` as a transaction log names them (integer
+/// customers, timestamps in seconds, one sale each, "country <region>").
+Table log_of(std::span<const std::int32_t> account, std::span<const std::int32_t> region,
+             std::span<const Date> day) {
+    const std::size_t n = account.size();
+    std::vector<std::int64_t> id(n), at(n);
+    std::vector<std::string> countries(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        id[i] = account[i];
+        at[i] = static_cast<std::int64_t>(day[i].days()) * 86'400 + static_cast<std::int64_t>(i % 86'400);
+        countries[i] = region[i] < 0 ? "" : "country " + std::to_string(region[i]);
+    }
+    auto held = std::make_shared<const std::vector<std::int64_t>>(std::move(at));
+    Table log;
+    log.add("Customer", Column::integers(std::move(id)));
+    log.add("When", Column::dates(std::span<const std::int64_t>(*held), TimeUnit::second, held));
+    log.add("Sales", Column::numbers(std::vector<double>(n, 1.0)));
+    log.add("Country", Column::texts(countries));
+    return log;
+}
+
+/// Expects each customer of `book` (built from `log_of` lines) to have the region `expected[c]`.
+void expect_regions(const Book& book, const std::vector<std::int32_t>& expected) {
+    const auto& a = book.accounts();
+    ASSERT_EQ(a.size(), expected.size());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+        const auto c = static_cast<std::size_t>(a.ids.integers()[k]);
+        const std::string want = expected[c] < 0 ? "-" : "country " + std::to_string(expected[c]);
+        const std::string got =
+            a.region[k] < 0 ? "-" : a.regions.names[static_cast<std::size_t>(a.region[k])];
+        ASSERT_EQ(got, want) << "customer " << c;
+    }
+}
+
 }  // namespace
 
 TEST(Transactions, AccountsInOneRegionGetItAsTheCountWouldGiveIt) {
@@ -546,35 +580,63 @@ TEST(TransactionLog, AccountsInOneRegionGetItOnAnyNumberOfThreads) {
     const std::size_t n = 600'000, accounts = 5'000;
     for (const std::int32_t every : {7, 50}) {
         const OneRegionMostly lines(n, accounts, every);
-        std::vector<std::int64_t> id(n), at(n);
-        std::vector<std::string> country(n);
-        for (std::size_t i = 0; i < n; ++i) {
-            id[i] = lines.account[i];
-            at[i] = static_cast<std::int64_t>(lines.day[i].days()) * 86'400 +
-                    static_cast<std::int64_t>(i % 86'400);
-            country[i] = lines.region[i] < 0 ? "" : "country " + std::to_string(lines.region[i]);
-        }
-        auto held = std::make_shared<const std::vector<std::int64_t>>(std::move(at));
-        Table log;
-        log.add("Customer", Column::integers(std::move(id)));
-        log.add("When", Column::dates(std::span<const std::int64_t>(*held), TimeUnit::second, held));
-        log.add("Sales", Column::numbers(std::vector<double>(n, 1.0)));
-        log.add("Country", Column::texts(country));
+        const Table log = log_of(lines.account, lines.region, lines.day);
         const std::vector<std::int32_t> expected =
             most_frequent_by_plain_count(lines.account, lines.region, lines.day, accounts);
         for (const unsigned threads : {1U, 2U, 5U}) {
             SCOPED_TRACE(std::to_string(every) + ", " + std::to_string(threads));
-            const Book book = TransactionLog(log, numbered_options(threads)).build();
-            const auto& a = book.accounts();
-            ASSERT_EQ(a.size(), accounts);
-            for (std::size_t k = 0; k < a.size(); ++k) {
-                const auto customer = static_cast<std::size_t>(a.ids.integers()[k]);
-                const std::string want =
-                    expected[customer] < 0 ? "-" : "country " + std::to_string(expected[customer]);
-                const std::string got =
-                    a.region[k] < 0 ? "-" : a.regions.names[static_cast<std::size_t>(a.region[k])];
-                ASSERT_EQ(got, want) << "customer " << customer;
-            }
+            expect_regions(TransactionLog(log, numbered_options(threads)).build(), expected);
+        }
+    }
+}
+
+TEST(TransactionLog, CountsOfManyLinesInARegionPastAByteGiveTheMostFrequent) {
+    // The rule counts each part's lines a byte a pair, and how often a byte wrapped: customers 0-3 in two
+    // countries with counts just past 255, 511 and 65,535 (their lines shuffled, on days at random; 132,000
+    // lines: two parts on two threads), then beside 100 customers of one line each (the counted customers'
+    // lines alone read, the others skipped), then beside 40,000 customers of two lines in two countries (a
+    // tie each, settled by the latest line; 120,012 pairs, whose most lines are found on two threads). A
+    // plain count decides.
+    const std::vector<std::tuple<std::int32_t, std::int32_t, std::size_t>> pairs{
+        {0, 0, 256}, {0, 1, 255}, {1, 2, 300},    {1, 1, 301},
+        {2, 0, 512}, {2, 2, 511}, {3, 1, 65'537}, {3, 0, 65'536}};
+    for (const auto& [singles, doubles] :
+         {std::pair<std::size_t, std::size_t>{0, 0}, {100, 0}, {0, 40'000}}) {
+        std::vector<std::int32_t> account, region;
+        for (const auto& [a, r, lines] : pairs) {
+            account.insert(account.end(), lines, a);
+            region.insert(region.end(), lines, r);
+        }
+        for (std::size_t k = 0; k < singles + doubles; ++k) {
+            account.push_back(static_cast<std::int32_t>(4 + k));
+            region.push_back(static_cast<std::int32_t>(k % 3));
+            if (k < singles) continue;
+            account.push_back(static_cast<std::int32_t>(4 + k));
+            region.push_back(static_cast<std::int32_t>((k + 1) % 3));
+        }
+        std::uint64_t x = 7;
+        const auto next = [&x](std::uint64_t m) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            return (x >> 33) % m;
+        };
+        for (std::size_t i = account.size(); i > 1; --i) {  // Fisher-Yates
+            const std::size_t j = next(i);
+            std::swap(account[i - 1], account[j]);
+            std::swap(region[i - 1], region[j]);
+        }
+        std::vector<Date> day(account.size());
+        for (Date& d : day) d = Date{static_cast<Date::rep>(next(400))};
+        const std::size_t accounts = 4 + singles + doubles;
+        const std::vector<std::int32_t> expected =
+            most_frequent_by_plain_count(account, region, day, accounts);
+        ASSERT_EQ(std::vector<std::int32_t>(expected.begin(), expected.begin() + 4),
+                  (std::vector<std::int32_t>{0, 1, 0, 1}));
+        EXPECT_EQ(derive_regions(account, region, day, accounts, 3, RegionRule::most_frequent), expected);
+        const Table log = log_of(account, region, day);
+        for (const unsigned threads : {1U, 2U}) {
+            SCOPED_TRACE(std::to_string(singles) + " single customers, " + std::to_string(threads) +
+                         " threads");
+            expect_regions(TransactionLog(log, numbered_options(threads)).build(), expected);
         }
     }
 }
