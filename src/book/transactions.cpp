@@ -129,15 +129,19 @@ class PairCounts {
         return it == sparse_.end() ? 0 : it->second;
     }
     /// Each row's most lines, a region with as many (`none` without lines), and whether another region has
-    /// as many too.
+    /// as many too; with at most 64 regions in a dense table, the regions that have as many as a bit each
+    /// (`tied_regions`, 0 for a row not tied), read where the table itself would be read at random.
     struct Most {
         std::vector<std::uint32_t> lines;
         std::vector<std::int32_t> region;
         std::vector<std::uint8_t> tied;
+        std::vector<std::uint64_t> tied_regions;
     };
     [[nodiscard]] Most most(unsigned threads) const {
-        Most m{std::vector<std::uint32_t>(rows_, 0), std::vector<std::int32_t>(rows_, none),
-               std::vector<std::uint8_t>(rows_, 0)};
+        Most m{std::vector<std::uint32_t>(rows_, 0),
+               std::vector<std::int32_t>(rows_, none),
+               std::vector<std::uint8_t>(rows_, 0),
+               {}};
         const auto add = [&m](std::size_t k, std::int32_t r, std::uint32_t n) {
             if (n > m.lines[k]) {
                 m.lines[k] = n;
@@ -150,6 +154,8 @@ class PairCounts {
         for (const auto& [c, lines] : sparse_)
             add(c / regions_, static_cast<std::int32_t>(c % regions_), lines);
         if (dense_.empty()) return m;
+        const bool masks = regions_ <= 64;
+        if (masks) m.tied_regions.assign(rows_, 0);
         // A row's maximum, then how many regions reach it: loops without branches, which the compiler makes
         // for several cells at once (a branch per cell, as `add` has, is mispredicted at random counts).
         (void)detail::in_parts(rows_, cells_, threads, [&](std::size_t from, std::size_t to) {
@@ -164,6 +170,10 @@ class PairCounts {
                 m.lines[k] = most;
                 m.region[k] = static_cast<std::int32_t>(std::find(row, row + regions_, most) - row);
                 m.tied[k] = static_cast<std::uint8_t>(reach > 1);
+                if (!masks || reach < 2) continue;
+                std::uint64_t bits = 0;
+                for (std::size_t r = 0; r < regions_; ++r) bits |= std::uint64_t{row[r] == most} << r;
+                m.tied_regions[k] = bits;
             }
             return true;
         });
@@ -270,7 +280,7 @@ std::vector<std::int32_t> most_frequent(const Lines<RegionOf>& lines, const Line
     std::vector<std::int32_t> out = sole_regions(lines, threads);
     const PairCounts count(lines, out, threads);
     // Per counted row: its most lines, and whether another region has as many (then it is settled below).
-    auto [most, best, tied] = count.most(threads);
+    auto [most, best, tied, tied_regions] = count.most(threads);
     std::size_t open = 0;
     for (std::size_t a = 0; a < out.size(); ++a) {
         const std::int32_t k = count.row(a);
@@ -283,11 +293,14 @@ std::vector<std::int32_t> most_frequent(const Lines<RegionOf>& lines, const Line
         const std::size_t i = line(rank);
         const auto p = lines.pair(i);
         if (!p) continue;
-        const std::int32_t k = count.row(p->first);
-        if (k < 0 || !tied[static_cast<std::size_t>(k)]) continue;
-        if (count(static_cast<std::size_t>(k), p->second) == most[static_cast<std::size_t>(k)]) {
+        const std::int32_t row = count.row(p->first);
+        const auto k = static_cast<std::size_t>(row);
+        if (row < 0 || !tied[k]) continue;
+        const bool as_many = tied_regions.empty() ? count(k, p->second) == most[k]
+                                                  : ((tied_regions[k] >> p->second) & 1U) != 0;
+        if (as_many) {
             out[p->first] = p->second;
-            tied[static_cast<std::size_t>(k)] = 0;
+            tied[k] = 0;
             --open;
         }
     }

@@ -518,6 +518,18 @@ TEST(Transactions, AccountsInOneRegionGetItAsTheCountWouldGiveIt) {
               most_frequent_by_plain_count(log.account, log.region, log.day, 700));
 }
 
+TEST(Transactions, TiesAmongMoreThanSixtyFourRegionsGoToTheLatestLine) {
+    // 70 regions (more than a tie's regions are kept as bits for): account 0 in regions 65 and 3 twice each,
+    // its latest line (day 9) in 65; account 1 in 69 and 66 once each, the latest (day 7) in 66; account 2
+    // in region 0 twice and 1 once.
+    const std::vector<std::int32_t> account{0, 0, 1, 0, 2, 0, 1, 2, 2};
+    const std::vector<std::int32_t> region{65, 3, 69, 3, 0, 65, 66, 1, 0};
+    const std::vector<Date> day{Date{1}, Date{2}, Date{3}, Date{4}, Date{5},
+                                Date{9}, Date{7}, Date{8}, Date{6}};
+    EXPECT_EQ(derive_regions(account, region, day, 3, 70, RegionRule::most_frequent),
+              (std::vector<std::int32_t>{65, 66, 0}));
+}
+
 TEST(Transactions, FewOrNoAccountsInSeveralRegionsGetTheirsAsTheCountWouldGiveThem) {
     // 28 of 700 accounts in several regions (their lines are counted, the others' skipped), then none (no
     // line counted).
