@@ -153,11 +153,17 @@ class PairCounts {
         };
         for (const auto& [c, lines] : sparse_)
             add(c / regions_, static_cast<std::int32_t>(c % regions_), lines);
-        if (dense_.empty()) return m;
+        if (!dense_.empty()) most_of_rows(m, threads);
+        return m;
+    }
+
+  private:
+    /// `most` of the dense table's rows: a row's maximum, then how many regions reach it, in loops without
+    /// branches, which the compiler makes for several cells at once (a branch per cell is mispredicted at
+    /// random counts); the rows split among the threads.
+    void most_of_rows(Most& m, unsigned threads) const {
         const bool masks = regions_ <= 64;
         if (masks) m.tied_regions.assign(rows_, 0);
-        // A row's maximum, then how many regions reach it: loops without branches, which the compiler makes
-        // for several cells at once (a branch per cell, as `add` has, is mispredicted at random counts).
         (void)detail::in_parts(rows_, cells_, threads, [&](std::size_t from, std::size_t to) {
             for (std::size_t k = from; k < to; ++k) {
                 detail::interruption_point(k);
@@ -177,10 +183,7 @@ class PairCounts {
             }
             return true;
         });
-        return m;
     }
-
-  private:
     /// Whether line `i`'s account, if any, is counted.
     template <class RegionOf>
     [[nodiscard]] bool counts_account(const Lines<RegionOf>& lines, std::size_t i) const {
